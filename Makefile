@@ -1,0 +1,44 @@
+# Conoscenza: the two commands are `make demo` (set up, build, load demo data, serve) and
+# `make test` (set up, vet, test). Everything else is a step of those.
+SHELL := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin
+BIN := bin/conoscenza
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+DEMO_DIR ?= var/demo
+TEST_TIMEOUT ?= 25m
+
+.PHONY: setup build migrate demo demo-data serve test vet fmt bench clean
+
+setup:
+	$(SUDO) bash scripts/setup.sh
+
+build:
+	go build -ldflags "-X main.Version=$(VERSION)" -o $(BIN) ./cmd/conoscenza
+
+migrate: setup build
+	$(BIN) migrate
+
+demo: migrate
+	$(BIN) demo load --dir $(DEMO_DIR)
+	$(BIN) serve
+
+serve: migrate
+	$(BIN) serve
+
+vet:
+	@bad=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$bad" ]; then echo "gofmt would change: $$bad"; exit 1; fi
+	go vet ./...
+
+test: setup vet
+	go test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+bench: setup
+	bash scripts/bench.sh
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean:
+	rm -rf bin var

@@ -1,0 +1,168 @@
+// Package dbtest gives tests a real, freshly migrated PostgreSQL database of their own.
+//
+// Each test binary (one per package) creates one database from template1 (which carries the
+// vector extension, see scripts/setup.sh), migrates it, and drops it when the binary exits.
+// Set TEST_DATABASE_URL (or DATABASE_URL) to point at another server; the role needs CREATEDB.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/comune-bologna/conoscenza/ingest/db"
+)
+
+// DB is one test database.
+type DB struct {
+	Name  string
+	URL   string // the owner role's URL
+	ROURL string // the read-only role's URL
+	Pool  *pgxpool.Pool
+}
+
+var (
+	mu     sync.Mutex
+	shared *DB
+	admin  string
+)
+
+// BaseURL is the server the tests use.
+func BaseURL() string {
+	for _, k := range []string{"TEST_DATABASE_URL", "DATABASE_URL"} {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+	}
+	return db.DefaultURL
+}
+
+// Main wraps testing.M: it runs the tests and drops the package's database afterwards.
+// Use it from TestMain: `func TestMain(m *testing.M) { dbtest.Main(m) }`.
+func Main(m *testing.M) {
+	code := m.Run()
+	mu.Lock()
+	if shared != nil {
+		shared.Pool.Close()
+		_ = drop(context.Background(), shared.Name)
+	}
+	mu.Unlock()
+	os.Exit(code)
+}
+
+// Shared returns the package's migrated database, creating it on first use. Tests that share
+// it must not assume it is empty: use Fresh for that.
+func Shared(t testing.TB) *DB {
+	t.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	if shared == nil {
+		d, err := create(context.Background(), true)
+		if err != nil {
+			t.Fatalf("test database: %v", err)
+		}
+		shared = d
+	}
+	return shared
+}
+
+// Fresh creates a new migrated database for this test alone, dropped in t.Cleanup.
+func Fresh(t testing.TB) *DB {
+	t.Helper()
+	d, err := create(context.Background(), true)
+	if err != nil {
+		t.Fatalf("test database: %v", err)
+	}
+	t.Cleanup(func() {
+		d.Pool.Close()
+		_ = drop(context.Background(), d.Name)
+	})
+	return d
+}
+
+// Empty creates a database with no migrations applied, dropped in t.Cleanup.
+func Empty(t testing.TB) *DB {
+	t.Helper()
+	d, err := create(context.Background(), false)
+	if err != nil {
+		t.Fatalf("test database: %v", err)
+	}
+	t.Cleanup(func() {
+		d.Pool.Close()
+		_ = drop(context.Background(), d.Name)
+	})
+	return d
+}
+
+func create(ctx context.Context, migrate bool) (*DB, error) {
+	base := BaseURL()
+	name := "cz_test_" + randomSuffix()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		return nil, db.Explain(err, base)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template1"); err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	url := withDatabase(base, name)
+	pool, err := db.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		if _, err := db.Migrate(ctx, pool); err != nil {
+			pool.Close()
+			return nil, err
+		}
+		// Reopen so that every connection registers the vector types the migration made sure of.
+		pool.Close()
+		if pool, err = db.Open(ctx, url); err != nil {
+			return nil, err
+		}
+	}
+	ro := os.Getenv("TEST_DATABASE_RO_URL")
+	if ro == "" {
+		ro = db.DefaultReadOnlyURL
+	}
+	return &DB{Name: name, URL: url, ROURL: withDatabase(ro, name), Pool: pool}, nil
+}
+
+func drop(ctx context.Context, name string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, BaseURL())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	return err
+}
+
+// withDatabase replaces the database name in a postgres:// URL.
+func withDatabase(url, name string) string {
+	q := ""
+	if i := strings.IndexByte(url, '?'); i >= 0 {
+		url, q = url[:i], url[i:]
+	}
+	if i := strings.LastIndexByte(url, '/'); i > len("postgres://") {
+		url = url[:i]
+	}
+	return url + "/" + name + q
+}
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

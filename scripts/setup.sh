@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Sets up everything Conoscenza needs on a Debian 12 machine, idempotently, as root:
+# PostgreSQL 15 (installed and started), pgvector built from Debian's own source package,
+# the database, its owner role and the read-only role the assistant queries with.
+# Re-running it when everything is in place takes a couple of seconds.
+set -euo pipefail
+
+PG_MAJOR=15
+DB_NAME=${CONOSCENZA_DB_NAME:-conoscenza}
+DB_OWNER=${CONOSCENZA_DB_OWNER:-conoscenza}
+DB_OWNER_PASSWORD=${CONOSCENZA_DB_PASSWORD:-conoscenza}
+DB_RO=${CONOSCENZA_DB_RO:-conoscenza_ro}
+DB_RO_PASSWORD=${CONOSCENZA_DB_RO_PASSWORD:-conoscenza_ro}
+PG_CONFIG=/usr/lib/postgresql/${PG_MAJOR}/bin/pg_config
+APT_UPDATED=0
+INSTALLED=0
+
+say() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "run as root (it installs packages and manages the PostgreSQL cluster)"
+
+apt_update() {
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    say "apt-get update"
+    apt-get update -qq
+    APT_UPDATED=1
+  fi
+}
+
+apt_install() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    apt_update
+    say "installing ${missing[*]}"
+    INSTALLED=1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# 1. PostgreSQL 15.
+apt_install postgresql-${PG_MAJOR} postgresql-client-${PG_MAJOR}
+if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^${PG_MAJOR} main$"; then
+  say "creating cluster ${PG_MAJOR}/main"
+  pg_createcluster ${PG_MAJOR} main >/dev/null
+fi
+# 2. pgvector, from Debian's own source package (it is packaged only from the next release on).
+ext_dir=$("$PG_CONFIG" --sharedir 2>/dev/null || echo /usr/share/postgresql/${PG_MAJOR})/extension
+if [ ! -f "$ext_dir/vector.control" ]; then
+  src_list=/etc/apt/sources.list.d/conoscenza-trixie-src.sources
+  if [ ! -f "$src_list" ]; then
+    # Take the URIs of the main Debian archive from this machine's own sources: no host is
+    # written into the project.
+    base=/etc/apt/sources.list.d/debian.sources
+    [ -f "$base" ] || die "no $base to derive a deb-src entry from"
+    uris=$(awk '
+      /^URIs:/ { u=$0; sub(/^URIs:[ \t]*/, "", u) }
+      /^Suites:/ { s=$0 }
+      /^$/ { if (u != "" && s !~ /security/) { print u; exit } u=""; s="" }
+      END { if (u != "" && s !~ /security/) print u }' "$base" | head -n1)
+    [ -n "$uris" ] || die "could not find the Debian archive URIs in $base"
+    keyring=$(awk '/^Signed-By:/ {print $2; exit}' "$base")
+    say "adding a deb-src entry for trixie (URIs from $base)"
+    {
+      echo "Types: deb-src"
+      echo "URIs: $uris"
+      echo "Suites: trixie"
+      echo "Components: main"
+      [ -n "$keyring" ] && echo "Signed-By: $keyring"
+    } >"$src_list"
+    APT_UPDATED=0
+  fi
+  apt_install postgresql-server-dev-${PG_MAJOR} dpkg-dev make gcc
+  apt_update
+  build=$(mktemp -d)
+  say "building pgvector from source in $build"
+  (
+    cd "$build"
+    apt-get source -qq pgvector >/dev/null 2>&1 || apt-get source pgvector
+    cd "$(find . -maxdepth 1 -type d -name 'pgvector-*' | head -n1)"
+    make -s PG_CONFIG="$PG_CONFIG" OPTFLAGS="" >/dev/null
+    make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
+  )
+  rm -rf "$build"
+  [ -f "$ext_dir/vector.control" ] || die "pgvector did not install into $ext_dir"
+  say "pgvector installed"
+fi
+
+# 3. Start the cluster; restart it if packages changed under a running server (an upgrade of
+# postgresql-15 pulled in by the dev headers leaves the old binary running with new libraries).
+if pg_lsclusters -h | awk -v v=${PG_MAJOR} '$1==v && $2=="main" {print $4}' | grep -q online; then
+  if [ "$INSTALLED" -eq 1 ]; then
+    say "restarting cluster ${PG_MAJOR}/main after package changes"
+    pg_ctlcluster ${PG_MAJOR} main restart
+  fi
+else
+  say "starting cluster ${PG_MAJOR}/main"
+  pg_ctlcluster ${PG_MAJOR} main start
+fi
+for _ in $(seq 1 30); do
+  su postgres -c "pg_isready -q -p 5432" && break
+  sleep 0.5
+done
+su postgres -c "pg_isready -q -p 5432" || die "PostgreSQL ${PG_MAJOR} did not become ready; see /var/log/postgresql/"
+
+# 4. Roles, database, extension.
+psql_su() { su postgres -c "psql -X -q -v ON_ERROR_STOP=1 -d ${1}" ; }
+psql_su postgres <<SQL
+DO \$\$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${DB_OWNER}') THEN
+    CREATE ROLE ${DB_OWNER} LOGIN CREATEDB PASSWORD '${DB_OWNER_PASSWORD}';
+    RAISE NOTICE 'created role ${DB_OWNER}';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${DB_RO}') THEN
+    CREATE ROLE ${DB_RO} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD '${DB_RO_PASSWORD}';
+    RAISE NOTICE 'created read-only role ${DB_RO}';
+  END IF;
+END
+\$\$;
+ALTER ROLE ${DB_RO} SET default_transaction_read_only = on;
+ALTER ROLE ${DB_RO} SET statement_timeout = '10s';
+SQL
+if ! su postgres -c "psql -X -tAc \"SELECT 1 FROM pg_database WHERE datname = '${DB_NAME}'\"" | grep -q 1; then
+  say "creating database ${DB_NAME}"
+  su postgres -c "createdb -O ${DB_OWNER} ${DB_NAME}"
+fi
+# The extension lives in template1 too, so that databases created by the tests have it.
+for db in template1 "${DB_NAME}"; do
+  echo "CREATE EXTENSION IF NOT EXISTS vector;" | psql_su "$db"
+done
+say "PostgreSQL ${PG_MAJOR} with pgvector is ready: database ${DB_NAME}, owner ${DB_OWNER}, read-only ${DB_RO}"

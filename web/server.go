@@ -1,0 +1,118 @@
+// Package web is the HTTP face of Conoscenza: Gin routes, JSON and SSE, pages and assets.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Check is one readiness probe: Name is shown in /readyz; Run returns a short status, or an
+// error when the component is not ready. Optional checks report but do not fail readiness.
+type Check struct {
+	Name     string
+	Optional bool
+	Run      func(ctx context.Context) (status string, err error)
+}
+
+// Server holds the HTTP routes and the services behind them.
+type Server struct {
+	Logger  *slog.Logger
+	Checks  []Check
+	Version string
+
+	engine *gin.Engine
+}
+
+// NewServer builds the routes.
+func NewServer(logger *slog.Logger, version string, checks []Check) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{Logger: logger, Checks: checks, Version: version, engine: gin.New()}
+	s.engine.Use(gin.Recovery())
+	s.engine.GET("/healthz", s.handleHealthz)
+	s.engine.GET("/readyz", s.handleReadyz)
+	return s
+}
+
+// Handler is the server's http.Handler, for tests and for http.Server.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+func (s *Server) handleHealthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": s.Version})
+}
+
+// CheckResult is one line of /readyz.
+type CheckResult struct {
+	Name     string `json:"name"`
+	OK       bool   `json:"ok"`
+	Optional bool   `json:"optional,omitempty"`
+	Status   string `json:"status"`
+}
+
+func (s *Server) handleReadyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
+	defer cancel()
+	ready := true
+	results := make([]CheckResult, 0, len(s.Checks))
+	for _, ch := range s.Checks {
+		status, err := ch.Run(ctx)
+		r := CheckResult{Name: ch.Name, OK: err == nil, Optional: ch.Optional, Status: status}
+		if err != nil {
+			r.Status = err.Error()
+			if !ch.Optional {
+				ready = false
+			}
+		}
+		results = append(results, r)
+	}
+	code := http.StatusOK
+	if !ready {
+		code = http.StatusServiceUnavailable
+	}
+	c.JSON(code, gin.H{"ready": ready, "checks": results})
+}
+
+// Listen binds addr, turning "address in use" into a sentence that says what to do.
+func Listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("address %s is already in use: stop the other process or set CONOSCENZA_ADDR to a free host:port", addr)
+		}
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}
+
+// Serve runs the HTTP server on ln until ctx is cancelled, then drains open requests
+// (streams included) for up to drain before returning.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
+	srv := &http.Server{
+		Handler:           s.engine,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	s.Logger.Info("serving", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.Logger.Info("shutting down: draining open requests", "timeout", drain)
+	sctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
