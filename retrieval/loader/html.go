@@ -1,0 +1,129 @@
+package loader
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+)
+
+// parseHTML walks the DOM with goquery. langchaingo's HTML loader returns the page as one flat
+// string, which loses the headings, lists and tables that citations and chunking rely on, so
+// the walk is done here on the same parser. Only text nodes are read: scripts, styles and
+// markup never reach the index.
+func parseHTML(doc *Document, data []byte) error {
+	page, err := goquery.NewDocumentFromReader(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("parse HTML: %w", err)
+	}
+	doc.Meta.Title = clean(page.Find("head title").First().Text())
+	// Removed up front so that no element's text (a <p> holding a <script>) can include them.
+	page.Find("script, style, noscript, template, svg, iframe, nav").Remove()
+	root := page.Find("body")
+	if root.Length() == 0 {
+		root = page.Selection
+	}
+	w := &htmlWalker{}
+	root.Each(func(_ int, s *goquery.Selection) { w.walk(s.Nodes[0]) })
+	w.flushLoose()
+	doc.Blocks = w.blocks
+	return nil
+}
+
+type htmlWalker struct {
+	blocks []Block
+	loose  []string // text directly inside containers, outside any block element
+}
+
+func (w *htmlWalker) add(kind Kind, level int, text string) {
+	w.flushLoose()
+	if text = strings.TrimSpace(text); text != "" {
+		w.blocks = append(w.blocks, Block{Kind: kind, Level: level, Text: text})
+	}
+}
+
+func (w *htmlWalker) flushLoose() {
+	if text := clean(strings.Join(w.loose, " ")); text != "" {
+		w.blocks = append(w.blocks, Block{Kind: Paragraph, Text: text})
+	}
+	w.loose = nil
+}
+
+func (w *htmlWalker) walk(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			w.loose = append(w.loose, c.Data)
+			continue
+		case html.ElementNode:
+		default:
+			continue
+		}
+		s := goquery.NewDocumentFromNode(c).Selection
+		switch c.Data {
+		case "h1", "h2", "h3", "h4", "h5", "h6":
+			w.add(Heading, int(c.Data[1]-'0'), clean(s.Text()))
+		case "p", "blockquote", "dd", "dt", "figcaption", "address":
+			w.add(Paragraph, 0, clean(s.Text()))
+		case "pre":
+			w.add(Code, 0, s.Text())
+		case "ul", "ol":
+			w.add(List, 0, htmlList(s, c.Data == "ol"))
+		case "table":
+			w.add(Table, 0, htmlTable(s))
+		case "br":
+			w.loose = append(w.loose, " ")
+		case "span", "a", "strong", "em", "b", "i", "abbr", "small", "sup", "sub", "time", "code", "mark":
+			w.loose = append(w.loose, s.Text())
+		default: // div, section, article, main, header, footer, ...: containers
+			w.flushLoose()
+			w.walk(c)
+			w.flushLoose()
+		}
+	}
+}
+
+// htmlList renders a list as Markdown items, one per line; nested lists are indented.
+func htmlList(list *goquery.Selection, ordered bool) string {
+	var b strings.Builder
+	var items func(l *goquery.Selection, ordered bool, depth int)
+	items = func(l *goquery.Selection, ordered bool, depth int) {
+		l.ChildrenFiltered("li").Each(func(i int, li *goquery.Selection) {
+			nested := li.ChildrenFiltered("ul, ol")
+			own := li.Clone()
+			own.ChildrenFiltered("ul, ol").Remove()
+			marker := "-"
+			if ordered {
+				marker = fmt.Sprintf("%d.", i+1)
+			}
+			fmt.Fprintf(&b, "%s%s %s\n", strings.Repeat("  ", depth), marker, clean(own.Text()))
+			nested.Each(func(_ int, n *goquery.Selection) { items(n, goquery.NodeName(n) == "ol", depth+1) })
+		})
+	}
+	items(list, ordered, 0)
+	return b.String()
+}
+
+// htmlTable renders a table as a Markdown table so that its header travels with its rows.
+func htmlTable(t *goquery.Selection) string {
+	var b strings.Builder
+	t.Find("tr").Each(func(i int, tr *goquery.Selection) {
+		var cells []string
+		tr.Find("th, td").Each(func(_ int, c *goquery.Selection) {
+			cells = append(cells, strings.ReplaceAll(clean(c.Text()), "|", "/"))
+		})
+		if len(cells) == 0 {
+			return
+		}
+		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+		if i == 0 {
+			b.WriteString("|" + strings.Repeat(" --- |", len(cells)) + "\n")
+		}
+	})
+	return b.String()
+}
+
+// clean collapses runs of whitespace, as a browser would when it renders text.
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,282 @@
+// Package loader reads policy documents (Markdown with front matter, plain text, HTML, PDF) and
+// their .meta.json sidecars into a format-neutral list of blocks: headings, paragraphs, lists
+// and tables, each with the page it sits on. Chunking works on blocks, so it never needs to
+// know the source format.
+package loader
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Version is mixed into every checksum: a change in how documents are parsed or chunked must
+// re-ingest files whose bytes did not change.
+const Version = "loader-v1"
+
+// Kind is the structural role of a block.
+type Kind int
+
+// The block kinds chunking knows about.
+const (
+	Paragraph Kind = iota
+	Heading
+	List
+	Table
+	Code
+)
+
+func (k Kind) String() string {
+	return [...]string{"paragraph", "heading", "list", "table", "code"}[k]
+}
+
+// Block is one structural unit of a document.
+type Block struct {
+	Kind  Kind
+	Level int    // heading level, 1 = top; 0 for other kinds
+	Text  string // the block's text; tables and lists keep their Markdown rows
+	Page  int    // 1-based page for paged formats (PDF), 0 when the format has no pages
+}
+
+// Meta is what a citation shows about a document besides the passage.
+type Meta struct {
+	Title  string   `json:"title" yaml:"title"`
+	Date   string   `json:"date" yaml:"date"` // YYYY-MM-DD
+	Type   string   `json:"type" yaml:"type"` // delibera, bando, piano, report, ...
+	Issuer string   `json:"issuer" yaml:"issuer"`
+	URL    string   `json:"url" yaml:"url"`
+	Tags   []string `json:"tags" yaml:"tags"`
+}
+
+// Document is a parsed file.
+type Document struct {
+	Path     string // the stable key stored in documents.path
+	Format   string // markdown, text, html, pdf
+	Meta     Meta
+	Blocks   []Block
+	Pages    int    // number of pages for PDF, 0 otherwise
+	Checksum string // sha256 of the content, the sidecar and Version
+}
+
+// ParsedDate parses Meta.Date; ok is false when it is empty.
+func (m Meta) ParsedDate() (t time.Time, ok bool, err error) {
+	if m.Date == "" {
+		return time.Time{}, false, nil
+	}
+	t, err = time.Parse("2006-01-02", m.Date)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("date %q is not YYYY-MM-DD", m.Date)
+	}
+	return t, true, nil
+}
+
+// ErrUnsupported is returned for a file whose extension names no known format.
+var ErrUnsupported = errors.New("unsupported format (use .md, .markdown, .txt, .html, .htm or .pdf)")
+
+// FormatOf names the format of a file from its extension, or "" when unsupported.
+func FormatOf(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".md", ".markdown":
+		return "markdown"
+	case ".txt", ".text":
+		return "text"
+	case ".html", ".htm":
+		return "html"
+	case ".pdf":
+		return "pdf"
+	}
+	return ""
+}
+
+// IsSidecar reports whether name is a metadata sidecar rather than a document.
+func IsSidecar(name string) bool { return strings.HasSuffix(strings.ToLower(name), ".meta.json") }
+
+// Source is one document to parse: its key, content and optional sidecar content.
+type Source struct {
+	Path    string
+	Data    []byte
+	Sidecar []byte // nil when there is none
+}
+
+// ReadFile reads a document and its sidecar (NAME.meta.json next to NAME.ext, or
+// NAME.ext.meta.json) from disk; Path becomes the absolute, cleaned file name.
+func ReadFile(name string) (Source, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return Source{}, err
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return Source{}, err
+	}
+	src := Source{Path: abs, Data: data}
+	for _, side := range sidecarNames(abs) {
+		b, err := os.ReadFile(side)
+		if err == nil {
+			src.Sidecar = b
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return Source{}, fmt.Errorf("read sidecar %s: %w", side, err)
+		}
+	}
+	return src, nil
+}
+
+func sidecarNames(path string) []string {
+	stem := strings.TrimSuffix(path, filepath.Ext(path))
+	return []string{stem + ".meta.json", path + ".meta.json"}
+}
+
+// SidecarFor returns the sidecar file name in fsys for a document, or "" when there is none.
+func SidecarFor(fsys fs.FS, name string) string {
+	for _, side := range sidecarNames(name) {
+		if _, err := fs.Stat(fsys, side); err == nil {
+			return side
+		}
+	}
+	return ""
+}
+
+// Expand turns files and directories into the sorted list of document files under them.
+// Sidecars and files of unknown formats inside directories are skipped; a file named
+// explicitly is kept whatever its extension, so that Parse can report why it is refused.
+func Expand(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			// Keep it: the caller reports it as unreadable and goes on with the rest.
+			out = append(out, p)
+			continue
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != p {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && !IsSidecar(path) && FormatOf(path) != "" {
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", p, err)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// Parse turns a source into a document. ctx bounds the PDF reader, the slowest format.
+func Parse(ctx context.Context, src Source) (*Document, error) {
+	format := FormatOf(src.Path)
+	if format == "" {
+		return nil, ErrUnsupported
+	}
+	doc := &Document{Path: src.Path, Format: format, Checksum: checksum(src)}
+	var err error
+	switch format {
+	case "markdown":
+		err = parseMarkdown(doc, src.Data)
+	case "text":
+		err = parseText(ctx, doc, src.Data)
+	case "html":
+		err = parseHTML(doc, src.Data)
+	case "pdf":
+		err = parsePDF(ctx, doc, src.Data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if src.Sidecar != nil {
+		var side Meta
+		dec := json.NewDecoder(bytes.NewReader(src.Sidecar))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&side); err != nil {
+			return nil, fmt.Errorf("sidecar .meta.json: %w", err)
+		}
+		doc.Meta = merge(doc.Meta, side)
+	}
+	if doc.Meta.Title == "" {
+		doc.Meta.Title = firstHeading(doc.Blocks)
+	}
+	if doc.Meta.Title == "" {
+		base := filepath.Base(src.Path)
+		doc.Meta.Title = strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	if _, _, err := doc.Meta.ParsedDate(); err != nil {
+		return nil, err
+	}
+	doc.Meta.Type = strings.ToLower(strings.TrimSpace(doc.Meta.Type))
+	if !hasText(doc.Blocks) {
+		if format == "pdf" {
+			return nil, errors.New("the PDF has no text layer (scanned images need OCR first)")
+		}
+		return nil, errors.New("the document has no text")
+	}
+	return doc, nil
+}
+
+// merge lets the sidecar override the file's own metadata field by field.
+func merge(base, over Meta) Meta {
+	pick := func(a, b string) string {
+		if strings.TrimSpace(b) != "" {
+			return strings.TrimSpace(b)
+		}
+		return a
+	}
+	base.Title = pick(base.Title, over.Title)
+	base.Date = pick(base.Date, over.Date)
+	base.Type = pick(base.Type, over.Type)
+	base.Issuer = pick(base.Issuer, over.Issuer)
+	base.URL = pick(base.URL, over.URL)
+	if len(over.Tags) > 0 {
+		base.Tags = over.Tags
+	}
+	return base
+}
+
+func checksum(src Source) string {
+	h := sha256.New()
+	h.Write([]byte(Version))
+	h.Write([]byte{0})
+	h.Write(src.Data)
+	h.Write([]byte{0})
+	h.Write(src.Sidecar)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func firstHeading(blocks []Block) string {
+	for _, b := range blocks {
+		if b.Kind == Heading {
+			return b.Text
+		}
+	}
+	return ""
+}
+
+func hasText(blocks []Block) bool {
+	for _, b := range blocks {
+		if b.Kind != Heading && strings.TrimSpace(b.Text) != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,173 @@
+package loader
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func assertBlocks(t *testing.T, got, want []Block) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		for _, b := range got {
+			t.Logf("got  p%d %s/%d %q", b.Page, b.Kind, b.Level, b.Text)
+		}
+		for _, b := range want {
+			t.Logf("want p%d %s/%d %q", b.Page, b.Kind, b.Level, b.Text)
+		}
+		t.Fatal("blocks differ")
+	}
+}
+
+const markdownDoc = `---
+title: Bando Donne che fanno impresa 2026
+date: 2026-02-10
+type: Bando
+issuer: Comune di Bologna - Area Sviluppo economico
+url: https://example.org/bando
+tags: [imprenditoria femminile, contributi]
+autore: ignorato
+---
+# Bando Donne che fanno impresa
+
+Documento fittizio a scopo dimostrativo.
+
+## 3. Beneficiari
+
+Possono partecipare:
+
+- imprese femminili con sede a Bologna;
+- lavoratrici autonome.
+
+| Voce | Importo |
+|---|---|
+| Contributo massimo | 15.000 euro |
+`
+
+func TestParseMarkdownFrontMatterAndBlocks(t *testing.T) {
+	doc, err := Parse(context.Background(), Source{Path: "/d/bando.md", Data: []byte(markdownDoc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantMeta := Meta{Title: "Bando Donne che fanno impresa 2026", Date: "2026-02-10", Type: "bando",
+		Issuer: "Comune di Bologna - Area Sviluppo economico", URL: "https://example.org/bando",
+		Tags: []string{"imprenditoria femminile", "contributi"}}
+	if !reflect.DeepEqual(doc.Meta, wantMeta) {
+		t.Errorf("meta = %+v", doc.Meta)
+	}
+	assertBlocks(t, doc.Blocks, []Block{
+		{Kind: Heading, Level: 1, Text: "Bando Donne che fanno impresa"},
+		{Kind: Paragraph, Text: "Documento fittizio a scopo dimostrativo."},
+		{Kind: Heading, Level: 2, Text: "3. Beneficiari"},
+		{Kind: Paragraph, Text: "Possono partecipare:"},
+		{Kind: List, Text: "- imprese femminili con sede a Bologna;\n- lavoratrici autonome."},
+		{Kind: Table, Text: "| Voce | Importo |\n|---|---|\n| Contributo massimo | 15.000 euro |"},
+	})
+}
+
+func TestParseTextRecoversStructureAndSidecar(t *testing.T) {
+	text := "DELIBERA DI GIUNTA N. 45/2025\n\nArt. 1 - Oggetto\nLa Giunta approva le misure\ndi sostegno al commercio.\n\nSono ammessi:\na) negozi di vicinato;\nb) pubblici esercizi\n   con meno di 10 addetti.\n\n2.1 Modalità di erogazione\nIl contributo è erogato in un'unica soluzione.\n"
+	side := `{"title": "Misure per il commercio", "date": "2025-03-01", "type": "delibera", "tags": ["commercio"]}`
+	doc, err := Parse(context.Background(), Source{Path: "/d/delibera.txt", Data: []byte(text), Sidecar: []byte(side)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Meta.Title != "Misure per il commercio" || doc.Meta.Type != "delibera" || doc.Meta.Tags[0] != "commercio" {
+		t.Errorf("meta = %+v", doc.Meta)
+	}
+	assertBlocks(t, doc.Blocks, []Block{
+		{Kind: Heading, Level: 1, Text: "DELIBERA DI GIUNTA N. 45/2025"},
+		{Kind: Heading, Level: 2, Text: "Art. 1 - Oggetto"},
+		{Kind: Paragraph, Text: "La Giunta approva le misure di sostegno al commercio."},
+		{Kind: List, Text: "Sono ammessi:\na) negozi di vicinato;\nb) pubblici esercizi con meno di 10 addetti."},
+		{Kind: Heading, Level: 3, Text: "2.1 Modalità di erogazione"},
+		{Kind: Paragraph, Text: "Il contributo è erogato in un'unica soluzione."},
+	})
+}
+
+func TestParseHTMLKeepsHeadingsListsAndTables(t *testing.T) {
+	page := `<!doctype html><html><head><title>Nota gemello digitale</title><style>p{color:red}</style></head>
+<body><nav><a href="/">Home</a></nav><main><h1>Gemello digitale</h1>
+<p>Documento   fittizio.<script>alert("x")</script></p>
+<section><h2>Fasi</h2><ol><li>Rilievo <b>3D</b></li><li>Piattaforma<ul><li>dati aperti</li></ul></li></ol>
+<table><tr><th>Fase</th><th>Costo</th></tr><tr><td>Rilievo</td><td>200.000 €</td></tr></table>
+<div>Testo libero in un div.</div></section></main></body></html>`
+	doc, err := Parse(context.Background(), Source{Path: "/d/nota.html", Data: []byte(page)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Meta.Title != "Nota gemello digitale" {
+		t.Errorf("title = %q", doc.Meta.Title)
+	}
+	assertBlocks(t, doc.Blocks, []Block{
+		{Kind: Heading, Level: 1, Text: "Gemello digitale"},
+		{Kind: Paragraph, Text: "Documento fittizio."},
+		{Kind: Heading, Level: 2, Text: "Fasi"},
+		{Kind: List, Text: "1. Rilievo 3D\n2. Piattaforma\n  - dati aperti"},
+		{Kind: Table, Text: "| Fase | Costo |\n| --- | --- |\n| Rilievo | 200.000 € |"},
+		{Kind: Paragraph, Text: "Testo libero in un div."},
+	})
+}
+
+func TestParseRefusesWithAReason(t *testing.T) {
+	cases := []struct {
+		name string
+		src  Source
+		want string
+	}{
+		{"unsupported", Source{Path: "a.docx", Data: []byte("x")}, "unsupported format"},
+		{"unclosed front matter", Source{Path: "a.md", Data: []byte("---\ntitle: x\n\ntesto")}, "closing ---"},
+		{"bad yaml", Source{Path: "a.md", Data: []byte("---\ntitle: [x\n---\ntesto")}, "front matter"},
+		{"bad date", Source{Path: "a.md", Data: []byte("---\ndate: 10/02/2026\n---\ntesto")}, "YYYY-MM-DD"},
+		{"latin1", Source{Path: "a.txt", Data: []byte("citt\xe0")}, "UTF-8"},
+		{"empty", Source{Path: "a.txt", Data: []byte("  \n\n")}, "no text"},
+		{"bad sidecar", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte(`{"titolo": "x"}`)}, "sidecar"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse(context.Background(), tc.src)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestReadFileFindsSidecarAndExpandSkipsIt(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.txt", "testo")
+	write("a.meta.json", `{"title":"A"}`)
+	write("sub/b.md", "# B\n\ntesto")
+	write("sub/c.csv", "x")
+	write(".git/d.md", "x")
+	files, err := Expand([]string{dir, filepath.Join(dir, "missing.md")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{filepath.Join(dir, "a.txt"), filepath.Join(dir, "missing.md"), filepath.Join(dir, "sub/b.md")}
+	if !reflect.DeepEqual(files, want) {
+		t.Fatalf("files = %v", files)
+	}
+	src, err := ReadFile(files[0])
+	if err != nil || string(src.Sidecar) != `{"title":"A"}` {
+		t.Fatalf("sidecar = %q, %v", src.Sidecar, err)
+	}
+	// The checksum covers the sidecar: editing only the metadata is a change.
+	d1, _ := Parse(context.Background(), src)
+	src.Sidecar = []byte(`{"title":"B"}`)
+	d2, _ := Parse(context.Background(), src)
+	if d1.Checksum == d2.Checksum {
+		t.Error("a sidecar change must change the checksum")
+	}
+}
