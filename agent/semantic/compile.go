@@ -1,0 +1,456 @@
+package semantic
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+)
+
+const maxRows = 5000
+
+// snapshot is the register snapshot a query reads: the latest one reads the current table.
+type snapshot struct {
+	date   time.Time
+	latest bool
+}
+
+// window is a period [from, to]; zero bounds are open.
+type window struct{ from, to time.Time }
+
+type builder struct {
+	params []any
+}
+
+func (b *builder) arg(v any) string {
+	b.params = append(b.params, v)
+	return "$" + strconv.Itoa(len(b.params))
+}
+
+func (b *builder) date(t time.Time) string { return b.arg(t.Format(time.DateOnly)) + "::date" }
+
+// lazyDate allocates the parameter only if the statement uses it: an unused parameter has no
+// type PostgreSQL can infer.
+func (b *builder) lazyDate(t time.Time) func() string {
+	ref := ""
+	return func() string {
+		if ref == "" {
+			ref = b.date(t)
+		}
+		return ref
+	}
+}
+
+// compiled is the statement and what the runner needs to present it.
+type compiled struct {
+	sql     string
+	params  []any
+	columns []Column
+	values  []string // names of the columns that carry numbers (suppressed together)
+}
+
+// compile turns a validated plan into one parameterised statement. cur is the snapshot the
+// query reads; prev the one the comparison reads (only for stock metrics with compare_to).
+func compile(p *plan, cur, prev snapshot) compiled {
+	b := &builder{}
+	var c compiled
+	for _, d := range p.groupBy {
+		c.columns = append(c.columns, Column{Name: d.Name, Label: d.IT, Type: dimType(d)})
+	}
+	if p.hasPeriod() {
+		c.columns = append(c.columns, Column{Name: "periodo", Label: "Periodo", Type: "date"})
+	}
+	if p.q.CompareTo == "" {
+		sel, extras := p.selectFor(b, window{p.from, p.to}, cur, "")
+		c.columns = append(c.columns, Column{Name: "valore", Label: p.metric.IT, Type: "number"})
+		for _, e := range extras {
+			c.columns = append(c.columns, Column{Name: e.name, Label: e.label, Type: "number"})
+		}
+		c.values = append([]string{"valore"}, extrasNames(extras)...)
+		c.sql = "SELECT * FROM (" + sel + ") q" + p.orderAndLimit(b)
+		c.params = b.params
+		return c
+	}
+
+	prevWin, shift := p.comparisonWindow()
+	curSel, _ := p.selectFor(b, window{p.from, p.to}, cur, "")
+	prevSel, _ := p.selectFor(b, prevWin, prev, shift)
+	keys := make([]string, 0, len(p.groupBy)+1)
+	for _, d := range p.groupBy {
+		keys = append(keys, quote(d.Name))
+	}
+	if p.hasPeriod() {
+		keys = append(keys, "periodo")
+	}
+	var sel []string
+	on := []string{"true"}
+	for _, k := range keys {
+		sel = append(sel, fmt.Sprintf("COALESCE(cur.%s, prev.%s) AS %s", k, k, k))
+		on = append(on, fmt.Sprintf("cur.%s = prev.%s", k, k))
+	}
+	curV, prevV := "cur.valore", "prev.valore"
+	if k := p.effectiveKind(); p.metric.Kind != catalog.KindShare && (k == catalog.KindFlow || k == catalog.KindStock || k == catalog.KindBalance) {
+		curV, prevV = "COALESCE(cur.valore, 0)", "COALESCE(prev.valore, 0)"
+	}
+	sel = append(sel,
+		curV+" AS valore",
+		prevV+" AS valore_confronto",
+		fmt.Sprintf("%s - %s AS variazione", curV, prevV),
+		fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 1) AS variazione_pct", curV, prevV, prevV),
+		"LEAST(cur._n, prev._n) AS _n",
+	)
+	c.columns = append(c.columns,
+		Column{Name: "valore", Label: p.metric.IT, Type: "number"},
+		Column{Name: "valore_confronto", Label: compareLabel(p.q.CompareTo), Type: "number"},
+		Column{Name: "variazione", Label: "Variazione", Type: "number"},
+		Column{Name: "variazione_pct", Label: "Variazione %", Type: "number"},
+	)
+	c.values = []string{"valore", "valore_confronto", "variazione", "variazione_pct"}
+	c.sql = fmt.Sprintf("WITH cur AS (%s), prev AS (%s) SELECT * FROM (SELECT %s FROM cur FULL JOIN prev ON %s) q%s",
+		curSel, prevSel, strings.Join(sel, ", "), strings.Join(on, " AND "), p.orderAndLimit(b))
+	c.params = b.params
+	return c
+}
+
+type extra struct{ name, label, sql string }
+
+func extrasNames(ex []extra) []string {
+	out := make([]string, len(ex))
+	for i, e := range ex {
+		out[i] = e.name
+	}
+	return out
+}
+
+func (p *plan) hasPeriod() bool { return p.grain != "" || p.series }
+
+// seriesGrain is the grain of a series of snapshots: the time_grain, else the finest time
+// dimension grouped by.
+func (p *plan) seriesGrain() string {
+	if p.grain != "" {
+		return p.grain
+	}
+	g := "year"
+	for _, d := range p.groupBy {
+		switch d.Name {
+		case "mese":
+			g = "month"
+		case "trimestre":
+			if g != "month" {
+				g = "quarter"
+			}
+		}
+	}
+	return g
+}
+
+// comparisonWindow is the period the query is compared with, and the interval that shifts
+// the comparison's periods onto the current ones.
+func (p *plan) comparisonWindow() (window, string) {
+	if p.q.CompareTo == "previous_year" {
+		w := window{}
+		if !p.from.IsZero() {
+			w.from = p.from.AddDate(-1, 0, 0)
+		}
+		if !p.to.IsZero() {
+			w.to = p.to.AddDate(-1, 0, 0)
+		}
+		return w, "1 year"
+	}
+	if wholeMonths(p.from, p.to) {
+		months := (p.to.Year()-p.from.Year())*12 + int(p.to.Month()-p.from.Month()) + 1
+		from := p.from.AddDate(0, -months, 0)
+		return window{from, p.from.AddDate(0, 0, -1)}, fmt.Sprintf("%d months", months)
+	}
+	days := int(p.to.Sub(p.from).Hours()/24) + 1
+	return window{p.from.AddDate(0, 0, -days), p.from.AddDate(0, 0, -1)}, fmt.Sprintf("%d days", days)
+}
+
+// registerRel is the relation of register rows at a snapshot, for the register itself or for
+// joining other sources to their company.
+func registerRel(b *builder, s snapshot, joined bool) string {
+	switch {
+	case s.latest && joined:
+		return "imprese"
+	case s.latest:
+		return "(SELECT * FROM imprese WHERE last_as_of = " + b.date(s.date) + ")"
+	default:
+		d := b.date(s.date)
+		return "(SELECT * FROM imprese_storia WHERE valid_from <= " + d + " AND (valid_to IS NULL OR valid_to > " + d + "))"
+	}
+}
+
+var sourceTables = map[string]struct{ table, alias, cf string }{
+	"cig":        {"cig_domande", "c", "c.codice_fiscale"},
+	"suap":       {"suap_pratiche", "s", "s.codice_fiscale"},
+	"contributi": {"contributi", "g", "g.codice_fiscale"},
+}
+
+func fromClause(b *builder, source string, s snapshot) string {
+	if source == "register" {
+		return registerRel(b, s, false) + " i"
+	}
+	t := sourceTables[source]
+	return fmt.Sprintf("%s %s LEFT JOIN %s i ON i.codice_fiscale = %s", t.table, t.alias, registerRel(b, s, true), t.cf)
+}
+
+// selectFor builds the grouped SELECT for one period and snapshot. shift (an interval) moves
+// the period keys of a comparison onto the current period.
+func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string, []extra) {
+	m := p.metric
+	if p.base != nil {
+		m = p.base
+	}
+	var from, date string
+	ref := func() string { return "snap.as_of" }
+	var where []string
+	var extras []extra
+	value, n := m.Value, "count(*)"
+
+	switch {
+	case p.series:
+		grain := p.seriesGrain()
+		from = "register_snapshots snap JOIN imprese_storia i ON i.valid_from <= snap.as_of AND (i.valid_to IS NULL OR i.valid_to > snap.as_of)"
+		date = "snap.as_of"
+		pick := "SELECT max(as_of) FROM register_snapshots"
+		var pw []string
+		if !w.from.IsZero() {
+			pw = append(pw, "as_of >= "+b.date(w.from))
+		}
+		if !w.to.IsZero() {
+			pw = append(pw, "as_of <= "+b.date(w.to))
+		}
+		if len(pw) > 0 {
+			pick += " WHERE " + strings.Join(pw, " AND ")
+		}
+		pick += fmt.Sprintf(" GROUP BY date_trunc('%s', as_of)", grain)
+		where = append(where, "snap.as_of IN ("+pick+")")
+	case m.Kind == catalog.KindBalance:
+		rel := registerRel(b, s, false)
+		open := b.periodCond("r.dt_iscrizione", w)
+		closed := b.periodCond("r.dt_cessazione", w)
+		from = fmt.Sprintf("(SELECT r.*, r.dt_iscrizione AS ev_date, 1 AS ev_sign FROM %s r WHERE %s UNION ALL "+
+			"SELECT r.*, r.dt_cessazione AS ev_date, -1 AS ev_sign FROM %s r WHERE %s) i", rel, open, rel, closed)
+		date, ref = "i.ev_date", b.lazyDate(s.date)
+		value = "sum(i.ev_sign)"
+		n = "LEAST(NULLIF(count(*) FILTER (WHERE i.ev_sign = 1), 0), NULLIF(count(*) FILTER (WHERE i.ev_sign = -1), 0))"
+		extras = []extra{
+			{"aperture", "Aperture", "count(*) FILTER (WHERE i.ev_sign = 1)"},
+			{"chiusure", "Chiusure", "count(*) FILTER (WHERE i.ev_sign = -1)"},
+		}
+	case m.Kind == catalog.KindGrowth:
+		from = fromClause(b, m.Source, s)
+		ref = b.lazyDate(s.date)
+		f, t := b.date(w.from), b.date(w.to)
+		open := fmt.Sprintf("count(*) FILTER (WHERE i.dt_iscrizione BETWEEN %s AND %s)", f, t)
+		closed := fmt.Sprintf("count(*) FILTER (WHERE i.dt_cessazione BETWEEN %s AND %s)", f, t)
+		start := fmt.Sprintf("count(*) FILTER (WHERE i.dt_iscrizione < %s AND (i.dt_cessazione IS NULL OR i.dt_cessazione >= %s))", f, f)
+		value = fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 2)", open, closed, start)
+		n = start
+		extras = []extra{{"aperture", "Aperture", open}, {"chiusure", "Chiusure", closed}, {"registrate_inizio", "Registrate a inizio periodo", start}}
+	case m.Kind == catalog.KindStock:
+		from = fromClause(b, m.Source, s)
+		ref = b.lazyDate(s.date)
+	default: // flow
+		from = fromClause(b, m.Source, s)
+		date, ref = m.Date, b.lazyDate(s.date)
+		where = append(where, b.periodCond(m.Date, w))
+	}
+	if m.Where != "" {
+		where = append(where, m.Where)
+	}
+	for _, f := range p.filters {
+		where = append(where, b.filterSQL(f, p.source, date, ref))
+	}
+	if p.metric.Kind == catalog.KindShare {
+		var sub []string
+		for _, f := range p.subset {
+			sub = append(sub, b.filterSQL(f, p.source, date, ref))
+		}
+		cond := strings.Join(sub, " AND ")
+		num := fmt.Sprintf("%s FILTER (WHERE %s)", value, cond)
+		extras = []extra{{"numeratore", "Sottoinsieme", num}, {"denominatore", "Totale", value}}
+		n = fmt.Sprintf("count(*) FILTER (WHERE %s)", cond)
+		value = fmt.Sprintf("round(100.0 * %s / NULLIF(%s, 0), 2)", num, value)
+	}
+
+	var cols []string
+	for _, d := range p.groupBy {
+		cols = append(cols, dimExpr(d, p.source, date, ref)+" AS "+quote(d.Name))
+	}
+	if p.hasPeriod() {
+		grain := p.grain
+		if p.series {
+			grain = p.seriesGrain()
+		}
+		period := fmt.Sprintf("date_trunc('%s', %s)", grain, date)
+		if shift != "" {
+			period = fmt.Sprintf("(%s + interval '%s')", period, shift)
+		}
+		cols = append(cols, period+"::date AS periodo")
+	}
+	groups := len(cols)
+	cols = append(cols, numeric(value)+" AS valore")
+	for _, e := range extras {
+		cols = append(cols, numeric(e.sql)+" AS "+e.name)
+	}
+	cols = append(cols, n+" AS _n")
+
+	sql := "SELECT " + strings.Join(cols, ", ") + " FROM " + from
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	if groups > 0 {
+		pos := make([]string, groups)
+		for i := range pos {
+			pos[i] = strconv.Itoa(i + 1)
+		}
+		sql += " GROUP BY " + strings.Join(pos, ", ")
+	}
+	return sql, extras
+}
+
+// numeric makes sums and ratios come back as float8 (numeric would need decoding).
+func numeric(expr string) string {
+	if strings.HasPrefix(expr, "count(") {
+		return expr
+	}
+	return "(" + expr + ")::float8"
+}
+
+func (b *builder) periodCond(col string, w window) string {
+	var c []string
+	if !w.from.IsZero() {
+		c = append(c, col+" >= "+b.date(w.from))
+	}
+	if !w.to.IsZero() {
+		c = append(c, col+" <= "+b.date(w.to))
+	}
+	if len(c) == 0 {
+		return col + " IS NOT NULL"
+	}
+	return strings.Join(c, " AND ")
+}
+
+func dimExpr(d *catalog.Dimension, source, date string, ref func() string) string {
+	s, _ := d.SQLFor(source)
+	if strings.Contains(s, "{date}") && date == "" {
+		date = ref()
+	}
+	if strings.Contains(s, "{ref}") {
+		s = strings.ReplaceAll(s, "{ref}", ref())
+	}
+	return strings.ReplaceAll(s, "{date}", date)
+}
+
+func (b *builder) filterSQL(f typedFilter, source, date string, ref func() string) string {
+	expr := dimExpr(f.dim, source, date, ref)
+	if f.dim.Type == catalog.TypeMonths && len(f.values) > 0 {
+		if _, isInt := f.values[0].(int); isInt {
+			return b.monthsSQL(f, ref())
+		}
+	}
+	if f.dim.Type == catalog.TypePrefix {
+		var ors []string
+		for _, v := range f.values {
+			a := b.arg(v)
+			ors = append(ors, fmt.Sprintf("(%s = %s OR %s LIKE %s || '.%%')", expr, a, expr, a))
+		}
+		cond := "(" + strings.Join(ors, " OR ") + ")"
+		if f.op == "!=" || f.op == "not_in" {
+			return "NOT " + cond
+		}
+		return cond
+	}
+	switch f.op {
+	case "in":
+		return fmt.Sprintf("%s = ANY(%s)", expr, b.arg(f.values))
+	case "not_in":
+		return fmt.Sprintf("%s <> ALL(%s)", expr, b.arg(f.values))
+	case "!=":
+		return fmt.Sprintf("%s <> %s", expr, b.arg(f.values[0]))
+	case "between":
+		return fmt.Sprintf("%s BETWEEN %s AND %s", expr, b.arg(f.values[0]), b.arg(f.values[1]))
+	default:
+		return fmt.Sprintf("%s %s %s", expr, f.op, b.arg(f.values[0]))
+	}
+}
+
+// monthsSQL compiles an age range in months to comparisons of the registration date with the
+// reference date: "less than N months" is "registered after ref minus N months".
+func (b *builder) monthsSQL(f typedFilter, ref string) string {
+	col := f.dim.Column
+	before := func(n any) string { return fmt.Sprintf("(%s - make_interval(months => %s))", ref, b.arg(n)) }
+	plus1 := func(n any) int { return n.(int) + 1 }
+	switch f.op {
+	case "<":
+		return col + " > " + before(f.values[0])
+	case "<=":
+		return col + " > " + before(plus1(f.values[0]))
+	case ">":
+		return col + " <= " + before(plus1(f.values[0]))
+	case ">=":
+		return col + " <= " + before(f.values[0])
+	default: // between low and high, inclusive
+		return fmt.Sprintf("%s <= %s AND %s > %s", col, before(f.values[0]), col, before(plus1(f.values[1])))
+	}
+}
+
+func (p *plan) orderAndLimit(b *builder) string {
+	var order []string
+	dir := func(def string) string {
+		if p.q.Order != nil && p.q.Order.Dir != "" {
+			return strings.ToUpper(p.q.Order.Dir)
+		}
+		return def
+	}
+	switch {
+	case p.q.Order != nil:
+		by := strings.ToLower(p.q.Order.By)
+		if by == "value" || by == "valore" {
+			order = append(order, "valore "+dir("DESC")+" NULLS LAST")
+		} else {
+			order = append(order, quote(by)+" "+dir("ASC"))
+		}
+	case p.q.Limit > 0 && !p.hasPeriod():
+		order = append(order, "valore DESC NULLS LAST")
+	}
+	if p.hasPeriod() {
+		order = append(order, "periodo")
+	}
+	for _, d := range p.groupBy {
+		order = append(order, quote(d.Name))
+	}
+	sql := ""
+	if len(order) > 0 {
+		sql = " ORDER BY " + strings.Join(order, ", ")
+	}
+	limit := maxRows + 1
+	if p.q.Limit > 0 {
+		limit = p.q.Limit
+	}
+	return sql + " LIMIT " + b.arg(limit)
+}
+
+func quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"` }
+
+func dimType(d *catalog.Dimension) string {
+	switch d.Type {
+	case catalog.TypeBool:
+		return "bool"
+	case catalog.TypeTime:
+		if d.Name == "anno" {
+			return "number"
+		}
+	}
+	return "text"
+}
+
+func compareLabel(c string) string {
+	if c == "previous_year" {
+		return "Stesso periodo anno precedente"
+	}
+	return "Periodo precedente"
+}

@@ -1,0 +1,461 @@
+package semantic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+	"github.com/comune-bologna/conoscenza/ingest/db"
+	"github.com/comune-bologna/conoscenza/ingest/db/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
+
+var (
+	setupOnce sync.Once
+	engine    *Engine
+	fx        *fixture
+)
+
+// testEngine loads the fixture once into the package database and returns an engine that
+// connects as the read-only role.
+func testEngine(t *testing.T) (*Engine, *fixture) {
+	t.Helper()
+	setupOnce.Do(func() {
+		ctx := context.Background()
+		d := dbtest.Shared(t)
+		fx = buildFixture(42, 3000)
+		fx.load(ctx, t, d.Pool)
+		ro, err := db.Open(ctx, d.ROURL)
+		if err != nil {
+			t.Fatalf("read-only pool: %v", err)
+		}
+		engine = NewEngine(ro, catalog.Default())
+	})
+	if engine == nil {
+		t.Fatal("fixture setup failed")
+	}
+	return engine, fx
+}
+
+func resultMap(t *testing.T, res *Result, dims int) map[string]float64 {
+	t.Helper()
+	vi := -1
+	for i, c := range res.Columns {
+		if c.Name == "valore" {
+			vi = i
+		}
+	}
+	out := map[string]float64{}
+	for _, row := range res.Rows {
+		var key []string
+		for i := 0; i < dims; i++ {
+			key = append(key, fmt.Sprint(row[i]))
+		}
+		var v float64
+		switch x := row[vi].(type) {
+		case int64:
+			v = float64(x)
+		case float64:
+			v = x
+		case nil:
+			t.Fatalf("value suppressed in %v", row)
+		default:
+			t.Fatalf("value %v of type %T", x, x)
+		}
+		out[strings.Join(key, "|")] = v
+	}
+	return out
+}
+
+func diff(want, got map[string]float64) string {
+	var keys []string
+	for k := range want {
+		keys = append(keys, k)
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var out []string
+	for _, k := range keys {
+		if w, g := want[k], got[k]; math.Abs(w-g) > 0.011 {
+			out = append(out, fmt.Sprintf("%q: want %v got %v", k, w, g))
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+var flowMetrics = []string{"aperture", "chiusure", "saldo", "cig_domande", "cig_ore_richieste", "cig_ore_autorizzate",
+	"cig_lavoratori", "suap_pratiche", "contributi_importo_concesso", "contributi_beneficiari"}
+
+// TestEveryMetricAlongEveryDimensionMatchesTheOracle is the semantic layer's main check.
+func TestEveryMetricAlongEveryDimensionMatchesTheOracle(t *testing.T) {
+	e, f := testEngine(t)
+	ctx := context.Background()
+	cat := e.Catalog()
+	from, to := day("2020-01-01"), day("2026-06-30")
+	for _, metric := range append(flowMetrics, "imprese_attive", "imprese_registrate") {
+		m, _ := cat.Metric(metric)
+		for _, snap := range []time.Time{snap2, snap1} {
+			if snap.Equal(snap1) && m.Source != "register" {
+				continue
+			}
+			for _, d := range append([]*catalog.Dimension{nil}, cat.Dimensions...) {
+				if d != nil && (!d.AppliesTo(m.Source) || d.Type == catalog.TypeTime && m.Kind == catalog.KindStock) {
+					continue
+				}
+				q := Query{Metric: metric, AsOf: snap.Format(time.DateOnly)}
+				dim := ""
+				if d != nil {
+					dim = d.Name
+					q.GroupBy = []string{dim}
+				}
+				var recs []rec
+				if m.Kind == catalog.KindStock {
+					recs = f.records(metric, snap, time.Time{}, time.Time{})
+				} else {
+					q.From, q.To = from.Format(time.DateOnly), to.Format(time.DateOnly)
+					recs = f.records(metric, snap, from, to)
+				}
+				name := fmt.Sprintf("%s/%s/%s", metric, dim, snap.Format("2006-01"))
+				res, err := e.Run(ctx, q, Policy{AllowDetails: true})
+				if err != nil {
+					t.Errorf("%s: %v", name, err)
+					continue
+				}
+				ndims := 0
+				if d != nil {
+					ndims = 1
+				}
+				want := aggregate(metric, recs, dim, snap)
+				if d == nil && len(want) == 0 {
+					want = map[string]float64{"": 0}
+				}
+				if dd := diff(want, resultMap(t, res, ndims)); dd != "" {
+					t.Errorf("%s: %s\nSQL: %s", name, dd, res.SQL)
+				}
+			}
+		}
+	}
+}
+
+func TestAsOfAndLatestAgreeOnTheLatestSnapshot(t *testing.T) {
+	e, _ := testEngine(t)
+	ctx := context.Background()
+	latest, err := e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"quartiere"}, AsOf: "2026-07-15"}, Policy{AllowDetails: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same snapshot read through the history table must give the same numbers.
+	p, err := validate(e.Catalog(), Query{Metric: "imprese_attive", GroupBy: []string{"quartiere"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist := snapshot{date: snap2}
+	c := compile(p, hist, hist)
+	rows, err := e.pool.Query(ctx, c.sql, c.params...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaHistory := &Result{Columns: c.columns}
+	if _, err := collect(rows, viaHistory, len(c.columns)); err != nil {
+		t.Fatal(err)
+	}
+	if dd := diff(resultMap(t, latest, 1), resultMap(t, viaHistory, 1)); dd != "" {
+		t.Errorf("latest table and history disagree: %s", dd)
+	}
+	if !strings.Contains(latest.SQL, "FROM imprese WHERE last_as_of") || !strings.Contains(c.sql, "imprese_storia") {
+		t.Errorf("latest should read the current table and an as-of query the history:\n%s\n%s", latest.SQL, c.sql)
+	}
+	if latest.AsOf != "2026-06-30" || len(latest.Sources) == 0 || latest.Sources[0].BatchID == 0 {
+		t.Errorf("provenance = %q %+v", latest.AsOf, latest.Sources)
+	}
+	if _, err := e.Run(ctx, Query{Metric: "imprese_attive", AsOf: "2020-01-01"}, Policy{}); db.ErrorCode(err) != db.CodeNotFound {
+		t.Errorf("as_of before any snapshot: err = %v, want not found", err)
+	}
+}
+
+func TestMovesBetweenSnapshotsChangeTheQuartiereCounts(t *testing.T) {
+	e, f := testEngine(t)
+	moved := 0
+	for _, c := range f.companies {
+		if c.v1 != nil && c.v2 != nil && c.v1.quartiere != c.v2.quartiere && c.v1.indirizzo != c.v2.indirizzo {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Fatal("fixture has no moves")
+	}
+	ctx := context.Background()
+	for _, s := range []time.Time{snap1, snap2} {
+		res, err := e.Run(ctx, Query{Metric: "imprese_registrate", GroupBy: []string{"quartiere"}, AsOf: s.Format(time.DateOnly)}, Policy{AllowDetails: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := aggregate("imprese_registrate", f.records("imprese_registrate", s, time.Time{}, time.Time{}), "quartiere", s)
+		if dd := diff(want, resultMap(t, res, 1)); dd != "" {
+			t.Errorf("snapshot %s: %s", s.Format(time.DateOnly), dd)
+		}
+	}
+}
+
+func TestFiltersTimeGrainAndOrder(t *testing.T) {
+	e, f := testEngine(t)
+	ctx := context.Background()
+	q := Query{Metric: "aperture", From: "2020-01-01", To: "2020-12-31", GroupBy: []string{"quartiere"},
+		Filters: []Filter{{Dimension: "femminile", Op: "=", Value: true}, {Dimension: "sezione_ateco", Op: "in", Values: []any{"G", "I"}}},
+		Order: &Order{By: "value", Dir: "desc"}, Limit: 3}
+	res, err := e.Run(ctx, q, Policy{AllowDetails: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []rec
+	for _, r := range f.records("aperture", snap2, day("2020-01-01"), day("2020-12-31")) {
+		if r.c.fem != nil && (r.c.sez == "G" || r.c.sez == "I") {
+			recs = append(recs, r)
+		}
+	}
+	want := aggregate("aperture", recs, "quartiere", snap2)
+	got := resultMap(t, res, 1)
+	if len(got) != 3 {
+		t.Fatalf("limit 3 returned %d rows", len(got))
+	}
+	prev := math.Inf(1)
+	for _, row := range res.Rows {
+		v := float64(row[1].(int64))
+		if v > prev {
+			t.Errorf("rows not ordered by value desc: %v", res.Rows)
+		}
+		prev = v
+		if want[row[0].(string)] != v {
+			t.Errorf("%v: want %v", row, want[row[0].(string)])
+		}
+	}
+
+	// A monthly series of openings: each period is the first day of its month.
+	res, err = e.Run(ctx, Query{Metric: "aperture", From: "2021-01-01", To: "2021-12-31", TimeGrain: "month"}, Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantM := aggregate("aperture", f.records("aperture", snap2, day("2021-01-01"), day("2021-12-31")), "mese", snap2)
+	if len(res.Rows) != len(wantM) {
+		t.Fatalf("monthly rows = %d, want %d", len(res.Rows), len(wantM))
+	}
+	for _, row := range res.Rows {
+		if key := row[0].(string)[:7]; float64(row[1].(int64)) != wantM[key] {
+			t.Errorf("%s: got %v want %v", key, row[1], wantM[key])
+		}
+	}
+
+	// Anzianità as a range in months: "iscritte da meno di 36 mesi".
+	res, err = e.Run(ctx, Query{Metric: "imprese_attive", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}}, Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range f.records("imprese_attive", snap2, time.Time{}, time.Time{}) {
+		if r.c.iscr.After(snap2.AddDate(-3, 0, 0)) {
+			n++
+		}
+	}
+	if got := res.Rows[0][0].(int64); got != int64(n) {
+		t.Errorf("attive iscritte da meno di 36 mesi = %d, want %d", got, n)
+	}
+}
+
+func TestQuotaTassoCrescitaAndCompare(t *testing.T) {
+	e, f := testEngine(t)
+	ctx := context.Background()
+	res, err := e.Run(ctx, Query{Metric: "quota", GroupBy: []string{"quartiere"},
+		Subset: []Filter{{Dimension: "femminile", Value: true}}}, Policy{AllowDetails: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := f.records("imprese_attive", snap2, time.Time{}, time.Time{})
+	var fem []rec
+	for _, r := range all {
+		if r.c.fem != nil {
+			fem = append(fem, r)
+		}
+	}
+	num, den := aggregate("imprese_attive", fem, "quartiere", snap2), aggregate("imprese_attive", all, "quartiere", snap2)
+	want := map[string]float64{}
+	for k, d := range den {
+		want[k] = math.Round(10000*num[k]/d) / 100
+	}
+	if dd := diff(want, resultMap(t, res, 1)); dd != "" {
+		t.Errorf("quota femminile per quartiere: %s", dd)
+	}
+
+	res, err = e.Run(ctx, Query{Metric: "tasso_crescita", From: "2024-01-01", To: "2024-12-31"}, Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := aggregate("aperture", f.records("aperture", snap2, day("2024-01-01"), day("2024-12-31")), "", snap2)[""]
+	c := aggregate("chiusure", f.records("chiusure", snap2, day("2024-01-01"), day("2024-12-31")), "", snap2)[""]
+	start := 0.0
+	for _, co := range f.companies {
+		if v := co.v2; v != nil && co.iscr.Before(day("2024-01-01")) && (v.cess == nil || !v.cess.Before(day("2024-01-01"))) {
+			start++
+		}
+	}
+	if got, want := res.Rows[0][0].(float64), math.Round(10000*(a-c)/start)/100; math.Abs(got-want) > 0.01 {
+		t.Errorf("tasso_crescita 2024 = %v, want %v", got, want)
+	}
+
+	res, err = e.Run(ctx, Query{Metric: "aperture", From: "2020-03-01", To: "2020-05-31", CompareTo: "previous_year"}, Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := aggregate("aperture", f.records("aperture", snap2, day("2020-03-01"), day("2020-05-31")), "", snap2)[""]
+	prev := aggregate("aperture", f.records("aperture", snap2, day("2019-03-01"), day("2019-05-31")), "", snap2)[""]
+	row := res.Rows[0]
+	if float64(row[0].(int64)) != cur || float64(row[1].(int64)) != prev || float64(row[2].(int64)) != cur-prev {
+		t.Errorf("lockdown vs 2019 = %v, want %v vs %v", row, cur, prev)
+	}
+
+	res, err = e.Run(ctx, Query{Metric: "aperture", From: "2020-01-01", To: "2020-12-31", TimeGrain: "quarter", CompareTo: "previous_year"}, Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != 4 {
+		t.Fatalf("quarterly comparison rows = %v", res.Rows)
+	}
+	q2 := aggregate("aperture", f.records("aperture", snap2, day("2019-04-01"), day("2019-06-30")), "", snap2)[""]
+	if res.Rows[1][0] != "2020-04-01" || float64(res.Rows[1][2].(int64)) != q2 {
+		t.Errorf("Q2 2020 row = %v, want comparison %v", res.Rows[1], q2)
+	}
+
+	res, err = e.Run(ctx, Query{Metric: "imprese_attive", CompareTo: "previous_period"}, Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCur := aggregate("imprese_attive", f.records("imprese_attive", snap2, time.Time{}, time.Time{}), "", snap2)[""]
+	wantPrev := aggregate("imprese_attive", f.records("imprese_attive", snap1, time.Time{}, time.Time{}), "", snap1)[""]
+	if float64(res.Rows[0][0].(int64)) != wantCur || float64(res.Rows[0][1].(int64)) != wantPrev {
+		t.Errorf("attive vs previous snapshot = %v, want %v vs %v", res.Rows[0], wantCur, wantPrev)
+	}
+}
+
+func TestStockSeriesOverSnapshots(t *testing.T) {
+	e, f := testEngine(t)
+	res, err := e.Run(context.Background(), Query{Metric: "imprese_attive", TimeGrain: "month"}, Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Rows) != 2 || res.Rows[0][0] != "2025-12-01" || res.Rows[1][0] != "2026-06-01" {
+		t.Fatalf("series = %v", res.Rows)
+	}
+	for i, s := range []time.Time{snap1, snap2} {
+		want := aggregate("imprese_attive", f.records("imprese_attive", s, time.Time{}, time.Time{}), "", s)[""]
+		if float64(res.Rows[i][1].(int64)) != want {
+			t.Errorf("%s: got %v want %v", s.Format(time.DateOnly), res.Rows[i][1], want)
+		}
+	}
+}
+
+func TestSmallCellsAreSuppressedUnlessTheRoleAllowsDetails(t *testing.T) {
+	e, _ := testEngine(t)
+	ctx := context.Background()
+	q := Query{Metric: "aperture", From: "2026-01-01", To: "2026-06-30", GroupBy: []string{"area_statistica"},
+		Filters: []Filter{{Dimension: "straniera", Value: true}}}
+	open, err := e.Run(ctx, q, Policy{AllowDetails: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := 0
+	for _, r := range open.Rows {
+		if v := r[1].(int64); v > 0 && v < 3 {
+			small++
+		}
+	}
+	if small == 0 {
+		t.Fatal("fixture has no small cells to suppress")
+	}
+	closed, err := e.Run(ctx, q, Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closed.Suppressed != small || len(closed.Notes) == 0 {
+		t.Errorf("suppressed %d cells, want %d (notes %v)", closed.Suppressed, small, closed.Notes)
+	}
+	for _, r := range closed.Rows {
+		if v, ok := r[1].(int64); ok && v < 3 {
+			t.Errorf("small cell shown: %v", r)
+		}
+	}
+	// Territory alone is not personal: nothing is suppressed.
+	plain, err := e.Run(ctx, Query{Metric: "aperture", From: "2026-01-01", To: "2026-06-30", GroupBy: []string{"area_statistica"}}, Policy{})
+	if err != nil || plain.Suppressed != 0 {
+		t.Errorf("territory-only breakdown suppressed %d (%v)", plain.Suppressed, err)
+	}
+}
+
+func TestValidationErrorsArePreciseWithSuggestions(t *testing.T) {
+	e, _ := testEngine(t)
+	cases := []struct {
+		q    Query
+		want string
+	}{
+		{Query{Metric: "apertura"}, `unknown metric "apertura" (did you mean aperture`},
+		{Query{Metric: "aperture", GroupBy: []string{"quartire"}}, `unknown dimension "quartire" in group_by (did you mean quartiere`},
+		{Query{Metric: "aperture", GroupBy: []string{"tipo_cig"}}, `dimension "tipo_cig" does not apply`},
+		{Query{Metric: "aperture", Filters: []Filter{{Dimension: "quartiere", Value: "Navle"}}}, `quartiere has no value "Navle" (did you mean Navile`},
+		{Query{Metric: "aperture", From: "2020-13-01"}, `from "2020-13-01" is not a date`},
+		{Query{Metric: "aperture", From: "2021-01-01", To: "2020-01-01"}, "is before from"},
+		{Query{Metric: "aperture", TimeGrain: "week"}, "unknown time_grain"},
+		{Query{Metric: "aperture", CompareTo: "yesterday"}, "unknown compare_to"},
+		{Query{Metric: "quota"}, "quota needs a subset"},
+		{Query{Metric: "tasso_crescita"}, "needs a period"},
+		{Query{Metric: "aperture", Filters: []Filter{{Dimension: "quartiere", Op: "<", Value: "Navile"}}}, "op < applies only"},
+		{Query{Metric: "aperture", Filters: []Filter{{Dimension: "ateco", Value: "04.10"}}}, "division 04 does not exist"},
+		{Query{Metric: "aperture", Order: &Order{By: "zona"}}, "order by"},
+	}
+	for _, tc := range cases {
+		_, err := e.Run(context.Background(), tc.q, Policy{})
+		var de *db.Error
+		if err == nil || !errors.As(err, &de) || de.Code != db.CodeInvalid || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: err = %v, want invalid with %q", tc.q, err, tc.want)
+		}
+	}
+}
+
+func TestParseQueryIsStrict(t *testing.T) {
+	q, err := ParseQuery([]byte(`{"metric":"aperture","order":"value desc","limit":5}`))
+	if err != nil || q.Order.By != "value" || q.Order.Dir != "desc" {
+		t.Fatalf("ParseQuery = %+v, %v", q, err)
+	}
+	if _, err := ParseQuery([]byte(`{"metric":"aperture","grup_by":["quartiere"]}`)); err == nil || !strings.Contains(err.Error(), "grup_by") {
+		t.Errorf("unknown field: err = %v", err)
+	}
+}
+
+func TestQueriesRunAsTheReadOnlyRole(t *testing.T) {
+	e, _ := testEngine(t)
+	var user string
+	var ro string
+	if err := e.pool.QueryRow(context.Background(), "SELECT current_user, current_setting('default_transaction_read_only')").Scan(&user, &ro); err != nil {
+		t.Fatal(err)
+	}
+	if user != "conoscenza_ro" || ro != "on" {
+		t.Errorf("engine connects as %s (read only %s), want conoscenza_ro", user, ro)
+	}
+	_, err := e.pool.Exec(context.Background(), "SELECT count(*) FROM users")
+	if err == nil {
+		t.Error("the read-only role can read the users table")
+	}
+}
+
+var _ = (*pgxpool.Pool)(nil)
