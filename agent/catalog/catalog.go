@@ -62,20 +62,20 @@ type Metric struct {
 
 // Dimension is an attribute results can be filtered and grouped by.
 type Dimension struct {
-	Name           string            `yaml:"name" json:"name"`
-	IT             string            `yaml:"it" json:"it"`
-	EN             string            `yaml:"en" json:"en"`
-	Synonyms       []string          `yaml:"synonyms" json:"synonyms"`
-	Type           string            `yaml:"type" json:"type"`
-	Territorial    bool              `yaml:"territorial" json:"territorial,omitempty"`
-	Personal       bool              `yaml:"personal" json:"personal,omitempty"`
-	PersonalValues []string          `yaml:"personal_values" json:"-"`
-	ValuesFrom     string            `yaml:"values_from" json:"-"`
-	Values         []string          `yaml:"-" json:"values,omitempty"`
-	Sources        []string          `yaml:"sources" json:"sources"`
-	Column         string            `yaml:"column" json:"-"` // the date column a months range compares
+	Name           string   `yaml:"name" json:"name"`
+	IT             string   `yaml:"it" json:"it"`
+	EN             string   `yaml:"en" json:"en"`
+	Synonyms       []string `yaml:"synonyms" json:"synonyms"`
+	Type           string   `yaml:"type" json:"type"`
+	Territorial    bool     `yaml:"territorial" json:"territorial,omitempty"`
+	Personal       bool     `yaml:"personal" json:"personal,omitempty"`
+	PersonalValues []string `yaml:"personal_values" json:"-"`
+	ValuesFrom     string   `yaml:"values_from" json:"-"`
+	Values         []string `yaml:"-" json:"values,omitempty"`
+	Sources        []string `yaml:"sources" json:"sources"`
+	Column         string   `yaml:"column" json:"-"` // the date column a months range compares
 
-	SQL            map[string]string `yaml:"sql" json:"-"`
+	SQL map[string]string `yaml:"sql" json:"-"`
 }
 
 // Catalog is the whole semantic layer.

@@ -30,11 +30,11 @@ func day(s string) time.Time {
 }
 
 type version struct {
-	stato                      string
-	cess                       *time.Time
-	quartiere, zona, area      *string
-	indirizzo                  string
-	addetti                    *int
+	stato                 string
+	cess                  *time.Time
+	quartiere, zona, area *string
+	indirizzo             string
+	addetti               *int
 }
 
 type company struct {
@@ -167,7 +167,7 @@ func buildFixture(seed uint64, n int) *fixture {
 		c := f.companies[r.IntN(len(f.companies))]
 		q, z, a := place()
 		f.suap = append(f.suap, suapRow{id: fmt.Sprintf("SUAP-%06d", i), cf: c.cf,
-			tipo: []string{"APERTURA", "SUBINGRESSO", "MODIFICA", "CESSAZIONE", "AMPLIAMENTO"}[r.IntN(5)],
+			tipo:    []string{"APERTURA", "SUBINGRESSO", "MODIFICA", "CESSAZIONE", "AMPLIAMENTO"}[r.IntN(5)],
 			settore: []string{"COMMERCIO", "PUBBLICO ESERCIZIO"}[r.IntN(2)], esito: []string{"ACCOLTA", "RESPINTA", "IN CORSO"}[r.IntN(3)],
 			pres: randomDate(r, day("2020-01-01"), day("2026-06-30")), quartiere: q, zona: z, area: a})
 	}

@@ -216,7 +216,7 @@ func TestFiltersTimeGrainAndOrder(t *testing.T) {
 	ctx := context.Background()
 	q := Query{Metric: "aperture", From: "2020-01-01", To: "2020-12-31", GroupBy: []string{"quartiere"},
 		Filters: []Filter{{Dimension: "femminile", Op: "=", Value: true}, {Dimension: "sezione_ateco", Op: "in", Values: []any{"G", "I"}}},
-		Order: &Order{By: "value", Dir: "desc"}, Limit: 3}
+		Order:   &Order{By: "value", Dir: "desc"}, Limit: 3}
 	res, err := e.Run(ctx, q, Policy{AllowDetails: true})
 	if err != nil {
 		t.Fatal(err)
