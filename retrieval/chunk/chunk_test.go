@@ -10,8 +10,10 @@ import (
 	"github.com/comune-bologna/conoscenza/retrieval/loader"
 )
 
-func h(level int, text string) loader.Block { return loader.Block{Kind: loader.Heading, Level: level, Text: text} }
-func p(text string) loader.Block            { return loader.Block{Kind: loader.Paragraph, Text: text} }
+func h(level int, text string) loader.Block {
+	return loader.Block{Kind: loader.Heading, Level: level, Text: text}
+}
+func p(text string) loader.Block { return loader.Block{Kind: loader.Paragraph, Text: text} }
 
 func sentences(prefix string, n int) string {
 	var s []string

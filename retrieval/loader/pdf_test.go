@@ -1,37 +1,19 @@
 package loader
 
 import (
-	"bytes"
 	"context"
 	"testing"
 
-	"github.com/go-pdf/fpdf"
+	"github.com/comune-bologna/conoscenza/retrieval/corpus"
 )
 
-// makePDF writes a real PDF with a text layer: one page per element of pages, each page a
-// list of lines (a line starting with "# " is set in bold as a heading).
 func makePDF(t testing.TB, pages [][]string) []byte {
 	t.Helper()
-	pdf := fpdf.New("P", "mm", "A4", "")
-	tr := pdf.UnicodeTranslatorFromDescriptor("") // core fonts are cp1252: Italian accents fit
-	for _, lines := range pages {
-		pdf.AddPage()
-		for _, l := range lines {
-			if len(l) > 2 && l[:2] == "# " {
-				pdf.SetFont("Helvetica", "B", 14)
-				pdf.MultiCell(0, 8, tr(l[2:]), "", "L", false)
-				continue
-			}
-			pdf.SetFont("Helvetica", "", 11)
-			pdf.MultiCell(0, 6, tr(l), "", "L", false)
-			pdf.Ln(3)
-		}
-	}
-	var buf bytes.Buffer
-	if err := pdf.Output(&buf); err != nil {
+	b, err := corpus.PDF("prova", pages)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return b
 }
 
 func TestParsePDFKeepsPagesAndHeadings(t *testing.T) {

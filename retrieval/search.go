@@ -1,0 +1,270 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/pgvector/pgvector-go"
+
+	"github.com/comune-bologna/conoscenza/ingest/db"
+)
+
+// RRFK is the reciprocal rank fusion constant of Cormack et al. (2009): large enough that the
+// first few ranks of either list do not drown the other list.
+const RRFK = 60
+
+// SearchOptions shape a search. Zero values mean the defaults.
+type SearchOptions struct {
+	Method     Method // default Hybrid
+	Limit      int    // results returned, default 10, at most 100
+	Candidates int    // results taken from each method before fusion, default 50
+	Filter     Filter
+}
+
+// SearchResponse is a ranked list of passages.
+type SearchResponse struct {
+	Query      string   `json:"query"`
+	Method     Method   `json:"method"`
+	EmbedModel string   `json:"embed_model"`
+	Results    []Result `json:"results"`
+	// StaleChunks were embedded by another model: full-text search finds them, vector search
+	// does not until `conoscenza ingest docs --reembed` has run.
+	StaleChunks int `json:"stale_chunks,omitempty"`
+}
+
+// Search finds the passages that best answer query.
+func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) (SearchResponse, error) {
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return SearchResponse{}, db.Errorf(db.CodeInvalid, "la domanda è vuota")
+	}
+	if opt.Method == "" {
+		opt.Method = Hybrid
+	}
+	if opt.Limit <= 0 {
+		opt.Limit = 10
+	}
+	opt.Limit = min(opt.Limit, 100)
+	if opt.Candidates <= 0 {
+		opt.Candidates = 50
+	}
+	opt.Candidates = max(opt.Candidates, opt.Limit)
+	resp := SearchResponse{Query: query, Method: opt.Method, EmbedModel: s.embedder.Model(), Results: []Result{}}
+
+	var qvec pgvector.Vector
+	if opt.Method != FullText {
+		vecs, err := s.embed(ctx, []string{query})
+		if err != nil {
+			return resp, err
+		}
+		qvec = vecs[0]
+	}
+	// One read-only transaction: the settings below stay local to it, and both lists see the
+	// same snapshot of the library.
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return resp, fmt.Errorf("search: begin: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read-only
+	// With filters, a plain HNSW scan can stop before it finds enough matching rows; pgvector's
+	// iterative scan keeps going. ef_search above the candidate count keeps recall high.
+	if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = %d`, max(100, opt.Candidates*2))); err != nil {
+		return resp, fmt.Errorf("search: settings: %w", err)
+	}
+
+	var vec, text []ranked
+	if opt.Method != FullText {
+		if vec, err = vectorSearch(ctx, tx, qvec, s.embedder.Model(), opt); err != nil {
+			return resp, err
+		}
+	}
+	if opt.Method != Vector {
+		if text, err = textSearch(ctx, tx, query, opt); err != nil {
+			return resp, err
+		}
+	}
+	var results []Result
+	switch opt.Method {
+	case Vector:
+		results = single(vec, func(r *Result, i int) { r.VectorRank = i + 1 })
+	case FullText:
+		results = single(text, func(r *Result, i int) { r.TextRank = i + 1 })
+	default:
+		results = fuse(vec, text)
+	}
+	if len(results) > opt.Limit {
+		results = results[:opt.Limit]
+	}
+	if err := fillCitations(ctx, tx, results, query); err != nil {
+		return resp, err
+	}
+	resp.Results = results
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE embed_model <> $1 OR embed_model IS NULL`, s.embedder.Model()).Scan(&resp.StaleChunks); err != nil {
+		return resp, fmt.Errorf("search: count stale chunks: %w", err)
+	}
+	return resp, nil
+}
+
+type ranked struct {
+	id    int64
+	score float64
+}
+
+// filterSQL appends the filter's conditions on documents d, numbering parameters after args.
+func filterSQL(f Filter, args []any) (string, []any) {
+	var where []string
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if len(f.Types) > 0 {
+		types := make([]string, len(f.Types))
+		for i, t := range f.Types {
+			types[i] = strings.ToLower(strings.TrimSpace(t))
+		}
+		add("d.doc_type = ANY($%d)", types)
+	}
+	if !f.From.IsZero() {
+		add("d.doc_date >= $%d", f.From.Format(time.DateOnly))
+	}
+	if !f.To.IsZero() {
+		add("d.doc_date <= $%d", f.To.Format(time.DateOnly))
+	}
+	if len(f.Tags) > 0 {
+		add("d.tags @> $%d", f.Tags)
+	}
+	if len(where) == 0 {
+		return "", args
+	}
+	return " AND " + strings.Join(where, " AND "), args
+}
+
+func vectorSearch(ctx context.Context, tx pgx.Tx, q pgvector.Vector, model string, opt SearchOptions) ([]ranked, error) {
+	cond, args := filterSQL(opt.Filter, []any{q, model, opt.Candidates})
+	// Only vectors of the active model: distances between two models' spaces mean nothing.
+	sql := `SELECT id, sim FROM (
+		SELECT c.id, 1 - (c.embedding <=> $1) AS sim, c.embedding <=> $1 AS dist
+		FROM chunks c JOIN documents d ON d.id = c.document_id
+		WHERE c.embed_model = $2 AND c.embedding IS NOT NULL` + cond + `
+		ORDER BY c.embedding <=> $1 LIMIT $3) v ORDER BY dist, id`
+	return collectRanked(ctx, tx, "vector search", sql, args)
+}
+
+// textSearch ranks passages by PostgreSQL full-text search with the Italian configuration.
+// websearch_to_tsquery requires every word, which a long spoken question ("quali requisiti
+// servono per il bando delle imprese giovanili?") rarely meets in one passage; so passages
+// are matched on any of the question's words and those matching all of them rank first.
+func textSearch(ctx context.Context, tx pgx.Tx, query string, opt SearchOptions) ([]ranked, error) {
+	cond, args := filterSQL(opt.Filter, []any{query, opt.Candidates})
+	sql := `WITH q AS (
+		SELECT websearch_to_tsquery('italian', $1) AS qall,
+		       (SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), ''))
+		        FROM unnest(to_tsvector('italian', $1))) AS qany)
+	SELECT c.id, ts_rank_cd(c.tsv, q.qany, 32) + CASE WHEN c.tsv @@ q.qall THEN 1 ELSE 0 END AS rank
+	FROM chunks c JOIN documents d ON d.id = c.document_id, q
+	WHERE c.tsv @@ q.qany` + cond + `
+	ORDER BY rank DESC, c.id LIMIT $2`
+	return collectRanked(ctx, tx, "full-text search", sql, args)
+}
+
+func collectRanked(ctx context.Context, tx pgx.Tx, what, sql string, args []any) ([]ranked, error) {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, db.Translate(err, what)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ranked, error) {
+		var x ranked
+		err := r.Scan(&x.id, &x.score)
+		return x, err
+	})
+	if err != nil {
+		return nil, db.Translate(err, what)
+	}
+	return out, nil
+}
+
+func single(list []ranked, mark func(*Result, int)) []Result {
+	out := make([]Result, len(list))
+	for i, r := range list {
+		out[i] = Result{Citation: Citation{ChunkID: r.id}, Score: r.score}
+		mark(&out[i], i)
+	}
+	return out
+}
+
+// fuse merges two ranked lists by reciprocal rank fusion: score = Σ 1/(RRFK + rank). It needs
+// no calibration between cosine similarities and text ranks, which live on unrelated scales.
+func fuse(vec, text []ranked) []Result {
+	byID := map[int64]*Result{}
+	var order []*Result
+	get := func(id int64) *Result {
+		if r, ok := byID[id]; ok {
+			return r
+		}
+		r := &Result{Citation: Citation{ChunkID: id}}
+		byID[id] = r
+		order = append(order, r)
+		return r
+	}
+	for i, v := range vec {
+		r := get(v.id)
+		r.VectorRank = i + 1
+		r.Score += 1 / float64(RRFK+i+1)
+	}
+	for i, t := range text {
+		r := get(t.id)
+		r.TextRank = i + 1
+		r.Score += 1 / float64(RRFK+i+1)
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		if order[i].Score != order[j].Score {
+			return order[i].Score > order[j].Score
+		}
+		return order[i].ChunkID < order[j].ChunkID
+	})
+	out := make([]Result, len(order))
+	for i, r := range order {
+		out[i] = *r
+	}
+	return out
+}
+
+// fillCitations reads the passage and document fields of each result.
+func fillCitations(ctx context.Context, tx pgx.Tx, results []Result, query string) error {
+	if len(results) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(results))
+	for i, r := range results {
+		ids[i] = r.ChunkID
+	}
+	rows, err := tx.Query(ctx, `SELECT c.id, d.id, d.path, d.title, d.doc_type, coalesce(to_char(d.doc_date, 'YYYY-MM-DD'), ''),
+			d.issuer, d.url, d.tags, c.heading_path, coalesce(c.page, 0), c.content
+		FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id = ANY($1)`, ids)
+	if err != nil {
+		return fmt.Errorf("read citations: %w", err)
+	}
+	defer rows.Close()
+	byID := map[int64]Citation{}
+	for rows.Next() {
+		var c Citation
+		if err := rows.Scan(&c.ChunkID, &c.DocumentID, &c.Path, &c.Title, &c.DocType, &c.Date,
+			&c.Issuer, &c.URL, &c.Tags, &c.Section, &c.Page, &c.Passage); err != nil {
+			return fmt.Errorf("read citations: %w", err)
+		}
+		byID[c.ChunkID] = c
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read citations: %w", err)
+	}
+	for i := range results {
+		c := byID[results[i].ChunkID]
+		c.Quote = Quote(c.Passage, query, quoteRunes)
+		results[i].Citation = c
+	}
+	return nil
+}
