@@ -1,0 +1,162 @@
+package address
+
+import "strings"
+
+// Territory is where an address lies.
+type Territory struct {
+	Quartiere string
+	Zona      string
+	Area      string // area statistica
+}
+
+// Segment is one row of the street register: a civic range with a parity.
+type Segment struct {
+	From, To  int
+	Parity    byte // 'P' even, 'D' odd, 'T' all
+	Territory Territory
+}
+
+func (s Segment) covers(n int) bool {
+	if n < s.From || n > s.To {
+		return false
+	}
+	switch s.Parity {
+	case 'P':
+		return n%2 == 0
+	case 'D':
+		return n%2 == 1
+	}
+	return true
+}
+
+// Matcher finds the territory of an address in the street register held in memory. It is not
+// safe for concurrent use (it caches results).
+type Matcher struct {
+	streets map[string][]Segment // by full key (type + name)
+	names   map[string][]string  // name key → full keys, for addresses with a wrong or no type
+	lasts   map[string][]string  // last name token → full keys, for abbreviated names (VIA MARCONI)
+	cache   map[string]cached
+}
+
+type cached struct {
+	t  Territory
+	ok bool
+}
+
+// maxCache bounds the result cache so that memory stays flat on huge files.
+const maxCache = 200_000
+
+// NewMatcher returns an empty matcher; Add the register's rows to it.
+func NewMatcher() *Matcher {
+	return &Matcher{
+		streets: map[string][]Segment{},
+		names:   map[string][]string{},
+		lasts:   map[string][]string{},
+		cache:   map[string]cached{},
+	}
+}
+
+// Len is the number of distinct streets.
+func (m *Matcher) Len() int { return len(m.streets) }
+
+// Add records one row of the street register.
+func (m *Matcher) Add(denominazione string, seg Segment) {
+	p := ParseStreet(denominazione)
+	key := p.Key()
+	if key == "" {
+		return
+	}
+	if _, seen := m.streets[key]; !seen {
+		m.names[p.NameKey()] = append(m.names[p.NameKey()], key)
+		if len(p.Name) > 0 {
+			last := p.Name[len(p.Name)-1]
+			m.lasts[last] = append(m.lasts[last], key)
+		}
+	}
+	m.streets[key] = append(m.streets[key], seg)
+	clear(m.cache)
+}
+
+// Match returns the territory of addr and whether it was attributed. A territory may be
+// partial (quartiere only) when the civic number is missing or outside every range but the
+// street lies in one quartiere.
+func (m *Matcher) Match(addr string) (Territory, bool) {
+	if c, ok := m.cache[addr]; ok {
+		return c.t, c.ok
+	}
+	t, ok := m.match(addr)
+	if len(m.cache) < maxCache {
+		m.cache[addr] = cached{t, ok}
+	}
+	return t, ok
+}
+
+func (m *Matcher) match(addr string) (Territory, bool) {
+	p := Parse(addr)
+	if len(p.Name) == 0 {
+		return Territory{}, false
+	}
+	segs := m.lookup(p)
+	if segs == nil && p.Number > 0 {
+		// `VIA 2 AGOSTO 1980` without a civic: the number belonged to the name.
+		whole := ParseStreet(addr)
+		segs = m.lookup(whole)
+		p.Number = 0
+	}
+	if segs == nil {
+		return Territory{}, false
+	}
+	if p.Number > 0 {
+		for _, s := range segs {
+			if s.covers(p.Number) {
+				return s.Territory, true
+			}
+		}
+	}
+	return agree(segs)
+}
+
+// lookup finds the segments of a street: by full key, then by name alone, then by a unique
+// street whose name ends with the typed one.
+func (m *Matcher) lookup(p Parsed) []Segment {
+	if segs, ok := m.streets[p.Key()]; ok {
+		return segs
+	}
+	if keys := m.names[p.NameKey()]; len(keys) == 1 {
+		return m.streets[keys[0]]
+	}
+	if len(p.Name) == 0 {
+		return nil
+	}
+	var found string
+	suffix := " " + p.NameKey()
+	for _, k := range m.lasts[p.Name[len(p.Name)-1]] {
+		if strings.HasSuffix(k, suffix) && (p.Type == "" || strings.HasPrefix(k, p.Type+" ")) {
+			if found != "" {
+				return nil // ambiguous
+			}
+			found = k
+		}
+	}
+	if found == "" {
+		return nil
+	}
+	return m.streets[found]
+}
+
+// agree returns the territory shared by all segments, as far as they agree.
+func agree(segs []Segment) (Territory, bool) {
+	t := segs[0].Territory
+	for _, s := range segs[1:] {
+		if s.Territory.Quartiere != t.Quartiere {
+			return Territory{}, false
+		}
+		if s.Territory.Zona != t.Zona {
+			t.Zona, t.Area = "", ""
+		}
+		if s.Territory.Area != t.Area {
+			t.Area = ""
+		}
+	}
+	return t, true
+}

@@ -1,0 +1,303 @@
+// Package csvx reads the city's CSV files as a stream: it sniffs the encoding (UTF-8 with or
+// without BOM, UTF-16 with BOM, else Windows-1252) and the separator (; , or TAB) on the first
+// bytes, maps the header to canonical column names, and returns rows with their line numbers.
+// A row with the wrong number of columns is a row error, not a file error.
+package csvx
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// sniffSize is how much of the file is looked at to choose encoding and separator.
+const sniffSize = 1 << 20
+
+// Column is one column a kind of file knows, named as in the formats (`C-FISCALE`).
+type Column struct {
+	Name     string
+	Required bool // the file fails when the header lacks it
+}
+
+// FileError is a file that cannot be read at all; nothing of it is loaded.
+type FileError struct{ Reason string }
+
+func (e *FileError) Error() string { return e.Reason }
+
+// RowError is a row that cannot be read; the caller records it and goes on.
+type RowError struct {
+	Line   int
+	Column string
+	Value  string
+	Reason string
+}
+
+func (e *RowError) Error() string {
+	if e.Column != "" {
+		return fmt.Sprintf("riga %d, colonna %s (%q): %s", e.Line, e.Column, e.Value, e.Reason)
+	}
+	return fmt.Sprintf("riga %d: %s", e.Line, e.Reason)
+}
+
+// Reader streams the data rows of one file.
+type Reader struct {
+	Encoding  string   // utf-8, utf-8-bom, utf-16, windows-1252
+	Separator rune     // ';', ',' or '\t'
+	Header    []string // the header as written in the file
+	Warnings  []string // unknown or repeated columns, reported once
+
+	cr      *csv.Reader
+	cols    []Column
+	idx     []int // for each known column, its position in the record, -1 when absent
+	width   int
+	checkU8 bool
+}
+
+// Row is one data row; its fields are valid until the next call to Read.
+type Row struct {
+	Line   int
+	fields []string
+	idx    []int
+}
+
+// Get returns the value of known column i (the index in the Column list), trimmed; "" when
+// the file does not have the column.
+func (r Row) Get(i int) string {
+	j := r.idx[i]
+	if j < 0 || j >= len(r.fields) {
+		return ""
+	}
+	return strings.TrimSpace(r.fields[j])
+}
+
+// NormalizeName is how header names are compared: upper case, without spaces, `_`, `-`, `.`.
+func NormalizeName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(strings.TrimSpace(s)) {
+		switch r {
+		case ' ', '_', '-', '.', '\ufeff', '"':
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// NewReader sniffs r and reads its header. It fails with a *FileError when the content is not
+// text, is empty, or lacks a required column.
+func NewReader(r io.Reader, cols []Column) (*Reader, error) {
+	br := bufio.NewReaderSize(r, sniffSize)
+	sample, err := br.Peek(sniffSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("read file: %w", err)
+	}
+	if len(bytes.TrimSpace(sample)) == 0 {
+		return nil, &FileError{"file vuoto: nessuna intestazione"}
+	}
+	x := &Reader{cols: cols}
+	var src io.Reader = br
+	switch {
+	case bytes.HasPrefix(sample, []byte{0xEF, 0xBB, 0xBF}):
+		x.Encoding = "utf-8-bom"
+		_, _ = br.Discard(3)
+		sample = sample[3:]
+		x.checkU8 = true
+	case bytes.HasPrefix(sample, []byte{0xFF, 0xFE}), bytes.HasPrefix(sample, []byte{0xFE, 0xFF}):
+		x.Encoding = "utf-16"
+		src = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Reader(br)
+		dec, _ := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(sample[:len(sample)&^1])
+		sample = dec
+	default:
+		if binary(sample) {
+			return nil, &FileError{"il file non è un CSV di testo (contiene byte binari o di controllo)"}
+		}
+		if utf8.Valid(trimPartialRune(sample)) {
+			x.Encoding = "utf-8"
+			x.checkU8 = true
+		} else {
+			x.Encoding = "windows-1252"
+			src = charmap.Windows1252.NewDecoder().Reader(br)
+			sample, _ = charmap.Windows1252.NewDecoder().Bytes(sample)
+		}
+	}
+	if x.Encoding == "utf-16" && binary(sample) {
+		return nil, &FileError{"il file non è un CSV di testo (contiene byte binari o di controllo)"}
+	}
+	x.Separator = sniffSeparator(sample)
+	x.cr = csv.NewReader(src)
+	x.cr.Comma = x.Separator
+	x.cr.FieldsPerRecord = -1
+	x.cr.LazyQuotes = true
+	x.cr.ReuseRecord = true
+	header, err := x.cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &FileError{"file vuoto: nessuna intestazione"}
+		}
+		return nil, &FileError{fmt.Sprintf("intestazione illeggibile: %v", err)}
+	}
+	x.Header = append([]string(nil), header...)
+	x.width = len(header)
+	if err := x.mapHeader(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+func (x *Reader) mapHeader() error {
+	x.idx = make([]int, len(x.cols))
+	byName := make(map[string]int, len(x.cols))
+	for i, c := range x.cols {
+		x.idx[i] = -1
+		byName[NormalizeName(c.Name)] = i
+	}
+	var unknown, repeated []string
+	for j, h := range x.Header {
+		n := NormalizeName(h)
+		i, ok := byName[n]
+		switch {
+		case n == "":
+			continue
+		case !ok:
+			unknown = append(unknown, strings.TrimSpace(h))
+		case x.idx[i] >= 0:
+			repeated = append(repeated, strings.TrimSpace(h))
+		default:
+			x.idx[i] = j
+		}
+	}
+	var missing []string
+	for i, c := range x.cols {
+		if c.Required && x.idx[i] < 0 {
+			missing = append(missing, c.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return &FileError{fmt.Sprintf("colonna obbligatoria mancante: %s (separatore %q, intestazione: %s)",
+			strings.Join(missing, ", "), x.Separator, strings.Join(x.Header, string(x.Separator)))}
+	}
+	if len(unknown) > 0 {
+		x.Warnings = append(x.Warnings, "colonne sconosciute ignorate: "+strings.Join(unknown, ", "))
+	}
+	if len(repeated) > 0 {
+		x.Warnings = append(x.Warnings, "colonne ripetute (vale la prima): "+strings.Join(repeated, ", "))
+	}
+	return nil
+}
+
+// Read returns the next data row, io.EOF at the end, or a *RowError for a row that cannot be
+// read (wrong column count, bad quoting, invalid encoding); reading can go on after it.
+// Rows whose fields are all empty are skipped.
+func (x *Reader) Read() (Row, error) {
+	for {
+		rec, err := x.cr.Read()
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return Row{}, &RowError{Line: pe.StartLine, Reason: "riga CSV illeggibile: " + pe.Err.Error()}
+			}
+			return Row{}, err
+		}
+		line, _ := x.cr.FieldPos(0)
+		if len(rec) != x.width {
+			if blank(rec) {
+				continue
+			}
+			return Row{}, &RowError{Line: line, Reason: fmt.Sprintf("numero di colonne errato: %d invece di %d", len(rec), x.width)}
+		}
+		for j, f := range rec {
+			if strings.IndexByte(f, 0) >= 0 {
+				return Row{}, &RowError{Line: line, Column: strings.TrimSpace(x.Header[j]),
+					Value: strings.ReplaceAll(f, "\x00", ""), Reason: "byte nullo nel valore: contenuto binario"}
+			}
+		}
+		if x.checkU8 {
+			for j, f := range rec {
+				if !utf8.ValidString(f) {
+					return Row{}, &RowError{Line: line, Column: strings.TrimSpace(x.Header[j]),
+						Value: strings.ToValidUTF8(f, "?"), Reason: "codifica non valida: il file è UTF-8 ma questo valore no"}
+				}
+			}
+		}
+		if blank(rec) {
+			continue
+		}
+		return Row{Line: line, fields: rec, idx: x.idx}, nil
+	}
+}
+
+// Has reports whether the file has known column i.
+func (x *Reader) Has(i int) bool { return x.idx[i] >= 0 }
+
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// binary reports content that is not text: NUL bytes or many control characters.
+func binary(b []byte) bool {
+	if bytes.IndexByte(b, 0) >= 0 {
+		return true
+	}
+	ctl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
+			ctl++
+		}
+	}
+	return ctl*100 > len(b)
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence cut by the end of the sample.
+func trimPartialRune(b []byte) []byte {
+	for i := 1; i <= 3 && i <= len(b); i++ {
+		c := b[len(b)-i]
+		if c < 0x80 {
+			return b
+		}
+		if c >= 0xC0 { // start byte: keep it only if its sequence is complete
+			if utf8.FullRune(b[len(b)-i:]) {
+				return b
+			}
+			return b[:len(b)-i]
+		}
+	}
+	return b
+}
+
+// sniffSeparator counts the candidate separators outside quotes on the header line.
+func sniffSeparator(sample []byte) rune {
+	line := sample
+	if i := bytes.IndexByte(sample, '\n'); i >= 0 {
+		line = sample[:i]
+	}
+	counts := map[byte]int{}
+	inQuotes := false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			inQuotes = !inQuotes
+		case !inQuotes && (c == ';' || c == ',' || c == '\t'):
+			counts[c]++
+		}
+	}
+	best, n := byte(';'), 0
+	for _, c := range []byte{';', '\t', ','} {
+		if counts[c] > n {
+			best, n = c, counts[c]
+		}
+	}
+	return rune(best)
+}

@@ -1,0 +1,125 @@
+package csvx
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+)
+
+var cols = []Column{{"C-FISCALE", true}, {"DENOMINAZIONE", true}, {"DT-ISCR-RI", false}}
+
+func readAll(t *testing.T, in string) (*Reader, []string, []*RowError) {
+	t.Helper()
+	x, err := NewReader(strings.NewReader(in), cols)
+	if err != nil {
+		t.Fatalf("NewReader: %v", err)
+	}
+	var rows []string
+	var errs []*RowError
+	for {
+		r, err := x.Read()
+		if errors.Is(err, io.EOF) {
+			return x, rows, errs
+		}
+		var re *RowError
+		if errors.As(err, &re) {
+			errs = append(errs, re)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, strings.Join([]string{strconv.Itoa(r.Line), r.Get(0), r.Get(1), r.Get(2)}, "|"))
+	}
+}
+
+func TestSeparatorsHeadersAndEncodings(t *testing.T) {
+	cp, _ := charmap.Windows1252.NewEncoder().String("c_fiscale,Denominazione\r\n1,CAFFÈ\r\n")
+	for _, c := range []struct {
+		name, in, enc string
+		sep           rune
+		want          string
+	}{
+		{"semicolon", "C-FISCALE;DENOMINAZIONE\n1;A\n", "utf-8", ';', "2|1|A|"},
+		{"comma and header variants", "c_fiscale, Denominazione ,dt.iscr.ri\n1,A,2020\n", "utf-8", ',', "2|1|A|2020"},
+		{"tab reordered", "denominazione\tC FISCALE\nA\t1\n", "utf-8", '\t', "2|1|A|"},
+		{"bom", "\ufeffC-FISCALE;DENOMINAZIONE\r\n1;À\r\n", "utf-8-bom", ';', "2|1|À|"},
+		{"windows-1252", cp, "windows-1252", ',', "2|1|CAFFÈ|"},
+		{"quoted separator", "C-FISCALE;DENOMINAZIONE\n1;\"A; B\"\n", "utf-8", ';', "2|1|A; B|"},
+	} {
+		x, rows, errs := readAll(t, c.in)
+		if x.Encoding != c.enc || x.Separator != c.sep || len(errs) != 0 || len(rows) != 1 || rows[0] != c.want {
+			t.Errorf("%s: enc %s sep %q rows %v errs %v", c.name, x.Encoding, x.Separator, rows, errs)
+		}
+	}
+}
+
+func TestRowErrorsAndWarnings(t *testing.T) {
+	x, rows, errs := readAll(t, "C-FISCALE;DENOMINAZIONE;EXTRA\n1;A;x\n2;B\n;;\n3;C;y\n")
+	if len(rows) != 2 || len(errs) != 1 || errs[0].Line != 3 || !strings.Contains(errs[0].Reason, "numero di colonne") {
+		t.Errorf("rows %v errs %v", rows, errs)
+	}
+	if len(x.Warnings) != 1 || !strings.Contains(x.Warnings[0], "EXTRA") {
+		t.Errorf("warnings %v", x.Warnings)
+	}
+}
+
+func TestFileErrors(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"DENOMINAZIONE;ALTRO\nA;B\n", "colonna obbligatoria mancante: C-FISCALE"},
+		{"", "file vuoto"},
+		{"PK\x03\x04\x00\x00\x08\x00binary", "non è un CSV"},
+	} {
+		_, err := NewReader(strings.NewReader(c.in), cols)
+		var fe *FileError
+		if !errors.As(err, &fe) || !strings.Contains(fe.Reason, c.want) {
+			t.Errorf("%q: err = %v, want %q", c.in, err, c.want)
+		}
+	}
+}
+
+// FuzzReader checks that no input makes the reader panic or loop, and that every row it
+// returns has the header's width and valid UTF-8.
+func FuzzReader(f *testing.F) {
+	for _, s := range []string{
+		"C-FISCALE;DENOMINAZIONE\n1;A\n",
+		"c_fiscale,denominazione\r\n\"1\",\"A, B\"\r\n",
+		"C-FISCALE\tDENOMINAZIONE\n1\t\"unterminated\n",
+		"\ufeffC-FISCALE;DENOMINAZIONE\n1;\xe8\n",
+		"C-FISCALE;DENOMINAZIONE\n1;A;B\n\n;;\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x, err := NewReader(strings.NewReader(string(b)), cols)
+		if err != nil {
+			return
+		}
+		for i := 0; i < 10000; i++ {
+			r, err := x.Read()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			var re *RowError
+			if errors.As(err, &re) {
+				continue
+			}
+			if err != nil {
+				return
+			}
+			if len(r.fields) != len(x.Header) {
+				t.Fatalf("row of %d fields for a header of %d", len(r.fields), len(x.Header))
+			}
+			for j := range cols {
+				if v := r.Get(j); !utf8.ValidString(v) {
+					t.Fatalf("invalid UTF-8 value %q", v)
+				}
+			}
+		}
+	})
+}

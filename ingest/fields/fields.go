@@ -1,0 +1,219 @@
+// Package fields parses the values of the city's CSV files: Italian dates and numbers and
+// closed lists of codes. Errors are short Italian sentences, ready to be stored as the reason
+// of a rejected row.
+package fields
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrEmpty is returned by the Required helpers when a value is missing.
+var ErrEmpty = errors.New("valore obbligatorio mancante")
+
+// ParseDate reads dd/mm/yyyy (also d/m/yyyy and dd-mm-yyyy), yyyymmdd or yyyy-mm-dd.
+// An empty string gives ok=false and no error. Impossible dates (31/02) are errors.
+func ParseDate(raw string) (t time.Time, ok bool, err error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return time.Time{}, false, nil
+	}
+	var y, m, d int
+	switch {
+	case len(s) == 8 && allDigits(s):
+		y, m, d = atoi(s[0:4]), atoi(s[4:6]), atoi(s[6:8])
+	case len(s) == 10 && s[4] == '-' && s[7] == '-' && allDigits(s[0:4]+s[5:7]+s[8:10]):
+		y, m, d = atoi(s[0:4]), atoi(s[5:7]), atoi(s[8:10])
+	default:
+		sep := byte('/')
+		if strings.IndexByte(s, '/') < 0 {
+			sep = '-'
+		}
+		parts := strings.Split(s, string(sep))
+		if len(parts) != 3 || len(parts[0]) < 1 || len(parts[0]) > 2 || len(parts[1]) < 1 ||
+			len(parts[1]) > 2 || len(parts[2]) != 4 || !allDigits(parts[0]+parts[1]+parts[2]) {
+			return time.Time{}, false, fmt.Errorf("data non riconosciuta %q (usare gg/mm/aaaa, aaaammgg o aaaa-mm-gg)", raw)
+		}
+		d, m, y = atoi(parts[0]), atoi(parts[1]), atoi(parts[2])
+	}
+	if y < 1800 || y > 2999 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, time.Month(m)) {
+		return time.Time{}, false, fmt.Errorf("data impossibile %q", raw)
+	}
+	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), true, nil
+}
+
+// DaysIn returns the number of days of month m in year y.
+func DaysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// EndOfMonth returns the last day of the month of t.
+func EndOfMonth(y int, m time.Month) time.Time {
+	return time.Date(y, m, DaysIn(y, m), 0, 0, 0, 0, time.UTC)
+}
+
+// Decimal is a number read from a file: Units × 10^-Scale.
+type Decimal struct {
+	Units int64
+	Scale int32
+}
+
+// Float returns d as a float64 (for reports, not for storage).
+func (d Decimal) Float() float64 {
+	f := float64(d.Units)
+	for i := int32(0); i < d.Scale; i++ {
+		f /= 10
+	}
+	return f
+}
+
+// String renders d with a dot as decimal separator, the form PostgreSQL's numeric accepts.
+func (d Decimal) String() string {
+	neg := d.Units < 0
+	u := d.Units
+	if neg {
+		u = -u
+	}
+	s := fmt.Sprintf("%0*d", d.Scale+1, u)
+	if d.Scale > 0 {
+		s = s[:len(s)-int(d.Scale)] + "." + s[len(s)-int(d.Scale):]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// ParseDecimal reads a number in Italian style: digits, optional thousands dots and a decimal
+// comma (1.234,5). Without a comma, dots followed by groups of three digits are thousands
+// separators (1.234 = 1234) and a single other dot is a decimal point (12.5). At most
+// maxScale decimals are accepted, so that nothing is silently rounded. Empty gives ok=false.
+func ParseDecimal(raw string, maxScale int) (d Decimal, ok bool, err error) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return Decimal{}, false, nil
+	}
+	bad := func() (Decimal, bool, error) {
+		return Decimal{}, false, fmt.Errorf("numero non valido %q", raw)
+	}
+	neg := false
+	if s[0] == '-' || s[0] == '+' {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	intPart, frac := s, ""
+	if i := strings.IndexByte(s, ','); i >= 0 {
+		intPart, frac = s[:i], s[i+1:]
+		if !allDigits(frac) || frac == "" {
+			return bad()
+		}
+		if intPart, ok = stripThousands(intPart); !ok {
+			return bad()
+		}
+	} else if strings.IndexByte(s, '.') >= 0 {
+		if stripped, ok := stripThousands(s); ok {
+			intPart = stripped
+		} else if i := strings.IndexByte(s, '.'); strings.Count(s, ".") == 1 && i > 0 {
+			intPart, frac = s[:i], s[i+1:]
+			if !allDigits(frac) || frac == "" {
+				return bad()
+			}
+		} else {
+			return bad()
+		}
+	}
+	if intPart == "" || !allDigits(intPart) {
+		return bad()
+	}
+	frac = strings.TrimRight(frac, "0")
+	if len(frac) > maxScale {
+		return Decimal{}, false, fmt.Errorf("numero %q con troppi decimali (al massimo %d)", raw, maxScale)
+	}
+	digits := strings.TrimLeft(intPart+frac, "0")
+	if len(digits) > 17 {
+		return Decimal{}, false, fmt.Errorf("numero %q troppo grande", raw)
+	}
+	var u int64
+	for i := 0; i < len(digits); i++ {
+		u = u*10 + int64(digits[i]-'0')
+	}
+	if neg {
+		u = -u
+	}
+	return Decimal{Units: u, Scale: int32(len(frac))}, true, nil
+}
+
+// stripThousands removes thousands dots from s when every group after the first has exactly
+// three digits; s without dots is returned unchanged.
+func stripThousands(s string) (string, bool) {
+	if strings.IndexByte(s, '.') < 0 {
+		return s, true
+	}
+	groups := strings.Split(s, ".")
+	if len(groups[0]) < 1 || len(groups[0]) > 3 {
+		return "", false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return "", false
+		}
+	}
+	return strings.Join(groups, ""), true
+}
+
+// ParseCount reads a non-negative integer (thousands dots allowed). Empty gives ok=false.
+func ParseCount(raw string) (n int64, ok bool, err error) {
+	d, ok, err := ParseDecimal(raw, 0)
+	if err != nil || !ok {
+		return 0, ok, err
+	}
+	if d.Units < 0 {
+		return 0, false, fmt.Errorf("numero negativo %q non ammesso", raw)
+	}
+	return d.Units, true, nil
+}
+
+// Enum is a closed list of codes: each accepted spelling (upper case) maps to its canonical
+// value.
+type Enum map[string]string
+
+// Parse returns the canonical value of raw (case-insensitive, spaces trimmed), ok=false for
+// an empty value, or an error naming the accepted values.
+func (e Enum) Parse(raw, what string) (string, bool, error) {
+	s := strings.ToUpper(strings.Join(strings.Fields(raw), " "))
+	if s == "" {
+		return "", false, nil
+	}
+	if v, ok := e[s]; ok {
+		return v, v != "", nil
+	}
+	return "", false, fmt.Errorf("%s sconosciuto %q", what, raw)
+}
+
+// NewEnum builds an Enum whose values are their own spellings.
+func NewEnum(values ...string) Enum {
+	e := make(Enum, len(values))
+	for _, v := range values {
+		e[v] = v
+	}
+	return e
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}

@@ -1,0 +1,250 @@
+package ingest
+
+import (
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/comune-bologna/conoscenza/ingest/codes"
+	"github.com/comune-bologna/conoscenza/ingest/fields"
+)
+
+// field is one column of a kind of file: the header name as in the formats, whether the header
+// must have it, the staging column it fills, its SQL type and how its value is read.
+type field struct {
+	Col      string
+	Required bool
+	Dst      string
+	SQLType  string
+	Parse    parseFunc
+}
+
+// parseFunc reads one raw value into what goes into the staging table (nil for NULL). It may
+// note facts on the row (the ATECO code, dates) for the kind's cross-field checks.
+type parseFunc func(rc *rowCtx, raw string) (any, error)
+
+// rowCtx is the state of the row being validated.
+type rowCtx struct {
+	limit   time.Time // dates after it are in the future of the file
+	maxDate time.Time // latest checked date seen in the file (to infer the as-of)
+	ateco   codes.Ateco
+	vals    []any
+}
+
+func text(_ *rowCtx, raw string) (any, error) { return raw, nil }
+
+func upperText(_ *rowCtx, raw string) (any, error) {
+	return strings.ToUpper(strings.Join(strings.Fields(raw), " ")), nil
+}
+
+func required(p parseFunc) parseFunc {
+	return func(rc *rowCtx, raw string) (any, error) {
+		if raw == "" {
+			return nil, fields.ErrEmpty
+		}
+		return p(rc, raw)
+	}
+}
+
+func codiceFiscale(_ *rowCtx, raw string) (any, error) {
+	if raw == "" {
+		return nil, fields.ErrEmpty
+	}
+	cf, _, err := codes.ValidateCF(raw)
+	if err != nil {
+		return nil, fmt.Errorf("codice fiscale non valido: %s", italianCF(err))
+	}
+	return cf, nil
+}
+
+// italianCF turns ingest/codes' English reasons into the Italian ones stored with rejections.
+func italianCF(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "wrong check digit"):
+		return "cifra di controllo errata"
+	case strings.Contains(msg, "wrong check character"):
+		return "carattere di controllo errato"
+	case strings.Contains(msg, "all digits"):
+		return "i codici di 11 caratteri devono essere tutti cifre"
+	case strings.Contains(msg, "AAAAAA00A00A000A"):
+		return "forma diversa da AAAAAA00A00A000A"
+	case strings.Contains(msg, "11 digits or 16"):
+		return "deve avere 11 cifre o 16 caratteri"
+	}
+	return msg
+}
+
+// date reads an optional date; checked dates must not be in the future of the file.
+func date(checked bool) parseFunc {
+	return func(rc *rowCtx, raw string) (any, error) {
+		t, ok, err := fields.ParseDate(raw)
+		if err != nil || !ok {
+			return nil, err
+		}
+		if checked {
+			if !rc.limit.IsZero() && t.After(rc.limit) {
+				return nil, fmt.Errorf("data futura rispetto alla data di riferimento del file (%s)", rc.limit.Format("02/01/2006"))
+			}
+			if t.After(rc.maxDate) {
+				rc.maxDate = t
+			}
+		}
+		return t, nil
+	}
+}
+
+func enum(e fields.Enum, what string, req bool) parseFunc {
+	return func(_ *rowCtx, raw string) (any, error) {
+		v, ok, err := e.Parse(raw, what)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			if req {
+				return nil, fields.ErrEmpty
+			}
+			return nil, nil
+		}
+		return v, nil
+	}
+}
+
+func count(_ *rowCtx, raw string) (any, error) {
+	n, ok, err := fields.ParseCount(raw)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if n > 1<<31-1 {
+		return nil, fmt.Errorf("numero troppo grande")
+	}
+	return int32(n), nil
+}
+
+func countOrZero(rc *rowCtx, raw string) (any, error) {
+	v, err := count(rc, raw)
+	if v == nil && err == nil {
+		return int32(0), nil
+	}
+	return v, err
+}
+
+// decimal reads a non-negative amount with up to two decimals.
+func decimal(_ *rowCtx, raw string) (any, error) {
+	d, ok, err := fields.ParseDecimal(raw, 2)
+	if err != nil || !ok {
+		return nil, err
+	}
+	if d.Units < 0 {
+		return nil, fmt.Errorf("importo negativo non ammesso")
+	}
+	return pgtype.Numeric{Int: big.NewInt(d.Units), Exp: -d.Scale, Valid: true}, nil
+}
+
+func decimalOrZero(rc *rowCtx, raw string) (any, error) {
+	v, err := decimal(rc, raw)
+	if v == nil && err == nil {
+		return pgtype.Numeric{Int: big.NewInt(0), Valid: true}, nil
+	}
+	return v, err
+}
+
+// ateco reads an optional ATECO 2007 code and notes its section and division.
+func ateco(rc *rowCtx, raw string) (any, error) {
+	rc.ateco = codes.Ateco{}
+	if raw == "" {
+		return "", nil
+	}
+	a, err := codes.ParseAteco(raw)
+	if err != nil {
+		return nil, fmt.Errorf("codice ATECO non valido: %s", italianAteco(err))
+	}
+	rc.ateco = a
+	return a.Code, nil
+}
+
+func italianAteco(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "does not exist"):
+		return "divisione inesistente in ATECO 2007"
+	case strings.Contains(msg, "only digits"):
+		return "ammesse solo cifre e punti"
+	case strings.Contains(msg, "2 to 6 digits"):
+		return "servono da 2 a 6 cifre, come 56.10.11"
+	case strings.Contains(msg, "dots must"):
+		return "i punti separano coppie di cifre, come 56.10.11"
+	}
+	return msg
+}
+
+func year(_ *rowCtx, raw string) (any, error) {
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1900 || n > 2100 {
+		return nil, fmt.Errorf("anno non valido")
+	}
+	return int32(n), nil
+}
+
+func yesNo(_ *rowCtx, raw string) (any, error) {
+	switch strings.ToUpper(raw) {
+	case "S", "SI", "SÌ", "Y", "1":
+		return true, nil
+	case "", "N", "NO", "0":
+		return false, nil
+	}
+	return nil, fmt.Errorf("valore non ammesso (S o N)")
+}
+
+func civico(def int32) parseFunc {
+	return func(rc *rowCtx, raw string) (any, error) {
+		v, err := count(rc, raw)
+		if v == nil && err == nil {
+			return def, nil
+		}
+		return v, err
+	}
+}
+
+// Enumerations of the formats.
+var (
+	statoEnum = fields.Enum(codes.Stati)
+	gradoEnum = fields.Enum{"ESCLUSIVA": "ESCLUSIVA", "FORTE": "FORTE", "MAGGIORITARIA": "MAGGIORITARIA",
+		"NO": "", "N": ""}
+	parityEnum    = fields.Enum{"P": "P", "D": "D", "T": "T", "PARI": "P", "DISPARI": "D", "TUTTI": "T"}
+	cigTipoEnum   = fields.NewEnum("CIGO", "CIGS", "DEROGA", "FIS", "FSB")
+	cigEsitoEnum  = fields.NewEnum("AUTORIZZATA", "RESPINTA", "IN ISTRUTTORIA")
+	suapTipoEnum  = fields.NewEnum("APERTURA", "SUBINGRESSO", "MODIFICA", "CESSAZIONE", "AMPLIAMENTO")
+	suapEsitoEnum = fields.NewEnum("ACCOLTA", "RESPINTA", "IN CORSO")
+	contrEsito    = fields.NewEnum("CONCESSO", "NON AMMESSO", "RINUNCIA", "REVOCATO")
+)
+
+// quartiereNames maps the spellings of the six quartieri to their names in the reference.
+var quartiereNames, zonaQuartiere = func() (map[string]string, map[string]string) {
+	q, z := map[string]string{}, map[string]string{}
+	for _, qq := range codes.Quartieri {
+		q[foldName(qq.Nome)] = qq.Nome
+		for _, zz := range qq.Zone {
+			z[foldName(zz)] = qq.Nome
+		}
+	}
+	return q, z
+}()
+
+func foldName(s string) string {
+	return strings.NewReplacer(" ", "", "-", "", "'", "").Replace(strings.ToUpper(s))
+}
+
+func quartiere(_ *rowCtx, raw string) (any, error) {
+	if raw == "" {
+		return nil, fields.ErrEmpty
+	}
+	if q, ok := quartiereNames[foldName(raw)]; ok {
+		return q, nil
+	}
+	return nil, fmt.Errorf("quartiere sconosciuto (non è uno dei 6 quartieri di Bologna)")
+}

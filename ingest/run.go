@@ -1,0 +1,376 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/comune-bologna/conoscenza/ingest/address"
+	"github.com/comune-bologna/conoscenza/ingest/csvx"
+)
+
+// stagingTable is the per-transaction table the file is copied into.
+const stagingTable = "ingest_stg"
+
+// mergeFunc moves the staged rows into the data tables and returns what it did.
+type mergeFunc func(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64, error)
+
+// batchRun is one load in progress.
+type batchRun struct {
+	loader     *Loader
+	schema     *schema
+	sum        *Summary
+	file       string
+	checksum   string
+	asOf       time.Time
+	asOfSource string
+	opts       Options
+	start      time.Time
+	reader     *csvx.Reader
+	counter    *countingReader
+	size       int64
+
+	batchID  int64
+	lastDate time.Time // latest checked date in the file
+	rejects  []Rejection
+	matched  int
+	matcher  *address.Matcher
+}
+
+func (r *batchRun) execute(ctx context.Context) error {
+	conn, err := r.loader.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("acquire connection: %w", err)
+	}
+	defer conn.Release()
+	// Staging lives in temp buffers; this only takes effect before the session's first
+	// temporary table, so a failure here is expected on a reused connection.
+	_, _ = conn.Exec(ctx, "SET temp_buffers = '256MB'")
+	tx, err := conn.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	for _, q := range []string{
+		"SET LOCAL work_mem = '256MB'",
+		"SET LOCAL synchronous_commit = off",
+		// One load at a time: snapshots and the street register depend on each other.
+		"SELECT pg_advisory_xact_lock(hashtext('conoscenza.ingest'))",
+	} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return fmt.Errorf("prepare transaction: %w", err)
+		}
+	}
+	if prev, ok, err := r.loader.committedBatch(ctx, tx, r.schema.kind, r.checksum); err != nil {
+		return err
+	} else if ok {
+		return &unchangedErr{prev}
+	}
+	if r.schema.kind == KindImprese {
+		if err := checkSnapshotOrder(ctx, tx, r.asOf); err != nil {
+			return err
+		}
+	}
+	if err := tx.QueryRow(ctx, `INSERT INTO load_batches (kind, source, file_name, checksum, as_of, started_by, started_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, string(r.schema.kind), r.schema.source, r.file,
+		r.checksum, nullDate(r.asOf), r.opts.StartedBy, r.start).Scan(&r.batchID); err != nil {
+		return fmt.Errorf("create batch: %w", err)
+	}
+	r.sum.BatchID = r.batchID
+	if r.schema.address >= 0 {
+		if r.matcher, err = loadMatcher(ctx, tx); err != nil {
+			return err
+		}
+		if r.matcher.Len() == 0 {
+			r.sum.Warnings = append(r.sum.Warnings, "stradario vuoto: indirizzi non attribuiti (caricare prima lo stradario)")
+		}
+	}
+	if err := r.stage(ctx, tx); err != nil {
+		return err
+	}
+	if r.asOf.IsZero() {
+		r.asOf, r.asOfSource = r.inferredAsOf()
+	}
+	r.sum.AsOf, r.sum.AsOfSource = r.asOf.Format(time.DateOnly), r.asOfSource
+	stats, err := r.schema.merge(ctx, tx, r)
+	if err != nil {
+		return err
+	}
+	r.sum.Stats = stats
+	if err := r.storeRejections(ctx, tx); err != nil {
+		return err
+	}
+	if err := r.finishBatch(ctx, tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// stage creates the staging table, streams the file into it with COPY and rejects the later
+// duplicates of the kind's key.
+func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
+	cols := r.schema.stagingCols()
+	defs := make([]string, len(cols))
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		defs[i] = c.Name + " " + c.SQLType
+		names[i] = c.Name
+	}
+	if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (%s) ON COMMIT DROP", stagingTable, strings.Join(defs, ", "))); err != nil {
+		return fmt.Errorf("create staging table: %w", err)
+	}
+	src := newRowSource(ctx, r)
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{stagingTable}, names, src)
+	src.progress.done()
+	if src.err != nil {
+		return src.err
+	}
+	if err != nil {
+		return fmt.Errorf("copy into staging: %w", err)
+	}
+	r.sum.Read = src.read
+	if _, err := tx.Exec(ctx, "ANALYZE "+stagingTable); err != nil {
+		return fmt.Errorf("analyze staging: %w", err)
+	}
+	dropped, err := r.rejectDuplicates(ctx, tx)
+	if err != nil {
+		return err
+	}
+	r.sum.Loaded = int(n) - dropped
+	return nil
+}
+
+// rejectDuplicates deletes from staging the rows repeating a key already seen earlier in the
+// file; the first occurrence stands. Done in SQL so that memory stays flat in file size.
+func (r *batchRun) rejectDuplicates(ctx context.Context, tx pgx.Tx) (int, error) {
+	if len(r.schema.unique) == 0 {
+		return 0, nil
+	}
+	keys := strings.Join(r.schema.unique, ", ")
+	report := "codice_fiscale"
+	if len(r.schema.unique) == 1 {
+		report = r.schema.unique[0]
+	}
+	matched := "false"
+	if r.schema.terr >= 0 {
+		matched = "stg.quartiere IS NOT NULL"
+	}
+	rows, err := tx.Query(ctx, fmt.Sprintf(`
+		WITH dup AS (SELECT %[1]s FROM %[2]s GROUP BY %[1]s HAVING count(*) > 1),
+		     d AS (SELECT s.line, min(s.line) OVER (PARTITION BY %[3]s) AS first
+		           FROM %[2]s s JOIN dup USING (%[1]s))
+		DELETE FROM %[2]s stg USING d WHERE stg.line = d.line AND d.line > d.first
+		RETURNING stg.line, stg.%[4]s, d.first, %[5]s`, keys, stagingTable, prefixed("s.", r.schema.unique), report, matched))
+	if err != nil {
+		return 0, fmt.Errorf("reject duplicates: %w", err)
+	}
+	n := 0
+	for rows.Next() {
+		var line, first int
+		var val string
+		var wasMatched bool
+		if err := rows.Scan(&line, &val, &first, &wasMatched); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("reject duplicates: %w", err)
+		}
+		what := r.schema.uniqCol
+		if len(r.schema.unique) > 1 {
+			what = "chiave (" + strings.Join(upperCols(r.schema.unique), ", ") + ")"
+		}
+		r.rejects = append(r.rejects, Rejection{Line: line, Column: r.schema.uniqCol, Value: val,
+			Reason: fmt.Sprintf("%s duplicato nel file: vale la prima occorrenza, alla riga %d", what, first)})
+		if wasMatched {
+			r.matched--
+		}
+		n++
+	}
+	rows.Close()
+	return n, rows.Err()
+}
+
+func prefixed(p string, cols []string) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = p + c
+	}
+	return strings.Join(out, ", ")
+}
+
+func upperCols(cols []string) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = strings.ToUpper(strings.ReplaceAll(c, "_", "-"))
+	}
+	return out
+}
+
+// inferredAsOf is the latest checked date of the file, else the load date.
+func (r *batchRun) inferredAsOf() (time.Time, string) {
+	if !r.lastDate.IsZero() {
+		return r.lastDate, "content"
+	}
+	now := r.loader.now()
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), "load_date"
+}
+
+func (r *batchRun) storeRejections(ctx context.Context, tx pgx.Tx) error {
+	sort.SliceStable(r.rejects, func(i, j int) bool { return r.rejects[i].Line < r.rejects[j].Line })
+	r.sum.Rejected = len(r.rejects)
+	if len(r.rejects) > maxListedRejections {
+		r.sum.Rejections = r.rejects[:maxListedRejections]
+		r.sum.Warnings = append(r.sum.Warnings, fmt.Sprintf("%d righe scartate: qui le prime %d, tutte con `conoscenza ingest rejections %d`",
+			len(r.rejects), maxListedRejections, r.batchID))
+	} else {
+		r.sum.Rejections = r.rejects
+	}
+	if r.sum.Rejections == nil {
+		r.sum.Rejections = []Rejection{}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"rejected_rows"}, []string{"batch_id", "line", "column_name", "value", "reason"},
+		pgx.CopyFromSlice(len(r.rejects), func(i int) ([]any, error) {
+			x := r.rejects[i]
+			return []any{r.batchID, int32(x.Line), x.Column, x.Value, x.Reason}, nil
+		}))
+	if err != nil {
+		return fmt.Errorf("store rejections: %w", err)
+	}
+	return nil
+}
+
+func (r *batchRun) finishBatch(ctx context.Context, tx pgx.Tx) error {
+	var matched *int
+	if r.schema.address >= 0 {
+		m := r.matched
+		matched = &m
+		r.sum.MatchRate = matchRate(r.schema, matched, r.sum.Loaded)
+	}
+	if r.sum.Read > 0 && r.sum.Loaded == 0 {
+		r.sum.Warnings = append(r.sum.Warnings, "nessuna riga valida nel file")
+	}
+	warnings, _ := json.Marshal(r.sum.Warnings)
+	statsDoc := map[string]any{"encoding": r.sum.Encoding, "separator": r.sum.Separator, "as_of_source": r.asOfSource}
+	for k, v := range r.sum.Stats {
+		statsDoc[k] = v
+	}
+	stats, _ := json.Marshal(statsDoc)
+	r.sum.DurationMS = r.loader.now().Sub(r.start).Milliseconds()
+	_, err := tx.Exec(ctx, `UPDATE load_batches SET status = 'committed', as_of = $2, rows_read = $3, rows_loaded = $4,
+			rows_rejected = $5, rows_matched = $6, warnings = $7, stats = $8, finished_at = now(), duration_ms = $9
+		WHERE id = $1`, r.batchID, nullDate(r.asOf), r.sum.Read, r.sum.Loaded, r.sum.Rejected, matched,
+		warnings, stats, r.sum.DurationMS)
+	if err != nil {
+		return fmt.Errorf("record batch: %w", err)
+	}
+	return nil
+}
+
+func nullDate(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// rowSource feeds COPY from the file: it reads, validates and maps one row at a time and
+// keeps the rejected ones aside.
+type rowSource struct {
+	ctx      context.Context
+	r        *batchRun
+	rc       rowCtx
+	read     int
+	err      error
+	progress *progress
+}
+
+func newRowSource(ctx context.Context, r *batchRun) *rowSource {
+	limit := r.asOf
+	if limit.IsZero() {
+		now := r.loader.now()
+		limit = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return &rowSource{
+		ctx: ctx, r: r,
+		rc:       rowCtx{limit: limit, vals: make([]any, len(r.schema.stagingCols()))},
+		progress: newProgress(r.opts.Progress, string(r.schema.kind), r.size, r.loader.now),
+	}
+}
+
+// Next implements pgx.CopyFromSource.
+func (s *rowSource) Next() bool {
+	for {
+		if s.read&4095 == 0 {
+			if err := s.ctx.Err(); err != nil {
+				s.err = err
+				return false
+			}
+			s.progress.update(s.read, s.r.counter.n)
+		}
+		row, err := s.r.reader.Read()
+		if errors.Is(err, io.EOF) {
+			s.r.lastDate = s.rc.maxDate
+			return false
+		}
+		var re *csvx.RowError
+		if errors.As(err, &re) {
+			s.read++
+			s.reject(re)
+			continue
+		}
+		if err != nil {
+			s.err = fmt.Errorf("read %s: %w", s.r.file, err)
+			return false
+		}
+		s.read++
+		if s.validate(row) {
+			return true
+		}
+	}
+}
+
+func (s *rowSource) reject(re *csvx.RowError) {
+	s.r.rejects = append(s.r.rejects, Rejection{Line: re.Line, Column: re.Column, Value: re.Value, Reason: re.Reason})
+}
+
+func (s *rowSource) validate(row csvx.Row) bool {
+	sc, rc := s.r.schema, &s.rc
+	rc.vals[0] = int32(row.Line)
+	for i := range sc.fields {
+		f := &sc.fields[i]
+		raw := row.Get(i)
+		v, err := f.Parse(rc, raw)
+		if err != nil {
+			s.reject(&csvx.RowError{Line: row.Line, Column: f.Col, Value: raw, Reason: err.Error()})
+			return false
+		}
+		rc.vals[1+i] = v
+	}
+	if re := sc.finish(rc, row); re != nil {
+		s.reject(re)
+		return false
+	}
+	if sc.terr >= 0 {
+		addr, _ := rc.vals[1+sc.address].(string)
+		t, ok := s.r.matcher.Match(addr)
+		rc.vals[sc.terr], rc.vals[sc.terr+1], rc.vals[sc.terr+2] = nullIfEmpty(t.Quartiere), nullIfEmpty(t.Zona), nullIfEmpty(t.Area)
+		if ok {
+			s.r.matched++
+		}
+	}
+	return true
+}
+
+// Values implements pgx.CopyFromSource.
+func (s *rowSource) Values() ([]any, error) { return s.rc.vals, nil }
+
+// Err implements pgx.CopyFromSource.
+func (s *rowSource) Err() error { return s.err }

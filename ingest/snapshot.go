@@ -1,0 +1,145 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/comune-bologna/conoscenza/ingest/db"
+)
+
+// impreseCols are the company columns shared by imprese, imprese_storia and the staging table.
+const impreseCols = `provincia, rea, denominazione, forma_giuridica, forma_desc, classe_forma, dt_iscrizione,
+	dt_inizio, dt_cessazione, stato, comune, indirizzo, cap, ateco, sezione_ateco, divisione_ateco, addetti,
+	femminile, giovanile, straniera, artigiana, quartiere, zona, area_statistica`
+
+// checkSnapshotOrder refuses a register snapshot that is not newer than every loaded one:
+// history is built forward, by comparing each snapshot with the previous one.
+func checkSnapshotOrder(ctx context.Context, tx pgx.Tx, asOf time.Time) error {
+	var latest *time.Time
+	var batch *int64
+	err := tx.QueryRow(ctx, `SELECT as_of, batch_id FROM register_snapshots ORDER BY as_of DESC LIMIT 1`).Scan(&latest, &batch)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read snapshots: %w", err)
+	}
+	switch {
+	case asOf.Equal(*latest):
+		return db.Errorf(db.CodeConflict, "l'istantanea del registro al %s è già stata caricata (lotto %d) con un contenuto diverso: una rettifica della stessa data non è ammessa", asOf.Format(time.DateOnly), *batch)
+	case asOf.Before(*latest):
+		var exists bool
+		_ = tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM register_snapshots WHERE as_of = $1)`, asOf).Scan(&exists)
+		if exists {
+			return db.Errorf(db.CodeConflict, "l'istantanea del registro al %s è già stata caricata con un contenuto diverso", asOf.Format(time.DateOnly))
+		}
+		return db.Errorf(db.CodeConflict, "istantanea del registro al %s più vecchia dell'ultima caricata (%s): caricare le istantanee in ordine di data", asOf.Format(time.DateOnly), latest.Format(time.DateOnly))
+	}
+	return nil
+}
+
+// mergeImprese applies one register snapshot: it derives the events by comparing it with the
+// current versions (the previous snapshot), closes the versions that changed or disappeared,
+// opens the new ones, and brings the current state (imprese) to this snapshot.
+func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64, error) {
+	stats := map[string]int64{}
+	var previous bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM register_snapshots)`).Scan(&previous); err != nil {
+		return nil, fmt.Errorf("read snapshots: %w", err)
+	}
+	type step struct{ name, sql string }
+	var steps []step
+	if previous {
+		// Events first: they compare the snapshot with the versions still current.
+		steps = append(steps,
+			step{"eventi_ingresso", `INSERT INTO imprese_eventi (codice_fiscale, as_of, tipo, valore_prima, valore_dopo, batch_id)
+				SELECT s.codice_fiscale, $1, 'ingresso', NULL, s.stato, $2 FROM ingest_stg s
+				WHERE NOT EXISTS (SELECT 1 FROM imprese_storia h WHERE h.codice_fiscale = s.codice_fiscale AND h.valid_to IS NULL)`},
+			step{"eventi_uscita", `INSERT INTO imprese_eventi (codice_fiscale, as_of, tipo, valore_prima, valore_dopo, batch_id)
+				SELECT h.codice_fiscale, $1, 'uscita', h.stato, NULL, $2 FROM imprese_storia h
+				WHERE h.valid_to IS NULL AND NOT EXISTS (SELECT 1 FROM ingest_stg s WHERE s.codice_fiscale = h.codice_fiscale)`},
+			step{"eventi_variazione", `INSERT INTO imprese_eventi (codice_fiscale, as_of, tipo, valore_prima, valore_dopo, batch_id)
+				SELECT s.codice_fiscale, $1, e.tipo, e.prima, e.dopo, $2
+				FROM ingest_stg s JOIN imprese_storia h ON h.codice_fiscale = s.codice_fiscale AND h.valid_to IS NULL
+				CROSS JOIN LATERAL (VALUES
+					('cambio_stato', h.stato, s.stato, h.stato IS DISTINCT FROM s.stato),
+					('cessazione', h.dt_cessazione::text, s.dt_cessazione::text,
+						h.dt_cessazione IS NULL AND s.dt_cessazione IS NOT NULL),
+					('trasferimento', concat_ws(' | ', h.indirizzo, coalesce(h.quartiere, 'non attribuito')),
+						concat_ws(' | ', s.indirizzo, coalesce(s.quartiere, 'non attribuito')),
+						h.indirizzo IS DISTINCT FROM s.indirizzo OR h.quartiere IS DISTINCT FROM s.quartiere),
+					('cambio_ateco', h.ateco, s.ateco, h.ateco IS DISTINCT FROM s.ateco),
+					('rettifica', NULL, NULL, h.stato IS NOT DISTINCT FROM s.stato
+						AND NOT (h.dt_cessazione IS NULL AND s.dt_cessazione IS NOT NULL)
+						AND h.indirizzo IS NOT DISTINCT FROM s.indirizzo AND h.quartiere IS NOT DISTINCT FROM s.quartiere
+						AND h.ateco IS NOT DISTINCT FROM s.ateco)
+				) AS e(tipo, prima, dopo, cond)
+				WHERE h.row_hash <> s.row_hash AND e.cond`},
+		)
+	}
+	steps = append(steps,
+		step{"versioni_chiuse", `UPDATE imprese_storia h SET valid_to = $1
+			WHERE h.valid_to IS NULL AND $2::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ingest_stg s
+				WHERE s.codice_fiscale = h.codice_fiscale AND s.row_hash = h.row_hash)`},
+		step{"versioni_nuove", `INSERT INTO imprese_storia (codice_fiscale, valid_from, valid_to, row_hash, ` + impreseCols + `, batch_id)
+			SELECT s.codice_fiscale, $1, NULL, s.row_hash, ` + prefixedCols("s.") + `, $2 FROM ingest_stg s
+			WHERE NOT EXISTS (SELECT 1 FROM imprese_storia h WHERE h.codice_fiscale = s.codice_fiscale AND h.valid_to IS NULL)`},
+		step{"imprese", `INSERT INTO imprese (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id)
+			SELECT codice_fiscale, ` + impreseCols + `, $1, $1, $2 FROM ingest_stg
+			ON CONFLICT (codice_fiscale) DO UPDATE SET ` + excludedSet() + `, last_as_of = EXCLUDED.last_as_of,
+				first_as_of = LEAST(imprese.first_as_of, EXCLUDED.first_as_of), batch_id = EXCLUDED.batch_id`},
+		step{"istantanea", `INSERT INTO register_snapshots (as_of, batch_id, companies)
+			SELECT $1, $2, count(*) FROM ingest_stg`},
+	)
+	for _, s := range steps {
+		tag, err := tx.Exec(ctx, s.sql, r.asOf, r.batchID)
+		if err != nil {
+			return nil, fmt.Errorf("merge imprese (%s): %w", s.name, err)
+		}
+		stats[s.name] = tag.RowsAffected()
+	}
+	delete(stats, "istantanea")
+	stats["invariate"] = int64(r.sum.Loaded) - stats["versioni_nuove"]
+	if previous {
+		rows, err := tx.Query(ctx, `SELECT tipo, count(*) FROM imprese_eventi WHERE batch_id = $1 GROUP BY tipo`, r.batchID)
+		if err != nil {
+			return nil, fmt.Errorf("count events: %w", err)
+		}
+		for rows.Next() {
+			var tipo string
+			var n int64
+			if err := rows.Scan(&tipo, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			stats["evento_"+tipo] = n
+		}
+		rows.Close()
+		for _, k := range []string{"eventi_ingresso", "eventi_uscita", "eventi_variazione"} {
+			delete(stats, k)
+		}
+	} else {
+		stats["prima_istantanea"] = 1
+	}
+	return stats, nil
+}
+
+func prefixedCols(p string) string {
+	cols := splitCols(impreseCols)
+	for i, c := range cols {
+		cols[i] = p + c
+	}
+	return joinCols(cols)
+}
+
+func excludedSet() string {
+	cols := splitCols(impreseCols)
+	for i, c := range cols {
+		cols[i] = c + " = EXCLUDED." + c
+	}
+	return joinCols(cols)
+}

@@ -1,0 +1,122 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/comune-bologna/conoscenza/ingest/address"
+)
+
+// loadMatcher reads the street register into memory once per batch.
+func loadMatcher(ctx context.Context, tx pgx.Tx) (*address.Matcher, error) {
+	rows, err := tx.Query(ctx, `SELECT denominazione, civico_dal, civico_al, parita, quartiere, zona, area_statistica FROM stradario`)
+	if err != nil {
+		return nil, fmt.Errorf("read stradario: %w", err)
+	}
+	defer rows.Close()
+	m := address.NewMatcher()
+	for rows.Next() {
+		var name, par, q, z, a string
+		var from, to int
+		if err := rows.Scan(&name, &from, &to, &par, &q, &z, &a); err != nil {
+			return nil, fmt.Errorf("read stradario: %w", err)
+		}
+		m.Add(name, address.Segment{From: from, To: to, Parity: par[0], Territory: address.Territory{Quartiere: q, Zona: z, Area: a}})
+	}
+	return m, rows.Err()
+}
+
+// mergeStradario replaces the street register with the file and re-attributes the addresses
+// already loaded (companies, their history, SUAP permits), so that loading order never loses
+// an attribution.
+func mergeStradario(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64, error) {
+	stats := map[string]int64{}
+	tag, err := tx.Exec(ctx, `DELETE FROM stradario`)
+	if err != nil {
+		return nil, fmt.Errorf("replace stradario: %w", err)
+	}
+	stats["segmenti_sostituiti"] = tag.RowsAffected()
+	steps := []struct{ what, sql string }{
+		{"zone", `INSERT INTO zone (nome, quartiere)
+			SELECT DISTINCT ON (zona) zona, quartiere FROM ingest_stg WHERE zona <> '' ORDER BY zona, line
+			ON CONFLICT (nome) DO NOTHING`},
+		{"aree_statistiche", `INSERT INTO aree_statistiche (nome, zona)
+			SELECT DISTINCT ON (area_statistica) area_statistica, zona FROM ingest_stg
+			WHERE area_statistica <> '' AND zona <> '' ORDER BY area_statistica, line
+			ON CONFLICT (nome) DO UPDATE SET zona = EXCLUDED.zona`},
+		{"segmenti", `INSERT INTO stradario (cod_via, denominazione, nome_norm, civico_dal, civico_al, parita, cap,
+				quartiere, zona, area_statistica, batch_id)
+			SELECT cod_via, denominazione, nome_norm, civico_dal, civico_al, parita, cap, quartiere, zona,
+				area_statistica, $1 FROM ingest_stg`},
+	}
+	for _, s := range steps {
+		sql, args := s.sql, []any{}
+		if s.what == "segmenti" {
+			args = append(args, r.batchID)
+		}
+		tag, err := tx.Exec(ctx, sql, args...)
+		if err != nil {
+			return nil, fmt.Errorf("merge stradario (%s): %w", s.what, err)
+		}
+		stats[s.what] = tag.RowsAffected()
+	}
+	m, err := loadMatcher(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	stats["vie"] = int64(m.Len())
+	if err := reattribute(ctx, tx, m, stats); err != nil {
+		return nil, err
+	}
+	return stats, nil
+}
+
+// reattribute matches every distinct address already in the database against the new street
+// register and updates, set-based, the rows whose territory changed.
+func reattribute(ctx context.Context, tx pgx.Tx, m *address.Matcher, stats map[string]int64) error {
+	rows, err := tx.Query(ctx, `SELECT indirizzo FROM imprese UNION SELECT indirizzo FROM imprese_storia
+		UNION SELECT indirizzo FROM suap_pratiche`)
+	if err != nil {
+		return fmt.Errorf("read addresses: %w", err)
+	}
+	var mapped [][]any
+	var matched int64
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			rows.Close()
+			return fmt.Errorf("read addresses: %w", err)
+		}
+		t, ok := m.Match(a)
+		if ok {
+			matched++
+		}
+		mapped = append(mapped, []any{a, nullIfEmpty(t.Quartiere), nullIfEmpty(t.Zona), nullIfEmpty(t.Area)})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read addresses: %w", err)
+	}
+	stats["indirizzi_esistenti"], stats["indirizzi_esistenti_attribuiti"] = int64(len(mapped)), matched
+	if len(mapped) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE ingest_addr (indirizzo text PRIMARY KEY, quartiere text, zona text, area text) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("create address map: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ingest_addr"}, []string{"indirizzo", "quartiere", "zona", "area"}, pgx.CopyFromRows(mapped)); err != nil {
+		return fmt.Errorf("copy address map: %w", err)
+	}
+	for _, table := range []string{"imprese", "imprese_storia", "suap_pratiche"} {
+		tag, err := tx.Exec(ctx, fmt.Sprintf(`UPDATE %[1]s t SET quartiere = a.quartiere, zona = a.zona, area_statistica = a.area
+			FROM ingest_addr a WHERE t.indirizzo = a.indirizzo
+			AND (t.quartiere, t.zona, t.area_statistica) IS DISTINCT FROM (a.quartiere, a.zona, a.area)`, table))
+		if err != nil {
+			return fmt.Errorf("re-attribute %s: %w", table, err)
+		}
+		stats["riattribuiti_"+table] = tag.RowsAffected()
+	}
+	return nil
+}
