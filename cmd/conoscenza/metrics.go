@@ -97,8 +97,8 @@ Breakdowns that combine territory with personal attributes hide cells below 3 un
 
 	var plateaJSON, plateaList bool
 	platea := &cobra.Command{
-		Use:   "platea 'FILTERS-JSON'",
-		Short: "How many firms a call would reach, with breakdowns (and the list with --list)",
+		Use:     "platea 'FILTERS-JSON'",
+		Short:   "How many firms a call would reach, with breakdowns (and the list with --list)",
 		Example: `  conoscenza metrics platea '[{"dimension":"femminile","value":true},{"dimension":"anzianita","op":"<","value":36}]'`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
