@@ -214,5 +214,6 @@ func (m *Main) demoCommand() *cobra.Command {
 		Use:   "demo",
 		Short: "Generate and load the synthetic Bologna demo data",
 	}
+	cmd.AddCommand(m.demoGenerateCommand())
 	return cmd
 }
