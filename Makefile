@@ -21,6 +21,7 @@ migrate: setup build
 
 demo: migrate
 	$(BIN) demo load --dir $(DEMO_DIR)
+	$(BIN) demo docs
 	$(BIN) serve
 
 serve: migrate

@@ -158,13 +158,17 @@ func vectorSearch(ctx context.Context, tx pgx.Tx, q pgvector.Vector, model strin
 // websearch_to_tsquery requires every word, which a long spoken question ("quali requisiti
 // servono per il bando delle imprese giovanili?") rarely meets in one passage; so passages
 // are matched on any of the question's words and those matching all of them rank first.
+// ts_rank (term frequency) suits an any-word query better than ts_rank_cd (cover density,
+// which rewards all words close together). The weights array is {D, C, B, A}: content is D,
+// the title and heading path (chunks.context) B at three times the content's weight; the
+// choice among a few values was made on the evaluation set (docs/retrieval.md).
 func textSearch(ctx context.Context, tx pgx.Tx, query string, opt SearchOptions) ([]ranked, error) {
 	cond, args := filterSQL(opt.Filter, []any{query, opt.Candidates})
 	sql := `WITH q AS (
 		SELECT websearch_to_tsquery('italian', $1) AS qall,
 		       (SELECT to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), ''))
 		        FROM unnest(to_tsvector('italian', $1))) AS qany)
-	SELECT c.id, ts_rank_cd(c.tsv, q.qany, 32) + CASE WHEN c.tsv @@ q.qall THEN 1 ELSE 0 END AS rank
+	SELECT c.id, ts_rank('{0.1, 0.2, 0.3, 1.0}', c.tsv, q.qany) + CASE WHEN c.tsv @@ q.qall THEN 1 ELSE 0 END AS rank
 	FROM chunks c JOIN documents d ON d.id = c.document_id, q
 	WHERE c.tsv @@ q.qany` + cond + `
 	ORDER BY rank DESC, c.id LIMIT $2`

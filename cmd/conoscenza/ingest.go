@@ -32,6 +32,7 @@ addresses already loaded).`,
 		cmd.AddCommand(m.ingestKindCommand(k))
 	}
 	cmd.AddCommand(m.ingestRejectionsCommand(), m.ingestBatchesCommand())
+	cmd.AddCommand(m.ingestDocsCommand())
 	return cmd
 }
 
@@ -215,5 +216,6 @@ func (m *Main) demoCommand() *cobra.Command {
 		Short: "Generate and load the synthetic Bologna demo data",
 	}
 	cmd.AddCommand(m.demoGenerateCommand())
+	cmd.AddCommand(m.demoDocsCommand())
 	return cmd
 }

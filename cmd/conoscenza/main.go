@@ -89,6 +89,7 @@ CONOSCENZA_ADDR, CONOSCENZA_LOG_FORMAT, CONOSCENZA_LOG_LEVEL, CONOSCENZA_REQUEST
 		m.serveCommand(),
 		m.ingestCommand(),
 		m.demoCommand(),
+		m.searchCommand(), m.evalCommand(),
 		m.metricsCommand(),
 		m.sqlCommand(),
 		m.dossierCommand(),

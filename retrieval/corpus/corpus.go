@@ -10,3 +10,9 @@ import "embed"
 //
 //go:embed docs
 var Docs embed.FS
+
+// EvalJSON is the retrieval evaluation set: questions written the way an assessore asks them,
+// each with the document and section that answers it.
+//
+//go:embed eval.json
+var EvalJSON []byte

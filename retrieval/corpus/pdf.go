@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -15,6 +16,11 @@ func PDF(title string, pages [][]string) ([]byte, error) {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(title, true)
 	pdf.SetAuthor("Comune di Bologna (documento fittizio)", true)
+	// Same text, same bytes: the PDF's checksum decides whether the demo document is reloaded.
+	fixed := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	pdf.SetCreationDate(fixed)
+	pdf.SetModificationDate(fixed)
+	pdf.SetCatalogSort(true)
 	tr := pdf.UnicodeTranslatorFromDescriptor("") // core fonts are cp1252, which has Italian accents
 	for _, lines := range pages {
 		pdf.AddPage()

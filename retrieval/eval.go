@@ -1,0 +1,117 @@
+package retrieval
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/comune-bologna/conoscenza/retrieval/corpus"
+	"github.com/comune-bologna/conoscenza/retrieval/embed"
+)
+
+// EvalQuestion is one question of the retrieval evaluation set and where its answer is.
+type EvalQuestion struct {
+	ID       string `json:"id"`
+	Question string `json:"question"`
+	Document string `json:"document"` // file name of the answering document in the demo corpus
+	Section  string `json:"section"`  // a heading on the path of the answering passage
+}
+
+// EvalSet reads the evaluation set shipped with the demo corpus.
+func EvalSet() ([]EvalQuestion, error) {
+	var qs []EvalQuestion
+	dec := json.NewDecoder(bytes.NewReader(corpus.EvalJSON))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&qs); err != nil {
+		return nil, fmt.Errorf("read evaluation set: %w", err)
+	}
+	return qs, nil
+}
+
+// Hit says whether a result is the passage a question expects: the same document, under a
+// heading that contains the expected section (compared without case and accents). The
+// document's own title heading does not count when there are headings below it, or a section
+// named like the document ("Delibera") would match every passage.
+func (q EvalQuestion) Hit(r Result) bool {
+	doc := strings.TrimPrefix(r.Path, DemoPrefix)
+	if path.Base(doc) != q.Document {
+		return false
+	}
+	want := embed.Fold(q.Section)
+	for i, h := range r.Section {
+		if i == 0 && len(r.Section) > 1 {
+			continue
+		}
+		if strings.Contains(embed.Fold(h), want) {
+			return true
+		}
+	}
+	return false
+}
+
+// MethodScore is the evaluation of one search method.
+type MethodScore struct {
+	Method     Method  `json:"method"`
+	Questions  int     `json:"questions"`
+	RecallAt5  float64 `json:"recall_at_5"`
+	RecallAt10 float64 `json:"recall_at_10"`
+	MRR        float64 `json:"mrr"` // mean reciprocal rank of the first hit within the top 10
+}
+
+// QuestionResult is the rank (1-based, 0 = not in the top 10) of the first hit per method.
+type QuestionResult struct {
+	EvalQuestion
+	Ranks map[Method]int `json:"ranks"`
+}
+
+// Evaluation is the outcome of Evaluate.
+type Evaluation struct {
+	EmbedModel string           `json:"embed_model"`
+	Scores     []MethodScore    `json:"scores"`
+	Questions  []QuestionResult `json:"questions"`
+}
+
+// Evaluate runs every question with each method and scores recall@5, recall@10 and MRR@10.
+func (s *Store) Evaluate(ctx context.Context, qs []EvalQuestion) (Evaluation, error) {
+	ev := Evaluation{EmbedModel: s.embedder.Model()}
+	methods := []Method{Vector, FullText, Hybrid}
+	for _, q := range qs {
+		qr := QuestionResult{EvalQuestion: q, Ranks: map[Method]int{}}
+		for _, m := range methods {
+			resp, err := s.Search(ctx, q.Question, SearchOptions{Method: m, Limit: 10})
+			if err != nil {
+				return ev, fmt.Errorf("question %s: %w", q.ID, err)
+			}
+			for i, r := range resp.Results {
+				if q.Hit(r) {
+					qr.Ranks[m] = i + 1
+					break
+				}
+			}
+		}
+		ev.Questions = append(ev.Questions, qr)
+	}
+	for _, m := range methods {
+		sc := MethodScore{Method: m, Questions: len(qs)}
+		for _, qr := range ev.Questions {
+			rank := qr.Ranks[m]
+			if rank >= 1 && rank <= 5 {
+				sc.RecallAt5++
+			}
+			if rank >= 1 && rank <= 10 {
+				sc.RecallAt10++
+				sc.MRR += 1 / float64(rank)
+			}
+		}
+		if n := float64(len(qs)); n > 0 {
+			sc.RecallAt5 /= n
+			sc.RecallAt10 /= n
+			sc.MRR /= n
+		}
+		ev.Scores = append(ev.Scores, sc)
+	}
+	return ev, nil
+}
