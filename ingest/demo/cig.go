@@ -56,7 +56,7 @@ func (g *generator) writeCIG() (FileInfo, error) {
 	}
 	return g.writeTable(fileCIG, "cig", cigHeader, rows, []spoiler{
 		impossibleDate("DT-DOMANDA", 7),
-		futureDate("DT-DOMANDA", 7, asOf),
+		futureDate("DT-DOMANDA", 7, asOf, map[int]string{8: "", 9: "IN ISTRUTTORIA", 13: "0"}),
 		{"duplicate-id", "ID-DOMANDA", "request id repeated from an earlier row", func(r *rand.Rand, row []string, earlier [][]string) []string {
 			row[0] = earlier[r.IntN(len(earlier))][0]
 			return row

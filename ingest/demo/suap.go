@@ -102,7 +102,7 @@ func (g *generator) writeSUAP() (FileInfo, error) {
 	}
 	return g.writeTable(fileSUAP, "suap", suapHeader, rows, []spoiler{
 		impossibleDate("DT-PRESENTAZIONE", 4),
-		futureDate("DT-PRESENTAZIONE", 4, asOf),
+		futureDate("DT-PRESENTAZIONE", 4, asOf, map[int]string{5: "", 6: "IN CORSO"}),
 		columnCount(),
 	}, 0x3000, true)
 }

@@ -78,9 +78,18 @@ func impossibleDate(column string, idx int) spoiler {
 	}}
 }
 
-func futureDate(column string, idx int, asOf day) spoiler {
+// futureDate moves the date in column idx after asOf; clear lists the columns that must be
+// emptied (and fixed values to set) so that later dates do not add a second defect.
+func futureDate(column string, idx int, asOf day, clear map[int]string) spoiler {
 	return spoiler{"future-date", column, "date after the file's as-of date", func(r *rand.Rand, row []string, _ [][]string) []string {
-		row[idx] = string((asOf + day(3+r.IntN(90))).appendItalian(nil))
+		// More than a year ahead: rejected whether the loader takes the as-of date from the
+		// manifest (--as-of) or from the day it runs.
+		row[idx] = string((asOf + day(370+r.IntN(365))).appendItalian(nil))
+		for i := range row {
+			if v, ok := clear[i]; ok {
+				row[i] = v
+			}
+		}
 		return row
 	}}
 }
