@@ -1,0 +1,240 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/comune-bologna/conoscenza/agent/planner"
+	"github.com/comune-bologna/conoscenza/agent/semantic"
+	"github.com/comune-bologna/conoscenza/agent/tool"
+	"github.com/comune-bologna/conoscenza/ingest/db"
+	"github.com/comune-bologna/conoscenza/prompts"
+)
+
+// Service answers questions.
+type Service struct {
+	Tools   *tool.Executor
+	Planner *planner.Planner
+	LLM     LLM // nil: no model configured
+	Store   *Store
+	Logger  *slog.Logger
+	Limits  Limits
+	Now     func() time.Time
+}
+
+// MaxQuestion is the longest question accepted, in characters.
+const MaxQuestion = 2000
+
+var stepLabels = map[string]string{
+	tool.QueryMetrics:    "eseguo la query",
+	tool.DescribeCatalog: "cerco nel catalogo",
+	tool.SearchDocuments: "cerco nei documenti",
+	tool.CompanyDossier:  "apro il fascicolo d'impresa",
+	tool.RunSQL:          "eseguo la query SQL",
+	tool.Platea:          "calcolo la platea",
+	tool.BandoOutcome:    "confronto le beneficiarie del bando",
+}
+
+// turn collects one answer as it is built and streams it.
+type turn struct {
+	answer  *Answer
+	sink    Sink
+	results []tool.Result
+	started time.Time
+}
+
+func (t *turn) step(s Step) Step {
+	s.N = len(t.answer.Steps) + 1
+	t.answer.Steps = append(t.answer.Steps, s)
+	t.sink.emit("step", s)
+	return s
+}
+
+// Ask answers one question. The answer comes from the model when one is configured and ready,
+// else (or when it fails) from the planner, with a notice; it is never an error page for a
+// model outage. Errors are for bad input, unknown conversations and cancelled requests.
+func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (*Answer, error) {
+	start := time.Now()
+	lim := s.Limits.withDefaults()
+	q := strings.TrimSpace(req.Question)
+	switch {
+	case q == "":
+		return nil, db.Errorf(db.CodeInvalid, "la domanda è vuota")
+	case utf8.RuneCountInString(q) > MaxQuestion:
+		return nil, db.Errorf(db.CodeInvalid, "la domanda supera i %d caratteri", MaxQuestion)
+	case req.ForceMode != "" && req.ForceMode != ModeModel && req.ForceMode != ModePlanner:
+		return nil, db.Errorf(db.CodeInvalid, "mode must be %q or %q", ModeModel, ModePlanner)
+	}
+	ctx, cancel := context.WithTimeout(ctx, lim.Total)
+	defer cancel()
+	convID, prev, err := s.Store.open(ctx, req.ConversationID, req.Principal.UserID, q)
+	if err != nil {
+		return nil, err
+	}
+	t := &turn{answer: &Answer{ConversationID: convID, Question: q, PromptVersion: prompts.Version,
+		Tables: []tool.Table{}, Citations: []tool.Citation{}, Steps: []Step{}}, sink: sink, started: start}
+	sink.emit("start", map[string]string{"conversation_id": convID})
+
+	var text string
+	var state *planner.State
+	useModel := s.LLM != nil && req.ForceMode != ModePlanner
+	if req.ForceMode == ModeModel && s.LLM == nil {
+		t.answer.Notice = "Nessun modello configurato: rispondo senza modello."
+	}
+	if useModel {
+		if err := s.LLM.Ready(ctx); err != nil {
+			t.answer.Notice = "Il modello non è disponibile: rispondo senza modello."
+			s.log().Warn("model not ready, falling back to the planner", "err", err)
+			t.step(Step{Kind: "notice", Label: "modello non disponibile", Error: err.Error()})
+			useModel = false
+		}
+	}
+	if useModel {
+		t.answer.Mode, t.answer.Model = ModeModel, s.LLM.Name()
+		text, state, err = s.runModel(ctx, req, prev, t, lim)
+		if err != nil {
+			if ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled) {
+				return nil, ctx.Err()
+			}
+			s.log().Warn("model failed, falling back to the planner", "err", err)
+			t.answer.Notice = "Il modello non ha risposto correttamente: rispondo senza modello."
+			t.step(Step{Kind: "notice", Label: "modello non riuscito", Error: err.Error()})
+			t.results, t.answer.Tables, t.answer.Citations = nil, []tool.Table{}, []tool.Citation{}
+			useModel = false
+		}
+	}
+	if !useModel {
+		t.answer.Mode, t.answer.Model = ModePlanner, ""
+		text, state = s.runPlanner(ctx, req, q, prev, t, lim)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	gs := time.Now()
+	text, t.answer.Grounding = Ground(text, q, t.results)
+	t.step(Step{Kind: "grounding", Label: "verifico i numeri", Detail: t.answer.Grounding, DurationMS: time.Since(gs).Milliseconds()})
+	t.answer.Answer = text
+	if t.answer.Notice != "" {
+		sink.emit("notice", t.answer.Notice)
+	}
+	t.answer.DurationMS = time.Since(start).Milliseconds()
+	if err := s.Store.save(context.WithoutCancel(ctx), t.answer, state); err != nil {
+		return nil, err
+	}
+	sink.emit("done", t.answer)
+	return t.answer, nil
+}
+
+func (s *Service) log() *slog.Logger {
+	if s.Logger == nil {
+		return slog.Default()
+	}
+	return s.Logger
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// runPlanner answers without a model.
+func (s *Service) runPlanner(ctx context.Context, req Request, q string, prev *planner.State, t *turn, lim Limits) (string, *planner.State) {
+	ps := time.Now()
+	plan := s.Planner.Plan(q, prev, s.now())
+	t.step(Step{Kind: "plan", Label: "interpreto la domanda", Detail: plan, DurationMS: time.Since(ps).Milliseconds()})
+	var results []tool.Result
+	for _, c := range plan.Calls {
+		results = append(results, s.call(ctx, req.Principal, c, t, lim))
+	}
+	text := planner.Compose(plan, results)
+	streamText(t.sink, text)
+	return text, &plan.State
+}
+
+// call runs one tool call with its own timeout, records the step and streams what it produced.
+func (s *Service) call(ctx context.Context, p tool.Principal, c tool.Call, t *turn, lim Limits) tool.Result {
+	cctx, cancel := context.WithTimeout(ctx, lim.CallTimeout)
+	defer cancel()
+	start := time.Now()
+	t.sink.emit("step", Step{N: len(t.answer.Steps) + 1, Kind: "tool_start", Label: stepLabels[c.Name], Tool: c.Name})
+	r := s.Tools.Execute(cctx, p, c)
+	if r.Cause != nil && db.ErrorCode(r.Cause) == db.CodeInternal {
+		s.log().Error("tool failed", "tool", c.Name, "err", r.Cause)
+	}
+	s.renumber(&r, t)
+	label := stepLabels[c.Name]
+	if label == "" {
+		label = "strumento " + c.Name
+	}
+	t.step(Step{Kind: "tool_call", Label: label, Tool: c.Name, Arguments: c.Arguments, SQL: r.SQL, Rows: r.Rows,
+		Error: r.Error, Detail: toolDetail(r), DurationMS: time.Since(start).Milliseconds()})
+	for _, tb := range r.Tables {
+		t.answer.Tables = append(t.answer.Tables, tb)
+		t.sink.emit("table", tb)
+	}
+	for _, ci := range r.Citations {
+		t.answer.Citations = append(t.answer.Citations, ci)
+		t.sink.emit("citation", ci)
+	}
+	t.results = append(t.results, r)
+	return r
+}
+
+// renumber gives tables (T1, T2, ...) and citations (D1, D2, ...) ids unique within the
+// answer, rewriting the ids the model reads in the result's content.
+func (s *Service) renumber(r *tool.Result, t *turn) {
+	for i := range r.Tables {
+		r.Tables[i].ID = fmt.Sprintf("T%d", len(t.answer.Tables)+i+1)
+	}
+	offset := len(t.answer.Citations)
+	if offset == 0 {
+		return
+	}
+	for i := len(r.Citations) - 1; i >= 0; i-- {
+		old, id := r.Citations[i].ID, fmt.Sprintf("D%d", offset+i+1)
+		r.Content = strings.ReplaceAll(r.Content, `id="`+old+`"`, `id="`+id+`"`)
+		r.Citations[i].ID = id
+	}
+}
+
+// toolDetail is what the trainer sees of a result: what the model read.
+func toolDetail(r tool.Result) any {
+	content := r.Content
+	if len(content) > 4000 {
+		content = content[:4000] + "…"
+	}
+	return map[string]any{"content": content, "tables": len(r.Tables), "citations": len(r.Citations)}
+}
+
+// streamText sends text as deltas of a few words, as a model would.
+func streamText(sink Sink, text string) {
+	if sink == nil {
+		return
+	}
+	words := strings.SplitAfter(text, " ")
+	for i := 0; i < len(words); i += 6 {
+		sink.emit("delta", strings.Join(words[i:min(i+6, len(words))], ""))
+	}
+}
+
+// stateFromCalls is the follow-up state a model turn leaves: its last metric query.
+func stateFromCalls(results []tool.Result) *planner.State {
+	st := &planner.State{}
+	for _, r := range results {
+		if r.Call.Name != tool.QueryMetrics || r.Error != "" || len(r.Tables) == 0 {
+			continue
+		}
+		if q, ok := r.Tables[0].Query.(semantic.Query); ok {
+			st.Intent, st.Query = planner.IntentMetric, &q
+		}
+	}
+	return st
+}
