@@ -105,14 +105,20 @@ func (g *generator) cigRequest(r *rand.Rand, d day, covid bool, asOf day) cigReq
 		weights = cigPesoCovid
 	}
 	if r.Float64() >= 0.08 {
-		for try := 0; try < 80; try++ {
+		for try := 0; try < 300; try++ {
 			i := r.IntN(len(g.pop.companies))
 			c := &g.pop.companies[i]
 			w, ok := weights[settori[c.sez].sezione]
 			if !ok {
 				w = 0.4
 			}
-			if c.openOn(d) && c.addetti >= 1 && r.Float64()*3 < w {
+			// Larger firms use cassa integrazione far more often, outside the pandemic
+			// above all (the metalworking industry).
+			size := min(1, float64(1+c.addetti)/8)
+			if !covid {
+				size = min(1, float64(1+c.addetti)/30)
+			}
+			if c.openOn(d) && c.addetti >= 1 && r.Float64()*3 < w*size {
 				q.company = i
 				break
 			}
@@ -142,9 +148,9 @@ func (g *generator) cigRequest(r *rand.Rand, d day, covid bool, asOf day) cigReq
 		workers = addetti
 	}
 	workers = min(workers, 400)
-	weeks, hours := 4+r.IntN(10), 8+r.IntN(23)
+	weeks, hours := 4+r.IntN(22), 16+r.IntN(25)
 	if covid {
-		weeks, hours = 4+r.IntN(15), 20+r.IntN(21)
+		weeks, hours = 6+r.IntN(20), 24+r.IntN(17)
 	}
 	if tipo == "CIGS" {
 		weeks = 26 + r.IntN(27)

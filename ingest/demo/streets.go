@@ -118,6 +118,9 @@ func (t *territory) add(r stradaRow) {
 	t.rows = append(t.rows, r)
 }
 
+// quartiereOf returns the quartiere of zona index z.
+func (t *territory) quartiereOf(z int) string { return t.rows[t.zoneRows[z][0]].quartiere }
+
 // pickZona draws a zona index by business density.
 func (t *territory) pickZona(r *rand.Rand) int {
 	x := r.Float64() * t.cum[len(t.cum)-1]
