@@ -216,6 +216,7 @@ func (m *Main) demoCommand() *cobra.Command {
 		Short: "Generate and load the synthetic Bologna demo data",
 	}
 	cmd.AddCommand(m.demoGenerateCommand())
+	cmd.AddCommand(m.demoLoadCommand())
 	cmd.AddCommand(m.demoDocsCommand())
 	return cmd
 }
