@@ -267,40 +267,43 @@ func (p *population) closures(m month, n int) {
 	}
 }
 
+// eachDrawn calls fn for share × open companies drawn at random (with repetition), each with a
+// random day in the first 28 of month m.
+func (p *population) eachDrawn(m month, share float64, fn func(c *company, d day)) {
+	n := round(float64(len(p.open)) * share)
+	for k := 0; k < n; k++ {
+		fn(&p.companies[p.open[p.r.IntN(len(p.open))]], m.first()+day(p.r.IntN(28)))
+	}
+}
+
 // suspensions suspends a few started companies in month m, most for months, some for good.
 func (p *population) suspensions(m month) {
 	r := p.r
-	n := round(float64(len(p.open)) * 0.0002)
-	for k := 0; k < n; k++ {
-		c := &p.companies[p.open[r.IntN(len(p.open))]]
-		d := m.first() + day(r.IntN(28))
+	p.eachDrawn(m, 0.0002, func(c *company, d day) {
 		if c.start == 0 || c.start >= d || c.susFrom != 0 {
-			continue
+			return
 		}
 		c.susFrom = d
 		if r.Float64() < 0.6 {
 			c.susTo = d + day(60+r.IntN(660))
 		}
-	}
+	})
 }
 
 // moves relocates about 2% of open seats a year; most stay in the same zona.
 func (p *population) moves(m month) {
 	r := p.r
-	n := round(float64(len(p.open)) * 0.0017)
-	for k := 0; k < n; k++ {
-		c := &p.companies[p.open[r.IntN(len(p.open))]]
-		d := m.first() + day(r.IntN(28))
+	p.eachDrawn(m, 0.0017, func(c *company, d day) {
 		cur := c.addrs[len(c.addrs)-1]
 		if d <= cur.from+30 {
-			continue
+			return
 		}
 		z := int(cur.zona)
 		if z < 0 || r.Float64() < 0.4 {
 			z = p.terr.pickZona(r)
 		}
 		c.addrs = append(c.addrs, addrChange{from: d, address: p.terr.newAddress(r, z)})
-	}
+	})
 }
 
 // liquidations puts a few open companies into liquidation that has not ended by asOf.
