@@ -107,7 +107,7 @@ done
 su postgres -c "pg_isready -q -p 5432" || die "PostgreSQL ${PG_MAJOR} did not become ready; see /var/log/postgresql/"
 
 # 4. Roles, database, extension.
-psql_su() { su postgres -c "psql -X -q -v ON_ERROR_STOP=1 -d ${1}" ; }
+psql_su() { su postgres -c "PGOPTIONS=--client-min-messages=warning psql -X -q -v ON_ERROR_STOP=1 -d ${1}" ; }
 psql_su postgres <<SQL
 DO \$\$
 BEGIN
