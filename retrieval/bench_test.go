@@ -1,0 +1,136 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/comune-bologna/conoscenza/ingest/db/dbtest"
+	"github.com/comune-bologna/conoscenza/retrieval/embed"
+	"github.com/comune-bologna/conoscenza/retrieval/loader"
+)
+
+// BenchmarkSearch100k loads 100,000 passages, builds the HNSW index, and measures search
+// latency per method. It takes minutes, so it runs only when asked:
+//
+//	go test -run '^$' -bench Search100k -benchtime 1x -timeout 60m ./retrieval/
+//
+// (or scripts/bench-retrieval.sh). Documents are made by recombining the sentences of the demo
+// corpus, so the vocabulary and the passage lengths are those of real municipal prose.
+func BenchmarkSearch100k(b *testing.B) {
+	const target, sections = 100_000, 20
+	ctx := context.Background()
+	d := dbtest.Fresh(b)
+	s := NewStore(d.Pool, embed.Local{}, nil)
+	sents := demoSentences(b)
+	rng := rand.New(rand.NewPCG(1, 2))
+
+	// Load without the HNSW index, as a bulk load should, then build it and time the build.
+	if _, err := d.Pool.Exec(ctx, `DROP INDEX chunks_embedding`); err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	const per = 250
+	docs, chunks := 0, 0
+	for ; chunks < target; docs += per {
+		first := docs
+		items := make([]Item, 0, per)
+		for i := first; i < first+per; i++ {
+			items = append(items, Item{Source: loader.Source{Path: fmt.Sprintf("bench:%05d.md", i), Data: []byte(benchDoc(rng, sents, i, sections))}})
+		}
+		rep, err := s.Ingest(ctx, items, IngestOptions{StartedBy: "bench"})
+		if err != nil || rep.Failed > 0 {
+			b.Fatalf("ingest: %v %+v", err, rep.Results[0])
+		}
+		chunks += rep.Chunks
+	}
+	load := time.Since(start)
+	start = time.Now()
+	if _, err := d.Pool.Exec(ctx, `SET maintenance_work_mem = '2GB'; SET max_parallel_maintenance_workers = 1;
+		CREATE INDEX chunks_embedding ON chunks USING hnsw (embedding vector_cosine_ops); ANALYZE chunks; ANALYZE documents`); err != nil {
+		b.Fatal(err)
+	}
+	build := time.Since(start)
+	b.Logf("%d chunks in %d documents: load+embed %s, HNSW build %s", chunks, docs, load.Round(time.Second), build.Round(time.Second))
+
+	qs, err := EvalSet()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		for _, m := range []Method{Vector, FullText, Hybrid} {
+			var lat []time.Duration
+			for round := 0; round < 4; round++ {
+				for _, q := range qs {
+					t0 := time.Now()
+					if _, err := s.Search(ctx, q.Question, SearchOptions{Method: m, Limit: 10}); err != nil {
+						b.Fatal(err)
+					}
+					lat = append(lat, time.Since(t0))
+				}
+			}
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			p50, p95 := lat[len(lat)/2], lat[len(lat)*95/100]
+			b.Logf("%-8s %d queries: p50 %s, p95 %s", m, len(lat), p50.Round(100*time.Microsecond), p95.Round(100*time.Microsecond))
+			b.ReportMetric(float64(p50.Microseconds())/1000, string(m)+"-p50-ms")
+			b.ReportMetric(float64(p95.Microseconds())/1000, string(m)+"-p95-ms")
+		}
+		// Filtered vector search exercises the iterative index scan.
+		var lat []time.Duration
+		for _, q := range qs {
+			t0 := time.Now()
+			if _, err := s.Search(ctx, q.Question, SearchOptions{Method: Hybrid, Limit: 10, Filter: Filter{Types: []string{"bando"}}}); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(t0))
+		}
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		b.Logf("hybrid with type filter: p50 %s, p95 %s", lat[len(lat)/2].Round(100*time.Microsecond), lat[len(lat)*95/100].Round(100*time.Microsecond))
+	}
+	// Reported after the loop: ResetTimer clears metrics reported before it.
+	b.ReportMetric(float64(chunks), "chunks")
+	b.ReportMetric(build.Seconds(), "hnsw-build-s")
+	b.ReportMetric(load.Seconds(), "load-s")
+}
+
+var benchSentence = regexp.MustCompile(`[^.!?\n]{30,}[.!?]`)
+
+// demoSentences collects the sentences of the demo corpus's prose.
+func demoSentences(b *testing.B) []string {
+	items, err := DemoSources()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out []string
+	for _, it := range items {
+		if strings.HasSuffix(it.Source.Path, ".md") || strings.HasSuffix(it.Source.Path, ".txt") {
+			for _, m := range benchSentence.FindAllString(string(it.Source.Data), -1) {
+				out = append(out, strings.TrimSpace(m))
+			}
+		}
+	}
+	return out
+}
+
+var benchTypes = []string{"bando", "delibera", "piano", "report", "regolamento"}
+
+func benchDoc(rng *rand.Rand, sents []string, i, sections int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "---\ntitle: Documento di prova %d\ntype: %s\ndate: %d-%02d-%02d\n---\n# Documento di prova %d\n\n",
+		i, benchTypes[i%len(benchTypes)], 2015+i%11, 1+i%12, 1+i%28, i)
+	for s := 1; s <= sections; s++ {
+		fmt.Fprintf(&b, "## %d. Sezione %d\n\n", s, rng.IntN(1000))
+		for range 3 + rng.IntN(3) {
+			b.WriteString(sents[rng.IntN(len(sents))])
+			b.WriteString(" ")
+		}
+		b.WriteString("\n\n")
+	}
+	return b.String()
+}
