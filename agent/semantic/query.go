@@ -102,4 +102,5 @@ type Result struct {
 	Query      Query        `json:"query"`
 	Suppressed int          `json:"suppressed"`
 	Notes      []string     `json:"notes,omitempty"`
+	Cached     bool         `json:"cached,omitempty"` // served from the result cache (same data version)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -33,11 +34,21 @@ type Engine struct {
 	pool    *pgxpool.Pool
 	catalog *catalog.Catalog
 	timeout time.Duration
+	// cache keeps results by statement, parameters, policy and data version: the data change
+	// once a month, the dashboard asks the same questions all day.
+	cache *expirable.LRU[string, *Result]
 }
 
 // NewEngine returns an engine over a pool that connects as the read-only role.
 func NewEngine(readOnly *pgxpool.Pool, cat *catalog.Catalog) *Engine {
-	return &Engine{pool: readOnly, catalog: cat, timeout: 5 * time.Second}
+	return &Engine{pool: readOnly, catalog: cat, timeout: 5 * time.Second,
+		cache: expirable.NewLRU[string, *Result](1024, nil, 15*time.Minute)}
+}
+
+// WithoutCache turns the result cache off (benchmarks measure the database).
+func (e *Engine) WithoutCache() *Engine {
+	e.cache = nil
+	return e
 }
 
 // Catalog is the catalog the engine validates against.
@@ -71,6 +82,17 @@ func (e *Engine) Run(ctx context.Context, q Query, pol Policy) (*Result, error) 
 		return nil, err
 	}
 	c := compile(p, cur, prev)
+	key, err := e.cacheKey(ctx, tx, c, pol)
+	if err != nil {
+		return nil, err
+	}
+	if e.cache != nil {
+		if hit, ok := e.cache.Get(key); ok {
+			out := *hit
+			out.Cached = true
+			return &out, nil
+		}
+	}
 	rows, err := tx.Query(ctx, c.sql, c.params...)
 	if err != nil {
 		return nil, db.Translate(err, "run query")
@@ -98,7 +120,23 @@ func (e *Engine) Run(ctx context.Context, q Query, pol Policy) (*Result, error) 
 	if err := e.describeSources(ctx, tx, p, cur, snapBatch, res); err != nil {
 		return nil, err
 	}
+	if e.cache != nil {
+		e.cache.Add(key, res)
+	}
 	return res, nil
+}
+
+// cacheKey identifies a result: the statement, its parameters, the policy and the data
+// version (the latest committed load), so that any new load invalidates every entry.
+func (e *Engine) cacheKey(ctx context.Context, tx pgx.Tx, c compiled, pol Policy) (string, error) {
+	if e.cache == nil {
+		return "", nil
+	}
+	var version int64
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(max(id), 0) FROM load_batches WHERE status = 'committed'").Scan(&version); err != nil {
+		return "", db.Translate(err, "read data version")
+	}
+	return fmt.Sprintf("%d|%v|%d|%s|%v", version, pol.AllowDetails, pol.Threshold, c.sql, c.params), nil
 }
 
 // snapshots resolves the register snapshot the query reads and, for stock comparisons, the one

@@ -459,3 +459,29 @@ func TestQueriesRunAsTheReadOnlyRole(t *testing.T) {
 }
 
 var _ = (*pgxpool.Pool)(nil)
+
+func TestResultCacheServesRepeatsUntilTheDataChange(t *testing.T) {
+	e, _ := testEngine(t)
+	ctx := context.Background()
+	q := Query{Metric: "suap_pratiche", GroupBy: []string{"esito"}}
+	first, err := e.Run(ctx, q, Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := e.Run(ctx, q, Policy{})
+	if err != nil || first.Cached || !second.Cached || diff(resultMap(t, first, 1), resultMap(t, second, 1)) != "" {
+		t.Fatalf("first cached=%v, second cached=%v, err %v", first.Cached, second.Cached, err)
+	}
+	// Another policy is another entry.
+	if r, _ := e.Run(ctx, q, Policy{AllowDetails: true}); r.Cached {
+		t.Error("a different policy was served from the cache")
+	}
+	// A new committed load changes the data version.
+	d := dbtest.Shared(t)
+	if _, err := d.Pool.Exec(ctx, `INSERT INTO load_batches (kind, file_name, checksum, status) VALUES ('suap', 'x', 'cache-test', 'committed')`); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := e.Run(ctx, q, Policy{}); r.Cached {
+		t.Error("a result was served from the cache after a new load")
+	}
+}
