@@ -24,6 +24,7 @@ type Service struct {
 	Store   *Store
 	Logger  *slog.Logger
 	Limits  Limits
+	Model   ModelLimits // bounds of the model loop (zero: defaults)
 	Now     func() time.Time
 }
 
@@ -104,6 +105,8 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (*Answer, err
 			s.log().Warn("model failed, falling back to the planner", "err", err)
 			t.answer.Notice = "Il modello non ha risposto correttamente: rispondo senza modello."
 			t.step(Step{Kind: "notice", Label: "modello non riuscito", Error: err.Error()})
+			// What the model streamed (text, tables, citations) is void: the client starts over.
+			sink.emit("reset", map[string]string{"reason": "fallback"})
 			t.results, t.answer.Tables, t.answer.Citations = nil, []tool.Table{}, []tool.Citation{}
 			useModel = false
 		}
