@@ -52,6 +52,8 @@ type schema struct {
 	unique   []string // staging columns unique within a file (a later duplicate is rejected)
 	uniqCol  string   // header name reported for a duplicate
 	needAsOf bool     // the as-of cannot be inferred from the content
+	// optimistic: look for duplicates only when the merge meets one (large files)
+	optimistic bool
 	finish   func(rc *rowCtx, row csvx.Row) *csvx.RowError
 	merge    mergeFunc
 
@@ -180,7 +182,7 @@ var impreseSchema = func() *schema {
 		},
 		extra: []stgCol{{"classe_forma", "text"}, {"sezione_ateco", "text"}, {"divisione_ateco", "text"},
 			{"quartiere", "text"}, {"zona", "text"}, {"area_statistica", "text"}, {"row_hash", "text"}},
-		unique: []string{"codice_fiscale"}, uniqCol: "C-FISCALE",
+		unique: []string{"codice_fiscale"}, uniqCol: "C-FISCALE", optimistic: true,
 	}).init()
 	iIscr, iCess, iNG, iDesc := s.pos("dt_iscrizione"), s.pos("dt_cessazione"), s.pos("forma_giuridica"), s.pos("forma_desc")
 	iClasse, iSez, iDiv, iHash := s.pos("classe_forma"), s.pos("sezione_ateco"), s.pos("divisione_ateco"), s.pos("row_hash")
@@ -303,7 +305,7 @@ func nullIfEmpty(s string) any {
 // without comparing every column; the territory is left out on purpose (it follows the
 // street register, not the company).
 func rowHash(vals []any) string {
-	h := fnv.New128a()
+	h := fnv.New64a()
 	var buf [32]byte
 	for _, v := range vals {
 		switch x := v.(type) {

@@ -33,12 +33,31 @@ type rowCtx struct {
 	maxDate time.Time // latest checked date seen in the file (to infer the as-of)
 	ateco   codes.Ateco
 	vals    []any
+
+	atecoCache map[string]atecoResult
 }
 
 func text(_ *rowCtx, raw string) (any, error) { return raw, nil }
 
 func upperText(_ *rowCtx, raw string) (any, error) {
+	if isCleanUpper(raw) {
+		return raw, nil
+	}
 	return strings.ToUpper(strings.Join(strings.Fields(raw), " ")), nil
+}
+
+// isCleanUpper reports ASCII text without lower case letters or repeated or odd spaces: the
+// usual register value, which needs no copy.
+func isCleanUpper(s string) bool {
+	prevSpace := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || (c >= 'a' && c <= 'z') || (c < ' ') || (c == ' ' && prevSpace) {
+			return false
+		}
+		prevSpace = c == ' '
+	}
+	return true
 }
 
 func required(p parseFunc) parseFunc {
@@ -153,18 +172,36 @@ func decimalOrZero(rc *rowCtx, raw string) (any, error) {
 	return v, err
 }
 
-// ateco reads an optional ATECO 2007 code and notes its section and division.
+// ateco reads an optional ATECO 2007 code and notes its section and division. Results are
+// cached per batch: a file has a few thousand distinct codes at most.
 func ateco(rc *rowCtx, raw string) (any, error) {
 	rc.ateco = codes.Ateco{}
 	if raw == "" {
 		return "", nil
 	}
-	a, err := codes.ParseAteco(raw)
-	if err != nil {
-		return nil, fmt.Errorf("codice ATECO non valido: %s", italianAteco(err))
+	c, ok := rc.atecoCache[raw]
+	if !ok {
+		c.a, c.err = codes.ParseAteco(raw)
+		if c.err != nil {
+			c.err = fmt.Errorf("codice ATECO non valido: %s", italianAteco(c.err))
+		}
+		if rc.atecoCache == nil {
+			rc.atecoCache = map[string]atecoResult{}
+		}
+		if len(rc.atecoCache) < 100_000 {
+			rc.atecoCache[strings.Clone(raw)] = c
+		}
 	}
-	rc.ateco = a
-	return a.Code, nil
+	if c.err != nil {
+		return nil, c.err
+	}
+	rc.ateco = c.a
+	return c.a.Code, nil
+}
+
+type atecoResult struct {
+	a   codes.Ateco
+	err error
 }
 
 func italianAteco(err error) string {

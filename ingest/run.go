@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/comune-bologna/conoscenza/ingest/address"
 	"github.com/comune-bologna/conoscenza/ingest/csvx"
@@ -37,6 +38,7 @@ type batchRun struct {
 	counter    *countingReader
 	size       int64
 
+	timings  map[string]int64 // milliseconds per step, recorded in the batch stats
 	batchID  int64
 	lastDate time.Time // latest checked date in the file
 	rejects  []Rejection
@@ -60,6 +62,7 @@ func (r *batchRun) execute(ctx context.Context) error {
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	for _, q := range []string{
 		"SET LOCAL work_mem = '256MB'",
+		"SET LOCAL maintenance_work_mem = '256MB'",
 		"SET LOCAL synchronous_commit = off",
 		// One load at a time: snapshots and the street register depend on each other.
 		"SELECT pg_advisory_xact_lock(hashtext('conoscenza.ingest'))",
@@ -99,7 +102,7 @@ func (r *batchRun) execute(ctx context.Context) error {
 		r.asOf, r.asOfSource = r.inferredAsOf()
 	}
 	r.sum.AsOf, r.sum.AsOfSource = r.asOf.Format(time.DateOnly), r.asOfSource
-	stats, err := r.schema.merge(ctx, tx, r)
+	stats, err := r.merge(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -130,7 +133,9 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("create staging table: %w", err)
 	}
 	src := newRowSource(ctx, r)
+	t0 := time.Now()
 	n, err := tx.CopyFrom(ctx, pgx.Identifier{stagingTable}, names, src)
+	r.took("copia", t0)
 	src.progress.done()
 	if src.err != nil {
 		return src.err
@@ -139,15 +144,50 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("copy into staging: %w", err)
 	}
 	r.sum.Read = src.read
-	if _, err := tx.Exec(ctx, "ANALYZE "+stagingTable); err != nil {
+	if _, err := tx.Exec(ctx, "ANALYZE "+stagingTable+" ("+strings.Join(append([]string{"line"}, r.schema.unique...), ", ")+")"); err != nil {
 		return fmt.Errorf("analyze staging: %w", err)
 	}
+	r.sum.Loaded = int(n)
+	if r.schema.optimistic {
+		return nil // duplicates are looked for only if the merge meets one, see merge
+	}
+	t0 = time.Now()
 	dropped, err := r.rejectDuplicates(ctx, tx)
+	r.took("doppioni", t0)
 	if err != nil {
 		return err
 	}
-	r.sum.Loaded = int(n) - dropped
+	r.sum.Loaded -= dropped
 	return nil
+}
+
+// merge runs the kind's merge. For the register, whose files are large and almost never
+// repeat a codice fiscale, the search for duplicates (a full aggregate over the staging
+// table) runs only when the merge hits one: the merge fails on a duplicate key, the
+// savepoint undoes it, the duplicates are rejected and the merge runs again.
+func (r *batchRun) merge(ctx context.Context, tx pgx.Tx) (map[string]int64, error) {
+	if !r.schema.optimistic {
+		return r.schema.merge(ctx, tx, r)
+	}
+	if _, err := tx.Exec(ctx, "SAVEPOINT ingest_merge"); err != nil {
+		return nil, fmt.Errorf("savepoint: %w", err)
+	}
+	stats, err := r.schema.merge(ctx, tx, r)
+	var pgErr *pgconn.PgError
+	if err == nil || !errors.As(err, &pgErr) || (pgErr.Code != "21000" && pgErr.Code != "23505") {
+		return stats, err
+	}
+	if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT ingest_merge"); err != nil {
+		return nil, fmt.Errorf("rollback to savepoint: %w", err)
+	}
+	t0 := time.Now()
+	dropped, err := r.rejectDuplicates(ctx, tx)
+	r.took("doppioni", t0)
+	if err != nil {
+		return nil, err
+	}
+	r.sum.Loaded -= dropped
+	return r.schema.merge(ctx, tx, r)
 }
 
 // rejectDuplicates deletes from staging the rows repeating a key already seen earlier in the
@@ -262,6 +302,7 @@ func (r *batchRun) finishBatch(ctx context.Context, tx pgx.Tx) error {
 	for k, v := range r.sum.Stats {
 		statsDoc[k] = v
 	}
+	statsDoc["ms"] = r.timings
 	stats, _ := json.Marshal(statsDoc)
 	r.sum.DurationMS = r.loader.now().Sub(r.start).Milliseconds()
 	_, err := tx.Exec(ctx, `UPDATE load_batches SET status = 'committed', as_of = $2, rows_read = $3, rows_loaded = $4,
@@ -272,6 +313,14 @@ func (r *batchRun) finishBatch(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("record batch: %w", err)
 	}
 	return nil
+}
+
+// took records how long a step lasted.
+func (r *batchRun) took(step string, since time.Time) {
+	if r.timings == nil {
+		r.timings = map[string]int64{}
+	}
+	r.timings[step] = time.Since(since).Milliseconds()
 }
 
 func nullDate(t time.Time) *time.Time {

@@ -72,6 +72,9 @@ var suffixWords = map[string]bool{"BIS": true, "TER": true, "QUATER": true, "ROS
 // fold upper-cases s, removes accents and turns everything but letters and digits into spaces
 // (apostrophes included: DELL'INDIPENDENZA = DELL INDIPENDENZA).
 func fold(s string) string {
+	if f, ok := foldASCII(s); ok {
+		return f
+	}
 	s = strings.ToUpper(strings.TrimSpace(s))
 	for _, d := range dotted {
 		if strings.HasPrefix(s, d.from) {
@@ -98,6 +101,27 @@ func fold(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// foldASCII is fold's fast path for the common all-ASCII address without dotted abbreviations.
+func foldASCII(s string) (string, bool) {
+	b := make([]byte, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80:
+			return "", false
+		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			b[i] = c
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		case c == '.' && i < 8:
+			return "", false // maybe a dotted abbreviation (P.ZZA): take the slow path
+		default:
+			b[i] = ' '
+		}
+	}
+	return string(b), true
 }
 
 var accents = map[rune]byte{

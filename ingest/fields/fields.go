@@ -182,6 +182,9 @@ type Enum map[string]string
 // Parse returns the canonical value of raw (case-insensitive, spaces trimmed), ok=false for
 // an empty value, or an error naming the accepted values.
 func (e Enum) Parse(raw, what string) (string, bool, error) {
+	if v, ok := e[raw]; ok { // the usual, exact spelling: no copy
+		return v, v != "", nil
+	}
 	s := strings.ToUpper(strings.Join(strings.Fields(raw), " "))
 	if s == "" {
 		return "", false, nil

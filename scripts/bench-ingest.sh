@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Benchmark of the register load: generates N companies (default 1,000,000) with valid check
+# digits, loads them with `conoscenza ingest imprese` into a scratch database, then loads the
+# next month's snapshot (about 4% changed), and compares with a plain `psql \copy` of the same
+# file into an unindexed table. Prints rows/s, peak memory and the ratio. Not part of `make test`.
+#
+#   scripts/bench-ingest.sh [ROWS]        (env: BENCH_DIR, BENCH_DB, DATABASE_URL for the server)
+set -euo pipefail
+ROWS=${1:-1000000}
+DIR=${BENCH_DIR:-/tmp/conoscenza-bench}
+BASE=${DATABASE_URL:-postgres://conoscenza:conoscenza@127.0.0.1:5432/conoscenza}
+BASE=${BASE%%\?*}
+DB=${BENCH_DB:-cz_bench_ingest}
+URL="${BASE%/*}/$DB"
+cd "$(dirname "$0")/.."
+mkdir -p "$DIR"
+
+echo "== generating $ROWS companies in $DIR"
+go build -o "$DIR/conoscenza" ./cmd/conoscenza
+go run ./ingest/internal/benchgen/genimprese -n "$ROWS" -dir "$DIR" >/dev/null
+go run ./ingest/internal/benchgen/genimprese -n "$ROWS" -month 1 -dir "$DIR" >/dev/null
+F1="$DIR/imprese_2026-10.csv"; F2="$DIR/imprese_2026-11.csv"
+ls -la "$F1" "$F2"
+
+psql "$BASE" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB TEMPLATE template1" 2>/dev/null
+export DATABASE_URL="$URL"
+"$DIR/conoscenza" migrate >/dev/null
+"$DIR/conoscenza" ingest stradario "$DIR/stradario.csv" --json >/dev/null 2>&1
+
+run() { # label file
+  /usr/bin/time -f "%e %M" -o "$DIR/time.txt" "$DIR/conoscenza" --log-format json ingest imprese "$2" --json >"$DIR/out.json" 2>/dev/null
+  read -r secs kb <"$DIR/time.txt"
+  python3 - "$1" "$secs" "$kb" "$DIR/out.json" <<'PY'
+import json, sys
+label, secs, kb, out = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+s = json.load(open(out))
+print(f"{label}: {s['read']} rows in {secs:.1f}s = {s['read']/secs:,.0f} rows/s end to end; peak RSS {kb/1024:.0f} MiB; "
+      f"loaded {s['loaded']} rejected {s['rejected']} match_rate {s['match_rate']:.3f}")
+print("   steps (ms):", json.dumps(s['stats'].get('ms', {})) if 'ms' in s['stats'] else "")
+PY
+  echo "$secs" >"$DIR/$1.secs"
+}
+run first-snapshot "$F1"
+psql "$URL" -qAtc "SELECT 'steps ms: ' || (stats->'ms')::text FROM load_batches WHERE kind='imprese' ORDER BY id DESC LIMIT 1"
+run next-snapshot "$F2"
+psql "$URL" -qAtc "SELECT 'steps ms: ' || (stats->'ms')::text || ' stats: ' || (stats - 'ms')::text FROM load_batches WHERE kind='imprese' ORDER BY id DESC LIMIT 1"
+
+echo "== plain psql \\copy of the same file into an unindexed table"
+cols=$(head -1 "$F1" | tr -d '\r' | tr ';' '\n' | tr -- '-' '_' | sed 's/.*/"&" text/' | paste -sd, -)
+psql "$URL" -qc "CREATE TABLE plain_copy ($cols)"
+start=$(date +%s.%N)
+psql "$URL" -qc "\\copy plain_copy FROM '$F1' WITH (FORMAT csv, DELIMITER ';', HEADER true)"
+end=$(date +%s.%N)
+python3 - "$ROWS" "$start" "$end" "$DIR/first-snapshot.secs" <<'PY'
+import sys
+rows, start, end = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+ours = float(open(sys.argv[4]).read())
+plain = end - start
+print(f"psql \\copy: {rows} rows in {plain:.1f}s = {rows/plain:,.0f} rows/s")
+print(f"ratio (ingest / plain copy rate) = {plain/ours:.2f}")
+PY
+[ -n "${BENCH_KEEP:-}" ] || psql "$BASE" -qc "DROP DATABASE IF EXISTS $DB" 2>/dev/null || true
