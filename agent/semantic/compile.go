@@ -15,6 +15,30 @@ const maxRows = 5000
 type snapshot struct {
 	date   time.Time
 	latest bool
+	cube   bool // the stock aggregate holds this snapshot
+}
+
+// cubeDims are the dimensions the stock aggregate (agg_imprese_stock) keeps.
+var cubeDims = map[string]bool{"quartiere": true, "zona": true, "sezione_ateco": true, "classe_forma": true,
+	"femminile": true, "giovanile": true, "straniera": true, "artigiana": true, "stato": true,
+	"classe_addetti": true, "comune": true}
+
+// cubeEligible says whether a stock query can read the aggregate instead of the register.
+func (p *plan) cubeEligible(s snapshot) bool {
+	if !s.cube || p.series || p.source != "register" {
+		return false
+	}
+	for _, d := range p.groupBy {
+		if !cubeDims[d.Name] {
+			return false
+		}
+	}
+	for _, f := range append(append([]typedFilter{}, p.filters...), p.subset...) {
+		if !cubeDims[f.dim.Name] {
+			return false
+		}
+	}
+	return true
 }
 
 // window is a period [from, to]; zero bounds are open.
@@ -250,6 +274,10 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		value = fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 2)", open, closed, start)
 		n = start
 		extras = []extra{{"aperture", "Aperture", open}, {"chiusure", "Chiusure", closed}, {"registrate_inizio", "Registrate a inizio periodo", start}}
+	case m.Kind == catalog.KindStock && p.cubeEligible(s):
+		from = "(SELECT * FROM agg_imprese_stock WHERE as_of = " + b.date(s.date) + ") i"
+		ref = b.lazyDate(s.date)
+		value, n = "sum(i.n)", "sum(i.n)"
 	case m.Kind == catalog.KindStock:
 		from = fromClause(b, m.Source, s)
 		ref = b.lazyDate(s.date)
@@ -272,7 +300,7 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		cond := strings.Join(sub, " AND ")
 		num := fmt.Sprintf("%s FILTER (WHERE %s)", value, cond)
 		extras = []extra{{"numeratore", "Sottoinsieme", num}, {"denominatore", "Totale", value}}
-		n = fmt.Sprintf("count(*) FILTER (WHERE %s)", cond)
+		n = fmt.Sprintf("%s FILTER (WHERE %s)", countOf(n), cond)
 		value = fmt.Sprintf("round(100.0 * %s / NULLIF(%s, 0), 2)", num, value)
 	}
 
@@ -296,7 +324,7 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 	for _, e := range extras {
 		cols = append(cols, numeric(e.sql)+" AS "+e.name)
 	}
-	cols = append(cols, n+" AS _n")
+	cols = append(cols, "("+n+")::bigint AS _n")
 
 	sql := "SELECT " + strings.Join(cols, ", ") + " FROM " + from
 	if len(where) > 0 {
@@ -312,10 +340,22 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 	return sql, extras
 }
 
-// numeric makes sums and ratios come back as float8 (numeric would need decoding).
+// countOf is the aggregate that counts companies: count(*) on rows, sum(n) on the aggregate.
+func countOf(n string) string {
+	if strings.HasPrefix(n, "sum(i.n)") {
+		return "sum(i.n)"
+	}
+	return "count(*)"
+}
+
+// numeric makes sums and ratios come back as float8 (numeric would need decoding), and
+// counts over the aggregate as bigint.
 func numeric(expr string) string {
 	if strings.HasPrefix(expr, "count(") {
 		return expr
+	}
+	if strings.HasPrefix(expr, "sum(i.n)") {
+		return "(" + expr + ")::bigint"
 	}
 	return "(" + expr + ")::float8"
 }

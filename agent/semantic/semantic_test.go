@@ -154,12 +154,12 @@ func TestEveryMetricAlongEveryDimensionMatchesTheOracle(t *testing.T) {
 func TestAsOfAndLatestAgreeOnTheLatestSnapshot(t *testing.T) {
 	e, _ := testEngine(t)
 	ctx := context.Background()
-	latest, err := e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"quartiere"}, AsOf: "2026-07-15"}, Policy{AllowDetails: true})
+	latest, err := e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"area_statistica"}, AsOf: "2026-07-15"}, Policy{AllowDetails: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The same snapshot read through the history table must give the same numbers.
-	p, err := validate(e.Catalog(), Query{Metric: "imprese_attive", GroupBy: []string{"quartiere"}})
+	p, err := validate(e.Catalog(), Query{Metric: "imprese_attive", GroupBy: []string{"area_statistica"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -483,5 +483,41 @@ func TestResultCacheServesRepeatsUntilTheDataChange(t *testing.T) {
 	}
 	if r, _ := e.Run(ctx, q, Policy{}); r.Cached {
 		t.Error("a result was served from the cache after a new load")
+	}
+}
+
+func TestStockQueriesReadTheAggregateWhenTheyCan(t *testing.T) {
+	e, _ := testEngine(t)
+	ctx := context.Background()
+	r, err := e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "femminile", Value: true}}}, Policy{})
+	if err != nil || !strings.Contains(r.SQL, "agg_imprese_stock") {
+		t.Errorf("eligible stock query did not read the aggregate: %v\n%s", err, r.SQL)
+	}
+	r, err = e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"divisione_ateco"}}, Policy{})
+	if err != nil || strings.Contains(r.SQL, "agg_imprese_stock") {
+		t.Errorf("divisione_ateco is not in the aggregate: %v\n%s", err, r.SQL)
+	}
+	r, err = e.Run(ctx, Query{Metric: "imprese_attive", AsOf: "2025-12-31", GroupBy: []string{"quartiere"}}, Policy{})
+	if err != nil || strings.Contains(r.SQL, "agg_imprese_stock") {
+		t.Errorf("an earlier snapshot is not in the aggregate: %v\n%s", err, r.SQL)
+	}
+}
+
+func TestSmallCellsAreSuppressedOnTheAggregateToo(t *testing.T) {
+	e, _ := testEngine(t)
+	q := Query{Metric: "imprese_attive", GroupBy: []string{"zona", "stato"}, Filters: []Filter{{Dimension: "straniera", Value: true}}}
+	open, err := e.Run(context.Background(), q, Policy{AllowDetails: true})
+	if err != nil || !strings.Contains(open.SQL, "agg_imprese_stock") {
+		t.Fatalf("%v %s", err, open.SQL)
+	}
+	small := 0
+	for _, r := range open.Rows {
+		if v := r[2].(int64); v > 0 && v < 3 {
+			small++
+		}
+	}
+	closed, err := e.Run(context.Background(), q, Policy{})
+	if err != nil || small == 0 || closed.Suppressed != small {
+		t.Errorf("small cells %d, suppressed %d, err %v", small, closed.Suppressed, err)
 	}
 }
