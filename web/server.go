@@ -28,16 +28,56 @@ type Server struct {
 	Checks  []Check
 	Version string
 
-	engine *gin.Engine
+	engine   *gin.Engine
+	opt      Options
+	inFlight chan struct{}
 }
 
-// NewServer builds the routes.
+// Options configure the API beyond health and readiness. Zero values mean the defaults.
+type Options struct {
+	Services Services
+	// RequestTimeout bounds every /api/v1 request, streams included (default 60s).
+	RequestTimeout time.Duration
+	// Principal resolves who makes a request (default AnonymousPrincipal).
+	Principal PrincipalFunc
+	// MaxInFlight is how many answers and tool requests run at once before 503 (default 64).
+	MaxInFlight int
+	// Heartbeat is the interval of the comment lines that keep a stream open (default 15s).
+	Heartbeat time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 60 * time.Second
+	}
+	if o.Principal == nil {
+		o.Principal = AnonymousPrincipal
+	}
+	if o.MaxInFlight <= 0 {
+		o.MaxInFlight = 64
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = 15 * time.Second
+	}
+	return o
+}
+
+// NewServer builds the routes with no services behind the API (every /api/v1 route but the
+// OpenAPI document answers 503): health and readiness only.
 func NewServer(logger *slog.Logger, version string, checks []Check) *Server {
+	return New(logger, version, checks, Options{})
+}
+
+// New builds the routes over the given services.
+func New(logger *slog.Logger, version string, checks []Check, opt Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{Logger: logger, Checks: checks, Version: version, engine: gin.New()}
-	s.engine.Use(gin.Recovery())
-	s.engine.GET("/healthz", s.handleHealthz)
-	s.engine.GET("/readyz", s.handleReadyz)
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	opt = opt.withDefaults()
+	s := &Server{Logger: logger, Checks: checks, Version: version, engine: gin.New(), opt: opt,
+		inFlight: make(chan struct{}, opt.MaxInFlight)}
+	s.routes()
 	return s
 }
 

@@ -93,6 +93,7 @@ CONOSCENZA_ADDR, CONOSCENZA_LOG_FORMAT, CONOSCENZA_LOG_LEVEL, CONOSCENZA_REQUEST
 		m.metricsCommand(),
 		m.sqlCommand(),
 		m.dossierCommand(),
+		m.askCommand(),
 	)
 	return root
 }

@@ -3,65 +3,186 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
+	"github.com/comune-bologna/conoscenza/agent"
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+	"github.com/comune-bologna/conoscenza/agent/dossier"
 	"github.com/comune-bologna/conoscenza/agent/ollama"
+	"github.com/comune-bologna/conoscenza/agent/planner"
+	"github.com/comune-bologna/conoscenza/agent/semantic"
+	"github.com/comune-bologna/conoscenza/agent/sqlguard"
+	"github.com/comune-bologna/conoscenza/agent/tool"
 	"github.com/comune-bologna/conoscenza/ingest/db"
+	"github.com/comune-bologna/conoscenza/retrieval"
 	"github.com/comune-bologna/conoscenza/web"
 )
 
+// servePoolConns sizes each of the two pools of the server. An answer holds at most one
+// connection of each pool at a time (its tool calls run one after the other), so this many
+// answers proceed at once; more would only queue inside PostgreSQL on a small machine.
+// A pool_max_conns in the database URL wins.
+const servePoolConns = 16
+
 func (m *Main) serveCommand() *cobra.Command {
 	var addr string
+	var devAuth bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the HTTP server (chat API, pages, /healthz, /readyz)",
 		Long: `Run the HTTP server on CONOSCENZA_ADDR (default 127.0.0.1:8080).
 
 It refuses to start when the database is unreachable or its schema is behind (run
-'conoscenza migrate'). Without OLLAMA_HOST it answers in no-model mode.`,
+'conoscenza migrate'). Without OLLAMA_HOST it answers in no-model mode. The API is described
+at /api/v1/openapi.json (and docs/api.md).
+
+Identity is TEMPORARY until users and sessions land: every request is an anonymous decisore.
+--insecure-dev-auth (or CONOSCENZA_DEV_AUTH=1) instead trusts the X-Conoscenza-Role header
+(decisore, staff, formatore, admin): for development and demos only, never in production.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if addr != "" {
 				m.Config.Addr = addr
 			}
-			return m.serve(cmd.Context())
+			if !cmd.Flags().Changed("insecure-dev-auth") {
+				devAuth = m.Getenv("CONOSCENZA_DEV_AUTH") == "1"
+			}
+			return m.serve(cmd.Context(), devAuth)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "listen address host:port (default CONOSCENZA_ADDR or 127.0.0.1:8080)")
+	cmd.Flags().BoolVar(&devAuth, "insecure-dev-auth", false, "TEMPORARY, development only: take the role from the X-Conoscenza-Role header (also CONOSCENZA_DEV_AUTH=1)")
 	return cmd
 }
 
-func (m *Main) serve(ctx context.Context) error {
+func (m *Main) serve(ctx context.Context, devAuth bool) error {
 	m.Logger.Info("starting conoscenza", "version", Version, "config", m.Config)
-	pool, err := m.openDB(ctx)
+	a, err := m.openAssistant(ctx, servePoolConns)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	defer a.Close()
 
-	checks := []web.Check{{
-		Name: "database",
-		Run: func(ctx context.Context) (string, error) {
-			if err := pool.Ping(ctx); err != nil {
-				return "", db.Explain(err, m.Config.DatabaseURL)
-			}
-			if err := db.CheckSchema(ctx, pool); err != nil {
-				return "", err
-			}
-			cur, _, _ := db.SchemaStatus(ctx, pool)
-			return fmt.Sprintf("reachable, schema version %d", cur), nil
-		},
-	}}
-	checks = append(checks, m.ollamaCheck())
+	checks := []web.Check{m.databaseCheck(a), m.ollamaCheck()}
 
+	opt := web.Options{
+		Services: web.Services{Asker: a.Service, Conversations: a.Service.Store, Tools: a.Service.Tools,
+			Catalog: a.Catalog, Companies: a.Service.Tools.Dossier},
+		RequestTimeout: m.Config.RequestTimeout,
+	}
+	if devAuth {
+		opt.Principal = web.DevHeaderPrincipal
+		m.Logger.Warn("INSECURE development authentication: the role of each request comes from the X-Conoscenza-Role header; never expose this server")
+	}
 	ln, err := web.Listen(m.Config.Addr)
 	if err != nil {
 		return err
 	}
-	srv := web.NewServer(m.Logger, Version, checks)
-	return srv.Serve(ctx, ln, 20*time.Second)
+	return web.New(m.Logger, Version, checks, opt).Serve(ctx, ln, 20*time.Second)
+}
+
+// databaseCheck reports both pools: the owner's with the schema version, and the read-only
+// role's that every assistant query runs as.
+func (m *Main) databaseCheck(a *assistant) web.Check {
+	return web.Check{
+		Name: "database",
+		Run: func(ctx context.Context) (string, error) {
+			if err := a.owner.Ping(ctx); err != nil {
+				return "", db.Explain(err, m.Config.DatabaseURL)
+			}
+			if err := db.CheckSchema(ctx, a.owner); err != nil {
+				return "", err
+			}
+			if err := a.ro.Ping(ctx); err != nil {
+				return "", fmt.Errorf("read-only role: %w", db.Explain(err, m.Config.ReadOnlyDatabaseURL))
+			}
+			cur, _, _ := db.SchemaStatus(ctx, a.owner)
+			return fmt.Sprintf("reachable, schema version %d (read-only role reachable)", cur), nil
+		},
+	}
+}
+
+// assistant is everything that answers questions, built once per process: nothing in it is
+// rebuilt per request (catalog, planner, prompts, pools).
+type assistant struct {
+	owner, ro *pgxpool.Pool
+	Service   *agent.Service
+	Catalog   *catalog.Catalog
+}
+
+// Close closes both pools.
+func (a *assistant) Close() {
+	a.ro.Close()
+	a.owner.Close()
+}
+
+// openAssistant opens the owner pool (conversations) and the read-only pool (every query the
+// assistant runs), each with at most conns connections, and wires the services over them.
+func (m *Main) openAssistant(ctx context.Context, conns int) (*assistant, error) {
+	ownerURL, err := withPoolSize(m.Config.DatabaseURL, conns)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	roURL, err := withPoolSize(m.Config.ReadOnlyDatabaseURL, conns)
+	if err != nil {
+		return nil, fmt.Errorf("CONOSCENZA_RO_DATABASE_URL: %w", err)
+	}
+	owner, err := db.Open(ctx, ownerURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckSchema(ctx, owner); err != nil {
+		owner.Close()
+		return nil, err
+	}
+	ro, err := db.Open(ctx, roURL)
+	if err != nil {
+		owner.Close()
+		return nil, fmt.Errorf("read-only role: %w", err)
+	}
+	a := &assistant{owner: owner, ro: ro, Catalog: catalog.Default()}
+	embedder, err := m.embedder()
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	// TODO(llm): switch to the model loop when cmd/conoscenza/llm.go lands — replace this one line with
+	// `llm, err := m.newLLM(); if err != nil { a.Close(); return nil, err }`.
+	var llm agent.LLM
+	tools := &tool.Executor{
+		Engine:  semantic.NewEngine(ro, a.Catalog),
+		Docs:    retrieval.NewStore(ro, embedder, m.Logger),
+		Dossier: &dossier.Service{Pool: ro},
+		SQL:     &sqlguard.Runner{Pool: ro},
+	}
+	a.Service = &agent.Service{
+		Tools:   tools,
+		Planner: planner.New(a.Catalog),
+		LLM:     llm,
+		Store:   &agent.Store{Pool: owner},
+		Logger:  m.Logger,
+		Limits:  agent.Limits{Total: m.Config.RequestTimeout},
+	}
+	return a, nil
+}
+
+// withPoolSize sets pool_max_conns on a database URL unless the URL sets it already.
+func withPoolSize(raw string, conns int) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	if q.Get("pool_max_conns") == "" {
+		q.Set("pool_max_conns", strconv.Itoa(conns))
+		u.RawQuery = q.Encode()
+	}
+	return u.String(), nil
 }
 
 // ollamaCheck reports the model server; it is optional because the product works without it.

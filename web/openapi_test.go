@@ -1,0 +1,59 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// ginParam matches a Gin path parameter (:id), which OpenAPI writes {id}.
+var ginParam = regexp.MustCompile(`:([A-Za-z_]+)`)
+
+func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(OpenAPI(), &doc); err != nil {
+		t.Fatalf("openapi.json is not JSON: %v", err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Fatalf("openapi version %q", doc.OpenAPI)
+	}
+	var documented []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if method != "parameters" {
+				documented = append(documented, strings.ToUpper(method)+" "+path)
+			}
+		}
+	}
+	var served []string
+	for _, r := range NewServer(nil, "test", nil).engine.Routes() {
+		served = append(served, r.Method+" "+ginParam.ReplaceAllString(r.Path, "{$1}"))
+	}
+	for _, r := range served {
+		if !slices.Contains(documented, r) {
+			t.Errorf("route %s is not in openapi.json", r)
+		}
+	}
+	for _, d := range documented {
+		if !slices.Contains(served, d) {
+			t.Errorf("openapi.json describes %s, which is not served", d)
+		}
+	}
+	if len(served) < 17 {
+		t.Errorf("only %d routes: %v", len(served), served)
+	}
+}
+
+func TestOpenAPIDocumentIsServed(t *testing.T) {
+	ts := newTestServer(t, Options{})
+	resp, data := ts.call(t, http.MethodGet, "/api/v1/openapi.json", nil)
+	if resp.StatusCode != http.StatusOK || !json.Valid(data) || !strings.Contains(string(data), `"/api/v1/ask/stream"`) {
+		t.Fatalf("status %d: %.200s", resp.StatusCode, data)
+	}
+}
