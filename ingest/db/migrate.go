@@ -28,7 +28,9 @@ func provider(pool *pgxpool.Pool) (*goose.Provider, *sql.DB, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, sub)
+	// Teams number migrations in blocks (docs/TEAM.md), so a lower number may land after a
+	// higher one has been applied: apply it rather than refuse.
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, sub, goose.WithAllowOutofOrder(true))
 	if err != nil {
 		sqlDB.Close()
 		return nil, nil, fmt.Errorf("load migrations: %w", err)
@@ -83,21 +85,30 @@ func SchemaStatus(ctx context.Context, pool *pgxpool.Pool) (current, target int6
 	return current, target, nil
 }
 
-// CheckSchema returns ErrSchemaBehind (wrapped with both versions) unless the database is at
-// the version this binary was built for, and ErrNoPgvector when the extension is missing.
+// CheckSchema returns ErrSchemaBehind (wrapped with both versions) unless every migration this
+// binary knows has been applied, and ErrNoPgvector when the extension is missing.
 func CheckSchema(ctx context.Context, pool *pgxpool.Pool) error {
 	if err := checkPgvector(ctx, pool); err != nil {
 		return err
 	}
-	current, target, err := SchemaStatus(ctx, pool)
+	p, sqlDB, err := provider(pool)
 	if err != nil {
 		return err
 	}
-	if current < target {
-		return fmt.Errorf("%w (database at version %d, binary needs %d)", ErrSchemaBehind, current, target)
+	defer sqlDB.Close()
+	current, target, err := p.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
 	}
 	if current > target {
 		return fmt.Errorf("database schema version %d is newer than this binary knows (%d): upgrade conoscenza", current, target)
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if pending {
+		return fmt.Errorf("%w (database at version %d, binary needs %d)", ErrSchemaBehind, current, target)
 	}
 	return nil
 }
