@@ -168,13 +168,17 @@ func TestChatFailuresSayWhatFailed(t *testing.T) {
 			ErrNoToolSupport, "cannot call tools"},
 		{"runner crashed", func(s *ollamatest.Server) { s.Script(ollamatest.HTTPError(500, "llama runner process has terminated")) },
 			ErrUnavailable, "server error 500: llama runner process has terminated"},
-		{"queue full", func(s *ollamatest.Server) { s.Script(ollamatest.HTTPError(503, "server busy, please try again.  maximum pending requests exceeded")) },
+		{"queue full", func(s *ollamatest.Server) {
+			s.Script(ollamatest.HTTPError(503, "server busy, please try again.  maximum pending requests exceeded"))
+		},
 			ErrUnavailable, "server error 503"},
 		{"server down", func(s *ollamatest.Server) { s.Close() }, ErrUnavailable, "server unreachable"},
 		{"connection closed mid-stream", func(s *ollamatest.Server) { s.Script(ollamatest.Dead()) },
 			ErrBadResponse, "the stream ended before its final chunk"},
 		{"garbage line", func(s *ollamatest.Server) { s.Script(ollamatest.Garbage()) }, ErrBadResponse, "502 Bad Gateway"},
-		{"error line mid-stream", func(s *ollamatest.Server) { s.Script(ollamatest.StreamError("an error was encountered while running the model")) },
+		{"error line mid-stream", func(s *ollamatest.Server) {
+			s.Script(ollamatest.StreamError("an error was encountered while running the model"))
+		},
 			ErrBadResponse, "an error was encountered while running the model"},
 		{"answer cut at the context limit", func(s *ollamatest.Server) { s.Script(ollamatest.Truncated("Le imprese attive sono")) },
 			ErrBadResponse, "raise num_ctx"},
@@ -182,7 +186,9 @@ func TestChatFailuresSayWhatFailed(t *testing.T) {
 			agent.ErrMalformedToolCall, `unknown tool "export_database"`},
 		{"call without a name", func(s *ollamatest.Server) { s.Script(ollamatest.Call("", map[string]any{"metric": "x"})) },
 			agent.ErrMalformedToolCall, "call 1 has no tool name"},
-		{"arguments as a JSON string", func(s *ollamatest.Server) { s.Script(ollamatest.BadArguments("query_metrics", `"{\"metric\":\"saldo\"}"`)) },
+		{"arguments as a JSON string", func(s *ollamatest.Server) {
+			s.Script(ollamatest.BadArguments("query_metrics", `"{\"metric\":\"saldo\"}"`))
+		},
 			agent.ErrMalformedToolCall, "arguments are not a JSON object"},
 		{"arguments as an array", func(s *ollamatest.Server) { s.Script(ollamatest.BadArguments("query_metrics", `[1,2]`)) },
 			agent.ErrMalformedToolCall, "arguments are not a JSON object"},
