@@ -1,0 +1,272 @@
+package planner
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+	"github.com/comune-bologna/conoscenza/agent/dossier"
+	"github.com/comune-bologna/conoscenza/agent/semantic"
+	"github.com/comune-bologna/conoscenza/agent/tool"
+)
+
+// scope describes the filters and the period of the table's query: " di imprese femminili a
+// Navile, nel 2020".
+func (v tableView) scope() string {
+	var parts []string
+	for _, f := range append(v.q.Filters, v.q.Subset...) {
+		parts = append(parts, filterText(f, v.lang))
+	}
+	if p := periodText(v.q.From, v.q.To, v.lang); p != "" {
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+func filterText(f semantic.Filter, lang string) string {
+	vals := f.Values
+	if f.Value != nil {
+		vals = append([]any{f.Value}, vals...)
+	}
+	var vs []string
+	for _, x := range vals {
+		vs = append(vs, cellText(x, lang))
+	}
+	val := strings.Join(vs, tr(lang, " o ", " or "))
+	switch f.Dimension {
+	case "femminile", "giovanile", "straniera", "artigiana":
+		n := typeLabels[f.Dimension][0]
+		if lang == "en" {
+			n = typeLabels[f.Dimension][1]
+		}
+		if f.Value == false {
+			return tr(lang, "non ", "not ") + n
+		}
+		return n
+	case "anzianita":
+		return tr(lang, "iscritte da ", "registered ") + opText(f.Op, lang) + " " + val + tr(lang, " mesi", " months")
+	}
+	name := f.Dimension
+	if d, ok := catalog.Default().Dimension(f.Dimension); ok {
+		name = strings.ToLower(tr(lang, d.IT, d.EN))
+	}
+	if f.Op == "!=" || f.Op == "not_in" {
+		return name + tr(lang, " diverso da ", " other than ") + val
+	}
+	return name + " " + val
+}
+
+var typeLabels = map[string][2]string{"femminile": {"imprese femminili", "women-led"}, "giovanile": {"imprese giovanili", "youth-led"},
+	"straniera": {"imprese straniere", "foreign-led"}, "artigiana": {"imprese artigiane", "craft firms"}}
+
+func opText(op, lang string) string {
+	switch op {
+	case "<", "<=":
+		return tr(lang, "meno di", "less than")
+	case ">", ">=":
+		return tr(lang, "più di", "more than")
+	}
+	return op
+}
+
+// periodText writes a period in words: "nel 2020", "dal 01/01/2020", "dal 09/03/2020 al
+// 18/05/2020".
+func periodText(from, to, lang string) string {
+	f, t := parseDay(from), parseDay(to)
+	switch {
+	case from != "" && to != "" && isYear(period{from: f, to: t}):
+		return tr(lang, "nel ", "in ") + fmt.Sprint(f.Year())
+	case from != "" && to != "":
+		return tr(lang, "dal "+formatDate(from, lang)+" al "+formatDate(to, lang), "from "+formatDate(from, lang)+" to "+formatDate(to, lang))
+	case from != "":
+		return tr(lang, "dal ", "since ") + formatDate(from, lang)
+	case to != "":
+		return tr(lang, "fino al ", "until ") + formatDate(to, lang)
+	}
+	return ""
+}
+
+// describePlatea writes the size of a call's population and its main breakdowns.
+func describePlatea(tables []tool.Table, lang string) string {
+	if len(tables) == 0 || len(tables[0].Rows) == 0 {
+		return tr(lang, "Nessuna impresa risponde ai criteri.", "No company matches the criteria.")
+	}
+	total := newView(tables[0], lang)
+	n, _ := total.num(tables[0].Rows[0], "valore")
+	s := tr(lang, "Le imprese che rispondono ai criteri", "Companies matching the criteria") + total.scope() +
+		tr(lang, " sono ", " number ") + formatNumber(n, 0, lang) + "."
+	for _, t := range tables[1:] {
+		v := newView(t, lang)
+		if t.Metric == "elenco" {
+			s += tr(lang, fmt.Sprintf(" L'elenco delle %d imprese è nella tabella.", len(t.Rows)), fmt.Sprintf(" The list of %d companies is in the table.", len(t.Rows)))
+			continue
+		}
+		if len(v.dims) == 0 || len(t.Rows) == 0 {
+			continue
+		}
+		rows := t.Rows
+		if len(rows) > 3 {
+			rows = topRows(v, rows, 3)
+		}
+		s += " " + tr(lang, "Per ", "By ") + v.dimName() + ": " + v.list(rows, 3) + "."
+	}
+	return s + total.footer()
+}
+
+func topRows(v tableView, rows [][]any, n int) [][]any {
+	sorted := append([][]any(nil), rows...)
+	for i := range sorted {
+		for j := i + 1; j < len(sorted); j++ {
+			a, _ := v.num(sorted[i], "valore")
+			b, _ := v.num(sorted[j], "valore")
+			if b > a {
+				sorted[i], sorted[j] = sorted[j], sorted[i]
+			}
+		}
+	}
+	return sorted[:min(n, len(sorted))]
+}
+
+// describeOutcome compares a call's beneficiaries with the applicants it did not fund and with
+// similar firms.
+func describeOutcome(r tool.Result, lang string) string {
+	if len(r.Tables) == 0 {
+		return ""
+	}
+	t := r.Tables[0]
+	v := newView(t, lang)
+	groups := map[string][]any{}
+	for _, row := range t.Rows {
+		groups[fmt.Sprint(row[0])] = row
+	}
+	ben, ok := groups["beneficiarie"]
+	if !ok {
+		return ""
+	}
+	bando := ""
+	var a struct{ Bando string }
+	if json.Unmarshal(r.Call.Arguments, &a) == nil {
+		bando = a.Bando
+	}
+	nb, _ := v.num(ben, "imprese")
+	att, _ := v.num(ben, "quota_ancora_attive")
+	cig, _ := v.num(ben, "quota_con_cig_dopo")
+	s := tr(lang, fmt.Sprintf("Delle %s imprese beneficiarie del bando %s, il %s%% è ancora attivo e il %s%% ha chiesto la cassa integrazione dopo il contributo",
+		formatNumber(nb, 0, lang), bando, formatNumber(att, 1, lang), formatNumber(cig, 1, lang)),
+		fmt.Sprintf("Of the %s companies funded by call %s, %s%% are still active and %s%% asked for wage supplementation after the grant",
+			formatNumber(nb, 0, lang), bando, formatNumber(att, 1, lang), formatNumber(cig, 1, lang)))
+	for _, g := range []struct{ key, it, en string }{{"non ammesse", "le non ammesse", "applicants not funded"}, {"simili non beneficiarie", "imprese simili non beneficiarie", "similar companies not funded"}} {
+		row, ok := groups[g.key]
+		if !ok {
+			continue
+		}
+		x, okA := v.num(row, "quota_ancora_attive")
+		y, okC := v.num(row, "quota_con_cig_dopo")
+		n, _ := v.num(row, "imprese")
+		if !okA || !okC {
+			continue
+		}
+		s += tr(lang, fmt.Sprintf("; tra %s (%s) le quote sono %s%% e %s%%", g.it, formatNumber(n, 0, lang), formatNumber(x, 1, lang), formatNumber(y, 1, lang)),
+			fmt.Sprintf("; among %s (%s) the shares are %s%% and %s%%", g.en, formatNumber(n, 0, lang), formatNumber(x, 1, lang), formatNumber(y, 1, lang)))
+	}
+	return s + tr(lang, ". Il confronto con le imprese simili è standardizzato per settore e forma giuridica; non dimostra da solo un effetto causale del contributo.",
+		". The comparison with similar companies is standardised on sector and legal form; on its own it does not prove the grant caused the difference.")
+}
+
+// describeDossier summarises one company, or the candidates of a name search.
+func describeDossier(r tool.Result, lang string) string {
+	d, ok := r.Dossier.(*dossier.Dossier)
+	if !ok || d == nil {
+		var c struct {
+			Candidati []dossier.Candidate `json:"candidati"`
+		}
+		if json.Unmarshal([]byte(r.Content), &c) == nil {
+			if len(c.Candidati) == 0 {
+				return tr(lang, "Non ho trovato imprese con quel nome.", "I found no company with that name.")
+			}
+			var names []string
+			for _, x := range c.Candidati {
+				names = append(names, x.Denominazione+" ("+x.CodiceFiscale+", "+x.Stato+")")
+			}
+			return tr(lang, "Più imprese corrispondono al nome: ", "Several companies match the name: ") + strings.Join(names, "; ") +
+				tr(lang, ". Indichi il codice fiscale per aprire il fascicolo.", ". Give the tax code to open the dossier.")
+		}
+		return ""
+	}
+	i := d.Impresa
+	s := fmt.Sprintf("%s (%s): %s, %s, %s %s, %s %s", i.Denominazione, i.CodiceFiscale, strings.ToLower(i.Stato), i.ClasseForma,
+		tr(lang, "sede in", "seat at"), i.Indirizzo, tr(lang, "quartiere", "district"), i.Quartiere)
+	if i.Ateco != "" {
+		s += ", ATECO " + i.Ateco
+		if i.Settore != "" {
+			s += " (" + i.Settore + ")"
+		}
+	}
+	s += tr(lang, ", iscritta il ", ", registered on ") + formatDate(i.Iscrizione, lang)
+	if i.Cessazione != nil {
+		s += tr(lang, ", cessata il ", ", closed on ") + formatDate(*i.Cessazione, lang)
+	}
+	s += fmt.Sprintf(tr(lang, ". Eventi: %d; domande CIG: %d; pratiche SUAP: %d; contributi: %d.", ". Events: %d; CIG requests: %d; SUAP permits: %d; grants: %d."),
+		len(d.Eventi), len(d.CIG), len(d.SUAP), len(d.Contributi))
+	return s
+}
+
+// describeCitations quotes the passages found, with their [D1] references.
+func describeCitations(cs []tool.Citation, lang string) string {
+	if len(cs) == 0 {
+		return tr(lang, "Non ho trovato passaggi pertinenti nei documenti del Comune.", "I found no relevant passage in the city's documents.")
+	}
+	var b strings.Builder
+	b.WriteString(tr(lang, "Dai documenti del Comune:", "From the city's documents:"))
+	for i, c := range cs {
+		if i == 3 {
+			break
+		}
+		where := c.Title
+		if c.Section != "" {
+			where += ", " + c.Section
+		}
+		fmt.Fprintf(&b, "\n- «%s» (%s) [%s]", trimQuote(c.Quote, 320), where, c.ID)
+	}
+	if len(cs) > 3 {
+		var more []string
+		for _, c := range cs[3:] {
+			more = append(more, "["+c.ID+"]")
+		}
+		b.WriteString(tr(lang, "\nAltri passaggi: ", "\nMore passages: ") + strings.Join(more, " "))
+	}
+	return b.String()
+}
+
+// trimQuote shortens a quote at a space, so that no number is cut in two.
+func trimQuote(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndex(s[:n], " ")
+	if cut < 0 {
+		cut = n
+	}
+	return s[:cut] + " …"
+}
+
+func describeCatalog(lang string) string {
+	cat := catalog.Default()
+	var ms []string
+	for _, m := range cat.Metrics {
+		ms = append(ms, strings.ToLower(tr(lang, m.IT, m.EN)))
+	}
+	var ds []string
+	for _, d := range cat.Dimensions {
+		ds = append(ds, strings.ToLower(tr(lang, d.IT, d.EN)))
+	}
+	return tr(lang, "Metriche disponibili: ", "Available metrics: ") + strings.Join(ms, "; ") + ". " +
+		tr(lang, "Si possono filtrare e ripartire per: ", "They can be filtered and broken down by: ") + strings.Join(ds, ", ") + ". " +
+		tr(lang, "Posso anche cercare nei documenti del Comune, calcolare la platea di un bando, confrontare gli esiti di un bando passato e aprire il fascicolo di un'impresa (ruoli autorizzati).",
+			"I can also search the city's documents, size the population of a call, compare the outcome of a past call and open a company dossier (authorised roles).")
+}

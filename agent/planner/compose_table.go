@@ -1,0 +1,295 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+	"github.com/comune-bologna/conoscenza/agent/semantic"
+	"github.com/comune-bologna/conoscenza/agent/tool"
+)
+
+// tableView is a result table read by column role.
+type tableView struct {
+	t      tool.Table
+	q      semantic.Query
+	lang   string
+	dims   []int // grouping columns (periodo included)
+	col    map[string]int
+	unit   string
+	metric *catalog.Metric
+}
+
+func newView(t tool.Table, lang string) tableView {
+	v := tableView{t: t, lang: lang, col: map[string]int{}, unit: t.Unit}
+	if q, ok := t.Query.(semantic.Query); ok {
+		v.q = q
+	}
+	for i, c := range t.Columns {
+		v.col[c.Name] = i
+	}
+	for i, c := range t.Columns {
+		if c.Name == "valore" {
+			break
+		}
+		v.dims = append(v.dims, i)
+	}
+	v.metric, _ = catalog.Default().Metric(t.Metric)
+	return v
+}
+
+func (v tableView) num(row []any, name string) (float64, bool) {
+	i, ok := v.col[name]
+	if !ok || i >= len(row) {
+		return 0, false
+	}
+	return toNumber(row[i])
+}
+
+func (v tableView) label(row []any) string {
+	var parts []string
+	for _, i := range v.dims {
+		parts = append(parts, cellText(row[i], v.lang))
+	}
+	return strings.Join(parts, " – ")
+}
+
+func (v tableView) value(f float64) string { return formatValue(f, v.unit, v.lang) }
+
+// name is the metric's name in the answer's language, in lower case.
+func (v tableView) name() string {
+	if v.metric == nil {
+		return v.t.Title
+	}
+	n := v.metric.IT
+	if v.lang == "en" {
+		n = v.metric.EN
+	}
+	if i := strings.Index(n, " ("); i > 0 {
+		n = n[:i]
+	}
+	return n
+}
+
+// describeTable writes the lead sentence(s) of one result table.
+func describeTable(t tool.Table, lang string) string {
+	v := newView(t, lang)
+	var b strings.Builder
+	subject := v.name() + v.scope()
+	switch {
+	case len(t.Rows) == 0:
+		b.WriteString(tr(lang, subject+": non risultano dati per questa richiesta.", subject+": no data match this request."))
+	case len(v.dims) == 0:
+		b.WriteString(subject + ": " + v.single(t.Rows[0]) + ".")
+	case v.isSeries():
+		b.WriteString(v.series(subject))
+	default:
+		b.WriteString(v.ranking(subject))
+	}
+	b.WriteString(v.footer())
+	return b.String()
+}
+
+// single describes a one-row result: the value, its parts, its comparison.
+func (v tableView) single(row []any) string {
+	val, ok := v.num(row, "valore")
+	if !ok {
+		return tr(v.lang, "dato oscurato per il segreto statistico", "value suppressed for statistical confidentiality")
+	}
+	s := v.value(val)
+	switch v.t.Metric {
+	case "saldo":
+		a, _ := v.num(row, "aperture")
+		c, _ := v.num(row, "chiusure")
+		s = signed(val, 0, v.lang) + tr(v.lang, fmt.Sprintf(" (%s aperture, %s chiusure)", formatNumber(a, 0, v.lang), formatNumber(c, 0, v.lang)),
+			fmt.Sprintf(" (%s openings, %s closures)", formatNumber(a, 0, v.lang), formatNumber(c, 0, v.lang)))
+	case "tasso_crescita":
+		a, _ := v.num(row, "aperture")
+		c, _ := v.num(row, "chiusure")
+		r, _ := v.num(row, "registrate_inizio")
+		s += tr(v.lang, fmt.Sprintf(" (%s aperture e %s chiusure su %s imprese registrate a inizio periodo)", formatNumber(a, 0, v.lang), formatNumber(c, 0, v.lang), formatNumber(r, 0, v.lang)),
+			fmt.Sprintf(" (%s openings and %s closures over %s companies registered at the start)", formatNumber(a, 0, v.lang), formatNumber(c, 0, v.lang), formatNumber(r, 0, v.lang)))
+	case "quota":
+		if n, ok := v.num(row, "numeratore"); ok {
+			d, _ := v.num(row, "denominatore")
+			s += tr(v.lang, fmt.Sprintf(" (%s su %s)", formatNumber(n, 0, v.lang), formatNumber(d, 0, v.lang)),
+				fmt.Sprintf(" (%s out of %s)", formatNumber(n, 0, v.lang), formatNumber(d, 0, v.lang)))
+		}
+	}
+	if prev, ok := v.num(row, "valore_confronto"); ok {
+		s += v.comparison(row, prev)
+	}
+	return s
+}
+
+func (v tableView) comparison(row []any, prev float64) string {
+	diff, _ := v.num(row, "variazione")
+	against := tr(v.lang, "nello stesso periodo dell'anno precedente", "in the same period of the previous year")
+	if v.q.CompareTo == "previous_period" {
+		against = tr(v.lang, "nel periodo precedente", "in the previous period")
+	}
+	s := tr(v.lang, ", contro ", ", against ") + v.value(prev) + " " + against + " (" + signed(diff, 1, v.lang)
+	if pct, ok := v.num(row, "variazione_pct"); ok {
+		s += ", " + signed(pct, 1, v.lang) + "%"
+	}
+	return s + ")"
+}
+
+func (v tableView) isSeries() bool {
+	if len(v.dims) != 1 {
+		return false
+	}
+	name := v.t.Columns[v.dims[0]].Name
+	return isTimeDim(name) || name == "periodo"
+}
+
+// series describes a time series: first and last period, the highest.
+func (v tableView) series(subject string) string {
+	rows := v.t.Rows
+	first, last := rows[0], rows[len(rows)-1]
+	fv, _ := v.num(first, "valore")
+	lv, _ := v.num(last, "valore")
+	best := first
+	bv := fv
+	for _, r := range rows {
+		if x, ok := v.num(r, "valore"); ok && x > bv {
+			best, bv = r, x
+		}
+	}
+	s := fmt.Sprintf("%s, %s: %s %s → %s %s", subject, tr(v.lang, "per periodo", "by period"),
+		v.label(first), v.value(fv), v.label(last), v.value(lv))
+	if len(rows) > 2 {
+		s += tr(v.lang, "; il valore più alto è "+v.label(best)+" ("+v.value(bv)+")", "; the highest is "+v.label(best)+" ("+v.value(bv)+")")
+	}
+	if v.additive() {
+		s += tr(v.lang, "; in totale "+v.value(v.total()), "; in total "+v.value(v.total()))
+	}
+	s += "."
+	if len(rows) <= 12 {
+		s += " " + v.list(rows, 12)
+	}
+	return s
+}
+
+// ranking describes a breakdown: the top items by value (or the rows as asked for top-N).
+func (v tableView) ranking(subject string) string {
+	rows := make([][]any, 0, len(v.t.Rows))
+	for _, r := range v.t.Rows {
+		if _, ok := v.num(r, "valore"); ok {
+			rows = append(rows, r)
+		}
+	}
+	asc := v.q.Order != nil && strings.EqualFold(v.q.Order.Dir, "asc")
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, _ := v.num(rows[i], "valore")
+		b, _ := v.num(rows[j], "valore")
+		if asc {
+			return a < b
+		}
+		return a > b
+	})
+	if len(rows) == 0 {
+		return subject + tr(v.lang, ": tutti i valori sono oscurati per il segreto statistico.", ": every value is suppressed for statistical confidentiality.")
+	}
+	top := rows[0]
+	tv, _ := v.num(top, "valore")
+	dim := v.dimName()
+	var s string
+	switch {
+	case v.q.Limit == 1:
+		s = fmt.Sprintf("%s: %s %s (%s)", subject, tr(v.lang, "il primo", "first is"), v.label(top), v.value(tv))
+	case asc:
+		s = fmt.Sprintf("%s, %s: %s", subject, tr(v.lang, "valori più bassi per "+dim, "lowest by "+dim), v.list(rows, 10))
+	default:
+		s = fmt.Sprintf("%s, %s %s: %s", subject, tr(v.lang, "per", "by"), dim, v.list(rows, 10))
+	}
+	if v.additive() && v.q.Limit == 0 && len(rows) > 1 {
+		total := v.total()
+		s += tr(v.lang, "; in totale ", "; in total ") + v.value(total)
+		if total != 0 && v.unit != "%" {
+			s += tr(v.lang, "; il primo, "+v.label(top)+", vale il ", "; the first, "+v.label(top)+", is ") + formatNumber(100*tv/total, 1, v.lang) + tr(v.lang, "% del totale", "% of the total")
+		}
+	}
+	return s + "."
+}
+
+// list writes up to n rows as "Navile 312, Savena 250 e altri 4".
+func (v tableView) list(rows [][]any, n int) string {
+	var items []string
+	for i, r := range rows {
+		if i == n {
+			break
+		}
+		val, ok := v.num(r, "valore")
+		item := v.label(r) + " "
+		if ok {
+			item += v.value(val)
+		} else {
+			item += "n.d."
+		}
+		if prev, ok := v.num(r, "valore_confronto"); ok {
+			if pct, ok := v.num(r, "variazione_pct"); ok {
+				item += " (" + signed(pct, 1, v.lang) + tr(v.lang, "% rispetto a ", "% on ") + v.value(prev) + ")"
+			}
+		}
+		items = append(items, item)
+	}
+	s := strings.Join(items, "; ")
+	if rest := len(rows) - len(items); rest > 0 {
+		s += tr(v.lang, fmt.Sprintf(" (e altre %d righe nella tabella)", rest), fmt.Sprintf(" (and %d more rows in the table)", rest))
+	}
+	return s
+}
+
+func (v tableView) dimName() string {
+	var names []string
+	for _, i := range v.dims {
+		c := v.t.Columns[i]
+		n := strings.ToLower(c.Label)
+		if d, ok := catalog.Default().Dimension(c.Name); ok {
+			n = strings.ToLower(tr(v.lang, d.IT, d.EN))
+		}
+		names = append(names, n)
+	}
+	return strings.Join(names, tr(v.lang, " e ", " and "))
+}
+
+// additive says whether the rows of the value column may be summed into a total.
+func (v tableView) additive() bool {
+	if v.unit == "%" || v.t.Metric == "contributi_beneficiari" || v.t.Metric == "saldo" {
+		return false
+	}
+	if isStock(v.t.Metric) {
+		return !v.isSeries()
+	}
+	return true
+}
+
+func (v tableView) total() float64 {
+	var s float64
+	for _, r := range v.t.Rows {
+		if x, ok := v.num(r, "valore"); ok {
+			s += x
+		}
+	}
+	return s
+}
+
+// footer says how current the data are and what is hidden.
+func (v tableView) footer() string {
+	var s string
+	for i, src := range v.t.Sources {
+		if src.AsOf == "" {
+			continue
+		}
+		if i == 0 {
+			s += tr(v.lang, " Fonte: ", " Source: ") + src.Description + tr(v.lang, ", dati al ", ", data as of ") + formatDate(src.AsOf, v.lang) + "."
+		}
+	}
+	if v.t.Suppressed > 0 {
+		s += tr(v.lang, " Alcune celle sono oscurate per il segreto statistico (meno di 3 imprese).",
+			" Some cells are suppressed for statistical confidentiality (fewer than 3 companies).")
+	}
+	return s
+}

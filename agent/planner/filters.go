@@ -1,0 +1,378 @@
+package planner
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+	"github.com/comune-bologna/conoscenza/agent/semantic"
+	"github.com/comune-bologna/conoscenza/ingest/codes"
+)
+
+// filterSet collects filters, one per dimension, in the order found.
+type filterSet struct {
+	list []semantic.Filter
+}
+
+func (s *filterSet) set(f semantic.Filter) {
+	for i, x := range s.list {
+		if x.Dimension == f.Dimension {
+			s.list[i] = mergeFilter(x, f)
+			return
+		}
+	}
+	s.list = append(s.list, f)
+}
+
+// mergeFilter turns two equality filters on one dimension into an "in" ("a Navile e a Savena").
+func mergeFilter(a, b semantic.Filter) semantic.Filter {
+	vals := func(f semantic.Filter) []any {
+		if f.Op == "in" {
+			return f.Values
+		}
+		return []any{f.Value}
+	}
+	if (a.Op == "" || a.Op == "in") && (b.Op == "" || b.Op == "in") {
+		var out []string
+		for _, v := range append(vals(a), vals(b)...) {
+			if s, ok := v.(string); ok && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+		if len(out) > 1 {
+			return inFilter(a.Dimension, out)
+		}
+	}
+	return b
+}
+
+func eq(dim string, v any) semantic.Filter { return semantic.Filter{Dimension: dim, Value: v} }
+
+func inFilter(dim string, values []string) semantic.Filter {
+	sort.Strings(values)
+	vs := make([]any, len(values))
+	for i, v := range values {
+		vs[i] = v
+	}
+	return semantic.Filter{Dimension: dim, Op: "in", Values: vs}
+}
+
+// readFilters reads the filters of a question for a metric of the given source, blanking the
+// words it uses.
+func (t *text) readFilters(source string) []semantic.Filter {
+	var s filterSet
+	if m := atecoRE.FindString(t.raw); m != "" {
+		s.set(eq("ateco", m))
+		t.take("codice ateco", "ateco")
+	}
+	if m := bandoRE.FindString(t.raw); m != "" && source == "contributi" {
+		s.set(eq("bando", strings.ToUpper(m)))
+	}
+	t.readPlaces(&s)
+	if source == "register" || source == "cig" {
+		t.readValues(&s, sectorWords)
+	}
+	negated := func(i int) bool { return t.tok(i-1) == "non" || t.tok(i-1) == "not" || t.tok(i-1) == "no" }
+	for _, v := range typeWords {
+		for {
+			i, n := t.first(v.words...)
+			if i < 0 {
+				break
+			}
+			s.set(eq(v.dim, !negated(i)))
+			t.consume(i, n)
+		}
+	}
+	if t.take("maschili", "male led") {
+		s.set(eq("femminile", false))
+	}
+	t.readValues(&s, formWords)
+	t.readSize(&s)
+	t.readAge(&s)
+	switch source {
+	case "cig":
+		t.readValues(&s, cigTypeWords)
+	case "register":
+		t.readValues(&s, stateWords)
+	}
+	if ws, ok := esitoWords[source]; ok {
+		t.readValues(&s, ws)
+	}
+	return s.list
+}
+
+// readValues sets one filter for every value whose words occur.
+func (t *text) readValues(s *filterSet, list []valueWords) {
+	for _, v := range list {
+		for {
+			i, n := t.first(v.words...)
+			if i < 0 {
+				break
+			}
+			if t.tok(i-1) == "non" && v.dim == "esito" {
+				break
+			}
+			s.set(eq(v.dim, v.value))
+			t.consume(i, n)
+		}
+	}
+}
+
+// readPlaces reads quartieri, zone and "il centro storico".
+func (t *text) readPlaces(s *filterSet) {
+	if t.take("centro storico", "in centro", "historic centre", "city centre", "old town") {
+		s.set(inFilter("zona", slices.Clone(centro)))
+	}
+	for _, p := range places {
+		for {
+			i, n := t.first(p.words...)
+			if i < 0 {
+				break
+			}
+			dim := p.dim
+			if p.dim == "quartiere" && t.tok(i-1) == "zona" {
+				dim = "zona"
+				if z := zoneNamed(strings.Join(t.tokens[i:i+n], " ")); z != "" {
+					s.set(eq(dim, z))
+					t.consume(i-1, n+1)
+					continue
+				}
+			}
+			s.set(eq(dim, p.value))
+			start := i
+			if w := t.tok(i - 1); w == "quartiere" || w == "zona" || w == "quartieri" {
+				start--
+			}
+			t.consume(start, i+n-start)
+		}
+	}
+}
+
+// zoneNamed returns the zona whose folded name is words, if any.
+func zoneNamed(words string) string {
+	for _, q := range quartieriZone() {
+		if foldName(q) == words {
+			return q
+		}
+	}
+	return ""
+}
+
+// readSize reads size classes: "con più di 50 addetti", "microimprese", "PMI".
+func (t *text) readSize(s *filterSet) {
+	classes := []struct {
+		name   string
+		lo, hi int
+	}{{"0", 0, 0}, {"1-9", 1, 9}, {"10-49", 10, 49}, {"50-249", 50, 249}, {"250+", 250, 1 << 30}}
+	pick := func(lo, hi int) []string {
+		var out []string
+		for _, c := range classes {
+			if c.hi >= lo && c.lo <= hi {
+				out = append(out, c.name)
+			}
+		}
+		return out
+	}
+	for i, w := range t.tokens {
+		if w != "addetti" && w != "dipendenti" && w != "employees" && w != "staff" && w != "lavoratori" {
+			continue
+		}
+		n, ok := number(t.tok(i - 1))
+		if !ok {
+			continue
+		}
+		cmp := t.tok(i-3) + " " + t.tok(i-2)
+		lo, hi := -1, -1
+		switch {
+		case strings.HasSuffix(cmp, "piu di") || strings.HasSuffix(cmp, "more than") || strings.HasSuffix(cmp, "oltre") || strings.HasSuffix(cmp, "over"):
+			lo, hi = n+1, 1<<30
+		case strings.HasSuffix(cmp, "almeno") || strings.HasSuffix(cmp, "at least"):
+			lo, hi = n, 1<<30
+		case strings.HasSuffix(cmp, "meno di") || strings.HasSuffix(cmp, "less than") || strings.HasSuffix(cmp, "fewer than") || strings.HasSuffix(cmp, "under"):
+			lo, hi = 0, n-1
+		case strings.HasSuffix(cmp, "fino a") || strings.HasSuffix(cmp, "up to"):
+			lo, hi = 0, n
+		default:
+			continue
+		}
+		s.set(inFilter("classe_addetti", pick(lo, hi)))
+		t.consume(i-3, 4)
+		return
+	}
+	switch {
+	case t.take("senza dipendenti", "senza addetti", "no employees", "without employees"):
+		s.set(eq("classe_addetti", "0"))
+	case t.take("micro e piccole", "micro and small"):
+		s.set(inFilter("classe_addetti", []string{"0", "1-9", "10-49"}))
+	case t.take("microimprese", "micro imprese", "microimpresa", "micro", "micro enterprises", "microenterprises"):
+		s.set(inFilter("classe_addetti", []string{"0", "1-9"}))
+	case t.take("pmi", "piccole e medie", "smes", "sme"):
+		s.set(inFilter("classe_addetti", []string{"0", "1-9", "10-49", "50-249"}))
+	case t.take("piccole imprese", "small businesses", "small firms"):
+		s.set(eq("classe_addetti", "10-49"))
+	case t.take("medie imprese", "medium sized", "medium businesses"):
+		s.set(eq("classe_addetti", "50-249"))
+	case t.take("grandi imprese", "grandi aziende", "large companies", "large firms", "big companies"):
+		s.set(eq("classe_addetti", "250+"))
+	}
+}
+
+// readAge reads "iscritte da meno di 36 mesi", "da più di 10 anni", "startup".
+func (t *text) readAge(s *filterSet) {
+	for i, w := range t.tokens {
+		mul := 0
+		switch w {
+		case "mesi", "months":
+			mul = 1
+		case "anni", "years":
+			mul = 12
+		default:
+			continue
+		}
+		n, ok := number(t.tok(i - 1))
+		if !ok {
+			continue
+		}
+		cmp := t.tok(i-3) + " " + t.tok(i-2)
+		op := ""
+		switch {
+		case strings.HasSuffix(cmp, "meno di") || strings.HasSuffix(cmp, "less than") || strings.HasSuffix(cmp, "fewer than"):
+			op = "<"
+		case strings.HasSuffix(cmp, "piu di") || strings.HasSuffix(cmp, "more than") || strings.HasSuffix(cmp, "over"):
+			op = ">"
+		default:
+			continue
+		}
+		s.set(semantic.Filter{Dimension: "anzianita", Op: op, Value: n * mul})
+		start := i - 3
+		if t.tok(start-1) == "da" {
+			start--
+		}
+		t.consume(start, i-start+1)
+		return
+	}
+	if t.take("startup", "start up", "startups", "start ups") {
+		s.set(semantic.Filter{Dimension: "anzianita", Op: "<", Value: 36})
+	}
+}
+
+// readGroups reads the breakdowns: "per quartiere", "by district", "anno per anno", "in quale
+// settore", "i 3 quartieri". Time dimensions come last.
+func (t *text) readGroups(source string) []string {
+	var out []string
+	lastEnd := -10
+	for i := 0; i < len(t.tokens); i++ {
+		dim, n := t.groupAt(i, source)
+		if dim == "" {
+			continue
+		}
+		before := t.wordsBefore(i, 2)
+		prev := ""
+		if len(before) > 0 {
+			prev = before[0]
+		}
+		_, isNum := number(prev)
+		trig := groupTriggers[prev] || isNum || prev == "primi" || prev == "prime" || prev == "top" ||
+			(len(before) > 1 && (groupTriggers[before[1]] && (prev == "i" || prev == "le" || prev == "gli" || prev == "diversi" || prev == "singoli"))) ||
+			((prev == "e" || prev == "and") && lastEnd == i-1) ||
+			(t.tok(i+n) == "con" || t.tok(i+n) == "with" || t.tok(i+n) == "had" || t.tok(i+n) == "has") && superlative(t.tok(i+n+1), t.tok(i+n+2)) ||
+			(t.tok(i+n) == "per" && t.find(t.tok(i), i+n+1) == i+n+1)
+		if !trig {
+			continue
+		}
+		if !slices.Contains(out, dim) {
+			out = append(out, dim)
+		}
+		if t.tok(i+n) == "per" && t.tok(i+n+1) == t.tok(i) {
+			n += 2 // "anno per anno"
+		}
+		t.consume(i, n)
+		lastEnd = i + n
+		i += n - 1
+	}
+	sort.SliceStable(out, func(i, j int) bool { return !isTimeDim(out[i]) && isTimeDim(out[j]) })
+	return out
+}
+
+func isTimeDim(d string) bool { return d == "anno" || d == "trimestre" || d == "mese" }
+
+// groupAt returns the dimension named at token i and its length in words.
+func (t *text) groupAt(i int, source string) (string, int) {
+	for _, g := range groupWords {
+		for _, w := range g.words {
+			if t.find(w, i) != i {
+				continue
+			}
+			n := len(strings.Fields(w))
+			dim := g.dim
+			switch {
+			case dim == "sezione_ateco" && source == "suap":
+				dim = "settore_suap"
+			case dim == "stato" && source != "register":
+				continue
+			case (dim == "tipo_cig" || dim == "causale_cig") && source != "cig":
+				continue
+			case dim == "esito" && source == "register":
+				continue
+			case dim == "bando" && source != "contributi":
+				continue
+			}
+			return dim, n
+		}
+	}
+	if t.tok(i) == "tipo" || t.tok(i) == "tipi" || t.tok(i) == "type" || t.tok(i) == "types" {
+		switch source {
+		case "cig":
+			return "tipo_cig", 1
+		case "suap":
+			return "tipo_pratica", 1
+		}
+	}
+	return "", 0
+}
+
+// readTop reads "i 3 quartieri con più ...", "top 5", "il quartiere con meno ...": the limit and
+// whether the smallest come first.
+func (t *text) readTop() (int, bool) {
+	asc := t.has("meno", "least", "fewest", "lowest", "minore", "minor", "smallest")
+	most := t.has("piu", "most", "maggiore", "maggior", "highest", "largest", "biggest", "top", "primi", "prime") || asc
+	for i, w := range t.tokens {
+		n, ok := number(w)
+		if !ok || n < 1 || n > 50 {
+			continue
+		}
+		prev := t.tok(i - 1)
+		if prev == "top" || prev == "primi" || prev == "prime" || prev == "i" || prev == "le" || prev == "gli" || prev == "which" || prev == "the" || prev == "sono" {
+			if most {
+				return n, asc
+			}
+		}
+	}
+	if !most {
+		return 0, false
+	}
+	if t.has("qual e il", "qual e la", "quale", "in quale", "which", "what", "il quartiere con", "la zona con", "il settore con") {
+		return 1, asc
+	}
+	return 0, false
+}
+
+// quartieriZone lists every zona of the register's territory.
+func quartieriZone() []string {
+	var out []string
+	for _, q := range codes.Quartieri {
+		out = append(out, q.Zone...)
+	}
+	return out
+}
+
+func foldName(s string) string { return catalog.Fold(s) }
+
+func superlative(a, b string) bool {
+	switch a {
+	case "piu", "meno", "maggiore", "minore", "maggior", "minor", "most", "least", "fewest", "the":
+		return a != "the" || b == "most" || b == "least" || b == "fewest" || b == "highest" || b == "lowest"
+	}
+	return false
+}

@@ -1,0 +1,163 @@
+package planner
+
+import (
+	"slices"
+	"time"
+
+	"github.com/comune-bologna/conoscenza/agent/semantic"
+	"github.com/comune-bologna/conoscenza/agent/tool"
+)
+
+var followLead = map[string]bool{"e": true, "ed": true, "and": true, "invece": true, "solo": true, "soltanto": true,
+	"only": true, "anche": true, "what": true, "how": true, "mentre": true, "ora": true, "adesso": true, "now": true,
+	"stessa": true, "stesso": true, "same": true}
+
+// isFollowUp says whether a question continues the previous one ("e quelle giovanili?", "and
+// in Savena?", "solo quelle in deroga"): it opens with a joining word, or is a bare fragment.
+func isFollowUp(t *text) bool {
+	if len(t.tokens) == 0 {
+		return false
+	}
+	if followLead[t.tokens[0]] {
+		return !(t.tokens[0] == "what" || t.tokens[0] == "how") || t.tok(1) == "about"
+	}
+	return len(t.tokens) <= 3 && !t.readMetric().named
+}
+
+// family groups dimensions a follow-up replaces together: "e quelle giovanili?" swaps the
+// company type, "e a Navile?" the place, "e nella ristorazione?" the sector.
+func family(dim string) string {
+	switch dim {
+	case "femminile", "giovanile", "straniera", "artigiana":
+		return "tipo"
+	case "quartiere", "zona", "area_statistica":
+		return "luogo"
+	case "sezione_ateco", "divisione_ateco", "ateco":
+		return "settore"
+	}
+	return dim
+}
+
+// mergeFilters replaces the filters of old whose family a new filter names, and adds the rest.
+func mergeFilters(old, add []semantic.Filter) []semantic.Filter {
+	fams := map[string]bool{}
+	for _, f := range add {
+		fams[family(f.Dimension)] = true
+	}
+	var out []semantic.Filter
+	for _, f := range old {
+		if !fams[family(f.Dimension)] {
+			out = append(out, f)
+		}
+	}
+	return append(out, add...)
+}
+
+// followUp rewrites the previous query with what the question changes. It returns false when
+// the question changes nothing (then it is read as a question of its own).
+func (p *Planner) followUp(t *text, question, lang string, prev *State, now time.Time) (Plan, bool) {
+	if prev.Intent == IntentDocument || (prev.Query == nil && prev.Text != "") {
+		if t.readMetric().named {
+			return Plan{}, false
+		}
+		return documentPlan(question+" "+prev.Text, lang), true
+	}
+	if prev.Query == nil {
+		return Plan{}, false
+	}
+	if prev.Intent == IntentPlatea {
+		pl := p.platea(t, lang, now, prev.Query.Filters)
+		return pl, true
+	}
+	q := *prev.Query
+	q.Filters, q.Subset, q.GroupBy = slices.Clone(q.Filters), slices.Clone(q.Subset), slices.Clone(q.GroupBy)
+	changed := false
+
+	cmp, cmpYear := t.comparison()
+	per := t.period(now)
+	m := t.readMetric()
+	if m.named && m.name != q.Metric && !(m.share && q.Metric == "quota") && !(m.generic && sourceOf(m.name) == sourceOf(q.Metric)) {
+		if m.share {
+			q.Subset, q.Filters = splitSubset(q.Filters)
+		} else if q.Metric == "quota" {
+			q.Filters, q.Subset, q.Base = append(q.Filters, q.Subset...), nil, ""
+		}
+		q.Metric, changed = m.name, true
+		q.Filters = p.applicable(q.Metric, q.Filters)
+		q.GroupBy = p.applicableGroups(q.Metric, q.GroupBy)
+	}
+	add := t.readFilters(sourceOf(q.Metric))
+	if len(add) > 0 {
+		changed = true
+		if q.Metric == "quota" {
+			var sub []semantic.Filter
+			sub, add = splitTypes(add)
+			if len(sub) > 0 {
+				q.Subset = sub
+			}
+		}
+		q.Filters = dropImplied(q.Metric, mergeFilters(q.Filters, add))
+		for _, f := range add {
+			if f.Op == "" || f.Op == "=" {
+				q.GroupBy = slices.DeleteFunc(q.GroupBy, func(g string) bool { return g == f.Dimension })
+			}
+		}
+	}
+	if groups := t.readGroups(sourceOf(q.Metric)); len(groups) > 0 {
+		q.GroupBy, q.Limit, q.Order, changed = groups, 0, nil, true
+	}
+	if limit, asc := t.readTop(); limit > 0 && len(q.GroupBy) > 0 {
+		q.Limit, q.Order, changed = limit, &semantic.Order{By: "value", Dir: "desc"}, true
+		if asc {
+			q.Order.Dir = "asc"
+		}
+	}
+	if per.found || cmp != "" {
+		changed = true
+		if !per.found {
+			per = period{from: parseDay(q.From), to: parseDay(q.To), found: q.From != "" || q.To != ""}
+		}
+		if cmp == "" {
+			cmp = q.CompareTo
+		}
+		p.applyTime(&q, per, cmp, cmpYear, now)
+	}
+	if !changed {
+		return Plan{}, false
+	}
+	return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, q)},
+		State: State{Intent: IntentMetric, Query: &q}}, true
+}
+
+func splitTypes(fs []semantic.Filter) (types, rest []semantic.Filter) {
+	for _, f := range fs {
+		if slices.Contains(typeDims, f.Dimension) {
+			types = append(types, f)
+		} else {
+			rest = append(rest, f)
+		}
+	}
+	return types, rest
+}
+
+func parseDay(s string) time.Time {
+	t, _ := time.Parse(time.DateOnly, s)
+	return t
+}
+
+// applicable keeps the filters whose dimension applies to the metric's source.
+func (p *Planner) applicable(metric string, fs []semantic.Filter) []semantic.Filter {
+	src := sourceOf(metric)
+	return slices.DeleteFunc(fs, func(f semantic.Filter) bool {
+		d, ok := p.cat.Dimension(f.Dimension)
+		return !ok || !d.AppliesTo(src)
+	})
+}
+
+func (p *Planner) applicableGroups(metric string, gs []string) []string {
+	src := sourceOf(metric)
+	return slices.DeleteFunc(gs, func(g string) bool {
+		d, ok := p.cat.Dimension(g)
+		return !ok || !d.AppliesTo(src)
+	})
+}

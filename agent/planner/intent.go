@@ -1,0 +1,225 @@
+package planner
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// writeVerbs ask to change data. The assistant only reads: such requests are refused whatever
+// the role. They count only at the start of a request ("Elimina ...", "puoi cancellare ...")
+// so that "pratiche di modifica" stays a question.
+var writeVerbs = []string{"cancella", "cancellare", "elimina", "eliminare", "rimuovi", "rimuovere", "modifica",
+	"modificare", "aggiorna", "aggiornare", "inserisci", "inserire", "aggiungi", "aggiungere", "sostituisci",
+	"svuota", "correggi", "cambia", "imposta", "scrivi", "delete", "remove", "drop", "update", "insert", "modify",
+	"change", "truncate", "erase", "add", "alter", "overwrite", "set"}
+
+var politeLead = map[string]bool{"puoi": true, "potresti": true, "vorrei": true, "voglio": true, "per": true,
+	"favore": true, "please": true, "can": true, "could": true, "you": true, "ti": true, "chiedo": true, "di": true,
+	"i": true, "want": true, "to": true, "devi": true}
+
+func (t *text) isWrite() bool {
+	for i, w := range t.tokens {
+		if !politeLead[w] && !isWriteVerb(w) {
+			return false
+		}
+		if isWriteVerb(w) {
+			return i < 5
+		}
+	}
+	return false
+}
+
+func isWriteVerb(w string) bool {
+	for _, v := range writeVerbs {
+		if w == v {
+			return true
+		}
+	}
+	return false
+}
+
+func (t *text) isCatalog() bool {
+	return t.has("quali dati", "che dati", "quali informazioni hai", "cosa sai fare", "cosa puoi fare", "che cosa sai",
+		"quali metriche", "che metriche", "quali argomenti", "su cosa posso", "che domande posso", "quali domande posso",
+		"what data", "which data", "what can you", "what metrics", "what do you know", "catalogo", "catalog")
+}
+
+// noData are the subjects the data do not cover, with what to say about them.
+var noData = []struct {
+	words []string
+	it    string
+	en    string
+}{
+	{[]string{"meteo", "che tempo", "tempo fa", "tempo fara", "previsioni del tempo", "pioggia", "piovera", "temperatura", "temperature", "weather", "rain", "forecast"},
+		"il meteo", "the weather"},
+	{[]string{"popolazione", "abitanti", "residenti", "population", "inhabitants", "residents"},
+		"la popolazione", "population"},
+	{[]string{"fatturato", "fatturati", "ricavi", "utile", "utili", "profitti", "bilancio", "bilanci", "revenue", "revenues", "turnover", "profit", "profits", "sales"},
+		"il fatturato e i bilanci delle imprese", "company revenue and accounts"},
+	{[]string{"turisti", "turistici", "turistiche", "turismo", "pernottamenti", "arrivi", "tourists", "tourism", "tourist", "visitors", "overnight stays"},
+		"i flussi turistici", "tourism flows"},
+	{[]string{"disoccupazione", "disoccupati", "tasso di occupazione", "occupati", "unemployment", "unemployed", "employment rate", "jobless"},
+		"l'occupazione e la disoccupazione", "employment and unemployment"},
+	{[]string{"affitto medio", "affitti medi", "in media l affitto", "costa in media", "prezzi degli affitti", "canoni", "prezzo al metro", "prezzi delle case", "average rent", "house prices", "rents"},
+		"i prezzi e gli affitti degli immobili", "property prices and rents"},
+	{[]string{"reati", "criminalita", "furti", "crime", "crimes", "traffico", "traffic", "inquinamento", "smog", "pollution"},
+		"la sicurezza, il traffico e l'ambiente", "crime, traffic and the environment"},
+	{[]string{"roma", "milano", "torino", "napoli", "firenze", "modena", "parma", "venezia", "genova", "rome", "milan", "turin", "naples", "florence", "in italia", "in italy"},
+		"altre città: i dati riguardano il Comune di Bologna", "other cities: the data cover the city of Bologna only"},
+}
+
+// noDataSubject returns what the question asks that the data lack, in the plan's language.
+func (t *text) noDataSubject(lang string) (string, bool) {
+	for _, n := range noData {
+		if t.has(n.words...) {
+			if lang == "en" {
+				return n.en, true
+			}
+			return n.it, true
+		}
+	}
+	return "", false
+}
+
+// Document cues: a question about what a text says rather than about a number.
+var (
+	docVerbs = []string{"cosa prevede", "cosa prevedeva", "cosa prevedono", "che cosa prevede", "cosa dice", "cosa dicono",
+		"cosa diceva", "cosa stabilisce", "cosa stabiliscono", "cosa stabiliva", "cosa succede", "requisiti", "requisito",
+		"ammissibili", "ammissibile", "chi puo", "chi possono", "come funziona", "come funzionano", "come si presenta",
+		"come partecipare", "come si partecipa", "entro quando", "scadenza", "scadenze", "secondo il", "secondo la",
+		"secondo le", "according to", "what does", "what do the", "rules", "requirements", "eligible costs", "deadline",
+		"how does", "cosa contiene", "cosa riporta", "cosa emerge", "riguardo", "obiettivi del", "quali regole", "che regole"}
+	docNouns = []string{"delibera", "delibere", "regolamento", "regolamenti", "linee guida", "faq", "protocollo", "rapporto",
+		"relazione", "documento", "documenti", "piano", "avviso", "incubatore", "regulation", "guidelines", "report", "plan",
+		"resolution", "document", "documents", "voucher", "dehors", "tari", "microcredito", "mercatini", "gemello digitale"}
+)
+
+func (t *text) docCue() bool  { return t.has(docVerbs...) }
+func (t *text) docNoun() bool { return t.has(docNouns...) }
+
+// quantityCue says the question asks for a number.
+func (t *text) quantityCue() bool {
+	return t.has("quante", "quanti", "quanta", "numero", "how many", "how much", "quota", "percentuale", "tasso",
+		"andamento", "trend", "totale", "conta", "count", "saldo", "share")
+}
+
+var platCues = []string{"platea", "potrebbero partecipare", "potrebbe partecipare", "potenziali beneficiari", "potenziali beneficiarie",
+	"rientrerebbero", "rientrano nei requisiti", "raggiungerebbe", "potremmo raggiungere", "possiamo raggiungere",
+	"a quante imprese arriva", "a quante imprese arriverebbe", "quante imprese raggiunge", "eligible", "could apply",
+	"would qualify", "potential beneficiaries", "potrebbero candidarsi", "potrebbero accedere", "avrebbero diritto",
+	"se facessimo", "se facciamo", "se facesse", "se il comune facesse", "if we launched", "if we ran"}
+
+var listCues = []string{"elenco", "elenca", "lista", "codici fiscali", "nomi delle", "nominativi", "list of", "names of", "tax codes"}
+
+func (t *text) isPlatea() bool { return t.has(platCues...) }
+
+func (t *text) wantsList() bool {
+	return t.has(listCues...) && (t.has(firmWords...) || t.has("titolari", "titolare", "owners"))
+}
+
+var outcomeCues = []string{"come sono andate", "come sono andati", "come e andata", "come e andato", "che fine hanno fatto",
+	"ancora attive", "ancora attivi", "ancora aperte", "ancora aperti", "sopravvissute", "sopravvivenza", "impatto", "effetto",
+	"effetti", "risultati hanno", "che risultati", "how did", "fared", "afterwards", "impact", "still active", "still open",
+	"survived", "outcome of", "esito del bando per le imprese"}
+
+func (t *text) isOutcome() bool { return t.has(outcomeCues...) }
+
+// bandoAlias is a past call known by its words: the planner has no database, so the calls of
+// the demo data are listed here (docs/assistant-eval.md). An explicit id always wins.
+type bandoAlias struct {
+	id    string
+	year  int
+	words [][]string // every group must match one of its words
+}
+
+var bandoAliases = []bandoAlias{
+	{"B-2020-03", 2020, [][]string{{"ristori", "covid", "emergenza", "fondo perduto", "pandemia", "relief"}}},
+	{"B-2021-07", 2021, [][]string{{"ristori", "covid", "emergenza", "fondo perduto", "pandemia", "relief"}}},
+	{"B-2021-05", 2021, [][]string{{"affitti", "affitto", "rent"}}},
+	{"B-2022-01", 2022, [][]string{{"femminili", "femminile", "donne", "women"}}},
+	{"B-2023-02", 2023, [][]string{{"giovani", "giovanili", "youth", "young"}}},
+	{"B-2024-01", 2024, [][]string{{"botteghe", "negozi", "vicinato", "shop", "shops", "storiche"}}},
+	{"B-2025-01", 2025, [][]string{{"culturali", "creative", "cultura", "cultural"}}},
+	{"B-2025-02", 2025, [][]string{{"botteghe di quartiere", "botteghe", "negozi", "shop", "shops"}}},
+	{"B-2025-04", 2025, [][]string{{"donne che fanno impresa", "donne", "femminili", "femminile", "women"}}},
+	{"B-2026-01", 2026, [][]string{{"giovani al lavoro", "giovani", "in proprio", "youth", "young"}}},
+	{"B-2026-03", 2026, [][]string{{"voucher", "digitale", "transizione digitale", "digital"}}},
+}
+
+var yearRE = regexp.MustCompile(`\b(19|20)\d{2}\b`)
+
+// bando finds the call a question names: an explicit id, else the alias whose words match and
+// whose year is the one asked (without a year, the most recent matching call).
+func (t *text) bando() string {
+	if m := bandoRE.FindString(t.raw); m != "" {
+		return strings.ToUpper(m)
+	}
+	asked := 0
+	if m := yearRE.FindString(t.raw); m != "" {
+		asked, _ = strconv.Atoi(m)
+	}
+	best := ""
+	for _, a := range bandoAliases {
+		ok := true
+		for _, g := range a.words {
+			ok = ok && t.has(g...)
+		}
+		if !ok || asked != 0 && asked != a.year {
+			continue
+		}
+		best = a.id // later entries are more recent
+		if asked != 0 {
+			return best
+		}
+	}
+	return best
+}
+
+var dossierCues = []string{"fascicolo", "scheda dell impresa", "scheda impresa", "scheda della ditta", "scheda dell azienda",
+	"mostrami l impresa", "mostrami la ditta", "mostrami l azienda", "fammi vedere l impresa", "dimmi tutto su",
+	"dimmi tutto sull impresa", "company profile", "dossier", "informazioni sull impresa", "tell me about the company",
+	"show me the company", "chi e l impresa", "dati dell impresa"}
+
+// dossierKey returns the codice fiscale or the name a dossier request names.
+func (t *text) dossierKey() (cf, name string, ok bool) {
+	cue := t.has(dossierCues...)
+	if m := cfRE.FindString(t.raw); m != "" && (cue || t.has("codice fiscale", "partita iva", "tax code")) {
+		return strings.ToUpper(m), "", true
+	}
+	if !cue {
+		return "", "", false
+	}
+	// the name: the upper-case words (or the words after the cue) of the question as asked
+	words := strings.Fields(punct.Replace(t.raw))
+	var parts []string
+	for _, w := range words {
+		if isUpperWord(w) {
+			parts = append(parts, strings.Trim(w, "'’.\""))
+		} else if len(parts) > 0 {
+			break
+		}
+	}
+	if len(parts) == 0 {
+		for i, w := range words {
+			lw := strings.ToLower(w)
+			if lw == "impresa" || lw == "l'impresa" || lw == "ditta" || lw == "azienda" || lw == "l'azienda" || lw == "company" || lw == "su" || lw == "about" {
+				parts = words[i+1:]
+			}
+		}
+	}
+	return "", strings.TrimSpace(strings.Join(parts, " ")), true
+}
+
+func isUpperWord(w string) bool {
+	letters := 0
+	for _, r := range w {
+		if r >= 'a' && r <= 'z' {
+			return false
+		}
+		if r >= 'A' && r <= 'Z' {
+			letters++
+		}
+	}
+	return letters >= 2 || (letters == 1 && len(w) == 1)
+}

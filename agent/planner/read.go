@@ -1,0 +1,252 @@
+package planner
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/comune-bologna/conoscenza/agent/semantic"
+	"github.com/comune-bologna/conoscenza/agent/tool"
+)
+
+// plan reads a question. The order of the checks is the order of precedence: a request to
+// change data is refused before anything else is read; a subject the data lack is said so
+// before any number is attempted; named tools (dossier, outcome, platea) come before the
+// general reading of a metric or a document search.
+func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
+	lang := language(question)
+	t := newText(question)
+	switch {
+	case t.isWrite():
+		return Plan{Intent: IntentRefuse, Lang: lang, Reply: refusal(lang)}
+	case t.isCatalog():
+		return Plan{Intent: IntentCatalog, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.DescribeCatalog, struct{}{})},
+			State: State{Intent: IntentCatalog}}
+	}
+	docCue, docNoun := t.docCue(), t.docNoun()
+	if subj, ok := t.noDataSubject(lang); ok && !docCue && !docNoun {
+		return Plan{Intent: IntentNoData, Lang: lang, Reply: noDataReply(lang, subj)}
+	}
+	if cf, name, ok := t.dossierKey(); ok {
+		args := map[string]string{"codice_fiscale": cf}
+		if cf == "" {
+			args = map[string]string{"name": name}
+		}
+		return Plan{Intent: IntentDossier, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.CompanyDossier, args)},
+			State: State{Intent: IntentDossier}}
+	}
+	if t.isOutcome() && !docCue {
+		if id := t.bando(); id != "" {
+			return Plan{Intent: IntentOutcome, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.BandoOutcome, map[string]string{"bando": id})},
+				State: State{Intent: IntentOutcome}}
+		}
+		if t.has("bando", "bandi", "contributo", "contributi", "grant", "call", "avviso") {
+			return Plan{Intent: IntentOutcome, Lang: lang, Reply: whichBando(lang)}
+		}
+	}
+	if t.isPlatea() || t.wantsList() {
+		return p.platea(t, lang, now, nil)
+	}
+	if prev != nil && isFollowUp(t) {
+		if pl, ok := p.followUp(t, question, lang, prev, now); ok {
+			return pl
+		}
+	}
+	if docCue || docNoun {
+		if metricPart := mixedMetricPart(question); metricPart != "" {
+			mt := newText(metricPart)
+			if m := mt.readMetric(); m.name != "" && mt.quantityCue() {
+				q := p.query(mt, now)
+				return Plan{Intent: IntentMixed, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, q), searchCall(question)},
+					State: State{Intent: IntentMixed, Query: &q, Text: question}}
+			}
+		}
+		if docCue {
+			return documentPlan(question, lang)
+		}
+	}
+	m := t.readMetric()
+	if m.name != "" && (m.named || t.quantityCue()) && !(docNoun && !t.quantityCue()) {
+		q := p.query(t, now)
+		return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, q)},
+			State: State{Intent: IntentMetric, Query: &q}}
+	}
+	return documentPlan(question, lang)
+}
+
+func searchCall(query string) tool.Call {
+	return tool.NewCall(tool.SearchDocuments, map[string]any{"query": query})
+}
+
+func documentPlan(query, lang string) Plan {
+	return Plan{Intent: IntentDocument, Lang: lang, Calls: []tool.Call{searchCall(query)},
+		State: State{Intent: IntentDocument, Text: query}}
+}
+
+// mixedMetricPart returns the part of a question before "e cosa ..." / "and what ...", when
+// the question joins a number and a document question.
+func mixedMetricPart(question string) string {
+	lower := strings.ToLower(question)
+	for _, sep := range []string{" e cosa ", " e che cosa ", " e quali ", " e come ", " e cosa", " and what ", " and how ", " and which "} {
+		if i := strings.Index(lower, sep); i > 0 {
+			return question[:i]
+		}
+	}
+	return ""
+}
+
+// query reads a metric question into a typed query.
+func (p *Planner) query(t *text, now time.Time) semantic.Query {
+	cmp, cmpYear := t.comparison()
+	per := t.period(now)
+	m := t.readMetric()
+	if m.name == "" {
+		m.name = "imprese_attive"
+	}
+	src := sourceOf(m.name)
+	filters := t.readFilters(src)
+	trend := t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
+	groups := t.readGroups(src)
+	limit, asc := t.readTop()
+
+	q := semantic.Query{Metric: m.name, GroupBy: groups}
+	if isStock(m.name) && m.name != "imprese_registrate" && hasDim(filters, "stato") && !m.share {
+		q.Metric = "imprese_registrate"
+	}
+	if m.share {
+		q.Subset, filters = splitSubset(filters)
+		if len(q.Subset) == 0 {
+			q.Metric = "imprese_attive"
+			if m.base != "" {
+				q.Metric = m.base
+			}
+		} else {
+			q.Base = m.base
+		}
+	}
+	q.Filters = dropImplied(q.Metric, filters)
+	if trend && !hasTime(q.GroupBy) {
+		if per.found && !per.from.IsZero() && !per.to.IsZero() && per.to.Sub(per.from) < 370*24*time.Hour {
+			q.GroupBy = append(q.GroupBy, "mese")
+		} else {
+			q.GroupBy = append(q.GroupBy, "anno")
+		}
+	}
+	p.applyTime(&q, per, cmp, cmpYear, now)
+	if limit > 0 && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
+		q.Limit = limit
+		q.Order = &semantic.Order{By: "value", Dir: "desc"}
+		if asc {
+			q.Order.Dir = "asc"
+		}
+	}
+	return q
+}
+
+// applyTime sets the period and the comparison of q.
+func (p *Planner) applyTime(q *semantic.Query, per period, cmp string, cmpYear int, now time.Time) {
+	if cmp == "year" {
+		cmp = ""
+		switch {
+		case per.found && isYear(per) && cmpYear == per.from.Year()-1:
+			cmp = "previous_year"
+		case per.found && isYear(per):
+			lo, hi := min(cmpYear, per.from.Year()), max(cmpYear, per.from.Year())
+			per = period{from: day(lo, 1, 1), to: day(hi, 12, 31), found: true}
+			q.GroupBy = appendTime(q.GroupBy, "anno")
+		default:
+			per = period{from: day(cmpYear, 1, 1), found: true, open: true}
+			q.GroupBy = appendTime(q.GroupBy, "anno")
+		}
+	}
+	growth := q.Metric == "tasso_crescita"
+	if growth && !per.found {
+		per = yearSpan(lastCompleteMonthEnd(now).Year() - boolInt(lastCompleteMonthEnd(now).Month() < 12))
+	}
+	if cmp != "" && !isStock(q.Metric) {
+		if !per.found {
+			per = period{from: day(now.Year(), 1, 1), found: true}
+		}
+		if per.to.IsZero() {
+			per.to = lastCompleteMonthEnd(now)
+		}
+	}
+	if growth && per.to.IsZero() {
+		per.to = lastCompleteMonthEnd(now)
+	}
+	q.From, q.To, q.CompareTo = per.fromString(), per.toString(), cmp
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func isYear(p period) bool {
+	return !p.from.IsZero() && p.from.Month() == 1 && p.from.Day() == 1 && p.to.Equal(day(p.from.Year(), 12, 31))
+}
+
+func hasTime(groups []string) bool { return slices.ContainsFunc(groups, isTimeDim) }
+
+func appendTime(groups []string, d string) []string {
+	if hasTime(groups) {
+		return groups
+	}
+	return append(groups, d)
+}
+
+func hasDim(fs []semantic.Filter, dim string) bool {
+	return slices.ContainsFunc(fs, func(f semantic.Filter) bool { return f.Dimension == dim })
+}
+
+// typeDims are the company types a share is usually of ("quota di imprese femminili").
+var typeDims = []string{"femminile", "giovanile", "straniera", "artigiana"}
+
+// splitSubset takes the subset of a share out of the filters: the company types, else the
+// first filter that is not a place.
+func splitSubset(fs []semantic.Filter) (subset, rest []semantic.Filter) {
+	for _, f := range fs {
+		if slices.Contains(typeDims, f.Dimension) {
+			subset = append(subset, f)
+		} else {
+			rest = append(rest, f)
+		}
+	}
+	if len(subset) > 0 {
+		return subset, rest
+	}
+	for i, f := range rest {
+		if f.Dimension != "quartiere" && f.Dimension != "zona" && f.Dimension != "area_statistica" {
+			return []semantic.Filter{f}, append(slices.Clone(rest[:i]), rest[i+1:]...)
+		}
+	}
+	return nil, rest
+}
+
+// platea reads the criteria of a call: "negli ultimi 3 anni" and "nuove imprese" are an age.
+func (p *Planner) platea(t *text, lang string, now time.Time, base []semantic.Filter) Plan {
+	var extra []semantic.Filter
+	if per, ok := t.lastN(now); ok {
+		months := (lastCompleteMonthEnd(now).Year()-per.from.Year())*12 + int(lastCompleteMonthEnd(now).Month()-per.from.Month()) + 1
+		extra = append(extra, semantic.Filter{Dimension: "anzianita", Op: "<", Value: months})
+	}
+	list := t.wantsList()
+	filters := mergeFilters(base, append(t.readFilters("register"), extra...))
+	req := semantic.PlateaRequest{Filters: filters, List: list}
+	if req.Filters == nil {
+		req.Filters = []semantic.Filter{}
+	}
+	return Plan{Intent: IntentPlatea, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.Platea, req)},
+		State: State{Intent: IntentPlatea, Query: &semantic.Query{Metric: "imprese_attive", Filters: filters}}}
+}
+
+// dropImplied removes a filter the metric already implies: hours authorised are those of
+// authorised requests.
+func dropImplied(metric string, fs []semantic.Filter) []semantic.Filter {
+	if metric != "cig_ore_autorizzate" {
+		return fs
+	}
+	return slices.DeleteFunc(fs, func(f semantic.Filter) bool { return f.Dimension == "esito" && f.Value == "AUTORIZZATA" })
+}

@@ -1,0 +1,165 @@
+package planner
+
+import (
+	"github.com/comune-bologna/conoscenza/ingest/codes"
+)
+
+// valueWords names one filter value by the words people use for it.
+type valueWords struct {
+	dim, value string
+	words      []string
+}
+
+// Sectors: ATECO sections by the words people use.
+var sectorWords = []valueWords{
+	{"sezione_ateco", "A", []string{"agricoltura", "agricole", "agricola", "agricoli", "agricolo", "allevamento", "pesca", "agriculture", "farming", "farms"}},
+	{"sezione_ateco", "C", []string{"manifattura", "manifatturiero", "manifatturiere", "manifatturiera", "manifatturiere", "industria", "industriali", "industriale", "manufacturing", "manufacturers", "industrial"}},
+	{"sezione_ateco", "F", []string{"costruzioni", "costruzione", "edilizia", "edili", "edile", "construction", "builders", "building"}},
+	{"sezione_ateco", "G", []string{"commercio", "commerciali", "commerciale", "negozi", "negozio", "commercianti", "dettaglio", "ingrosso", "retail", "shops", "trade", "retailers"}},
+	{"sezione_ateco", "H", []string{"trasporti", "trasporto", "logistica", "magazzinaggio", "transport", "logistics"}},
+	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "bar", "alloggio", "alberghi", "albergo", "hotel", "alberghiere", "pubblici esercizi", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
+	{"sezione_ateco", "J", []string{"informatica", "informatiche", "ict", "software", "telecomunicazioni", "information technology", "servizi di informazione", "tech"}},
+	{"sezione_ateco", "K", []string{"finanza", "finanziarie", "finanziario", "banche", "banca", "assicurazioni", "assicurative", "finance", "banking", "banks", "insurance"}},
+	{"sezione_ateco", "L", []string{"immobiliari", "immobiliare", "real estate"}},
+	{"sezione_ateco", "M", []string{"professionali", "professionisti", "consulenza", "studi professionali", "professional", "scientific", "consulting"}},
+	{"sezione_ateco", "N", []string{"noleggio", "agenzie di viaggio", "servizi di supporto", "rental", "travel agencies"}},
+	{"sezione_ateco", "P", []string{"istruzione", "scuole", "education", "schools"}},
+	{"sezione_ateco", "Q", []string{"sanita", "sanitarie", "sanitario", "sanitari", "assistenza sociale", "health", "healthcare"}},
+	{"sezione_ateco", "R", []string{"arte", "artistiche", "sport", "sportive", "intrattenimento", "divertimento", "palestre", "entertainment", "arts"}},
+	{"sezione_ateco", "S", []string{"servizi alla persona", "parrucchieri", "estetisti", "altri servizi", "personal services", "hairdressers"}},
+}
+
+// Company types: women-, youth-, foreign-led and craft firms.
+var typeWords = []valueWords{
+	{"femminile", "true", []string{"femminili", "femminile", "donne", "donna", "imprenditrici", "imprenditrice", "titolari donne", "women led", "women", "female led", "female", "women owned"}},
+	{"giovanile", "true", []string{"giovanili", "giovanile", "giovani", "under 35", "youth led", "youth", "young"}},
+	{"straniera", "true", []string{"straniere", "straniera", "stranieri", "straniero", "immigrati", "foreign led", "foreign", "immigrant led", "immigrant"}},
+	{"artigiana", "true", []string{"artigiane", "artigiana", "artigiani", "artigianato", "artigianali", "craft", "crafts", "artisan", "artisans"}},
+}
+
+var formWords = []valueWords{
+	{"classe_forma", codes.ClasseCapitale, []string{"societa di capitale", "societa di capitali", "srl", "spa", "s r l", "s p a", "limited companies", "corporations"}},
+	{"classe_forma", codes.ClassePersone, []string{"societa di persone", "snc", "sas", "partnerships"}},
+	{"classe_forma", codes.ClasseIndividuali, []string{"imprese individuali", "impresa individuale", "ditte individuali", "ditta individuale", "sole proprietorships", "sole proprietors", "sole traders"}},
+	{"forma_giuridica", "SC", []string{"cooperative", "cooperativa", "cooperatives", "coop"}},
+	{"forma_giuridica", "CO", []string{"consorzi", "consorzio", "consortia"}},
+}
+
+var cigTypeWords = []valueWords{
+	{"tipo_cig", "DEROGA", []string{"in deroga", "deroga"}},
+	{"tipo_cig", "CIGO", []string{"cigo", "ordinaria"}},
+	{"tipo_cig", "CIGS", []string{"cigs", "straordinaria"}},
+	{"tipo_cig", "FIS", []string{"fis", "fondo di integrazione salariale"}},
+	{"tipo_cig", "FSB", []string{"fsb", "fondi di solidarieta", "fondi bilaterali"}},
+	{"causale_cig", "COVID-19", []string{"covid 19", "covid", "pandemia", "coronavirus"}},
+	{"causale_cig", "CRISI AZIENDALE", []string{"crisi aziendale", "crisi"}},
+	{"causale_cig", "RIORGANIZZAZIONE", []string{"riorganizzazione", "ristrutturazione"}},
+	{"causale_cig", "EVENTI METEO", []string{"eventi meteo", "maltempo", "meteo", "alluvione"}},
+}
+
+var esitoWords = map[string][]valueWords{
+	"cig": {
+		{"esito", "RESPINTA", []string{"respinte", "respinta", "rifiutate", "rejected", "refused"}},
+		{"esito", "AUTORIZZATA", []string{"autorizzate", "autorizzata", "approvate", "approved"}},
+		{"esito", "IN ISTRUTTORIA", []string{"in istruttoria", "in attesa", "pending"}},
+	},
+	"suap": {
+		{"esito", "RESPINTA", []string{"respinte", "respinta", "rejected"}},
+		{"esito", "ACCOLTA", []string{"accolte", "accolta", "approvate", "approved"}},
+		{"esito", "IN CORSO", []string{"in corso", "pending"}},
+		{"tipo_pratica", "APERTURA", []string{"di apertura", "apertura", "aperture", "opening", "openings"}},
+		{"tipo_pratica", "SUBINGRESSO", []string{"subingresso", "subingressi", "subentri"}},
+		{"tipo_pratica", "MODIFICA", []string{"di modifica", "modifica", "modifiche"}},
+		{"tipo_pratica", "CESSAZIONE", []string{"di cessazione", "cessazione", "cessazioni", "chiusura", "chiusure"}},
+		{"tipo_pratica", "AMPLIAMENTO", []string{"ampliamento", "ampliamenti"}},
+	},
+	"contributi": {
+		{"esito", "NON AMMESSO", []string{"non ammesse", "non ammessi", "non ammessa"}},
+		{"esito", "REVOCATO", []string{"revocati", "revocate", "revocato"}},
+		{"esito", "RINUNCIA", []string{"rinunce", "rinuncia"}},
+	},
+}
+
+var stateWords = []valueWords{
+	{"stato", "IN LIQUIDAZIONE", []string{"in liquidazione", "liquidazione", "in liquidation"}},
+	{"stato", "SOSPESA", []string{"sospese", "sospesa", "suspended"}},
+	{"stato", "INATTIVA", []string{"inattive", "inattiva", "inactive", "dormant"}},
+}
+
+// centro is what "il centro storico" means in the data: the four zones inside the old walls.
+var centro = []string{"Galvani", "Irnerio", "Malpighi", "Marconi"}
+
+// place is a quartiere or zona by its words; shared names (San Donato, Borgo Panigale,
+// Saragozza) read as the quartiere unless "zona" precedes them.
+type place struct {
+	dim, value string
+	words      []string
+}
+
+var places = []place{
+	{"quartiere", "Borgo Panigale-Reno", []string{"borgo panigale reno", "borgo panigale", "panigale"}},
+	{"quartiere", "Navile", []string{"navile"}},
+	{"quartiere", "Porto-Saragozza", []string{"porto saragozza", "saragozza", "quartiere porto"}},
+	{"quartiere", "San Donato-San Vitale", []string{"san donato san vitale", "san donato", "san vitale", "s donato"}},
+	{"quartiere", "Santo Stefano", []string{"santo stefano", "s stefano"}},
+	{"quartiere", "Savena", []string{"savena"}},
+	{"zona", "Bolognina", []string{"bolognina"}},
+	{"zona", "Corticella", []string{"corticella"}},
+	{"zona", "Lame", []string{"zona lame", "lame"}},
+	{"zona", "Costa Saragozza", []string{"costa saragozza"}},
+	{"zona", "Malpighi", []string{"malpighi"}},
+	{"zona", "Marconi", []string{"marconi"}},
+	{"zona", "Irnerio", []string{"irnerio"}},
+	{"zona", "Colli", []string{"zona colli", "colli"}},
+	{"zona", "Galvani", []string{"galvani"}},
+	{"zona", "Murri", []string{"murri"}},
+	{"zona", "Mazzini", []string{"mazzini"}},
+	{"zona", "San Ruffillo", []string{"san ruffillo"}},
+	{"zona", "Barca", []string{"barca"}},
+	{"zona", "Santa Viola", []string{"santa viola"}},
+}
+
+// groupWords are the words naming a dimension to break results down by.
+var groupWords = []struct {
+	dim   string
+	words []string
+}{
+	{"area_statistica", []string{"area statistica", "aree statistiche", "statistical area", "statistical areas"}},
+	{"quartiere", []string{"quartiere", "quartieri", "district", "districts", "neighbourhood", "neighbourhoods", "neighborhood"}},
+	{"zona", []string{"zona", "zone", "zones", "area", "aree"}},
+	{"divisione_ateco", []string{"divisione ateco", "divisioni ateco", "divisione", "divisioni", "comparto", "comparti", "ateco division"}},
+	{"sezione_ateco", []string{"sezione ateco", "sezioni ateco", "settore", "settori", "macrosettore", "sector", "sectors", "industry", "industries", "ateco"}},
+	{"classe_forma", []string{"forma giuridica", "forme giuridiche", "natura giuridica", "tipo di societa", "legal form", "legal forms"}},
+	{"classe_addetti", []string{"classe di addetti", "classi di addetti", "numero di addetti", "dimensione", "dimensioni", "addetti", "size", "size class", "company size"}},
+	{"anzianita", []string{"anzianita di iscrizione", "anzianita", "eta", "age", "company age"}},
+	{"stato", []string{"stato di attivita", "stato", "status", "state"}},
+	{"tipo_cig", []string{"tipo di cig", "tipo di cassa integrazione", "tipologia di cig", "tipologia", "cig type"}},
+	{"causale_cig", []string{"causale", "causali", "motivo", "motivi", "motivazione", "reason", "reasons"}},
+	{"esito", []string{"esito", "esiti", "outcome", "outcomes"}},
+	{"comune", []string{"comune", "comuni", "municipality", "municipalities"}},
+	{"bando", []string{"bando", "bandi", "grant call", "call"}},
+	{"tipo_pratica", []string{"tipo di pratica", "tipi di pratica"}},
+	{"anno", []string{"anno", "anni", "year", "years", "annuale", "yearly"}},
+	{"trimestre", []string{"trimestre", "trimestri", "quarter", "quarters", "quarterly", "trimestrale"}},
+	{"mese", []string{"mese", "mesi", "month", "months", "monthly", "mensile"}},
+}
+
+// groupTriggers are the words before a dimension that make it a breakdown.
+var groupTriggers = map[string]bool{"per": true, "by": true, "ogni": true, "each": true, "every": true,
+	"quale": true, "quali": true, "which": true, "nei": true, "tra": true, "fra": true, "suddivise": true,
+	"suddivisi": true, "ripartite": true, "ripartiti": true, "distribuite": true, "across": true, "per each": true,
+	"diversi": true, "vari": true, "various": true}
+
+func init() {
+	for _, l := range [][]valueWords{sectorWords, typeWords, formWords, cigTypeWords, stateWords, esitoWords["cig"], esitoWords["suap"], esitoWords["contributi"]} {
+		for _, v := range l {
+			addVocabulary(v.words...)
+		}
+	}
+	for _, p := range places {
+		addVocabulary(p.words...)
+	}
+	for _, g := range groupWords {
+		addVocabulary(g.words...)
+	}
+}
