@@ -54,8 +54,8 @@ type schema struct {
 	needAsOf bool     // the as-of cannot be inferred from the content
 	// optimistic: look for duplicates only when the merge meets one (large files)
 	optimistic bool
-	finish   func(rc *rowCtx, row csvx.Row) *csvx.RowError
-	merge    mergeFunc
+	finish     func(rc *rowCtx, row csvx.Row) *csvx.RowError
+	merge      mergeFunc
 
 	terr int // position in vals of quartiere (zona and area follow), -1 when none
 }

@@ -28,7 +28,7 @@ export DATABASE_URL="$URL"
 "$DIR/conoscenza" ingest stradario "$DIR/stradario.csv" --json >/dev/null 2>&1
 
 run() { # label file
-  /usr/bin/time -f "%e %M" -o "$DIR/time.txt" "$DIR/conoscenza" --log-format json ingest imprese "$2" --json >"$DIR/out.json" 2>/dev/null
+  /usr/bin/time -f "%e %M" -o "$DIR/time.txt" "$DIR/conoscenza" --log-format json ingest imprese "$2" --json >"$DIR/out.json" 2>"$DIR/err.txt" || { cat "$DIR/err.txt"; exit 1; }
   read -r secs kb <"$DIR/time.txt"
   python3 - "$1" "$secs" "$kb" "$DIR/out.json" <<'PY'
 import json, sys
