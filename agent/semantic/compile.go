@@ -122,7 +122,7 @@ func compile(p *plan, cur, prev snapshot) compiled {
 		curV+" AS valore",
 		prevV+" AS valore_confronto",
 		fmt.Sprintf("%s - %s AS variazione", curV, prevV),
-		fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 1) AS variazione_pct", curV, prevV, prevV),
+		fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 1)::float8 AS variazione_pct", curV, prevV, prevV),
 		"LEAST(cur._n, prev._n) AS _n",
 	)
 	c.columns = append(c.columns,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -164,19 +165,22 @@ func (e *Engine) Outcome(ctx context.Context, bando string, filters []Filter) (*
 	}
 	sql := fmt.Sprintf(`WITH ben AS (SELECT codice_fiscale, min(dt_concessione) AS dt FROM contributi
 		WHERE id_bando = %[1]s AND esito = 'CONCESSO' GROUP BY 1),
+	app AS (SELECT DISTINCT codice_fiscale FROM contributi WHERE id_bando = %[1]s),
 	ref AS (SELECT min(dt) AS dt FROM ben),
 	latest AS (SELECT max(as_of) AS d FROM register_snapshots),
+	cigd AS (SELECT codice_fiscale, max(dt_domanda) AS last FROM cig_domande GROUP BY 1),
 	firm AS (
 		SELECT i.sezione_ateco, i.classe_forma,
 			(i.stato = 'ATTIVA' AND i.last_as_of = (SELECT d FROM latest)) AS attiva,
-			EXISTS (SELECT 1 FROM cig_domande c WHERE c.codice_fiscale = i.codice_fiscale
-				AND c.dt_domanda > COALESCE(b.dt, (SELECT dt FROM ref))) AS cig,
+			COALESCE(cg.last > COALESCE(b.dt, (SELECT dt FROM ref)), false) AS cig,
 			CASE WHEN b.codice_fiscale IS NOT NULL THEN 'beneficiarie'
-			     WHEN EXISTS (SELECT 1 FROM contributi g WHERE g.id_bando = %[1]s AND g.codice_fiscale = i.codice_fiscale) THEN 'non ammesse'
+			     WHEN a.codice_fiscale IS NOT NULL THEN 'non ammesse'
 			     ELSE 'altre' END AS gruppo
-		FROM imprese i LEFT JOIN ben b ON b.codice_fiscale = i.codice_fiscale
-		WHERE b.codice_fiscale IS NOT NULL
-		   OR EXISTS (SELECT 1 FROM contributi g WHERE g.id_bando = %[1]s AND g.codice_fiscale = i.codice_fiscale)
+		FROM imprese i
+		LEFT JOIN ben b ON b.codice_fiscale = i.codice_fiscale
+		LEFT JOIN app a ON a.codice_fiscale = i.codice_fiscale
+		LEFT JOIN cigd cg ON cg.codice_fiscale = i.codice_fiscale
+		WHERE a.codice_fiscale IS NOT NULL
 		   OR (i.dt_iscrizione <= (SELECT dt FROM ref) AND (i.dt_cessazione IS NULL OR i.dt_cessazione > (SELECT dt FROM ref))
 		       AND %[2]s)),
 	w AS (SELECT sezione_ateco, classe_forma, count(*) AS nb FROM firm WHERE gruppo = 'beneficiarie' GROUP BY 1, 2),
@@ -226,8 +230,18 @@ func (e *Engine) Outcome(ctx context.Context, bando string, filters []Filter) (*
 		return nil, db.Translate(err, "call outcome")
 	}
 	res.RowCount = len(res.Rows)
-	for _, s := range []string{"contributi", "register", "cig"} {
-		res.Sources = append(res.Sources, SourceInfo{Name: s, Description: e.catalog.Sources[s].IT})
+	for _, s := range []string{"register", "contributi", "cig"} {
+		info := SourceInfo{Name: s, Description: e.catalog.Sources[s].IT}
+		var asOf *time.Time
+		if err := tx.QueryRow(ctx, `SELECT max(as_of) FROM load_batches WHERE kind = $1 AND status = 'committed'`,
+			e.catalog.Sources[s].BatchKind).Scan(&asOf); err != nil {
+			return nil, db.Translate(err, "read source as-of")
+		}
+		if asOf != nil {
+			info.AsOf = asOf.Format(time.DateOnly)
+		}
+		res.Sources = append(res.Sources, info)
 	}
+	res.AsOf = res.Sources[0].AsOf
 	return res, nil
 }

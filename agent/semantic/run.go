@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/comune-bologna/conoscenza/agent/catalog"
@@ -235,6 +236,12 @@ func normalise(v any) any {
 		return math.Round(x*100) / 100
 	case float32:
 		return math.Round(float64(x)*100) / 100
+	case pgtype.Numeric:
+		f, err := x.Float64Value()
+		if err != nil || !f.Valid {
+			return nil
+		}
+		return math.Round(f.Float64*100) / 100
 	}
 	return v
 }
