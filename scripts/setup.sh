@@ -11,6 +11,7 @@ DB_OWNER=${CONOSCENZA_DB_OWNER:-conoscenza}
 DB_OWNER_PASSWORD=${CONOSCENZA_DB_PASSWORD:-conoscenza}
 DB_RO=${CONOSCENZA_DB_RO:-conoscenza_ro}
 DB_RO_PASSWORD=${CONOSCENZA_DB_RO_PASSWORD:-conoscenza_ro}
+DB_AUDIT=${CONOSCENZA_DB_AUDIT:-conoscenza_audit}
 PG_CONFIG=/usr/lib/postgresql/${PG_MAJOR}/bin/pg_config
 APT_UPDATED=0
 INSTALLED=0
@@ -153,4 +154,57 @@ fi
 for db in template1 "${DB_NAME}"; do
   echo "CREATE EXTENSION IF NOT EXISTS vector;" | psql_su "$db"
 done
-say "PostgreSQL ${PG_MAJOR} with pgvector is ready: database ${DB_NAME}, owner ${DB_OWNER}, read-only ${DB_RO}"
+
+# 6. The audit log's own owner. ${DB_AUDIT} cannot log in and nobody is a member of it: it owns
+# schema `audit` (the audit log and its chain head), so that the application's role, which owns
+# everything else and runs the migrations, can only read and append there: no UPDATE, DELETE,
+# TRUNCATE, DROP or DISABLE TRIGGER. The migrations run as ${DB_OWNER}, which is not a superuser
+# and cannot give objects away to a role it is not a member of, so the hand-over is done by
+# conoscenza_seal_audit(): a SECURITY DEFINER function owned by the superuser, present in
+# template1 (so in every test database) and in ${DB_NAME}, callable only by ${DB_OWNER}.
+# Migration 00040 calls it; it only ever takes privileges away from the caller. See docs/security.md.
+psql_su postgres <<SQL
+DO \$\$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${DB_AUDIT}') THEN
+    CREATE ROLE ${DB_AUDIT} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT;
+    RAISE NOTICE 'created audit owner role ${DB_AUDIT}';
+  END IF;
+END
+\$\$;
+SQL
+for db in template1 "${DB_NAME}"; do
+  psql_su "$db" <<SQL
+CREATE OR REPLACE FUNCTION public.conoscenza_seal_audit() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS \$\$
+DECLARE
+  owner_role name;
+  obj record;
+BEGIN
+  IF to_regnamespace('audit') IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT pg_get_userbyid(datdba) INTO owner_role FROM pg_database WHERE datname = current_database();
+  -- Objects first, the schema last: once ${DB_AUDIT} owns the schema nothing new can appear in it.
+  FOR obj IN SELECT c.relname FROM pg_class c
+             WHERE c.relnamespace = 'audit'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm') LOOP
+    EXECUTE format('ALTER TABLE audit.%I OWNER TO ${DB_AUDIT}', obj.relname);
+    EXECUTE format('GRANT SELECT ON audit.%I TO %I', obj.relname, owner_role);
+  END LOOP;
+  FOR obj IN SELECT p.oid::regprocedure AS sig FROM pg_proc p WHERE p.pronamespace = 'audit'::regnamespace LOOP
+    EXECUTE format('ALTER FUNCTION %s OWNER TO ${DB_AUDIT}', obj.sig);
+  END LOOP;
+  ALTER SCHEMA audit OWNER TO ${DB_AUDIT};
+  EXECUTE format('GRANT USAGE ON SCHEMA audit TO %I', owner_role);
+  IF to_regclass('audit.audit_log') IS NOT NULL THEN
+    EXECUTE format('GRANT INSERT ON audit.audit_log TO %I', owner_role);
+  END IF;
+END
+\$\$;
+REVOKE ALL ON FUNCTION public.conoscenza_seal_audit() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.conoscenza_seal_audit() TO ${DB_OWNER};
+SQL
+done
+# A database migrated before the function existed is sealed now.
+echo "SELECT public.conoscenza_seal_audit();" | psql_su "${DB_NAME}" >/dev/null
+say "PostgreSQL ${PG_MAJOR} with pgvector is ready: database ${DB_NAME}, owner ${DB_OWNER}, read-only ${DB_RO}, audit owner ${DB_AUDIT}"

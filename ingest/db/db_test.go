@@ -63,15 +63,18 @@ func TestSchemaHasVectorIndexAndItalianFullText(t *testing.T) {
 	}
 }
 
+// The audit log moved to schema audit in migration 00040; agent/audit tests the protection in
+// depth. Sealed, the owner role is refused by privileges; unsealed, by the append-only trigger.
 func TestAuditLogRefusesUpdateAndDelete(t *testing.T) {
 	ctx := context.Background()
 	d := dbtest.Shared(t)
-	if _, err := d.Pool.Exec(ctx, `INSERT INTO audit_log (actor, action, prev_hash, hash) VALUES ('t', 'x', '', 'h')`); err != nil {
+	if _, err := d.Pool.Exec(ctx, `INSERT INTO audit.audit_log (actor, action) VALUES ('t', 'x')`); err != nil {
 		t.Fatal(err)
 	}
-	for _, stmt := range []string{`UPDATE audit_log SET actor = 'y'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`} {
-		if _, err := d.Pool.Exec(ctx, stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
-			t.Errorf("%s: err = %v, want append-only refusal", stmt, err)
+	for _, stmt := range []string{`UPDATE audit.audit_log SET actor = 'y'`, `DELETE FROM audit.audit_log`, `TRUNCATE audit.audit_log`} {
+		if _, err := d.Pool.Exec(ctx, stmt); err == nil ||
+			!(strings.Contains(err.Error(), "append-only") || strings.Contains(err.Error(), "permission denied")) {
+			t.Errorf("%s: err = %v, want a refusal", stmt, err)
 		}
 	}
 }
