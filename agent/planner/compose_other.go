@@ -47,6 +47,12 @@ func filterText(f semantic.Filter, lang string) string {
 			return tr(lang, "non ", "not ") + n
 		}
 		return n
+	case "classe_addetti":
+		var ws []string
+		for _, x := range vals {
+			ws = append(ws, tr(lang, sizeWords[fmt.Sprint(x)][0], sizeWords[fmt.Sprint(x)][1]))
+		}
+		return tr(lang, "imprese ", "") + strings.Join(ws, tr(lang, " o ", " or ")) + tr(lang, "", " firms")
 	case "anzianita":
 		return tr(lang, "iscritte da ", "registered ") + opText(f.Op, lang) + " " + val + tr(lang, " mesi", " months")
 	}
@@ -59,6 +65,11 @@ func filterText(f semantic.Filter, lang string) string {
 	}
 	return name + " " + val
 }
+
+// sizeWords name the size classes in words (the grounding check would read "250+" as a
+// quantity to verify).
+var sizeWords = map[string][2]string{"0": {"senza addetti", "no-employee"}, "1-9": {"micro", "micro"},
+	"10-49": {"piccole", "small"}, "50-249": {"medie", "medium"}, "250+": {"grandi", "large"}, "n.d.": {"di dimensione ignota", "unknown-size"}}
 
 var typeLabels = map[string][2]string{"femminile": {"imprese femminili", "women-led"}, "giovanile": {"imprese giovanili", "youth-led"},
 	"straniera": {"imprese straniere", "foreign-led"}, "artigiana": {"imprese artigiane", "craft firms"}}

@@ -78,6 +78,9 @@ func describeTable(t tool.Table, lang string) string {
 	var b strings.Builder
 	subject := v.name() + v.scope()
 	switch {
+	case len(t.Rows) == 0 && len(v.dims) == 0 && v.countable():
+		// A count over no rows is zero (the grounding check knows the table has 0 rows).
+		b.WriteString(subject + ": " + v.value(0) + ".")
 	case len(t.Rows) == 0:
 		b.WriteString(tr(lang, subject+": non risultano dati per questa richiesta.", subject+": no data match this request."))
 	case len(v.dims) == 0:
@@ -94,7 +97,11 @@ func describeTable(t tool.Table, lang string) string {
 // single describes a one-row result: the value, its parts, its comparison.
 func (v tableView) single(row []any) string {
 	val, ok := v.num(row, "valore")
-	if !ok {
+	switch {
+	case !ok && v.t.Suppressed == 0 && v.countable():
+		// a sum over no matching rows comes back empty: nothing was counted
+		return tr(v.lang, "zero (nessun caso corrisponde ai criteri)", "zero (nothing matches the criteria)")
+	case !ok:
 		return tr(v.lang, "dato oscurato per il segreto statistico", "value suppressed for statistical confidentiality")
 	}
 	s := v.value(val)
@@ -157,7 +164,7 @@ func (v tableView) series(subject string) string {
 			best, bv = r, x
 		}
 	}
-	s := fmt.Sprintf("%s, %s: %s %s → %s %s", subject, tr(v.lang, "per periodo", "by period"),
+	s := fmt.Sprintf("%s, %s: %s (%s) → %s (%s)", subject, tr(v.lang, "per periodo", "by period"),
 		v.label(first), v.value(fv), v.label(last), v.value(lv))
 	if len(rows) > 2 {
 		s += tr(v.lang, "; il valore più alto è "+v.label(best)+" ("+v.value(bv)+")", "; the highest is "+v.label(best)+" ("+v.value(bv)+")")
@@ -221,8 +228,10 @@ func (v tableView) list(rows [][]any, n int) string {
 		if i == n {
 			break
 		}
+		// "Navile (312)": a label ending in a number ("Navile 2", ATECO "47") must not run
+		// into the value, or both read as one number.
 		val, ok := v.num(r, "valore")
-		item := v.label(r) + " "
+		item := v.label(r) + " ("
 		if ok {
 			item += v.value(val)
 		} else {
@@ -230,14 +239,14 @@ func (v tableView) list(rows [][]any, n int) string {
 		}
 		if prev, ok := v.num(r, "valore_confronto"); ok {
 			if pct, ok := v.num(r, "variazione_pct"); ok {
-				item += " (" + signed(pct, 1, v.lang) + tr(v.lang, "% rispetto a ", "% on ") + v.value(prev) + ")"
+				item += ", " + signed(pct, 1, v.lang) + tr(v.lang, "% rispetto a ", "% on ") + v.value(prev)
 			}
 		}
-		items = append(items, item)
+		items = append(items, item+")")
 	}
 	s := strings.Join(items, "; ")
-	if rest := len(rows) - len(items); rest > 0 {
-		s += tr(v.lang, fmt.Sprintf(" (e altre %d righe nella tabella)", rest), fmt.Sprintf(" (and %d more rows in the table)", rest))
+	if len(rows) > len(items) {
+		s += tr(v.lang, fmt.Sprintf(" (le altre nella tabella, %d righe in tutto)", len(v.t.Rows)), fmt.Sprintf(" (the rest in the table, %d rows in all)", len(v.t.Rows)))
 	}
 	return s
 }
@@ -253,6 +262,11 @@ func (v tableView) dimName() string {
 		names = append(names, n)
 	}
 	return strings.Join(names, tr(v.lang, " e ", " and "))
+}
+
+// countable says whether the metric counts or sums, so that no rows means zero.
+func (v tableView) countable() bool {
+	return v.unit != "%" && v.t.Metric != "saldo" && v.q.CompareTo == ""
 }
 
 // additive says whether the rows of the value column may be summed into a total.

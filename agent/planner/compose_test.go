@@ -50,7 +50,7 @@ func TestComposedAnswersAreGroundedAndLeadWithTheNumber(t *testing.T) {
 		{"breakdown with total and share", "Chiusure per quartiere nel 2024", "it",
 			[]tool.Result{metricResult(table("chiusure", "imprese", semantic.Query{Metric: "chiusure", GroupBy: []string{"quartiere"}, From: "2024-01-01", To: "2024-12-31"},
 				col("quartiere", "valore"), []any{"Navile", int64(312)}, []any{"Savena", int64(250)}, []any{"Santo Stefano", int64(101)}))},
-			[]string{"Navile 312", "in totale 663", "47,1%", "nel 2024"}},
+			[]string{"Navile (312)", "in totale 663", "47,1%", "nel 2024"}},
 		{"comparison", "Chiusure nel 2020 rispetto al 2019", "it",
 			[]tool.Result{metricResult(table("chiusure", "imprese", semantic.Query{Metric: "chiusure", From: "2020-01-01", To: "2020-12-31", CompareTo: "previous_year"},
 				col("valore", "valore_confronto", "variazione", "variazione_pct"), []any{int64(900), int64(1000), int64(-100), -10.0}))},
@@ -70,7 +70,7 @@ func TestComposedAnswersAreGroundedAndLeadWithTheNumber(t *testing.T) {
 		{"series", "Aperture per anno dal 2019", "it",
 			[]tool.Result{metricResult(table("aperture", "imprese", semantic.Query{Metric: "aperture", GroupBy: []string{"anno"}, From: "2019-01-01"},
 				col("anno", "valore"), []any{int64(2019), int64(3000)}, []any{int64(2020), int64(2500)}, []any{int64(2021), int64(3100)}))},
-			[]string{"2019 3.000", "2021 3.100", "8.600"}},
+			[]string{"2019 (3.000)", "2021 (3.100)", "8.600"}},
 		{"suppressed cells", "imprese femminili per quartiere", "it",
 			[]tool.Result{func() tool.Result {
 				tb := table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", Filters: fem, GroupBy: []string{"quartiere"}},
@@ -80,7 +80,7 @@ func TestComposedAnswersAreGroundedAndLeadWithTheNumber(t *testing.T) {
 				r.Content = `{"note":["1 celle con meno di 3 imprese oscurate per il segreto statistico"]}`
 				return r
 			}()},
-			[]string{"Navile 512", "segreto statistico"}},
+			[]string{"Navile (512)", "segreto statistico"}},
 		{"documents", "Cosa prevede il bando donne?", "it",
 			[]tool.Result{{Call: tool.NewCall(tool.SearchDocuments, map[string]string{"query": "x"}),
 				Content: `<documento id="D1" fonte="Bando «Donne che fanno impresa» 2026 — 1. Finalità">`,
@@ -101,7 +101,7 @@ func TestComposedAnswersAreGroundedAndLeadWithTheNumber(t *testing.T) {
 				table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", GroupBy: []string{"quartiere"}}, col("quartiere", "valore"),
 					[]any{"Navile", int64(600)}, []any{"Savena", int64(400)}, []any{"Santo Stefano", int64(300)}, []any{"Savena2", int64(100)}),
 			}}},
-			[]string{"2.345", "Navile 600"}},
+			[]string{"2.345", "Navile (600)"}},
 		{"outcome", "come sono andate le beneficiarie del bando B-2021-07", "it",
 			[]tool.Result{{Call: tool.NewCall(tool.BandoOutcome, map[string]string{"bando": "B-2021-07"}), Tables: []tool.Table{
 				table("esito_bando", "%", semantic.Query{}, col("gruppo", "imprese", "quota_ancora_attive", "quota_con_cig_dopo"),

@@ -75,7 +75,43 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 }
 
 func searchCall(query string) tool.Call {
-	return tool.NewCall(tool.SearchDocuments, map[string]any{"query": query})
+	args := map[string]any{"query": query}
+	if types := docTypes(newText(query)); len(types) > 0 {
+		args["types"] = types
+	}
+	return tool.NewCall(tool.SearchDocuments, args)
+}
+
+// docTypeWords map the kind of document a question names to the corpus's types.
+var docTypeWords = []struct {
+	words []string
+	types []string
+}{
+	{[]string{"bando", "avviso", "call for applications"}, []string{"bando", "avviso"}},
+	{[]string{"delibera", "delibere", "resolution"}, []string{"delibera"}},
+	{[]string{"regolamento", "regolamenti", "disciplina", "regulation", "regulations"}, []string{"regolamento"}},
+	{[]string{"piano", "plan"}, []string{"piano"}},
+	{[]string{"protocollo", "protocol"}, []string{"protocollo"}},
+	{[]string{"linee guida", "guidelines"}, []string{"linee guida"}},
+	{[]string{"rapporto", "relazione", "report", "osservatorio"}, []string{"report"}},
+}
+
+// docTypes restricts a search to the one kind of document the question names, as a model
+// would; none when it names several, or FAQ and results that live in other kinds.
+func docTypes(t *text) []string {
+	if t.has("faq", "domande frequenti", "esiti", "esito", "graduatoria", "risultati") {
+		return nil
+	}
+	var out []string
+	for _, d := range docTypeWords {
+		if t.has(d.words...) {
+			if out != nil {
+				return nil
+			}
+			out = d.types
+		}
+	}
+	return out
 }
 
 func documentPlan(query, lang string) Plan {
