@@ -226,6 +226,7 @@ func (m *Main) evalCommand() *cobra.Command {
 		Short: "Measure the quality of the assistant's components",
 	}
 	cmd.AddCommand(m.evalRetrievalCommand())
+	cmd.AddCommand(m.evalAssistantCommand())
 	return cmd
 }
 
