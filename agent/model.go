@@ -89,6 +89,7 @@ func (s *Service) runModel(ctx context.Context, req Request, prev *planner.State
 			if errors.Is(err, ErrMalformedToolCall) && malformed < ml.Malformed && ctx.Err() == nil {
 				malformed++
 				t.step(Step{Kind: "model", Label: "chiamata non valida, chiedo al modello di correggerla", Error: err.Error(), Detail: msg})
+				voidText(t, msg, "retry")
 				messages = append(messages, correction(msg, err)...)
 				continue
 			}
@@ -100,6 +101,7 @@ func (s *Service) runModel(ctx context.Context, req Request, prev *planner.State
 			}
 			return msg.Content, stateFromCalls(t.results), nil
 		}
+		voidText(t, msg, "tool_calls")
 		messages = append(messages, Message{Role: "assistant", Content: msg.Content, ToolCalls: msg.ToolCalls})
 		for _, c := range msg.ToolCalls {
 			r := s.call(ctx, req.Principal, c, t, lim)
@@ -126,6 +128,14 @@ func (s *Service) modelTurn(ctx context.Context, ml ModelLimits, messages []Mess
 	}
 	t.step(Step{Kind: "model", Label: "il modello ragiona", Detail: msg, DurationMS: time.Since(start).Milliseconds()})
 	return msg, nil
+}
+
+// voidText tells the client to discard the text a turn streamed when it is not the answer
+// (a preamble before tool calls, a malformed turn): only the last turn's text is the answer.
+func voidText(t *turn, msg Message, reason string) {
+	if msg.Content != "" {
+		t.sink.emit("reset", map[string]string{"reason": reason})
+	}
 }
 
 // deadlineErr says which deadline ended the model's work; a cancellation is returned as it is.

@@ -200,6 +200,24 @@ func TestModelPath(t *testing.T) {
 		}
 	})
 
+	t.Run("text streamed before tool calls is voided", func(t *testing.T) {
+		f := newFixture(t, d)
+		preamble := metricCall
+		preamble.Content = "Controllo i dati della cassa integrazione."
+		f.server.Script(preamble, answerFromTable("Sono %v domande."))
+		a, err := f.ask(t, context.Background(), tool.Decisore, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reset := slices.Index(f.events, "reset")
+		if reset < 0 || !slices.Contains(f.events[:reset], "delta") || !slices.Contains(f.events[reset:], "delta") {
+			t.Errorf("events %v: want deltas, a reset, then the answer's deltas", f.events)
+		}
+		if strings.Contains(a.Answer, "Controllo") {
+			t.Errorf("answer %q keeps the preamble", a.Answer)
+		}
+	})
+
 	t.Run("tools offered depend on the role", func(t *testing.T) {
 		cases := []struct {
 			role    tool.Role

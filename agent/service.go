@@ -106,6 +106,8 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (*Answer, err
 			t.answer.Notice = "Il modello non ha risposto correttamente: rispondo senza modello."
 			t.step(Step{Kind: "notice", Label: "modello non riuscito", Error: err.Error()})
 			// What the model streamed (text, tables, citations) is void: the client starts over.
+			// ("reset" with reason "fallback" voids everything; "retry" and "tool_calls", from the
+			// model loop, only the streamed text.)
 			sink.emit("reset", map[string]string{"reason": "fallback"})
 			t.results, t.answer.Tables, t.answer.Citations = nil, []tool.Table{}, []tool.Citation{}
 			useModel = false

@@ -342,6 +342,9 @@ func (m *LLM) failure(ctx context.Context, what string, err error) error {
 		}
 		return fmt.Errorf("%s: %w", where, context.Cause(ctx))
 	}
+	if errors.Is(err, ErrBadResponse) {
+		return fmt.Errorf("%s: %w", where, err)
+	}
 	var se api.StatusError
 	if errors.As(err, &se) {
 		switch {
