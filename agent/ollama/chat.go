@@ -62,6 +62,7 @@ type LLM struct {
 	mu       sync.Mutex
 	checked  time.Time
 	readyErr error
+	now      func() time.Time // the clock of the readiness cache (tests move it)
 }
 
 // LLM returns the client's ChatModel as an agent.LLM.
@@ -75,7 +76,7 @@ func (c *Client) LLM(opt ChatOptions) *LLM {
 	if opt.ReadyTTL <= 0 {
 		opt.ReadyTTL = 5 * time.Second
 	}
-	return &LLM{client: c, model: c.ChatModel, opt: opt, sem: make(chan struct{}, 1)}
+	return &LLM{client: c, model: c.ChatModel, opt: opt, sem: make(chan struct{}, 1), now: time.Now}
 }
 
 // Name is the model's name as configured.
@@ -101,7 +102,7 @@ func (m *LLM) Ready(ctx context.Context) error {
 	err := m.check(cctx)
 	if ctx.Err() == nil { // a check the caller cut short says nothing about the server
 		m.mu.Lock()
-		m.checked, m.readyErr = time.Now(), err
+		m.checked, m.readyErr = m.now(), err
 		m.mu.Unlock()
 	}
 	return err
@@ -110,7 +111,7 @@ func (m *LLM) Ready(ctx context.Context) error {
 func (m *LLM) cached() (error, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.checked.IsZero() || time.Since(m.checked) >= m.opt.ReadyTTL {
+	if m.checked.IsZero() || m.now().Sub(m.checked) >= m.opt.ReadyTTL {
 		return nil, false
 	}
 	return m.readyErr, true

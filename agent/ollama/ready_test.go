@@ -48,7 +48,9 @@ func TestReady(t *testing.T) {
 }
 
 func TestReadyReusesItsAnswerForTheTTL(t *testing.T) {
-	m, s := newLLM(t, ChatOptions{ReadyTTL: 200 * time.Millisecond})
+	m, s := newLLM(t, ChatOptions{})
+	clock := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	m.now = func() time.Time { return clock }
 	for range 3 {
 		if err := m.Ready(context.Background()); err != nil {
 			t.Fatal(err)
@@ -57,17 +59,18 @@ func TestReadyReusesItsAnswerForTheTTL(t *testing.T) {
 	if n := len(s.Requests()); n != 2 { // one /api/tags, one /api/show
 		t.Errorf("%d requests for three checks within the TTL", n)
 	}
-	// A failure is reused too, and forgotten once the TTL is over.
+	// A failure is reused too, and forgotten once the TTL (5 s) is over.
 	s.SetModels()
-	time.Sleep(250 * time.Millisecond)
+	clock = clock.Add(5 * time.Second)
 	if err := m.Ready(context.Background()); !errors.Is(err, ErrChatModelMissing) {
 		t.Fatalf("after the TTL: %v", err)
 	}
 	s.SetModels(ollamatest.ChatModel(ollamatest.DefaultChatModel))
+	clock = clock.Add(4 * time.Second)
 	if err := m.Ready(context.Background()); !errors.Is(err, ErrChatModelMissing) {
 		t.Errorf("within the TTL the failure should be reused: %v", err)
 	}
-	time.Sleep(250 * time.Millisecond)
+	clock = clock.Add(time.Second)
 	if err := m.Ready(context.Background()); err != nil {
 		t.Errorf("the model came back: %v", err)
 	}

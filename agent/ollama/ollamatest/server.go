@@ -86,8 +86,8 @@ type Request struct {
 	Chat   *api.ChatRequest  // for /api/chat
 	Embed  *api.EmbedRequest // for /api/embed
 	Show   *api.ShowRequest  // for /api/show
-	// Aborted says the client went away (cancelled its context, closed the connection)
-	// before the stand-in finished answering.
+	// Aborted says the request's context ended before the stand-in finished answering: the
+	// client went away (cancelled, closed the connection), or FaultDead closed it.
 	Aborted bool
 }
 
@@ -104,7 +104,7 @@ type Server struct {
 	models   []Model
 	script   []Reply
 	requests []Request
-	inflight sync.WaitGroup
+	active   int // requests being answered
 }
 
 // New starts a stand-in with DefaultChatModel and DefaultEmbedModel pulled; it is closed when
@@ -157,15 +157,16 @@ func (s *Server) Left() int {
 // Requests returns every request received so far, after waiting (at most 5 s) for the
 // requests in flight to finish, so that Aborted is settled.
 func (s *Server) Requests() []Request {
-	done := make(chan struct{})
-	go func() { s.inflight.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s.mu.Lock()
+		if s.active == 0 || time.Now().After(deadline) {
+			defer s.mu.Unlock()
+			return append([]Request(nil), s.requests...)
+		}
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
 }
 
 // Chats returns the chat requests received so far, in order.
@@ -180,20 +181,18 @@ func (s *Server) Chats() []api.ChatRequest {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	s.inflight.Add(1)
-	defer s.inflight.Done()
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
+	s.active++
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Body: body})
 	idx := len(s.requests) - 1
 	latency := s.latency
 	s.mu.Unlock()
 	defer func() {
-		if r.Context().Err() != nil {
-			s.mu.Lock()
-			s.requests[idx].Aborted = true
-			s.mu.Unlock()
-		}
+		s.mu.Lock()
+		s.requests[idx].Aborted = r.Context().Err() != nil
+		s.active--
+		s.mu.Unlock()
 	}()
 	if latency > 0 && r.URL.Path != "/api/chat" && !waitOrDone(r.Context(), latency) {
 		return
