@@ -100,6 +100,7 @@ function done(summary, latency, requests)
 end
 LUA
 
+"$BIN" migrate >/dev/null # idempotent; serve refuses a schema behind the binary
 env -u OLLAMA_HOST CONOSCENZA_LOG_LEVEL=warn "$BIN" serve --addr "$ADDR" >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -132,14 +133,17 @@ latency:    p50 $(get p50_ms) ms, p95 $p95 ms, p99 $(get p99_ms) ms, max $(get m
 server RSS: start $rss_start MiB, after warm-up $rss_warm MiB, end $rss_end MiB
 machine:    $(nproc) cores, $(awk '/MemTotal/ {print int($2/1048576)}' /proc/meminfo) GiB, $(go env GOVERSION 2>/dev/null || echo 'go ?'); load average at start $load_start, at end $(cut -d' ' -f1-3 /proc/loadavg)
 REPORT
-if grep -q ERROR "$work/server.log"; then
+# Requests cut off when wrk stops (end of the warm-up and of the run) are logged as cancelled:
+# they are not errors of the server.
+if grep ERROR "$work/server.log" | grep -qv 'context canceled'; then
 	echo "server logged errors:" >&2
-	grep ERROR "$work/server.log" | head -5 >&2
+	grep ERROR "$work/server.log" | grep -v 'context canceled' | head -5 >&2
 fi
 
 # The run's conversations are test traffic: remove them unless KEEP=1 (needs psql).
 if [ "${KEEP:-0}" != 1 ] && command -v psql >/dev/null; then
-	psql -q "$DATABASE_URL" -c "DELETE FROM conversations WHERE user_id IS NULL AND created_at >= '$started'" >/dev/null ||
+	psql -q "$DATABASE_URL" -c "DELETE FROM conversations WHERE user_id IS NULL AND created_at >= '$started'
+		AND (title LIKE 'Quante %' OR title LIKE 'Quanti %' OR title LIKE 'Qual %' OR title LIKE 'Cosa %')" >/dev/null ||
 		echo "could not delete the run's conversations" >&2
 fi
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -23,11 +24,14 @@ import (
 	"github.com/comune-bologna/conoscenza/web"
 )
 
-// servePoolConns sizes each of the two pools of the server. An answer holds at most one
-// connection of each pool at a time (its tool calls run one after the other), so this many
-// answers proceed at once; more would only queue inside PostgreSQL on a small machine.
+// servePoolConns sizes each of the two pools of the server: twice the cores, at least 4. An
+// answer holds at most one connection of each pool at a time (its tool calls run one after
+// the other), and PostgreSQL on the same small machine does not go faster with more busy
+// backends than cores: measured on 2 cores with 16 clients, 4 connections per pool gave the
+// same throughput as 16 and a p99 of ~190 ms instead of ~470 ms (docs/load.md). Beyond the
+// pool, answers wait their turn in pgxpool's queue rather than in the kernel's scheduler.
 // A pool_max_conns in the database URL wins.
-const servePoolConns = 16
+func servePoolConns() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 
 func (m *Main) serveCommand() *cobra.Command {
 	var addr string
@@ -62,7 +66,7 @@ Identity is TEMPORARY until users and sessions land: every request is an anonymo
 
 func (m *Main) serve(ctx context.Context, devAuth bool) error {
 	m.Logger.Info("starting conoscenza", "version", Version, "config", m.Config)
-	a, err := m.openAssistant(ctx, servePoolConns)
+	a, err := m.openAssistant(ctx, servePoolConns())
 	if err != nil {
 		return err
 	}
