@@ -205,7 +205,11 @@ func (v tableView) ranking(subject string) string {
 	var s string
 	switch {
 	case v.q.Limit == 1:
-		s = fmt.Sprintf("%s: %s %s (%s)", subject, tr(v.lang, "il primo", "first is"), v.label(top), v.value(tv))
+		first := tr(v.lang, "il valore più alto è", "the highest is")
+		if asc {
+			first = tr(v.lang, "il valore più basso è", "the lowest is")
+		}
+		s = fmt.Sprintf("%s: %s %s (%s)", subject, first, v.label(top), v.value(tv))
 	case asc:
 		s = fmt.Sprintf("%s, %s: %s", subject, tr(v.lang, "valori più bassi per "+dim, "lowest by "+dim), v.list(rows, 10))
 	default:

@@ -334,9 +334,13 @@ func (t *text) groupAt(i int, source string) (string, int) {
 
 // readTop reads "i 3 quartieri con più ...", "top 5", "il quartiere con meno ...": the limit and
 // whether the smallest come first.
+// rankWords are adjectives that ask for the first of a ranking: 1 the largest, -1 the smallest.
+var rankWords = map[string]int{"migliore": 1, "miglior": 1, "best": 1, "highest": 1, "largest": 1, "biggest": 1,
+	"peggiore": -1, "peggior": -1, "worst": -1, "lowest": -1, "smallest": -1}
+
 func (t *text) readTop() (int, bool) {
-	asc := t.has("meno", "least", "fewest", "lowest", "minore", "minor", "smallest")
-	most := t.has("piu", "most", "maggiore", "maggior", "highest", "largest", "biggest", "top", "primi", "prime") || asc
+	asc := t.has("meno", "least", "fewest", "lowest", "minore", "minor", "smallest", "peggiore", "peggior", "worst", "piu basso", "piu bassa")
+	most := t.has("piu", "most", "maggiore", "maggior", "highest", "largest", "biggest", "top", "primi", "prime", "migliore", "miglior", "best") || asc
 	for i, w := range t.tokens {
 		n, ok := number(w)
 		if !ok || n < 1 || n > 50 {
@@ -370,6 +374,16 @@ func quartieriZone() []string {
 func foldName(s string) string { return catalog.Fold(s) }
 
 func superlative(a, b string) bool {
+	if a == "il" || a == "la" {
+		a, b = b, ""
+	}
+	switch a {
+	case "saldo", "tasso", "valore", "numero":
+		return true
+	}
+	if rankWords[a] != 0 {
+		return true
+	}
 	switch a {
 	case "piu", "meno", "maggiore", "minore", "maggior", "minor", "most", "least", "fewest", "the":
 		return a != "the" || b == "most" || b == "least" || b == "fewest" || b == "highest" || b == "lowest"

@@ -101,7 +101,8 @@ func (t *text) docNoun() bool { return t.has(docNouns...) }
 // quantityCue says the question asks for a number.
 func (t *text) quantityCue() bool {
 	return t.has("quante", "quanti", "quanta", "numero", "how many", "how much", "quota", "percentuale", "tasso",
-		"andamento", "trend", "totale", "conta", "count", "saldo", "share")
+		"andamento", "trend", "totale", "conta", "count", "saldo", "share", "ci sono", "esistono", "aumentat*", "diminuit*",
+		"cresciut*", "calat*", "increased", "decreased", "grown", "fell", "rose", "more", "fewer")
 }
 
 var platCues = []string{"platea", "potrebbero partecipare", "potrebbe partecipare", "potenziali beneficiari", "potenziali beneficiarie",

@@ -19,7 +19,7 @@ var (
 	openWords     = []string{"aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende", "iscrizioni", "iscritte nel", "avviate", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
 	registeredW   = []string{"registrate", "registered", "imprese registrate"}
 	activeWords   = []string{"attive", "attiva", "in attivita", "operative", "active", "operating", "esistenti"}
-	firmWords     = []string{"imprese", "impresa", "aziende", "azienda", "ditte", "societa", "companies", "businesses", "firms", "company", "business"}
+	firmWords     = []string{"imprese", "impresa", "aziende", "azienda", "ditte", "societa", "companies", "businesses", "firms", "company", "business", "startup", "start up", "startups"}
 )
 
 func init() {

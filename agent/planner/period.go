@@ -76,6 +76,12 @@ func (t *text) comparison() (string, int) {
 			lead = 2
 		case w == "than" || w == "vs" || w == "versus":
 			lead = 1
+		case (w == "con" || w == "with") && t.has("confronta", "confronto", "paragona", "compare", "compared"):
+			lead = 1
+			for t.tok(i+lead) == "quelle" || t.tok(i+lead) == "quelli" || t.tok(i+lead) == "quella" || t.tok(i+lead) == "del" ||
+				t.tok(i+lead) == "dell" || t.tok(i+lead) == "those" || t.tok(i+lead) == "of" || t.tok(i+lead) == "in" {
+				lead++
+			}
 		default:
 			continue
 		}

@@ -45,6 +45,8 @@ func TestPeriodsAreReadRelativeToNowAndLeftOpenWhenTheDataDecide(t *testing.T) {
 		{"chiusure quest'anno rispetto all'anno scorso", "2026-01-01", "2026-10-31", "previous_year"},
 		{"chiusure fino al 2015", "", "2015-12-31", ""},
 		{"tasso di crescita", "2025-01-01", "2025-12-31", ""},
+		{"Confronta le chiusure del 2023 con quelle del 2022", "2023-01-01", "2023-12-31", "previous_year"},
+		{"le imprese straniere sono aumentate rispetto all'anno scorso?", "", "", "previous_year"},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
@@ -103,6 +105,9 @@ func TestFiltersAndBreakdownsComeFromTheWordsPeopleUse(t *testing.T) {
 		{"domande cig in deroga per covid", "cig_domande", `[{"dimension":"tipo_cig","value":"DEROGA"},{"dimension":"causale_cig","value":"COVID-19"}]`, "null", 0},
 		{"aperture di bar e ristoranti mese per mese", "aperture", `[{"dimension":"sezione_ateco","value":"I"}]`, `["mese"]`, 0},
 		{"closures by district", "chiusure", "null", `["quartiere"]`, 0},
+		{"quante startup ci sono a Bologna", "imprese_attive", `[{"dimension":"anzianita","op":"\u003c","value":36}]`, "null", 0},
+		{"Qual è il settore con il saldo peggiore nel 2024?", "saldo", "null", `["sezione_ateco"]`, 1},
+		{"Ci sono più imprese femminili a Navile o a Savena?", "imprese_attive", `[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]},{"dimension":"femminile","value":true}]`, `["quartiere"]`, 0},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {

@@ -161,6 +161,12 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		}
 	}
 	q.Filters = dropImplied(q.Metric, filters)
+	// "a Navile o a Savena?": the places are compared, not summed
+	for _, f := range q.Filters {
+		if f.Op == "in" && family(f.Dimension) == "luogo" && t.has("o", "or", "oppure") && !slices.Contains(q.GroupBy, f.Dimension) {
+			q.GroupBy = append([]string{f.Dimension}, q.GroupBy...)
+		}
+	}
 	if trend && !hasTime(q.GroupBy) {
 		if per.found && !per.from.IsZero() && !per.to.IsZero() && per.to.Sub(per.from) < 370*24*time.Hour {
 			q.GroupBy = append(q.GroupBy, "mese")
