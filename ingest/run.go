@@ -64,6 +64,8 @@ func (r *batchRun) execute(ctx context.Context) error {
 		"SET LOCAL work_mem = '256MB'",
 		"SET LOCAL maintenance_work_mem = '256MB'",
 		"SET LOCAL synchronous_commit = off",
+		// The merge statements run once each; compiling them costs more than it saves.
+		"SET LOCAL jit = off",
 		// One load at a time: snapshots and the street register depend on each other.
 		"SELECT pg_advisory_xact_lock(hashtext('conoscenza.ingest'))",
 	} {
@@ -133,8 +135,10 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("create staging table: %w", err)
 	}
 	src := newRowSource(ctx, r)
+	pipe := newPipeSource(src)
 	t0 := time.Now()
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{stagingTable}, names, src)
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{stagingTable}, names, pipe)
+	pipe.close()
 	r.took("copia", t0)
 	src.progress.done()
 	if src.err != nil {
