@@ -155,9 +155,11 @@ func (m *Main) openAssistant(ctx context.Context, conns int) (*assistant, error)
 		a.Close()
 		return nil, err
 	}
-	// TODO(llm): switch to the model loop when cmd/conoscenza/llm.go lands — replace this one line with
-	// `llm, err := m.newLLM(); if err != nil { a.Close(); return nil, err }`.
-	var llm agent.LLM
+	llm, err := m.newLLM() // nil without OLLAMA_HOST: the planner answers
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	tools := &tool.Executor{
 		Engine:  semantic.NewEngine(ro, a.Catalog),
 		Docs:    retrieval.NewStore(ro, embedder, m.Logger),

@@ -130,6 +130,10 @@ const (
 	EventTable    = "table"    // tool.Table
 	EventCitation = "citation" // tool.Citation
 	EventNotice   = "notice"   // a JSON string
-	EventDone     = "done"     // AskResponse, the whole answer; the last event
-	EventError    = "error"    // ErrorResponse; the last event
+	// EventReset {"reason"} voids what was streamed: with reason "fallback" everything (text,
+	// tables, citations: the planner starts over), with "retry" or "tool_calls" only the text
+	// streamed so far (a model's preamble or malformed turn).
+	EventReset = "reset"
+	EventDone  = "done"  // AskResponse, the whole answer; the last event
+	EventError = "error" // ErrorResponse; the last event
 )
