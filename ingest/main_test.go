@@ -28,6 +28,23 @@ func newFixture(t *testing.T) *fixture {
 
 func testdata(name string) string { return filepath.Join("testdata", name) }
 
+// benchFixture is the fixture for benchmarks.
+type benchFixture struct{ loader *ingest.Loader }
+
+func newFixtureTB(b *testing.B) *benchFixture {
+	b.Helper()
+	return &benchFixture{loader: ingest.New(dbtest.Fresh(b).Pool, nil)}
+}
+
+func (f *benchFixture) mustLoad(b *testing.B, kind ingest.Kind, path string) ingest.Summary {
+	b.Helper()
+	sum, err := f.loader.LoadFile(context.Background(), kind, path, ingest.Options{})
+	if err != nil {
+		b.Fatalf("load %s: %v", path, err)
+	}
+	return sum
+}
+
 // load loads a file and fails the test on error.
 func (f *fixture) load(kind ingest.Kind, path string, opts ingest.Options) ingest.Summary {
 	f.t.Helper()
