@@ -96,6 +96,9 @@ func TestEvalSetPointsAtRealSections(t *testing.T) {
 			t.Errorf("duplicate id %s", q.ID)
 		}
 		seen[q.ID] = true
+		if q.Split != SplitTuning && q.Split != SplitHeldOut {
+			t.Errorf("%s: split %q", q.ID, q.Split)
+		}
 		found := false
 		for _, r := range all {
 			found = found || q.Hit(r)
@@ -118,8 +121,13 @@ func TestEvaluateScoresEveryMethod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ev.Scores) != 3 || len(ev.Questions) != len(qs) {
+	if len(ev.Scores) != 3 || len(ev.Questions) != len(qs) || len(ev.Splits) != 2 {
 		t.Fatalf("evaluation = %+v", ev.Scores)
+	}
+	for _, sp := range ev.Splits {
+		for _, sc := range sp.Scores {
+			t.Logf("%-8s %-8s recall@5 %.3f recall@10 %.3f MRR %.3f", sp.Split, sc.Method, sc.RecallAt5, sc.RecallAt10, sc.MRR)
+		}
 	}
 	for _, sc := range ev.Scores {
 		t.Logf("%-8s recall@5 %.3f recall@10 %.3f MRR %.3f", sc.Method, sc.RecallAt5, sc.RecallAt10, sc.MRR)

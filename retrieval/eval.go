@@ -18,7 +18,16 @@ type EvalQuestion struct {
 	Question string `json:"question"`
 	Document string `json:"document"` // file name of the answering document in the demo corpus
 	Section  string `json:"section"`  // a heading on the path of the answering passage
+	// Split is SplitTuning or SplitHeldOut: ranking choices are made on the tuning questions
+	// only, and the held-out ones say whether they generalise (docs/retrieval.md).
+	Split string `json:"split"`
 }
+
+// The two halves of the evaluation set.
+const (
+	SplitTuning  = "tuning"
+	SplitHeldOut = "held-out"
+)
 
 // EvalSet reads the evaluation set shipped with the demo corpus.
 func EvalSet() ([]EvalQuestion, error) {
@@ -67,21 +76,36 @@ type QuestionResult struct {
 	Ranks map[Method]int `json:"ranks"`
 }
 
+// SplitScores are the scores of one half of the evaluation set.
+type SplitScores struct {
+	Split  string        `json:"split"`
+	Scores []MethodScore `json:"scores"`
+}
+
 // Evaluation is the outcome of Evaluate.
 type Evaluation struct {
 	EmbedModel string           `json:"embed_model"`
-	Scores     []MethodScore    `json:"scores"`
+	Scores     []MethodScore    `json:"scores"` // all questions
+	Splits     []SplitScores    `json:"splits"` // tuning, then held-out
 	Questions  []QuestionResult `json:"questions"`
 }
 
-// Evaluate runs every question with each method and scores recall@5, recall@10 and MRR@10.
+// Evaluate runs every question with each method and scores recall@5, recall@10 and MRR@10,
+// over all questions and per split.
 func (s *Store) Evaluate(ctx context.Context, qs []EvalQuestion) (Evaluation, error) {
+	return s.evaluate(ctx, qs, SearchOptions{})
+}
+
+// evaluate is Evaluate with the search options under study (Method and Limit are set here).
+func (s *Store) evaluate(ctx context.Context, qs []EvalQuestion, base SearchOptions) (Evaluation, error) {
 	ev := Evaluation{EmbedModel: s.embedder.Model()}
 	methods := []Method{Vector, FullText, Hybrid}
 	for _, q := range qs {
 		qr := QuestionResult{EvalQuestion: q, Ranks: map[Method]int{}}
 		for _, m := range methods {
-			resp, err := s.Search(ctx, q.Question, SearchOptions{Method: m, Limit: 10})
+			opt := base
+			opt.Method, opt.Limit = m, 10
+			resp, err := s.Search(ctx, q.Question, opt)
 			if err != nil {
 				return ev, fmt.Errorf("question %s: %w", q.ID, err)
 			}
@@ -94,9 +118,27 @@ func (s *Store) Evaluate(ctx context.Context, qs []EvalQuestion) (Evaluation, er
 		}
 		ev.Questions = append(ev.Questions, qr)
 	}
-	for _, m := range methods {
-		sc := MethodScore{Method: m, Questions: len(qs)}
+	ev.Scores = score(ev.Questions, methods)
+	for _, split := range []string{SplitTuning, SplitHeldOut} {
+		var part []QuestionResult
 		for _, qr := range ev.Questions {
+			if qr.Split == split {
+				part = append(part, qr)
+			}
+		}
+		if len(part) > 0 {
+			ev.Splits = append(ev.Splits, SplitScores{Split: split, Scores: score(part, methods)})
+		}
+	}
+	return ev, nil
+}
+
+// score computes recall@5, recall@10 and MRR@10 per method over qrs.
+func score(qrs []QuestionResult, methods []Method) []MethodScore {
+	var out []MethodScore
+	for _, m := range methods {
+		sc := MethodScore{Method: m, Questions: len(qrs)}
+		for _, qr := range qrs {
 			rank := qr.Ranks[m]
 			if rank >= 1 && rank <= 5 {
 				sc.RecallAt5++
@@ -106,12 +148,12 @@ func (s *Store) Evaluate(ctx context.Context, qs []EvalQuestion) (Evaluation, er
 				sc.MRR += 1 / float64(rank)
 			}
 		}
-		if n := float64(len(qs)); n > 0 {
+		if n := float64(len(qrs)); n > 0 {
 			sc.RecallAt5 /= n
 			sc.RecallAt10 /= n
 			sc.MRR /= n
 		}
-		ev.Scores = append(ev.Scores, sc)
+		out = append(out, sc)
 	}
-	return ev, nil
+	return out
 }
