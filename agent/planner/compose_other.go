@@ -238,8 +238,9 @@ func describeCitations(cs []tool.Citation, lang string) string {
 			break
 		}
 		where := c.Title
-		if c.Section != "" {
-			where += ", " + c.Section
+		// the section path often starts with the document's own title
+		if sec := strings.TrimPrefix(strings.TrimPrefix(c.Section, c.Title), " › "); sec != "" {
+			where += ", " + sec
 		}
 		fmt.Fprintf(&b, "\n- «%s» (%s) [%s]", trimQuote(c.Quote, 320), where, c.ID)
 	}

@@ -174,7 +174,7 @@ func (v tableView) series(subject string) string {
 	}
 	s += "."
 	if len(rows) <= 12 {
-		s += " " + v.list(rows, 12)
+		s += " " + tr(v.lang, "Dettaglio: ", "Detail: ") + v.list(rows, 12) + "."
 	}
 	return s
 }
