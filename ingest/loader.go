@@ -51,6 +51,9 @@ type Options struct {
 	Progress io.Writer
 	// StartedBy is recorded on the batch (a user name or "demo").
 	StartedBy string
+	// AllowPartial loads a register snapshot with less than half the companies of the
+	// previous one (refused by default: the missing ones would be recorded as having left).
+	AllowPartial bool
 }
 
 // Rejection is one rejected row.

@@ -307,3 +307,28 @@ func TestSharedExampleFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestTruncatedSnapshotIsRefusedUnlessAllowed(t *testing.T) {
+	f := newFixture(t)
+	f.load(ingest.KindImprese, testdata("imprese_2026-09.csv"), ingest.Options{})
+	data, _ := os.ReadFile(testdata("imprese_2026-09.csv"))
+	lines := strings.SplitAfter(string(data), "\r\n")
+	partial := filepath.Join(t.TempDir(), "imprese_2026-10.csv")
+	_ = os.WriteFile(partial, []byte(strings.Join(lines[:4], "")), 0o644) // header + 3 of 8
+	_, err := f.loader.LoadFile(context.Background(), ingest.KindImprese, partial, ingest.Options{})
+	if err == nil || !strings.Contains(err.Error(), "estratto parziale") {
+		t.Fatalf("partial snapshot: err = %v", err)
+	}
+	if n := f.count(`SELECT count(*) FROM imprese_eventi`); n != 0 {
+		t.Errorf("%d events written by a refused snapshot", n)
+	}
+	sum := f.load(ingest.KindImprese, partial, ingest.Options{AllowPartial: true})
+	if sum.Stats["evento_uscita"] != 5 {
+		t.Errorf("allowed partial snapshot: stats %v", sum.Stats)
+	}
+	empty := filepath.Join(t.TempDir(), "imprese_2026-11.csv")
+	_ = os.WriteFile(empty, []byte(lines[0]+"BO;1;01234567060;X;SR;;01/01/2020;;;ATTIVA;BOLOGNA;VIA X 1;40100;62.01;1;;;;N\r\n"), 0o644)
+	if _, err := f.loader.LoadFile(context.Background(), ingest.KindImprese, empty, ingest.Options{AllowPartial: true}); err == nil || !strings.Contains(err.Error(), "nessuna impresa valida") {
+		t.Errorf("snapshot with no valid row: err = %v", err)
+	}
+}

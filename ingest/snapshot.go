@@ -69,6 +69,26 @@ func withoutIndexes(ctx context.Context, tx pgx.Tx, r *batchRun, tables []string
 	return nil
 }
 
+// checkShrink refuses a snapshot with no valid company, or with less than half the companies
+// of the previous one unless Options.AllowPartial: every company missing from a snapshot is
+// recorded as having left the register, so a truncated extract would rewrite history.
+func checkShrink(ctx context.Context, tx pgx.Tx, r *batchRun) error {
+	var prev int
+	err := tx.QueryRow(ctx, `SELECT companies FROM register_snapshots ORDER BY as_of DESC LIMIT 1`).Scan(&prev)
+	if errors.Is(err, pgx.ErrNoRows) {
+		prev = 0
+	} else if err != nil {
+		return fmt.Errorf("read snapshots: %w", err)
+	}
+	switch {
+	case r.sum.Loaded == 0:
+		return db.Errorf(db.CodeInvalid, "nessuna impresa valida nel file: l'istantanea non è stata caricata (%d righe scartate)", len(r.rejects))
+	case prev > 0 && r.sum.Loaded*2 < prev && !r.opts.AllowPartial:
+		return db.Errorf(db.CodeInvalid, "l'istantanea ha %d imprese valide contro %d della precedente: sembra un estratto parziale (usare --allow-partial per caricarla comunque)", r.sum.Loaded, prev)
+	}
+	return nil
+}
+
 // checkSnapshotOrder refuses a register snapshot that is not newer than every loaded one:
 // history is built forward, by comparing each snapshot with the previous one.
 func checkSnapshotOrder(ctx context.Context, tx pgx.Tx, asOf time.Time) error {
@@ -103,6 +123,9 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	var previous bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM register_snapshots)`).Scan(&previous); err != nil {
 		return nil, fmt.Errorf("read snapshots: %w", err)
+	}
+	if err := checkShrink(ctx, tx, r); err != nil {
+		return nil, err
 	}
 	type step struct{ name, sql string }
 	var steps []step

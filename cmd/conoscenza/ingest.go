@@ -46,7 +46,7 @@ var kindHelp = map[ingest.Kind]string{
 
 func (m *Main) ingestKindCommand(kind ingest.Kind) *cobra.Command {
 	var asOf string
-	var asJSON bool
+	var asJSON, allowPartial bool
 	cmd := &cobra.Command{
 		Use:   string(kind) + " FILE...",
 		Short: kindHelp[kind],
@@ -70,6 +70,7 @@ The command fails (exit 1) when a file cannot be read at all; rejected rows do n
 				opts.Progress = m.Stderr
 			}
 			opts.StartedBy = os.Getenv("USER")
+			opts.AllowPartial = allowPartial
 			ctx := cmd.Context()
 			pool, err := m.openDB(ctx)
 			if err != nil {
@@ -95,6 +96,9 @@ The command fails (exit 1) when a file cannot be read at all; rejected rows do n
 	}
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date the file describes, YYYY-MM-DD (default: from the file name, e.g. imprese_2026-10.csv)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON summary per file, one per line")
+	if kind == ingest.KindImprese {
+		cmd.Flags().BoolVar(&allowPartial, "allow-partial", false, "load a snapshot with less than half the companies of the previous one")
+	}
 	return cmd
 }
 
