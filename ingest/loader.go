@@ -129,7 +129,6 @@ func (l *Loader) LoadFile(ctx context.Context, kind Kind, path string, opts Opti
 		return sum, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	sum.Encoding, sum.Separator = rd.Encoding, string(rd.Separator)
-	sum.Warnings = append(sum.Warnings, rd.Warnings...)
 
 	run := &batchRun{
 		loader: l, schema: s, sum: &sum, file: name, checksum: checksum, asOf: asOf,

@@ -148,6 +148,7 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("copy into staging: %w", err)
 	}
 	r.sum.Read = src.read
+	r.sum.Warnings = append(r.sum.Warnings, r.reader.Warnings...) // header warnings and any met while reading
 	if _, err := tx.Exec(ctx, "ANALYZE "+stagingTable+" ("+strings.Join(append([]string{"line"}, r.schema.unique...), ", ")+")"); err != nil {
 		return fmt.Errorf("analyze staging: %w", err)
 	}

@@ -59,6 +59,7 @@ type Reader struct {
 	idx     []int // for each known column, its position in the record, -1 when absent
 	width   int
 	checkU8 bool
+	mixed   bool // a Windows-1252 value was met in a UTF-8 file
 }
 
 // Row is one data row; its fields are valid until the next call to Read.
@@ -221,9 +222,20 @@ func (x *Reader) Read() (Row, error) {
 		}
 		if x.checkU8 {
 			for j, f := range rec {
-				if !utf8.ValidString(f) {
+				if utf8.ValidString(f) {
+					continue
+				}
+				// The first MiB was UTF-8 but this value is not: a file that mixes in
+				// Windows-1252 further down. Decode the value as such rather than lose the row.
+				dec, err := charmap.Windows1252.NewDecoder().String(f)
+				if err != nil || x.Encoding == "utf-8-bom" {
 					return Row{}, &RowError{Line: line, Column: strings.TrimSpace(x.Header[j]),
 						Value: strings.ToValidUTF8(f, "?"), Reason: "codifica non valida: il file è UTF-8 ma questo valore no"}
+				}
+				rec[j] = dec
+				if !x.mixed {
+					x.mixed = true
+					x.Warnings = append(x.Warnings, fmt.Sprintf("codifica mista: dalla riga %d alcuni valori non sono UTF-8 e sono stati letti come Windows-1252", line))
 				}
 			}
 		}

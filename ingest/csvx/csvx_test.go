@@ -123,3 +123,17 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+func TestWindows1252AfterTheSniffedMegabyteIsDecodedNotLost(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("C-FISCALE;DENOMINAZIONE\n")
+	for b.Len() < sniffSize+10 {
+		b.WriteString("1;ASCII SOLTANTO\n")
+	}
+	late, _ := charmap.Windows1252.NewEncoder().String("2;CAFFÈ\n")
+	x, rows, errs := readAll(t, b.String()+late)
+	last := rows[len(rows)-1]
+	if x.Encoding != "utf-8" || len(errs) != 0 || !strings.HasSuffix(last, "|2|CAFFÈ|") || len(x.Warnings) != 1 {
+		t.Errorf("last row %q, errs %v, warnings %v", last, errs, x.Warnings)
+	}
+}
