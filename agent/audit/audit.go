@@ -106,6 +106,9 @@ func detailJSON(d any) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit detail: %w", err)
 	}
+	if string(b) == "null" { // a nil map or pointer
+		return []byte("{}"), nil
+	}
 	if len(b) == 0 || b[0] != '{' {
 		return nil, db.Errorf(db.CodeInvalid, "audit: detail must be a JSON object")
 	}

@@ -104,13 +104,14 @@ func TestVerifyAgreesWithTheDatabaseOnAwkwardContent(t *testing.T) {
 		}},
 		{Actor: "x", Action: "export", Detail: json.RawMessage(`{"b":1,"a":{"d":[1,2,{"c":null}]},"num":1.0e3}`), Rows: audit.N(0)},
 		{Actor: "x", Action: "tool.call", Detail: json.RawMessage(`{"k":"\u00e9\"\\"}`), Rows: audit.N(-1)},
+		{Actor: "x", Action: "user.enable", Detail: map[string]any(nil)},
 	} {
 		if _, err := l.Append(ctx, e); err != nil {
 			t.Fatalf("append %+v: %v", e, err)
 		}
 	}
 	rep, err := l.Verify(ctx)
-	if err != nil || !rep.OK() || rep.Rows < 4 {
+	if err != nil || !rep.OK() || rep.Rows < 5 {
 		t.Fatalf("verify = %+v, %v", rep, err)
 	}
 }
