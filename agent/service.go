@@ -171,7 +171,11 @@ func (s *Service) call(ctx context.Context, p tool.Principal, c tool.Call, t *tu
 	start := time.Now()
 	t.sink.emit("step", Step{N: len(t.answer.Steps) + 1, Kind: "tool_start", Label: stepLabels[c.Name], Tool: c.Name})
 	r := s.Tools.Execute(cctx, p, c)
-	if r.Cause != nil && db.ErrorCode(r.Cause) == db.CodeInternal {
+	switch {
+	case r.Cause == nil || db.ErrorCode(r.Cause) != db.CodeInternal:
+	case ctx.Err() != nil: // the client went away or the answer ran out of time: not a fault
+		s.log().Debug("tool call cancelled", "tool", c.Name, "err", r.Cause)
+	default:
 		s.log().Error("tool failed", "tool", c.Name, "err", r.Cause)
 	}
 	s.renumber(&r, t)
