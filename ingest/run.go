@@ -63,7 +63,6 @@ func (r *batchRun) execute(ctx context.Context) error {
 	for _, q := range []string{
 		"SET LOCAL work_mem = '256MB'",
 		"SET LOCAL maintenance_work_mem = '256MB'",
-		"SET LOCAL synchronous_commit = off",
 		// The merge statements run once each; compiling them costs more than it saves.
 		"SET LOCAL jit = off",
 		// One load at a time: snapshots and the street register depend on each other.
