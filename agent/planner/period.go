@@ -38,9 +38,9 @@ func lastCompleteMonthEnd(now time.Time) time.Time {
 	return day(now.Year(), now.Month(), 1).AddDate(0, 0, -1)
 }
 
-// Lockdown is the period "durante il lockdown" means: Italy's first national lockdown, from the
+// lockdown is the period "durante il lockdown" means: Italy's first national lockdown, from the
 // DPCM of 9 March 2020 to the reopening of shops on 18 May 2020.
-var Lockdown = period{from: day(2020, 3, 9), to: day(2020, 5, 18), found: true}
+var lockdown = period{from: day(2020, 3, 9), to: day(2020, 5, 18), found: true}
 
 var months = map[string]time.Month{
 	"gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
@@ -119,7 +119,7 @@ func (t *text) comparison() (string, int) {
 // period reads the question's time window relative to now and blanks it.
 func (t *text) period(now time.Time) period {
 	if t.take("lockdown", "primo lockdown", "confinamento") {
-		return Lockdown
+		return lockdown
 	}
 	if p, ok := t.lastN(now); ok {
 		return p
