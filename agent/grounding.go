@@ -23,8 +23,8 @@ type Grounding struct {
 const Marker = " [non verificato]"
 
 // numberRE finds numbers as Italian and English texts write them: 1.234, 1.234,5, 12,5%,
-// 1,234.5, 2020, 3.5.
-var numberRE = regexp.MustCompile(`\d+(?:[.,\x{00a0} ]\d{3})*(?:[.,]\d+)?`)
+// 1,234.5, 2020, 3.5 (a plain space separates two numbers; a no-break space groups thousands).
+var numberRE = regexp.MustCompile(`\d+(?:[.,\x{00a0}\x{202f}]\d{3})*(?:[.,]\d+)?`)
 
 // Ground checks every number of text against the numbers of results (and of the question):
 // values, their roundings, differences and sums within a table's column, percentages. It
@@ -74,7 +74,7 @@ func isPartOfIdentifier(text string, loc []int) bool {
 
 // parseNumber reads s as Italian first (1.234,5) and returns every plausible value.
 func parseNumber(s string) []float64 {
-	s = strings.NewReplacer("\u00a0", "", " ", "").Replace(s)
+	s = strings.NewReplacer("\u00a0", "", "\u202f", "").Replace(s)
 	var out []float64
 	it := strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), ",", ".")
 	if f, err := strconv.ParseFloat(it, 64); err == nil {

@@ -91,3 +91,10 @@ func TestGroundingMarksNumbersNotInTheResults(t *testing.T) {
 		t.Errorf("marked text = %q", text)
 	}
 }
+
+func TestGroundingReadsSpaceSeparatedNumbersApart(t *testing.T) {
+	results := []tool.Result{{Tables: []tool.Table{{Rows: [][]any{{"50-249", int64(249)}, {"250+", int64(250)}}}}}}
+	if _, g := Ground("classi 249 250 imprese", "", results); !g.OK {
+		t.Errorf("grounding = %+v", g)
+	}
+}

@@ -332,3 +332,22 @@ func TestTruncatedSnapshotIsRefusedUnlessAllowed(t *testing.T) {
 		t.Errorf("snapshot with no valid row: err = %v", err)
 	}
 }
+
+func TestRegisterLoadsRefreshTheStockAggregate(t *testing.T) {
+	f := newFixture(t)
+	f.load(ingest.KindStradario, testdata("stradario.csv"), ingest.Options{})
+	latest := `(SELECT max(as_of) FROM register_snapshots)`
+	for _, name := range []string{"imprese_2026-09.csv", "imprese_2026-10.csv"} {
+		f.load(ingest.KindImprese, testdata(name), ingest.Options{})
+		agg := f.count(`SELECT COALESCE(sum(n), 0)::int FROM agg_imprese_stock WHERE as_of = ` + latest)
+		reg := f.count(`SELECT count(*) FROM imprese WHERE last_as_of = ` + latest)
+		if agg == 0 || agg != reg {
+			t.Errorf("after %s the aggregate counts %d companies, the latest snapshot has %d", name, agg, reg)
+		}
+		byQ := f.count(`SELECT count(*) FROM (SELECT quartiere, sum(n) FROM agg_imprese_stock GROUP BY 1
+			EXCEPT SELECT quartiere, count(*) FROM imprese WHERE last_as_of = ` + latest + ` GROUP BY 1) x`)
+		if byQ != 0 {
+			t.Errorf("after %s the aggregate disagrees with the register on %d quartieri", name, byQ)
+		}
+	}
+}

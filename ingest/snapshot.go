@@ -212,6 +212,9 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	if err != nil {
 		return nil, err
 	}
+	if err := refreshAggregates(ctx, tx, r); err != nil {
+		return nil, err
+	}
 	if r.sum.Loaded > 10_000 {
 		// Fresh statistics, so that the next snapshot's comparisons get hash joins.
 		t0 := time.Now()

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -70,7 +71,21 @@ func mergeStradario(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int
 	if err := reattribute(ctx, tx, m, stats); err != nil {
 		return nil, err
 	}
+	if err := refreshAggregates(ctx, tx, r); err != nil {
+		return nil, err
+	}
 	return stats, nil
+}
+
+// refreshAggregates rebuilds the semantic layer's aggregates of the latest snapshot (migration
+// 00031) in the load's transaction, so that they never disagree with the register.
+func refreshAggregates(ctx context.Context, tx pgx.Tx, r *batchRun) error {
+	t0 := time.Now()
+	if _, err := tx.Exec(ctx, `SELECT refresh_aggregates()`); err != nil {
+		return fmt.Errorf("refresh aggregates: %w", err)
+	}
+	r.took("aggregati", t0)
+	return nil
 }
 
 // reattribute matches every distinct address already in the database against the new street

@@ -355,7 +355,7 @@ func numeric(expr string) string {
 		return expr
 	}
 	if strings.HasPrefix(expr, "sum(i.n)") {
-		return "(" + expr + ")::bigint"
+		return "COALESCE(" + expr + ", 0)::bigint" // no matching rows: zero companies, not NULL
 	}
 	return "(" + expr + ")::float8"
 }

@@ -521,3 +521,11 @@ func TestSmallCellsAreSuppressedOnTheAggregateToo(t *testing.T) {
 		t.Errorf("small cells %d, suppressed %d, err %v", small, closed.Suppressed, err)
 	}
 }
+
+func TestAnEmptyCountOnTheAggregateIsZero(t *testing.T) {
+	e, _ := testEngine(t)
+	r, err := e.Run(context.Background(), Query{Metric: "imprese_attive", Filters: []Filter{{Dimension: "comune", Value: "IMOLA"}}}, Policy{})
+	if err != nil || !strings.Contains(r.SQL, "agg_imprese_stock") || len(r.Rows) != 1 || r.Rows[0][0] != int64(0) {
+		t.Fatalf("rows %v, err %v\n%s", r.Rows, err, r.SQL)
+	}
+}
