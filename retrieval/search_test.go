@@ -121,14 +121,15 @@ func TestFuseRanksByReciprocalRank(t *testing.T) {
 	for _, r := range got {
 		ids = append(ids, r.ChunkID)
 	}
-	// 1: 1/61+1/63, 3: 1/63+1/61 (tie, lower id first), then 2 (1/62) before 4 (1/62, higher id).
-	want := []int64{1, 3, 2, 4}
+	// Text ranks weigh 1.5: 3: 1/63+1.5/61 = 0.0405 before 1: 1/61+1.5/63 = 0.0402, then
+	// 4 (1.5/62) before 2 (1/62).
+	want := []int64{3, 1, 4, 2}
 	for i := range want {
 		if ids[i] != want[i] {
 			t.Fatalf("order = %v, want %v", ids, want)
 		}
 	}
-	if got[0].VectorRank != 1 || got[0].TextRank != 3 {
+	if got[0].VectorRank != 3 || got[0].TextRank != 1 {
 		t.Errorf("ranks = %+v", got[0])
 	}
 }
