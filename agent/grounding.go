@@ -1,7 +1,6 @@
 package agent
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -72,8 +71,8 @@ func isPartOfIdentifier(text string, loc []int) bool {
 	return false
 }
 
-// parseNumber reads s as Italian first (1.234,5) and returns every plausible value.
-func parseNumber(s string) []float64 {
+// ParseNumber reads s as Italian first (1.234,5) and returns every plausible value.
+func ParseNumber(s string) []float64 {
 	s = strings.NewReplacer("\u00a0", "", "\u202f", "").Replace(s)
 	var out []float64
 	it := strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), ",", ".")
@@ -88,7 +87,7 @@ func parseNumber(s string) []float64 {
 }
 
 func matches(s string, known []float64) bool {
-	for _, v := range parseNumber(s) {
+	for _, v := range ParseNumber(s) {
 		for _, k := range known {
 			if closeTo(v, k) {
 				return true
@@ -119,7 +118,7 @@ func knownNumbers(question string, results []tool.Result) []float64 {
 	var known []float64
 	addText := func(s string) {
 		for _, m := range numberRE.FindAllString(s, -1) {
-			known = append(known, parseNumber(m)...)
+			known = append(known, ParseNumber(m)...)
 		}
 	}
 	addText(question)
@@ -142,7 +141,7 @@ func knownNumbers(question string, results []tool.Result) []float64 {
 			for _, row := range t.Rows {
 				var nums []float64
 				for i, cell := range row {
-					f, ok := toFloat(cell)
+					f, ok := tool.Number(cell)
 					if !ok {
 						addText(fmt.Sprint(cell))
 						continue
@@ -169,7 +168,7 @@ func knownNumbers(question string, results []tool.Result) []float64 {
 			}
 			for _, row := range t.Rows {
 				for i, cell := range row {
-					if f, ok := toFloat(cell); ok && i < len(cols) && cols[i] != 0 {
+					if f, ok := tool.Number(cell); ok && i < len(cols) && cols[i] != 0 {
 						known = append(known, 100*f/cols[i])
 					}
 				}
@@ -177,21 +176,4 @@ func knownNumbers(question string, results []tool.Result) []float64 {
 		}
 	}
 	return known
-}
-
-func toFloat(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int64:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case float64:
-		return x, true
-	case json.Number:
-		f, err := x.Float64()
-		return f, err == nil
-	}
-	return 0, false
 }

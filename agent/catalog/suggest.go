@@ -12,7 +12,7 @@ func Suggest(s string, candidates []string) []string {
 	want := Fold(s)
 	var out []scored
 	for _, c := range candidates {
-		d := distance(want, Fold(c))
+		d := EditDistance(want, Fold(c))
 		limit := max(2, len([]rune(want))/3)
 		if d <= limit {
 			out = append(out, scored{c, d})
@@ -44,8 +44,8 @@ func (c *Catalog) DimensionNames() []string {
 	return out
 }
 
-// distance is the Levenshtein edit distance between a and b.
-func distance(a, b string) int {
+// EditDistance is the Levenshtein edit distance between a and b, in runes.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)

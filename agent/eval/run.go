@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -156,7 +155,7 @@ func numberFromTables(a *agent.Answer) bool {
 			}
 			for _, row := range t.Rows {
 				if i < len(row) {
-					if f, ok := number(row[i]); ok {
+					if f, ok := tool.Number(row[i]); ok {
 						cells = append(cells, f)
 					}
 				}
@@ -167,7 +166,7 @@ func numberFromTables(a *agent.Answer) bool {
 		return true // nothing to quote: every cell is empty or suppressed
 	}
 	for _, s := range numberRE.FindAllString(a.Answer, -1) {
-		for _, v := range readNumber(s) {
+		for _, v := range agent.ParseNumber(s) {
 			for _, c := range cells {
 				if v == c || math.Round(c*10)/10 == v || math.Round(c) == v {
 					return true
@@ -176,29 +175,4 @@ func numberFromTables(a *agent.Answer) bool {
 		}
 	}
 	return false
-}
-
-func number(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int64:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case float64:
-		return x, true
-	}
-	return 0, false
-}
-
-func readNumber(s string) []float64 {
-	var out []float64
-	if f, err := strconv.ParseFloat(strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), ",", "."), 64); err == nil {
-		out = append(out, f)
-	}
-	if f, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64); err == nil {
-		out = append(out, f)
-	}
-	return out
 }

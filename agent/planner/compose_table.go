@@ -44,7 +44,7 @@ func (v tableView) num(row []any, name string) (float64, bool) {
 	if !ok || i >= len(row) {
 		return 0, false
 	}
-	return toNumber(row[i])
+	return tool.Number(row[i])
 }
 
 func (v tableView) label(row []any) string {

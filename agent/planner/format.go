@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/comune-bologna/conoscenza/agent/tool"
 )
 
 // formatNumber writes v the way the answer's language does: 1.234 and 12,5 in Italian, 1,234
@@ -78,22 +80,6 @@ func formatDate(iso, lang string) string {
 	return t.Format("02/01/2006")
 }
 
-func toNumber(v any) (float64, bool) {
-	switch x := v.(type) {
-	case int64:
-		return float64(x), true
-	case int:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case float64:
-		return x, true
-	case float32:
-		return float64(x), true
-	}
-	return 0, false
-}
-
 func cellText(v any, lang string) string {
 	switch x := v.(type) {
 	case nil:
@@ -109,7 +95,7 @@ func cellText(v any, lang string) string {
 		}
 		return x
 	}
-	if f, ok := toNumber(v); ok {
+	if f, ok := tool.Number(v); ok {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
 	return fmt.Sprint(v)

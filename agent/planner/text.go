@@ -186,7 +186,7 @@ func correct(tok string) string {
 		if abs(len(w)-len(tok)) > limit {
 			continue
 		}
-		if d := editDistance(tok, w); d < bestD || d == bestD && w < best {
+		if d := catalog.EditDistance(tok, w); d < bestD || d == bestD && w < best {
 			best, bestD = w, d
 		}
 	}
@@ -201,27 +201,6 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 var (

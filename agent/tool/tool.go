@@ -98,3 +98,24 @@ type Result struct {
 	Rows      int        `json:"rows"`
 	Cause     error      `json:"-"` // the underlying error, logged and never shown
 }
+
+// Number reads a table cell as a number: the integer and float types results carry, and
+// json.Number for results read back from JSON.
+func Number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case int:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case json.Number:
+		f, err := x.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
