@@ -94,6 +94,8 @@ CONOSCENZA_ADDR, CONOSCENZA_LOG_FORMAT, CONOSCENZA_LOG_LEVEL, CONOSCENZA_REQUEST
 		m.sqlCommand(),
 		m.dossierCommand(),
 		m.askCommand(),
+		m.usersCommand(),
+		m.auditCommand(),
 	)
 	return root
 }
