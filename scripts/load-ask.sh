@@ -79,11 +79,12 @@ end
 local i = 0
 function init(args)
 	i = tonumber(offset) or 0
+	token = os.getenv("LOAD_TOKEN")
 end
 function request()
 	i = i + 1
 	local q = questions[(i % #questions) + 1]
-	return wrk.format("POST", "/api/v1/ask", {["Content-Type"] = "application/json"},
+	return wrk.format("POST", "/api/v1/ask", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token},
 		'{"question":"' .. q .. '","mode":"planner"}')
 end
 function done(summary, latency, requests)
@@ -101,6 +102,11 @@ end
 LUA
 
 "$BIN" migrate >/dev/null # idempotent; serve refuses a schema behind the binary
+# The API needs a user: a decisore of its own with an API token, revoked at the end.
+"$BIN" users create loadtest --role decisore >/dev/null 2>&1 || true
+"$BIN" users enable loadtest >/dev/null 2>&1 || true
+LOAD_TOKEN=$("$BIN" users token loadtest --name "load-ask $(date +%s)" 2>"$work/token-id.txt")
+export LOAD_TOKEN
 env -u OLLAMA_HOST CONOSCENZA_LOG_LEVEL=warn "$BIN" serve --addr "$ADDR" >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -142,10 +148,13 @@ fi
 
 # The run's conversations are test traffic: remove them unless KEEP=1 (needs psql).
 if [ "${KEEP:-0}" != 1 ] && command -v psql >/dev/null; then
-	psql -q "$DATABASE_URL" -c "DELETE FROM conversations WHERE user_id IS NULL AND created_at >= '$started'
-		AND (title LIKE 'Quante %' OR title LIKE 'Quanti %' OR title LIKE 'Qual %' OR title LIKE 'Cosa %')" >/dev/null ||
+	psql -q "$DATABASE_URL" -c "DELETE FROM conversations WHERE created_at >= '$started'
+		AND user_id = (SELECT id FROM users WHERE username = 'loadtest')" >/dev/null ||
 		echo "could not delete the run's conversations" >&2
 fi
+
+token_id=$(grep -o '[0-9][0-9]*' "$work/token-id.txt" | head -n1)
+[ -n "$token_id" ] && "$BIN" users revoke-token "$token_id" >/dev/null 2>&1
 
 status=0
 [ "$errors" = 0 ] || { echo "FAIL: $errors errors" >&2; status=1; }

@@ -4,18 +4,30 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/comune-bologna/conoscenza/agent/tool"
 	"github.com/comune-bologna/conoscenza/ingest/db"
 	"github.com/comune-bologna/conoscenza/web/apitypes"
 )
 
+// Identity is the users-and-sessions layer (web/auth's Authenticator satisfies it).
+type Identity interface {
+	// Mount registers the login, logout, me and OIDC routes on r (under /auth).
+	Mount(r gin.IRouter)
+	// Authenticate requires a user, leaves the principal under the request's
+	// "conoscenza.principal" key, or answers 401/403 itself.
+	Authenticate(c *gin.Context)
+}
+
 // PrincipalFunc is the one seam of identity: it says who makes a request, or fails (with a
 // domain error: invalid, forbidden...). Every /api/v1 route goes through it, and every tool
 // call then goes through the executor's role rules.
 //
-// TEMPORARY: until users, sessions and tokens land (the security issue), the server uses
-// AnonymousPrincipal, or DevHeaderPrincipal when started with --insecure-dev-auth. Both give
-// user id 0, so every client shares the same conversations.
+// With an Identity (web/auth: users, sessions, API tokens, OIDC) the server requires a user
+// instead. Without one it uses AnonymousPrincipal, or DevHeaderPrincipal when started with
+// --insecure-dev-auth (development only). Both give user id 0, so every client shares the same
+// conversations.
 type PrincipalFunc func(r *http.Request) (tool.Principal, error)
 
 // AnonymousPrincipal treats every request as an anonymous decisore: the least privileged role

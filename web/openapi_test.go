@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/comune-bologna/conoscenza/ingest/db/dbtest"
+	"github.com/comune-bologna/conoscenza/web/auth"
 )
 
 // ginParam matches a Gin path parameter (:id), which OpenAPI writes {id}.
@@ -31,8 +34,13 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 			}
 		}
 	}
+	a, err := auth.New(dbtest.Shared(t).Pool, auth.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
 	var served []string
-	for _, r := range NewServer(nil, "test", nil).engine.Routes() {
+	for _, r := range New(nil, "test", nil, Options{Identity: a}).engine.Routes() {
 		served = append(served, r.Method+" "+ginParam.ReplaceAllString(r.Path, "{$1}"))
 	}
 	for _, r := range served {

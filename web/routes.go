@@ -65,6 +65,10 @@ func (s *Server) routes() {
 	v1.GET("/openapi.json", s.handleOpenAPI)
 
 	api := v1.Group("", s.withPrincipal)
+	if s.opt.Identity != nil {
+		s.opt.Identity.Mount(v1)
+		api = v1.Group("", s.opt.Identity.Authenticate)
+	}
 	busy := api.Group("", s.limitInFlight)
 	busy.POST("/ask", s.handleAsk)
 	busy.POST("/ask/stream", s.handleAskStream)

@@ -38,8 +38,12 @@ type Options struct {
 	Services Services
 	// RequestTimeout bounds every /api/v1 request, streams included (default 60s).
 	RequestTimeout time.Duration
-	// Principal resolves who makes a request (default AnonymousPrincipal).
+	// Principal resolves who makes a request (default AnonymousPrincipal) when there is no
+	// Identity.
 	Principal PrincipalFunc
+	// Identity, when set, serves login, logout and OIDC under /api/v1/auth and requires a
+	// user (session or API token) on every other /api/v1 route; Principal is then unused.
+	Identity Identity
 	// MaxInFlight is how many answers and tool requests run at once before 503 (default 64).
 	MaxInFlight int
 	// Heartbeat is the interval of the comment lines that keep a stream open (default 15s).

@@ -10,6 +10,7 @@ import (
 	"github.com/comune-bologna/conoscenza/ingest"
 	"github.com/comune-bologna/conoscenza/ingest/demo"
 	"github.com/comune-bologna/conoscenza/retrieval"
+	"github.com/comune-bologna/conoscenza/web/auth"
 )
 
 // demoLoadCommand generates the demo data set and loads it, with the demo documents.
@@ -59,6 +60,14 @@ checksum).`,
 			}
 			if err := tw.Flush(); err != nil {
 				return err
+			}
+			users, err := auth.EnsureDemoUsers(ctx, pool)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(m.Stdout, "demo users (public passwords, for the demo only):")
+			for _, u := range users {
+				fmt.Fprintf(m.Stdout, "  %-16s %-10s password %s\n", u.Username, u.Role, u.Password)
 			}
 			if !noDocs {
 				err := m.withStore(cmd, func(s *retrieval.Store) error {

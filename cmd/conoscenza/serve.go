@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"runtime"
 	"strconv"
@@ -22,6 +23,7 @@ import (
 	"github.com/comune-bologna/conoscenza/ingest/db"
 	"github.com/comune-bologna/conoscenza/retrieval"
 	"github.com/comune-bologna/conoscenza/web"
+	"github.com/comune-bologna/conoscenza/web/auth"
 )
 
 // servePoolConns sizes each of the two pools of the server: twice the cores, at least 4. An
@@ -45,9 +47,13 @@ It refuses to start when the database is unreachable or its schema is behind (ru
 'conoscenza migrate'). Without OLLAMA_HOST it answers in no-model mode. The API is described
 at /api/v1/openapi.json (and docs/api.md).
 
-Identity is TEMPORARY until users and sessions land: every request is an anonymous decisore.
---insecure-dev-auth (or CONOSCENZA_DEV_AUTH=1) instead trusts the X-Conoscenza-Role header
-(decisore, staff, formatore, admin): for development and demos only, never in production.`,
+Every /api/v1 route but login needs a user: a session (POST /api/v1/auth/login, or OpenID
+Connect when CONOSCENZA_OIDC_* is set) or an API token (Authorization: Bearer, from
+'conoscenza users token NAME'). The session cookie is Secure unless CONOSCENZA_COOKIE_SECURE=false
+or the server listens on a loopback address. See docs/security.md.
+
+--insecure-dev-auth (or CONOSCENZA_DEV_AUTH=1) turns users off and trusts the X-Conoscenza-Role
+header instead (decisore, staff, formatore, admin): for development only, never in production.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if addr != "" {
@@ -60,7 +66,7 @@ Identity is TEMPORARY until users and sessions land: every request is an anonymo
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "", "listen address host:port (default CONOSCENZA_ADDR or 127.0.0.1:8080)")
-	cmd.Flags().BoolVar(&devAuth, "insecure-dev-auth", false, "TEMPORARY, development only: take the role from the X-Conoscenza-Role header (also CONOSCENZA_DEV_AUTH=1)")
+	cmd.Flags().BoolVar(&devAuth, "insecure-dev-auth", false, "development only: no users; take the role from the X-Conoscenza-Role header (also CONOSCENZA_DEV_AUTH=1)")
 	return cmd
 }
 
@@ -82,12 +88,46 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 	if devAuth {
 		opt.Principal = web.DevHeaderPrincipal
 		m.Logger.Warn("INSECURE development authentication: the role of each request comes from the X-Conoscenza-Role header; never expose this server")
+	} else {
+		id, err := m.authenticator(a.owner)
+		if err != nil {
+			return err
+		}
+		defer id.Close()
+		opt.Identity = id
 	}
 	ln, err := web.Listen(m.Config.Addr)
 	if err != nil {
 		return err
 	}
 	return web.New(m.Logger, Version, checks, opt).Serve(ctx, ln, 20*time.Second)
+}
+
+// authenticator builds users, sessions, tokens and OIDC from the environment. On a loopback
+// address the session cookie need not be Secure (no one can read loopback traffic, and the demo
+// serves plain http there) unless CONOSCENZA_COOKIE_SECURE says otherwise.
+func (m *Main) authenticator(pool *pgxpool.Pool) (*auth.Authenticator, error) {
+	cfg, err := auth.ConfigFromEnv(m.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if m.Getenv("CONOSCENZA_COOKIE_SECURE") == "" && loopback(m.Config.Addr) {
+		cfg.CookieSecure = false
+	}
+	cfg.Logger = m.Logger
+	return auth.New(pool, cfg)
+}
+
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // databaseCheck reports both pools: the owner's with the schema version, and the read-only
