@@ -119,6 +119,12 @@ func (l *Loader) LoadFile(ctx context.Context, kind Kind, path string, opts Opti
 		return sum, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	defer f.Close()
+	var reopened []*os.File // by the fallback of the direct path (batchRun.reopen)
+	defer func() {
+		for _, f := range reopened {
+			f.Close()
+		}
+	}()
 	counter := &countingReader{r: f}
 	rd, err := csvx.NewReader(counter, s.columns())
 	if err != nil {
@@ -133,6 +139,18 @@ func (l *Loader) LoadFile(ctx context.Context, kind Kind, path string, opts Opti
 	run := &batchRun{
 		loader: l, schema: s, sum: &sum, file: name, checksum: checksum, asOf: asOf,
 		asOfSource: asOfSource, opts: opts, start: start, reader: rd, counter: counter, size: size,
+	}
+	run.reopen = func() error {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("reopen %s: %w", name, err)
+		}
+		reopened = append(reopened, f)
+		run.counter = &countingReader{r: f}
+		if run.reader, err = csvx.NewReader(run.counter, s.columns()); err != nil {
+			return fmt.Errorf("reopen %s: %w", name, err)
+		}
+		return nil
 	}
 	err = run.execute(ctx)
 	sum.DurationMS = l.now().Sub(start).Milliseconds()

@@ -1,6 +1,9 @@
 package ingest
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // pipeSource runs the row source (CSV reading, validation, address matching) in its own
 // goroutine and hands rows to COPY in batches, so that validating the next rows overlaps
@@ -99,3 +102,27 @@ func (p *pipeSource) close() {
 	close(p.stop)
 	p.wg.Wait()
 }
+
+// historySource feeds the direct COPY into imprese_storia: each staged row without its line
+// number, then the snapshot date (valid_from) and the batch.
+type historySource struct {
+	pipe  *pipeSource
+	row   []any
+	asOf  time.Time
+	batch int64
+}
+
+// Next implements pgx.CopyFromSource.
+func (h *historySource) Next() bool { return h.pipe.Next() }
+
+// Values implements pgx.CopyFromSource; pgx encodes the row before asking for the next one,
+// so one buffer serves every row.
+func (h *historySource) Values() ([]any, error) {
+	v, _ := h.pipe.Values()
+	n := copy(h.row, v[1:])
+	h.row[n], h.row[n+1] = h.asOf, h.batch
+	return h.row, nil
+}
+
+// Err implements pgx.CopyFromSource.
+func (h *historySource) Err() error { return h.pipe.Err() }

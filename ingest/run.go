@@ -44,6 +44,14 @@ type batchRun struct {
 	rejects  []Rejection
 	matched  int
 	matcher  *address.Matcher
+
+	// direct: the first register snapshot is copied straight into imprese_storia, whose
+	// indexes were dropped (recreate rebuilds them); see execute.
+	direct   bool
+	recreate []string
+	// reopen starts reading the file again from its first row (for the fallback of the
+	// direct path).
+	reopen func() error
 }
 
 func (r *batchRun) execute(ctx context.Context) error {
@@ -96,14 +104,38 @@ func (r *batchRun) execute(ctx context.Context) error {
 			r.sum.Warnings = append(r.sum.Warnings, "stradario vuoto: indirizzi non attribuiti (caricare prima lo stradario)")
 		}
 	}
-	if err := r.stage(ctx, tx); err != nil {
+	// The first large register snapshot goes straight into imprese_storia, without indexes and
+	// without a staging table; imprese is then copied from it. A repeated codice fiscale (rare
+	// in a register extract) surfaces when the primary key is rebuilt: everything since the
+	// savepoint is undone and the file is read again through staging, where duplicates are
+	// rejected one by one.
+	direct, err := directFirstSnapshot(ctx, tx, r)
+	if err != nil {
 		return err
 	}
-	if r.asOf.IsZero() {
-		r.asOf, r.asOfSource = r.inferredAsOf()
+	nWarnings := len(r.sum.Warnings)
+	if direct {
+		if _, err := tx.Exec(ctx, "SAVEPOINT ingest_direct"); err != nil {
+			return fmt.Errorf("savepoint: %w", err)
+		}
+		if r.recreate, err = dropIndexes(ctx, tx, []string{"imprese", "imprese_storia"}); err != nil {
+			return err
+		}
+		r.direct = true
 	}
-	r.sum.AsOf, r.sum.AsOfSource = r.asOf.Format(time.DateOnly), r.asOfSource
-	stats, err := r.merge(ctx, tx)
+	stats, err := r.stageAndMerge(ctx, tx)
+	if r.direct && isDuplicateKey(err) {
+		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT ingest_direct"); err != nil {
+			return fmt.Errorf("rollback to savepoint: %w", err)
+		}
+		r.direct, r.recreate = false, nil
+		r.rejects, r.matched, r.lastDate = nil, 0, time.Time{}
+		r.sum.Read, r.sum.Loaded, r.sum.Warnings = 0, 0, r.sum.Warnings[:nWarnings]
+		if err := r.reopen(); err != nil {
+			return err
+		}
+		stats, err = r.stageAndMerge(ctx, tx)
+	}
 	if err != nil {
 		return err
 	}
@@ -120,6 +152,24 @@ func (r *batchRun) execute(ctx context.Context) error {
 	return nil
 }
 
+func (r *batchRun) stageAndMerge(ctx context.Context, tx pgx.Tx) (map[string]int64, error) {
+	if err := r.stage(ctx, tx); err != nil {
+		return nil, err
+	}
+	if r.asOf.IsZero() {
+		r.asOf, r.asOfSource = r.inferredAsOf()
+	}
+	r.sum.AsOf, r.sum.AsOfSource = r.asOf.Format(time.DateOnly), r.asOfSource
+	return r.merge(ctx, tx)
+}
+
+// isDuplicateKey: a key met twice, by a unique index (23505) or by one INSERT ... ON CONFLICT
+// (21000).
+func isDuplicateKey(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "21000" || pgErr.Code == "23505")
+}
+
 // stage creates the staging table, streams the file into it with COPY and rejects the later
 // duplicates of the kind's key.
 func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
@@ -130,13 +180,22 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 		defs[i] = c.Name + " " + c.SQLType
 		names[i] = c.Name
 	}
-	if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (%s) ON COMMIT DROP", stagingTable, strings.Join(defs, ", "))); err != nil {
-		return fmt.Errorf("create staging table: %w", err)
-	}
+	table := stagingTable
+	var copySrc pgx.CopyFromSource
 	src := newRowSource(ctx, r)
 	pipe := newPipeSource(src)
+	copySrc = pipe
+	if r.direct {
+		// Straight into the history: the staging columns but the line, plus the validity
+		// start and the batch.
+		table, names = "imprese_storia", append(names[1:len(names):len(names)], "valid_from", "batch_id")
+		copySrc = &historySource{pipe: pipe, row: make([]any, len(names)), asOf: r.asOf, batch: r.batchID}
+	} else if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (%s) ON COMMIT DROP", stagingTable, strings.Join(defs, ", "))); err != nil {
+		pipe.close()
+		return fmt.Errorf("create staging table: %w", err)
+	}
 	t0 := time.Now()
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{stagingTable}, names, pipe)
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{table}, names, copySrc)
 	pipe.close()
 	r.took("copia", t0)
 	src.progress.done()
@@ -148,6 +207,10 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 	}
 	r.sum.Read = src.read
 	r.sum.Warnings = append(r.sum.Warnings, r.reader.Warnings...) // header warnings and any met while reading
+	if r.direct {
+		r.sum.Loaded = int(n)
+		return nil
+	}
 	if _, err := tx.Exec(ctx, "ANALYZE "+stagingTable+" ("+strings.Join(append([]string{"line"}, r.schema.unique...), ", ")+")"); err != nil {
 		return fmt.Errorf("analyze staging: %w", err)
 	}
@@ -170,8 +233,8 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 // table) runs only when the merge hits one: the merge fails on a duplicate key, the
 // savepoint undoes it, the duplicates are rejected and the merge runs again.
 func (r *batchRun) merge(ctx context.Context, tx pgx.Tx) (map[string]int64, error) {
-	if !r.schema.optimistic {
-		return r.schema.merge(ctx, tx, r)
+	if !r.schema.optimistic || r.direct {
+		return r.schema.merge(ctx, tx, r) // the direct path has its own fallback, see execute
 	}
 	if _, err := tx.Exec(ctx, "SAVEPOINT ingest_merge"); err != nil {
 		return nil, fmt.Errorf("savepoint: %w", err)

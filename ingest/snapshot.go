@@ -17,13 +17,13 @@ const impreseCols = `provincia, rea, denominazione, forma_giuridica, forma_desc,
 	dt_inizio, dt_cessazione, stato, comune, indirizzo, cap, ateco, sezione_ateco, divisione_ateco, addetti,
 	femminile, giovanile, straniera, artigiana, quartiere, zona, area_statistica`
 
-// withoutIndexes drops the indexes of tables, runs fn and recreates them from their own
-// definitions (so indexes added by later migrations are kept). Primary keys and unique
-// constraints are dropped too unless a foreign key depends on them: building an index by
-// sorting once is several times cheaper than a million random insertions. Foreign keys are
+// dropIndexes drops the indexes of tables and returns the statements that recreate them from
+// their own definitions (so indexes added by later migrations are kept). Primary keys and
+// unique constraints are dropped too unless a foreign key depends on them: building an index
+// by sorting once is several times cheaper than a million random insertions. Foreign keys are
 // dropped and re-added as well: re-adding validates them with one join instead of a million
-// trigger calls (batch_id → load_batches).
-func withoutIndexes(ctx context.Context, tx pgx.Tx, r *batchRun, tables []string, fn func() error) error {
+// trigger calls.
+func dropIndexes(ctx context.Context, tx pgx.Tx, tables []string) ([]string, error) {
 	rows, err := tx.Query(ctx, `
 		SELECT 'ALTER TABLE ' || c.conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(c.conname),
 		       'ALTER TABLE ' || c.conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid), 0
@@ -36,7 +36,7 @@ func withoutIndexes(ctx context.Context, tx pgx.Tx, r *batchRun, tables []string
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 		ORDER BY 3`, tables)
 	if err != nil {
-		return fmt.Errorf("read indexes: %w", err)
+		return nil, fmt.Errorf("read indexes: %w", err)
 	}
 	var drops, creates []string
 	for rows.Next() {
@@ -44,22 +44,25 @@ func withoutIndexes(ctx context.Context, tx pgx.Tx, r *batchRun, tables []string
 		var ord int
 		if err := rows.Scan(&d, &c, &ord); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
 		drops, creates = append(drops, d), append(creates, c)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	for _, d := range drops {
 		if _, err := tx.Exec(ctx, d); err != nil {
-			return fmt.Errorf("%s: %w", d, err)
+			return nil, fmt.Errorf("%s: %w", d, err)
 		}
 	}
-	if err := fn(); err != nil {
-		return err
-	}
+	return creates, nil
+}
+
+// recreateIndexes runs the statements dropIndexes returned. A duplicate codice fiscale
+// surfaces here, when the primary key is built.
+func recreateIndexes(ctx context.Context, tx pgx.Tx, r *batchRun, creates []string) error {
 	t0 := time.Now()
 	for _, c := range creates {
 		if _, err := tx.Exec(ctx, c); err != nil {
@@ -69,6 +72,25 @@ func withoutIndexes(ctx context.Context, tx pgx.Tx, r *batchRun, tables []string
 	r.took("indici", t0)
 	return nil
 }
+
+// directFirstSnapshot says whether a register file is the first snapshot into empty tables and
+// large enough (by size: its rows are not counted yet) for the direct path: COPY straight into
+// imprese_storia without indexes, no staging table (see batchRun.execute).
+func directFirstSnapshot(ctx context.Context, tx pgx.Tx, r *batchRun) (bool, error) {
+	if r.schema.kind != KindImprese || r.size < directMinBytes {
+		return false, nil
+	}
+	var empty bool
+	err := tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM register_snapshots) AND NOT EXISTS (SELECT 1 FROM imprese)
+		AND NOT EXISTS (SELECT 1 FROM imprese_storia)`).Scan(&empty)
+	if err != nil {
+		return false, fmt.Errorf("count imprese: %w", err)
+	}
+	return empty, nil
+}
+
+// directMinBytes: about 7,000 register rows; smaller first snapshots go through staging.
+const directMinBytes = 1 << 20
 
 // checkShrink refuses a snapshot with no valid company, or with less than half the companies
 // of the previous one unless Options.AllowPartial: every company missing from a snapshot is
@@ -212,7 +234,18 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	// the indexes are built once. A duplicate codice fiscale then surfaces when the primary
 	// key is rebuilt, and the optimistic merge (see batchRun.merge) handles it.
 	bulk := empty && !previous && r.sum.Loaded > 10_000
-	if bulk {
+	if r.direct {
+		// The file was copied straight into imprese_storia (indexes already dropped): the
+		// current state is a copy of it.
+		bulk = true
+		steps = []step{
+			{"imprese", `INSERT INTO imprese (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id)
+				SELECT codice_fiscale, ` + impreseCols + `, $1, $1, $2 FROM imprese_storia`},
+			{"istantanea", `INSERT INTO register_snapshots (as_of, batch_id, companies)
+				SELECT $1, $2, count(*) FROM imprese`},
+		}
+		stats["versioni_nuove"] = int64(r.sum.Loaded)
+	} else if bulk {
 		steps = []step{
 			{"versioni_nuove", `INSERT INTO imprese_storia (codice_fiscale, valid_from, valid_to, row_hash, ` + impreseCols + `, batch_id)
 				SELECT s.codice_fiscale, $1, NULL, s.row_hash, ` + prefixedCols("s.") + `, $2 FROM ingest_stg s`},
@@ -237,15 +270,31 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		}
 		return nil
 	}
-	var err error
-	if bulk {
-		err = withoutIndexes(ctx, tx, r, []string{"imprese", "imprese_storia"}, run)
+	switch {
+	case r.direct:
+		if err := run(); err != nil {
+			return nil, err
+		}
+		if err := recreateIndexes(ctx, tx, r, r.recreate); err != nil {
+			return nil, err
+		}
+		stats["caricamento_massivo"], stats["copia_diretta"] = 1, 1
+	case bulk:
+		creates, err := dropIndexes(ctx, tx, []string{"imprese", "imprese_storia"})
+		if err != nil {
+			return nil, err
+		}
+		if err := run(); err != nil {
+			return nil, err
+		}
+		if err := recreateIndexes(ctx, tx, r, creates); err != nil {
+			return nil, err
+		}
 		stats["caricamento_massivo"] = 1
-	} else {
-		err = run()
-	}
-	if err != nil {
-		return nil, err
+	default:
+		if err := run(); err != nil {
+			return nil, err
+		}
 	}
 	if r.sum.Loaded > 10_000 {
 		// Fresh statistics, so that the next snapshot's comparisons get hash joins, and so that
