@@ -26,6 +26,9 @@ type Service struct {
 	Limits  Limits
 	Model   ModelLimits // bounds of the model loop (zero: defaults)
 	Now     func() time.Time
+	// Audit, when set, records every question and every tool call (with its SQL and rows);
+	// a failure to record is logged and does not fail the answer.
+	Audit Auditor
 }
 
 // MaxQuestion is the longest question accepted, in characters.
@@ -59,7 +62,7 @@ func (t *turn) step(s Step) Step {
 // Ask answers one question. The answer comes from the model when one is configured and ready,
 // else (or when it fails) from the planner, with a notice; it is never an error page for a
 // model outage. Errors are for bad input, unknown conversations and cancelled requests.
-func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (*Answer, error) {
+func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (_ *Answer, err error) {
 	start := time.Now()
 	lim := s.Limits.withDefaults()
 	q := strings.TrimSpace(req.Question)
@@ -79,6 +82,7 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (*Answer, err
 	}
 	t := &turn{answer: &Answer{ConversationID: convID, Question: q, PromptVersion: prompts.Version,
 		Tables: []tool.Table{}, Citations: []tool.Citation{}, Steps: []Step{}}, sink: sink, started: start}
+	defer func() { s.auditQuestion(ctx, req.Principal, t, err) }()
 	sink.emit("start", map[string]string{"conversation_id": convID})
 
 	var text string
@@ -90,7 +94,7 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (*Answer, err
 	if useModel {
 		if err := s.LLM.Ready(ctx); err != nil {
 			t.answer.Notice = "Il modello non è disponibile: rispondo senza modello."
-			s.log().Warn("model not ready, falling back to the planner", "err", err)
+			s.logger(ctx).Warn("model not ready, falling back to the planner", "err", err)
 			t.step(Step{Kind: "notice", Label: "modello non disponibile", Error: err.Error()})
 			useModel = false
 		}
@@ -102,7 +106,7 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (*Answer, err
 			if ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled) {
 				return nil, ctx.Err()
 			}
-			s.log().Warn("model failed, falling back to the planner", "err", err)
+			s.logger(ctx).Warn("model failed, falling back to the planner", "err", err)
 			t.answer.Notice = "Il modello non ha risposto correttamente: rispondo senza modello."
 			t.step(Step{Kind: "notice", Label: "modello non riuscito", Error: err.Error()})
 			// What the model streamed (text, tables, citations) is void: the client starts over.
@@ -143,6 +147,22 @@ func (s *Service) log() *slog.Logger {
 	return s.Logger
 }
 
+type loggerKey struct{}
+
+// WithLogger returns ctx carrying l, a logger that already names the request (its id): the
+// service logs through it, so that every line about one request can be found by its id.
+func WithLogger(ctx context.Context, l *slog.Logger) context.Context {
+	return context.WithValue(ctx, loggerKey{}, l)
+}
+
+// logger is the request's logger when ctx carries one, else the service's.
+func (s *Service) logger(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok && l != nil {
+		return l
+	}
+	return s.log()
+}
+
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
@@ -171,12 +191,13 @@ func (s *Service) call(ctx context.Context, p tool.Principal, c tool.Call, t *tu
 	start := time.Now()
 	t.sink.emit("step", Step{N: len(t.answer.Steps) + 1, Kind: "tool_start", Label: stepLabels[c.Name], Tool: c.Name})
 	r := s.Tools.Execute(cctx, p, c)
+	s.auditToolCall(ctx, p, t, r, time.Since(start))
 	switch {
 	case r.Cause == nil || db.ErrorCode(r.Cause) != db.CodeInternal:
 	case ctx.Err() != nil: // the client went away or the answer ran out of time: not a fault
-		s.log().Debug("tool call cancelled", "tool", c.Name, "err", r.Cause)
+		s.logger(ctx).Debug("tool call cancelled", "tool", c.Name, "err", r.Cause)
 	default:
-		s.log().Error("tool failed", "tool", c.Name, "err", r.Cause)
+		s.logger(ctx).Error("tool failed", "tool", c.Name, "err", r.Cause)
 	}
 	s.renumber(&r, t)
 	label := stepLabels[c.Name]

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/comune-bologna/conoscenza/agent"
+	"github.com/comune-bologna/conoscenza/agent/audit"
 	"github.com/comune-bologna/conoscenza/agent/catalog"
 	"github.com/comune-bologna/conoscenza/agent/dossier"
 	"github.com/comune-bologna/conoscenza/agent/ollama"
@@ -213,6 +214,7 @@ func (m *Main) openAssistant(ctx context.Context, conns int) (*assistant, error)
 		Store:   &agent.Store{Pool: owner},
 		Logger:  m.Logger,
 		Limits:  agent.Limits{Total: m.Config.RequestTimeout},
+		Audit:   audit.New(owner), // every question and tool call (docs/security.md)
 	}
 	return a, nil
 }
