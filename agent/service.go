@@ -29,6 +29,8 @@ type Service struct {
 	// Audit, when set, records every question and every tool call (with its SQL and rows);
 	// a failure to record is logged and does not fail the answer.
 	Audit Auditor
+	// Observer, when set, is told about every tool call and answer (metrics).
+	Observer Observer
 }
 
 // MaxQuestion is the longest question accepted, in characters.
@@ -87,6 +89,7 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (_ *Answer, e
 
 	var text string
 	var state *planner.State
+	fallback := ""
 	useModel := s.LLM != nil && req.ForceMode != ModePlanner
 	if req.ForceMode == ModeModel && s.LLM == nil {
 		t.answer.Notice = "Nessun modello configurato: rispondo senza modello."
@@ -96,7 +99,7 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (_ *Answer, e
 			t.answer.Notice = "Il modello non è disponibile: rispondo senza modello."
 			s.logger(ctx).Warn("model not ready, falling back to the planner", "err", err)
 			t.step(Step{Kind: "notice", Label: "modello non disponibile", Error: err.Error()})
-			useModel = false
+			useModel, fallback = false, FallbackNotReady
 		}
 	}
 	if useModel {
@@ -114,7 +117,7 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (_ *Answer, e
 			// model loop, only the streamed text.)
 			sink.emit("reset", map[string]string{"reason": "fallback"})
 			t.results, t.answer.Tables, t.answer.Citations = nil, []tool.Table{}, []tool.Citation{}
-			useModel = false
+			useModel, fallback = false, FallbackFailed
 		}
 	}
 	if !useModel {
@@ -137,6 +140,7 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (_ *Answer, e
 		return nil, err
 	}
 	sink.emit("done", t.answer)
+	s.observeAnswer(t.answer, fallback)
 	return t.answer, nil
 }
 
@@ -192,6 +196,7 @@ func (s *Service) call(ctx context.Context, p tool.Principal, c tool.Call, t *tu
 	t.sink.emit("step", Step{N: len(t.answer.Steps) + 1, Kind: "tool_start", Label: stepLabels[c.Name], Tool: c.Name})
 	r := s.Tools.Execute(cctx, p, c)
 	s.auditToolCall(ctx, p, t, r, time.Since(start))
+	s.observeToolCall(r, time.Since(start))
 	switch {
 	case r.Cause == nil || db.ErrorCode(r.Cause) != db.CodeInternal:
 	case ctx.Err() != nil: // the client went away or the answer ran out of time: not a fault

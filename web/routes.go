@@ -51,7 +51,7 @@ func (s *Server) routes() {
 	e := s.engine
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true // c.Done/c.Err follow the request's context
-	e.Use(s.recoverJSON, withRequestID, s.accessLog)
+	e.Use(s.recoverJSON, withRequestID, s.accessLog, s.observeHTTP)
 	e.NoRoute(func(c *gin.Context) {
 		s.writeError(c, http.StatusNotFound, "not_found", "risorsa non trovata: vedi /api/v1/openapi.json")
 	})
@@ -60,6 +60,7 @@ func (s *Server) routes() {
 	})
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
+	e.GET("/metrics", s.handleMetrics)
 
 	v1 := e.Group("/api/v1", limitBody, s.withTimeout)
 	v1.GET("/openapi.json", s.handleOpenAPI)

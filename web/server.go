@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Check is one readiness probe: Name is shown in /readyz; Run returns a short status, or an
@@ -31,6 +32,9 @@ type Server struct {
 	engine   *gin.Engine
 	opt      Options
 	inFlight chan struct{}
+
+	telemetry      *Telemetry
+	metricsHandler http.Handler
 }
 
 // Options configure the API beyond health and readiness. Zero values mean the defaults.
@@ -48,6 +52,12 @@ type Options struct {
 	MaxInFlight int
 	// Heartbeat is the interval of the comment lines that keep a stream open (default 15s).
 	Heartbeat time.Duration
+	// Telemetry holds the metrics served at /metrics (default: a new one); pass the one the
+	// agent reports to.
+	Telemetry *Telemetry
+	// MetricsPublic serves /metrics to any client, not only to loopback ones
+	// (CONOSCENZA_METRICS_PUBLIC=1).
+	MetricsPublic bool
 }
 
 func (o Options) withDefaults() Options {
@@ -62,6 +72,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = 15 * time.Second
+	}
+	if o.Telemetry == nil {
+		o.Telemetry = NewTelemetry()
 	}
 	return o
 }
@@ -80,7 +93,8 @@ func New(logger *slog.Logger, version string, checks []Check, opt Options) *Serv
 	}
 	opt = opt.withDefaults()
 	s := &Server{Logger: logger, Checks: checks, Version: version, engine: gin.New(), opt: opt,
-		inFlight: make(chan struct{}, opt.MaxInFlight)}
+		inFlight: make(chan struct{}, opt.MaxInFlight), telemetry: opt.Telemetry}
+	s.metricsHandler = promhttp.HandlerFor(opt.Telemetry.reg, promhttp.HandlerOpts{})
 	s.routes()
 	return s
 }

@@ -54,7 +54,10 @@ Connect when CONOSCENZA_OIDC_* is set) or an API token (Authorization: Bearer, f
 or the server listens on a loopback address. See docs/security.md.
 
 --insecure-dev-auth (or CONOSCENZA_DEV_AUTH=1) turns users off and trusts the X-Conoscenza-Role
-header instead (decisore, staff, formatore, admin): for development only, never in production.`,
+header instead (decisore, staff, formatore, admin): for development only, never in production.
+
+Prometheus metrics are at /metrics, without login, for loopback clients only (not through a
+proxy) unless CONOSCENZA_METRICS_PUBLIC=1.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if addr != "" {
@@ -81,10 +84,14 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 
 	checks := []web.Check{m.databaseCheck(a), m.ollamaCheck()}
 
+	tel := web.NewTelemetry() // /metrics: loopback only unless CONOSCENZA_METRICS_PUBLIC=1
+	a.Service.Observer = tel
 	opt := web.Options{
 		Services: web.Services{Asker: a.Service, Conversations: a.Service.Store, Tools: a.Service.Tools,
 			Catalog: a.Catalog, Companies: a.Service.Tools.Dossier},
 		RequestTimeout: m.Config.RequestTimeout,
+		Telemetry:      tel,
+		MetricsPublic:  m.Getenv("CONOSCENZA_METRICS_PUBLIC") == "1",
 	}
 	if devAuth {
 		opt.Principal = web.DevHeaderPrincipal
