@@ -39,6 +39,8 @@ func statusFor(err error) (status int, code, message string) {
 		return StatusClientClosedRequest, apitypes.CodeCanceled, "richiesta annullata dal client"
 	case errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout, apitypes.CodeTimeout, "la richiesta ha superato il tempo massimo"
+	case errors.Is(err, errRateLimited):
+		return http.StatusTooManyRequests, codeRateLimited, "troppe richieste: rallenta e riprova tra poco"
 	case errors.Is(err, errOverloaded):
 		return http.StatusServiceUnavailable, apitypes.CodeOverloaded, "troppe richieste in corso: riprova tra poco"
 	}

@@ -51,7 +51,7 @@ func (s *Server) routes() {
 	e := s.engine
 	e.HandleMethodNotAllowed = true
 	e.ContextWithFallback = true // c.Done/c.Err follow the request's context
-	e.Use(s.recoverJSON, withRequestID, s.accessLog, s.observeHTTP)
+	e.Use(securityHeaders, s.recoverJSON, withRequestID, s.withRequestLogger, s.accessLog, s.observeHTTP)
 	e.NoRoute(func(c *gin.Context) {
 		s.writeError(c, http.StatusNotFound, "not_found", "risorsa non trovata: vedi /api/v1/openapi.json")
 	})
@@ -62,7 +62,7 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.handleReadyz)
 	e.GET("/metrics", s.handleMetrics)
 
-	v1 := e.Group("/api/v1", limitBody, s.withTimeout)
+	v1 := e.Group("/api/v1", s.limitAddress, limitBody, s.withTimeout)
 	v1.GET("/openapi.json", s.handleOpenAPI)
 
 	api := v1.Group("", s.withPrincipal)
@@ -70,6 +70,7 @@ func (s *Server) routes() {
 		s.opt.Identity.Mount(v1)
 		api = v1.Group("", s.opt.Identity.Authenticate)
 	}
+	api.Use(s.limitUser)
 	busy := api.Group("", s.limitInFlight)
 	busy.POST("/ask", s.handleAsk)
 	busy.POST("/ask/stream", s.handleAskStream)

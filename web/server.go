@@ -35,6 +35,8 @@ type Server struct {
 
 	telemetry      *Telemetry
 	metricsHandler http.Handler
+	byUser         *limiter // nil: no limit
+	byAddress      *limiter
 }
 
 // Options configure the API beyond health and readiness. Zero values mean the defaults.
@@ -55,6 +57,9 @@ type Options struct {
 	// Telemetry holds the metrics served at /metrics (default: a new one); pass the one the
 	// agent reports to.
 	Telemetry *Telemetry
+	// UserRateLimit and AddressRateLimit bound /api/v1 requests per user and per client
+	// address (token buckets; zero: the defaults; a negative Rate: off). Over them: 429.
+	UserRateLimit, AddressRateLimit RateLimit
 	// MetricsPublic serves /metrics to any client, not only to loopback ones
 	// (CONOSCENZA_METRICS_PUBLIC=1).
 	MetricsPublic bool
@@ -73,6 +78,8 @@ func (o Options) withDefaults() Options {
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = 15 * time.Second
 	}
+	o.UserRateLimit = o.UserRateLimit.or(defaultUserLimit)
+	o.AddressRateLimit = o.AddressRateLimit.or(defaultAddressLimit)
 	if o.Telemetry == nil {
 		o.Telemetry = NewTelemetry()
 	}
@@ -93,7 +100,8 @@ func New(logger *slog.Logger, version string, checks []Check, opt Options) *Serv
 	}
 	opt = opt.withDefaults()
 	s := &Server{Logger: logger, Checks: checks, Version: version, engine: gin.New(), opt: opt,
-		inFlight: make(chan struct{}, opt.MaxInFlight), telemetry: opt.Telemetry}
+		inFlight: make(chan struct{}, opt.MaxInFlight), telemetry: opt.Telemetry,
+		byUser: newLimiter(opt.UserRateLimit), byAddress: newLimiter(opt.AddressRateLimit)}
 	s.metricsHandler = promhttp.HandlerFor(opt.Telemetry.reg, promhttp.HandlerOpts{})
 	s.routes()
 	return s
