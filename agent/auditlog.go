@@ -88,14 +88,21 @@ func outcome(r tool.Result) string {
 	}
 }
 
-// auditToolCall records one tool call with its arguments, the SQL it ran and its rows; a
-// refused call is recorded with its refusal.
+// auditToolCall records one tool call of an answer.
 func (s *Service) auditToolCall(ctx context.Context, p tool.Principal, t *turn, r tool.Result, d time.Duration) {
+	e := ToolCallEntry(p, r, d)
+	e.Detail.(map[string]any)["conversation_id"] = t.answer.ConversationID
+	s.audit(ctx, e)
+}
+
+// ToolCallEntry is the audit entry of one tool call: its arguments, the SQL it ran and its
+// rows; a refused call is recorded with its refusal and no rows. Callers may add to Detail,
+// a map[string]any. The API's direct tool routes record their calls with it too.
+func ToolCallEntry(p tool.Principal, r tool.Result, d time.Duration) audit.Entry {
 	detail := map[string]any{
-		"conversation_id": t.answer.ConversationID,
-		"role":            string(p.Role),
-		"outcome":         outcome(r),
-		"duration_ms":     d.Milliseconds(),
+		"role":        string(p.Role),
+		"outcome":     outcome(r),
+		"duration_ms": d.Milliseconds(),
 	}
 	switch args := r.Call.Arguments; {
 	case len(args) == 0:
@@ -121,5 +128,5 @@ func (s *Service) auditToolCall(ctx context.Context, p tool.Principal, t *turn, 
 	if r.Error == "" {
 		e.Rows = audit.N(r.Rows)
 	}
-	s.audit(ctx, e)
+	return e
 }

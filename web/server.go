@@ -13,6 +13,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/comune-bologna/conoscenza/agent"
 )
 
 // Check is one readiness probe: Name is shown in /readyz; Run returns a short status, or an
@@ -60,6 +62,9 @@ type Options struct {
 	// UserRateLimit and AddressRateLimit bound /api/v1 requests per user and per client
 	// address (token buckets; zero: the defaults; a negative Rate: off). Over them: 429.
 	UserRateLimit, AddressRateLimit RateLimit
+	// Audit, when set, records every call of the direct tool routes (/metrics/query, /sql,
+	// /platea, /search, /imprese/{cf}); the agent records its own (agent.Service.Audit).
+	Audit agent.Auditor
 	// MetricsPublic serves /metrics to any client, not only to loopback ones
 	// (CONOSCENZA_METRICS_PUBLIC=1).
 	MetricsPublic bool

@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/comune-bologna/conoscenza/agent"
 	"github.com/comune-bologna/conoscenza/agent/dossier"
 	"github.com/comune-bologna/conoscenza/agent/semantic"
 	"github.com/comune-bologna/conoscenza/agent/tool"
@@ -24,7 +27,9 @@ func (s *Server) runTool(c *gin.Context, name string, args any) (tool.Result, bo
 	if !s.need(c, s.opt.Services.Tools != nil) {
 		return tool.Result{}, false
 	}
+	start := time.Now()
 	r := s.opt.Services.Tools.Execute(c.Request.Context(), principal(c), tool.NewCall(name, args))
+	s.auditToolCall(c, r, time.Since(start))
 	if r.Error != "" {
 		code := db.Code(r.Code)
 		if code == "" {
@@ -34,6 +39,22 @@ func (s *Server) runTool(c *gin.Context, name string, args any) (tool.Result, bo
 		return r, false
 	}
 	return r, true
+}
+
+// auditToolCall records a call of the API's direct tool routes as the agent records its own
+// (agent.ToolCallEntry), marked "via": "api"; a failure to record is logged, not served.
+func (s *Server) auditToolCall(c *gin.Context, r tool.Result, d time.Duration) {
+	if s.opt.Audit == nil {
+		return
+	}
+	e := agent.ToolCallEntry(principal(c), r, d)
+	detail := e.Detail.(map[string]any)
+	detail["via"], detail["request_id"] = "api", requestID(c)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 5*time.Second)
+	defer cancel()
+	if _, err := s.opt.Audit.Append(ctx, e); err != nil {
+		s.Logger.Error("audit append failed", "request_id", requestID(c), "action", e.Action, "object", e.Object, "err", err)
+	}
 }
 
 // authorize applies the executor's role table to a route that reads without a tool call.

@@ -91,6 +91,7 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 			Catalog: a.Catalog, Companies: a.Service.Tools.Dossier},
 		RequestTimeout: m.Config.RequestTimeout,
 		Telemetry:      tel,
+		Audit:          a.Service.Audit,
 		MetricsPublic:  m.Getenv("CONOSCENZA_METRICS_PUBLIC") == "1",
 	}
 	if devAuth {
