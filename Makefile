@@ -7,8 +7,9 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 DEMO_DIR ?= var/demo
 TEST_TIMEOUT ?= 25m
+FUZZ_TIME ?= 5s
 
-.PHONY: setup build migrate demo demo-data serve test vet fmt bench clean
+.PHONY: setup build migrate demo demo-data serve test vet fmt bench clean fuzz
 
 setup:
 	$(SUDO) bash scripts/setup.sh
@@ -34,6 +35,13 @@ vet:
 
 test: setup vet
 	go test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+# fuzz: a short bounded run of each fuzz target over its committed seeds (testdata/fuzz);
+# CI runs it after `make test`. A crasher is written to testdata/fuzz/<Target>/: commit it.
+fuzz:
+	go test -run '^$$' -fuzz '^FuzzQueryValidator$$' -fuzztime $(FUZZ_TIME) ./agent/semantic
+	go test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZ_TIME) ./agent/sqlguard
+	go test -run '^$$' -fuzz '^FuzzPlan$$' -fuzztime $(FUZZ_TIME) ./agent/planner
 
 bench: setup
 	bash scripts/bench.sh
