@@ -43,8 +43,11 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZ_TIME) ./agent/sqlguard
 	go test -run '^$$' -fuzz '^FuzzPlan$$' -fuzztime $(FUZZ_TIME) ./agent/planner
 
-bench: setup
-	bash scripts/bench.sh
+# Benchmarks take minutes each and are not part of the tests; figures go to docs/.
+bench: setup build
+	bash scripts/bench-ingest.sh
+	bash scripts/bench-retrieval.sh
+	bash scripts/load-ask.sh
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
