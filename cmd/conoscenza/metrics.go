@@ -82,13 +82,7 @@ Breakdowns that combine territory with personal attributes hide cells below 3 un
 			}
 			return m.withEngine(cmd.Context(), func(e *semantic.Engine) error {
 				res, err := e.Run(cmd.Context(), q, semantic.Policy{AllowDetails: details})
-				if err != nil {
-					return err
-				}
-				if queryJSON {
-					return printJSON(m.Stdout, res)
-				}
-				return printResult(m.Stdout, res)
+				return m.printQueryResult(res, err, queryJSON)
 			})
 		},
 	}
@@ -144,13 +138,7 @@ Breakdowns that combine territory with personal attributes hide cells below 3 un
 			}
 			return m.withEngine(cmd.Context(), func(e *semantic.Engine) error {
 				res, err := e.Outcome(cmd.Context(), args[0], filters)
-				if err != nil {
-					return err
-				}
-				if outcomeJSON {
-					return printJSON(m.Stdout, res)
-				}
-				return printResult(m.Stdout, res)
+				return m.printQueryResult(res, err, outcomeJSON)
 			})
 		},
 	}
@@ -166,6 +154,17 @@ func (m *Main) withEngine(ctx context.Context, fn func(*semantic.Engine) error) 
 	}
 	defer pool.Close()
 	return fn(semantic.NewEngine(pool, catalog.Default()))
+}
+
+// printQueryResult prints a result as JSON or as a table, or returns the error.
+func (m *Main) printQueryResult(res *semantic.Result, err error, asJSON bool) error {
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return printJSON(m.Stdout, res)
+	}
+	return printResult(m.Stdout, res)
 }
 
 func printResult(w io.Writer, res *semantic.Result) error {

@@ -76,23 +76,15 @@ func Shared(t testing.TB) *DB {
 }
 
 // Fresh creates a new migrated database for this test alone, dropped in t.Cleanup.
-func Fresh(t testing.TB) *DB {
-	t.Helper()
-	d, err := create(context.Background(), true)
-	if err != nil {
-		t.Fatalf("test database: %v", err)
-	}
-	t.Cleanup(func() {
-		d.Pool.Close()
-		_ = drop(context.Background(), d.Name)
-	})
-	return d
-}
+func Fresh(t testing.TB) *DB { return own(t, true) }
 
 // Empty creates a database with no migrations applied, dropped in t.Cleanup.
-func Empty(t testing.TB) *DB {
+func Empty(t testing.TB) *DB { return own(t, false) }
+
+// own creates a database that belongs to one test and is dropped when it ends.
+func own(t testing.TB, migrate bool) *DB {
 	t.Helper()
-	d, err := create(context.Background(), false)
+	d, err := create(context.Background(), migrate)
 	if err != nil {
 		t.Fatalf("test database: %v", err)
 	}
