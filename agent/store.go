@@ -19,6 +19,10 @@ import (
 // role cannot read them).
 type Store struct {
 	Pool *pgxpool.Pool
+	// Retention is how long a conversation is kept after its last update (CONOSCENZA_RETENTION;
+	// 0: until its user deletes it). Purge takes its own argument; this is what the privacy
+	// notice states.
+	Retention time.Duration
 }
 
 // Conversation is a list entry.
