@@ -20,10 +20,12 @@ build:
 migrate: setup build
 	$(BIN) migrate
 
-demo: migrate
-	$(BIN) demo load --dir $(DEMO_DIR)
-	$(BIN) demo docs
+demo: demo-data
 	$(BIN) serve
+
+# The fictional data set and documents (demo load also loads the documents and demo users).
+demo-data: migrate
+	$(BIN) demo load --dir $(DEMO_DIR)
 
 serve: migrate
 	$(BIN) serve
