@@ -54,6 +54,7 @@ var authzMatrix = []routeRule{
 	// /metrics is loopback-only, and the test client is on loopback.
 	{"GET", "/metrics", "/metrics", "", everyone(200), nil},
 	{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", "", everyone(200), nil},
+	{"GET", "/privacy", "/privacy", "", everyone(200), nil},
 
 	// Login with a wrong password is a 401 for everybody: the route itself is public.
 	{"POST", "/api/v1/auth/login", "/api/v1/auth/login", `{"username":"nessuno-{caller}","password":"sbagliata-sbagliata"}`, everyone(401), nil},
@@ -66,9 +67,12 @@ var authzMatrix = []routeRule{
 	{"POST", "/api/v1/ask/stream", "/api/v1/ask/stream", `{"question":"quante domande di cassa integrazione?"}`, users(200), nil},
 	{"GET", "/api/v1/ask/stream", "/api/v1/ask/stream?question=quante+domande+di+cassa+integrazione", "", users(200), nil},
 	{"GET", "/api/v1/conversations", "/api/v1/conversations", "", users(200), nil},
+	{"GET", "/api/v1/conversations/export", "/api/v1/conversations/export", "", users(200), nil},
 	{"GET", "/api/v1/conversations/:id", "/api/v1/conversations/7f1c2a52-7a55-4c8e-9d39-0a4b9b0b3a11", "", users(404), nil},
 	{"DELETE", "/api/v1/conversations/:id", "/api/v1/conversations/7f1c2a52-7a55-4c8e-9d39-0a4b9b0b3a11", "", users(404), nil},
 	{"POST", "/api/v1/messages/:id/feedback", "/api/v1/messages/999999999/feedback", `{"rating":1}`, users(404), nil},
+	// Each caller deletes only their own conversations (the ask rows above made some).
+	{"DELETE", "/api/v1/conversations", "/api/v1/conversations", "", users(200), nil},
 
 	{"GET", "/api/v1/metrics", "/api/v1/metrics", "", users(200), nil},
 	{"POST", "/api/v1/metrics/query", "/api/v1/metrics/query", `{"metric":"cig_domande","group_by":["anno"]}`, users(200), nil},

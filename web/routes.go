@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
 	e.GET("/metrics", s.handleMetrics)
+	e.GET("/privacy", s.handlePrivacy)
 
 	v1 := e.Group("/api/v1", s.limitAddress, limitBody, s.withTimeout)
 	v1.GET("/openapi.json", s.handleOpenAPI)
@@ -77,6 +78,8 @@ func (s *Server) routes() {
 	busy.GET("/ask/stream", s.handleAskStream)
 
 	api.GET("/conversations", s.handleListConversations)
+	api.DELETE("/conversations", s.handleDeleteAllConversations)
+	api.GET("/conversations/export", s.handleExportConversations)
 	api.GET("/conversations/:id", s.handleGetConversation)
 	api.DELETE("/conversations/:id", s.handleDeleteConversation)
 	api.POST("/messages/:id/feedback", s.handleFeedback)
