@@ -96,6 +96,7 @@ CONOSCENZA_ADDR, CONOSCENZA_LOG_FORMAT, CONOSCENZA_LOG_LEVEL, CONOSCENZA_REQUEST
 		m.askCommand(),
 		m.usersCommand(),
 		m.auditCommand(),
+		m.purgeCommand(),
 	)
 	return root
 }

@@ -76,11 +76,17 @@ proxy) unless CONOSCENZA_METRICS_PUBLIC=1.`,
 
 func (m *Main) serve(ctx context.Context, devAuth bool) error {
 	m.Logger.Info("starting conoscenza", "version", Version, "config", m.Config)
+	retention, err := m.retention()
+	if err != nil {
+		return err
+	}
 	a, err := m.openAssistant(ctx, servePoolConns())
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	a.Service.Store.Retention = retention // stated by /privacy
+	go m.purgeEvery(ctx, a.Service.Store, retention, purgeInterval)
 
 	checks := []web.Check{m.databaseCheck(a), m.ollamaCheck()}
 
