@@ -86,7 +86,9 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 	}
 	defer a.Close()
 	a.Service.Store.Retention = retention // stated by /privacy
-	go m.purgeEvery(ctx, a.Service.Store, retention, purgeInterval)
+	purgeCtx, stopPurge := context.WithCancel(ctx) // stopped before the pools close
+	defer stopPurge()
+	go m.purgeEvery(purgeCtx, a.Service.Store, retention, purgeInterval)
 
 	checks := []web.Check{m.databaseCheck(a), m.ollamaCheck()}
 
