@@ -61,7 +61,9 @@ from SQL and citations from the city's own documents.
 
 Configuration comes from the environment: DATABASE_URL, CONOSCENZA_RO_DATABASE_URL,
 OLLAMA_HOST (unset: no-model mode), CONOSCENZA_CHAT_MODEL, CONOSCENZA_EMBED_MODEL,
-CONOSCENZA_ADDR, CONOSCENZA_LOG_FORMAT, CONOSCENZA_LOG_LEVEL, CONOSCENZA_REQUEST_TIMEOUT.`,
+CONOSCENZA_ADDR, CONOSCENZA_LOG_FORMAT, CONOSCENZA_LOG_LEVEL, CONOSCENZA_REQUEST_TIMEOUT,
+CONOSCENZA_RETENTION (conversations, default 365d), CONOSCENZA_COOKIE_SECURE and
+CONOSCENZA_OIDC_* (users and sessions: docs/security.md), CONOSCENZA_METRICS_PUBLIC.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
