@@ -85,7 +85,7 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 		return err
 	}
 	defer a.Close()
-	a.Service.Store.Retention = retention // stated by /privacy
+	a.Service.Store.Retention = retention          // stated by /privacy
 	purgeCtx, stopPurge := context.WithCancel(ctx) // stopped before the pools close
 	defer stopPurge()
 	go m.purgeEvery(purgeCtx, a.Service.Store, retention, purgeInterval)
