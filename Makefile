@@ -9,7 +9,7 @@ DEMO_DIR ?= var/demo
 TEST_TIMEOUT ?= 25m
 FUZZ_TIME ?= 5s
 
-.PHONY: setup build migrate demo demo-data serve test vet fmt bench clean fuzz
+.PHONY: setup build migrate demo demo-data serve test vet fmt bench clean fuzz faults
 
 setup:
 	$(SUDO) bash scripts/setup.sh
@@ -38,7 +38,11 @@ vet:
 test: setup vet
 	go test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
-# fuzz: a short bounded run of each fuzz target over its committed seeds (testdata/fuzz);
+# # PostgreSQL restarted under a running load and a running server (restarts the cluster).
+faults: setup
+	bash scripts/fault-pg-restart.sh
+
+fuzz: a short bounded run of each fuzz target over its committed seeds (testdata/fuzz);
 # CI runs it after `make test`. A crasher is written to testdata/fuzz/<Target>/: commit it.
 fuzz:
 	go test -run '^$$' -fuzz '^FuzzQueryValidator$$' -fuzztime $(FUZZ_TIME) ./agent/semantic
