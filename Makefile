@@ -38,11 +38,11 @@ vet:
 test: setup vet
 	go test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
-# # PostgreSQL restarted under a running load and a running server (restarts the cluster).
+# PostgreSQL restarted under a running load and a running server (restarts the cluster).
 faults: setup
 	bash scripts/fault-pg-restart.sh
 
-fuzz: a short bounded run of each fuzz target over its committed seeds (testdata/fuzz);
+# fuzz: a short bounded run of each fuzz target over its committed seeds (testdata/fuzz);
 # CI runs it after `make test`. A crasher is written to testdata/fuzz/<Target>/: commit it.
 fuzz:
 	go test -run '^$$' -fuzz '^FuzzQueryValidator$$' -fuzztime $(FUZZ_TIME) ./agent/semantic

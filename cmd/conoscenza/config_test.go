@@ -70,3 +70,21 @@ func TestConfigLogValueHidesPasswords(t *testing.T) {
 		t.Errorf("log value leaks the password: %s", s)
 	}
 }
+
+func TestRateLimitFromEnv(t *testing.T) {
+	cases := []struct {
+		v       string
+		rate    float64
+		burst   int
+		wantErr bool
+	}{
+		{"", 0, 0, false}, {"off", -1, 0, false}, {"5/30", 5, 30, false}, {"0.5/2", 0.5, 2, false},
+		{"5", 0, 0, true}, {"x/3", 0, 0, true}, {"5/0", 0, 0, true}, {"-1/3", 0, 0, true},
+	}
+	for _, tc := range cases {
+		got, err := rateLimitFromEnv(env(map[string]string{"K": tc.v}), "K")
+		if (err != nil) != tc.wantErr || !tc.wantErr && (got.Rate != tc.rate || got.Burst != tc.burst) {
+			t.Errorf("%q: %+v, %v", tc.v, got, err)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -102,6 +103,12 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 		Audit:          a.Service.Audit,
 		MetricsPublic:  m.Getenv("CONOSCENZA_METRICS_PUBLIC") == "1",
 	}
+	if opt.UserRateLimit, err = rateLimitFromEnv(m.Getenv, "CONOSCENZA_RATE_USER"); err != nil {
+		return err
+	}
+	if opt.AddressRateLimit, err = rateLimitFromEnv(m.Getenv, "CONOSCENZA_RATE_ADDRESS"); err != nil {
+		return err
+	}
 	if devAuth {
 		opt.Principal = web.DevHeaderPrincipal
 		m.Logger.Warn("INSECURE development authentication: the role of each request comes from the X-Conoscenza-Role header; never expose this server")
@@ -118,6 +125,25 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 		return err
 	}
 	return web.New(m.Logger, Version, checks, opt).Serve(ctx, ln, 20*time.Second)
+}
+
+// rateLimitFromEnv reads "RATE/BURST" (requests per second and burst, e.g. 5/30) or "off";
+// unset keeps the server's default.
+func rateLimitFromEnv(getenv func(string) string, key string) (web.RateLimit, error) {
+	v := strings.TrimSpace(getenv(key))
+	switch v {
+	case "":
+		return web.RateLimit{}, nil
+	case "off":
+		return web.RateLimit{Rate: -1}, nil
+	}
+	rate, burst, ok := strings.Cut(v, "/")
+	r, err1 := strconv.ParseFloat(rate, 64)
+	b, err2 := strconv.Atoi(burst)
+	if !ok || err1 != nil || err2 != nil || r <= 0 || b <= 0 {
+		return web.RateLimit{}, fmt.Errorf("%s %q must be RATE/BURST (e.g. 5/30) or off", key, v)
+	}
+	return web.RateLimit{Rate: r, Burst: b}, nil
 }
 
 // authenticator builds users, sessions, tokens and OIDC from the environment. On a loopback
