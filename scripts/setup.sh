@@ -173,37 +173,9 @@ BEGIN
 END
 \$\$;
 SQL
+seal_sql=$(sed -e "s/__AUDIT_ROLE__/${DB_AUDIT}/g" -e "s/__OWNER_ROLE__/${DB_OWNER}/g" "$(dirname "$0")/audit-seal.sql")
 for db in template1 "${DB_NAME}"; do
-  psql_su "$db" <<SQL
-CREATE OR REPLACE FUNCTION public.conoscenza_seal_audit() RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS \$\$
-DECLARE
-  owner_role name;
-  obj record;
-BEGIN
-  IF to_regnamespace('audit') IS NULL THEN
-    RETURN;
-  END IF;
-  SELECT pg_get_userbyid(datdba) INTO owner_role FROM pg_database WHERE datname = current_database();
-  -- Objects first, the schema last: once ${DB_AUDIT} owns the schema nothing new can appear in it.
-  FOR obj IN SELECT c.relname FROM pg_class c
-             WHERE c.relnamespace = 'audit'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm') LOOP
-    EXECUTE format('ALTER TABLE audit.%I OWNER TO ${DB_AUDIT}', obj.relname);
-    EXECUTE format('GRANT SELECT ON audit.%I TO %I', obj.relname, owner_role);
-  END LOOP;
-  FOR obj IN SELECT p.oid::regprocedure AS sig FROM pg_proc p WHERE p.pronamespace = 'audit'::regnamespace LOOP
-    EXECUTE format('ALTER FUNCTION %s OWNER TO ${DB_AUDIT}', obj.sig);
-  END LOOP;
-  ALTER SCHEMA audit OWNER TO ${DB_AUDIT};
-  EXECUTE format('GRANT USAGE ON SCHEMA audit TO %I', owner_role);
-  IF to_regclass('audit.audit_log') IS NOT NULL THEN
-    EXECUTE format('GRANT INSERT ON audit.audit_log TO %I', owner_role);
-  END IF;
-END
-\$\$;
-REVOKE ALL ON FUNCTION public.conoscenza_seal_audit() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION public.conoscenza_seal_audit() TO ${DB_OWNER};
-SQL
+  printf '%s\n' "$seal_sql" | psql_su "$db"
 done
 # A database migrated before the function existed is sealed now.
 echo "SELECT public.conoscenza_seal_audit();" | psql_su "${DB_NAME}" >/dev/null
