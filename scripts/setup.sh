@@ -180,3 +180,29 @@ done
 # A database migrated before the function existed is sealed now.
 echo "SELECT public.conoscenza_seal_audit();" | psql_su "${DB_NAME}" >/dev/null
 say "PostgreSQL ${PG_MAJOR} with pgvector is ready: database ${DB_NAME}, owner ${DB_OWNER}, read-only ${DB_RO}, audit owner ${DB_AUDIT}"
+
+# 7. The browser app (web/ui): front-end packages pinned by package-lock.json, installed with
+# `npm ci` when the lockfile changes, and bundled by esbuild into web/ui/dist when any input
+# changes; the Go binary embeds dist (go:embed). Run as the owner of the checkout so that a
+# later `go build` by that user can read and rebuild it.
+ui_dir="$(cd "$(dirname "$0")/.." && pwd)/web/ui/frontend"
+if ! command -v npm >/dev/null 2>&1; then
+  apt_install nodejs npm
+fi
+as_owner() { local owner; owner=$(stat -c %U "$ui_dir"); if [ "$owner" = root ]; then (cd "$ui_dir" && "$@"); else su "$owner" -s /bin/bash -c "cd '$ui_dir' && $*"; fi; }
+lock_sum=$(sha256sum "$ui_dir/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$ui_dir/node_modules/.conoscenza-lock" 2>/dev/null)" != "$lock_sum" ]; then
+  say "installing front-end packages (npm ci)"
+  as_owner npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > "$ui_dir/node_modules/.conoscenza-lock"
+fi
+build_sum=$(cd "$ui_dir" && cat package-lock.json build.mjs $(find src ../templates -type f | sort) | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$ui_dir/../dist/.conoscenza-build" 2>/dev/null)" != "$build_sum" ] || [ ! -f "$ui_dir/../dist/manifest.json" ]; then
+  say "building the browser app (esbuild)"
+  as_owner node build.mjs
+  echo "$build_sum" > "$ui_dir/../dist/.conoscenza-build"
+fi
+
+# 8. Chromium for the browser tests (Debian's package; the tests start it headless).
+apt_install chromium
+say "browser app built; chromium $(chromium --version 2>/dev/null | awk '{print $2}') for the browser tests"

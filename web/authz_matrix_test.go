@@ -44,6 +44,15 @@ func users(status int) [nCols]int { return [nCols]int{401, status, status, statu
 // staffAdmin: staff and admin get status, the other roles 403, anonymous 401.
 func staffAdmin(status int) [nCols]int { return [nCols]int{401, 403, status, 403, status} }
 
+// pagesFor: a page for the given roles: they get 200, other roles 403, anonymous 302 (to /accedi).
+func pagesFor(roles ...int) [nCols]int {
+	w := [nCols]int{302, 403, 403, 403, 403}
+	for _, r := range roles {
+		w[r] = 200
+	}
+	return w
+}
+
 func ptr(w [nCols]int) *[nCols]int { return &w }
 
 // authzMatrix lists every route of the server with the real authenticator mounted. A route
@@ -55,6 +64,17 @@ var authzMatrix = []routeRule{
 	{"GET", "/metrics", "/metrics", "", everyone(200), nil},
 	{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", "", everyone(200), nil},
 	{"GET", "/privacy", "/privacy", "", everyone(200), nil},
+
+	// The browser app: pages answer HTML (a denial is an error page without the page's data).
+	{"GET", "/", "/", "", everyone(302), nil},
+	{"GET", "/accedi", "/accedi", "", everyone(200), nil},
+	{"GET", "/assets/*file", "/assets/{app.css}", "", everyone(200), nil},
+	{"GET", "/chiedi", "/chiedi", "", pagesFor(colDecisore, colStaff, colFormatore, colAdmin), nil},
+	{"GET", "/cruscotto", "/cruscotto", "", pagesFor(colDecisore, colStaff, colFormatore, colAdmin), nil},
+	{"GET", "/esplora", "/esplora", "", pagesFor(colDecisore, colStaff, colFormatore, colAdmin), nil},
+	{"GET", "/fascicolo", "/fascicolo", "", pagesFor(colStaff, colAdmin), nil},
+	{"GET", "/dati", "/dati", "", pagesFor(colStaff, colAdmin), nil},
+	{"GET", "/formazione", "/formazione", "", pagesFor(colFormatore, colAdmin), nil},
 
 	// Login with a wrong password is a 401 for everybody: the route itself is public.
 	{"POST", "/api/v1/auth/login", "/api/v1/auth/login", `{"username":"nessuno-{caller}","password":"sbagliata-sbagliata"}`, everyone(401), nil},
@@ -106,7 +126,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 	svcs := services(t)
 	// One server per caller: each starts with its own rate-limit buckets, so that the
 	// matrix's 24 requests per caller measure authorization and not the API's rate limits.
-	newServer := func() *testServer { return newTestServer(t, Options{Services: svcs, Identity: a}) }
+	app := testUI(t)
+	newServer := func() *testServer { return newTestServer(t, Options{Services: svcs, Identity: a, UI: app}) }
 	ts := newServer()
 
 	// Every registered route has a rule, and every rule a route.
@@ -181,14 +202,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 					// A distinct made-up user per caller keeps the login throttle out of it.
 					body = strings.ReplaceAll(r.body, "{caller}", mode+"-"+colNames[col])
 				}
-				resp, data := servers[col].call(t, r.method, r.path, body, creds[col]...)
+				path := strings.ReplaceAll(r.path, "{app.css}", strings.TrimPrefix(app.Manifest().Files["app.css"], "/"))
+				resp, data := servers[col].call(t, r.method, path, body, creds[col]...)
 				if resp.StatusCode != want[col] {
 					failures = append(failures, fmt.Sprintf("%s %s as %s (%s): status %d, want %d: %.200s",
 						r.method, r.path, colNames[col], mode, resp.StatusCode, want[col], data))
 				}
 				// A denial must never carry data: only the error body.
-				if (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) &&
-					!strings.HasPrefix(string(data), `{"error":`) {
+				denied := resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden
+				if denied && isPageRoute(r.pattern) && strings.Contains(string(data), `data-cz="page-root"`) {
+					failures = append(failures, fmt.Sprintf("%s %s as %s (%s): denied page still carries the page", r.method, r.path, colNames[col], mode))
+				}
+				if denied && !isPageRoute(r.pattern) && !strings.HasPrefix(string(data), `{"error":`) {
 					failures = append(failures, fmt.Sprintf("%s %s as %s (%s): denial without an error body: %.200s",
 						r.method, r.path, colNames[col], mode, data))
 				}
@@ -211,7 +236,7 @@ func TestAuthorizationMatrixDeniesDecisoreOnlyWhereTheRoleTableDoes(t *testing.T
 			denied[r.method+" "+r.pattern] = true
 		}
 	}
-	want := []string{"GET /api/v1/imprese", "GET /api/v1/imprese/:cf", "POST /api/v1/sql"}
+	want := []string{"GET /api/v1/imprese", "GET /api/v1/imprese/:cf", "POST /api/v1/sql", "GET /fascicolo", "GET /dati", "GET /formazione"}
 	if len(denied) != len(want) {
 		t.Errorf("decisore is denied %v, want exactly %v", denied, want)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/comune-bologna/conoscenza/web/ui"
 	"io"
 	"log/slog"
 	"net/http"
@@ -94,6 +95,8 @@ func newTestServer(t *testing.T, opt Options) *testServer {
 	s := New(logger, "test", nil, opt)
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
+	// Redirects are answers to check (a page sends an anonymous caller to /accedi), not to follow.
+	ts.Client().CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &testServer{Server: ts, srv: s, log: buf}
 }
 
@@ -187,4 +190,14 @@ func (b *blockingAsker) Ask(ctx context.Context, _ agent.Request, sink agent.Sin
 	<-ctx.Done()
 	b.ended <- ctx.Err()
 	return nil, ctx.Err()
+}
+
+// testUI is the built browser app; the tests need `make setup` (npm ci + node build.mjs) first.
+func testUI(t *testing.T) *ui.UI {
+	t.Helper()
+	app, err := ui.New()
+	if err != nil {
+		t.Fatalf("browser app: %v", err)
+	}
+	return app
 }

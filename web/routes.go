@@ -62,6 +62,7 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.handleReadyz)
 	e.GET("/metrics", s.handleMetrics)
 	e.GET("/privacy", s.handlePrivacy)
+	s.uiRoutes()
 
 	v1 := e.Group("/api/v1", s.limitAddress, limitBody, s.withTimeout)
 	v1.GET("/openapi.json", s.handleOpenAPI)

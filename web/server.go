@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/comune-bologna/conoscenza/agent"
+	"github.com/comune-bologna/conoscenza/web/ui"
 )
 
 // Check is one readiness probe: Name is shown in /readyz; Run returns a short status, or an
@@ -68,6 +69,12 @@ type Options struct {
 	// MetricsPublic serves /metrics to any client, not only to loopback ones
 	// (CONOSCENZA_METRICS_PUBLIC=1).
 	MetricsPublic bool
+	// UI, when set, serves the browser app: its pages and /assets (web/ui).
+	UI *ui.UI
+	// ModelName is the chat model in use, shown on every page; "" means no-model mode.
+	ModelName string
+	// OIDC shows the single sign-on button on the login page.
+	OIDC bool
 }
 
 func (o Options) withDefaults() Options {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -26,6 +27,7 @@ import (
 	"github.com/comune-bologna/conoscenza/retrieval"
 	"github.com/comune-bologna/conoscenza/web"
 	"github.com/comune-bologna/conoscenza/web/auth"
+	"github.com/comune-bologna/conoscenza/web/ui"
 )
 
 // servePoolConns sizes each of the two pools of the server: twice the cores, at least 4. An
@@ -103,6 +105,17 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 		Audit:          a.Service.Audit,
 		MetricsPublic:  m.Getenv("CONOSCENZA_METRICS_PUBLIC") == "1",
 	}
+	if a.Service.LLM != nil {
+		opt.ModelName = m.Config.ChatModel
+	}
+	switch app, err := ui.New(); {
+	case errors.Is(err, ui.ErrNotBuilt):
+		m.Logger.Warn("serving the API without the browser app", "reason", err.Error())
+	case err != nil:
+		return err
+	default:
+		opt.UI = app
+	}
 	if opt.UserRateLimit, err = rateLimitFromEnv(m.Getenv, "CONOSCENZA_RATE_USER"); err != nil {
 		return err
 	}
@@ -119,6 +132,7 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 		}
 		defer id.Close()
 		opt.Identity = id
+		opt.OIDC = id.OIDCEnabled()
 	}
 	ln, err := web.Listen(m.Config.Addr)
 	if err != nil {

@@ -319,3 +319,6 @@ func subjectTag(subject string) string {
 	sum := sha256.Sum256([]byte(subject))
 	return hex.EncodeToString(sum[:6])
 }
+
+// OIDCEnabled says whether login through the identity provider is configured.
+func (a *Authenticator) OIDCEnabled() bool { return a.oidc != nil }

@@ -131,3 +131,14 @@ func abortJSON(c *gin.Context, status int, code, msg string) {
 	c.AbortWithStatusJSON(status, apitypes.ErrorResponse{Error: apitypes.ErrorBody{Code: code, Message: msg,
 		RequestID: c.Writer.Header().Get(apitypes.HeaderRequestID)}})
 }
+
+// Viewer says who is signed in on a page request (session or token), with the session's CSRF
+// token for the page to send back, without refusing anybody: pages choose between themselves and
+// the login page. Mount LoadSession before it.
+func (a *Authenticator) Viewer(c *gin.Context) (tool.Principal, string, bool) {
+	u, _, err := a.Resolve(c.Request)
+	if err != nil {
+		return tool.Principal{}, "", false
+	}
+	return u.Principal(), a.CSRFToken(c.Request), true
+}

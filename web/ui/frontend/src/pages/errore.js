@@ -1,0 +1,2 @@
+// Error page: only the common start-up (menu, logout).
+import '../lib/boot.js';

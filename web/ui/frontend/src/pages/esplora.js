@@ -1,0 +1,2 @@
+// Page "esplora": built by its own module (to be completed).
+import '../lib/boot.js';
