@@ -1,0 +1,125 @@
+// Charts of result tables with Apache ECharts (only the parts used, rendered as SVG so that a
+// chart exports as SVG as it is and as PNG drawn from it). The kind is chosen from the table:
+// a line over time, a choropleth of the quartieri for territory, bars for other categories;
+// the user can switch among the kinds that fit.
+import * as echarts from 'echarts/core';
+import { LineChart, BarChart, MapChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, AriaComponent, TitleComponent } from 'echarts/components';
+import { SVGRenderer } from 'echarts/renderers';
+import { api } from './api.js';
+import { t, fmtNumber } from './i18n.js';
+
+echarts.use([LineChart, BarChart, MapChart, GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, AriaComponent, TitleComponent, SVGRenderer]);
+
+const TIME = ['anno', 'trimestre', 'mese', 'periodo', 'data', 'as_of'];
+const PALETTE = ['#0066cc', '#d9364f', '#008055', '#cc7a00', '#5c6f82', '#7a3e9d', '#0a8ea0', '#995c00', '#3f51b5', '#b71c1c', '#2e7d32', '#4a4a4a'];
+
+function shape(table) {
+  const cols = table.columns ?? [];
+  const num = cols.findIndex((c) => c.type === 'number');
+  const time = cols.findIndex((c) => TIME.includes(c.name) || c.type === 'date');
+  const cats = cols.map((c, i) => i).filter((i) => i !== num && i !== time && cols[i].type !== 'number');
+  const quartiere = cols.findIndex((c) => c.name === 'quartiere');
+  return { cols, num, time, cats, quartiere };
+}
+
+// chartKinds lists the charts that fit table, best first; empty when nothing to draw.
+export function chartKinds(table) {
+  const s = shape(table);
+  if (s.num < 0 || !(table.rows ?? []).length) return [];
+  if (s.time >= 0) return ['line', 'bar'];
+  if (s.quartiere >= 0 && s.cats.length === 1) return ['map', 'bar'];
+  if (s.cats.length >= 1) return ['bar'];
+  return [];
+}
+
+let mapReady = null;
+let mapInfo = null;
+
+// quartieriMap registers the quartieri shapes once (from /api/v1/territorio/quartiere).
+export function quartieriMap() {
+  mapReady ??= api('/territorio/quartiere').then((geo) => {
+    mapInfo = geo;
+    echarts.registerMap('quartieri', geo);
+    return geo;
+  }).catch((err) => { mapReady = null; throw err; });
+  return mapReady;
+}
+
+function series(table, s) {
+  const rows = table.rows ?? [];
+  const x = s.time >= 0 ? s.time : s.cats[0];
+  const split = s.cats.find((i) => i !== x);
+  const xs = [...new Set(rows.map((r) => String(r[x])))];
+  if (s.time >= 0) xs.sort();
+  if (split == null) {
+    return { xs, series: [{ name: s.cols[s.num].label, data: xs.map((v) => rows.find((r) => String(r[x]) === v)?.[s.num] ?? null) }] };
+  }
+  const groups = [...new Set(rows.map((r) => String(r[split])))].slice(0, 12);
+  return {
+    xs,
+    series: groups.map((g) => ({ name: g, data: xs.map((v) => rows.find((r) => String(r[x]) === v && String(r[split]) === g)?.[s.num] ?? null) })),
+  };
+}
+
+// Chart is one rendered chart.
+export class Chart {
+  constructor(el) {
+    this.el = el;
+    this.ec = null;
+  }
+
+  // draw renders table as kind ('line' | 'bar' | 'map') and resolves when drawn.
+  async draw(table, kind) {
+    const s = shape(table);
+    if (kind === 'map') await quartieriMap();
+    this.ec?.dispose();
+    this.ec = echarts.init(this.el, null, { renderer: 'svg', locale: document.documentElement.lang === 'en' ? 'EN' : 'EN' });
+    const valueFmt = (v) => fmtNumber(v);
+    const base = {
+      color: PALETTE,
+      aria: { enabled: true, decal: { show: false } },
+      animation: false,
+      tooltip: { trigger: kind === 'map' ? 'item' : 'axis', valueFormatter: valueFmt },
+    };
+    if (kind === 'map') {
+      const vals = (table.rows ?? []).map((r) => ({ name: String(r[s.quartiere]), value: Number(r[s.num]) }));
+      const nums = vals.map((v) => v.value).filter(Number.isFinite);
+      this.ec.setOption({
+        ...base,
+        visualMap: { min: Math.min(...nums, 0), max: Math.max(...nums, 1), calculable: true, left: 'left', bottom: 10, inRange: { color: ['#e6f0fa', '#0066cc', '#003366'] }, formatter: valueFmt },
+        series: [{ type: 'map', map: 'quartieri', name: s.cols[s.num].label, data: vals, label: { show: true, fontSize: 10 }, emphasis: { label: { show: true } } }],
+      });
+      this.el.dataset.approx = mapInfo?.approssimato ? 'true' : 'false';
+    } else {
+      const { xs, series: ss } = series(table, s);
+      this.ec.setOption({
+        ...base,
+        legend: ss.length > 1 ? { type: 'scroll', top: 0 } : undefined,
+        grid: { left: 60, right: 20, top: ss.length > 1 ? 40 : 20, bottom: 60, containLabel: true },
+        xAxis: { type: 'category', data: xs, axisLabel: { rotate: xs.length > 8 && kind === 'bar' ? 30 : 0 } },
+        yAxis: { type: 'value', axisLabel: { formatter: valueFmt } },
+        series: ss.map((x) => ({ ...x, type: kind, showSymbol: xs.length < 40, connectNulls: false })),
+      });
+    }
+    this.kind = kind;
+    this.el.dataset.kind = kind;
+    this.el.dataset.rendered = 'true';
+  }
+
+  // svg is the chart as an SVG document, and its size.
+  svg() {
+    const { width, height } = this.el.getBoundingClientRect();
+    return { text: this.ec.renderToSVGString(), width: Math.round(width), height: Math.round(height) };
+  }
+
+  resize() { this.ec?.resize(); }
+
+  dispose() { this.ec?.dispose(); this.ec = null; }
+}
+
+// mapNote is the line under a map saying whether the shapes are official or approximate.
+export function mapNote() {
+  if (!mapInfo) return '';
+  return mapInfo.approssimato ? t('map.approx') : t('map.official', mapInfo.fonte ?? '');
+}
