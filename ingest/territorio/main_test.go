@@ -1,0 +1,9 @@
+package territorio
+
+import (
+	"testing"
+
+	"github.com/comune-bologna/conoscenza/ingest/db/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m) }
