@@ -95,6 +95,7 @@ var authzMatrix = []routeRule{
 	{"DELETE", "/api/v1/conversations", "/api/v1/conversations", "", users(200), nil},
 
 	{"GET", "/api/v1/metrics", "/api/v1/metrics", "", users(200), nil},
+	{"GET", "/api/v1/territorio/:level", "/api/v1/territorio/quartiere", "", users(200), nil},
 	{"POST", "/api/v1/metrics/query", "/api/v1/metrics/query", `{"metric":"cig_domande","group_by":["anno"]}`, users(200), nil},
 	{"GET", "/api/v1/search", "/api/v1/search?q=dehors&limit=2", "", users(200), nil},
 	// The package database has no register snapshot: the platea is "unavailable" (503) to

@@ -22,6 +22,7 @@ import (
 	"github.com/comune-bologna/conoscenza/agent/tool"
 	"github.com/comune-bologna/conoscenza/ingest/db"
 	"github.com/comune-bologna/conoscenza/ingest/db/dbtest"
+	"github.com/comune-bologna/conoscenza/ingest/territorio"
 	"github.com/comune-bologna/conoscenza/retrieval"
 	"github.com/comune-bologna/conoscenza/retrieval/embed"
 	"github.com/comune-bologna/conoscenza/web/apitypes"
@@ -55,7 +56,8 @@ func services(t *testing.T) Services {
 	tools := &tool.Executor{Engine: semantic.NewEngine(ro, cat), Docs: retrieval.NewStore(ro, embed.Local{}, nil),
 		Dossier: &dossier.Service{Pool: ro}, SQL: &sqlguard.Runner{Pool: ro}}
 	svc := &agent.Service{Tools: tools, Planner: planner.New(cat), Store: &agent.Store{Pool: d.Pool}}
-	return Services{Asker: svc, Conversations: svc.Store, Tools: tools, Catalog: cat, Companies: tools.Dossier}
+	return Services{Asker: svc, Conversations: svc.Store, Tools: tools, Catalog: cat, Companies: tools.Dossier,
+		Territory: &territorio.Store{Pool: ro}}
 }
 
 // syncBuffer collects log output written from the server's goroutines.

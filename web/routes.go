@@ -43,6 +43,7 @@ type Services struct {
 	Tools         ToolRunner
 	Catalog       *catalog.Catalog
 	Companies     CompanySearcher
+	Territory     Territory
 }
 
 // routes registers every route. The OpenAPI document (openapi.json) must list exactly these:
@@ -86,6 +87,7 @@ func (s *Server) routes() {
 	api.POST("/messages/:id/feedback", s.handleFeedback)
 
 	api.GET("/metrics", s.handleMetricsCatalog)
+	api.GET("/territorio/:level", s.handleTerritorio)
 	busy.POST("/metrics/query", s.handleMetricsQuery)
 	busy.GET("/search", s.handleSearch)
 	busy.GET("/imprese", s.handleSearchCompanies)

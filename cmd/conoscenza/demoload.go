@@ -9,6 +9,7 @@ import (
 
 	"github.com/comune-bologna/conoscenza/ingest"
 	"github.com/comune-bologna/conoscenza/ingest/demo"
+	"github.com/comune-bologna/conoscenza/ingest/territorio"
 	"github.com/comune-bologna/conoscenza/retrieval"
 	"github.com/comune-bologna/conoscenza/web/auth"
 )
@@ -60,6 +61,16 @@ checksum).`,
 			}
 			if err := tw.Flush(); err != nil {
 				return err
+			}
+			// The map's quartieri: the approximate shapes, unless official ones are loaded.
+			terr, loaded, err := (&territorio.Store{Pool: pool, Logger: m.Logger}).LoadDefault(ctx, "demo")
+			if err != nil {
+				return err
+			}
+			if loaded {
+				printTerritorio(m.Stdout, terr)
+			} else {
+				fmt.Fprintln(m.Stdout, "quartieri: confini ufficiali già caricati, forme approssimate non caricate")
 			}
 			users, err := auth.EnsureDemoUsers(ctx, pool)
 			if err != nil {

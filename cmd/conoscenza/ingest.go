@@ -33,6 +33,7 @@ addresses already loaded).`,
 	}
 	cmd.AddCommand(m.ingestRejectionsCommand(), m.ingestBatchesCommand())
 	cmd.AddCommand(m.ingestDocsCommand())
+	cmd.AddCommand(m.ingestTerritorioCommand())
 	return cmd
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/comune-bologna/conoscenza/agent/sqlguard"
 	"github.com/comune-bologna/conoscenza/agent/tool"
 	"github.com/comune-bologna/conoscenza/ingest/db"
+	"github.com/comune-bologna/conoscenza/ingest/territorio"
 	"github.com/comune-bologna/conoscenza/retrieval"
 	"github.com/comune-bologna/conoscenza/web"
 	"github.com/comune-bologna/conoscenza/web/auth"
@@ -99,7 +100,8 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 	a.Service.Observer = tel
 	opt := web.Options{
 		Services: web.Services{Asker: a.Service, Conversations: a.Service.Store, Tools: a.Service.Tools,
-			Catalog: a.Catalog, Companies: a.Service.Tools.Dossier},
+			Catalog: a.Catalog, Companies: a.Service.Tools.Dossier,
+			Territory: &territorio.Store{Pool: a.ro, Logger: m.Logger}}, // the map's shapes, read-only role
 		RequestTimeout: m.Config.RequestTimeout,
 		Telemetry:      tel,
 		Audit:          a.Service.Audit,
