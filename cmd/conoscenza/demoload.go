@@ -23,8 +23,9 @@ func (m *Main) demoLoadCommand() *cobra.Command {
 		Use:   "load",
 		Short: "Generate the fictional Bologna data set and load it with the demo documents",
 		Long: `Generate the fictional data set (see 'demo generate') into --dir and load it through the real
-ingest: street register, monthly register snapshots in date order, CIG, SUAP, grants; then the
-fictional demo documents. Running it again changes nothing (every file is recognised by its
+ingest: street register, monthly register snapshots in date order, CIG, SUAP, grants; the simplified quartieri
+shapes of the map (marked approximate; never over official ones); then the fictional demo
+documents. Running it again changes nothing (every file is recognised by its
 checksum).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
