@@ -17,7 +17,7 @@ import (
 func TestEveryResponseCarriesTheSecurityHeaders(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	want := map[string]string{
-		"Content-Security-Policy":    "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+		"Content-Security-Policy":    contentSecurityPolicy,
 		"X-Content-Type-Options":     "nosniff",
 		"Referrer-Policy":            "same-origin",
 		"X-Frame-Options":            "DENY",

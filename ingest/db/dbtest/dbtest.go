@@ -48,8 +48,15 @@ func BaseURL() string {
 
 // Main wraps testing.M: it runs the tests and drops the package's database afterwards.
 // Use it from TestMain: `func TestMain(m *testing.M) { dbtest.Main(m) }`.
-func Main(m *testing.M) {
+func Main(m *testing.M) { MainWith(m, nil) }
+
+// MainWith is Main with a cleanup run after the tests and before the database is dropped (to
+// stop a server that uses it, say).
+func MainWith(m *testing.M, cleanup func()) {
 	code := m.Run()
+	if cleanup != nil {
+		cleanup()
+	}
 	mu.Lock()
 	if shared != nil {
 		shared.Pool.Close()

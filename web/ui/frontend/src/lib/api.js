@@ -16,18 +16,19 @@ export class ApiError extends Error {
   }
 }
 
-async function fail(resp) {
+async function fail(resp, redirect = true) {
   let body = null;
   try { body = await resp.json(); } catch { /* not JSON */ }
   const e = body?.error;
-  if (resp.status === 401) {
+  if (resp.status === 401 && redirect) {
     window.location.assign('/accedi?next=' + encodeURIComponent(location.pathname + location.search));
   }
   throw new ApiError(resp.status, e?.code ?? 'http_' + resp.status, e?.message ?? t('err.http', resp.status), e?.request_id);
 }
 
 // api calls path under /api/v1 and returns the decoded JSON (or the Response when raw).
-export async function api(path, { method = 'GET', body, signal, raw = false, headers = {} } = {}) {
+// A 401 sends the user to the login page, unless noLogin (the login form itself).
+export async function api(path, { method = 'GET', body, signal, raw = false, headers = {}, noLogin = false } = {}) {
   const h = { Accept: 'application/json', ...headers };
   if (method !== 'GET' && method !== 'HEAD') h['X-CSRF-Token'] = csrf();
   let payload = body;
@@ -36,7 +37,7 @@ export async function api(path, { method = 'GET', body, signal, raw = false, hea
     payload = JSON.stringify(body);
   }
   const resp = await fetch('/api/v1' + path, { method, headers: h, body: payload, signal, credentials: 'same-origin' });
-  if (!resp.ok) await fail(resp);
+  if (!resp.ok) await fail(resp, !noLogin);
   if (raw) return resp;
   if (resp.status === 204) return null;
   return resp.json();

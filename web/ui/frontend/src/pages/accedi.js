@@ -15,7 +15,7 @@ form?.addEventListener('submit', async (ev) => {
   msg.hidden = true;
   const fd = new FormData(form);
   try {
-    await api('/auth/login', { method: 'POST', body: { username: fd.get('username'), password: fd.get('password') } });
+    await api('/auth/login', { method: 'POST', body: { username: fd.get('username'), password: fd.get('password') }, noLogin: true });
     window.location.assign(safeNext(pageData().next));
   } catch (err) {
     msg.textContent = err.status === 401 || err.status === 403 ? t('login.failed') : err.message;
