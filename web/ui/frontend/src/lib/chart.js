@@ -46,12 +46,17 @@ export function quartieriMap() {
   return mapReady;
 }
 
-function series(table, s) {
+function series(table, s, values) {
   const rows = table.rows ?? [];
   const x = s.time >= 0 ? s.time : s.cats[0];
   const split = s.cats.find((i) => i !== x);
   const xs = [...new Set(rows.map((r) => String(r[x])))];
   if (s.time >= 0) xs.sort();
+  // values (opt-in): several number columns of the same table drawn as one series each
+  const picked = (values ?? []).map((n) => s.cols.findIndex((c) => c.name === n)).filter((i) => i >= 0);
+  if (split == null && picked.length) {
+    return { xs, series: picked.map((i) => ({ name: s.cols[i].label || s.cols[i].name, data: xs.map((v) => rows.find((r) => String(r[x]) === v)?.[i] ?? null) })) };
+  }
   if (split == null) {
     return { xs, series: [{ name: s.cols[s.num].label, data: xs.map((v) => rows.find((r) => String(r[x]) === v)?.[s.num] ?? null) }] };
   }
@@ -69,8 +74,9 @@ export class Chart {
     this.ec = null;
   }
 
-  // draw renders table as kind ('line' | 'bar' | 'map') and resolves when drawn.
-  async draw(table, kind) {
+  // draw renders table as kind ('line' | 'bar' | 'map') and resolves when drawn; opts.values
+  // names number columns to draw as separate series (default: the first number column).
+  async draw(table, kind, opts = {}) {
     const s = shape(table);
     if (kind === 'map') await quartieriMap();
     this.ec?.dispose();
@@ -92,7 +98,7 @@ export class Chart {
       });
       this.el.dataset.approx = mapInfo?.approssimato ? 'true' : 'false';
     } else {
-      const { xs, series: ss } = series(table, s);
+      const { xs, series: ss } = series(table, s, opts.values);
       this.ec.setOption({
         ...base,
         legend: ss.length > 1 ? { type: 'scroll', top: 0 } : undefined,
