@@ -9,7 +9,7 @@ DEMO_DIR ?= var/demo
 TEST_TIMEOUT ?= 25m
 FUZZ_TIME ?= 5s
 
-.PHONY: setup build migrate demo demo-data serve test vet fmt bench clean fuzz faults
+.PHONY: setup build migrate demo demo-data serve test vet fmt bench clean fuzz faults screenshots bench-browser
 
 setup:
 	$(SUDO) bash scripts/setup.sh
@@ -35,8 +35,10 @@ vet:
 	  if [ -n "$$bad" ]; then echo "gofmt would change: $$bad"; exit 1; fi
 	go vet ./...
 
+# The browser tests (web/browsertest) run too: CONOSCENZA_REQUIRE_BROWSER=1 makes a missing
+# chromium a failure instead of a skip.
 test: setup vet
-	go test -count=1 -timeout $(TEST_TIMEOUT) ./...
+	CONOSCENZA_REQUIRE_BROWSER=1 go test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
 # PostgreSQL restarted under a running load and a running server (restarts the cluster).
 faults: setup
@@ -54,6 +56,15 @@ bench: setup build
 	bash scripts/bench-ingest.sh
 	bash scripts/bench-retrieval.sh
 	bash scripts/load-ask.sh
+
+# Screenshots of every page, taken by the browser tests, into docs/screenshots/ (shown in the README).
+screenshots: setup
+	CONOSCENZA_SCREENSHOTS=1 CONOSCENZA_REQUIRE_BROWSER=1 go test -count=1 -run . ./web/browsertest
+
+# The browser benchmark: time to first streamed text and to the whole answer (no-model mode),
+# page loads, and the JS/CSS bytes of every page (docs/web.md).
+bench-browser: setup
+	CONOSCENZA_REQUIRE_BROWSER=1 go test -count=1 -run '^$$' -bench . -benchtime 20x ./web/browsertest
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
