@@ -53,3 +53,9 @@ function start() {
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
 else start();
+
+// markReady says the page has loaded its first data (body[data-ready="true"]): the browser
+// tests and the browser benchmark wait for it.
+export function markReady() {
+  document.body.dataset.ready = 'true';
+}
