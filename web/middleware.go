@@ -98,10 +98,15 @@ func (s *Server) recoverJSON(c *gin.Context) {
 	c.Next()
 }
 
-// limitBody caps every request body; decoding past the cap fails with a 413.
+// limitBody caps every request body (64 KiB, more for the few routes bodyLimit names);
+// decoding past the cap fails with a 413.
 func limitBody(c *gin.Context) {
 	if c.Request.Body != nil {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, apitypes.MaxBodyBytes)
+		limit := int64(apitypes.MaxBodyBytes)
+		if n := bodyLimit(c.FullPath()); n > 0 {
+			limit = n
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
 	c.Next()
 }

@@ -85,6 +85,7 @@ func (s *Server) routes() {
 	api.GET("/conversations/:id", s.handleGetConversation)
 	api.DELETE("/conversations/:id", s.handleDeleteConversation)
 	api.POST("/messages/:id/feedback", s.handleFeedback)
+	api.POST("/export/xlsx", s.handleExportXLSX)
 
 	api.GET("/metrics", s.handleMetricsCatalog)
 	api.GET("/territorio/:level", s.handleTerritorio)
