@@ -94,7 +94,6 @@ var authzMatrix = []routeRule{
 	// Each caller deletes only their own conversations (the ask rows above made some).
 	{"DELETE", "/api/v1/conversations", "/api/v1/conversations", "", users(200), nil},
 
-	{"POST", "/api/v1/export/xlsx", "/api/v1/export/xlsx", `{"title":"Prova","columns":[{"name":"n","label":"N","type":"number"}],"rows":[[1]],"sql":"SELECT 1","sources":[],"as_of":""}`, users(200), nil},
 	{"GET", "/api/v1/metrics", "/api/v1/metrics", "", users(200), nil},
 	{"GET", "/api/v1/territorio/:level", "/api/v1/territorio/quartiere", "", users(200), nil},
 	{"POST", "/api/v1/metrics/query", "/api/v1/metrics/query", `{"metric":"cig_domande","group_by":["anno"]}`, users(200), nil},
@@ -106,6 +105,19 @@ var authzMatrix = []routeRule{
 	{"GET", "/api/v1/imprese", "/api/v1/imprese?q=rossi", "", staffAdmin(200), nil},
 	{"GET", "/api/v1/imprese/:cf", "/api/v1/imprese/01234567890", "", staffAdmin(404), nil},
 	{"POST", "/api/v1/sql", "/api/v1/sql", `{"sql":"SELECT count(*) AS n FROM imprese"}`, staffAdmin(200), nil},
+
+	// Dati e documenti: the as-of dates and the library are everyone's to read; batches,
+	// rejected rows, uploads and removals are staff and admin's. A JSON body is not the
+	// multipart form an upload needs (400 once the role is let through).
+	{"GET", "/api/v1/sources", "/api/v1/sources", "", users(200), nil},
+	{"GET", "/api/v1/documents", "/api/v1/documents?q=dehors", "", users(200), nil},
+	{"GET", "/api/v1/batches", "/api/v1/batches?limit=5", "", staffAdmin(200), nil},
+	{"GET", "/api/v1/batches/:id", "/api/v1/batches/999999999", "", staffAdmin(404), nil},
+	{"GET", "/api/v1/batches/:id/rejections", "/api/v1/batches/999999999/rejections", "", staffAdmin(404), nil},
+	{"POST", "/api/v1/ingest/:kind", "/api/v1/ingest/cig", `{"file":"cig.csv"}`, staffAdmin(400), nil},
+	{"GET", "/api/v1/ingest/jobs/:id", "/api/v1/ingest/jobs/0123456789abcdef01234567", "", staffAdmin(404), nil},
+	{"POST", "/api/v1/documents", "/api/v1/documents", `{"file":"nota.md"}`, staffAdmin(400), nil},
+	{"DELETE", "/api/v1/documents/:id", "/api/v1/documents/999999999", "", staffAdmin(404), nil},
 
 	// Last: it ends the session used by the rows above. A token has nothing to log out of.
 	{"POST", "/api/v1/auth/logout", "/api/v1/auth/logout", "", users(204), ptr(users(400))},
@@ -229,8 +241,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 }
 
 // TestAuthorizationMatrixDeniesDecisoreOnlyWhereTheRoleTableDoes pins the rows that differ by
-// role: exactly the company and SQL routes (tools company_dossier and run_sql) are closed to
-// decisore and formatore.
+// role: exactly the company and SQL routes (tools company_dossier and run_sql), the pages
+// for other roles, and the data-loading routes are closed to decisore.
 func TestAuthorizationMatrixDeniesDecisoreOnlyWhereTheRoleTableDoes(t *testing.T) {
 	denied := map[string]bool{}
 	for _, r := range authzMatrix {
@@ -238,7 +250,10 @@ func TestAuthorizationMatrixDeniesDecisoreOnlyWhereTheRoleTableDoes(t *testing.T
 			denied[r.method+" "+r.pattern] = true
 		}
 	}
-	want := []string{"GET /api/v1/imprese", "GET /api/v1/imprese/:cf", "POST /api/v1/sql", "GET /fascicolo", "GET /dati", "GET /formazione"}
+	want := []string{"GET /api/v1/imprese", "GET /api/v1/imprese/:cf", "POST /api/v1/sql", "GET /fascicolo", "GET /dati", "GET /formazione",
+		// the "Dati e documenti" page's batches, uploads and removals (web/dati.go, datiRoles)
+		"GET /api/v1/batches", "GET /api/v1/batches/:id", "GET /api/v1/batches/:id/rejections", "POST /api/v1/ingest/:kind",
+		"GET /api/v1/ingest/jobs/:id", "POST /api/v1/documents", "DELETE /api/v1/documents/:id"}
 	if len(denied) != len(want) {
 		t.Errorf("decisore is denied %v, want exactly %v", denied, want)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/comune-bologna/conoscenza/agent/semantic"
 	"github.com/comune-bologna/conoscenza/agent/sqlguard"
 	"github.com/comune-bologna/conoscenza/agent/tool"
+	"github.com/comune-bologna/conoscenza/ingest"
 	"github.com/comune-bologna/conoscenza/ingest/db"
 	"github.com/comune-bologna/conoscenza/ingest/db/dbtest"
 	"github.com/comune-bologna/conoscenza/ingest/territorio"
@@ -57,7 +58,9 @@ func services(t *testing.T) Services {
 		Dossier: &dossier.Service{Pool: ro}, SQL: &sqlguard.Runner{Pool: ro}}
 	svc := &agent.Service{Tools: tools, Planner: planner.New(cat), Store: &agent.Store{Pool: d.Pool}}
 	return Services{Asker: svc, Conversations: svc.Store, Tools: tools, Catalog: cat, Companies: tools.Dossier,
-		Territory: &territorio.Store{Pool: ro}}
+		Territory: &territorio.Store{Pool: ro},
+		// Uploads and the library write with the owner pool, as serve wires them.
+		Data: ingest.New(d.Pool, nil), Library: retrieval.NewStore(d.Pool, embed.Local{}, nil)}
 }
 
 // syncBuffer collects log output written from the server's goroutines.

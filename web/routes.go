@@ -44,6 +44,8 @@ type Services struct {
 	Catalog       *catalog.Catalog
 	Companies     CompanySearcher
 	Territory     Territory
+	Data          DataLoader      // monthly files and their batches (owner pool)
+	Library       DocumentLibrary // the documents: upload, list, remove (owner pool)
 }
 
 // routes registers every route. The OpenAPI document (openapi.json) must list exactly these:
@@ -85,7 +87,6 @@ func (s *Server) routes() {
 	api.GET("/conversations/:id", s.handleGetConversation)
 	api.DELETE("/conversations/:id", s.handleDeleteConversation)
 	api.POST("/messages/:id/feedback", s.handleFeedback)
-	api.POST("/export/xlsx", s.handleExportXLSX)
 
 	api.GET("/metrics", s.handleMetricsCatalog)
 	api.GET("/territorio/:level", s.handleTerritorio)
@@ -95,6 +96,7 @@ func (s *Server) routes() {
 	busy.GET("/imprese/:cf", s.handleDossier)
 	busy.POST("/sql", s.handleSQL)
 	busy.POST("/platea", s.handlePlatea)
+	s.datiRoutes(api)
 }
 
 // need answers 503 when a service is not configured; it returns whether to go on.

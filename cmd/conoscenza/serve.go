@@ -23,6 +23,7 @@ import (
 	"github.com/comune-bologna/conoscenza/agent/semantic"
 	"github.com/comune-bologna/conoscenza/agent/sqlguard"
 	"github.com/comune-bologna/conoscenza/agent/tool"
+	"github.com/comune-bologna/conoscenza/ingest"
 	"github.com/comune-bologna/conoscenza/ingest/db"
 	"github.com/comune-bologna/conoscenza/ingest/territorio"
 	"github.com/comune-bologna/conoscenza/retrieval"
@@ -96,12 +97,20 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 
 	checks := []web.Check{m.databaseCheck(a), m.ollamaCheck()}
 
+	// Uploads from the browser load with the owner pool, as `conoscenza ingest` does.
+	libEmbedder, err := m.embedder()
+	if err != nil {
+		return err
+	}
+	library := retrieval.NewStore(a.owner, libEmbedder, m.Logger)
+
 	tel := web.NewTelemetry() // /metrics: loopback only unless CONOSCENZA_METRICS_PUBLIC=1
 	a.Service.Observer = tel
 	opt := web.Options{
 		Services: web.Services{Asker: a.Service, Conversations: a.Service.Store, Tools: a.Service.Tools,
 			Catalog: a.Catalog, Companies: a.Service.Tools.Dossier,
-			Territory: &territorio.Store{Pool: a.ro, Logger: m.Logger}}, // the map's shapes, read-only role
+			Territory: &territorio.Store{Pool: a.ro, Logger: m.Logger}, // the map's shapes, read-only role
+			Data:      ingest.New(a.owner, m.Logger), Library: library},
 		RequestTimeout: m.Config.RequestTimeout,
 		Telemetry:      tel,
 		Audit:          a.Service.Audit,

@@ -17,7 +17,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/comune-bologna/conoscenza/ingest"
@@ -201,9 +200,7 @@ func (s *Store) replace(ctx context.Context, tx pgx.Tx, sum *Summary, p *parsed,
 	}
 	names, geoms := make([]string, len(p.shapes)), make([]string, len(p.shapes))
 	for i, sh := range p.shapes {
-		// 7 decimals are about 1 cm: the full precision of GIS exports (15 digits) only makes
-		// the map's download larger.
-		g, err := json.Marshal(geojson.NewGeometry(orb.Round(sh.Geometry, 1e7)))
+		g, err := json.Marshal(geojson.NewGeometry(sh.Geometry))
 		if err != nil {
 			return fmt.Errorf("territorio: encode %s: %w", sh.Name, err)
 		}
