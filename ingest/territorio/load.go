@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/comune-bologna/conoscenza/ingest"
@@ -200,7 +201,9 @@ func (s *Store) replace(ctx context.Context, tx pgx.Tx, sum *Summary, p *parsed,
 	}
 	names, geoms := make([]string, len(p.shapes)), make([]string, len(p.shapes))
 	for i, sh := range p.shapes {
-		g, err := json.Marshal(geojson.NewGeometry(sh.Geometry))
+		// 7 decimals are about 1 cm: the full precision of GIS exports (15 digits) only makes
+		// the map's download larger.
+		g, err := json.Marshal(geojson.NewGeometry(orb.Round(sh.Geometry, 1e7)))
 		if err != nil {
 			return fmt.Errorf("territorio: encode %s: %w", sh.Name, err)
 		}
