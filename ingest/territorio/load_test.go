@@ -293,3 +293,8 @@ func TestZoneShapesCarryTheirQuartiereAndPartsBecomeOneMultiPolygon(t *testing.T
 		t.Errorf("quartieri after a zone load: %+v", q)
 	}
 }
+
+// newLoadFixtureTB is a store over a fresh database, for benchmarks.
+func newLoadFixtureTB(tb testing.TB) *Store {
+	return &Store{Pool: dbtest.Fresh(tb).Pool}
+}
