@@ -53,6 +53,8 @@ type Options struct {
 	StartedBy string
 	// Approximate marks the shapes as approximate (the embedded default ones).
 	Approximate bool
+	// keepOfficial makes the load a no-op when the level has official shapes.
+	keepOfficial bool
 }
 
 // Summary is the outcome of one load: the batch summary of every ingest, plus the level, the
@@ -96,19 +98,19 @@ func (s *Store) LoadFile(ctx context.Context, path string, opts Options) (Summar
 }
 
 // LoadDefault loads the embedded approximate quartieri unless official ones are in place (it
-// never replaces them); loaded says whether it wrote or found the approximate shapes.
+// never replaces them: the check runs under the load's lock); loaded says whether it wrote or
+// found the approximate shapes.
 func (s *Store) LoadDefault(ctx context.Context, startedBy string) (sum Summary, loaded bool, err error) {
-	var official int
-	if err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM quartieri WHERE geometry IS NOT NULL AND NOT approximate`).Scan(&official); err != nil {
-		return sum, false, fmt.Errorf("read quartieri shapes: %w", err)
-	}
-	if official > 0 {
+	sum, err = s.Load(ctx, approxFile, approxQuartieri, Options{Level: LevelQuartiere, Source: FonteApprossimata,
+		StartedBy: startedBy, Approximate: true, keepOfficial: true})
+	if errors.Is(err, errOfficialInPlace) {
 		return sum, false, nil
 	}
-	sum, err = s.Load(ctx, approxFile, approxQuartieri, Options{Level: LevelQuartiere, Source: FonteApprossimata,
-		StartedBy: startedBy, Approximate: true})
 	return sum, err == nil, err
 }
+
+// errOfficialInPlace stops a load of approximate shapes over official ones.
+var errOfficialInPlace = errors.New("official shapes in place")
 
 // Load loads the content of a file named name; see LoadFile.
 func (s *Store) Load(ctx context.Context, name string, data []byte, opts Options) (Summary, error) {
@@ -137,6 +139,15 @@ func (s *Store) Load(ctx context.Context, name string, data []byte, opts Options
 	// One load at a time, with the monthly files too: a street register load rewrites zone.
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock(hashtext('conoscenza.ingest'))"); err != nil {
 		return sum, fmt.Errorf("territorio %s: lock: %w", name, err)
+	}
+	if opts.keepOfficial {
+		var official bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+info.table+` WHERE geometry IS NOT NULL AND NOT approximate)`).Scan(&official); err != nil {
+			return sum, fmt.Errorf("territorio: read %s shapes: %w", info.table, err)
+		}
+		if official {
+			return sum, errOfficialInPlace
+		}
 	}
 	names, err := areaNames(ctx, tx, info.table)
 	if err != nil {
