@@ -6,12 +6,11 @@ import (
 	"testing"
 
 	"github.com/comune-bologna/conoscenza/ingest/db/dbtest"
-	"github.com/comune-bologna/conoscenza/retrieval/embed"
 )
 
 func TestDemoCorpusLoadsWholeAndSaysItIsFictional(t *testing.T) {
 	d := dbtest.Fresh(t)
-	s := NewStore(d.Pool, embed.Local{}, nil)
+	s := NewStore(d.Pool, NewLocalEmbedder(), nil)
 	ctx := context.Background()
 	rep, err := s.LoadDemoCorpus(ctx)
 	if err != nil {
@@ -73,7 +72,7 @@ func TestEvalSetPointsAtRealSections(t *testing.T) {
 		t.Fatalf("%d questions, want at least 40", len(qs))
 	}
 	d := dbtest.Shared(t)
-	s := NewStore(d.Pool, embed.Local{}, nil)
+	s := NewStore(d.Pool, NewLocalEmbedder(), nil)
 	ctx := context.Background()
 	if _, err := s.LoadDemoCorpus(ctx); err != nil {
 		t.Fatal(err)
@@ -111,7 +110,7 @@ func TestEvalSetPointsAtRealSections(t *testing.T) {
 
 func TestEvaluateScoresEveryMethod(t *testing.T) {
 	d := dbtest.Shared(t)
-	s := NewStore(d.Pool, embed.Local{}, nil)
+	s := NewStore(d.Pool, NewLocalEmbedder(), nil)
 	ctx := context.Background()
 	if _, err := s.LoadDemoCorpus(ctx); err != nil {
 		t.Fatal(err)

@@ -98,7 +98,12 @@ func (s *Store) Evaluate(ctx context.Context, qs []EvalQuestion) (Evaluation, er
 
 // evaluate is Evaluate with the search options under study (Method and Limit are set here).
 func (s *Store) evaluate(ctx context.Context, qs []EvalQuestion, base SearchOptions) (Evaluation, error) {
-	ev := Evaluation{EmbedModel: s.embedder.Model()}
+	ev := Evaluation{}
+	emb, err := s.activeEmbedder(ctx, s.pool)
+	if err != nil {
+		return ev, err
+	}
+	ev.EmbedModel = emb.Model()
 	methods := []Method{Vector, FullText, Hybrid}
 	for _, q := range qs {
 		qr := QuestionResult{EvalQuestion: q, Ranks: map[Method]int{}}

@@ -17,14 +17,13 @@ import (
 // first few ranks of either list do not drown the other list.
 const RRFK = 60
 
-// Fusion weights (weighted RRF): a full-text rank counts 1.5 times a vector rank. With the
-// local embedder the full-text list is the stronger one (recall@10 0.862 against 0.776 on the
-// tuning questions) and equal weights let the weaker list push its misses into the top 10;
-// 1.5 was chosen among 1, 1.25, 1.5 and 2 on the tuning questions only (docs/retrieval.md).
-// With a semantic model (bge-m3) the balance is unmeasured and probably different.
+// Fusion weights (weighted RRF). With local-hash-v1 the full-text list was the stronger one and
+// its ranks weighed 1.5; the corpus-fitted local-lsa-v1 is as strong as full text on the tuning
+// questions, and equal weights (the plain RRF of Cormack et al.) were best among 1, 1.25 and
+// 1.5 there (docs/retrieval.md). With a semantic model (bge-m3) the balance is unmeasured.
 const (
 	rrfVectorWeight = 1.0
-	rrfTextWeight   = 1.5
+	rrfTextWeight   = 1.0
 )
 
 // maxQueryDF drops from the any-word full-text query the lexemes found in more than this share
@@ -71,23 +70,29 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) (Se
 		opt.Candidates = DefaultCandidates
 	}
 	opt.Candidates = max(opt.Candidates, opt.Limit)
-	resp := SearchResponse{Query: query, Method: opt.Method, EmbedModel: s.embedder.Model(), Results: []Result{}}
+	resp := SearchResponse{Query: query, Method: opt.Method, Results: []Result{}}
 
+	// One read-only transaction: the settings below stay local to it, and (repeatable read:
+	// one snapshot for every statement) both lists see the same library, and the question is
+	// embedded with the local fit that embedded the passages of that snapshot.
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		return resp, fmt.Errorf("search: begin: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read-only
+	emb, err := s.activeEmbedder(ctx, tx)
+	if err != nil {
+		return resp, err
+	}
+	resp.EmbedModel = emb.Model()
 	var qvec pgvector.Vector
 	if opt.Method != FullText {
-		vecs, err := s.embed(ctx, []string{query})
+		vecs, err := s.embedWith(ctx, emb, []string{query})
 		if err != nil {
 			return resp, err
 		}
 		qvec = vecs[0]
 	}
-	// One read-only transaction: the settings below stay local to it, and both lists see the
-	// same snapshot of the library.
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return resp, fmt.Errorf("search: begin: %w", err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // read-only
 	// With filters, a plain HNSW scan can stop before it finds enough matching rows; pgvector's
 	// iterative scan keeps going. ef_search above the candidate count keeps recall high.
 	if _, err := tx.Exec(ctx, fmt.Sprintf(`SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = %d`, max(100, opt.Candidates*2))); err != nil {
@@ -96,7 +101,7 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) (Se
 
 	var vec, text []ranked
 	if opt.Method != FullText {
-		if vec, err = vectorSearch(ctx, tx, qvec, s.embedder.Model(), opt); err != nil {
+		if vec, err = vectorSearch(ctx, tx, qvec, emb.Model(), opt); err != nil {
 			return resp, err
 		}
 	}
@@ -121,7 +126,7 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) (Se
 		return resp, err
 	}
 	resp.Results = results
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE embed_model <> $1 OR embed_model IS NULL`, s.embedder.Model()).Scan(&resp.StaleChunks); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE embed_model <> $1 OR embed_model IS NULL`, emb.Model()).Scan(&resp.StaleChunks); err != nil {
 		return resp, fmt.Errorf("search: count stale chunks: %w", err)
 	}
 	return resp, nil

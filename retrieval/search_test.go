@@ -116,14 +116,14 @@ func TestSearchRefusesEmptyQuery(t *testing.T) {
 }
 
 func TestFuseRanksByReciprocalRank(t *testing.T) {
-	got := fuse([]ranked{{id: 1}, {id: 2}, {id: 3}}, []ranked{{id: 3}, {id: 4}, {id: 1}})
+	got := fuse([]ranked{{id: 1}, {id: 2}, {id: 3}}, []ranked{{id: 3}, {id: 4}, {id: 5}, {id: 1}})
 	var ids []int64
 	for _, r := range got {
 		ids = append(ids, r.ChunkID)
 	}
-	// Text ranks weigh 1.5: 3: 1/63+1.5/61 = 0.0405 before 1: 1/61+1.5/63 = 0.0402, then
-	// 4 (1.5/62) before 2 (1/62).
-	want := []int64{3, 1, 4, 2}
+	// Equal weights: 3 (1/63 + 1/61) before 1 (1/61 + 1/64); 2 and 4 tie at 1/62 and the lower
+	// id goes first; then 5 (1/63).
+	want := []int64{3, 1, 2, 4, 5}
 	for i := range want {
 		if ids[i] != want[i] {
 			t.Fatalf("order = %v, want %v", ids, want)

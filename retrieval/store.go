@@ -63,8 +63,9 @@ type Report struct {
 	Unchanged  int          `json:"unchanged"`
 	Removed    int          `json:"removed"`
 	Failed     int          `json:"failed"`
-	Chunks     int          `json:"chunks"`     // chunks written by this run
-	Reembedded int          `json:"reembedded"` // chunks of other models embedded again
+	Chunks     int          `json:"chunks"`        // chunks written by this run
+	Reembedded int          `json:"reembedded"`    // chunks of other models embedded again
+	Fit        *FitReport   `json:"fit,omitempty"` // the local model's re-fit, if any
 	DurationMS int64        `json:"duration_ms"`
 	Results    []FileResult `json:"results"`
 }
@@ -77,6 +78,8 @@ type IngestOptions struct {
 	Remove []string
 	// StartedBy is recorded in load_batches.
 	StartedBy string
+	// Refit fits the local model again even if the library changed little (LocalEmbedder).
+	Refit bool
 }
 
 // Item is one document to ingest: a parsed-ready source, or the reason it could not be read.
@@ -107,7 +110,12 @@ func (s *Store) IngestFiles(ctx context.Context, paths []string, opt IngestOptio
 // embedded by another model are embedded again. The run is one load_batches row (kind docs).
 func (s *Store) Ingest(ctx context.Context, items []Item, opt IngestOptions) (Report, error) {
 	start := time.Now()
-	rep := Report{EmbedModel: s.embedder.Model(), Files: len(items), Results: []FileResult{}}
+	rep := Report{Files: len(items), Results: []FileResult{}}
+	emb, err := s.activeEmbedder(ctx, s.pool)
+	if err != nil {
+		return rep, err
+	}
+	rep.EmbedModel = emb.Model()
 	batch, err := s.openBatch(ctx, items, opt.StartedBy)
 	if err != nil {
 		return rep, err
@@ -117,7 +125,7 @@ func (s *Store) Ingest(ctx context.Context, items []Item, opt IngestOptions) (Re
 		if err := ctx.Err(); err != nil {
 			return rep, s.failBatch(batch, err)
 		}
-		res := s.ingestOne(ctx, batch, it)
+		res := s.ingestOne(ctx, batch, emb, it)
 		if res.Status == "failed" {
 			s.logger.Warn("document not loaded", "path", res.Path, "reason", res.Error)
 		}
@@ -146,6 +154,13 @@ func (s *Store) Ingest(ctx context.Context, items []Item, opt IngestOptions) (Re
 			rep.add(FileResult{Path: p, Status: "removed"})
 		}
 	}
+	if _, ok := s.embedder.(*LocalEmbedder); ok {
+		fit, err := s.Refit(ctx, opt.Refit)
+		if err != nil {
+			return rep, s.failBatch(batch, err)
+		}
+		rep.Fit, rep.EmbedModel = &fit, fit.Model
+	}
 	if rep.Reembedded, err = s.Reembed(ctx); err != nil {
 		return rep, s.failBatch(batch, err)
 	}
@@ -170,7 +185,7 @@ func (r *Report) add(res FileResult) {
 	r.Results = append(r.Results, res)
 }
 
-func (s *Store) ingestOne(ctx context.Context, batch int64, it Item) FileResult {
+func (s *Store) ingestOne(ctx context.Context, batch int64, emb Embedder, it Item) FileResult {
 	res := FileResult{Path: it.Source.Path}
 	fail := func(err error) FileResult {
 		res.Status, res.Error = "failed", err.Error()
@@ -195,11 +210,11 @@ func (s *Store) ingestOne(ctx context.Context, batch int64, it Item) FileResult 
 		return res
 	}
 	chunks := chunk.Split(doc.Blocks, s.Chunking)
-	vectors, err := s.embedChunks(ctx, oldID, doc.Meta.Title, chunks)
+	vectors, err := s.embedChunks(ctx, emb, oldID, doc.Meta.Title, chunks)
 	if err != nil {
 		return fail(err)
 	}
-	if err := s.replace(ctx, batch, doc, chunks, vectors); err != nil {
+	if err := s.replace(ctx, batch, emb.Model(), doc, chunks, vectors); err != nil {
 		return fail(err)
 	}
 	res.Status, res.Chunks = "added", len(chunks)
@@ -223,8 +238,8 @@ func embedText(context, content string) string { return context + "\n" + content
 
 // embedChunks embeds the chunks of a document, reusing the vectors of passages that did not
 // change since the document's previous version (an edit to one section re-embeds one section).
-func (s *Store) embedChunks(ctx context.Context, oldID int64, title string, chunks []chunk.Chunk) ([]pgvector.Vector, error) {
-	model := s.embedder.Model()
+func (s *Store) embedChunks(ctx context.Context, emb Embedder, oldID int64, title string, chunks []chunk.Chunk) ([]pgvector.Vector, error) {
+	model := emb.Model()
 	known := map[string]pgvector.Vector{}
 	if oldID != 0 {
 		rows, err := s.pool.Query(ctx, `SELECT context, content, embedding FROM chunks
@@ -260,7 +275,7 @@ func (s *Store) embedChunks(ctx context.Context, oldID int64, title string, chun
 	if len(todo) == 0 {
 		return out, nil
 	}
-	vecs, err := s.embed(ctx, todo)
+	vecs, err := s.embedWith(ctx, emb, todo)
 	if err != nil {
 		return nil, err
 	}
@@ -270,20 +285,20 @@ func (s *Store) embedChunks(ctx context.Context, oldID int64, title string, chun
 	return out, nil
 }
 
-// embed calls the embedder and checks what it returns against the column.
-func (s *Store) embed(ctx context.Context, texts []string) ([]pgvector.Vector, error) {
-	vecs, err := s.embedder.Embed(ctx, texts)
+// embedWith calls the embedder and checks what it returns against the column.
+func (s *Store) embedWith(ctx context.Context, emb Embedder, texts []string) ([]pgvector.Vector, error) {
+	vecs, err := emb.Embed(ctx, texts)
 	if err != nil {
-		return nil, fmt.Errorf("embed with %s: %w", s.embedder.Model(), err)
+		return nil, fmt.Errorf("embed with %s: %w", emb.Model(), err)
 	}
 	if len(vecs) != len(texts) {
-		return nil, fmt.Errorf("embed with %s: %d vectors for %d texts", s.embedder.Model(), len(vecs), len(texts))
+		return nil, fmt.Errorf("embed with %s: %d vectors for %d texts", emb.Model(), len(vecs), len(texts))
 	}
 	out := make([]pgvector.Vector, len(vecs))
 	for i, v := range vecs {
 		if len(v) != Dimensions {
 			return nil, db.Errorf(db.CodeInvalid, "embedding model %q returns vectors of %d dimensions, but chunks.embedding holds %d: choose a %d-dimension model (bge-m3, mxbai-embed-large, multilingual-e5-large) in CONOSCENZA_EMBED_MODEL",
-				s.embedder.Model(), len(v), Dimensions, Dimensions)
+				emb.Model(), len(v), Dimensions, Dimensions)
 		}
 		out[i] = pgvector.NewVector(v)
 	}
@@ -292,7 +307,7 @@ func (s *Store) embed(ctx context.Context, texts []string) ([]pgvector.Vector, e
 
 // replace writes a document and its chunks in one transaction: readers see the old version or
 // the new one, never a mix.
-func (s *Store) replace(ctx context.Context, batch int64, doc *loader.Document, chunks []chunk.Chunk, vecs []pgvector.Vector) error {
+func (s *Store) replace(ctx context.Context, batch int64, model string, doc *loader.Document, chunks []chunk.Chunk, vecs []pgvector.Vector) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -326,7 +341,6 @@ func (s *Store) replace(ctx context.Context, batch int64, doc *loader.Document, 
 	if _, err := tx.Exec(ctx, `DELETE FROM chunks WHERE document_id = $1`, id); err != nil {
 		return fmt.Errorf("delete old chunks: %w", err)
 	}
-	model := s.embedder.Model()
 	rows := make([][]any, len(chunks))
 	for i, c := range chunks {
 		var page *int
@@ -392,7 +406,11 @@ const reembedBatch = 128
 // those chunks are found by full-text search only: vector search never reads another model's
 // vectors.
 func (s *Store) Reembed(ctx context.Context) (int, error) {
-	model := s.embedder.Model()
+	emb, err := s.activeEmbedder(ctx, s.pool)
+	if err != nil {
+		return 0, err
+	}
+	model := emb.Model()
 	total := 0
 	for {
 		rows, err := s.pool.Query(ctx, `SELECT id, context, content FROM chunks
@@ -418,7 +436,7 @@ func (s *Store) Reembed(ctx context.Context) (int, error) {
 		if len(ids) == 0 {
 			return total, nil
 		}
-		vecs, err := s.embed(ctx, texts)
+		vecs, err := s.embedWith(ctx, emb, texts)
 		if err != nil {
 			return total, err
 		}
@@ -436,8 +454,12 @@ func (s *Store) Reembed(ctx context.Context) (int, error) {
 
 // StaleChunks counts chunks that vector search cannot see because another model embedded them.
 func (s *Store) StaleChunks(ctx context.Context) (int, error) {
+	emb, err := s.activeEmbedder(ctx, s.pool)
+	if err != nil {
+		return 0, err
+	}
 	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE embed_model <> $1 OR embed_model IS NULL`, s.embedder.Model()).Scan(&n)
+	err = s.pool.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE embed_model <> $1 OR embed_model IS NULL`, emb.Model()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count stale chunks: %w", err)
 	}
@@ -468,7 +490,7 @@ func (s *Store) closeBatch(ctx context.Context, id int64, rep *Report) error {
 		fmt.Fprintf(h, "%s\t%s\n", r.Path, r.Status)
 	}
 	rep.Status = "committed"
-	if rep.Added+rep.Replaced+rep.Removed+rep.Reembedded == 0 {
+	if rep.Added+rep.Replaced+rep.Removed+rep.Reembedded == 0 && (rep.Fit == nil || !rep.Fit.Refitted) {
 		rep.Status = "unchanged"
 	}
 	var warnings []string

@@ -18,11 +18,16 @@ import (
 )
 
 // embedder picks the vector model: Ollama's CONOSCENZA_EMBED_MODEL when OLLAMA_HOST is set,
-// else (or when the model is "local") the local embedder that needs no weights.
+// else (or when the model is "local") the local embedder that needs no weights, fitted on the
+// library itself (local-lsa-v1); "local-hash-v1" names the older hashing embedder, kept for
+// comparison.
 func (m *Main) embedder() (retrieval.Embedder, error) {
 	model := m.Config.EmbedModel
-	if m.Config.OllamaHost == "" || model == "local" || model == embed.LocalModel {
+	if model == embed.LocalModel {
 		return embed.Local{}, nil
+	}
+	if m.Config.OllamaHost == "" || model == "local" || model == embed.LSAName {
+		return retrieval.NewLocalEmbedder(), nil
 	}
 	c, err := ollama.New(m.Config.OllamaHost, m.Config.ChatModel, model)
 	if err != nil {
@@ -52,7 +57,7 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 func (m *Main) ingestDocsCommand() *cobra.Command {
-	var asJSON, prune, reembed bool
+	var asJSON, prune, reembed, refit bool
 	var remove []string
 	cmd := &cobra.Command{
 		Use:   "docs PATH...",
@@ -65,12 +70,16 @@ An unchanged file is skipped; a changed file replaces its passages atomically. A
 cannot be read is reported with the reason and the others still load; the exit status is
 then 1. --remove deletes documents by path; --prune deletes documents under the given
 directories whose file is gone. Passages embedded by another model than the active one
-(CONOSCENZA_EMBED_MODEL with OLLAMA_HOST, else the local embedder) are embedded again.`,
+(CONOSCENZA_EMBED_MODEL with OLLAMA_HOST, else the local embedder) are embedded again.
+
+The local embedder is fitted on the library itself: after a load that changed more than a
+fifth of the passages since its last fit it is fitted again and every passage re-embedded,
+in one transaction; --refit fits it again whatever changed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 && len(remove) == 0 && !reembed {
-				return fmt.Errorf("%w: name at least one file or directory (or --remove PATH, or --reembed)", errUsage)
+			if len(args) == 0 && len(remove) == 0 && !reembed && !refit {
+				return fmt.Errorf("%w: name at least one file or directory (or --remove PATH, --reembed, --refit)", errUsage)
 			}
-			opt := retrieval.IngestOptions{StartedBy: "cli"}
+			opt := retrieval.IngestOptions{StartedBy: "cli", Refit: refit}
 			for _, r := range remove {
 				abs, err := filepath.Abs(r)
 				if err != nil {
@@ -106,12 +115,17 @@ directories whose file is gone. Passages embedded by another model than the acti
 	cmd.Flags().StringArrayVar(&remove, "remove", nil, "remove the document loaded from this path (repeatable)")
 	cmd.Flags().BoolVar(&prune, "prune", false, "remove documents under the given directories whose file no longer exists")
 	cmd.Flags().BoolVar(&reembed, "reembed", false, "only re-embed passages of other models (no PATH needed)")
+	cmd.Flags().BoolVar(&refit, "refit", false, "fit the local embedder on the library again and re-embed every passage (no PATH needed)")
 	return cmd
 }
 
 func printReport(w io.Writer, r retrieval.Report) error {
 	_, err := fmt.Fprintf(w, "documenti: %d aggiunti, %d sostituiti, %d invariati, %d rimossi, %d non caricati; %d passaggi scritti, %d ricalcolati (modello %s, lotto %d, %s)\n",
 		r.Added, r.Replaced, r.Unchanged, r.Removed, r.Failed, r.Chunks, r.Reembedded, r.EmbedModel, r.BatchID, r.Status)
+	if r.Fit != nil && r.Fit.Refitted {
+		fmt.Fprintf(w, "modello locale %s adattato alla biblioteca (%d passaggi, %d termini): tutti i passaggi ricalcolati in %d ms\n",
+			r.Fit.Model, r.Fit.Chunks, r.Fit.Terms, r.Fit.TotalMS)
+	}
 	for _, f := range r.Results {
 		switch f.Status {
 		case "failed":

@@ -66,7 +66,7 @@ func TestIngestDocsSearchAndEvalFromTheCommandLine(t *testing.T) {
 	must(err)
 	var ev retrieval.Evaluation
 	must(json.Unmarshal([]byte(out), &ev))
-	if len(ev.Scores) != 3 || len(ev.Questions) < 40 || ev.EmbedModel != "local-hash-v1" {
+	if len(ev.Scores) != 3 || len(ev.Questions) < 40 || !strings.HasPrefix(ev.EmbedModel, "local-lsa-v1@") {
 		t.Fatalf("eval = %+v", ev.Scores)
 	}
 	out, err = run(t, ctx, env, "demo", "docs")
@@ -78,15 +78,19 @@ func TestIngestDocsSearchAndEvalFromTheCommandLine(t *testing.T) {
 func TestEmbedderChoice(t *testing.T) {
 	m := &Main{Config: Config{EmbedModel: "bge-m3"}}
 	e, _ := m.embedder()
-	if e.Model() != "local-hash-v1" {
-		t.Errorf("without OLLAMA_HOST: %s", e.Model())
+	if _, ok := e.(*retrieval.LocalEmbedder); !ok || e.Model() != "local-lsa-v1@0" {
+		t.Errorf("without OLLAMA_HOST: %T %s", e, e.Model())
 	}
 	m.Config.OllamaHost = "127.0.0.1:11434"
 	if e, _ = m.embedder(); e.Model() != "bge-m3" {
 		t.Errorf("with OLLAMA_HOST: %s", e.Model())
 	}
 	m.Config.EmbedModel = "local"
-	if e, _ = m.embedder(); e.Model() != "local-hash-v1" {
+	if e, _ = m.embedder(); e.Model() != "local-lsa-v1@0" {
 		t.Errorf("CONOSCENZA_EMBED_MODEL=local: %s", e.Model())
+	}
+	m.Config.EmbedModel = "local-hash-v1"
+	if e, _ = m.embedder(); e.Model() != "local-hash-v1" {
+		t.Errorf("CONOSCENZA_EMBED_MODEL=local-hash-v1: %s", e.Model())
 	}
 }

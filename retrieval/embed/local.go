@@ -52,6 +52,13 @@ func (Local) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 
 // Vector embeds one text.
 func Vector(text string) []float32 {
+	v := make([]float64, Dimensions)
+	hashFeatures(v, text)
+	return normalised(v, Dimensions)
+}
+
+// hashFeatures adds the hashed features of text to v (len(v) buckets, signed).
+func hashFeatures(v []float64, text string) {
 	feats := map[string]float64{}
 	words := Words(text)
 	prev := ""
@@ -69,7 +76,7 @@ func Vector(text string) []float32 {
 			}
 		}
 	}
-	v := make([]float64, Dimensions)
+	dims := uint64(len(v))
 	for f, tf := range feats {
 		h := fnv.New64a()
 		h.Write([]byte(f))
@@ -79,13 +86,18 @@ func Vector(text string) []float32 {
 			sign = -1 // signed hashing: collisions cancel out on average instead of adding up
 		}
 		// Sublinear frequency: a word repeated ten times is not ten times as relevant.
-		v[x%Dimensions] += sign * (1 + math.Log1p(tf))
+		v[x%dims] += sign * (1 + math.Log1p(tf))
 	}
+}
+
+// normalised returns v scaled to unit length as float32, padded with zeros to dims; the zero
+// vector stays zero.
+func normalised(v []float64, dims int) []float32 {
 	var norm2 float64
 	for _, x := range v {
 		norm2 += x * x
 	}
-	out := make([]float32, Dimensions)
+	out := make([]float32, dims)
 	if norm2 == 0 {
 		return out
 	}
