@@ -95,6 +95,7 @@ var authzMatrix = []routeRule{
 	{"DELETE", "/api/v1/conversations", "/api/v1/conversations", "", users(200), nil},
 
 	{"GET", "/api/v1/metrics", "/api/v1/metrics", "", users(200), nil},
+	{"GET", "/api/v1/formazione/briefing", "/api/v1/formazione/briefing", "", [nCols]int{401, 403, 403, 200, 200}, nil},
 	{"GET", "/api/v1/territorio/:level", "/api/v1/territorio/quartiere", "", users(200), nil},
 	{"POST", "/api/v1/metrics/query", "/api/v1/metrics/query", `{"metric":"cig_domande","group_by":["anno"]}`, users(200), nil},
 	{"GET", "/api/v1/search", "/api/v1/search?q=dehors&limit=2", "", users(200), nil},
@@ -250,7 +251,7 @@ func TestAuthorizationMatrixDeniesDecisoreOnlyWhereTheRoleTableDoes(t *testing.T
 			denied[r.method+" "+r.pattern] = true
 		}
 	}
-	want := []string{"GET /api/v1/imprese", "GET /api/v1/imprese/:cf", "POST /api/v1/sql", "GET /fascicolo", "GET /dati", "GET /formazione",
+	want := []string{"GET /api/v1/imprese", "GET /api/v1/imprese/:cf", "POST /api/v1/sql", "GET /fascicolo", "GET /dati", "GET /formazione", "GET /api/v1/formazione/briefing",
 		// the "Dati e documenti" page's batches, uploads and removals (web/dati.go, datiRoles)
 		"GET /api/v1/batches", "GET /api/v1/batches/:id", "GET /api/v1/batches/:id/rejections", "POST /api/v1/ingest/:kind",
 		"GET /api/v1/ingest/jobs/:id", "POST /api/v1/documents", "DELETE /api/v1/documents/:id"}

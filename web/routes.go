@@ -43,6 +43,7 @@ type Services struct {
 	Tools         ToolRunner
 	Catalog       *catalog.Catalog
 	Companies     CompanySearcher
+	Trainer       Trainer // the model's briefing for the trainers' page
 	Territory     Territory
 	Data          DataLoader      // monthly files and their batches (owner pool)
 	Library       DocumentLibrary // the documents: upload, list, remove (owner pool)
@@ -87,6 +88,7 @@ func (s *Server) routes() {
 	api.GET("/conversations/:id", s.handleGetConversation)
 	api.DELETE("/conversations/:id", s.handleDeleteConversation)
 	api.POST("/messages/:id/feedback", s.handleFeedback)
+	api.GET("/formazione/briefing", s.handleBriefing)
 
 	api.GET("/metrics", s.handleMetricsCatalog)
 	api.GET("/territorio/:level", s.handleTerritorio)

@@ -108,7 +108,7 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 	a.Service.Observer = tel
 	opt := web.Options{
 		Services: web.Services{Asker: a.Service, Conversations: a.Service.Store, Tools: a.Service.Tools,
-			Catalog: a.Catalog, Companies: a.Service.Tools.Dossier,
+			Catalog: a.Catalog, Companies: a.Service.Tools.Dossier, Trainer: a.Service,
 			Territory: &territorio.Store{Pool: a.ro, Logger: m.Logger}, // the map's shapes, read-only role
 			Data:      ingest.New(a.owner, m.Logger), Library: library},
 		RequestTimeout: m.Config.RequestTimeout,
