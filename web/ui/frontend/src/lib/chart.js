@@ -16,8 +16,11 @@ const PALETTE = ['#0066cc', '#d9364f', '#008055', '#cc7a00', '#5c6f82', '#7a3e9d
 
 function shape(table) {
   const cols = table.columns ?? [];
-  const num = cols.findIndex((c) => c.type === 'number');
   const time = cols.findIndex((c) => TIME.includes(c.name) || c.type === 'date');
+  // the value: "valore" when there is one, else the first number column that is not the time
+  // axis (a year is a number column too)
+  let num = cols.findIndex((c, i) => c.name === 'valore' && c.type === 'number' && i !== time);
+  if (num < 0) num = cols.findIndex((c, i) => c.type === 'number' && i !== time);
   const cats = cols.map((c, i) => i).filter((i) => i !== num && i !== time && cols[i].type !== 'number');
   const quartiere = cols.findIndex((c) => c.name === 'quartiere');
   return { cols, num, time, cats, quartiere };
