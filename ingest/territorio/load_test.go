@@ -298,3 +298,30 @@ func TestZoneShapesCarryTheirQuartiereAndPartsBecomeOneMultiPolygon(t *testing.T
 func newLoadFixtureTB(tb testing.TB) *Store {
 	return &Store{Pool: dbtest.Fresh(tb).Pool}
 }
+
+// Aree statistiche come from the street register; their shapes carry their zona and quartiere.
+func TestAreeStatisticheShapesNeedTheStreetRegister(t *testing.T) {
+	f := newLoadFixture(t)
+	ctx := context.Background()
+	path := writeCollection(t, "aree.geojson", []feat{
+		{map[string]any{"area_statistica": "nav-1", "codice": "0701"}, polygonOf(t, "Navile", 0)},
+	}, "")
+	if _, err := f.store.LoadFile(ctx, path, Options{Level: LevelArea}); db.ErrorCode(err) != db.CodeInvalid || !strings.Contains(err.Error(), "stradario") {
+		t.Fatalf("aree before the stradario: %v, want invalid naming the stradario", err)
+	}
+	if _, err := ingest.New(f.db.Pool, nil).LoadFile(ctx, ingest.KindStradario, "../testdata/stradario.csv", ingest.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	sum := f.load(path, Options{Level: LevelArea})
+	if sum.NameProperty != "area_statistica" || len(sum.Areas) != 1 || sum.Areas[0] != "NAV-1" {
+		t.Fatalf("summary = %+v", sum)
+	}
+	c := f.shapes("area_statistica")
+	if len(c.Features) != 1 {
+		t.Fatalf("aree = %+v", c)
+	}
+	p := c.Features[0].Properties
+	if p["name"] != "NAV-1" || p["area_statistica"] != "NAV-1" || p["zona"] != "Bolognina" || p["quartiere"] != "Navile" || p["livello"] != "area_statistica" {
+		t.Errorf("area properties = %v", p)
+	}
+}

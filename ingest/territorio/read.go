@@ -137,7 +137,7 @@ func newCollection(lv Level) *Collection {
 
 // add appends one area; the collection is approximate as soon as one of its shapes is.
 func (c *Collection) add(name string, geometry json.RawMessage, approximate bool, source string, parents map[string]any) {
-	props := map[string]any{"name": name, string(c.Level): name, "nome": name, "livello": c.Level,
+	props := map[string]any{"name": name, string(c.Level): name, "nome": name, "livello": string(c.Level),
 		"approssimato": approximate, "fonte": source}
 	for k, v := range parents {
 		props[k] = v
