@@ -45,7 +45,7 @@ func repoRoot() string {
 
 // server starts (once) the real binary over a fresh database with the demo data and the demo
 // users, and returns its base URL.
-func server(t *testing.T) string {
+func server(t testing.TB) string {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CONOSCENZA_REQUIRE_BROWSER") == "1" {
@@ -60,7 +60,7 @@ func server(t *testing.T) string {
 	return env.url
 }
 
-func startServer(t *testing.T) error {
+func startServer(t testing.TB) error {
 	env.root = repoRoot()
 	dir, err := os.MkdirTemp("", "conoscenza-browser-")
 	if err != nil {
@@ -136,7 +136,7 @@ func demoPassword(role string) string { return "demo-" + role + "-2025" }
 
 // browser is one headless Chromium (a fresh profile) driven by rod, on the test server.
 type browser struct {
-	t      *testing.T
+	t      testing.TB
 	b      *rod.Browser
 	page   *rod.Page
 	base   string
@@ -147,7 +147,7 @@ type browser struct {
 
 // newBrowser starts a fresh browser; role "" stays logged out, otherwise it logs in as the
 // demo user of that role.
-func newBrowser(t *testing.T, role string) *browser {
+func newBrowser(t testing.TB, role string) *browser {
 	t.Helper()
 	base := server(t)
 	l := launcher.New().Bin(chromiumPath).Headless(true).NoSandbox(true).Leakless(false).
@@ -468,4 +468,12 @@ func (b *browser) screenshot(name string) {
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}
+}
+
+// eval2 evaluates a JavaScript expression to a string.
+func (b *browser) eval2(expr string) string {
+	b.t.Helper()
+	var s string
+	b.eval(expr, &s)
+	return s
 }
