@@ -57,5 +57,6 @@ else start();
 // markReady says the page has loaded its first data (body[data-ready="true"]): the browser
 // tests and the browser benchmark wait for it.
 export function markReady() {
+  document.body.dataset.readyAt = String(Math.round(performance.now()));
   document.body.dataset.ready = 'true';
 }
