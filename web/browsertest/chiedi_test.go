@@ -175,14 +175,14 @@ func TestChiediStreamsAnswersTablesChartsAndFollowUps(t *testing.T) {
 	}
 
 	// 3. A territorial question draws the quartieri map; a follow-up keeps the conversation.
-	conv := query(b).Get("c")
+	conv := conversationInURL(b)
 	askByKeyboard(b, "Quante imprese femminili hanno chiuso dal 2020 per quartiere?")
 	if k := b.eval2(`[...document.querySelectorAll('[data-cz=turn]')].pop().querySelector('[data-cz=chart]').dataset.kind`); k != "map" {
 		t.Errorf("territorial answer drawn as %q, want map", k)
 	}
 	b.waitJS(`[...document.querySelectorAll('[data-cz=turn]')].pop().querySelector('[data-cz=map-note]').textContent.length > 0`)
 	askByKeyboard(b, "E quelle giovanili?")
-	if got := query(b).Get("c"); got != conv || b.count(`[data-cz=turn]`) != 3 {
+	if got := conversationInURL(b); got != conv || b.count(`[data-cz=turn]`) != 3 {
 		t.Errorf("follow-up left the conversation %s for %s (%d turns)", conv, got, b.count(`[data-cz=turn]`))
 	}
 	if a := b.eval2(`[...document.querySelectorAll('[data-cz=turn]')].pop().querySelector('[data-cz=result-table] caption')?.textContent ?? ''`); !strings.Contains(a, "giovanil") {
@@ -201,7 +201,7 @@ func TestChiediCitationsFeedbackAndHistory(t *testing.T) {
 	b.open("/chiedi")
 	b.waitJS(`document.body.dataset.ready === 'true'`)
 	askByKeyboard(b, "Domande di cassa integrazione per anno dal 2019")
-	conv := query(b).Get("c")
+	conv := conversationInURL(b)
 	askByKeyboard(b, "Cosa prevede il regolamento sui dehors?")
 	if n := b.count(`[data-cz=turn]:last-child [data-cz=citation]`); n < 2 {
 		t.Fatalf("%d citations", n)
@@ -245,7 +245,7 @@ func TestChiediCitationsFeedbackAndHistory(t *testing.T) {
 	b.click(`[data-cz=history-item][data-id="` + conv + `"] [data-cz=history-delete]`)
 	b.click(`[data-cz=history-delete-yes]`)
 	b.waitJS(`!document.querySelector('[data-cz=history-open][data-id="` + conv + `"]') && document.querySelectorAll('[data-cz=turn]').length === 0`)
-	if c := query(b).Get("c"); c != "" {
+	if c := conversationInURL(b); c != "" {
 		t.Errorf("deleted conversation still in the URL: %q", c)
 	}
 	b.noErrors()
@@ -306,6 +306,12 @@ func TestChiediKeyboardOnly(t *testing.T) {
 		t.Errorf("suggested question answered with steps %v", steps)
 	}
 	b.noErrors()
+}
+
+// conversationInURL is the ?c= parameter of the page's URL (the open conversation).
+func conversationInURL(b *browser) string {
+	b.t.Helper()
+	return b.eval2(`new URLSearchParams(location.search).get('c') ?? ''`)
 }
 
 // shifted presses key with Shift held.
