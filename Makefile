@@ -9,7 +9,7 @@ DEMO_DIR ?= var/demo
 TEST_TIMEOUT ?= 25m
 FUZZ_TIME ?= 5s
 
-.PHONY: setup build migrate demo demo-data serve test vet fmt bench clean fuzz faults screenshots bench-browser
+.PHONY: setup build migrate demo demo-data serve test vet fmt bench clean fuzz faults soak screenshots bench-browser
 
 setup:
 	$(SUDO) bash scripts/setup.sh
@@ -65,6 +65,12 @@ screenshots: setup
 # page loads, and the JS/CSS bytes of every page (docs/web.md).
 bench-browser: setup
 	CONOSCENZA_REQUIRE_BROWSER=1 go test -count=1 -run '^$$' -bench . -benchtime 20x ./web/browsertest
+
+# soak: SOAK_DURATION (10m) of mixed traffic from 16 clients against the demo (serve on the demo
+# data, rate limits off): questions, streams, metrics queries, searches, dossiers, login cycles.
+# Not part of `make test` or CI. `make soak SOAK_DURATION=30s` for a short try; figures in docs/load.md.
+soak: setup
+	bash scripts/soak.sh
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
