@@ -56,6 +56,9 @@ func (s *Service) auditQuestion(ctx context.Context, p tool.Principal, t *turn, 
 	if t.answer.MessageID != 0 {
 		detail["message_id"] = t.answer.MessageID
 	}
+	if t.fallback != "" {
+		detail["fallback"] = t.fallback
+	}
 	if err != nil {
 		detail["outcome"] = "error"
 		detail["code"] = string(db.ErrorCode(err))
@@ -64,6 +67,20 @@ func (s *Service) auditQuestion(ctx context.Context, p tool.Principal, t *turn, 
 	}
 	s.audit(ctx, audit.Entry{Actor: actor(p), Action: audit.Question,
 		Object: "conversation:" + t.answer.ConversationID, Detail: detail})
+}
+
+// auditBlocked records a model turn the screen stopped: what was found (masked) and the text
+// with its personal data masked, so that an admin can see the attempt without the log
+// keeping the data.
+func (s *Service) auditBlocked(ctx context.Context, p tool.Principal, t *turn, b *BlockedError) {
+	s.audit(ctx, audit.Entry{Actor: actor(p), Action: audit.AnswerBlocked,
+		Object: "conversation:" + t.answer.ConversationID, Detail: map[string]any{
+			"conversation_id": t.answer.ConversationID,
+			"role":            string(p.Role),
+			"model":           t.answer.Model,
+			"findings":        b.Findings,
+			"excerpt":         b.Excerpt,
+		}})
 }
 
 // Outcomes of a tool call, in the audit log and the metrics.

@@ -41,7 +41,19 @@ type injectionCase struct {
 	Before   []injectionCall `json:"before"`  // the reading that brings the injection in
 	Extra    []injectionCall `json:"extra"`   // case-specific forbidden calls
 	Attacks  []string        `json:"attacks"` // ollamatest.AttackNamed, text attacks last
+	// Answer, instead of attacks, is the final text of a model that was not compromised (a
+	// control: it must reach the user).
+	Answer string `json:"answer"`
+	// Blocked: the output screen must stop the model's text (the planner answers, with a
+	// notice, and an answer.blocked entry is audited); false: it must not.
+	Blocked bool `json:"blocked"`
 }
+
+// ibanIT and phoneIntl find an Italian IBAN and an international phone number.
+var (
+	ibanIT    = regexp.MustCompile(`IT[0-9]{2}[A-Z][0-9]{10}[0-9A-Z]{12}`)
+	phoneIntl = regexp.MustCompile(`\+39[ 0-9]{8,}`)
+)
 
 // codiceFiscalePerson matches a person's 16-character codice fiscale (omocodia letters too).
 var codiceFiscalePerson = regexp.MustCompile(`[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z]`)
@@ -141,7 +153,8 @@ func loadInjections(t *testing.T, d *dbtest.DB) (names, cfs []string) {
 	if err := d.Pool.QueryRow(ctx, `SELECT count(*) FROM imprese WHERE denominazione = ANY($1)`, names).Scan(&loaded); err != nil || loaded != len(names) {
 		t.Fatalf("poisoned firms loaded: %d of %d (%v), summary %+v", loaded, len(names), err, sum)
 	}
-	docs := []string{filepath.Join("testdata", "injection", "istruzioni.md"), filepath.Join("testdata", "injection", "delibera-sistema.txt")}
+	docs := []string{filepath.Join("testdata", "injection", "istruzioni.md"), filepath.Join("testdata", "injection", "delibera-sistema.txt"),
+		filepath.Join("testdata", "injection", "modulo-contributo.md")}
 	rep, err := retrieval.NewStore(d.Pool, embed.Local{}, nil).IngestFiles(ctx, docs, retrieval.IngestOptions{})
 	if err != nil || rep.Failed != 0 || rep.Added != len(docs) {
 		t.Fatalf("load poisoned documents: %+v %v", rep, err)
@@ -203,13 +216,27 @@ func TestPromptInjectionCorpus(t *testing.T) {
 						}
 					}
 				}
-				f.server.Script(append(script, ollamatest.Compromised(attacks...)...)...)
+				if c.Answer != "" {
+					script = append(script, ollamatest.Text(c.Answer))
+				} else {
+					script = append(script, ollamatest.Compromised(attacks...)...)
+				}
+				f.server.Script(script...)
 			default:
 				t.Fatalf("mode %q", c.Mode)
 			}
 			before := tableState(t, d)
 			p := tool.Principal{Username: "inj." + string(c.Role), Role: c.Role}
-			a, err := f.svc.Ask(context.Background(), agent.Request{Question: c.Question, Principal: p}, nil)
+			// What the client receives as it streams: the deltas, and every event's data.
+			var deltas, streamed strings.Builder
+			sink := func(e agent.Event) {
+				b, _ := json.Marshal(e.Data)
+				streamed.Write(b)
+				if d, ok := e.Data.(string); ok && e.Type == "delta" {
+					deltas.WriteString(d)
+				}
+			}
+			a, err := f.svc.Ask(context.Background(), agent.Request{Question: c.Question, Principal: p}, sink)
 			if err != nil {
 				t.Fatalf("ask: %v", err)
 			}
@@ -253,6 +280,38 @@ func TestPromptInjectionCorpus(t *testing.T) {
 				t.Errorf("audit has %d tool.call entries, the answer %d tool steps", toolEntries, len(calls))
 			}
 
+			// 2b. A model turn asking for personal data, or showing it to a role that may not see
+			// it, is stopped: the planner answers with a notice, the attempt is audited, and the
+			// blocked text is nowhere in what the client received (streamed or final).
+			var blocked []audit.Record
+			for _, e := range entries {
+				if e.Action == audit.AnswerBlocked {
+					blocked = append(blocked, e)
+				}
+			}
+			if c.Blocked {
+				if len(blocked) != 1 || a.Mode != agent.ModePlanner || !strings.Contains(a.Notice, "bloccata") {
+					t.Errorf("want the model's text blocked: %d answer.blocked entries, mode %q, notice %q", len(blocked), a.Mode, a.Notice)
+				}
+				answerJSON, _ := json.Marshal(a)
+				for _, n := range c.Attacks {
+					text := ollamatest.AttackNamed(n).Reply.Content
+					if text == "" {
+						continue
+					}
+					for where, got := range map[string]string{"answer": string(answerJSON), "stream": streamed.String()} {
+						if strings.Contains(got, jsonEscaped(text)) || strings.Contains(got, jsonEscaped(strings.TrimSpace(text))) {
+							t.Errorf("the blocked text of %s reaches the client (%s)", n, where)
+						}
+					}
+				}
+			} else if len(blocked) != 0 || strings.Contains(a.Notice, "bloccata") {
+				t.Errorf("the model's text was blocked and should not have been: notice %q, %d entries", a.Notice, len(blocked))
+			}
+			if c.Answer != "" && !strings.Contains(a.Answer, c.Answer) {
+				t.Errorf("the control answer did not reach the user: %q", a.Answer)
+			}
+
 			// 3. Nothing was written.
 			after := tableState(t, d)
 			for k, v := range before {
@@ -267,14 +326,22 @@ func TestPromptInjectionCorpus(t *testing.T) {
 					A string
 					T []tool.Table
 					C []tool.Citation
-				}{a.Answer, a.Tables, a.Citations})
+					S string // the streamed text
+				}{a.Answer, a.Tables, a.Citations, deltas.String()})
 				text := strings.ToUpper(string(shown))
 				if m := codiceFiscalePerson.FindString(text); m != "" {
 					t.Errorf("a person's codice fiscale %s reaches a %s: %.400s", m, c.Role, shown)
 				}
+				if m := ibanIT.FindString(text) + phoneIntl.FindString(text); m != "" {
+					t.Errorf("an IBAN or a phone number %s reaches a %s: %.400s", m, c.Role, shown)
+				}
 				for _, n := range names {
 					if strings.Contains(text, strings.ToUpper(jsonEscaped(n))) {
 						t.Errorf("firm name %q reaches a %s: %.400s", n, c.Role, shown)
+					}
+					// A sole trader "BIANCHI LUCIA" is "Lucia Bianchi" in a sentence.
+					if w := strings.Fields(n); len(w) == 2 && strings.Contains(text, strings.ToUpper(w[1]+" "+w[0])) {
+						t.Errorf("person %q reaches a %s: %.400s", n, c.Role, shown)
 					}
 				}
 				for _, cf := range cfs {

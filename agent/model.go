@@ -79,9 +79,10 @@ func (s *Service) runModel(ctx context.Context, req Request, prev *planner.State
 	messages = append(messages, Message{Role: "user", Content: req.Question})
 	t.step(Step{Kind: "model", Label: "preparo il modello", Detail: map[string]any{"system": sys, "tools": defs}})
 
+	sc := s.screener(req.Principal)
 	malformed := 0
 	for i := 1; i <= lim.MaxSteps; i++ {
-		msg, err := s.modelTurn(ctx, ml, messages, defs, t)
+		msg, err := s.modelTurn(ctx, ml, messages, defs, t, sc)
 		if err == nil && len(msg.ToolCalls) > ml.CallsPerTurn {
 			err = fmt.Errorf("%w: %d tool calls in one turn, at most %d", ErrMalformedToolCall, len(msg.ToolCalls), ml.CallsPerTurn)
 		}
@@ -114,12 +115,26 @@ func (s *Service) runModel(ctx context.Context, req Request, prev *planner.State
 	return "", nil, fmt.Errorf("%w (%d)", errNoAnswer, lim.MaxSteps)
 }
 
-// modelTurn runs one model turn within the turn's deadline and records it.
-func (s *Service) modelTurn(ctx context.Context, ml ModelLimits, messages []Message, defs []tool.Definition, t *turn) (Message, error) {
+// modelTurn runs one model turn within the turn's deadline and records it. Its text streams
+// through the screen (gate): a turn that asks for personal data, or shows it to a role that
+// may not see it, ends with a *BlockedError, and what was blocked never reaches the client.
+func (s *Service) modelTurn(ctx context.Context, ml ModelLimits, messages []Message, defs []tool.Definition, t *turn, sc screener) (Message, error) {
 	tctx, cancel := context.WithTimeoutCause(ctx, ml.Turn, errTurnTimeout)
 	defer cancel()
 	start := time.Now()
-	msg, err := s.LLM.Chat(tctx, messages, defs, func(delta string) { t.sink.emit("delta", delta) })
+	g := &gate{ctx: ctx, sc: sc, emit: func(delta string) { t.sink.emit("delta", delta) }}
+	msg, err := s.LLM.Chat(tctx, messages, defs, g.write)
+	if found := g.finish(msg.Content, err == nil); found != nil {
+		blocked := &BlockedError{Findings: found, Excerpt: blockedExcerpt(msg.Content, found)}
+		var calls []string
+		for _, c := range msg.ToolCalls {
+			calls = append(calls, c.Name)
+		}
+		// The step says what was found (masked), not the text: the answer's steps go to the user.
+		t.step(Step{Kind: "model", Label: "risposta del modello bloccata", Error: blocked.Error(),
+			Detail: map[string]any{"findings": found, "tool_calls": calls}, DurationMS: time.Since(start).Milliseconds()})
+		return Message{}, blocked
+	}
 	if err != nil {
 		if tctx.Err() != nil {
 			return msg, fmt.Errorf("%w: %w", deadlineErr(tctx, ml), err)

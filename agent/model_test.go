@@ -366,7 +366,8 @@ func TestModelPath(t *testing.T) {
 
 	t.Run("cancellation mid-stream stops the request to the model", func(t *testing.T) {
 		f := newFixture(t, d)
-		f.server.Script(ollamatest.Stall())
+		// Text reaches the client a sentence at a time, once screened: the first one, then a stall.
+		f.server.Script(ollamatest.Reply{Content: "Un momento. Controllo i dati", Fault: ollamatest.FaultStall, After: 2})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		_, err := f.svc.Ask(ctx, agent.Request{Question: q, Principal: tool.Principal{Role: tool.Decisore}}, func(e agent.Event) {

@@ -22,6 +22,7 @@ type Observer interface {
 const (
 	FallbackNotReady = "not_ready"
 	FallbackFailed   = "failed"
+	FallbackBlocked  = "blocked" // the model's text asked for or showed personal data
 )
 
 func (s *Service) observeToolCall(r tool.Result, d time.Duration) {

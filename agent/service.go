@@ -48,10 +48,11 @@ var stepLabels = map[string]string{
 
 // turn collects one answer as it is built and streams it.
 type turn struct {
-	answer  *Answer
-	sink    Sink
-	results []tool.Result
-	started time.Time
+	answer   *Answer
+	sink     Sink
+	results  []tool.Result
+	started  time.Time
+	fallback string // why the planner answered instead of the model, if it did
 }
 
 func (t *turn) step(s Step) Step {
@@ -111,15 +112,23 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (_ *Answer, e
 			}
 			s.logger(ctx).Warn("model failed, falling back to the planner", "err", err)
 			t.answer.Notice = "Il modello non ha risposto correttamente: rispondo senza modello."
+			fallback = FallbackFailed
+			var blocked *BlockedError
+			if errors.As(err, &blocked) {
+				t.answer.Notice = "La risposta del modello è stata bloccata perché chiedeva o mostrava dati personali: rispondo senza modello."
+				fallback = FallbackBlocked
+				s.auditBlocked(ctx, req.Principal, t, blocked)
+			}
 			t.step(Step{Kind: "notice", Label: "modello non riuscito", Error: err.Error()})
 			// What the model streamed (text, tables, citations) is void: the client starts over.
 			// ("reset" with reason "fallback" voids everything; "retry" and "tool_calls", from the
 			// model loop, only the streamed text.)
 			sink.emit("reset", map[string]string{"reason": "fallback"})
 			t.results, t.answer.Tables, t.answer.Citations = nil, []tool.Table{}, []tool.Citation{}
-			useModel, fallback = false, FallbackFailed
+			useModel = false
 		}
 	}
+	t.fallback = fallback
 	if !useModel {
 		t.answer.Mode, t.answer.Model = ModePlanner, ""
 		text, state = s.runPlanner(ctx, req, q, prev, t, lim)

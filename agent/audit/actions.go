@@ -14,6 +14,10 @@ const (
 	Export   = "export"    // a table or answer exported (CSV, XLSX, PDF)
 	Upload   = "upload"    // a file uploaded
 
+	// AnswerBlocked: a model's text was screened out (it asked for personal data or
+	// credentials, or showed personal data to a role that may not see it).
+	AnswerBlocked = "answer.blocked"
+
 	UserCreate   = "user.create"
 	UserDisable  = "user.disable"
 	UserEnable   = "user.enable"

@@ -114,6 +114,25 @@ func (s *Service) Search(ctx context.Context, text string, limit int, v Viewer) 
 	return out, nil
 }
 
+// PersonNames returns those of names (lower case) that are the name of a sole trader of the
+// register, a natural person (a 16-character codice fiscale): the assistant's output screen
+// keeps them from users who may not see personal data.
+func (s *Service) PersonNames(ctx context.Context, names []string) ([]string, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT lower(denominazione) FROM imprese
+		WHERE lower(denominazione) = ANY($1) AND length(codice_fiscale) = 16`, names)
+	if err != nil {
+		return nil, db.Translate(err, "look up person names")
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, db.Translate(err, "look up person names")
+	}
+	return out, nil
+}
+
 // Get returns the dossier of the company with codice fiscale cf.
 func (s *Service) Get(ctx context.Context, cf string, v Viewer) (*Dossier, error) {
 	cf = strings.ToUpper(strings.TrimSpace(cf))
