@@ -128,6 +128,9 @@ func (s *Server) handlePage(p page) gin.HandlerFunc {
 			s.render(c, http.StatusForbidden, "errore", pg)
 			return
 		}
+		if data := pageData[p.name]; data != nil {
+			pg.Data = data()
+		}
 		s.render(c, http.StatusOK, p.name, pg)
 	}
 }

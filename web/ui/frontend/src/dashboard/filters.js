@@ -67,17 +67,33 @@ export function dataItaliana(iso) {
   return `${Number(m[3])} ${MESI[Number(m[2]) - 1]} ${m[1]}`;
 }
 
-// contesto is the Italian phrase of the filters for a question: " nel quartiere Navile, nella
-// sezione ATECO C" (the company type is said by the caller, next to the noun).
-export function contesto(f) {
+// contesto is the Italian phrase of the filters for a question: " nel quartiere Navile, nel
+// settore Costruzioni" (sectors by name, as people say them; the company type is said by the
+// caller, next to the noun).
+export function contesto(f, sezioni = {}) {
   const parts = [];
   if (f.quartiere) parts.push(`nel quartiere ${f.quartiere}`);
-  if (f.sezione_ateco) parts.push(`nella sezione ATECO ${f.sezione_ateco}`);
+  if (f.sezione_ateco) parts.push(sezioni[f.sezione_ateco] ? `nel settore ${sezioni[f.sezione_ateco]}` : `nella sezione ATECO ${f.sezione_ateco}`);
   return parts.length ? ' ' + parts.join(', ') : '';
 }
 
-// periodo is " dal 1 novembre 2024 al 31 ottobre 2026" ("" without dates).
+function meseAnno(iso) {
+  const [y, m] = iso.split('-').map(Number);
+  return `${MESI[m - 1]} ${y}`;
+}
+
+function lastOfMonth(iso) {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).getUTCDate() === d;
+}
+
+// periodo is the period of a question: whole months as people say them (" da novembre 2024 a
+// ottobre 2026"), other dates in full (" dal 15 gennaio 2025 al 20 giugno 2025"); "" without.
 export function periodo(from, to) {
+  const ok = (x) => /^\d{4}-\d{2}-\d{2}$/.test(x ?? '');
+  if (ok(from) && ok(to) && from.endsWith('-01') && lastOfMonth(to)) {
+    return from.slice(0, 7) === to.slice(0, 7) ? ` a ${meseAnno(from)}` : ` da ${meseAnno(from)} a ${meseAnno(to)}`;
+  }
   if (from && to) return ` dal ${dataItaliana(from)} al ${dataItaliana(to)}`;
   if (from) return ` dal ${dataItaliana(from)}`;
   if (to) return ` fino al ${dataItaliana(to)}`;

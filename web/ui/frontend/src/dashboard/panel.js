@@ -44,7 +44,7 @@ export class Panel {
 
   exportButton(kind, fn) {
     const b = h('button', { type: 'button', class: 'btn btn-outline-secondary', 'data-cz': 'export-' + kind, disabled: true, text: kind.toUpperCase(),
-      'aria-label': t('export.' + kind) + ' — ' + this.spec.title });
+      'aria-label': `${kind.toUpperCase()} — ${t('export.' + kind)} — ${this.spec.title}` });
     b.addEventListener('click', async () => {
       try { await fn(); } catch (err) { showError(err, this.status); }
     });

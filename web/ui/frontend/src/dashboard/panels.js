@@ -21,7 +21,8 @@ export function panelDefs() {
       wide: true,
       values: ['aperture', 'chiusure', 'valore'],
       query: ({ period }) => ({ metric: 'saldo', time_grain: 'month', from: period.from, to: period.to, order: { by: 'periodo', dir: 'asc' } }),
-      question: ({ state, period }) => `Aperture, chiusure e saldo delle imprese${aggettivo(state.tipo)} per mese${periodo(period.from, period.to)}${contesto(state)}`,
+      question: ({ state, period, sezioni }) =>
+        `Aperture, chiusure e saldo delle imprese${aggettivo(state.tipo)} per mese${periodo(period.from, period.to)}${contesto(state, sezioni)}`,
     },
     {
       key: 'mappa',
@@ -37,8 +38,8 @@ export function panelDefs() {
       question: (ctx) => {
         const { state } = ctx;
         const quando = asOf(ctx) ? ` al ${dataItaliana(asOf(ctx))}` : '';
-        if (state.misura === 'attive') return `Quante sono le imprese${aggettivo(state.tipo)} attive per quartiere${quando}${contesto(state)}?`;
-        return `Qual è la quota di imprese ${QUOTE[state.misura]} sulle imprese${aggettivo(state.tipo)} attive per quartiere${quando}${contesto(state)}?`;
+        if (state.misura === 'attive') return `Quante sono le imprese${aggettivo(state.tipo)} attive per quartiere${quando}${contesto(state, ctx.sezioni)}?`;
+        return `Qual è la quota di imprese ${QUOTE[state.misura]} sulle imprese${aggettivo(state.tipo)} attive per quartiere${quando}${contesto(state, ctx.sezioni)}?`;
       },
     },
     {
@@ -46,14 +47,16 @@ export function panelDefs() {
       title: t('cruscotto.panel.cigdomande'),
       kind: 'line',
       query: ({ period }) => ({ metric: 'cig_domande', group_by: ['tipo_cig'], time_grain: 'month', from: period.from, to: period.to }),
-      question: ({ state, period }) => `Domande di cassa integrazione per mese e per tipo${periodo(period.from, period.to)}${state.tipo ? ' delle imprese' + aggettivo(state.tipo) : ''}${contesto(state)}`,
+      question: ({ state, period, sezioni }) =>
+        `Domande di cassa integrazione per mese e per tipo${state.tipo ? ' delle imprese' + aggettivo(state.tipo) : ''}${periodo(period.from, period.to)}${contesto(state, sezioni)}`,
     },
     {
       key: 'cig-ore',
       title: t('cruscotto.panel.cigore'),
       kind: 'line',
       query: ({ period }) => ({ metric: 'cig_ore_richieste', group_by: ['tipo_cig'], time_grain: 'month', from: period.from, to: period.to }),
-      question: ({ state, period }) => `Ore di cassa integrazione richieste per mese e per tipo${periodo(period.from, period.to)}${state.tipo ? ' dalle imprese' + aggettivo(state.tipo) : ''}${contesto(state)}`,
+      question: ({ state, period, sezioni }) =>
+        `Ore di cassa integrazione richieste per mese e per tipo${state.tipo ? ' dalle imprese' + aggettivo(state.tipo) : ''}${periodo(period.from, period.to)}${contesto(state, sezioni)}`,
     },
   ];
 }

@@ -47,8 +47,10 @@ function vlabelled(part, control, opts) {
 
 // ExploreForm is the form; onSubmit(state) runs on submit, onChange(state) on every change.
 export class ExploreForm {
-  constructor(catalog, { onSubmit, onReset, onCopy }) {
+  // labels names coded values for people: {sezione_ateco: {G: 'Commercio…'}}.
+  constructor(catalog, { onSubmit, onReset, onCopy, labels = {} }) {
     this.catalog = catalog;
+    this.labels = labels;
     this.filters = [];
     this.subset = [];
     this.metric = h('select', { name: 'metric', required: true, 'data-cz': 'ez-metric' });
@@ -245,6 +247,8 @@ export class ExploreForm {
     const d = this.dimOf(row);
     const op = row.op.value;
     const known = d?.values ?? [];
+    const names = this.labels[d?.name] ?? {};
+    const show = (v) => (names[v] ? `${v} — ${names[v]}` : v);
     let controls;
     if (op === 'between') {
       const lo = h('input', { type: 'number', class: 'form-control', step: '1', value: values[0] ?? '' });
@@ -258,11 +262,11 @@ export class ExploreForm {
       row.valueBox.replaceChildren(vlabelled('value', s));
     } else if (known.length && (op === 'in' || op === 'not_in')) {
       const s = h('select', { multiple: true, size: String(Math.min(6, known.length)), class: 'form-control cz-multi' },
-        [...known, ...values.filter((v) => !known.includes(v))].map((v) => h('option', { value: v, text: v, selected: values.includes(v) })));
+        [...known, ...values.filter((v) => !known.includes(v))].map((v) => h('option', { value: v, text: show(v), selected: values.includes(v) })));
       controls = [s];
       row.valueBox.replaceChildren(vlabelled('values', s, { help: t('esplora.filter.multi') }));
     } else if (known.length) {
-      const s = options(h('select', {}), [['', t('esplora.filter.pick')], ...known.map((v) => [v, v])], values[0] ?? '');
+      const s = options(h('select', {}), [['', t('esplora.filter.pick')], ...known.map((v) => [v, show(v)])], values[0] ?? '');
       controls = [s];
       row.valueBox.replaceChildren(vlabelled('value', s));
     } else {

@@ -3,7 +3,7 @@
 // type), each one typed query of POST /api/v1/metrics/query, loaded in parallel with its own
 // loading and error state. The filters (period, quartiere, sector, company type) apply to every
 // panel and live in the URL.
-import { announce, showError } from '../lib/boot.js';
+import { announce, showError, pageData } from '../lib/boot.js';
 import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
 import { t, lang } from '../lib/i18n.js';
@@ -16,6 +16,8 @@ let catalog = null;
 let latest = ''; // the latest register snapshot: the default end of the period
 let state = readFilters(location.search);
 let panels = [];
+// ATECO sections by name (server data: the catalog lists them by letter)
+const sezioni = Object.fromEntries((pageData().sezioni ?? []).map((x) => [x.code, x.name]));
 const inputs = {};
 
 function dimName(d) {
@@ -42,11 +44,11 @@ function select(name, options, value) {
 
 function buildForm() {
   const quartieri = catalog.dimensions.find((d) => d.name === 'quartiere')?.values ?? [];
-  const sezioni = catalog.dimensions.find((d) => d.name === 'sezione_ateco')?.values ?? [];
+  const sezioniCodes = catalog.dimensions.find((d) => d.name === 'sezione_ateco')?.values ?? [];
   inputs.from = h('input', { type: 'date', class: 'form-control', name: 'from' });
   inputs.to = h('input', { type: 'date', class: 'form-control', name: 'to' });
   inputs.quartiere = select('quartiere', [['', t('cruscotto.all.quartieri')], ...quartieri.map((q) => [q, q])], state.quartiere);
-  inputs.sezione_ateco = select('sezione_ateco', [['', t('cruscotto.all.sezioni')], ...sezioni.map((s) => [s, s])], state.sezione_ateco);
+  inputs.sezione_ateco = select('sezione_ateco', [['', t('cruscotto.all.sezioni')], ...sezioniCodes.map((s) => [s, sezioni[s] ? `${s} — ${sezioni[s]}` : s])], state.sezione_ateco);
   inputs.tipo = select('tipo', [['', t('cruscotto.all.tipi')], ...TIPI.map((x) => [x, t('cruscotto.tipo.' + x)])], state.tipo);
   const apply = h('button', { type: 'submit', class: 'btn btn-primary', 'data-cz': 'dash-apply', text: t('cruscotto.apply') });
   const reset = h('button', { type: 'button', class: 'btn btn-outline-secondary', 'data-cz': 'dash-reset', text: t('cruscotto.reset') });
@@ -120,7 +122,7 @@ function sourceOf(metric) {
 // loadAll (re)loads every panel, or only the one named only, all at once.
 function loadAll(only) {
   const period = effectivePeriod();
-  const ctx = { state, period, catalog, latest };
+  const ctx = { state, period, catalog, latest, sezioni };
   for (const p of panels) {
     if (only && p.def.key !== only) continue;
     const def = p.def;

@@ -1,7 +1,7 @@
 // Page "esplora": the semantic layer as a form. The whole state lives in the URL: opening a
 // link restores the form and runs the query, submitting pushes a new history entry (back and
 // forward restore and rerun), switching the chart replaces the current one.
-import { announce, showError } from '../lib/boot.js';
+import { announce, showError, pageData } from '../lib/boot.js';
 import { api } from '../lib/api.js';
 import { h, copyText } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
@@ -82,6 +82,8 @@ async function start() {
       form.metric.focus();
     },
     onCopy: (button) => copyText(location.href, button, t('esplora.copied')),
+    // ATECO sections by name (server data: the catalog lists them by letter)
+    labels: { sezione_ateco: Object.fromEntries((pageData().sezioni ?? []).map((x) => [x.code, x.name])) },
   });
   root.replaceChildren(h('div', { class: 'row' },
     h('div', { class: 'col-12 col-xl-5' }, h('div', { class: 'card card-bg p-3 mb-4' }, form.el)),
