@@ -263,8 +263,12 @@ func TestUploadRefusals(t *testing.T) {
 	wantError(t, resp, data, http.StatusBadRequest, "invalid")
 	resp, data = ts.call(t, http.MethodGet, "/api/v1/batches/999999/rejections", nil, apitypes.HeaderDevRole, "staff")
 	wantError(t, resp, data, http.StatusNotFound, "not_found")
+	// Over the size bound: 413, and nothing is loaded.
+	big := strings.Repeat("# Titolo\n\nTesto del documento.\n", MaxDocumentUpload/30+1)
+	resp, data = upload(t, ts, "staff", "/api/v1/documents", map[string][2]string{"file": {"enorme.md", big}}, nil)
+	wantError(t, resp, data, http.StatusRequestEntityTooLarge, "too_large")
 	var n int
-	if err := d.Pool.QueryRow(context.Background(), `SELECT count(*) FROM load_batches`).Scan(&n); err != nil || n != 0 {
+	if err := d.Pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM load_batches) + (SELECT count(*) FROM documents)`).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("refused uploads wrote %d batches (%v)", n, err)
 	}
 }
