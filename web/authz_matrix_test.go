@@ -94,6 +94,7 @@ var authzMatrix = []routeRule{
 	// Each caller deletes only their own conversations (the ask rows above made some).
 	{"DELETE", "/api/v1/conversations", "/api/v1/conversations", "", users(200), nil},
 
+	{"POST", "/api/v1/export/xlsx", "/api/v1/export/xlsx", `{"title":"Prova","columns":[{"name":"n","label":"N","type":"number"}],"rows":[[1]],"sql":"SELECT 1","sources":[],"as_of":""}`, users(200), nil},
 	{"GET", "/api/v1/metrics", "/api/v1/metrics", "", users(200), nil},
 	{"GET", "/api/v1/formazione/briefing", "/api/v1/formazione/briefing", "", [nCols]int{401, 403, 403, 200, 200}, nil},
 	{"GET", "/api/v1/territorio/:level", "/api/v1/territorio/quartiere", "", users(200), nil},

@@ -98,12 +98,12 @@ func (s *Server) recoverJSON(c *gin.Context) {
 	c.Next()
 }
 
-// limitBody caps every request body (64 KiB, more for the few routes uploadLimit names);
-// decoding past the cap fails with a 413.
+// limitBody caps every request body (64 KiB, more for the few routes bodyLimit and
+// uploadLimit name); decoding past the cap fails with a 413.
 func limitBody(c *gin.Context) {
 	if c.Request.Body != nil {
 		limit := int64(apitypes.MaxBodyBytes)
-		if n := uploadLimit(c.FullPath()); n > 0 {
+		if n := max(bodyLimit(c.FullPath()), uploadLimit(c.FullPath())); n > 0 {
 			limit = n
 		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)

@@ -89,6 +89,7 @@ func (s *Server) routes() {
 	api.DELETE("/conversations/:id", s.handleDeleteConversation)
 	api.POST("/messages/:id/feedback", s.handleFeedback)
 	api.GET("/formazione/briefing", s.handleBriefing)
+	api.POST("/export/xlsx", s.handleExportXLSX)
 
 	api.GET("/metrics", s.handleMetricsCatalog)
 	api.GET("/territorio/:level", s.handleTerritorio)
