@@ -336,9 +336,10 @@ export class ExploreForm {
     return s;
   }
 
-  // showError puts the API's refusal next to the form (role=alert announces it).
-  showError(msg) {
+  // showError puts the API's refusal (invalid: a 400, the query's fault) or another failure next
+  // to the form (role=alert announces it).
+  showError(msg, invalid = true) {
     this.error.replaceChildren(msg ? h('div', { class: 'alert alert-danger mt-3 mb-0', role: 'alert', 'data-cz': 'ez-error-msg' },
-      h('strong', { text: t('esplora.error') + ' ' }), msg) : '');
+      h('strong', { text: t(invalid ? 'esplora.error' : 'esplora.failed') + ' ' }), msg) : '');
   }
 }

@@ -42,7 +42,7 @@ async function run(s) {
     announce(t('esplora.done', (table.rows ?? []).length, table.title ?? ''));
   } catch (err) {
     if (n !== seq || err?.name === 'AbortError') return;
-    form.showError(err?.message || t('err.network'));
+    form.showError(err?.message || t('err.network'), err?.status === 400);
     result.failed();
   }
 }
