@@ -6,6 +6,9 @@
 import { announce, showError, markReady } from '../lib/boot.js';
 import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
+
+// put replaces el's children, leaving out the absent ones (replaceChildren would print "null").
+const put = (el, ...children) => el.replaceChildren(...children.filter((c) => c != null && c !== false));
 import { t, fmtNumber } from '../lib/i18n.js';
 
 const root = document.getElementById('cz-dati');
@@ -33,14 +36,14 @@ const sourcesBox = h('div', { 'data-cz': 'sources-table' }, h('p', { class: 'tex
 async function loadSources() {
   try {
     const out = await api('/sources');
-    sourcesBox.replaceChildren(table(t('dati.sources.caption'),
+    put(sourcesBox, table(t('dati.sources.caption'),
       [t('dati.col.source'), t('dati.col.asof'), t('dati.col.batch'), t('dati.col.file'), t('dati.col.loadedat')],
       (out.sources ?? []).map((s) => h('tr', { 'data-kind': s.kind },
         h('th', { scope: 'row' }, kindName(s.kind), h('br'), h('small', { class: 'text-muted', text: s.source })),
         h('td', { 'data-cz': 'source-asof', text: s.as_of ?? t('dati.never') }),
         h('td', { text: s.batch_id ?? '—' }), h('td', { text: s.file || '—' }), h('td', { text: fmtTime(s.loaded_at) })))));
   } catch (err) {
-    sourcesBox.replaceChildren();
+    put(sourcesBox);
     showError(err, sourcesBox);
   }
 }
@@ -54,7 +57,7 @@ function rejectionsView(batchID, total) {
     try {
       page = await api(`/batches/${batchID}/rejections?offset=${offset}&limit=${PAGE}`);
     } catch (err) {
-      box.replaceChildren();
+      put(box);
       showError(err, box);
       return;
     }
@@ -65,7 +68,7 @@ function rejectionsView(batchID, total) {
     next.addEventListener('click', () => { offset += PAGE; load(true); });
     const from = page.total ? offset + 1 : 0;
     const to = Math.min(offset + PAGE, page.total);
-    box.replaceChildren(heading,
+    put(box, heading,
       page.total === 0 ? h('p', { text: t('dati.rej.none') }) : table(t('dati.rej.caption', from, to, page.total),
         [t('dati.col.line'), t('dati.col.column'), t('dati.col.value'), t('dati.col.reason')],
         page.rejections.map((r) => h('tr', {}, h('td', { class: 'text-end', text: r.line }), h('td', { text: r.column || '—' }),
@@ -112,7 +115,7 @@ function uploadForm() {
   const syncPartial = () => { partialBox.hidden = kind.value !== 'imprese'; };
   kind.addEventListener('change', syncPartial);
   syncPartial();
-  const form = h('form', { class: 'card card-bg p-3', 'data-cz': 'upload-form', novalidate: true },
+  const form = h('form', { class: 'card card-bg p-3 pt-5', 'data-cz': 'upload-form', novalidate: true },
     h('div', { class: 'row g-3' },
       h('div', { class: 'col-12 col-md-4' }, h('div', { class: 'select-wrapper' }, h('label', { for: 'cz-up-kind', class: 'active', text: t('dati.up.kind') }), kind)),
       h('div', { class: 'col-12 col-md-5' }, h('div', { class: 'form-group mb-0' },
@@ -124,10 +127,10 @@ function uploadForm() {
     partialBox, h('div', { class: 'mt-3' }, submit), status);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    out.replaceChildren();
+    put(out);
     if (!file.files.length) {
       file.setAttribute('aria-invalid', 'true');
-      status.replaceChildren(h('div', { class: 'alert alert-danger', role: 'alert', text: t('dati.up.nofile') }));
+      put(status, h('div', { class: 'alert alert-danger', role: 'alert', text: t('dati.up.nofile') }));
       file.focus();
       return;
     }
@@ -137,7 +140,7 @@ function uploadForm() {
     if (asOf.value) fd.append('as_of', asOf.value);
     if (kind.value === 'imprese' && partial.checked) fd.append('allow_partial', '1');
     submit.disabled = true;
-    status.replaceChildren(h('p', { text: t('dati.up.sending', file.files[0].name) }));
+    put(status, h('p', { text: t('dati.up.sending', file.files[0].name) }));
     try {
       const job = await api('/ingest/' + kind.value, { method: 'POST', body: fd });
       await follow(job, status, out);
@@ -145,7 +148,7 @@ function uploadForm() {
       loadSources();
       batches.reload();
     } catch (err) {
-      status.replaceChildren();
+      put(status);
       showError(err, status);
       announce(err.message);
     } finally {
@@ -160,7 +163,7 @@ async function follow(job, status, out) {
   const bar = h('div', { class: 'progress-bar', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': '0',
     'aria-label': t('dati.job.progress') });
   const text = h('p', { class: 'mb-1', 'data-cz': 'job-state' });
-  status.replaceChildren(text, h('div', { class: 'progress' }, bar));
+  put(status, text, h('div', { class: 'progress' }, bar));
   let last = '';
   for (;;) {
     const pct = Math.round(job.percent ?? 0);
@@ -176,14 +179,14 @@ async function follow(job, status, out) {
     job = await api('/ingest/jobs/' + encodeURIComponent(job.id));
   }
   if (job.state === 'failed') {
-    status.replaceChildren(h('div', { class: 'alert alert-danger', role: 'alert', 'data-cz': 'job-error', text: t('dati.job.failed', job.file, job.error?.message ?? '') }));
+    put(status, h('div', { class: 'alert alert-danger', role: 'alert', 'data-cz': 'job-error', text: t('dati.job.failed', job.file, job.error?.message ?? '') }));
     return;
   }
   const sum = job.summary;
   text.textContent = sum.unchanged_file ? t('dati.job.unchanged', job.file, sum.same_as_batch)
     : t('dati.job.summary', job.file, fmtNumber(sum.read), fmtNumber(sum.loaded), fmtNumber(sum.rejected), fmtNumber(Math.round(job.rows_per_s ?? 0)));
   announce(text.textContent);
-  out.replaceChildren(reportView(sum));
+  put(out, reportView(sum));
   out.querySelector('h3')?.focus();
 }
 
@@ -198,7 +201,7 @@ const batches = (() => {
     try {
       out = await api(`/batches?limit=${limit}&offset=${offset}`);
     } catch (err) {
-      box.replaceChildren();
+      put(box);
       showError(err, box);
       return;
     }
@@ -206,7 +209,7 @@ const batches = (() => {
       const show = h('button', { type: 'button', class: 'btn btn-xs btn-outline-primary', 'data-cz': 'batch-rejections', 'data-batch': b.id,
         text: t('dati.batch.rejections'), 'aria-label': t('dati.batch.rejections.aria', b.id) });
       show.addEventListener('click', () => {
-        detail.replaceChildren(h('h3', { class: 'h5', text: t('dati.batch.detail', b.id, b.file) }), rejectionsView(b.id, b.rejected));
+        put(detail, h('h3', { class: 'h5', text: t('dati.batch.detail', b.id, b.file) }), rejectionsView(b.id, b.rejected));
         detail.querySelector('h3').setAttribute('tabindex', '-1');
         detail.querySelector('h3').focus();
       });
@@ -224,7 +227,7 @@ const batches = (() => {
     const next = h('button', { type: 'button', class: 'btn btn-sm btn-outline-primary', disabled: rows.length < limit, text: t('dati.next') });
     prev.addEventListener('click', () => { offset = Math.max(0, offset - limit); reload(); });
     next.addEventListener('click', () => { offset += limit; reload(); });
-    box.replaceChildren(rows.length ? table(t('dati.batches.caption'),
+    put(box, rows.length ? table(t('dati.batches.caption'),
       [t('dati.col.batch'), t('dati.col.kind'), t('dati.col.file'), t('dati.col.asof'), t('dati.col.status'), t('dati.col.read'),
         t('dati.col.loaded'), t('dati.col.rejected'), t('dati.col.match'), t('dati.col.by'), t('dati.col.started'), t('dati.col.duration'),
         t('dati.col.actions')], rows, { 'data-cz': 'batches-table' }) : h('p', { text: t('dati.batches.none') }),
@@ -242,7 +245,7 @@ const docs = (() => {
     try {
       out = await api('/documents?limit=500');
     } catch (err) {
-      listBox.replaceChildren();
+      put(listBox);
       showError(err, listBox);
       return;
     }
@@ -257,7 +260,7 @@ const docs = (() => {
         h('td', { text: d.doc_type || '—' }), h('td', { text: d.date ?? '—' }), h('td', { text: d.format }),
         h('td', { class: 'text-end', text: fmtNumber(d.chunks) }), h('td', { text: fmtTime(d.loaded_at) }), cell);
     });
-    listBox.replaceChildren(rows.length ? table(t('dati.doc.caption', out.total),
+    put(listBox, rows.length ? table(t('dati.doc.caption', out.total),
       [t('dati.col.title'), t('dati.col.type'), t('dati.col.date'), t('dati.col.format'), t('dati.col.chunks'), t('dati.col.loadedat'), t('dati.col.actions')],
       rows, { 'data-cz': 'documents-table' }) : h('p', { text: t('dati.doc.none') }));
   };
@@ -267,9 +270,9 @@ const docs = (() => {
     const no = h('button', { type: 'button', class: 'btn btn-xs btn-outline-secondary', text: t('dati.doc.remove.no') });
     const ask = h('div', { role: 'group', 'aria-label': t('dati.doc.remove.ask', d.title) },
       h('p', { class: 'small mb-1', text: t('dati.doc.remove.ask', d.title) }), yes, no);
-    cell.replaceChildren(ask);
+    put(cell, ask);
     yes.focus();
-    no.addEventListener('click', () => { cell.replaceChildren(remove); remove.focus(); });
+    no.addEventListener('click', () => { put(cell, remove); remove.focus(); });
     yes.addEventListener('click', async () => {
       yes.disabled = true;
       try {
@@ -303,7 +306,7 @@ const docs = (() => {
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       if (!file.files.length) {
-        status.replaceChildren(h('div', { class: 'alert alert-danger', role: 'alert', text: t('dati.doc.nofile') }));
+        put(status, h('div', { class: 'alert alert-danger', role: 'alert', text: t('dati.doc.nofile') }));
         file.focus();
         return;
       }
@@ -311,11 +314,11 @@ const docs = (() => {
       fd.append('file', file.files[0]);
       if (meta.files.length) fd.append('meta', meta.files[0]);
       submit.disabled = true;
-      status.replaceChildren(h('p', { text: t('dati.doc.sending', file.files[0].name) }));
+      put(status, h('p', { text: t('dati.doc.sending', file.files[0].name) }));
       try {
         const out = await api('/documents', { method: 'POST', body: fd });
         const msg = t('dati.doc.status.' + out.status, out.document?.title ?? file.files[0].name, out.document?.chunks ?? 0);
-        status.replaceChildren(h('div', { class: 'alert alert-success', role: 'status', 'data-cz': 'doc-result', text: msg }));
+        put(status, h('div', { class: 'alert alert-success', role: 'status', 'data-cz': 'doc-result', text: msg }));
         announce(msg);
         file.value = '';
         meta.value = '';
@@ -323,7 +326,7 @@ const docs = (() => {
         loadSources();
         batches.reload();
       } catch (err) {
-        status.replaceChildren();
+        put(status);
         showError(err, status);
         announce(err.message);
       } finally {
@@ -341,16 +344,16 @@ const docs = (() => {
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const text = q.value.trim();
-      if (!text) { searchOut.replaceChildren(); return; }
+      if (!text) { put(searchOut); return; }
       try {
         const out = await api('/search?limit=10&q=' + encodeURIComponent(text));
         const items = (out.citations ?? []).map((c) => h('li', { class: 'mb-2' },
           h('strong', { text: c.title }), c.section ? ' — ' + c.section : '', c.page ? ' ' + t('dati.doc.page', c.page) : '',
           h('br'), h('span', { class: 'small', text: c.quote })));
-        searchOut.replaceChildren(h('p', { class: 'fw-semibold', text: t('dati.doc.search.n', items.length, text) }), items.length ? h('ol', {}, items) : null);
+        put(searchOut, h('p', { class: 'fw-semibold', text: t('dati.doc.search.n', items.length, text) }), items.length ? h('ol', {}, items) : null);
         announce(t('dati.doc.search.n', items.length, text));
       } catch (err) {
-        searchOut.replaceChildren();
+        put(searchOut);
         showError(err, searchOut);
       }
     });
@@ -360,7 +363,7 @@ const docs = (() => {
     h('h3', { id: 'cz-doc-list-h', class: 'h5 mt-4', tabindex: '-1', text: t('dati.doc.list') }), listBox), reload };
 })();
 
-root.replaceChildren(
+put(root, 
   sectionBox('dati-sources', t('dati.sources'), h('p', { text: t('dati.sources.help') }), sourcesBox),
   sectionBox('dati-upload', t('dati.upload'), h('p', { text: t('dati.upload.help') }), uploadForm()),
   sectionBox('dati-batches', t('dati.batches'), batches.el),

@@ -6,6 +6,9 @@
 import { announce, showError, markReady } from '../lib/boot.js';
 import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
+
+// put replaces el's children, leaving out the absent ones (replaceChildren would print "null").
+const put = (el, ...children) => el.replaceChildren(...children.filter((c) => c != null && c !== false));
 import { t } from '../lib/i18n.js';
 import { renderTable, renderProvenance } from '../lib/table.js';
 
@@ -30,7 +33,7 @@ const SOURCE_KIND = { imprese: 'imprese', imprese_eventi: 'imprese', cig_domande
 
 function buildForm() {
   const form = h('form', { class: 'card card-bg p-3 mb-4', role: 'search', 'aria-labelledby': 'cz-fa-search-h', 'data-cz': 'company-search', novalidate: true },
-    h('h2', { id: 'cz-fa-search-h', class: 'h5', text: t('fascicolo.search') }),
+    h('h2', { id: 'cz-fa-search-h', class: 'h5 mb-4', text: t('fascicolo.search') }),
     h('div', { class: 'row g-3 align-items-end' },
       h('div', { class: 'col-12 col-md-8' },
         h('div', { class: 'form-group mb-0' },
@@ -71,13 +74,13 @@ async function show() {
   if (q) await search(q, !cf);
   else results.hidden = true;
   if (cf) await openDossier(cf);
-  else dossierBox.replaceChildren();
+  else put(dossierBox);
   markReady();
 }
 
 async function search(q, focus) {
   results.hidden = false;
-  results.replaceChildren(h('h2', { id: 'cz-fa-results-h', class: 'h4', text: t('fascicolo.results') }),
+  put(results, h('h2', { id: 'cz-fa-results-h', class: 'h4', text: t('fascicolo.results') }),
     h('p', { class: 'text-muted', text: t('common.loading') }));
   let out;
   try {
@@ -88,9 +91,10 @@ async function search(q, focus) {
     return;
   }
   const list = out.candidates ?? [];
-  const heading = h('h2', { id: 'cz-fa-results-h', class: 'h4', tabindex: '-1', text: t('fascicolo.results.n', list.length, q) });
+  const found = list.length === 1 ? t('fascicolo.results.one', q) : t('fascicolo.results.n', list.length, q);
+  const heading = h('h2', { id: 'cz-fa-results-h', class: 'h4', tabindex: '-1', text: found });
   if (!list.length) {
-    results.replaceChildren(heading, h('p', { text: t('fascicolo.results.none') }));
+    put(results, heading, h('p', { text: t('fascicolo.results.none') }));
   } else {
     const rows = list.map((c) => {
       const link = h('a', { href: '/fascicolo?' + new URLSearchParams({ q, cf: c.codice_fiscale }), 'data-cz': 'company-link', text: c.denominazione });
@@ -101,14 +105,14 @@ async function search(q, focus) {
       });
       return h('tr', {}, h('th', { scope: 'row' }, link), h('td', { text: c.codice_fiscale }), h('td', { text: c.stato }), h('td', { text: c.comune }));
     });
-    results.replaceChildren(heading, h('div', { class: 'table-responsive' },
+    put(results, heading, h('div', { class: 'table-responsive' },
       h('table', { class: 'table table-sm table-hover align-middle' },
         h('caption', { class: 'visually-hidden', text: t('fascicolo.results') }),
         h('thead', {}, h('tr', {}, [t('fascicolo.col.denominazione'), t('fascicolo.col.cf'), t('fascicolo.col.stato'), t('fascicolo.col.comune')]
           .map((x) => h('th', { scope: 'col', text: x })))),
         h('tbody', {}, rows))));
   }
-  announce(t('fascicolo.results.n', list.length, q));
+  announce(found);
   if (focus) heading.focus();
 }
 
@@ -146,13 +150,13 @@ function section(id, heading, table, emptyText) {
 }
 
 async function openDossier(cf) {
-  dossierBox.replaceChildren(h('p', { class: 'text-muted', text: t('common.loading') }));
+  put(dossierBox, h('p', { class: 'text-muted', text: t('common.loading') }));
   let d;
   let asOf;
   try {
     [d, asOf] = await Promise.all([api('/imprese/' + encodeURIComponent(cf)), loadSources()]);
   } catch (err) {
-    dossierBox.replaceChildren();
+    put(dossierBox);
     showError(err.status === 404 ? new Error(t('fascicolo.notfound', cf)) : err, dossierBox);
     announce(err.status === 404 ? t('fascicolo.notfound', cf) : err.message);
     return;
@@ -189,7 +193,7 @@ async function openDossier(cf) {
   const heading = h('h2', { class: 'h3', tabindex: '-1', 'data-cz': 'dossier-title', text: i.denominazione });
   const sourcesLine = h('p', { class: 'small text-muted', 'data-cz': 'dossier-asof' },
     t('fascicolo.asof', regAsOf || '—', asOf.cig || '—', asOf.suap || '—', asOf.contributi || '—'));
-  dossierBox.replaceChildren(
+  put(dossierBox, 
     heading, badges, sourcesLine,
     i.masked ? h('div', { class: 'alert alert-info', role: 'note', text: t('fascicolo.masked') }) : null,
     section('anagrafica', t('fascicolo.sec.anagrafica'), regTable, ''),
@@ -203,6 +207,6 @@ async function openDossier(cf) {
   heading.focus();
 }
 
-root.replaceChildren(buildForm(), results, dossierBox);
+put(root, buildForm(), results, dossierBox);
 window.addEventListener('popstate', show);
 show();
