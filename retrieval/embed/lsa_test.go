@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // A small library where "contributo" and "agevolazione" never meet in one passage but share
@@ -94,5 +97,50 @@ func TestLSAFitIsDeterministicAndSamplesLargeLibraries(t *testing.T) {
 	}
 	if _, err := FitLSA(ctx, []string{"una sola parola"}, LSAOptions{}); err == nil {
 		t.Error("a library with no shared word cannot be fitted")
+	}
+}
+
+func TestOrthonormalGivesTheThinQ(t *testing.T) {
+	y := mat.NewDense(50, 3, nil)
+	for i := range 50 {
+		y.Set(i, 0, float64(i))
+		y.Set(i, 1, float64(i*i%7))
+		y.Set(i, 2, 1)
+	}
+	q := orthonormal(y)
+	if r, c := q.Dims(); r != 50 || c != 3 {
+		t.Fatalf("dims %d×%d", r, c)
+	}
+	var qtq mat.Dense
+	qtq.Mul(q.T(), q)
+	if !mat.EqualApprox(&qtq, mat.NewDiagDense(3, []float64{1, 1, 1}), 1e-10) {
+		t.Fatalf("QᵀQ = %v", mat.Formatted(&qtq))
+	}
+	// Q spans y's columns: projecting y on Q gives y back.
+	var p, back mat.Dense
+	p.Mul(q.T(), y)
+	back.Mul(q, &p)
+	if !mat.EqualApprox(&back, y, 1e-8) {
+		t.Fatal("Q does not span the columns of y")
+	}
+}
+
+// The fit must stay fast as the library grows (it once formed an n × n matrix).
+func BenchmarkFitLSA(b *testing.B) {
+	words := strings.Fields("contributo impresa bando quartiere negozio mercato posteggio canone affitto giovani donne digitale voucher tassa rifiuti delibera piano commercio vetrina sfitto")
+	var lib []string
+	for i := range 20_000 {
+		var sb strings.Builder
+		for j := range 40 {
+			sb.WriteString(words[(i*7+j*j+i/13)%len(words)])
+			fmt.Fprintf(&sb, "%d ", (i+j)%500)
+		}
+		lib = append(lib, sb.String())
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := FitLSA(context.Background(), lib, LSAOptions{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"sort"
 
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -53,14 +54,21 @@ func (a *sparse) tmul(y *mat.Dense) *mat.Dense {
 	return out
 }
 
-// orthonormal returns an orthonormal basis of the columns of y (thin Q of its QR).
+// orthonormal returns an orthonormal basis of the columns of y (r × c, r ≥ c): the thin Q of
+// its QR factorisation, formed in place by LAPACK's geqrf and orgqr. (mat.QR.QTo forms the
+// full r × r Q, quadratic in the number of passages.)
 func orthonormal(y *mat.Dense) *mat.Dense {
-	r, c := y.Dims()
-	var qr mat.QR
-	qr.Factorize(y)
-	var q mat.Dense
-	qr.QTo(&q)
-	return mat.DenseCopyOf(q.Slice(0, r, 0, c))
+	a := mat.DenseCopyOf(y)
+	g := a.RawMatrix()
+	tau := make([]float64, g.Cols)
+	work := make([]float64, 1)
+	lapack64.Geqrf(g, tau, work, -1)
+	work = make([]float64, max(1, int(work[0])))
+	lapack64.Geqrf(g, tau, work, len(work))
+	lapack64.Orgqr(g, tau, work[:1], -1)
+	work = make([]float64, max(1, int(work[0])))
+	lapack64.Orgqr(g, tau, work, len(work))
+	return a
 }
 
 // truncatedSVD returns the k largest singular values of a and the matching right singular
