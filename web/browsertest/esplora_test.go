@@ -3,6 +3,8 @@ package browsertest
 import (
 	"strings"
 	"testing"
+
+	"github.com/go-rod/rod/lib/input"
 )
 
 const resultSettled = `['ready', 'error'].includes(document.querySelector('[data-cz=ez-result]')?.dataset.state)`
@@ -113,6 +115,27 @@ func TestEsploraShowsAPIErrorsAndIsAccessible(t *testing.T) {
 		t.Errorf("the error is not announced (role %q)", role)
 	}
 	b.allow("400")
+
+	// Keyboard only: the metric chosen with the arrow keys, the limit typed, Enter submits.
+	b.open("/esplora")
+	if err := b.waitVisible(`[data-cz=ez-metric]`).Focus(); err != nil {
+		t.Fatal(err)
+	}
+	b.keys(input.ArrowDown)
+	var metric string
+	b.eval(`document.querySelector('[data-cz=ez-metric]').value`, &metric)
+	if metric == "" {
+		t.Fatalf("the arrow key chose no metric")
+	}
+	if err := b.el(`[data-cz=ez-limit]`).Focus(); err != nil {
+		t.Fatal(err)
+	}
+	b.keys(input.Digit3, input.Enter)
+	b.waitJS(`location.search.includes('limit=3')`)
+	b.waitJS(resultSettled)
+	if q := locationQuery(b); q.Get("metric") != metric {
+		t.Errorf("keyboard query: URL %v, metric chosen %q", q, metric)
+	}
 
 	b.open("/esplora?metric=quota&s=giovanile:=:true&g=sezione_ateco&f=anzianita:between:12|60&f=quartiere:in:Navile|Savena&order=value:desc&limit=8&chart=bar")
 	b.waitJS(resultSettled)
