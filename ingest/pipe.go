@@ -1,128 +1,397 @@
 package ingest
 
 import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"os"
+	"runtime"
 	"sync"
 	"time"
+
+	"github.com/comune-bologna/conoscenza/ingest/address"
+	"github.com/comune-bologna/conoscenza/ingest/csvx"
 )
 
-// pipeSource runs the row source (CSV reading, validation, address matching) in its own
-// goroutine and hands rows to COPY in batches, so that validating the next rows overlaps
-// with pgx encoding and sending the previous ones.
-type pipeSource struct {
-	src   *rowSource
-	width int
-	full  chan *rowBatch
-	free  chan *rowBatch
-	stop  chan struct{}
-	wg    sync.WaitGroup
-	cur   *rowBatch
-	i     int
+// pipeline streams a file into PostgreSQL's binary COPY format: one goroutine reads the CSV,
+// validation workers (one per core, at most 2 in practice) check, match and encode rows, and
+// the COPY reads the encoded batches through Read. Rows reach the table in no particular
+// order (each carries its line number); rejections are sorted when stored.
+type pipeline struct {
+	ctx context.Context
+	r   *batchRun
+
+	raw     chan *rawBatch
+	rawFree chan *rawBatch
+	enc     chan *encBatch
+	encFree chan *encBatch
+	stop    chan struct{}
+	wg      sync.WaitGroup // reader and workers
+
+	// reader goroutine
+	read       int
+	readErr    error
+	rowRejects []Rejection
+
+	workers []*worker
+
+	// Read (COPY goroutine)
+	started, ended bool
+	pending        []byte
+	cur            *encBatch
+	rows           int64
+	dups           *dupFilter // nil when the kind has no single unique key
+	spool          *bufio.Writer
+	spoolErr       error
 }
 
-type rowBatch struct {
-	vals []any
-	n    int
+// pipeBatchRows rows travel together between the goroutines.
+const pipeBatchRows = 1024
+
+type rawBatch struct {
+	rows []csvx.Row
+	buf  []string // backing store of the rows' fields
 }
 
-const pipeBatchRows = 512
+type encBatch struct {
+	buf    []byte   // encoded tuples for the COPY
+	spool  []byte   // encoded tuples for the second table (direct path), or empty
+	hashes []uint64 // of the unique key of each tuple, when dups is kept
+	n      int
+}
 
-func newPipeSource(src *rowSource) *pipeSource {
-	p := &pipeSource{src: src, width: len(src.rc.vals), full: make(chan *rowBatch, 4),
-		free: make(chan *rowBatch, 6), stop: make(chan struct{})}
-	for i := 0; i < 6; i++ {
-		p.free <- &rowBatch{vals: make([]any, pipeBatchRows*p.width)}
+// worker validates and encodes rows; each has its own row state, matcher cache and encoder.
+type worker struct {
+	sc      *schema
+	rc      rowCtx
+	matcher *address.Matcher
+	enc     *tupleEncoder
+	enc2    *tupleEncoder
+	rejects []Rejection
+	matched int
+	err     error
+	seed    maphash.Seed
+	keyPos  int // position in vals of the unique key hashed for dups, -1 when none
+}
+
+// copyTarget says what each accepted row becomes: the values from vals[from:to] followed by
+// extra, in columns of the given SQL types.
+type copyTarget struct {
+	from, to int
+	extra    []any
+	types    []string
+}
+
+func newPipeline(ctx context.Context, r *batchRun, main copyTarget, second *copyTarget, limit time.Time) (*pipeline, error) {
+	n := min(runtime.GOMAXPROCS(0), 4)
+	p := &pipeline{ctx: ctx, r: r,
+		raw: make(chan *rawBatch, 2*n), rawFree: make(chan *rawBatch, 4*n),
+		enc: make(chan *encBatch, 2*n), encFree: make(chan *encBatch, 4*n),
+		stop: make(chan struct{})}
+	sc := r.schema
+	keyPos := -1
+	if sc.optimistic && len(sc.unique) == 1 {
+		keyPos = sc.pos(sc.unique[0])
+		p.dups = newDupFilter()
+	}
+	seed := maphash.MakeSeed()
+	for i := 0; i < n; i++ {
+		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols()))}, seed: seed, keyPos: keyPos}
+		if r.matcher != nil {
+			w.matcher = r.matcher.Clone()
+		}
+		var err error
+		if w.enc, err = newTupleEncoder(main.types); err != nil {
+			return nil, err
+		}
+		if second != nil {
+			if w.enc2, err = newTupleEncoder(second.types); err != nil {
+				return nil, err
+			}
+		}
+		p.workers = append(p.workers, w)
 	}
 	p.wg.Add(1)
-	go p.produce()
-	return p
+	go p.readRows()
+	var ww sync.WaitGroup
+	for _, w := range p.workers {
+		ww.Add(1)
+		go func() {
+			defer ww.Done()
+			p.work(w, main, second)
+		}()
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		ww.Wait()
+		close(p.enc)
+	}()
+	return p, nil
 }
 
-func (p *pipeSource) produce() {
+// readRows is the reader goroutine.
+func (p *pipeline) readRows() {
 	defer p.wg.Done()
-	defer close(p.full)
+	defer close(p.raw)
+	rd := p.r.reader
+	prog := newProgress(p.r.opts.Progress, string(p.r.schema.kind), p.r.size, p.r.loader.now)
+	defer prog.done()
 	for {
-		var b *rowBatch
+		var b *rawBatch
 		select {
-		case b = <-p.free:
+		case b = <-p.rawFree:
+			b.rows = b.rows[:0]
+		default:
+			b = &rawBatch{rows: make([]csvx.Row, 0, pipeBatchRows), buf: make([]string, pipeBatchRows*24)}
+		}
+		buf := b.buf
+		for len(b.rows) < pipeBatchRows {
+			if p.read&4095 == 0 {
+				if err := p.ctx.Err(); err != nil {
+					p.readErr = err
+					return
+				}
+				prog.update(p.read, p.r.counter.n)
+			}
+			row, err := rd.Read()
+			if errors.Is(err, io.EOF) {
+				p.send(b)
+				return
+			}
+			var re *csvx.RowError
+			if errors.As(err, &re) {
+				p.read++
+				p.rowRejects = append(p.rowRejects, Rejection{Line: re.Line, Column: re.Column, Value: re.Value, Reason: re.Reason})
+				continue
+			}
+			if err != nil {
+				p.readErr = fmt.Errorf("read %s: %w", p.r.file, err)
+				return
+			}
+			p.read++
+			row, buf = row.Detach(buf)
+			b.rows = append(b.rows, row)
+		}
+		if !p.send(b) {
+			return
+		}
+	}
+}
+
+func (p *pipeline) send(b *rawBatch) bool {
+	if len(b.rows) == 0 {
+		return true
+	}
+	select {
+	case p.raw <- b:
+		return true
+	case <-p.stop:
+		return false
+	}
+}
+
+// work is one validation goroutine.
+func (p *pipeline) work(w *worker, main copyTarget, second *copyTarget) {
+	for b := range p.raw {
+		var e *encBatch
+		select {
+		case e = <-p.encFree:
+			e.buf, e.spool, e.hashes, e.n = e.buf[:0], e.spool[:0], e.hashes[:0], 0
+		default:
+			e = &encBatch{buf: make([]byte, 0, 256*pipeBatchRows)}
+		}
+		for _, row := range b.rows {
+			if w.err != nil || !w.validate(row) {
+				continue
+			}
+			v := w.rc.vals
+			if e.buf, w.err = w.enc.appendTuple(e.buf, v[main.from:main.to], main.extra...); w.err != nil {
+				continue
+			}
+			if second != nil {
+				if e.spool, w.err = w.enc2.appendTuple(e.spool, v[second.from:second.to], second.extra...); w.err != nil {
+					continue
+				}
+			}
+			if w.keyPos >= 0 {
+				k, _ := v[w.keyPos].(string)
+				e.hashes = append(e.hashes, maphash.String(w.seed, k))
+			}
+			e.n++
+		}
+		clear(b.rows) // drop references for the collector
+		select {
+		case p.rawFree <- b:
+		default:
+		}
+		select {
+		case p.enc <- e:
 		case <-p.stop:
 			return
 		}
-		b.n = 0
-		more := true
-		for b.n < pipeBatchRows {
-			if more = p.src.Next(); !more {
-				break
-			}
-			copy(b.vals[b.n*p.width:], p.src.rc.vals)
-			b.n++
-		}
-		if b.n > 0 {
+	}
+}
+
+// Read implements io.Reader over the binary COPY stream; it is called by one goroutine (the
+// COPY's), which also keeps the duplicate filter and writes the spool.
+func (p *pipeline) Read(dst []byte) (int, error) {
+	for len(p.pending) == 0 {
+		if p.cur != nil {
 			select {
-			case p.full <- b:
-			case <-p.stop:
-				return
+			case p.encFree <- p.cur:
+			default:
+			}
+			p.cur = nil
+		}
+		switch {
+		case !p.started:
+			p.started, p.pending = true, copyHeader
+			continue
+		case p.ended:
+			return 0, io.EOF
+		}
+		e, ok := <-p.enc
+		if !ok {
+			if err := p.failure(); err != nil {
+				return 0, err
+			}
+			p.ended, p.pending = true, copyTrailer
+			continue
+		}
+		p.cur, p.pending = e, e.buf
+		p.rows += int64(e.n)
+		if p.dups != nil {
+			for _, h := range e.hashes {
+				p.dups.add(h)
 			}
 		}
-		if !more {
-			return
+		if p.spool != nil && len(e.spool) > 0 && p.spoolErr == nil {
+			_, p.spoolErr = p.spool.Write(e.spool)
+		}
+	}
+	n := copy(dst, p.pending)
+	p.pending = p.pending[n:]
+	return n, nil
+}
+
+// failure is the first error of the reader or the workers; valid once p.enc is closed.
+func (p *pipeline) failure() error {
+	if p.readErr != nil {
+		return p.readErr
+	}
+	for _, w := range p.workers {
+		if w.err != nil {
+			return w.err
+		}
+	}
+	return p.spoolErr
+}
+
+// close stops the goroutines (when COPY ended early), waits for them and hands the counters
+// and rejections to the batch.
+func (p *pipeline) close() {
+	close(p.stop)
+	for range p.enc { // unblock workers waiting to send
+	}
+	p.wg.Wait()
+	r := p.r
+	r.rejects = append(r.rejects, p.rowRejects...)
+	for _, w := range p.workers {
+		r.rejects = append(r.rejects, w.rejects...)
+		r.matched += w.matched
+		if w.rc.maxDate.After(r.lastDate) {
+			r.lastDate = w.rc.maxDate
 		}
 	}
 }
 
-// Next implements pgx.CopyFromSource.
-func (p *pipeSource) Next() bool {
-	if p.cur != nil && p.i+1 < p.cur.n {
-		p.i++
-		return true
+// validate checks and maps one row into w.rc.vals; a rejected row is recorded.
+func (w *worker) validate(row csvx.Row) bool {
+	sc, rc := w.sc, &w.rc
+	rc.vals[0] = int32(row.Line)
+	for i := range sc.fields {
+		f := &sc.fields[i]
+		raw := row.Get(i)
+		v, err := f.Parse(rc, raw)
+		if err != nil {
+			w.rejects = append(w.rejects, Rejection{Line: row.Line, Column: f.Col, Value: raw, Reason: err.Error()})
+			return false
+		}
+		rc.vals[1+i] = v
 	}
-	if p.cur != nil {
-		clear(p.cur.vals[:p.cur.n*p.width]) // drop references for the collector
-		p.free <- p.cur
-		p.cur = nil
-	}
-	b, ok := <-p.full
-	if !ok {
+	if re := sc.finish(rc, row); re != nil {
+		w.rejects = append(w.rejects, Rejection{Line: re.Line, Column: re.Column, Value: re.Value, Reason: re.Reason})
 		return false
 	}
-	p.cur, p.i = b, 0
+	if sc.terr >= 0 {
+		addr, _ := rc.vals[1+sc.address].(string)
+		t, ok := w.matcher.Match(addr)
+		rc.vals[sc.terr], rc.vals[sc.terr+1], rc.vals[sc.terr+2] = nullIfEmpty(t.Quartiere), nullIfEmpty(t.Zona), nullIfEmpty(t.Area)
+		if ok {
+			w.matched++
+		}
+	}
 	return true
 }
 
-// Values implements pgx.CopyFromSource.
-func (p *pipeSource) Values() ([]any, error) {
-	return p.cur.vals[p.i*p.width : (p.i+1)*p.width], nil
+// dupFilter is a Bloom filter of the file's unique keys (16 MiB whatever the file's size):
+// when no key can have been seen twice, the register merge skips building a unique index on
+// the staging table. A false positive only brings that index back.
+type dupFilter struct {
+	bits  []uint64
+	maybe bool
 }
 
-// Err implements pgx.CopyFromSource; it is read after the producer has stopped.
-func (p *pipeSource) Err() error { return p.src.err }
+const dupFilterBits = 1 << 27
 
-// close stops the producer (when COPY ended early) and waits for it, so that the row source's
-// counters and rejections can be read safely.
-func (p *pipeSource) close() {
-	close(p.stop)
-	p.wg.Wait()
+func newDupFilter() *dupFilter { return &dupFilter{bits: make([]uint64, dupFilterBits/64)} }
+
+func (f *dupFilter) add(h uint64) {
+	h1, h2 := uint32(h), uint32(h>>32)|1
+	seen := true
+	for i := uint32(0); i < 6; i++ {
+		pos := (h1 + i*h2) & (dupFilterBits - 1)
+		w, b := pos>>6, uint64(1)<<(pos&63)
+		if f.bits[w]&b == 0 {
+			seen = false
+			f.bits[w] |= b
+		}
+	}
+	if seen {
+		f.maybe = true
+	}
 }
 
-// historySource feeds the direct COPY into imprese_storia: each staged row without its line
-// number, then the snapshot date (valid_from) and the batch.
-type historySource struct {
-	pipe  *pipeSource
-	row   []any
-	asOf  time.Time
-	batch int64
+// spoolFile holds the encoded rows of the second table of the direct path on disk (not in
+// memory: flat in file size) until the first COPY is done.
+type spoolFile struct {
+	f *os.File
+	w *bufio.Writer
 }
 
-// Next implements pgx.CopyFromSource.
-func (h *historySource) Next() bool { return h.pipe.Next() }
-
-// Values implements pgx.CopyFromSource; pgx encodes the row before asking for the next one,
-// so one buffer serves every row.
-func (h *historySource) Values() ([]any, error) {
-	v, _ := h.pipe.Values()
-	n := copy(h.row, v[1:])
-	h.row[n], h.row[n+1] = h.asOf, h.batch
-	return h.row, nil
+func newSpool() (*spoolFile, error) {
+	f, err := os.CreateTemp("", "conoscenza-ingest-*.copy")
+	if err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	_ = os.Remove(f.Name()) // unlinked: gone with the process whatever happens
+	return &spoolFile{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
 }
 
-// Err implements pgx.CopyFromSource.
-func (h *historySource) Err() error { return h.pipe.Err() }
+// reader returns the spooled rows as a complete binary COPY stream.
+func (s *spoolFile) reader() (io.Reader, error) {
+	if err := s.w.Flush(); err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	return io.MultiReader(bytes.NewReader(copyHeader), bufio.NewReaderSize(s.f, 1<<20), bytes.NewReader(copyTrailer)), nil
+}
+
+func (s *spoolFile) close() { s.f.Close() }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"time"
@@ -49,6 +48,15 @@ type batchRun struct {
 	// indexes were dropped (recreate rebuilds them); see execute.
 	direct   bool
 	recreate []string
+	// freeze: the direct path truncated the register tables in its savepoint, so its COPYs
+	// write frozen rows.
+	freeze bool
+	// spool holds imprese's rows of the direct path; secondCols are its columns.
+	spool      *spoolFile
+	secondCols []string
+	// dupsChecked: every key of the file is distinct (checked while streaming), so the
+	// register merge needs no unique index on the staging table.
+	dupsChecked bool
 	// reopen starts reading the file again from its first row (for the fallback of the
 	// direct path).
 	reopen func() error
@@ -121,14 +129,26 @@ func (r *batchRun) execute(ctx context.Context) error {
 		if r.recreate, err = dropIndexes(ctx, tx, []string{"imprese", "imprese_storia"}); err != nil {
 			return err
 		}
+		if r.freeze, err = truncateForFreeze(ctx, tx, []string{"imprese", "imprese_storia"}); err != nil {
+			return err
+		}
 		r.direct = true
 	}
+	defer func() {
+		if r.spool != nil {
+			r.spool.close()
+		}
+	}()
 	stats, err := r.stageAndMerge(ctx, tx)
 	if r.direct && isDuplicateKey(err) {
 		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT ingest_direct"); err != nil {
 			return fmt.Errorf("rollback to savepoint: %w", err)
 		}
-		r.direct, r.recreate = false, nil
+		r.direct, r.recreate, r.freeze = false, nil, false
+		if r.spool != nil {
+			r.spool.close()
+			r.spool = nil
+		}
 		r.rejects, r.matched, r.lastDate = nil, 0, time.Time{}
 		r.sum.Read, r.sum.Loaded, r.sum.Warnings = 0, 0, r.sum.Warnings[:nWarnings]
 		if err := r.reopen(); err != nil {
@@ -180,32 +200,55 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 		defs[i] = c.Name + " " + c.SQLType
 		names[i] = c.Name
 	}
+	limit := r.asOf
+	if limit.IsZero() {
+		now := r.loader.now()
+		limit = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	types := make([]string, len(cols))
+	for i, c := range cols {
+		types[i] = c.SQLType
+	}
 	table := stagingTable
-	var copySrc pgx.CopyFromSource
-	src := newRowSource(ctx, r)
-	pipe := newPipeSource(src)
-	copySrc = pipe
+	main := copyTarget{from: 0, to: len(cols), types: types}
+	var second *copyTarget
 	if r.direct {
 		// Straight into the history: the staging columns but the line, plus the validity
-		// start and the batch.
+		// start and the batch; the current state (imprese: the same without the fingerprint,
+		// plus first and last snapshot) is spooled to disk and copied after it.
 		table, names = "imprese_storia", append(names[1:len(names):len(names)], "valid_from", "batch_id")
-		copySrc = &historySource{pipe: pipe, row: make([]any, len(names)), asOf: r.asOf, batch: r.batchID}
+		main = copyTarget{from: 1, to: len(cols), extra: []any{r.asOf, r.batchID},
+			types: append(types[1:len(types):len(types)], "date", "bigint")}
+		second = &copyTarget{from: 1, to: len(cols) - 1, extra: []any{r.asOf, r.asOf, r.batchID},
+			types: append(types[1:len(types)-1:len(types)-1], "date", "date", "bigint")}
+		r.secondCols = append(names[:len(names)-3:len(names)-3], "first_as_of", "last_as_of", "batch_id")
 	} else if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (%s) ON COMMIT DROP", stagingTable, strings.Join(defs, ", "))); err != nil {
-		pipe.close()
 		return fmt.Errorf("create staging table: %w", err)
 	}
+	pipe, err := newPipeline(ctx, r, main, second, limit)
+	if err != nil {
+		return err
+	}
+	if second != nil {
+		if r.spool, err = newSpool(); err != nil {
+			pipe.close()
+			return err
+		}
+		pipe.spool = r.spool.w
+	}
 	t0 := time.Now()
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{table}, names, copySrc)
+	tag, err := tx.Conn().PgConn().CopyFrom(ctx, pipe, copySQL(table, names, r.freeze))
 	pipe.close()
 	r.took("copia", t0)
-	src.progress.done()
-	if src.err != nil {
-		return src.err
+	r.dupsChecked = pipe.dups != nil && !pipe.dups.maybe
+	if ferr := pipe.failure(); ferr != nil {
+		return ferr
 	}
 	if err != nil {
-		return fmt.Errorf("copy into staging: %w", err)
+		return fmt.Errorf("copy into %s: %w", table, err)
 	}
-	r.sum.Read = src.read
+	n := tag.RowsAffected()
+	r.sum.Read = pipe.read
 	r.sum.Warnings = append(r.sum.Warnings, r.reader.Warnings...) // header warnings and any met while reading
 	if r.direct {
 		r.sum.Loaded = int(n)
@@ -397,96 +440,17 @@ func nullDate(t time.Time) *time.Time {
 	return &t
 }
 
-// rowSource feeds COPY from the file: it reads, validates and maps one row at a time and
-// keeps the rejected ones aside.
-type rowSource struct {
-	ctx      context.Context
-	r        *batchRun
-	rc       rowCtx
-	read     int
-	err      error
-	progress *progress
+// copySQL is the binary COPY statement into table; freeze when the table was truncated in
+// this subtransaction (the rows are written already frozen: nobody else can see the table
+// before the commit, and no later vacuum or first reader has to rewrite every page).
+func copySQL(table string, cols []string, freeze bool) string {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = pgx.Identifier{c}.Sanitize()
+	}
+	opts := "FORMAT binary"
+	if freeze {
+		opts += ", FREEZE"
+	}
+	return fmt.Sprintf("COPY %s (%s) FROM STDIN (%s)", pgx.Identifier{table}.Sanitize(), strings.Join(q, ", "), opts)
 }
-
-func newRowSource(ctx context.Context, r *batchRun) *rowSource {
-	limit := r.asOf
-	if limit.IsZero() {
-		now := r.loader.now()
-		limit = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	}
-	return &rowSource{
-		ctx: ctx, r: r,
-		rc:       rowCtx{limit: limit, vals: make([]any, len(r.schema.stagingCols()))},
-		progress: newProgress(r.opts.Progress, string(r.schema.kind), r.size, r.loader.now),
-	}
-}
-
-// Next implements pgx.CopyFromSource.
-func (s *rowSource) Next() bool {
-	for {
-		if s.read&4095 == 0 {
-			if err := s.ctx.Err(); err != nil {
-				s.err = err
-				return false
-			}
-			s.progress.update(s.read, s.r.counter.n)
-		}
-		row, err := s.r.reader.Read()
-		if errors.Is(err, io.EOF) {
-			s.r.lastDate = s.rc.maxDate
-			return false
-		}
-		var re *csvx.RowError
-		if errors.As(err, &re) {
-			s.read++
-			s.reject(re)
-			continue
-		}
-		if err != nil {
-			s.err = fmt.Errorf("read %s: %w", s.r.file, err)
-			return false
-		}
-		s.read++
-		if s.validate(row) {
-			return true
-		}
-	}
-}
-
-func (s *rowSource) reject(re *csvx.RowError) {
-	s.r.rejects = append(s.r.rejects, Rejection{Line: re.Line, Column: re.Column, Value: re.Value, Reason: re.Reason})
-}
-
-func (s *rowSource) validate(row csvx.Row) bool {
-	sc, rc := s.r.schema, &s.rc
-	rc.vals[0] = int32(row.Line)
-	for i := range sc.fields {
-		f := &sc.fields[i]
-		raw := row.Get(i)
-		v, err := f.Parse(rc, raw)
-		if err != nil {
-			s.reject(&csvx.RowError{Line: row.Line, Column: f.Col, Value: raw, Reason: err.Error()})
-			return false
-		}
-		rc.vals[1+i] = v
-	}
-	if re := sc.finish(rc, row); re != nil {
-		s.reject(re)
-		return false
-	}
-	if sc.terr >= 0 {
-		addr, _ := rc.vals[1+sc.address].(string)
-		t, ok := s.r.matcher.Match(addr)
-		rc.vals[sc.terr], rc.vals[sc.terr+1], rc.vals[sc.terr+2] = nullIfEmpty(t.Quartiere), nullIfEmpty(t.Zona), nullIfEmpty(t.Area)
-		if ok {
-			s.r.matched++
-		}
-	}
-	return true
-}
-
-// Values implements pgx.CopyFromSource.
-func (s *rowSource) Values() ([]any, error) { return s.rc.vals, nil }
-
-// Err implements pgx.CopyFromSource.
-func (s *rowSource) Err() error { return s.err }

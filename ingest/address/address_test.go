@@ -61,9 +61,13 @@ func TestMatcherRangesParityAndFallbacks(t *testing.T) {
 		{"VIA INESISTENTE 4", Territory{}, false},
 		{"", Territory{}, false},
 	} {
-		got, ok := m.Match(c.addr)
-		if got != c.want || ok != c.ok {
-			t.Errorf("Match(%q) = %+v %v, want %+v %v", c.addr, got, ok, c.want, c.ok)
+		// The street cache must not change an answer: each address is matched cold, warm (the
+		// same street with another civic was seen) and through a clone with its own cache.
+		for i, mm := range []*Matcher{m, m, m.Clone()} {
+			got, ok := mm.Match(c.addr)
+			if got != c.want || ok != c.ok {
+				t.Errorf("Match(%q) pass %d = %+v %v, want %+v %v", c.addr, i, got, ok, c.want, c.ok)
+			}
 		}
 	}
 }

@@ -30,21 +30,27 @@ func (s Segment) covers(n int) bool {
 }
 
 // Matcher finds the territory of an address in the street register held in memory. It is not
-// safe for concurrent use (it caches results).
+// safe for concurrent use (it caches results): give each goroutine its own Clone.
 type Matcher struct {
 	streets map[string][]Segment // by full key (type + name)
 	names   map[string][]string  // name key → full keys, for addresses with a wrong or no type
 	lasts   map[string][]string  // last name token → full keys, for abbreviated names (VIA MARCONI)
-	cache   map[string]cached
+	// cache holds the lookup of the street part of addresses (the text before the civic number):
+	// a register of a million companies has hundreds of thousands of distinct addresses but
+	// only a few thousand ways of writing its streets, so the cache hits almost always and
+	// stays small.
+	cache map[string]streetHit
+	toks  []string // scratch, reused by Match
+	ends  []int
 }
 
-type cached struct {
-	t  Territory
-	ok bool
+type streetHit struct {
+	segs  []Segment // nil: street not found
+	named bool      // the address has a street name at all
 }
 
-// maxCache bounds the result cache so that memory stays flat on huge files.
-const maxCache = 200_000
+// maxCache bounds the street cache so that memory stays flat on huge files.
+const maxCache = 100_000
 
 // NewMatcher returns an empty matcher; Add the register's rows to it.
 func NewMatcher() *Matcher {
@@ -52,8 +58,14 @@ func NewMatcher() *Matcher {
 		streets: map[string][]Segment{},
 		names:   map[string][]string{},
 		lasts:   map[string][]string{},
-		cache:   map[string]cached{},
+		cache:   map[string]streetHit{},
 	}
+}
+
+// Clone returns a matcher over the same street register with its own cache, for another
+// goroutine. The register itself is shared and must not be changed (Add) afterwards.
+func (m *Matcher) Clone() *Matcher {
+	return &Matcher{streets: m.streets, names: m.names, lasts: m.lasts, cache: map[string]streetHit{}}
 }
 
 // Len is the number of distinct streets.
@@ -81,34 +93,39 @@ func (m *Matcher) Add(denominazione string, seg Segment) {
 // partial (quartiere only) when the civic number is missing or outside every range but the
 // street lies in one quartiere.
 func (m *Matcher) Match(addr string) (Territory, bool) {
-	if c, ok := m.cache[addr]; ok {
-		return c.t, c.ok
+	folded := fold(addr)
+	m.toks, m.ends = fieldsEnds(folded, m.toks[:0], m.ends[:0])
+	cut, num, _ := civicCut(m.toks)
+	key := "" // the folded street part: a substring, so a cache hit allocates nothing
+	if cut > 0 {
+		key = strings.TrimLeft(folded[:m.ends[cut-1]], " ")
 	}
-	t, ok := m.match(addr)
-	if len(m.cache) < maxCache {
-		m.cache[addr] = cached{t, ok}
+	hit, ok := m.cache[key]
+	if !ok {
+		p := build(m.toks[:cut], 0, "")
+		hit.named = len(p.Name) > 0
+		if hit.named {
+			hit.segs = m.lookup(p)
+		}
+		if len(m.cache) < maxCache {
+			m.cache[strings.Clone(key)] = hit
+		}
 	}
-	return t, ok
-}
-
-func (m *Matcher) match(addr string) (Territory, bool) {
-	p := Parse(addr)
-	if len(p.Name) == 0 {
+	if !hit.named {
 		return Territory{}, false
 	}
-	segs := m.lookup(p)
-	if segs == nil && p.Number > 0 {
+	segs := hit.segs
+	if segs == nil && num > 0 {
 		// `VIA 2 AGOSTO 1980` without a civic: the number belonged to the name.
-		whole := ParseStreet(addr)
-		segs = m.lookup(whole)
-		p.Number = 0
+		segs = m.lookup(ParseStreet(addr))
+		num = 0
 	}
 	if segs == nil {
 		return Territory{}, false
 	}
-	if p.Number > 0 {
+	if num > 0 {
 		for _, s := range segs {
-			if s.covers(p.Number) {
+			if s.covers(num) {
 				return s.Territory, true
 			}
 		}

@@ -138,6 +138,13 @@ func ParseStreet(name string) Parsed {
 // Parse normalises a full address: street, civic number and suffix.
 func Parse(addr string) Parsed {
 	toks := strings.Fields(fold(addr))
+	cut, num, suffix := civicCut(toks)
+	return build(toks[:cut], num, suffix)
+}
+
+// civicCut finds, in the tokens of a folded address, where the street ends (toks[:cut] is the
+// street) and the civic number and suffix that follow it.
+func civicCut(toks []string) (int, int, string) {
 	// The civic number is the last token starting with a digit, followed only by suffixes.
 	num, suffix, cut := 0, "", len(toks)
 	for i := len(toks) - 1; i >= 1; i-- {
@@ -164,9 +171,25 @@ func Parse(addr string) Parsed {
 		if cut >= 2 && civicMarkers[toks[cut-1]] {
 			cut--
 		}
-		toks = toks[:cut]
 	}
-	return build(toks, num, suffix)
+	return cut, num, suffix
+}
+
+// fieldsEnds is strings.Fields over folded text (ASCII spaces only), also returning where each
+// token ends, appending to the given slices.
+func fieldsEnds(s string, toks []string, ends []int) ([]string, []int) {
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\v' || s[i] == '\f' {
+			if start >= 0 {
+				toks, ends = append(toks, s[start:i]), append(ends, i)
+				start = -1
+			}
+		} else if start < 0 {
+			start = i
+		}
+	}
+	return toks, ends
 }
 
 func leadingNumber(t string) (int, string) {

@@ -79,6 +79,18 @@ func (r Row) Get(i int) string {
 	return strings.TrimSpace(r.fields[j])
 }
 
+// Detach copies the row's field list into buf, so that the row stays valid after the next
+// Read (the values are immutable strings; only the list is reused by the reader). It returns
+// the detached row and what is left of buf.
+func (r Row) Detach(buf []string) (Row, []string) {
+	if len(buf) < len(r.fields) {
+		buf = make([]string, max(len(r.fields), 4096))
+	}
+	n := copy(buf, r.fields)
+	r.fields = buf[:n:n]
+	return r, buf[n:]
+}
+
 // NormalizeName is how header names are compared: upper case, without spaces, `_`, `-`, `.`.
 func NormalizeName(s string) string {
 	var b strings.Builder
