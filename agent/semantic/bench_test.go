@@ -2,8 +2,11 @@ package semantic
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,12 +39,65 @@ var benchQueries = []Query{
 	{Metric: "contributi_beneficiari", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "femminile", Value: true}}},
 }
 
+// fallbackQueries are shapes no aggregate answers (see docs/metrics.md, "Speed"): they read the
+// detailed tables, and the benchmark below shows what they cost.
+var fallbackQueries = []Query{
+	{Metric: "suap_pratiche", From: "2024-01-01", GroupBy: []string{"quartiere", "settore_suap", "stato"}},                                    // no cuboid keeps these together
+	{Metric: "aperture", From: "2020-01-15", To: "2020-12-31", GroupBy: []string{"quartiere"}},                                                // a period cutting a month
+	{Metric: "chiusure", From: "2024-01-01", GroupBy: []string{"ateco"}, Limit: 10, Order: &Order{By: "value"}},                               // ateco on a flow
+	{Metric: "aperture", From: "2022-01-01", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 12}}}, // age on a flow
+	{Metric: "cig_domande", From: "2020-01-01", GroupBy: []string{"quartiere", "sezione_ateco", "classe_forma"}},                              // three dimensions no cuboid keeps together
+	{Metric: "imprese_attive", GroupBy: []string{"divisione_ateco"}},                                                                          // divisione on the stock
+}
+
+// BenchmarkFallbackQueries measures queries that read the detailed tables, with the same
+// database as BenchmarkCatalogQueries.
+func BenchmarkFallbackQueries(b *testing.B) {
+	url := os.Getenv("CONOSCENZA_BENCH_RO_URL")
+	if url == "" {
+		b.Skip("set CONOSCENZA_BENCH_RO_URL (see docs/metrics.md)")
+	}
+	ctx := context.Background()
+	pool, err := db.Open(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pool.Close()
+	e := NewEngine(pool, catalog.Default()).WithoutCache()
+	e.timeout = time.Minute // measure them even when they exceed the 5 s a user waits
+	byShape := map[string][]time.Duration{}
+	var lat []time.Duration
+	for i := 0; i < b.N; i++ {
+		q := fallbackQueries[i%len(fallbackQueries)]
+		start := time.Now()
+		r, err := e.Run(ctx, q, Policy{})
+		if err != nil {
+			b.Fatalf("%+v: %v", q, err)
+		}
+		if strings.Contains(r.SQL, "agg_") {
+			b.Fatalf("%+v read an aggregate: %s", q, r.SQL)
+		}
+		d := time.Since(start)
+		lat = append(lat, d)
+		key := fmt.Sprintf("%d %s", i%len(fallbackQueries), q.Metric)
+		byShape[key] = append(byShape[key], d)
+	}
+	p50, p95, p99 := percentiles(lat)
+	b.ReportMetric(p50, "p50-ms")
+	b.ReportMetric(p95, "p95-ms")
+	b.ReportMetric(p99, "p99-ms")
+	for _, k := range sortedKeys(byShape) {
+		p50, p95, _ := percentiles(byShape[k])
+		b.Logf("shape %-30s p50 %7.1f  p95 %7.1f ms", k, p50, p95)
+	}
+}
+
 // BenchmarkCatalogQueries measures catalog queries over a large register. It needs a database
-// loaded by scripts/bench-metrics.sh: CONOSCENZA_BENCH_RO_URL points at it (read-only role).
+// loaded as docs/metrics.md describes: CONOSCENZA_BENCH_RO_URL points at it (read-only role).
 func BenchmarkCatalogQueries(b *testing.B) {
 	url := os.Getenv("CONOSCENZA_BENCH_RO_URL")
 	if url == "" {
-		b.Skip("set CONOSCENZA_BENCH_RO_URL (see scripts/bench-metrics.sh)")
+		b.Skip("set CONOSCENZA_BENCH_RO_URL (see docs/metrics.md)")
 	}
 	ctx := context.Background()
 	pool, err := db.Open(ctx, url)
@@ -56,7 +112,8 @@ func BenchmarkCatalogQueries(b *testing.B) {
 		}
 	}
 	var lat []time.Duration
-	worst := map[string]time.Duration{}
+	byFamily := map[string][]time.Duration{}
+	byShape := map[string][]time.Duration{}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		q := benchQueries[i%len(benchQueries)]
@@ -66,21 +123,58 @@ func BenchmarkCatalogQueries(b *testing.B) {
 		}
 		d := time.Since(start)
 		lat = append(lat, d)
-		key := q.Metric + " " + q.TimeGrain
+		fam := benchFamily(e.Catalog(), q.Metric)
+		byFamily[fam] = append(byFamily[fam], d)
+		key := fmt.Sprintf("%02d %s %s", i%len(benchQueries), q.Metric, q.TimeGrain)
 		for _, g := range q.GroupBy {
 			key += " " + g
 		}
-		worst[key] = max(worst[key], d)
+		byShape[key] = append(byShape[key], d)
 	}
 	b.StopTimer()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(pct(0.5), "p50-ms")
-	b.ReportMetric(pct(0.95), "p95-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	p50, p95, p99 := percentiles(lat)
+	b.ReportMetric(p50, "p50-ms")
+	b.ReportMetric(p95, "p95-ms")
+	b.ReportMetric(p99, "p99-ms")
+	for _, fam := range sortedKeys(byFamily) {
+		p50, p95, p99 := percentiles(byFamily[fam])
+		b.Logf("family %-16s n=%4d p50 %6.1f  p95 %6.1f  p99 %6.1f ms", fam, len(byFamily[fam]), p50, p95, p99)
+	}
 	if testing.Verbose() {
-		for k, d := range worst {
-			b.Logf("worst %-60s %6.1f ms", k, float64(d.Microseconds())/1000)
+		for _, k := range sortedKeys(byShape) {
+			p50, p95, _ := percentiles(byShape[k])
+			b.Logf("shape %-55s p50 %6.1f  p95 %6.1f  max %6.1f ms", k, p50, p95, ms(slices.Max(byShape[k])))
 		}
 	}
+}
+
+// benchFamily groups the benchmark's queries by what answers them.
+func benchFamily(cat *catalog.Catalog, metric string) string {
+	m, _ := cat.Metric(metric)
+	switch {
+	case m.Kind == catalog.KindStock || m.Kind == catalog.KindShare:
+		return "stock"
+	case m.Source == "register":
+		return "register flows"
+	}
+	return m.Source
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// percentiles returns p50, p95 and p99 in milliseconds (nearest rank).
+func percentiles(d []time.Duration) (float64, float64, float64) {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	at := func(p float64) float64 { return ms(s[int(p*float64(len(s)-1))]) }
+	return at(0.5), at(0.95), at(0.99)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -15,7 +15,10 @@ const maxRows = 5000
 type snapshot struct {
 	date   time.Time
 	latest bool
-	cube   bool // the stock aggregate holds this snapshot
+	cube   bool      // the stock aggregate holds this snapshot
+	cubes  *cubeMeta // the event cube of the query's source, built from this snapshot
+	stock  *cubeMeta // the roll-ups of the stock aggregate, if they hold this snapshot
+	facts  *cubeMeta // the pre-joined grants, if built from this snapshot
 }
 
 // cubeDims are the dimensions the stock aggregate (agg_imprese_stock) keeps.
@@ -122,7 +125,7 @@ func compile(p *plan, cur, prev snapshot) compiled {
 		curV+" AS valore",
 		prevV+" AS valore_confronto",
 		fmt.Sprintf("%s - %s AS variazione", curV, prevV),
-		fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 1)::float8 AS variazione_pct", curV, prevV, prevV),
+		fmt.Sprintf("round((100.0 * (%s - %s) / NULLIF(%s, 0))::numeric, 1)::float8 AS variazione_pct", curV, prevV, prevV),
 		"LEAST(cur._n, prev._n) AS _n",
 	)
 	c.columns = append(c.columns,
@@ -232,6 +235,16 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 	var where []string
 	var extras []extra
 	value, n := m.Value, "count(*)"
+	rw := func(sql string) string { return sql }
+	var cube *cubeChoice
+	if k := m.Kind; k == catalog.KindFlow || k == catalog.KindBalance || k == catalog.KindGrowth {
+		if cube = p.cubeFor(m, s, w); cube == nil {
+			cube = p.factsFor(m, s)
+		}
+	}
+	if cube != nil {
+		rw = func(sql string) string { return onCube(p.source, sql) }
+	}
 
 	switch {
 	case p.series:
@@ -251,6 +264,53 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		}
 		pick += fmt.Sprintf(" GROUP BY date_trunc('%s', as_of)", grain)
 		where = append(where, "snap.as_of IN ("+pick+")")
+	case cube != nil && cube.meta.facts:
+		from = cube.meta.table + " i"
+		date, ref = rw(m.Date), b.lazyDate(s.date)
+		value = rw(m.Value)
+		where = append(where, b.periodCond(date, w))
+	case cube != nil && m.Kind == catalog.KindBalance:
+		from = cube.meta.table + " i"
+		date, ref = "i.mese", b.lazyDate(s.date)
+		where = append(where, fmt.Sprintf("i.cuboide = %d AND i.evento IN ('A', 'C')", cube.cuboid), b.periodCond("i.mese", w))
+		value = "sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END)"
+		n = "LEAST(NULLIF(sum(i.n) FILTER (WHERE i.evento = 'A'), 0), NULLIF(sum(i.n) FILTER (WHERE i.evento = 'C'), 0))"
+		extras = []extra{
+			{"aperture", "Aperture", "sum(i.n) FILTER (WHERE i.evento = 'A')"},
+			{"chiusure", "Chiusure", "sum(i.n) FILTER (WHERE i.evento = 'C')"},
+		}
+	case cube != nil && m.Kind == catalog.KindGrowth:
+		// Registered at the start = opened before it minus closed before it (no company closes
+		// before it is registered: cubeFor checks).
+		from = cube.meta.table + " i"
+		ref = b.lazyDate(s.date)
+		where = append(where, fmt.Sprintf("i.cuboide = %d", cube.cuboid))
+		f, t := b.date(w.from), b.date(w.to)
+		open := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'A' AND i.mese BETWEEN %s AND %s), 0)", f, t)
+		closed := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'C' AND i.mese BETWEEN %s AND %s), 0)", f, t)
+		start := fmt.Sprintf("COALESCE(sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END) FILTER (WHERE i.mese < %s), 0)", f)
+		value = fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 2)", open, closed, start)
+		n = start
+		extras = []extra{{"aperture", "Aperture", open + "::bigint"}, {"chiusure", "Chiusure", closed + "::bigint"},
+			{"registrate_inizio", "Registrate a inizio periodo", start + "::bigint"}}
+	case cube != nil && m.Name == "contributi_beneficiari":
+		// A company counts once, at its first month with a grant in the period (evento B);
+		// the small-cell count is of grants, as on the detailed path (evento G).
+		from = cube.meta.table + " i"
+		date, ref = "i.mese", b.lazyDate(s.date)
+		where = append(where, fmt.Sprintf("i.cuboide = %d AND i.evento IN ('B', 'G')", cube.cuboid), b.periodCond("i.mese", w))
+		first := "i.prev IS NULL"
+		if !w.from.IsZero() {
+			first = "(i.prev IS NULL OR i.prev < " + b.date(w.from) + ")"
+		}
+		value = "sum(i.n) FILTER (WHERE i.evento = 'B' AND " + first + ")"
+		n = "sum(i.n) FILTER (WHERE i.evento = 'G')"
+	case cube != nil: // flow
+		cm := cubeMeasures[m.Name]
+		from = cube.meta.table + " i"
+		date, ref = "i.mese", b.lazyDate(s.date)
+		where = append(where, fmt.Sprintf("i.cuboide = %d AND i.evento = '%s'", cube.cuboid, cm.event), b.periodCond("i.mese", w))
+		value, n = cm.value, "sum(i.n)"
 	case m.Kind == catalog.KindBalance:
 		rel := registerRel(b, s, false)
 		open := b.periodCond("r.dt_iscrizione", w)
@@ -275,8 +335,20 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		n = start
 		extras = []extra{{"aperture", "Aperture", open}, {"chiusure", "Chiusure", closed}, {"registrate_inizio", "Registrate a inizio periodo", start}}
 	case m.Kind == catalog.KindStock && p.cubeEligible(s):
-		from = "(SELECT * FROM agg_imprese_stock WHERE as_of = " + b.date(s.date) + ") i"
+		if k, ok := p.stockCuboid(m, s); ok {
+			from = "agg_stock_cuboidi i"
+			where = append(where, fmt.Sprintf("i.cuboide = %d AND i.as_of = %s", k, b.date(s.date)))
+		} else {
+			from = "(SELECT * FROM agg_imprese_stock WHERE as_of = " + b.date(s.date) + ") i"
+		}
 		ref = b.lazyDate(s.date)
+		value, n = "sum(i.n)", "sum(i.n)"
+	case m.Kind == catalog.KindStock && p.ageCuboid(m, s) != nil:
+		cube = p.ageCuboid(m, s)
+		rw = onOpenings
+		from = "agg_imprese_flussi i"
+		ref = b.lazyDate(s.date)
+		where = append(where, fmt.Sprintf("i.cuboide = %d AND i.evento = 'A'", cube.cuboid))
 		value, n = "sum(i.n)", "sum(i.n)"
 	case m.Kind == catalog.KindStock:
 		from = fromClause(b, m.Source, s)
@@ -286,16 +358,16 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		date, ref = m.Date, b.lazyDate(s.date)
 		where = append(where, b.periodCond(m.Date, w))
 	}
-	if m.Where != "" {
-		where = append(where, m.Where)
+	if m.Where != "" && (cube == nil || cube.meta.facts || m.Kind == catalog.KindStock) { // an event cube holds only the metric's rows
+		where = append(where, rw(m.Where))
 	}
 	for _, f := range p.filters {
-		where = append(where, b.filterSQL(f, p.source, date, ref))
+		where = append(where, rw(b.filterSQL(f, p.source, date, ref)))
 	}
 	if p.metric.Kind == catalog.KindShare {
 		var sub []string
 		for _, f := range p.subset {
-			sub = append(sub, b.filterSQL(f, p.source, date, ref))
+			sub = append(sub, rw(b.filterSQL(f, p.source, date, ref)))
 		}
 		cond := strings.Join(sub, " AND ")
 		num := fmt.Sprintf("%s FILTER (WHERE %s)", value, cond)
@@ -306,7 +378,7 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 
 	var cols []string
 	for _, d := range p.groupBy {
-		cols = append(cols, dimExpr(d, p.source, date, ref)+" AS "+quote(d.Name))
+		cols = append(cols, rw(dimExpr(d, p.source, date, ref))+" AS "+quote(d.Name))
 	}
 	if p.hasPeriod() {
 		grain := p.grain
@@ -351,7 +423,7 @@ func countOf(n string) string {
 // numeric makes sums and ratios come back as float8 (numeric would need decoding), and
 // counts over the aggregate as bigint.
 func numeric(expr string) string {
-	if strings.HasPrefix(expr, "count(") {
+	if strings.HasPrefix(expr, "count(") || strings.HasSuffix(expr, "::bigint") {
 		return expr
 	}
 	if strings.HasPrefix(expr, "sum(i.n)") {

@@ -291,7 +291,7 @@ func (f *fixture) load(ctx context.Context, t *testing.T, pool *pgxpool.Pool) {
 		"dt_concessione", "importo_concesso"}, pgx.CopyFromRows(rows)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tx.Exec(ctx, "SELECT refresh_aggregates()"); err != nil {
+	if _, err := tx.Exec(ctx, "SELECT refresh_aggregates(), refresh_event_cubes()"); err != nil {
 		t.Fatal(err)
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -38,6 +38,8 @@ type Engine struct {
 	// cache keeps results by statement, parameters, policy and data version: the data change
 	// once a month, the dashboard asks the same questions all day.
 	cache *expirable.LRU[string, *Result]
+	// detailedOnly never reads an aggregate (tests compare both paths).
+	detailedOnly bool
 }
 
 // NewEngine returns an engine over a pool that connects as the read-only role.
@@ -164,9 +166,20 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 	if err != nil {
 		return cur, prev, 0, err
 	}
-	if cur.latest && p.effectiveKind() == catalog.KindStock {
+	if cur.latest && p.effectiveKind() == catalog.KindStock && !e.detailedOnly {
 		if err = tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM agg_imprese_stock WHERE as_of = $1)", cur.date).Scan(&cur.cube); err != nil {
 			return cur, prev, 0, db.Translate(err, "read stock aggregate")
+		}
+		if cur.stock, err = loadStockCuboids(ctx, tx, cur); err != nil {
+			return cur, prev, 0, err
+		}
+	}
+	if k := p.effectiveKind(); !e.detailedOnly && (k == catalog.KindFlow || k == catalog.KindBalance || k == catalog.KindGrowth || p.usesAge()) {
+		if cur.cubes, err = loadCube(ctx, tx, p.source, cur); err != nil {
+			return cur, prev, 0, err
+		}
+		if cur.facts, err = loadFacts(ctx, tx, p.source, cur); err != nil {
+			return cur, prev, 0, err
 		}
 	}
 	prev = cur
@@ -337,6 +350,21 @@ func (p *plan) usesCompanyAttributes() bool {
 	}
 	for _, f := range p.filters {
 		if uses(f.dim) {
+			return true
+		}
+	}
+	return false
+}
+
+// usesAge says whether the query uses the company's age (anzianita).
+func (p *plan) usesAge() bool {
+	for _, d := range p.groupBy {
+		if d.Type == catalog.TypeMonths {
+			return true
+		}
+	}
+	for _, f := range append(slices.Clone(p.filters), p.subset...) {
+		if f.dim.Type == catalog.TypeMonths {
 			return true
 		}
 	}

@@ -490,15 +490,15 @@ func TestStockQueriesReadTheAggregateWhenTheyCan(t *testing.T) {
 	e, _ := testEngine(t)
 	ctx := context.Background()
 	r, err := e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "femminile", Value: true}}}, Policy{})
-	if err != nil || !strings.Contains(r.SQL, "agg_imprese_stock") {
+	if err != nil || !strings.Contains(r.SQL, "agg_stock_cuboidi") {
 		t.Errorf("eligible stock query did not read the aggregate: %v\n%s", err, r.SQL)
 	}
 	r, err = e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"divisione_ateco"}}, Policy{})
-	if err != nil || strings.Contains(r.SQL, "agg_imprese_stock") {
+	if err != nil || strings.Contains(r.SQL, "agg_") {
 		t.Errorf("divisione_ateco is not in the aggregate: %v\n%s", err, r.SQL)
 	}
 	r, err = e.Run(ctx, Query{Metric: "imprese_attive", AsOf: "2025-12-31", GroupBy: []string{"quartiere"}}, Policy{})
-	if err != nil || strings.Contains(r.SQL, "agg_imprese_stock") {
+	if err != nil || strings.Contains(r.SQL, "agg_") {
 		t.Errorf("an earlier snapshot is not in the aggregate: %v\n%s", err, r.SQL)
 	}
 }
@@ -507,7 +507,7 @@ func TestSmallCellsAreSuppressedOnTheAggregateToo(t *testing.T) {
 	e, _ := testEngine(t)
 	q := Query{Metric: "imprese_attive", GroupBy: []string{"zona", "stato"}, Filters: []Filter{{Dimension: "straniera", Value: true}}}
 	open, err := e.Run(context.Background(), q, Policy{AllowDetails: true})
-	if err != nil || !strings.Contains(open.SQL, "agg_imprese_stock") {
+	if err != nil || !strings.Contains(open.SQL, "agg_stock_cuboidi") {
 		t.Fatalf("%v %s", err, open.SQL)
 	}
 	small := 0
@@ -525,7 +525,7 @@ func TestSmallCellsAreSuppressedOnTheAggregateToo(t *testing.T) {
 func TestAnEmptyCountOnTheAggregateIsZero(t *testing.T) {
 	e, _ := testEngine(t)
 	r, err := e.Run(context.Background(), Query{Metric: "imprese_attive", Filters: []Filter{{Dimension: "comune", Value: "IMOLA"}}}, Policy{})
-	if err != nil || !strings.Contains(r.SQL, "agg_imprese_stock") || len(r.Rows) != 1 || r.Rows[0][0] != int64(0) {
+	if err != nil || !strings.Contains(r.SQL, "agg_stock_cuboidi") || len(r.Rows) != 1 || r.Rows[0][0] != int64(0) {
 		t.Fatalf("rows %v, err %v\n%s", r.Rows, err, r.SQL)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
@@ -143,7 +144,31 @@ Breakdowns that combine territory with personal attributes hide cells below 3 un
 		},
 	}
 	outcome.Flags().BoolVar(&outcomeJSON, "json", false, "print JSON")
-	cmd.AddCommand(list, query, platea, outcome)
+
+	refresh := &cobra.Command{
+		Use:   "refresh",
+		Short: "Rebuild the event cubes of the flow metrics if a load was committed since (serve does it by itself)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			pool, err := m.openDB(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			start := time.Now()
+			done, err := semantic.RefreshCubes(cmd.Context(), pool)
+			if err != nil {
+				return err
+			}
+			if !done {
+				_, err = fmt.Fprintln(m.Stdout, "aggregati già aggiornati")
+				return err
+			}
+			_, err = fmt.Fprintf(m.Stdout, "aggregati ricostruiti in %s\n", time.Since(start).Round(time.Millisecond))
+			return err
+		},
+	}
+	cmd.AddCommand(list, query, platea, outcome, refresh)
 	return cmd
 }
 

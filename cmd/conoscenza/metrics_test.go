@@ -45,6 +45,11 @@ func TestMetricsCommands(t *testing.T) {
 		t.Errorf("query output = %s", out)
 	}
 
+	out, err = run(t, ctx, env, "metrics", "refresh")
+	if err != nil || !strings.Contains(out, "aggregati") {
+		t.Errorf("metrics refresh: %q, %v", out, err)
+	}
+
 	_, err = run(t, ctx, env, "metrics", "query", `{"metric":"chiusur"}`)
 	if err == nil || !strings.Contains(err.Error(), "did you mean chiusure") {
 		t.Errorf("bad metric: %v", err)

@@ -94,6 +94,8 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 	purgeCtx, stopPurge := context.WithCancel(ctx) // stopped before the pools close
 	defer stopPurge()
 	go m.purgeEvery(purgeCtx, a.Service.Store, retention, purgeInterval)
+	// Loads do not wait for the metrics' event cubes: the server rebuilds them after each one.
+	go semantic.KeepCubesFresh(purgeCtx, a.owner, 30*time.Second, m.Logger)
 
 	checks := []web.Check{m.databaseCheck(a), m.ollamaCheck()}
 

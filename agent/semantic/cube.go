@@ -1,0 +1,362 @@
+package semantic
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+	"github.com/comune-bologna/conoscenza/ingest/db"
+)
+
+// The event cubes of migration 00032: per source, a table of cuboids (events counted by month
+// and by the values of a few columns) or, for grants, the granted rows with their company's
+// attributes copied on. A query reads one when it can answer exactly the same rows; else the
+// detailed tables.
+
+// cubeTables is the cube of each source.
+var cubeTables = map[string]string{
+	"register":   "agg_imprese_flussi",
+	"cig":        "agg_cig",
+	"suap":       "agg_suap",
+	"contributi": "agg_contributi_cubo",
+}
+
+// sourceAlias is the alias of each source's own table in the catalog's SQL: on a cube it
+// becomes i, the cube's alias (the cube's columns carry the source's and the company's names).
+var sourceAlias = map[string]*regexp.Regexp{
+	"cig":        regexp.MustCompile(`\bc\.`),
+	"suap":       regexp.MustCompile(`\bs\.`),
+	"contributi": regexp.MustCompile(`\bg\.`),
+}
+
+var columnRef = regexp.MustCompile(`\b[icsg]\.([a-z_]+)\b`)
+
+// cubeMeasure is how a flow metric reads an event cube: the event it counts and the sum.
+type cubeMeasure struct{ event, value string }
+
+var cubeMeasures = map[string]cubeMeasure{
+	"aperture":                    {"A", "sum(i.n)"},
+	"chiusure":                    {"C", "sum(i.n)"},
+	"cig_domande":                 {"D", "sum(i.n)"},
+	"cig_ore_richieste":           {"D", "sum(i.ore_richieste)"},
+	"cig_lavoratori":              {"D", "sum(i.lavoratori)"},
+	"cig_ore_autorizzate":         {"U", "sum(i.ore_autorizzate)"},
+	"suap_pratiche":               {"P", "sum(i.n)"},
+	"contributi_importo_concesso": {"G", "sum(i.importo_concesso)"},
+	// Beneficiaries: see beneficiaries in compile.go.
+	"contributi_beneficiari": {"B", "sum(i.n)"},
+}
+
+// cubeMeta is one cube as agg_stato and agg_cuboidi describe it.
+type cubeMeta struct {
+	table     string
+	facts     bool // the granted rows themselves, not cuboids
+	asOf      time.Time
+	horizon   time.Time // months before it are one bucket dated 1900-01-01
+	bucket    bool      // some events are in that bucket
+	anomalies int64     // companies closed before registration: growth rates need none
+	cuboids   []cuboid
+}
+
+type cuboid struct {
+	id   int
+	cols map[string]bool
+	rows int64
+}
+
+// loadCube reads the cube of source if it was built from the current data version (no load
+// committed since) and from the snapshot s.
+func loadCube(ctx context.Context, tx pgx.Tx, source string, s snapshot) (*cubeMeta, error) {
+	table, ok := cubeTables[source]
+	if !ok || !s.latest {
+		return nil, nil
+	}
+	return readCube(ctx, tx, table, s)
+}
+
+// loadFacts reads the pre-joined grants table's description, if current.
+func loadFacts(ctx context.Context, tx pgx.Tx, source string, s snapshot) (*cubeMeta, error) {
+	if source != "contributi" || !s.latest {
+		return nil, nil
+	}
+	return readCube(ctx, tx, "agg_contributi", s)
+}
+
+// loadStockCuboids reads the roll-ups of the stock aggregate, built with it in the load's
+// transaction, if they hold the snapshot s.
+func loadStockCuboids(ctx context.Context, tx pgx.Tx, s snapshot) (*cubeMeta, error) {
+	if !s.latest || !s.cube {
+		return nil, nil
+	}
+	return readCube(ctx, tx, "agg_stock_cuboidi", s)
+}
+
+func readCube(ctx context.Context, tx pgx.Tx, table string, s snapshot) (*cubeMeta, error) {
+	rows, err := tx.Query(ctx, `SELECT s.tipo, s.as_of, s.orizzonte, s.prima, s.anomalie, c.cuboide, c.dims, c.righe
+		FROM agg_stato s JOIN agg_cuboidi c USING (tabella)
+		WHERE s.tabella = $1 AND (s.tipo = 'stock' OR s.versione = agg_versione()) ORDER BY c.cuboide`, table)
+	if err != nil {
+		return nil, db.Translate(err, "read aggregates")
+	}
+	defer rows.Close()
+	m := &cubeMeta{table: table}
+	for rows.Next() {
+		var kind string
+		var asOf, horizon *time.Time
+		var c cuboid
+		var dims []string
+		if err := rows.Scan(&kind, &asOf, &horizon, &m.bucket, &m.anomalies, &c.id, &dims, &c.rows); err != nil {
+			return nil, db.Translate(err, "read aggregates")
+		}
+		if asOf == nil || !asOf.Equal(s.date) {
+			return nil, nil // built from another snapshot: stale
+		}
+		m.facts, m.asOf = kind == "fatti", *asOf
+		if horizon != nil {
+			m.horizon = *horizon
+		}
+		c.cols = map[string]bool{}
+		for _, d := range dims {
+			c.cols[d] = true
+		}
+		m.cuboids = append(m.cuboids, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.Translate(err, "read aggregates")
+	}
+	if len(m.cuboids) == 0 {
+		return nil, nil
+	}
+	return m, nil
+}
+
+// onCube rewrites catalog SQL of source to the cube's single alias i.
+func onCube(source, sql string) string {
+	if re, ok := sourceAlias[source]; ok {
+		return re.ReplaceAllString(sql, "i.")
+	}
+	return sql
+}
+
+// cubeChoice is the cube (and cuboid) a flow query reads.
+type cubeChoice struct {
+	meta   *cubeMeta
+	cuboid int
+}
+
+// cubeFor chooses the smallest cuboid that answers a flow, balance or growth query over the
+// window w exactly, or nil.
+func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
+	meta := s.cubes
+	if meta == nil || meta.facts || p.series || !s.latest || !meta.asOf.Equal(s.date) {
+		return nil
+	}
+	need := map[string]bool{}
+	months := p.grain != ""
+	dims := append([]*catalog.Dimension{}, p.groupBy...)
+	for _, f := range append(append([]typedFilter{}, p.filters...), p.subset...) {
+		dims = append(dims, f.dim)
+		if f.dim.Type == catalog.TypeMonths && f.dim.Column != "" {
+			for _, c := range columnRef.FindAllStringSubmatch(onCube(p.source, f.dim.Column), -1) {
+				need[c[1]] = true
+			}
+		}
+	}
+	for _, d := range dims {
+		sql, _ := d.SQLFor(p.source)
+		if strings.Contains(sql, "{date}") {
+			months = true
+		}
+		if strings.Contains(sql, "{ref}") {
+			need["{ref}"] = true // anzianita classes: a company's age, not in the cuboids
+		}
+		for _, c := range columnRef.FindAllStringSubmatch(onCube(p.source, sql), -1) {
+			need[c[1]] = true
+		}
+	}
+	if _, ok := cubeMeasures[m.Name]; !ok && m.Kind == catalog.KindFlow {
+		return nil
+	}
+	if m.Name == "contributi_beneficiari" && (months || need["id_bando"] || need["esito"] || p.metric.Kind == catalog.KindShare) {
+		return nil // a company counted once per period: not per bando, not per time bucket
+	}
+	firstOfMonth := func(t time.Time) bool { return t.Day() == 1 }
+	lastOfMonth := func(t time.Time) bool { return t.AddDate(0, 0, 1).Day() == 1 }
+	switch {
+	case !w.from.IsZero() && (!firstOfMonth(w.from) || w.from.Before(meta.horizon)),
+		!w.to.IsZero() && (!lastOfMonth(w.to) || w.to.Before(meta.horizon)),
+		months && w.from.IsZero() && meta.bucket,
+		m.Kind == catalog.KindGrowth && meta.anomalies > 0:
+		return nil
+	}
+	var best *cuboid
+	for i, c := range meta.cuboids {
+		if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
+			best = &meta.cuboids[i]
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return &cubeChoice{meta: meta, cuboid: best.id}
+}
+
+func covers(cols, need map[string]bool) bool {
+	for c := range need {
+		if !cols[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// stockCuboid chooses the smallest roll-up of the stock aggregate that keeps every column the
+// query uses (its dimensions, filters, subset and the metric's own condition).
+func (p *plan) stockCuboid(m *catalog.Metric, s snapshot) (int, bool) {
+	if s.stock == nil {
+		return 0, false
+	}
+	need := map[string]bool{}
+	add := func(sql string) {
+		for _, c := range columnRef.FindAllStringSubmatch(sql, -1) {
+			need[c[1]] = true
+		}
+	}
+	add(m.Where)
+	for _, d := range p.groupBy {
+		sql, _ := d.SQLFor(p.source)
+		add(sql)
+	}
+	for _, f := range append(append([]typedFilter{}, p.filters...), p.subset...) {
+		sql, _ := f.dim.SQLFor(p.source)
+		add(sql)
+	}
+	best := -1
+	var rows int64
+	for _, c := range s.stock.cuboids {
+		if covers(c.cols, need) && (best < 0 || c.rows < rows) {
+			best, rows = c.id, c.rows
+		}
+	}
+	return best, best >= 0
+}
+
+// ageCuboid chooses a cuboid of the openings cube for a stock query on the latest snapshot
+// that uses the company's age (anzianita): every company of the snapshot is one opening, by
+// month of registration. That is exact when every age boundary the query compares with falls
+// on the last day of a month after the horizon (a snapshot at a month's end, ranges in whole
+// months or the classes in years); else nil.
+func (p *plan) ageCuboid(m *catalog.Metric, s snapshot) *cubeChoice {
+	meta := s.cubes
+	if meta == nil || meta.facts || p.series || p.source != "register" || !s.latest || !meta.asOf.Equal(s.date) {
+		return nil
+	}
+	need := map[string]bool{}
+	add := func(sql string) {
+		for _, c := range columnRef.FindAllStringSubmatch(sql, -1) {
+			need[c[1]] = true
+		}
+	}
+	usesAge := false
+	var cutoffs []time.Time
+	add(m.Where)
+	dims := append([]*catalog.Dimension{}, p.groupBy...)
+	for _, f := range append(append([]typedFilter{}, p.filters...), p.subset...) {
+		if f.dim.Type == catalog.TypeMonths && len(f.values) > 0 {
+			if _, ranged := f.values[0].(int); ranged {
+				usesAge = true
+				for _, n := range ageBoundaries(f) { // as monthsSQL compares
+					cutoffs = append(cutoffs, pgMinusMonths(s.date, n))
+				}
+				continue
+			}
+		}
+		dims = append(dims, f.dim)
+	}
+	for _, d := range dims {
+		sql, _ := d.SQLFor(p.source)
+		if d.Type == catalog.TypeMonths {
+			usesAge = true
+			for _, years := range []int{1, 3, 5, 10} { // the classes of the catalog's anzianita
+				cutoffs = append(cutoffs, pgMinusMonths(s.date, 12*years))
+			}
+			sql = strings.ReplaceAll(sql, "{ref}", "")
+		}
+		add(sql)
+	}
+	if !usesAge {
+		return nil
+	}
+	for _, c := range cutoffs {
+		if c.AddDate(0, 0, 1).Day() != 1 || c.Before(meta.horizon.AddDate(0, 0, -1)) {
+			return nil
+		}
+	}
+	delete(need, "dt_iscrizione") // the cube's month
+	var best *cuboid
+	for i, c := range meta.cuboids {
+		if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
+			best = &meta.cuboids[i]
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return &cubeChoice{meta: meta, cuboid: best.id}
+}
+
+// pgMinusMonths is PostgreSQL's date - n months: the same day, or the last day of a shorter month.
+func pgMinusMonths(t time.Time, n int) time.Time {
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -n, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(t.Day(), last)-1)
+}
+
+// onOpenings rewrites the registration date to the month of the openings cube.
+func onOpenings(sql string) string { return strings.ReplaceAll(sql, "i.dt_iscrizione", "i.mese") }
+
+// ageBoundaries are the numbers of months before the reference date that monthsSQL compares
+// the registration date with.
+func ageBoundaries(f typedFilter) []int {
+	n := f.values[0].(int)
+	switch f.op {
+	case "<", ">=":
+		return []int{n}
+	case "<=", ">":
+		return []int{n + 1}
+	default: // between
+		return []int{n, f.values[1].(int) + 1}
+	}
+}
+
+// factsFor is the pre-joined grants table, for grant queries no cuboid answers.
+func (p *plan) factsFor(m *catalog.Metric, s snapshot) *cubeChoice {
+	meta := s.facts
+	if meta == nil || p.series || !s.latest || !meta.asOf.Equal(s.date) || m.Kind != catalog.KindFlow {
+		return nil
+	}
+	need := map[string]bool{}
+	for _, d := range append(slices.Clone(p.groupBy), dimsOf(p)...) {
+		sql, _ := d.SQLFor(p.source)
+		for _, c := range columnRef.FindAllStringSubmatch(onCube(p.source, sql), -1) {
+			need[c[1]] = true
+		}
+	}
+	if !covers(meta.cuboids[0].cols, need) {
+		return nil
+	}
+	return &cubeChoice{meta: meta, cuboid: meta.cuboids[0].id}
+}
+
+func dimsOf(p *plan) []*catalog.Dimension {
+	var out []*catalog.Dimension
+	for _, f := range append(slices.Clone(p.filters), p.subset...) {
+		out = append(out, f.dim)
+	}
+	return out
+}

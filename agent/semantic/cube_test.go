@@ -1,0 +1,248 @@
+package semantic
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+	"github.com/comune-bologna/conoscenza/ingest/db/dbtest"
+)
+
+// detailedEngine is the same engine with the event cubes turned off.
+func detailedEngine(e *Engine) *Engine {
+	d := NewEngine(e.pool, e.catalog).WithoutCache()
+	d.detailedOnly = true
+	return d
+}
+
+// cubeQueries are flow queries along every dimension, with filters, time grains, open and
+// closed periods and comparisons: the shapes the cubes answer and some they must refuse.
+func cubeQueries(cat *catalog.Catalog) []Query {
+	var qs []Query
+	for _, m := range cat.Metrics {
+		if m.Kind == catalog.KindStock {
+			for _, d := range append([]*catalog.Dimension{nil}, cat.Dimensions...) {
+				q := Query{Metric: m.Name}
+				if d != nil {
+					if !d.AppliesTo(m.Source) || d.Type == catalog.TypeTime {
+						continue
+					}
+					q.GroupBy = []string{d.Name}
+				}
+				qs = append(qs, q, Query{Metric: m.Name, GroupBy: q.GroupBy, Filters: []Filter{{Dimension: "femminile", Value: true}}})
+			}
+			qs = append(qs,
+				Query{Metric: m.Name, GroupBy: []string{"zona", "stato"}, Filters: []Filter{{Dimension: "straniera", Value: true}}},
+				Query{Metric: m.Name, GroupBy: []string{"classe_addetti"}, Filters: []Filter{{Dimension: "giovanile", Value: false}, {Dimension: "artigiana", Value: true}}},
+				Query{Metric: m.Name, Filters: []Filter{{Dimension: "comune", Value: "IMOLA"}}},
+				Query{Metric: m.Name, GroupBy: []string{"quartiere"}, CompareTo: "previous_period"},
+				Query{Metric: m.Name, GroupBy: []string{"anzianita"}},
+				Query{Metric: m.Name, GroupBy: []string{"anzianita", "quartiere"}},
+				Query{Metric: m.Name, GroupBy: []string{"classe_addetti"}, Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}, {Dimension: "straniera", Value: true}}},
+				Query{Metric: m.Name, GroupBy: []string{"sezione_ateco"}, Filters: []Filter{{Dimension: "anzianita", Op: "between", Values: []any{12, 60}}}},
+				Query{Metric: m.Name, Filters: []Filter{{Dimension: "anzianita", Op: ">=", Value: 120}}},
+				Query{Metric: m.Name, Filters: []Filter{{Dimension: "anzianita", Op: "<=", Value: 7}}},
+				Query{Metric: m.Name, Filters: []Filter{{Dimension: "anzianita", Value: "1-3 anni"}}, GroupBy: []string{"femminile"}},
+				Query{Metric: m.Name, Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}, AsOf: "2025-12-31"},
+				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"sezione_ateco"}, Subset: []Filter{{Dimension: "femminile", Value: true}}},
+				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"quartiere"}, Subset: []Filter{{Dimension: "classe_forma", Value: "imprese individuali"}}},
+			)
+			continue
+		}
+		if m.Kind == catalog.KindShare {
+			continue
+		}
+		periods := [][2]string{{"2020-01-01", "2026-06-30"}, {"2024-01-01", "2024-12-31"}}
+		if m.Kind != catalog.KindGrowth {
+			periods = append(periods, [2]string{"", "2025-12-31"}, [2]string{"", ""}, [2]string{"2021-03-15", "2021-06-30"})
+		}
+		for _, per := range periods {
+			for _, d := range append([]*catalog.Dimension{nil}, cat.Dimensions...) {
+				if d != nil && !d.AppliesTo(m.Source) {
+					continue
+				}
+				q := Query{Metric: m.Name, From: per[0], To: per[1]}
+				if d != nil {
+					q.GroupBy = []string{d.Name}
+				}
+				qs = append(qs, q)
+			}
+		}
+		if m.Kind == catalog.KindGrowth {
+			qs = append(qs, Query{Metric: m.Name, From: "2025-01-01", To: "2025-12-31", GroupBy: []string{"zona"},
+				Filters: []Filter{{Dimension: "femminile", Value: true}}})
+			continue
+		}
+		qs = append(qs,
+			Query{Metric: m.Name, From: "2019-01-01", TimeGrain: "quarter"},
+			Query{Metric: m.Name, From: "2020-01-01", To: "2021-12-31", TimeGrain: "month", GroupBy: []string{"quartiere"}},
+			Query{Metric: m.Name, TimeGrain: "year"}, // no start: months one by one before the horizon
+			Query{Metric: m.Name, From: "2020-01-01", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "femminile", Value: true}}},
+			Query{Metric: m.Name, From: "2020-01-01", GroupBy: []string{"sezione_ateco"},
+				Filters: []Filter{{Dimension: "giovanile", Value: false}, {Dimension: "artigiana", Value: false}}},
+			Query{Metric: m.Name, From: "2020-01-01", GroupBy: []string{"anno"}, Filters: []Filter{{Dimension: "quartiere", Op: "in", Values: []any{"Navile", "Savena"}}}},
+			Query{Metric: m.Name, From: "2020-03-01", To: "2020-05-31", CompareTo: "previous_year", GroupBy: []string{"quartiere"}},
+			Query{Metric: m.Name, From: "2024-01-01", To: "2024-06-30", CompareTo: "previous_period"},
+			Query{Metric: m.Name, From: "2022-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}},
+			Query{Metric: m.Name, From: "2022-01-01", GroupBy: []string{"zona"}, Order: &Order{By: "value", Dir: "desc"}, Limit: 3},
+			Query{Metric: "quota", Base: m.Name, From: "2022-01-01", GroupBy: []string{"quartiere"}, Subset: []Filter{{Dimension: "straniera", Value: true}}},
+		)
+	}
+	return qs
+}
+
+// TestCubeAndDetailedPathsGiveTheSameRows runs every query twice, from the cubes where they
+// can answer and from the detailed tables, and requires the same rows, values and types.
+func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
+	e, _ := testEngine(t)
+	fast, slow := NewEngine(e.pool, e.catalog).WithoutCache(), detailedEngine(e)
+	ctx := context.Background()
+	var repeats bool // companies with grants in several months: beneficiaries are not a count of grants
+	if err := e.pool.QueryRow(ctx, `SELECT count(DISTINCT (codice_fiscale, date_trunc('month', dt_concessione))) > count(DISTINCT codice_fiscale)
+		FROM contributi WHERE esito = 'CONCESSO' AND dt_concessione IS NOT NULL`).Scan(&repeats); err != nil || !repeats {
+		t.Fatalf("the fixture has no company with grants in two months (%v)", err)
+	}
+	onCube := map[string]int{}
+	total := 0
+	for _, q := range cubeQueries(e.Catalog()) {
+		name := fmt.Sprintf("%+v", q)
+		want, err := slow.Run(ctx, q, Policy{AllowDetails: true})
+		if err != nil {
+			if strings.Contains(err.Error(), "does not apply") || strings.Contains(err.Error(), "invalid query") {
+				continue
+			}
+			t.Fatalf("%s: detailed: %v", name, err)
+		}
+		got, err := fast.Run(ctx, q, Policy{AllowDetails: true})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		total++
+		if strings.Contains(want.SQL, "agg_") {
+			t.Fatalf("%s: the detailed path read an aggregate:\n%s", name, want.SQL)
+		}
+		if strings.Contains(got.SQL, "agg_") {
+			onCube[q.Metric]++
+		}
+		if strings.Contains(got.SQL, "agg_contributi_cubo") {
+			onCube["contributi on the cube"]++
+		}
+		if !reflect.DeepEqual(want.Columns, got.Columns) || !reflect.DeepEqual(want.Rows, got.Rows) {
+			t.Errorf("%s: cube and detailed path differ\ncube:     %v\ndetailed: %v\nSQL: %s", name, got.Rows, want.Rows, got.SQL)
+		}
+	}
+	// Every flow metric must be answered from its cube for most shapes.
+	for _, m := range e.Catalog().Metrics {
+		if m.Kind == catalog.KindShare {
+			continue
+		}
+		if onCube[m.Name] < 10 {
+			t.Errorf("%s: only %d queries read the cube", m.Name, onCube[m.Name])
+		}
+	}
+	if onCube["contributi on the cube"] < 50 {
+		t.Errorf("grants: only %d queries read the cube", onCube["contributi on the cube"])
+	}
+	t.Logf("%d queries, on the cubes: %v", total, onCube)
+}
+
+// TestCubesRefuseWhatTheyCannotAnswer: an earlier snapshot, days that cut a month, months
+// before the horizon one by one and company ages go to the detailed tables.
+func TestCubesRefuseWhatTheyCannotAnswer(t *testing.T) {
+	e, _ := testEngine(t)
+	ctx := context.Background()
+	for _, q := range []Query{
+		{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"quartiere"}, AsOf: "2025-12-31"},
+		{Metric: "aperture", From: "2020-01-15", GroupBy: []string{"quartiere"}},
+		{Metric: "chiusure", From: "2020-01-01", To: "2020-02-14"},
+		{Metric: "aperture", From: "1990-01-01", TimeGrain: "year"},
+		{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"anzianita"}},
+		{Metric: "cig_domande", From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}},
+		{Metric: "suap_pratiche", From: "2020-01-01", GroupBy: []string{"quartiere", "settore_suap", "stato"}},
+	} {
+		r, err := e.Run(ctx, q, Policy{AllowDetails: true})
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		if strings.Contains(r.SQL, "agg_") {
+			t.Errorf("%+v read a cube:\n%s", q, r.SQL)
+		}
+	}
+	r, err := e.Run(ctx, Query{Metric: "contributi_beneficiari", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}}, Policy{})
+	if err != nil || !strings.Contains(r.SQL, "agg_contributi") {
+		t.Errorf("grants carry the registration date: %v\n%s", err, r.SQL)
+	}
+	// Stock by age: from the openings when every boundary is a month's end (the snapshot is
+	// 2026-06-30: 36 months before is 2023-06-30), not when one is not (7 months before the
+	// snapshot is 2025-11-30, but "at most 7" compares with 8 months before: 2025-10-30).
+	r, err = e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"classe_addetti"},
+		Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}, {Dimension: "straniera", Value: true}}}, Policy{})
+	if err != nil || !strings.Contains(r.SQL, "agg_imprese_flussi") {
+		t.Errorf("stock by age did not read the openings: %v\n%s", err, r.SQL)
+	}
+	r, err = e.Run(ctx, Query{Metric: "imprese_attive", Filters: []Filter{{Dimension: "anzianita", Op: "<=", Value: 7}}}, Policy{})
+	if err != nil || strings.Contains(r.SQL, "agg_") {
+		t.Errorf("a boundary inside a month read a cube: %v\n%s", err, r.SQL)
+	}
+}
+
+// TestCubesAreReadOnlyWhileCurrent: after a new committed load the cubes are stale and the
+// detailed tables answer (with the new data); the server's refresh loop rebuilds them and they
+// answer again, with the same rows; then a refresh has nothing to do.
+func TestCubesAreReadOnlyWhileCurrent(t *testing.T) {
+	d := dbtest.Fresh(t)
+	ctx := context.Background()
+	fx := buildFixture(7, 200)
+	fx.load(ctx, t, d.Pool)
+	eng := NewEngine(d.Pool, catalogForTest()).WithoutCache()
+	q := Query{Metric: "cig_domande", From: "2026-01-01", To: "2026-06-30", GroupBy: []string{"quartiere"}}
+	before, err := eng.Run(ctx, q, Policy{AllowDetails: true})
+	if err != nil || !strings.Contains(before.SQL, "agg_cig") {
+		t.Fatalf("%v\n%s", err, before.SQL)
+	}
+	var cf string
+	if err := d.Pool.QueryRow(ctx, `SELECT codice_fiscale FROM imprese WHERE quartiere = 'Navile' LIMIT 1`).Scan(&cf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Pool.Exec(ctx, `WITH b AS (INSERT INTO load_batches (kind, file_name, checksum, status)
+			VALUES ('cig', 'cig.csv', 'cube-test', 'committed') RETURNING id)
+		INSERT INTO cig_domande (id_domanda, codice_fiscale, tipo, dt_domanda, esito, batch_id)
+		SELECT 'TEST-CUBE-1', $1, 'CIGO', '2026-03-10', 'IN ISTRUTTORIA', id FROM b`, cf); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := eng.Run(ctx, q, Policy{AllowDetails: true})
+	if err != nil || strings.Contains(stale.SQL, "agg_") {
+		t.Fatalf("a stale cube was read: %v\n%s", err, stale.SQL)
+	}
+	if b, a := resultMap(t, before, 1)["Navile"], resultMap(t, stale, 1)["Navile"]; a != b+1 {
+		t.Errorf("Navile: %v requests before, %v after one more", b, a)
+	}
+	// The server's loop rebuilds them.
+	loopCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go KeepCubesFresh(loopCtx, d.Pool, 50*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var fresh *Result
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		if fresh, err = eng.Run(ctx, q, Policy{AllowDetails: true}); err != nil || strings.Contains(fresh.SQL, "agg_cig") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the cubes were not rebuilt within a minute")
+		}
+	}
+	stop()
+	if err != nil || !reflect.DeepEqual(fresh.Rows, stale.Rows) {
+		t.Errorf("after the refresh: %v\n%v vs %v\n%s", err, fresh.Rows, stale.Rows, fresh.SQL)
+	}
+	if done, err := RefreshCubes(ctx, d.Pool); err != nil || done {
+		t.Errorf("second refresh rebuilt the current cubes: %v %v", done, err)
+	}
+}
+
+func catalogForTest() *catalog.Catalog { return catalog.Default() }

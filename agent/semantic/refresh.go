@@ -1,0 +1,60 @@
+package semantic
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/comune-bologna/conoscenza/ingest/db"
+)
+
+// RefreshCubes rebuilds the event cubes (migration 00032) if a load was committed since they
+// were built, in a transaction of its own that sees one state of the data; it reports whether
+// it rebuilt them. owner must connect as the schema owner. Until it runs, queries read the
+// detailed tables: the numbers are the same, only slower.
+func RefreshCubes(ctx context.Context, owner *pgxpool.Pool) (bool, error) {
+	tx, err := owner.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		return false, db.Translate(err, "begin aggregates refresh")
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // committed below
+	if _, err := tx.Exec(ctx, "SET LOCAL jit = off"); err != nil {
+		return false, db.Translate(err, "refresh aggregates")
+	}
+	var done bool
+	if err := tx.QueryRow(ctx, "SELECT refresh_event_cubes()").Scan(&done); err != nil {
+		return false, db.Translate(err, "refresh aggregates")
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return false, db.Translate(err, "commit aggregates refresh")
+	}
+	return done, nil
+}
+
+// KeepCubesFresh checks every interval whether a load was committed since the event cubes
+// were built and rebuilds them, until ctx ends. The server runs it: loads do not wait for the
+// cubes (building them costs several times the stock aggregate the load refreshes itself).
+func KeepCubesFresh(ctx context.Context, owner *pgxpool.Pool, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		t0 := time.Now()
+		done, err := RefreshCubes(ctx, owner)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			log.Warn("event cubes not refreshed", "err", err)
+		case done:
+			log.Info("event cubes refreshed", "ms", time.Since(t0).Milliseconds())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
