@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"encoding/json"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -403,5 +404,28 @@ func TestChiediMarksUnverifiedNumbersAndTheModeNotice(t *testing.T) {
 	if mode.Badge != "planner" || !strings.Contains(mode.Notice, "modello") {
 		t.Errorf("model asked for, no model: %+v", mode)
 	}
+	b.noErrors()
+}
+
+// A link with ?q= (the dashboard's "chiedi di più") asks its question on arrival and then
+// keeps only the conversation in the URL; the page works in English too.
+func TestChiediAsksTheLinkedQuestionInEnglish(t *testing.T) {
+	b := newBrowser(t, "staff")
+	b.open("/chiedi?lang=en&q=" + url.QueryEscape("Imprese attive per settore"))
+	b.waitJS(`document.querySelectorAll('[data-cz=turn]').length === 1`)
+	b.waitJS(lastTurnDone)
+	var got struct {
+		H1, Question, State, Search, Form string
+		Tables                            int
+	}
+	b.eval(`({H1: document.querySelector('h1').textContent, Question: document.querySelector('[data-cz=question-text]').textContent,
+		State: document.querySelector('[data-cz=turn]').dataset.state, Search: location.search,
+		Form: document.querySelector('label[for=cz-question]').textContent,
+		Tables: document.querySelectorAll('[data-cz=result]').length})`, &got)
+	if got.H1 != "Ask" || got.Form != "Your question" || !strings.Contains(got.Question, "Imprese attive per settore") ||
+		got.State != "done" || got.Tables != 1 || strings.Contains(got.Search, "q=") || !strings.Contains(got.Search, "c=") {
+		t.Errorf("linked question: %+v", got)
+	}
+	b.checkAccessibility()
 	b.noErrors()
 }
