@@ -148,6 +148,13 @@ func TestCruscottoPanelsMapFiltersAndURL(t *testing.T) {
 		!strings.Contains(restored.Ask, "da gennaio 2025 a dicembre 2025 nel settore Commercio all'ingrosso") {
 		t.Errorf("restored from the URL: %+v", restored)
 	}
+	// A period that ends before it starts is refused by the form, not sent.
+	b.eval(`(() => { document.querySelector('#cz-f-from').value = '2025-06-01'; document.querySelector('#cz-f-to').value = '2025-01-31'; return true })()`, nil)
+	b.click(`[data-cz=dash-apply]`)
+	if msg := b.text(`[data-cz=dash-filter-error] [role=alert]`); !strings.Contains(msg, "Dal") || locationQuery(b).Get("to") == "2025-01-31" {
+		t.Errorf("inverted period: message %q, URL %v", msg, locationQuery(b))
+	}
+
 	b.open("/cruscotto")
 	b.waitJS(panelsSettled)
 	b.checkAccessibility()

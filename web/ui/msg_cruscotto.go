@@ -36,6 +36,7 @@ func init() {
 		"cruscotto.skipped":           "Il filtro «{0}» non si applica a questi dati ed è stato ignorato.",
 		"cruscotto.suppressed":        "{0} valori con meno di 3 imprese sono oscurati per riservatezza.",
 		"cruscotto.panel.error.retry": "Riprova",
+		"cruscotto.err.period":        "La data di inizio («Dal») viene dopo quella di fine («Al»): correggi il periodo.",
 	}, map[string]string{
 		"cruscotto.intro":             "The main indicators of the city's business fabric. The filters apply to every panel; each panel shows the date of its data, the SQL query and the sources, and can be explored further in the chat.",
 		"cruscotto.filters":           "Filters",
@@ -70,5 +71,6 @@ func init() {
 		"cruscotto.skipped":           "The filter “{0}” does not apply to these data and was ignored.",
 		"cruscotto.suppressed":        "{0} values with fewer than 3 companies are hidden for confidentiality.",
 		"cruscotto.panel.error.retry": "Retry",
+		"cruscotto.err.period":        "The start date (“From”) is after the end date (“To”): correct the period.",
 	})
 }

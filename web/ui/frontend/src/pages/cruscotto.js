@@ -62,10 +62,18 @@ function buildForm() {
       field('cz-f-sezione', t('cruscotto.sezione'), inputs.sezione_ateco),
       field('cz-f-tipo', t('cruscotto.tipo'), inputs.tipo),
       h('div', { class: 'col-12 col-xl-2 d-flex gap-2' }, apply, reset)));
+  const formError = h('div', { 'data-cz': 'dash-filter-error' });
+  form.append(formError);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const next = { ...state };
     for (const k of ['from', 'to', 'quartiere', 'sezione_ateco', 'tipo']) next[k] = inputs[k].value.trim();
+    formError.replaceChildren();
+    if (next.from && next.to && next.from > next.to) {
+      formError.append(h('div', { class: 'alert alert-danger mt-3 mb-0', role: 'alert', text: t('cruscotto.err.period') }));
+      inputs.from.focus();
+      return;
+    }
     // the default period is not written into the URL: a shared link keeps "the last 24 months"
     if (next.to === latest && next.from === monthsBefore(latest, 24) && !state.from && !state.to) {
       next.from = '';
