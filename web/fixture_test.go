@@ -58,7 +58,7 @@ func services(t *testing.T) Services {
 		Dossier: &dossier.Service{Pool: ro}, SQL: &sqlguard.Runner{Pool: ro}}
 	svc := &agent.Service{Tools: tools, Planner: planner.New(cat), Store: &agent.Store{Pool: d.Pool}}
 	return Services{Asker: svc, Conversations: svc.Store, Tools: tools, Catalog: cat, Companies: tools.Dossier,
-		Territory: &territorio.Store{Pool: ro},
+		Territory: &territorio.Store{Pool: ro}, Trainer: svc,
 		// Uploads and the library write with the owner pool, as serve wires them.
 		Data: ingest.New(d.Pool, nil), Library: retrieval.NewStore(d.Pool, embed.Local{}, nil)}
 }

@@ -9,7 +9,10 @@ function slug(s) {
 
 function csvField(v) {
   if (v == null) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  let s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  // A text cell that a spreadsheet would read as a formula is quoted with a leading apostrophe
+  // (CSV injection); numbers, negative ones included, are left as they are.
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
   return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 
