@@ -73,10 +73,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 	s.writeError(c, status, code, msg)
 }
 
-// withRequestContext adds the request context's own error to an internal error, so that a
-// database call cut short by a gone client or the deadline is reported as that.
+// withRequestContext adds the request context's own error to an internal error (or a
+// connection error, which a cancelled query can surface as), so that a database call cut short
+// by a gone client or the deadline is reported as that.
 func withRequestContext(c *gin.Context, err error) error {
-	if ctxErr := c.Request.Context().Err(); ctxErr != nil && db.ErrorCode(err) == db.CodeInternal {
+	if ctxErr := c.Request.Context().Err(); ctxErr != nil && (db.ErrorCode(err) == db.CodeInternal || db.Unreachable(err)) {
 		return fmt.Errorf("%w (%w)", err, ctxErr)
 	}
 	return err

@@ -1,8 +1,10 @@
 package db
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -43,11 +45,15 @@ func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of the first domain error in err's chain, or CodeInternal.
+// ErrorCode returns the code of the first domain error in err's chain; else CodeUnavailable
+// when the database could not be reached (a restart, a failover), else CodeInternal.
 func ErrorCode(err error) Code {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
+	}
+	if Unreachable(err) {
+		return CodeUnavailable
 	}
 	return CodeInternal
 }
@@ -58,7 +64,31 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &e) {
 		return e.Message
 	}
+	if Unreachable(err) {
+		return unreachableMessage
+	}
 	return "internal error"
+}
+
+const unreachableMessage = "il database non è raggiungibile in questo momento: riprova tra poco"
+
+// Unreachable says whether err is the database going away or refusing connections: a failed
+// connect (refused, reset, or the server starting up or shutting down), a session terminated by
+// a shutdown or restart (SQLSTATE 57P01-57P03), a connection exception (class 08). Such a
+// request may succeed if retried: it is a 503, not an internal error.
+func Unreachable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false // the caller gave up: not the database's failure
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	// Only errors that say they come from the database: a network error or an unexpected EOF
+	// may as well be a client's upload cut short.
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) &&
+		(strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03")
 }
 
 // Translate maps pgx's not-found and constraint violations to domain errors at the store's edge.

@@ -19,9 +19,16 @@ const MinPasswordLength = 12
 
 // hasher hashes and checks passwords with argon2id. Verification reads the parameters from
 // the stored hash, so raising them later only affects new hashes.
+//
+// At most one hash per core is computed at a time (slots); the others wait their turn. Each
+// takes Memory (64 MiB) while it runs, so without the bound a burst of logins — a login
+// storm at nine, or someone posting made-up names, which are checked against the dummy hash —
+// would take 64 MiB each at once: 120 requests within the per-address burst are 7.5 GiB.
+// Measured by the soak (docs/load.md).
 type hasher struct {
 	params argon2id.Params
 	dummy  string // a hash of nothing, checked for unknown users so that timing does not tell
+	slots  chan struct{}
 }
 
 func newHasher(p argon2id.Params) (*hasher, error) {
@@ -29,10 +36,17 @@ func newHasher(p argon2id.Params) (*hasher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("argon2id: %w", err)
 	}
-	return &hasher{params: p, dummy: dummy}, nil
+	return &hasher{params: p, dummy: dummy, slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))}, nil
+}
+
+// turn waits for a free slot and returns its release.
+func (h *hasher) turn() func() {
+	h.slots <- struct{}{}
+	return func() { <-h.slots }
 }
 
 func (h *hasher) hash(password string) (string, error) {
+	defer h.turn()()
 	s, err := argon2id.CreateHash(password, &h.params)
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
@@ -43,6 +57,7 @@ func (h *hasher) hash(password string) (string, error) {
 // check says whether password matches hash; an empty hash (an OIDC-only account, or an
 // unknown user) is checked against the dummy and never matches.
 func (h *hasher) check(password, hash string) bool {
+	defer h.turn()()
 	if hash == "" {
 		_, _ = argon2id.ComparePasswordAndHash(password, h.dummy)
 		return false

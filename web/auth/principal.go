@@ -97,6 +97,10 @@ func (a *Authenticator) refuse(c *gin.Context, err error) {
 		abortJSON(c, http.StatusUnauthorized, "unauthenticated", ErrNotLoggedIn.Message)
 	case errors.As(err, &de) && de.Code != db.CodeInternal:
 		abortJSON(c, http.StatusForbidden, string(db.CodeForbidden), de.Message)
+	case db.Unreachable(err): // a database restart: worth a retry, not an internal error
+		a.cfg.Logger.Warn("resolve principal: database unreachable", "err", err)
+		c.Header("Retry-After", "1")
+		abortJSON(c, http.StatusServiceUnavailable, string(db.CodeUnavailable), db.ErrorMessage(err))
 	default:
 		a.cfg.Logger.Error("resolve principal", "err", err)
 		abortJSON(c, http.StatusInternalServerError, string(db.CodeInternal), "errore interno: riprova più tardi")

@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/comune-bologna/conoscenza/agent/audit"
+	"github.com/comune-bologna/conoscenza/ingest/db"
 )
 
 // Keys of the session's values.
@@ -99,6 +100,12 @@ func (a *Authenticator) withSession(c *gin.Context, next func()) {
 		token = ck.Value
 	}
 	ctx, err := a.Sessions.Load(c.Request.Context(), token)
+	if err != nil && db.Unreachable(err) { // a database restart: worth a retry
+		a.cfg.Logger.Warn("load session: database unreachable", "err", err)
+		c.Header("Retry-After", "1")
+		abortJSON(c, http.StatusServiceUnavailable, string(db.CodeUnavailable), db.ErrorMessage(err))
+		return
+	}
 	if err != nil {
 		a.cfg.Logger.Error("load session", "err", err)
 		abortJSON(c, http.StatusInternalServerError, "internal", "errore interno nella sessione")
