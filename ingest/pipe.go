@@ -1,14 +1,11 @@
 package ingest
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
-	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -45,8 +42,6 @@ type pipeline struct {
 	cur            *encBatch
 	rows           int64
 	dups           *dupFilter // nil when the kind has no single unique key
-	spool          *bufio.Writer
-	spoolErr       error
 }
 
 // pipeBatchRows rows travel together between the goroutines.
@@ -59,7 +54,6 @@ type rawBatch struct {
 
 type encBatch struct {
 	buf    []byte   // encoded tuples for the COPY
-	spool  []byte   // encoded tuples for the second table (direct path), or empty
 	hashes []uint64 // of the unique key of each tuple, when dups is kept
 	n      int
 }
@@ -70,7 +64,6 @@ type worker struct {
 	rc      rowCtx
 	matcher *address.Matcher
 	enc     *tupleEncoder
-	enc2    *tupleEncoder
 	rejects []Rejection
 	matched int
 	err     error
@@ -86,7 +79,7 @@ type copyTarget struct {
 	types    []string
 }
 
-func newPipeline(ctx context.Context, r *batchRun, main copyTarget, second *copyTarget, limit time.Time) (*pipeline, error) {
+func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.Time) (*pipeline, error) {
 	n := min(runtime.GOMAXPROCS(0), 4)
 	p := &pipeline{ctx: ctx, r: r,
 		raw: make(chan *rawBatch, 2*n), rawFree: make(chan *rawBatch, 4*n),
@@ -108,11 +101,6 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, second *copy
 		if w.enc, err = newTupleEncoder(main.types); err != nil {
 			return nil, err
 		}
-		if second != nil {
-			if w.enc2, err = newTupleEncoder(second.types); err != nil {
-				return nil, err
-			}
-		}
 		p.workers = append(p.workers, w)
 	}
 	p.wg.Add(1)
@@ -122,7 +110,7 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, second *copy
 		ww.Add(1)
 		go func() {
 			defer ww.Done()
-			p.work(w, main, second)
+			p.work(w, main)
 		}()
 	}
 	p.wg.Add(1)
@@ -196,12 +184,12 @@ func (p *pipeline) send(b *rawBatch) bool {
 }
 
 // work is one validation goroutine.
-func (p *pipeline) work(w *worker, main copyTarget, second *copyTarget) {
+func (p *pipeline) work(w *worker, main copyTarget) {
 	for b := range p.raw {
 		var e *encBatch
 		select {
 		case e = <-p.encFree:
-			e.buf, e.spool, e.hashes, e.n = e.buf[:0], e.spool[:0], e.hashes[:0], 0
+			e.buf, e.hashes, e.n = e.buf[:0], e.hashes[:0], 0
 		default:
 			e = &encBatch{buf: make([]byte, 0, 256*pipeBatchRows)}
 		}
@@ -212,11 +200,6 @@ func (p *pipeline) work(w *worker, main copyTarget, second *copyTarget) {
 			v := w.rc.vals
 			if e.buf, w.err = w.enc.appendTuple(e.buf, v[main.from:main.to], main.extra...); w.err != nil {
 				continue
-			}
-			if second != nil {
-				if e.spool, w.err = w.enc2.appendTuple(e.spool, v[second.from:second.to], second.extra...); w.err != nil {
-					continue
-				}
 			}
 			if w.keyPos >= 0 {
 				k, _ := v[w.keyPos].(string)
@@ -238,7 +221,7 @@ func (p *pipeline) work(w *worker, main copyTarget, second *copyTarget) {
 }
 
 // Read implements io.Reader over the binary COPY stream; it is called by one goroutine (the
-// COPY's), which also keeps the duplicate filter and writes the spool.
+// COPY's), which also keeps the duplicate filter.
 func (p *pipeline) Read(dst []byte) (int, error) {
 	for len(p.pending) == 0 {
 		if p.cur != nil {
@@ -270,9 +253,6 @@ func (p *pipeline) Read(dst []byte) (int, error) {
 				p.dups.add(h)
 			}
 		}
-		if p.spool != nil && len(e.spool) > 0 && p.spoolErr == nil {
-			_, p.spoolErr = p.spool.Write(e.spool)
-		}
 	}
 	n := copy(dst, p.pending)
 	p.pending = p.pending[n:]
@@ -289,7 +269,7 @@ func (p *pipeline) failure() error {
 			return w.err
 		}
 	}
-	return p.spoolErr
+	return nil
 }
 
 // close stops the goroutines (when COPY ended early), waits for them and hands the counters
@@ -366,32 +346,3 @@ func (f *dupFilter) add(h uint64) {
 		f.maybe = true
 	}
 }
-
-// spoolFile holds the encoded rows of the second table of the direct path on disk (not in
-// memory: flat in file size) until the first COPY is done.
-type spoolFile struct {
-	f *os.File
-	w *bufio.Writer
-}
-
-func newSpool() (*spoolFile, error) {
-	f, err := os.CreateTemp("", "conoscenza-ingest-*.copy")
-	if err != nil {
-		return nil, fmt.Errorf("spool: %w", err)
-	}
-	_ = os.Remove(f.Name()) // unlinked: gone with the process whatever happens
-	return &spoolFile{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
-}
-
-// reader returns the spooled rows as a complete binary COPY stream.
-func (s *spoolFile) reader() (io.Reader, error) {
-	if err := s.w.Flush(); err != nil {
-		return nil, fmt.Errorf("spool: %w", err)
-	}
-	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("spool: %w", err)
-	}
-	return io.MultiReader(bytes.NewReader(copyHeader), bufio.NewReaderSize(s.f, 1<<20), bytes.NewReader(copyTrailer)), nil
-}
-
-func (s *spoolFile) close() { s.f.Close() }

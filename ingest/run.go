@@ -48,12 +48,9 @@ type batchRun struct {
 	// indexes were dropped (recreate rebuilds them); see execute.
 	direct   bool
 	recreate []string
-	// freeze: the direct path truncated the register tables in its savepoint, so its COPYs
+	// freeze: the direct path truncated imprese_storia in its savepoint, so its COPY may
 	// write frozen rows.
 	freeze bool
-	// spool holds imprese's rows of the direct path; secondCols are its columns.
-	spool      *spoolFile
-	secondCols []string
 	// dupsChecked: every key of the file is distinct (checked while streaming), so the
 	// register merge needs no unique index on the staging table.
 	dupsChecked bool
@@ -129,26 +126,17 @@ func (r *batchRun) execute(ctx context.Context) error {
 		if r.recreate, err = dropIndexes(ctx, tx, []string{"imprese", "imprese_storia"}); err != nil {
 			return err
 		}
-		if r.freeze, err = truncateForFreeze(ctx, tx, []string{"imprese", "imprese_storia"}); err != nil {
+		if r.freeze, err = truncateForFreeze(ctx, tx, []string{"imprese_storia"}); err != nil {
 			return err
 		}
 		r.direct = true
 	}
-	defer func() {
-		if r.spool != nil {
-			r.spool.close()
-		}
-	}()
 	stats, err := r.stageAndMerge(ctx, tx)
 	if r.direct && isDuplicateKey(err) {
 		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT ingest_direct"); err != nil {
 			return fmt.Errorf("rollback to savepoint: %w", err)
 		}
 		r.direct, r.recreate, r.freeze = false, nil, false
-		if r.spool != nil {
-			r.spool.close()
-			r.spool = nil
-		}
 		r.rejects, r.matched, r.lastDate = nil, 0, time.Time{}
 		r.sum.Read, r.sum.Loaded, r.sum.Warnings = 0, 0, r.sum.Warnings[:nWarnings]
 		if err := r.reopen(); err != nil {
@@ -211,30 +199,18 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 	}
 	table := stagingTable
 	main := copyTarget{from: 0, to: len(cols), types: types}
-	var second *copyTarget
 	if r.direct {
 		// Straight into the history: the staging columns but the line, plus the validity
-		// start and the batch; the current state (imprese: the same without the fingerprint,
-		// plus first and last snapshot) is spooled to disk and copied after it.
+		// start and the batch.
 		table, names = "imprese_storia", append(names[1:len(names):len(names)], "valid_from", "batch_id")
 		main = copyTarget{from: 1, to: len(cols), extra: []any{r.asOf, r.batchID},
 			types: append(types[1:len(types):len(types)], "date", "bigint")}
-		second = &copyTarget{from: 1, to: len(cols) - 1, extra: []any{r.asOf, r.asOf, r.batchID},
-			types: append(types[1:len(types)-1:len(types)-1], "date", "date", "bigint")}
-		r.secondCols = append(names[:len(names)-3:len(names)-3], "first_as_of", "last_as_of", "batch_id")
 	} else if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (%s) ON COMMIT DROP", stagingTable, strings.Join(defs, ", "))); err != nil {
 		return fmt.Errorf("create staging table: %w", err)
 	}
-	pipe, err := newPipeline(ctx, r, main, second, limit)
+	pipe, err := newPipeline(ctx, r, main, limit)
 	if err != nil {
 		return err
-	}
-	if second != nil {
-		if r.spool, err = newSpool(); err != nil {
-			pipe.close()
-			return err
-		}
-		pipe.spool = r.spool.w
 	}
 	t0 := time.Now()
 	tag, err := tx.Conn().PgConn().CopyFrom(ctx, pipe, copySQL(table, names, r.freeze))

@@ -73,10 +73,10 @@ func recreateIndexes(ctx context.Context, tx pgx.Tx, r *batchRun, creates []stri
 	return nil
 }
 
-// truncateForFreeze empties the (already empty) register tables inside the direct path's
-// savepoint, so that its COPYs may write frozen rows (COPY ... FREEZE needs a table truncated
+// truncateForFreeze empties the (already empty) history table inside the direct path's
+// savepoint, so that its COPY may write frozen rows (COPY ... FREEZE needs a table truncated
 // in the current subtransaction). Skipped, without freezing, when another table references
-// them by a foreign key (TRUNCATE would refuse).
+// it by a foreign key (TRUNCATE would refuse).
 func truncateForFreeze(ctx context.Context, tx pgx.Tx, tables []string) (bool, error) {
 	var referenced bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE contype = 'f'
@@ -262,7 +262,12 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		// The file was copied straight into imprese_storia (indexes already dropped): the
 		// current state is a copy of it.
 		bulk = true
+		// (INSERT ... SELECT rather than a second COPY of spooled rows: COPY writes through a
+		// small ring of buffers, so the index builds, ANALYZE and the aggregate that follow
+		// would read the whole table back from the kernel: measured 2-3 times slower.)
 		steps = []step{
+			{"imprese", `INSERT INTO imprese (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id)
+				SELECT codice_fiscale, ` + impreseCols + `, $1, $1, $2 FROM imprese_storia`},
 			{"istantanea", `INSERT INTO register_snapshots (as_of, batch_id, companies) VALUES ($1, $2, $3)`},
 		}
 		stats["versioni_nuove"] = int64(r.sum.Loaded)
@@ -296,19 +301,6 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	}
 	switch {
 	case r.direct:
-		// imprese gets the same rows, spooled while the history was copied: a second COPY
-		// (multi-row inserts) costs a fraction of INSERT ... SELECT (one WAL record per row).
-		t0 := time.Now()
-		src, err := r.spool.reader()
-		if err != nil {
-			return nil, err
-		}
-		tag, err := tx.Conn().PgConn().CopyFrom(ctx, src, copySQL("imprese", r.secondCols, r.freeze))
-		r.took("imprese", t0)
-		if err != nil {
-			return nil, fmt.Errorf("merge imprese (imprese): %w", err)
-		}
-		stats["imprese"] = tag.RowsAffected()
 		if err := run(); err != nil {
 			return nil, err
 		}
