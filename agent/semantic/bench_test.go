@@ -47,7 +47,7 @@ var fallbackQueries = []Query{
 	{Metric: "chiusure", From: "2024-01-01", GroupBy: []string{"ateco"}, Limit: 10, Order: &Order{By: "value"}},                               // ateco on a flow
 	{Metric: "aperture", From: "2022-01-01", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 12}}}, // age on a flow
 	{Metric: "cig_domande", From: "2020-01-01", GroupBy: []string{"quartiere", "sezione_ateco", "classe_forma"}},                              // three dimensions no cuboid keeps together
-	{Metric: "imprese_attive", GroupBy: []string{"divisione_ateco"}},                                                                          // divisione on the stock
+	{Metric: "imprese_attive", GroupBy: []string{"divisione_ateco"}, Filters: []Filter{{Dimension: "femminile", Value: true}}},                // division with a personal flag
 }
 
 // BenchmarkFallbackQueries measures queries that read the detailed tables, with the same

@@ -19,6 +19,7 @@ type snapshot struct {
 	cubes  *cubeMeta // the event cube of the query's source, built from this snapshot
 	stock  *cubeMeta // the roll-ups of the stock aggregate, if they hold this snapshot
 	facts  *cubeMeta // the pre-joined grants, if built from this snapshot
+	detail *cubeMeta // the snapshot by division, code, legal form and area, if current
 }
 
 // cubeDims are the dimensions the stock aggregate (agg_imprese_stock) keeps.
@@ -343,6 +344,12 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		}
 		ref = b.lazyDate(s.date)
 		value, n = "sum(i.n)", "sum(i.n)"
+	case m.Kind == catalog.KindStock && !p.cubeEligible(s) && p.hasStockDetail(m, s):
+		k, _ := p.stockDetailCuboid(m, s)
+		from = "agg_stock_dettaglio i"
+		ref = b.lazyDate(s.date)
+		where = append(where, fmt.Sprintf("i.cuboide = %d", k))
+		value, n = "sum(i.n)", "sum(i.n)"
 	case m.Kind == catalog.KindStock && p.ageCuboid(m, s) != nil:
 		cube = p.ageCuboid(m, s)
 		rw = onOpenings
@@ -565,4 +572,9 @@ func compareLabel(c string) string {
 		return "Stesso periodo anno precedente"
 	}
 	return "Periodo precedente"
+}
+
+func (p *plan) hasStockDetail(m *catalog.Metric, s snapshot) bool {
+	_, ok := p.stockDetailCuboid(m, s)
+	return ok
 }

@@ -79,6 +79,24 @@ func loadCube(ctx context.Context, tx pgx.Tx, source string, s snapshot) (*cubeM
 	return readCube(ctx, tx, table, s)
 }
 
+// loadStockDetail reads the cube of the snapshot by division, code, legal form and area, if
+// built from the current data version and the snapshot s.
+func loadStockDetail(ctx context.Context, tx pgx.Tx, s snapshot) (*cubeMeta, error) {
+	if !s.latest {
+		return nil, nil
+	}
+	return readCube(ctx, tx, "agg_stock_dettaglio", s)
+}
+
+// stockDetailCuboid chooses a cuboid of agg_stock_dettaglio for a stock query the roll-ups of
+// the stock aggregate cannot answer.
+func (p *plan) stockDetailCuboid(m *catalog.Metric, s snapshot) (int, bool) {
+	if s.detail == nil || p.series || !s.detail.asOf.Equal(s.date) {
+		return 0, false
+	}
+	return bestCuboid(s.detail, p.stockNeed(m))
+}
+
 // loadFacts reads the pre-joined grants table's description, if current.
 func loadFacts(ctx context.Context, tx pgx.Tx, source string, s snapshot) (*cubeMeta, error) {
 	if source != "contributi" || !s.latest {
@@ -221,6 +239,24 @@ func (p *plan) stockCuboid(m *catalog.Metric, s snapshot) (int, bool) {
 	if s.stock == nil {
 		return 0, false
 	}
+	return bestCuboid(s.stock, p.stockNeed(m))
+}
+
+// bestCuboid is the cuboid with fewest rows that keeps every needed column.
+func bestCuboid(meta *cubeMeta, need map[string]bool) (int, bool) {
+	best := -1
+	var rows int64
+	for _, c := range meta.cuboids {
+		if covers(c.cols, need) && (best < 0 || c.rows < rows) {
+			best, rows = c.id, c.rows
+		}
+	}
+	return best, best >= 0
+}
+
+// stockNeed is the set of columns a stock query uses: its dimensions, filters, subset and the
+// metric's own condition.
+func (p *plan) stockNeed(m *catalog.Metric) map[string]bool {
 	need := map[string]bool{}
 	add := func(sql string) {
 		for _, c := range columnRef.FindAllStringSubmatch(sql, -1) {
@@ -235,15 +271,16 @@ func (p *plan) stockCuboid(m *catalog.Metric, s snapshot) (int, bool) {
 	for _, f := range append(append([]typedFilter{}, p.filters...), p.subset...) {
 		sql, _ := f.dim.SQLFor(p.source)
 		add(sql)
-	}
-	best := -1
-	var rows int64
-	for _, c := range s.stock.cuboids {
-		if covers(c.cols, need) && (best < 0 || c.rows < rows) {
-			best, rows = c.id, c.rows
+		if f.dim.Type == catalog.TypeMonths {
+			need["{age}"] = true // a company's age: in none of the stock cuboids
 		}
 	}
-	return best, best >= 0
+	for _, d := range p.groupBy {
+		if d.Type == catalog.TypeMonths || d.Type == catalog.TypeTime {
+			need["{age}"] = true
+		}
+	}
+	return need
 }
 
 // ageCuboid chooses a cuboid of the openings cube for a stock query on the latest snapshot

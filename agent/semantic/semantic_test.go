@@ -154,7 +154,7 @@ func TestEveryMetricAlongEveryDimensionMatchesTheOracle(t *testing.T) {
 func TestAsOfAndLatestAgreeOnTheLatestSnapshot(t *testing.T) {
 	e, _ := testEngine(t)
 	ctx := context.Background()
-	latest, err := e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"area_statistica"}, AsOf: "2026-07-15"}, Policy{AllowDetails: true})
+	latest, err := detailedEngine(e).Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"area_statistica"}, AsOf: "2026-07-15"}, Policy{AllowDetails: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -493,9 +493,16 @@ func TestStockQueriesReadTheAggregateWhenTheyCan(t *testing.T) {
 	if err != nil || !strings.Contains(r.SQL, "agg_stock_cuboidi") {
 		t.Errorf("eligible stock query did not read the aggregate: %v\n%s", err, r.SQL)
 	}
+	if _, err := RefreshCubes(ctx, dbtest.Shared(t).Pool); err != nil { // other tests commit loads
+		t.Fatal(err)
+	}
 	r, err = e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"divisione_ateco"}}, Policy{})
+	if err != nil || !strings.Contains(r.SQL, "agg_stock_dettaglio") {
+		t.Errorf("divisione_ateco is in the detailed stock cube: %v\n%s", err, r.SQL)
+	}
+	r, err = e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"divisione_ateco"}, Filters: []Filter{{Dimension: "femminile", Value: true}}}, Policy{})
 	if err != nil || strings.Contains(r.SQL, "agg_") {
-		t.Errorf("divisione_ateco is not in the aggregate: %v\n%s", err, r.SQL)
+		t.Errorf("divisione_ateco with femminile is in no aggregate: %v\n%s", err, r.SQL)
 	}
 	r, err = e.Run(ctx, Query{Metric: "imprese_attive", AsOf: "2025-12-31", GroupBy: []string{"quartiere"}}, Policy{})
 	if err != nil || strings.Contains(r.SQL, "agg_") {
