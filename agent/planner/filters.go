@@ -62,7 +62,7 @@ func inFilter(dim string, values []string) semantic.Filter {
 // words it uses.
 func (t *text) readFilters(source string) []semantic.Filter {
 	var s filterSet
-	if m := atecoRE.FindString(t.raw); m != "" {
+	if m := atecoRE.FindString(markDates(t.raw)); m != "" {
 		s.set(eq("ateco", m))
 		t.take("codice ateco", "ateco")
 	}
@@ -71,6 +71,8 @@ func (t *text) readFilters(source string) []semantic.Filter {
 	}
 	t.readPlaces(&s)
 	if source == "register" || source == "cig" {
+		t.readSections(&s)
+		t.readDivisions(&s)
 		t.readValues(&s, sectorWords)
 	}
 	negated := func(i int) bool { return t.tok(i-1) == "non" || t.tok(i-1) == "not" || t.tok(i-1) == "no" }

@@ -175,117 +175,18 @@ func (t *text) lastN(now time.Time) (period, bool) {
 	return period{}, false
 }
 
-// periodAt reads a period starting at token i: month ranges, semesters, quarters, year ranges,
-// "dal 2020", "fino al 2020", a month, a year.
+// periodAt reads a period starting at token i: a range or an open start ("da novembre 2024 a
+// ottobre 2026", "dal 2020"), an open end ("fino a marzo 2025", "prima del 2019"), or one
+// date expression ("nel 2023", "primo trimestre 2024", "marzo 2020", "il 15 marzo 2025").
 func (t *text) periodAt(i int) (period, int, bool) {
-	w := t.tok(i)
-	// "da marzo a maggio 2020", "tra marzo e maggio 2020", "between march and may 2020"
-	if w == "da" || w == "tra" || w == "fra" || w == "between" || w == "from" {
-		if m1, ok := months[t.tok(i+1)]; ok {
-			if sep := t.tok(i + 2); sep == "a" || sep == "e" || sep == "and" || sep == "to" {
-				if m2, ok := months[t.tok(i+3)]; ok {
-					if y, ok := year(t.tok(i + 4)); ok {
-						return monthSpan(y, m1, m2), 5, true
-					}
-				}
-			}
-		}
+	if p, n, ok := t.rangeAt(i); ok {
+		return p, n, true
 	}
-	// "primo semestre 2020", "secondo trimestre del 2021", "first half of 2020", "q2 2021"
-	if o, ok := ordinals[w]; ok {
-		unit := t.tok(i + 1)
-		j := i + 2
-		for t.tok(j) == "del" || t.tok(j) == "of" || t.tok(j) == "dell" {
-			j++
-		}
-		if y, ok := year(t.tok(j)); ok {
-			switch unit {
-			case "semestre", "half":
-				if o <= 2 {
-					m := time.Month(6*(o-1) + 1)
-					return monthSpan(y, m, m+5), j - i + 1, true
-				}
-			case "trimestre", "quarter":
-				m := time.Month(3*(o-1) + 1)
-				return monthSpan(y, m, m+2), j - i + 1, true
-			}
-		}
+	if p, n, ok := t.boundAt(i); ok {
+		return p, n, true
 	}
-	if len(w) == 2 && w[0] == 'q' && w[1] >= '1' && w[1] <= '4' {
-		if y, ok := year(t.tok(i + 1)); ok {
-			m := time.Month(3*int(w[1]-'1') + 1)
-			return monthSpan(y, m, m+2), 2, true
-		}
-	}
-	// year ranges: "tra il 2019 e il 2021", "dal 2019 al 2021", "from 2019 to 2021", "2019-2021"
-	j := i
-	if w == "tra" || w == "fra" || w == "dal" || w == "from" || w == "between" || w == "dall" || w == "da" {
-		j++
-		if t.tok(j) == "il" {
-			j++
-		}
-	}
-	if y1, ok := year(t.tok(j)); ok {
-		k := j + 1
-		if s := t.tok(k); s == "e" || s == "al" || s == "and" || s == "to" || s == "a" || s == "fino" {
-			k++
-			for t.tok(k) == "il" || t.tok(k) == "al" {
-				k++
-			}
-		}
-		if y2, ok := year(t.tok(k)); ok && y2 >= y1 && (k > j+1 || j == i) {
-			return period{from: day(y1, 1, 1), to: day(y2, 12, 31), found: true}, k - i + 1, true
-		}
-		if j > i && (w == "dal" || w == "from" || w == "dall" || w == "da") {
-			n := j - i + 1
-			if t.tok(j+1) == "in" && t.tok(j+2) == "poi" || t.tok(j+1) == "onwards" {
-				n += 2
-			}
-			return period{from: day(y1, 1, 1), found: true, open: true}, n, true
-		}
-	}
-	// "dal marzo 2020", "da marzo 2020"
-	if (w == "dal" || w == "da" || w == "since") && months[t.tok(i+1)] != 0 {
-		if y, ok := year(t.tok(i + 2)); ok {
-			return period{from: day(y, months[t.tok(i+1)], 1), found: true, open: true}, 3, true
-		}
-	}
-	if w == "since" || w == "dopo" || w == "after" {
-		k := i + 1
-		if t.tok(k) == "il" {
-			k++
-		}
-		if y, ok := year(t.tok(k)); ok {
-			if w == "since" {
-				return period{from: day(y, 1, 1), found: true, open: true}, k - i + 1, true
-			}
-			return period{from: day(y+1, 1, 1), found: true, open: true}, k - i + 1, true
-		}
-	}
-	if w == "fino" || w == "until" || w == "prima" || w == "before" || w == "entro" {
-		k := i + 1
-		for t.tok(k) == "al" || t.tok(k) == "del" || t.tok(k) == "il" || t.tok(k) == "a" {
-			k++
-		}
-		if y, ok := year(t.tok(k)); ok {
-			if w == "prima" || w == "before" {
-				return period{to: day(y-1, 12, 31), found: true}, k - i + 1, true
-			}
-			return period{to: day(y, 12, 31), found: true}, k - i + 1, true
-		}
-	}
-	// "marzo 2020", "a marzo del 2020"
-	if m, ok := months[w]; ok {
-		k := i + 1
-		if t.tok(k) == "del" {
-			k++
-		}
-		if y, ok := year(t.tok(k)); ok {
-			return monthSpan(y, m, m), k - i + 1, true
-		}
-	}
-	if y, ok := year(w); ok {
-		return yearSpan(y), 1, true
+	if s, ok := t.pointAt(i); ok && !s.noYear {
+		return period{from: s.from, to: s.to, found: true}, s.n, true
 	}
 	return period{}, 0, false
 }

@@ -140,6 +140,10 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		m.name = "imprese_attive"
 	}
 	src := sourceOf(m.name)
+	var inBase map[string]bool
+	if m.share {
+		inBase = t.baseTypes()
+	}
 	filters := t.readFilters(src)
 	trend := t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
 	groups := t.readGroups(src)
@@ -151,6 +155,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	}
 	if m.share {
 		q.Subset, filters = splitSubset(filters)
+		q.Subset, filters = moveToBase(q.Subset, filters, inBase)
 		if len(q.Subset) == 0 {
 			q.Metric = "imprese_attive"
 			if m.base != "" {
@@ -291,4 +296,44 @@ func dropImplied(metric string, fs []semantic.Filter) []semantic.Filter {
 		return fs
 	}
 	return slices.DeleteFunc(fs, func(f semantic.Filter) bool { return f.Dimension == "esito" && f.Value == "AUTORIZZATA" })
+}
+
+// baseTypes returns the company types named after "sulle", "tra le", "among": in a share
+// they restrict the population the share is of, not the part counted ("quota di imprese
+// giovanili sulle imprese femminili" is the youth-led share among women-led firms).
+func (t *text) baseTypes() map[string]bool {
+	b, n := t.first("sulle", "sugli", "sui", "sul", "tra le", "fra le", "tra gli", "fra gli", "among", "out of",
+		"rispetto alle", "nell ambito delle", "all interno delle", "within")
+	if b < 0 {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, v := range typeWords {
+		for _, w := range v.words {
+			if t.find(w, b+n) >= 0 {
+				out[v.dim] = true
+			}
+		}
+	}
+	return out
+}
+
+// moveToBase moves the subset's company types named as the base into the filters (which
+// restrict both the part and the whole), as long as the subset keeps at least one condition.
+func moveToBase(subset, rest []semantic.Filter, inBase map[string]bool) ([]semantic.Filter, []semantic.Filter) {
+	if len(inBase) == 0 {
+		return subset, rest
+	}
+	var keep, moved []semantic.Filter
+	for _, f := range subset {
+		if inBase[f.Dimension] {
+			moved = append(moved, f)
+		} else {
+			keep = append(keep, f)
+		}
+	}
+	if len(keep) == 0 || len(moved) == 0 {
+		return subset, rest
+	}
+	return keep, append(moved, rest...)
 }

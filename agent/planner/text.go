@@ -22,7 +22,8 @@ var punct = strings.NewReplacer("?", " ", "!", " ", ",", " ", ";", " ", ":", " "
 
 func newText(question string) *text {
 	// Codes are read from the raw question; in the folded one they must not look like years.
-	q := bandoRE.ReplaceAllString(question, " codicebando ")
+	q := markDates(question)
+	q = bandoRE.ReplaceAllString(q, " codicebando ")
 	q = cfRE.ReplaceAllString(q, " codicefiscale ")
 	q = atecoRE.ReplaceAllString(q, " codiceateco ")
 	f := catalog.Fold(punct.Replace(q))

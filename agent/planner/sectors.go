@@ -1,0 +1,136 @@
+package planner
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/comune-bologna/conoscenza/ingest/codes"
+)
+
+// sectionRE finds ATECO section letters where the question names them as sections: "sezione
+// ATECO G", "settore G", "settori G e I", "section C". The letter must be written in capitals
+// right after the lead word, so that a lone capital elsewhere ("A Navile") is never a sector.
+var sectionRE = regexp.MustCompile(`(?i:\b(?:sezion[ei]|settor[ei]|macrosettor[ei]|sectors?|sections?)(?:\s+ateco)?|\bateco)\s+([A-U])((?:\s*(?:,|\be\b|\bed\b|\bo\b|\band\b|\bor\b)\s*[A-U]\b)*)\b`)
+
+var sectionLetterRE = regexp.MustCompile(`\b[A-U]\b`)
+
+var sectionLeads = map[string]bool{"sezione": true, "sezioni": true, "settore": true, "settori": true,
+	"macrosettore": true, "macrosettori": true, "sector": true, "sectors": true, "section": true, "sections": true, "ateco": true}
+
+var listSeps = map[string]bool{"e": true, "ed": true, "o": true, "and": true, "or": true}
+
+// readSections sets sezione_ateco from section letters and blanks their words.
+func (t *text) readSections(s *filterSet) {
+	var letters []string
+	for _, loc := range sectionRE.FindAllStringSubmatchIndex(t.raw, -1) {
+		first := t.raw[loc[2]:loc[3]]
+		// "nel settore A Navile": a letter that is also a word (a, e, i, o) followed by a
+		// capitalised word is a preposition before a name, not a section
+		if next := strings.TrimLeft(t.raw[loc[1]:], " "); strings.Contains("AEIO", first) && next != "" &&
+			unicode.IsUpper([]rune(next)[0]) {
+			continue
+		}
+		for _, l := range append([]string{first}, sectionLetterRE.FindAllString(t.raw[loc[4]:loc[5]], -1)...) {
+			if isSection(l) && !slices.Contains(letters, l) {
+				letters = append(letters, l)
+			}
+		}
+	}
+	if len(letters) == 0 {
+		return
+	}
+	// blank "settore [ateco] g [e i]" in the folded words
+	for i := 0; i < len(t.tokens); i++ {
+		if !sectionLeads[t.tokens[i]] {
+			continue
+		}
+		k := i + 1
+		if t.tokens[i] != "ateco" && t.tok(k) == "ateco" {
+			k++
+		}
+		end := -1
+		for slices.Contains(letters, strings.ToUpper(t.tok(k))) && len(t.tok(k)) == 1 {
+			end = k
+			if !listSeps[t.tok(k+1)] || len(t.tok(k+2)) != 1 {
+				break
+			}
+			k += 2
+		}
+		if end >= 0 {
+			t.consume(i, end-i+1)
+			i = end
+		}
+	}
+	if len(letters) == 1 {
+		s.set(eq("sezione_ateco", letters[0]))
+		return
+	}
+	s.set(inFilter("sezione_ateco", letters))
+}
+
+// readDivisions sets divisione_ateco from two-digit ATECO division codes named as such:
+// "divisione 47", "divisioni 55 e 56", "ATECO 47" (a code with a dot, "56.10", is an ateco
+// prefix and was read before).
+func (t *text) readDivisions(s *filterSet) {
+	var divs []string
+	for i := 0; i < len(t.tokens); i++ {
+		w := t.tokens[i]
+		if w != "divisione" && w != "divisioni" && w != "division" && w != "divisions" && w != "ateco" {
+			continue
+		}
+		k := i + 1
+		if w != "ateco" && t.tok(k) == "ateco" {
+			k++
+		}
+		end := -1
+		for {
+			code, ok := divisionCode(t.tok(k))
+			if !ok {
+				break
+			}
+			if !slices.Contains(divs, code) {
+				divs = append(divs, code)
+			}
+			end = k
+			if !listSeps[t.tok(k+1)] {
+				break
+			}
+			k += 2
+		}
+		if end >= 0 {
+			t.consume(i, end-i+1)
+			i = end
+		}
+	}
+	switch len(divs) {
+	case 0:
+	case 1:
+		s.set(eq("divisione_ateco", divs[0]))
+	default:
+		s.set(inFilter("divisione_ateco", divs))
+	}
+}
+
+// divisionCode reads "47" or "1" as an ATECO division that exists.
+func divisionCode(tok string) (string, bool) {
+	if len(tok) == 0 || len(tok) > 2 {
+		return "", false
+	}
+	n, err := strconv.Atoi(tok)
+	if err != nil || n < 1 {
+		return "", false
+	}
+	code := tok
+	if len(code) == 1 {
+		code = "0" + code
+	}
+	_, ok := codes.LookupDivisione(code)
+	return code, ok
+}
+
+func isSection(code string) bool {
+	return slices.ContainsFunc(codes.Sezioni, func(s codes.Sezione) bool { return s.Code == code })
+}
