@@ -22,6 +22,7 @@ import (
 	"github.com/comune-bologna/conoscenza/agent/tool"
 	"github.com/comune-bologna/conoscenza/ingest"
 	"github.com/comune-bologna/conoscenza/ingest/db"
+	"github.com/comune-bologna/conoscenza/ingest/territorio"
 )
 
 // DataLoader loads the monthly files and reads their batches (ingest.Loader over the owner
@@ -33,6 +34,16 @@ type DataLoader interface {
 	RejectionsPage(ctx context.Context, batchID int64, offset, limit int) (ingest.RejectionPage, error)
 	SourcesStatus(ctx context.Context) ([]ingest.SourceStatus, error)
 }
+
+// BoundaryLoader loads the city's boundaries (territorio.Store over the owner pool satisfies
+// it): the upload of kind territorio runs exactly what `conoscenza ingest territorio` runs.
+type BoundaryLoader interface {
+	LoadFile(ctx context.Context, path string, opts territorio.Options) (territorio.Summary, error)
+}
+
+// kindTerritorio is the upload kind of the boundaries: not an ingest.Kind (another loader),
+// but a batch kind like the others.
+const kindTerritorio ingest.Kind = "territorio"
 
 // Upload bounds: a monthly register file of the whole city is tens of MB; documents are
 // smaller. Beyond them the answer is 413 before anything is written to disk past the bound.
@@ -80,6 +91,13 @@ func (s *Server) allowDati(c *gin.Context) bool {
 // with their jobs, and the document library.
 func (s *Server) datiRoutes(api gin.IRouter) {
 	jobs := newJobs()
+	jobs.uploads.root = s.opt.UploadDir
+	if jobs.uploads.root == "" {
+		jobs.uploads.root = defaultUploadDir()
+	}
+	if err := jobs.uploads.open(s.Logger); err != nil { // sweep the dead processes' leftovers now
+		s.Logger.Warn("upload folder not ready", "err", err)
+	}
 	api.GET("/sources", s.handleSources)
 	api.GET("/batches", s.handleBatches)
 	api.GET("/batches/:id", s.handleBatch)
@@ -262,14 +280,22 @@ func uploadErr(err error) error {
 
 // handleIngestUpload stores the uploaded monthly file in a temporary directory under its own
 // name and starts its load as a job (202 with the job); the client follows the job.
-// Form fields: file (required), as_of (YYYY-MM-DD, optional), allow_partial (imprese).
+// Form fields: file (required), as_of (YYYY-MM-DD, optional), allow_partial (imprese);
+// level and name_property (territorio, as `conoscenza ingest territorio` --level and
+// --name-property).
 func (s *Server) handleIngestUpload(c *gin.Context, jobs *jobs) {
 	if !s.allowDati(c) || !s.need(c, s.opt.Services.Data != nil) {
 		return
 	}
-	kind, err := ingest.ParseKind(c.Param("kind"))
-	if err != nil {
-		s.fail(c, invalid("%v", err))
+	var kind ingest.Kind
+	var err error
+	if strings.EqualFold(strings.TrimSpace(c.Param("kind")), string(kindTerritorio)) {
+		if !s.need(c, s.opt.Services.Boundaries != nil) {
+			return
+		}
+		kind = kindTerritorio
+	} else if kind, err = ingest.ParseKind(c.Param("kind")); err != nil {
+		s.fail(c, invalid("%v (oppure territorio)", err))
 		return
 	}
 	mr, err := multipartReader(c)
@@ -277,9 +303,9 @@ func (s *Server) handleIngestUpload(c *gin.Context, jobs *jobs) {
 		s.fail(c, err)
 		return
 	}
-	dir, err := os.MkdirTemp("", "conoscenza-upload-")
+	dir, err := jobs.uploads.dir(s.Logger)
 	if err != nil {
-		s.fail(c, fmt.Errorf("upload temp dir: %w", err))
+		s.fail(c, err)
 		return
 	}
 	keep := false
@@ -289,6 +315,7 @@ func (s *Server) handleIngestUpload(c *gin.Context, jobs *jobs) {
 		}
 	}()
 	var opts ingest.Options
+	var topts territorio.Options
 	var path, name, asOf string
 	var size int64
 	for {
@@ -320,6 +347,15 @@ func (s *Server) handleIngestUpload(c *gin.Context, jobs *jobs) {
 			if v, err = formValue(part); err == nil {
 				opts.AllowPartial = v == "1" || v == "true" || v == "on"
 			}
+		case "level":
+			var v string
+			if v, err = formValue(part); err == nil && v != "" {
+				if topts.Level, err = territorio.ParseLevel(v); err != nil {
+					err = invalid("level: %v", err)
+				}
+			}
+		case "name_property":
+			topts.NameProperty, err = formValue(part)
 		}
 		part.Close()
 		if err != nil {
@@ -332,28 +368,39 @@ func (s *Server) handleIngestUpload(c *gin.Context, jobs *jobs) {
 		return
 	}
 	p := principal(c)
-	opts.StartedBy = p.Username
+	opts.StartedBy, topts.StartedBy = p.Username, p.Username
 	job := jobs.add(kind, name, size, asOf, p.Username)
 	keep = true
-	go s.runLoad(job, jobs, dir, path, opts, p, requestID(c))
+	go s.runLoad(job, jobs, dir, path, opts, topts, p, requestID(c))
 	c.JSON(http.StatusAccepted, job.snapshot())
 }
 
 // runLoad runs one load job to its end with the ingest package's loader, then records it in
 // the audit log. It outlives the request: a load, once its file is stored, finishes (and is
 // atomic either way).
-func (s *Server) runLoad(job *job, jobs *jobs, dir, path string, opts ingest.Options, p tool.Principal, reqID string) {
+func (s *Server) runLoad(job *job, jobs *jobs, dir, path string, opts ingest.Options, topts territorio.Options, p tool.Principal, reqID string) {
 	defer os.RemoveAll(dir)
 	ctx, cancel := context.WithTimeout(context.Background(), loadTimeout)
 	defer cancel()
 	var sum ingest.Summary
+	var terr *TerritoryJob
 	err := jobs.acquire(ctx, job)
 	if err == nil {
-		opts.Progress = job
-		sum, err = s.opt.Services.Data.LoadFile(ctx, job.kind, path, opts)
+		if job.kind == kindTerritorio {
+			var ts territorio.Summary
+			ts, err = s.opt.Services.Boundaries.LoadFile(ctx, path, topts)
+			sum = ts.Summary
+			if err == nil {
+				terr = &TerritoryJob{Level: string(ts.Level), NameProperty: ts.NameProperty, Approximate: ts.Approximate,
+					Source: ts.Source, Areas: ts.Areas, Missing: ts.Missing}
+			}
+		} else {
+			opts.Progress = job
+			sum, err = s.opt.Services.Data.LoadFile(ctx, job.kind, path, opts)
+		}
 		jobs.release()
 	}
-	job.finish(sum, err)
+	job.finish(sum, terr, err)
 	detail := map[string]any{"kind": string(job.kind), "file": job.file, "bytes": job.size, "job": job.id,
 		"request_id": reqID, "role": string(p.Role), "via": "web"}
 	object := "batch:"
@@ -365,6 +412,9 @@ func (s *Server) runLoad(job *job, jobs *jobs, dir, path string, opts ingest.Opt
 		object += strconv.FormatInt(sum.BatchID, 10)
 		detail["as_of"], detail["read"], detail["loaded"], detail["rejected"] = sum.AsOf, sum.Read, sum.Loaded, sum.Rejected
 		detail["unchanged_file"] = sum.UnchangedFile
+		if terr != nil {
+			detail["level"], detail["name_property"] = terr.Level, terr.NameProperty
+		}
 	}
 	s.appendAudit(audit.Entry{Actor: agent.Actor(p), Action: audit.Upload, Object: object, Rows: audit.N(sum.Loaded), Detail: detail}, reqID)
 }

@@ -31,7 +31,19 @@ type IngestJob struct {
 	FinishedAt *time.Time      `json:"finished_at,omitempty"`
 	ElapsedMS  int64           `json:"elapsed_ms"`
 	Summary    *ingest.Summary `json:"summary,omitempty"`
+	Territory  *TerritoryJob   `json:"territory,omitempty"` // kind territorio: what the shapes' load adds
 	Error      *JobError       `json:"error,omitempty"`
+}
+
+// TerritoryJob is what a boundaries load adds to the batch summary (the fields
+// `conoscenza ingest territorio --json` adds).
+type TerritoryJob struct {
+	Level        string   `json:"level"`
+	NameProperty string   `json:"name_property"`
+	Approximate  bool     `json:"approssimato"`
+	Source       string   `json:"fonte"`
+	Areas        []string `json:"aree"`
+	Missing      []string `json:"senza_forma"`
 }
 
 // JobError is why a load failed, as an API error body would say it.
@@ -85,7 +97,7 @@ func (j *job) start() {
 
 // finish records the outcome; rows per second then come from the summary (a small file is
 // read before the first progress line).
-func (j *job) finish(sum ingest.Summary, err error) {
+func (j *job) finish(sum ingest.Summary, terr *TerritoryJob, err error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	now := time.Now()
@@ -96,6 +108,7 @@ func (j *job) finish(sum ingest.Summary, err error) {
 		return
 	}
 	j.view.State, j.view.Summary, j.view.Rows, j.view.Percent = "done", &sum, sum.Read, 100
+	j.view.Territory = terr
 	if sum.DurationMS > 0 && !sum.UnchangedFile {
 		j.view.RowsPerSec = float64(sum.Read) / (float64(sum.DurationMS) / 1000)
 	}
@@ -122,6 +135,8 @@ type jobs struct {
 	byID map[string]*job
 	ids  []string // oldest first
 	run  chan struct{}
+	// uploads holds the uploaded files until their load ends.
+	uploads uploadRoot
 }
 
 // maxJobs is how many jobs are remembered; older finished ones are forgotten.

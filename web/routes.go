@@ -46,6 +46,7 @@ type Services struct {
 	Trainer       Trainer // the model's briefing for the trainers' page
 	Territory     Territory
 	Data          DataLoader      // monthly files and their batches (owner pool)
+	Boundaries    BoundaryLoader  // the map's boundaries, uploaded as kind territorio (owner pool)
 	Library       DocumentLibrary // the documents: upload, list, remove (owner pool)
 }
 

@@ -75,6 +75,9 @@ type Options struct {
 	ModelName string
 	// OIDC shows the single sign-on button on the login page.
 	OIDC bool
+	// UploadDir is the root of the uploads' temporary folders (default
+	// $TMPDIR/conoscenza-uploads); leftovers of dead processes are removed at startup.
+	UploadDir string
 }
 
 func (o Options) withDefaults() Options {

@@ -112,7 +112,8 @@ func (m *Main) serve(ctx context.Context, devAuth bool) error {
 		Services: web.Services{Asker: a.Service, Conversations: a.Service.Store, Tools: a.Service.Tools,
 			Catalog: a.Catalog, Companies: a.Service.Tools.Dossier, Trainer: a.Service,
 			Territory: &territorio.Store{Pool: a.ro, Logger: m.Logger}, // the map's shapes, read-only role
-			Data:      ingest.New(a.owner, m.Logger), Library: library},
+			Data:      ingest.New(a.owner, m.Logger), Library: library,
+			Boundaries: &territorio.Store{Pool: a.owner, Logger: m.Logger}}, // uploads load as `ingest territorio`
 		RequestTimeout: m.Config.RequestTimeout,
 		Telemetry:      tel,
 		Audit:          a.Service.Audit,
