@@ -46,9 +46,12 @@ type Answer struct {
 // Step is one thing that happened while answering, for the user's progress view and the
 // trainer's replay.
 type Step struct {
-	N          int             `json:"n"`
-	Kind       string          `json:"kind"`  // plan, tool_call, model, grounding, notice
-	Label      string          `json:"label"` // Italian, for people: "eseguo la query"
+	N     int    `json:"n"`
+	Kind  string `json:"kind"`  // plan, tool_call, model, grounding, notice
+	Label string `json:"label"` // Italian, for people: "eseguo la query"
+	// Key names the label for the browser's translations ("tool.query_metrics", "plan"...):
+	// stable, while the Italian label may be reworded.
+	Key        string          `json:"key,omitempty"`
 	Tool       string          `json:"tool,omitempty"`
 	Arguments  json.RawMessage `json:"arguments,omitempty"`
 	SQL        []string        `json:"sql,omitempty"`

@@ -77,7 +77,7 @@ func (s *Service) runModel(ctx context.Context, req Request, prev *planner.State
 			"Contesto: la domanda precedente di questa conversazione usava la query %s. Se la nuova domanda è un seguito, riusala modificando solo ciò che cambia.", mustJSON(prev.Query))})
 	}
 	messages = append(messages, Message{Role: "user", Content: req.Question})
-	t.step(Step{Kind: "model", Label: "preparo il modello", Detail: map[string]any{"system": sys, "tools": defs}})
+	t.step(Step{Kind: "model", Key: "model.prepare", Label: "preparo il modello", Detail: map[string]any{"system": sys, "tools": defs}})
 
 	sc := s.screener(req.Principal)
 	malformed := 0
@@ -89,7 +89,7 @@ func (s *Service) runModel(ctx context.Context, req Request, prev *planner.State
 		if err != nil {
 			if errors.Is(err, ErrMalformedToolCall) && malformed < ml.Malformed && ctx.Err() == nil {
 				malformed++
-				t.step(Step{Kind: "model", Label: "chiamata non valida, chiedo al modello di correggerla", Error: err.Error(), Detail: msg})
+				t.step(Step{Kind: "model", Key: "model.retry", Label: "chiamata non valida, chiedo al modello di correggerla", Error: err.Error(), Detail: msg})
 				voidText(t, msg, "retry")
 				messages = append(messages, correction(msg, err)...)
 				continue
@@ -131,7 +131,7 @@ func (s *Service) modelTurn(ctx context.Context, ml ModelLimits, messages []Mess
 			calls = append(calls, c.Name)
 		}
 		// The step says what was found (masked), not the text: the answer's steps go to the user.
-		t.step(Step{Kind: "model", Label: "risposta del modello bloccata", Error: blocked.Error(),
+		t.step(Step{Kind: "model", Key: "model.blocked", Label: "risposta del modello bloccata", Error: blocked.Error(),
 			Detail: map[string]any{"findings": found, "tool_calls": calls}, DurationMS: time.Since(start).Milliseconds()})
 		return Message{}, blocked
 	}
@@ -141,7 +141,7 @@ func (s *Service) modelTurn(ctx context.Context, ml ModelLimits, messages []Mess
 		}
 		return msg, err
 	}
-	t.step(Step{Kind: "model", Label: "il modello ragiona", Detail: msg, DurationMS: time.Since(start).Milliseconds()})
+	t.step(Step{Kind: "model", Key: "model.reasoning", Label: "il modello ragiona", Detail: msg, DurationMS: time.Since(start).Milliseconds()})
 	return msg, nil
 }
 

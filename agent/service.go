@@ -99,7 +99,7 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (_ *Answer, e
 		if err := s.LLM.Ready(ctx); err != nil {
 			t.answer.Notice = "Il modello non è disponibile: rispondo senza modello."
 			s.logger(ctx).Warn("model not ready, falling back to the planner", "err", err)
-			t.step(Step{Kind: "notice", Label: "modello non disponibile", Error: err.Error()})
+			t.step(Step{Kind: "notice", Key: "notice.model_unavailable", Label: "modello non disponibile", Error: err.Error()})
 			useModel, fallback = false, FallbackNotReady
 		}
 	}
@@ -119,7 +119,7 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (_ *Answer, e
 				fallback = FallbackBlocked
 				s.auditBlocked(ctx, req.Principal, t, blocked)
 			}
-			t.step(Step{Kind: "notice", Label: "modello non riuscito", Error: err.Error()})
+			t.step(Step{Kind: "notice", Key: "notice.model_failed", Label: "modello non riuscito", Error: err.Error()})
 			// What the model streamed (text, tables, citations) is void: the client starts over.
 			// ("reset" with reason "fallback" voids everything; "retry" and "tool_calls", from the
 			// model loop, only the streamed text.)
@@ -139,7 +139,7 @@ func (s *Service) Ask(ctx context.Context, req Request, sink Sink) (_ *Answer, e
 
 	gs := time.Now()
 	text, t.answer.Grounding = Ground(text, q, t.results)
-	t.step(Step{Kind: "grounding", Label: "verifico i numeri", Detail: t.answer.Grounding, DurationMS: time.Since(gs).Milliseconds()})
+	t.step(Step{Kind: "grounding", Key: "grounding", Label: "verifico i numeri", Detail: t.answer.Grounding, DurationMS: time.Since(gs).Milliseconds()})
 	t.answer.Answer = text
 	if t.answer.Notice != "" {
 		sink.emit("notice", t.answer.Notice)
@@ -187,7 +187,7 @@ func (s *Service) now() time.Time {
 func (s *Service) runPlanner(ctx context.Context, req Request, q string, prev *planner.State, t *turn, lim Limits) (string, *planner.State) {
 	ps := time.Now()
 	plan := s.Planner.Plan(q, prev, s.now())
-	t.step(Step{Kind: "plan", Label: "interpreto la domanda", Detail: plan, DurationMS: time.Since(ps).Milliseconds()})
+	t.step(Step{Kind: "plan", Key: "plan", Label: "interpreto la domanda", Detail: plan, DurationMS: time.Since(ps).Milliseconds()})
 	var results []tool.Result
 	for _, c := range plan.Calls {
 		results = append(results, s.call(ctx, req.Principal, c, t, lim))
@@ -202,7 +202,7 @@ func (s *Service) call(ctx context.Context, p tool.Principal, c tool.Call, t *tu
 	cctx, cancel := context.WithTimeout(ctx, lim.CallTimeout)
 	defer cancel()
 	start := time.Now()
-	t.sink.emit("step", Step{N: len(t.answer.Steps) + 1, Kind: "tool_start", Label: stepLabels[c.Name], Tool: c.Name})
+	t.sink.emit("step", Step{N: len(t.answer.Steps) + 1, Kind: "tool_start", Key: "tool." + c.Name, Label: stepLabels[c.Name], Tool: c.Name})
 	r := s.Tools.Execute(cctx, p, c)
 	s.auditToolCall(ctx, p, t, r, time.Since(start))
 	s.observeToolCall(r, time.Since(start))
@@ -218,7 +218,7 @@ func (s *Service) call(ctx context.Context, p tool.Principal, c tool.Call, t *tu
 	if label == "" {
 		label = "strumento " + c.Name
 	}
-	t.step(Step{Kind: "tool_call", Label: label, Tool: c.Name, Arguments: c.Arguments, SQL: r.SQL, Rows: r.Rows,
+	t.step(Step{Kind: "tool_call", Key: "tool." + c.Name, Label: label, Tool: c.Name, Arguments: c.Arguments, SQL: r.SQL, Rows: r.Rows,
 		Error: r.Error, Detail: toolDetail(r), DurationMS: time.Since(start).Milliseconds()})
 	for _, tb := range r.Tables {
 		t.answer.Tables = append(t.answer.Tables, tb)
