@@ -417,14 +417,21 @@ func TestChiediAsksTheLinkedQuestionInEnglish(t *testing.T) {
 	var got struct {
 		H1, Question, State, Search, Form string
 		Tables                            int
+		Steps                             []string
 	}
 	b.eval(`({H1: document.querySelector('h1').textContent, Question: document.querySelector('[data-cz=question-text]').textContent,
 		State: document.querySelector('[data-cz=turn]').dataset.state, Search: location.search,
 		Form: document.querySelector('label[for=cz-question]').textContent,
-		Tables: document.querySelectorAll('[data-cz=result]').length})`, &got)
+		Tables: document.querySelectorAll('[data-cz=result]').length,
+		Steps: [...document.querySelectorAll('[data-cz=step-label]')].map((e) => e.textContent)})`, &got)
 	if got.H1 != "Ask" || got.Form != "Your question" || !strings.Contains(got.Question, "Imprese attive per settore") ||
 		got.State != "done" || got.Tables != 1 || strings.Contains(got.Search, "q=") || !strings.Contains(got.Search, "c=") {
 		t.Errorf("linked question: %+v", got)
+	}
+	// The steps' labels come from the server in Italian with a key: the page shows them in English.
+	if steps := strings.Join(got.Steps, "|"); !strings.Contains(steps, "reading the question") || !strings.Contains(steps, "running the query") ||
+		!strings.Contains(steps, "checking the numbers") || strings.Contains(steps, "interpreto la domanda") || strings.Contains(steps, "eseguo la query") {
+		t.Errorf("English step labels: %q", got.Steps)
 	}
 	b.checkAccessibility()
 	b.noErrors()

@@ -10,6 +10,17 @@ import { feedbackForm } from './feedback.js';
 
 let turnSeq = 0;
 
+// stepLabel is a step's label in the page's language: the string registered for its key
+// (chiedi.step.<key>, web/ui/msg_chiedi.go), else the server's Italian label.
+function stepLabel(s) {
+  if (s.key) {
+    const k = 'chiedi.step.' + s.key;
+    const v = t(k);
+    if (v !== k) return v;
+  }
+  return s.label || s.kind;
+}
+
 // The grounding check's marker after a number it could not find in the tool results
 // (agent.Marker), and a number as the check reads it.
 const MARKER = ' [non verificato]';
@@ -69,11 +80,11 @@ export class Turn {
     li.replaceChildren(...[
       running ? h('span', { class: 'progress-spinner progress-spinner-active progress-spinner-sm cz-step-spin', 'aria-hidden': 'true' })
         : icon(failed ? 'it-warning-circle' : 'it-check-circle', `icon icon-xs ${failed ? 'icon-danger' : 'icon-success'} me-1`),
-      h('span', { 'data-cz': 'step-label', text: s.label || s.kind }),
+      h('span', { 'data-cz': 'step-label', 'data-key': s.key || null, text: stepLabel(s) }),
       running ? h('span', { class: 'visually-hidden', text: ' (' + t('chiedi.steps.running') + ')' }) : null,
       details.length ? h('span', { class: 'text-muted', text: ' · ' + details.join(' · ') }) : null,
       failed ? h('span', { class: 'text-danger', text: ' — ' + s.error }) : null].filter(Boolean));
-    if (running) announce(t('chiedi.announce.step', s.label || s.kind));
+    if (running) announce(t('chiedi.announce.step', stepLabel(s)));
   }
 
   // delta appends streamed words to the answer.
