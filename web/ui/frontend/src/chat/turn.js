@@ -11,7 +11,7 @@ import { feedbackForm } from './feedback.js';
 let turnSeq = 0;
 
 // stepLabel is a step's label in the page's language: the string registered for its key
-// (chiedi.step.<key>, web/ui/msg_chiedi.go), else the server's Italian label.
+// (chiedi.step.<key>, web/ui/msg_chiedi_steps.go), else the server's Italian label.
 function stepLabel(s) {
   if (s.key) {
     const k = 'chiedi.step.' + s.key;

@@ -12,7 +12,9 @@ const put = (el, ...children) => el.replaceChildren(...children.filter((c) => c 
 import { t, fmtNumber } from '../lib/i18n.js';
 
 const root = document.getElementById('cz-dati');
-const KINDS = ['imprese', 'cig', 'suap', 'contributi', 'stradario'];
+const KINDS = ['imprese', 'cig', 'suap', 'contributi', 'stradario', 'territorio'];
+// The levels of the territory whose boundaries a GeoJSON may give (territorio.ParseLevel).
+const LEVELS = ['quartiere', 'zona', 'area_statistica'];
 const PAGE = 50; // rejected rows per page
 const fmtTime = (s) => (s ? new Date(s).toLocaleString(document.documentElement.lang === 'en' ? 'en-GB' : 'it-IT') : '—');
 const kindName = (k) => t('dati.kind.' + k);
@@ -83,7 +85,7 @@ function rejectionsView(batchID, total) {
 }
 
 // ---- batch report ----
-function reportView(sum) {
+function reportView(sum, terr) {
   const items = [
     [t('dati.rep.batch'), sum.batch_id], [t('dati.rep.file'), sum.file], [t('dati.rep.asof'), sum.as_of || '—'],
     [t('dati.rep.read'), fmtNumber(sum.read)], [t('dati.rep.loaded'), fmtNumber(sum.loaded)], [t('dati.rep.rejected'), fmtNumber(sum.rejected)],
@@ -91,6 +93,10 @@ function reportView(sum) {
     [t('dati.rep.match'), sum.match_rate == null ? t('dati.rep.match.na') : fmtNumber(sum.match_rate * 100, 1) + '%'],
     [t('dati.rep.duration'), fmtNumber(sum.duration_ms / 1000, 1) + ' s'], [t('dati.rep.encoding'), [sum.encoding, sum.separator].filter(Boolean).join(' · ')],
   ];
+  if (terr) { // boundaries: what the shapes' load adds
+    items.splice(3, 0, [t('dati.rep.level'), t('dati.level.' + terr.level)], [t('dati.rep.nameprop'), terr.name_property],
+      [t('dati.rep.areas'), (terr.aree ?? []).join(', ') || '—'], [t('dati.rep.missing'), (terr.senza_forma ?? []).join(', ') || '—']);
+  }
   const warnings = (sum.warnings ?? []).map((w) => h('li', { text: w }));
   return h('div', { class: 'card card-bg p-3 mt-3', 'data-cz': 'batch-report' },
     h('h3', { class: 'h5', tabindex: '-1', text: t('dati.rep.title') }),
@@ -109,22 +115,42 @@ function uploadForm() {
   const asOf = h('input', { type: 'date', id: 'cz-up-asof', name: 'as_of', class: 'form-control', 'aria-describedby': 'cz-up-asof-help', 'data-cz': 'upload-asof' });
   const partial = h('input', { type: 'checkbox', id: 'cz-up-partial', name: 'allow_partial', value: '1' });
   const partialBox = h('div', { class: 'form-check mt-2' }, partial, h('label', { for: 'cz-up-partial', text: t('dati.up.partial') }));
+  // Boundaries (kind territorio): the level and, optionally, the property with the area's name.
+  const level = h('select', { id: 'cz-up-level', name: 'level', 'data-cz': 'upload-level' },
+    LEVELS.map((l) => h('option', { value: l, text: t('dati.level.' + l) })));
+  const nameProp = h('input', { type: 'text', id: 'cz-up-nameprop', name: 'name_property', class: 'form-control', maxlength: '100',
+    autocomplete: 'off', 'aria-describedby': 'cz-up-nameprop-help', 'data-cz': 'upload-nameprop' });
+  const terrBox = h('div', { class: 'row g-3 mt-1', 'data-cz': 'upload-territorio' },
+    h('div', { class: 'col-12 col-md-4' }, h('div', { class: 'select-wrapper' }, h('label', { for: 'cz-up-level', class: 'active', text: t('dati.up.level') }), level)),
+    h('div', { class: 'col-12 col-md-8' }, h('div', { class: 'form-group mb-0' },
+      h('label', { for: 'cz-up-nameprop', class: 'active', text: t('dati.up.nameprop') }), nameProp,
+      h('small', { id: 'cz-up-nameprop-help', class: 'form-text', text: t('dati.up.nameprop.help') }))));
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-cz': 'upload-submit', text: t('dati.up.submit') });
   const status = h('div', { class: 'mt-3', 'data-cz': 'upload-status', 'aria-live': 'polite' });
   const out = h('div', { 'data-cz': 'upload-result' });
-  const syncPartial = () => { partialBox.hidden = kind.value !== 'imprese'; };
+  const fileLabel = h('label', { for: 'cz-up-file', class: 'active', text: t('dati.up.file') });
+  const fileHelp = h('small', { id: 'cz-up-file-help', class: 'form-text', text: t('dati.up.file.help') });
+  const asOfBox = h('div', { class: 'col-12 col-md-3' }, h('div', { class: 'form-group mb-0' },
+    h('label', { for: 'cz-up-asof', class: 'active', text: t('dati.up.asof') }), asOf,
+    h('small', { id: 'cz-up-asof-help', class: 'form-text', text: t('dati.up.asof.help') })));
+  const syncPartial = () => {
+    const terr = kind.value === 'territorio';
+    partialBox.hidden = kind.value !== 'imprese';
+    terrBox.hidden = !terr;
+    asOfBox.hidden = terr; // a boundaries batch is as of its load
+    file.setAttribute('accept', terr ? '.geojson,.json,application/geo+json,application/json' : '.csv,.txt,text/csv');
+    fileHelp.textContent = t(terr ? 'dati.up.file.help.territorio' : 'dati.up.file.help');
+    fileLabel.textContent = t(terr ? 'dati.up.file.territorio' : 'dati.up.file');
+  };
   kind.addEventListener('change', syncPartial);
   syncPartial();
   const form = h('form', { class: 'card card-bg p-3 pt-5', 'data-cz': 'upload-form', novalidate: true },
     h('div', { class: 'row g-3' },
       h('div', { class: 'col-12 col-md-4' }, h('div', { class: 'select-wrapper' }, h('label', { for: 'cz-up-kind', class: 'active', text: t('dati.up.kind') }), kind)),
       h('div', { class: 'col-12 col-md-5' }, h('div', { class: 'form-group mb-0' },
-        h('label', { for: 'cz-up-file', class: 'active', text: t('dati.up.file') }), file,
-        h('small', { id: 'cz-up-file-help', class: 'form-text', text: t('dati.up.file.help') }))),
-      h('div', { class: 'col-12 col-md-3' }, h('div', { class: 'form-group mb-0' },
-        h('label', { for: 'cz-up-asof', class: 'active', text: t('dati.up.asof') }), asOf,
-        h('small', { id: 'cz-up-asof-help', class: 'form-text', text: t('dati.up.asof.help') })))),
-    partialBox, h('div', { class: 'mt-3' }, submit), status);
+        fileLabel, file, fileHelp)),
+      asOfBox),
+    terrBox, partialBox, h('div', { class: 'mt-3' }, submit), status);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     put(out);
@@ -137,7 +163,10 @@ function uploadForm() {
     file.removeAttribute('aria-invalid');
     const fd = new FormData();
     fd.append('file', file.files[0]);
-    if (asOf.value) fd.append('as_of', asOf.value);
+    if (kind.value === 'territorio') {
+      fd.append('level', level.value);
+      if (nameProp.value.trim()) fd.append('name_property', nameProp.value.trim());
+    } else if (asOf.value) fd.append('as_of', asOf.value);
     if (kind.value === 'imprese' && partial.checked) fd.append('allow_partial', '1');
     submit.disabled = true;
     put(status, h('p', { text: t('dati.up.sending', file.files[0].name) }));
@@ -186,7 +215,7 @@ async function follow(job, status, out) {
   text.textContent = sum.unchanged_file ? t('dati.job.unchanged', job.file, sum.same_as_batch)
     : t('dati.job.summary', job.file, fmtNumber(sum.read), fmtNumber(sum.loaded), fmtNumber(sum.rejected), fmtNumber(Math.round(job.rows_per_s ?? 0)));
   announce(text.textContent);
-  put(out, reportView(sum));
+  put(out, reportView(sum, job.territory));
   out.querySelector('h3')?.focus();
 }
 
