@@ -15,6 +15,14 @@ var (
 	dmyDateRE = regexp.MustCompile(`\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b`)
 )
 
+// Month names are key words: "aprile" must not be "corrected" to "aprire", and a misspelt
+// month ("setembre") is corrected to the month.
+func init() {
+	for m := range months {
+		addVocabulary(m)
+	}
+}
+
 // dateToken is the folded form of a calendar date.
 func dateToken(t time.Time) string { return "dt" + t.Format("20060102") }
 
@@ -230,8 +238,11 @@ func (t *text) rangeAt(i int) (period, int, bool) {
 			}
 			p2 = s
 		}
-		if p1.from.IsZero() || p2.to.IsZero() || p2.to.Before(p1.from) {
+		if p1.from.IsZero() || p2.to.IsZero() {
 			return period{}, 0, false
+		}
+		if p2.to.Before(p1.from) { // "dal 2026 al 2024": the span between the two, not an empty one
+			p1, p2 = p2, p1
 		}
 		return period{from: p1.from, to: p2.to, found: true}, k + p2.n - i, true
 	}
