@@ -95,9 +95,7 @@ func (s *Server) datiRoutes(api gin.IRouter) {
 	if jobs.uploads.root == "" {
 		jobs.uploads.root = defaultUploadDir()
 	}
-	if err := jobs.uploads.open(s.Logger); err != nil { // sweep the dead processes' leftovers now
-		s.Logger.Warn("upload folder not ready", "err", err)
-	}
+	jobs.uploads.sweep(s.Logger) // the dead processes' leftovers, at startup
 	api.GET("/sources", s.handleSources)
 	api.GET("/batches", s.handleBatches)
 	api.GET("/batches/:id", s.handleBatch)
@@ -303,7 +301,7 @@ func (s *Server) handleIngestUpload(c *gin.Context, jobs *jobs) {
 		s.fail(c, err)
 		return
 	}
-	dir, err := jobs.uploads.dir(s.Logger)
+	dir, err := jobs.uploads.dir()
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -160,17 +160,8 @@ func TestUploadFoldersOfDeadProcessesAreRemovedAtStartup(t *testing.T) {
 		}
 	}
 
-	// This server's folder is locked: a second server over the root keeps it.
-	own, _ := filepath.Glob(filepath.Join(root, "srv-*"))
-	if len(own) != 3 {
-		t.Fatalf("srv folders = %v", own)
-	}
-	newTestServer(t, Options{Services: Services{Data: ingest.New(d.Pool, nil)}, UploadDir: root})
-	if after, _ := filepath.Glob(filepath.Join(root, "srv-*")); len(after) != 4 {
-		t.Fatalf("after a second server: %v", after)
-	}
-
-	// A load's folder goes when the load ends.
+	// A load's folder goes when the load ends; the server's own folder (made at its first
+	// upload) stays, locked: a second server over the root keeps it.
 	job := loadThroughAPI(t, ts, "stradario", "stradario.csv", readFile(t, ingestTestdata("stradario.csv")), nil)
 	if job.State != "done" {
 		t.Fatalf("job = %+v %+v", job, job.Error)
@@ -178,6 +169,14 @@ func TestUploadFoldersOfDeadProcessesAreRemovedAtStartup(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(root, "srv-*", "upload-*"))
 	if len(left) != 0 {
 		t.Fatalf("upload folders left after the load: %v", left)
+	}
+	own, _ := filepath.Glob(filepath.Join(root, "srv-*"))
+	if len(own) != 3 {
+		t.Fatalf("srv folders = %v", own)
+	}
+	newTestServer(t, Options{Services: Services{Data: ingest.New(d.Pool, nil)}, UploadDir: root})
+	if after, _ := filepath.Glob(filepath.Join(root, "srv-*")); len(after) != 3 {
+		t.Fatalf("after a second server: %v", after)
 	}
 }
 

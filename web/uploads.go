@@ -32,17 +32,25 @@ func defaultUploadDir() string { return filepath.Join(os.TempDir(), "conoscenza-
 // be between creating it and locking it.
 const staleGrace = time.Minute
 
-// open creates the root and this process's folder, after removing the dead processes' ones.
-func (u *uploadRoot) open(logger *slog.Logger) error {
+// sweep removes the folders of the dead processes under the root (at startup).
+func (u *uploadRoot) sweep(logger *slog.Logger) {
+	if _, err := os.Stat(u.root); errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	if n, err := sweepUploads(u.root); err != nil {
+		logger.Warn("removing stale uploads failed", "root", u.root, "err", err)
+	} else if n > 0 {
+		logger.Info("removed stale upload folders", "root", u.root, "folders", n)
+	}
+}
+
+// open creates the root and this process's folder at the first upload (a server that never
+// receives one leaves nothing behind).
+func (u *uploadRoot) open() error {
 	u.once.Do(func() {
 		if err := os.MkdirAll(u.root, 0o700); err != nil {
 			u.err = fmt.Errorf("upload root %s: %w", u.root, err)
 			return
-		}
-		if n, err := sweepUploads(u.root); err != nil {
-			logger.Warn("removing stale uploads failed", "root", u.root, "err", err)
-		} else if n > 0 {
-			logger.Info("removed stale upload folders", "root", u.root, "folders", n)
 		}
 		dir, err := os.MkdirTemp(u.root, "srv-")
 		if err != nil {
@@ -66,8 +74,8 @@ func (u *uploadRoot) open(logger *slog.Logger) error {
 }
 
 // dir makes the temporary folder of one upload; the caller removes it when the load ends.
-func (u *uploadRoot) dir(logger *slog.Logger) (string, error) {
-	if err := u.open(logger); err != nil {
+func (u *uploadRoot) dir() (string, error) {
+	if err := u.open(); err != nil {
 		return "", err
 	}
 	dir, err := os.MkdirTemp(u.own, "upload-")
