@@ -31,6 +31,8 @@ func TestLoginPerRoleAndMenus(t *testing.T) {
 					t.Errorf("the 403 page carries the dossier page")
 				}
 				b.allow("403")
+				b.checkAccessibility() // the error page too
+				b.screenshot("errore-403")
 			}
 			b.noErrors()
 		})

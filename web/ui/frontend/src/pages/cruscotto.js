@@ -3,7 +3,7 @@
 // type), each one typed query of POST /api/v1/metrics/query, loaded in parallel with its own
 // loading and error state. The filters (period, quartiere, sector, company type) apply to every
 // panel and live in the URL.
-import { announce, showError, pageData } from '../lib/boot.js';
+import { announce, showError, pageData, markReady } from '../lib/boot.js';
 import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
 import { t, lang } from '../lib/i18n.js';
@@ -127,8 +127,10 @@ function sourceOf(metric) {
   return catalog.metrics.find((m) => m.name === metric)?.source ?? 'register';
 }
 
-// loadAll (re)loads every panel, or only the one named only, all at once.
+// loadAll (re)loads every panel, or only the one named only, all at once; it resolves when
+// every panel has its data (or its error) on screen.
 function loadAll(only) {
+  const loads = [];
   const period = effectivePeriod();
   const ctx = { state, period, catalog, latest, sezioni };
   for (const p of panels) {
@@ -139,9 +141,10 @@ function loadAll(only) {
     const body = { ...qs, filters: [...(qs.filters ?? []), ...filters] };
     const notes = skipped.map((d) => t('cruscotto.skipped', dimName(catalog.dimensions.find((x) => x.name === d) ?? { name: d })));
     p.panel.setQuestion(def.question(ctx));
-    p.panel.load(() => query(body), notes);
+    loads.push(p.panel.load(() => query(body), notes));
   }
   announce(t('cruscotto.loading'));
+  return Promise.allSettled(loads);
 }
 
 async function start() {
@@ -170,7 +173,7 @@ async function start() {
   const grid = h('div', { class: 'row' }, panels.map((p) => h('div', { class: p.def.wide ? 'col-12' : 'col-12 col-xl-6' }, p.panel.el)));
   root.replaceChildren(form, grid);
   fillForm();
-  loadAll();
+  loadAll().then(markReady);
   window.addEventListener('popstate', () => {
     state = readFilters(location.search);
     fillForm();
