@@ -136,7 +136,7 @@ func (s *Server) handlePage(p page) gin.HandlerFunc {
 }
 
 func (s *Server) render(c *gin.Context, status int, name string, pg *ui.Page) {
-	if err := s.opt.UI.Render(c.Writer, status, name, pg); err != nil {
+	if err := s.opt.UI.Render(c.Writer, c.Request, status, name, pg); err != nil {
 		if !errors.Is(err, http.ErrHandlerTimeout) {
 			s.Logger.Error("render page", "page", name, "err", err)
 		}

@@ -6,6 +6,7 @@ package ui
 
 import (
 	"bytes"
+	"compress/gzip"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -110,8 +111,9 @@ func (u *UI) assetURL(logical string) string {
 	return ""
 }
 
-// Render writes page name (templates/<name>.html inside layout.html) with data.
-func (u *UI) Render(w http.ResponseWriter, status int, name string, data *Page) error {
+// Render writes page name (templates/<name>.html inside layout.html) with data, gzipped when
+// the request accepts it.
+func (u *UI) Render(w http.ResponseWriter, r *http.Request, status int, name string, data *Page) error {
 	t, ok := u.pages[name]
 	if !ok {
 		return fmt.Errorf("ui: no page template %q", name)
@@ -128,7 +130,21 @@ func (u *UI) Render(w http.ResponseWriter, status int, name string, data *Page) 
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store") // pages carry the CSRF token and the user's name
 	h.Set("Content-Language", data.Lang)
+	h.Add("Vary", "Accept-Encoding")
+	body := buf.Bytes()
+	if r != nil && acceptsGzip(r) {
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		if _, err := zw.Write(body); err != nil {
+			return fmt.Errorf("ui: gzip %s: %w", name, err)
+		}
+		if err := zw.Close(); err != nil {
+			return fmt.Errorf("ui: gzip %s: %w", name, err)
+		}
+		body = gz.Bytes()
+		h.Set("Content-Encoding", "gzip")
+	}
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(body)
 	return err
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"compress/gzip"
+	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -69,10 +71,26 @@ func TestBuiltAppRendersPagesAndServesHashedAssets(t *testing.T) {
 	}
 	w = httptest.NewRecorder()
 	pg := &Page{Lang: English, Title: "nav.chiedi", User: "<b>x</b>", Role: "staff", Data: map[string]any{"q": "</script><script>alert(1)</script>"}}
-	if err := u.Render(w, 200, "chiedi", pg); err != nil {
+	if err := u.Render(w, nil, 200, "chiedi", pg); err != nil {
 		t.Fatal(err)
 	}
 	body := w.Body.String()
+	// The same page for a browser that accepts gzip: compressed, and the same HTML inside.
+	gzReq := httptest.NewRequest("GET", "/chiedi", nil)
+	gzReq.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	gw := httptest.NewRecorder()
+	if err := u.Render(gw, gzReq, 200, "chiedi", pg); err != nil {
+		t.Fatal(err)
+	}
+	compressed := gw.Body.Len()
+	zr, err := gzip.NewReader(gw.Body)
+	if err != nil || gw.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("gzipped page: %v %v", err, gw.Header())
+	}
+	unzipped, _ := io.ReadAll(zr)
+	if string(unzipped) != body || compressed >= len(body) {
+		t.Errorf("gzipped page differs from the plain one or is not smaller")
+	}
 	if !strings.Contains(body, `lang="en"`) || !strings.Contains(body, "Ask · Conoscenza") || strings.Contains(body, "<b>x</b>") ||
 		strings.Contains(body, "</script><script>alert(1)") {
 		t.Errorf("rendered page: %.2000s", body)
