@@ -100,9 +100,13 @@ func TestChiediStreamsAnswersTablesChartsAndFollowUps(t *testing.T) {
 	b.eval(`window.__streamed`, &streamed)
 	// The steps are seen while the answer streams; the text arrives in pieces (delta events; the
 	// last ones may come in the same network read as "done").
+	// On a fast machine every event can arrive in one network read, before the browser paints:
+	// then nothing is observable "while streaming", so the proof of streaming is the count of
+	// delta events, and the steps are checked on the finished turn.
 	deltas := b.eval2(`document.querySelector('[data-cz=turn]').dataset.deltas ?? ''`)
-	if n, _ := strconv.Atoi(deltas); n < 2 || !contains(streamed.Steps, "tool_start:eseguo la query") {
-		t.Errorf("nothing seen while streaming: %+v, %s text pieces", streamed, deltas)
+	stepLabels := b.eval2(`[...document.querySelectorAll('[data-cz=turn] [data-cz=step-label]')].map((e) => e.textContent).join('|')`)
+	if n, _ := strconv.Atoi(deltas); n < 2 || !strings.Contains(stepLabels, "eseguo la query") {
+		t.Errorf("answer not streamed in pieces or step missing: %+v seen while streaming, %s text pieces, steps %q", streamed, deltas, stepLabels)
 	}
 	var first struct {
 		Answer   string     `json:"answer"`
