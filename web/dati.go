@@ -134,6 +134,17 @@ func intParam(c *gin.Context, name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// pageParams reads ?limit= (default def, at most max) and ?offset= of a paged listing.
+func pageParams(c *gin.Context, def, max int) (limit, offset int, err error) {
+	if limit, err = intParam(c, "limit", def, 1, max); err != nil {
+		return 0, 0, err
+	}
+	if offset, err = intParam(c, "offset", 0, 0, 1<<30); err != nil {
+		return 0, 0, err
+	}
+	return limit, offset, nil
+}
+
 func idParam(c *gin.Context, what string) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -152,12 +163,7 @@ func (s *Server) handleBatches(c *gin.Context) {
 		s.fail(c, invalid("kind %q sconosciuto: %s", kind, strings.Join(ingest.SourceKinds, ", ")))
 		return
 	}
-	limit, err := intParam(c, "limit", 50, 1, 500)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	offset, err := intParam(c, "offset", 0, 0, 1<<30)
+	limit, offset, err := pageParams(c, 50, 500)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -198,12 +204,7 @@ func (s *Server) handleRejections(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	limit, err := intParam(c, "limit", 100, 1, 1000)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	offset, err := intParam(c, "offset", 0, 0, 1<<30)
+	limit, offset, err := pageParams(c, 100, 1000)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -267,6 +268,26 @@ func multipartReader(c *gin.Context) (*multipart.Reader, error) {
 	return mr, nil
 }
 
+// eachPart calls fn for every part of a multipart form, in order, closing each part after
+// it; the first error (of the form or of fn) stops the loop and is returned as uploadErr
+// gives it.
+func eachPart(mr *multipart.Reader, fn func(*multipart.Part) error) error {
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return uploadErr(err)
+		}
+		err = fn(part)
+		part.Close()
+		if err != nil {
+			return uploadErr(err)
+		}
+	}
+}
+
 // uploadErr keeps the 413 of the body cap, and turns a broken form into a 400.
 func uploadErr(err error) error {
 	var tooLarge *http.MaxBytesError
@@ -316,20 +337,11 @@ func (s *Server) handleIngestUpload(c *gin.Context, jobs *jobs) {
 	var topts territorio.Options
 	var path, name, asOf string
 	var size int64
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			s.fail(c, uploadErr(err))
-			return
-		}
+	err = eachPart(mr, func(part *multipart.Part) (err error) {
 		switch part.FormName() {
 		case "file":
 			if path != "" {
-				s.fail(c, invalid("un solo file per caricamento"))
-				return
+				return invalid("un solo file per caricamento")
 			}
 			if name, err = uploadName(part.FileName()); err == nil {
 				path, size, err = saveUpload(part, dir, name, MaxDataUpload)
@@ -355,11 +367,11 @@ func (s *Server) handleIngestUpload(c *gin.Context, jobs *jobs) {
 		case "name_property":
 			topts.NameProperty, err = formValue(part)
 		}
-		part.Close()
-		if err != nil {
-			s.fail(c, uploadErr(err))
-			return
-		}
+		return err
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	if path == "" {
 		s.fail(c, invalid("manca il file: campo file del modulo"))

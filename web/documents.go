@@ -2,9 +2,9 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"time"
@@ -58,12 +58,7 @@ func (s *Server) handleDocuments(c *gin.Context) {
 	if !s.need(c, s.opt.Services.Library != nil) {
 		return
 	}
-	limit, err := intParam(c, "limit", 100, 1, 500)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	offset, err := intParam(c, "offset", 0, 0, 1<<30)
+	limit, offset, err := pageParams(c, 100, 500)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -95,15 +90,7 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 	}
 	var src loader.Source
 	var name string
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			s.fail(c, uploadErr(err))
-			return
-		}
+	err = eachPart(mr, func(part *multipart.Part) (err error) {
 		switch part.FormName() {
 		case "file":
 			if name, err = uploadName(part.FileName()); err == nil {
@@ -118,11 +105,11 @@ func (s *Server) handleDocumentUpload(c *gin.Context) {
 				src.Sidecar = nil
 			}
 		}
-		part.Close()
-		if err != nil {
-			s.fail(c, uploadErr(err))
-			return
-		}
+		return err
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
 	}
 	if name == "" || len(src.Data) == 0 {
 		s.fail(c, invalid("manca il documento (campo file del modulo) o è vuoto"))
