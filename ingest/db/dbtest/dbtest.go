@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +54,7 @@ func Main(m *testing.M) { MainWith(m, nil) }
 // MainWith is Main with a cleanup run after the tests and before the database is dropped (to
 // stop a server that uses it, say).
 func MainWith(m *testing.M, cleanup func()) {
+	sweep(context.Background(), time.Now().Add(-staleAfter))
 	code := m.Run()
 	if cleanup != nil {
 		cleanup()
@@ -104,7 +106,7 @@ func own(t testing.TB, migrate bool) *DB {
 
 func create(ctx context.Context, migrate bool) (*DB, error) {
 	base := BaseURL()
-	name := "cz_test_" + randomSuffix()
+	name := fmt.Sprintf("%s%d_%s", prefix, time.Now().Unix(), randomSuffix())
 	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
 		return nil, db.Explain(err, base)
@@ -146,6 +148,62 @@ func drop(ctx context.Context, name string) error {
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 	return err
+}
+
+const (
+	// prefix starts every test database's name; the creation time (Unix seconds) follows.
+	prefix = "cz_test_"
+	// staleAfter is how old a test database must be for sweep to drop it: far beyond the
+	// longest test binary (make test's timeout is 25 minutes), so none still in use is touched.
+	staleAfter = 3 * time.Hour
+)
+
+// sweep drops the test databases created before the cutoff: those of test binaries killed
+// before they could drop their own (a timeout, an interrupted run), which would otherwise
+// pile up on a long-lived machine. Names without a creation time are left alone. Best
+// effort: a failure is reported on stderr and the tests run anyway.
+func sweep(ctx context.Context, cutoff time.Time) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, BaseURL())
+	if err != nil {
+		return // the tests will say why the server is unreachable
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, "SELECT datname FROM pg_database WHERE starts_with(datname, $1)", prefix)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "dbtest: listing old test databases: %v\n", err)
+		return
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "dbtest: listing old test databases: %v\n", err)
+		return
+	}
+	for _, name := range names {
+		if created, ok := createdAt(name); ok && created.Before(cutoff) {
+			if err := drop(ctx, name); err != nil {
+				fmt.Fprintf(os.Stderr, "dbtest: dropping stale %s: %v\n", name, err)
+			}
+		}
+	}
+}
+
+// createdAt reads the creation time from a test database's name (prefix, Unix seconds, _).
+func createdAt(name string) (time.Time, bool) {
+	rest, ok := strings.CutPrefix(name, prefix)
+	if !ok {
+		return time.Time{}, false
+	}
+	secs, _, ok := strings.Cut(rest, "_")
+	if !ok {
+		return time.Time{}, false
+	}
+	n, err := strconv.ParseInt(secs, 10, 64)
+	if err != nil || n <= 0 {
+		return time.Time{}, false
+	}
+	return time.Unix(n, 0), true
 }
 
 // withDatabase replaces the database name in a postgres:// URL.
