@@ -30,7 +30,7 @@ func TestLargeFirstSnapshotUsesBulkPathAndStillRejectsDuplicates(t *testing.T) {
 	_ = os.WriteFile(filepath.Join(dir, "stradario.csv"), st.Bytes(), 0o644)
 	_ = os.WriteFile(filepath.Join(dir, "imprese_2026-10.csv"), im.Bytes(), 0o644)
 
-	indexes := `SELECT count(*) FROM pg_indexes WHERE tablename IN ('imprese', 'imprese_storia')`
+	indexes := `SELECT count(*) FROM pg_indexes WHERE tablename IN ('imprese_dati', 'imprese_versioni')`
 	before := f.count(indexes)
 	f.load(ingest.KindStradario, filepath.Join(dir, "stradario.csv"), ingest.Options{})
 	sum := f.load(ingest.KindImprese, filepath.Join(dir, "imprese_2026-10.csv"), ingest.Options{})
@@ -76,7 +76,7 @@ func TestLargeFirstSnapshotCopiedDirectlyThenNextMonth(t *testing.T) {
 	nov.WriteString(strings.Replace(novLines[7], "IMPRESA", "DOPPIONE", 1) + "\r\n")
 	_ = os.WriteFile(filepath.Join(dir, "imprese_2026-11.csv"), nov.Bytes(), 0o644)
 
-	indexes := `SELECT count(*) FROM pg_indexes WHERE tablename IN ('imprese', 'imprese_storia')`
+	indexes := `SELECT count(*) FROM pg_indexes WHERE tablename IN ('imprese_dati', 'imprese_versioni')`
 	before := f.count(indexes)
 	f.load(ingest.KindStradario, filepath.Join(dir, "stradario.csv"), ingest.Options{})
 	sum := f.load(ingest.KindImprese, filepath.Join(dir, "imprese_2026-10.csv"), ingest.Options{})

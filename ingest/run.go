@@ -44,11 +44,11 @@ type batchRun struct {
 	matched  int
 	matcher  *address.Matcher
 
-	// direct: the first register snapshot is copied straight into imprese_storia, whose
+	// direct: the first register snapshot is copied straight into imprese_dati, whose
 	// indexes were dropped (recreate rebuilds them); see execute.
 	direct   bool
 	recreate []string
-	// freeze: the direct path truncated imprese_storia in its savepoint, so its COPY may
+	// freeze: the direct path truncated imprese_dati in its savepoint, so its COPY may
 	// write frozen rows.
 	freeze bool
 	// dupsChecked: every key of the file is distinct (checked while streaming), so the
@@ -109,8 +109,8 @@ func (r *batchRun) execute(ctx context.Context) error {
 			r.sum.Warnings = append(r.sum.Warnings, "stradario vuoto: indirizzi non attribuiti (caricare prima lo stradario)")
 		}
 	}
-	// The first large register snapshot goes straight into imprese_storia, without indexes and
-	// without a staging table; imprese is then copied from it. A repeated codice fiscale (rare
+	// The first large register snapshot goes straight into imprese_dati (each company written
+	// once, as its current version), without indexes and without a staging table. A repeated codice fiscale (rare
 	// in a register extract) surfaces when the primary key is rebuilt: everything since the
 	// savepoint is undone and the file is read again through staging, where duplicates are
 	// rejected one by one.
@@ -123,10 +123,10 @@ func (r *batchRun) execute(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, "SAVEPOINT ingest_direct"); err != nil {
 			return fmt.Errorf("savepoint: %w", err)
 		}
-		if r.recreate, err = dropIndexes(ctx, tx, []string{"imprese", "imprese_storia"}); err != nil {
+		if r.recreate, err = dropIndexes(ctx, tx, registerTables); err != nil {
 			return err
 		}
-		if r.freeze, err = truncateForFreeze(ctx, tx, []string{"imprese_storia"}); err != nil {
+		if r.freeze, err = truncateForFreeze(ctx, tx, registerTables); err != nil {
 			return err
 		}
 		r.direct = true
@@ -200,11 +200,11 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 	table := stagingTable
 	main := copyTarget{from: 0, to: len(cols), types: types}
 	if r.direct {
-		// Straight into the history: the staging columns but the line, plus the validity
-		// start and the batch.
-		table, names = "imprese_storia", append(names[1:len(names):len(names)], "valid_from", "batch_id")
-		main = copyTarget{from: 1, to: len(cols), extra: []any{r.asOf, r.batchID},
-			types: append(types[1:len(types):len(types)], "date", "bigint")}
+		// Straight into the current state: the staging columns but the line (row_hash included),
+		// plus the version's start, the first and latest snapshot, and the batch.
+		table, names = "imprese_dati", append(names[1:len(names):len(names)], "valid_from", "first_as_of", "last_as_of", "batch_id")
+		main = copyTarget{from: 1, to: len(cols), extra: []any{r.asOf, r.asOf, r.asOf, r.batchID},
+			types: append(types[1:len(types):len(types)], "date", "date", "date", "bigint")}
 	} else if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (%s) ON COMMIT DROP", stagingTable, strings.Join(defs, ", "))); err != nil {
 		return fmt.Errorf("create staging table: %w", err)
 	}

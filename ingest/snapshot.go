@@ -100,8 +100,8 @@ func directFirstSnapshot(ctx context.Context, tx pgx.Tx, r *batchRun) (bool, err
 		return false, nil
 	}
 	var empty bool
-	err := tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM register_snapshots) AND NOT EXISTS (SELECT 1 FROM imprese)
-		AND NOT EXISTS (SELECT 1 FROM imprese_storia)`).Scan(&empty)
+	err := tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM register_snapshots) AND NOT EXISTS (SELECT 1 FROM imprese_dati)
+		AND NOT EXISTS (SELECT 1 FROM imprese_versioni)`).Scan(&empty)
 	if err != nil {
 		return false, fmt.Errorf("count imprese: %w", err)
 	}
@@ -188,8 +188,8 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 				SELECT s.*, h.codice_fiscale AS h_cf, h.stato AS h_stato, h.dt_cessazione AS h_dt_cessazione,
 					h.indirizzo AS h_indirizzo, h.quartiere AS h_quartiere, h.ateco AS h_ateco
 				FROM ingest_stg s FULL JOIN (SELECT codice_fiscale, row_hash, stato, dt_cessazione, indirizzo, quartiere, ateco
-					FROM imprese_storia WHERE valid_to IS NULL) h ON h.codice_fiscale = s.codice_fiscale
-				WHERE (s.codice_fiscale IS NULL OR h.codice_fiscale IS NULL OR s.row_hash <> h.row_hash)
+					FROM imprese_dati WHERE last_as_of = (SELECT max(as_of) FROM register_snapshots)) h ON h.codice_fiscale = s.codice_fiscale
+				WHERE (s.codice_fiscale IS NULL OR h.codice_fiscale IS NULL OR s.row_hash IS DISTINCT FROM h.row_hash)
 					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL`},
 			step{"eventi_ingresso", `INSERT INTO imprese_eventi (codice_fiscale, as_of, tipo, valore_prima, valore_dopo, batch_id)
 				SELECT codice_fiscale, $1, 'ingresso', NULL, stato, $2 FROM ingest_diff WHERE h_cf IS NULL`},
@@ -212,46 +212,31 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 						AND s.h_ateco IS NOT DISTINCT FROM s.ateco)
 				) AS e(tipo, prima, dopo, cond)
 				WHERE s.line IS NOT NULL AND s.h_cf IS NOT NULL AND e.cond`},
-			step{"versioni_chiuse", `UPDATE imprese_storia h SET valid_to = $1
-				FROM ingest_diff d WHERE d.h_cf IS NOT NULL AND h.codice_fiscale = d.h_cf AND h.valid_to IS NULL
-					AND $2::bigint IS NOT NULL`},
-			step{"versioni_nuove", `INSERT INTO imprese_storia (codice_fiscale, valid_from, valid_to, row_hash, ` + impreseCols + `, batch_id)
-				SELECT s.codice_fiscale, $1, NULL, s.row_hash, ` + prefixedCols("s.") + `, $2 FROM ingest_diff s WHERE s.line IS NOT NULL`},
-			step{"imprese", `INSERT INTO imprese (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id)
-				SELECT codice_fiscale, ` + impreseCols + `, $1, $1, $2 FROM ingest_diff WHERE line IS NOT NULL
-				ON CONFLICT (codice_fiscale) DO UPDATE SET ` + excludedSet() + `, last_as_of = EXCLUDED.last_as_of,
-					first_as_of = LEAST(imprese.first_as_of, EXCLUDED.first_as_of),
-					batch_id = CASE WHEN (` + prefixedCols("imprese.") + `) IS NOT DISTINCT FROM (` + prefixedCols("EXCLUDED.") + `)
-						THEN imprese.batch_id ELSE EXCLUDED.batch_id END`},
+			// The versions that end here (changed companies and those that left) are copied
+			// into imprese_versioni, closed, before their row of imprese_dati is overwritten.
+			step{"versioni_chiuse", `INSERT INTO imprese_versioni (codice_fiscale, valid_from, valid_to, row_hash, ` + impreseCols + `, batch_id)
+				SELECT h.codice_fiscale, coalesce(h.valid_from, h.first_as_of), $1, coalesce(h.row_hash, ''), ` + prefixedCols("h.") + `,
+					coalesce(h.versione_batch_id, h.batch_id)
+				FROM ingest_diff d JOIN imprese_dati h ON h.codice_fiscale = d.h_cf WHERE d.h_cf IS NOT NULL AND $2::bigint IS NOT NULL`},
+			// New and changed companies: their row of imprese_dati is the new current version.
+			step{"imprese", upsertDati("ingest_diff WHERE line IS NOT NULL")},
 			// The unchanged companies (the great majority) only move to this snapshot: their row
 			// in imprese is the previous snapshot's, and those that left are in ingest_diff.
-			step{"imprese_presenti", `UPDATE imprese i SET last_as_of = $1
+			step{"imprese_presenti", `UPDATE imprese_dati i SET last_as_of = $1
 				WHERE i.last_as_of = (SELECT max(as_of) FROM register_snapshots)
 					AND NOT EXISTS (SELECT 1 FROM ingest_diff d WHERE d.line IS NULL AND d.h_cf = i.codice_fiscale)
 					AND $2::bigint IS NOT NULL`},
 		)
 	} else {
-		steps = append(steps,
-			step{"versioni_chiuse", `UPDATE imprese_storia h SET valid_to = $1
-				WHERE h.valid_to IS NULL AND $2::bigint IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ingest_stg s
-					WHERE s.codice_fiscale = h.codice_fiscale AND s.row_hash = h.row_hash)`},
-			step{"versioni_nuove", `INSERT INTO imprese_storia (codice_fiscale, valid_from, valid_to, row_hash, ` + impreseCols + `, batch_id)
-				SELECT s.codice_fiscale, $1, NULL, s.row_hash, ` + prefixedCols("s.") + `, $2 FROM ingest_stg s
-				WHERE NOT EXISTS (SELECT 1 FROM imprese_storia h WHERE h.codice_fiscale = s.codice_fiscale AND h.valid_to IS NULL)`},
-			step{"imprese", `INSERT INTO imprese (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id)
-				SELECT codice_fiscale, ` + impreseCols + `, $1, $1, $2 FROM ingest_stg
-				ON CONFLICT (codice_fiscale) DO UPDATE SET ` + excludedSet() + `, last_as_of = EXCLUDED.last_as_of,
-					first_as_of = LEAST(imprese.first_as_of, EXCLUDED.first_as_of),
-					batch_id = CASE WHEN (` + prefixedCols("imprese.") + `) IS NOT DISTINCT FROM (` + prefixedCols("EXCLUDED.") + `)
-						THEN imprese.batch_id ELSE EXCLUDED.batch_id END`},
-		)
+		// No snapshot yet, so no current version: the file's companies become current.
+		steps = append(steps, step{"imprese", upsertDati("ingest_stg")})
 	}
 	steps = append(steps,
 		// The staged rows, counted while streaming (less the duplicates removed): no scan.
 		step{"istantanea", `INSERT INTO register_snapshots (as_of, batch_id, companies) VALUES ($1, $2, $3)`},
 	)
 	var empty bool
-	if err := tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM imprese) AND NOT EXISTS (SELECT 1 FROM imprese_storia)`).Scan(&empty); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT NOT EXISTS (SELECT 1 FROM imprese_dati) AND NOT EXISTS (SELECT 1 FROM imprese_versioni)`).Scan(&empty); err != nil {
 		return nil, fmt.Errorf("count imprese: %w", err)
 	}
 	// The first large snapshot goes into empty tables: plain inserts without any index, then
@@ -259,24 +244,17 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	// key is rebuilt, and the optimistic merge (see batchRun.merge) handles it.
 	bulk := empty && !previous && r.sum.Loaded > 10_000
 	if r.direct {
-		// The file was copied straight into imprese_storia (indexes already dropped): the
-		// current state is a copy of it.
+		// The file was copied straight into imprese_dati (indexes already dropped): each
+		// company is written once, as its current version (imprese_storia is a view).
 		bulk = true
-		// (INSERT ... SELECT rather than a second COPY of spooled rows: COPY writes through a
-		// small ring of buffers, so the index builds, ANALYZE and the aggregate that follow
-		// would read the whole table back from the kernel: measured 2-3 times slower.)
 		steps = []step{
-			{"imprese", `INSERT INTO imprese (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id)
-				SELECT codice_fiscale, ` + impreseCols + `, $1, $1, $2 FROM imprese_storia`},
 			{"istantanea", `INSERT INTO register_snapshots (as_of, batch_id, companies) VALUES ($1, $2, $3)`},
 		}
-		stats["versioni_nuove"] = int64(r.sum.Loaded)
+		stats["versioni_nuove"], stats["imprese"] = int64(r.sum.Loaded), int64(r.sum.Loaded)
 	} else if bulk {
 		steps = []step{
-			{"versioni_nuove", `INSERT INTO imprese_storia (codice_fiscale, valid_from, valid_to, row_hash, ` + impreseCols + `, batch_id)
-				SELECT s.codice_fiscale, $1, NULL, s.row_hash, ` + prefixedCols("s.") + `, $2 FROM ingest_stg s`},
-			{"imprese", `INSERT INTO imprese (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id)
-				SELECT codice_fiscale, ` + impreseCols + `, $1, $1, $2 FROM ingest_stg`},
+			{"imprese", `INSERT INTO imprese_dati (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id, valid_from, row_hash)
+				SELECT codice_fiscale, ` + impreseCols + `, $1, $1, $2, $1, row_hash FROM ingest_stg`},
 			steps[len(steps)-1], // istantanea
 		}
 	}
@@ -309,7 +287,7 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		}
 		stats["caricamento_massivo"], stats["copia_diretta"] = 1, 1
 	case bulk:
-		creates, err := dropIndexes(ctx, tx, []string{"imprese", "imprese_storia"})
+		creates, err := dropIndexes(ctx, tx, registerTables)
 		if err != nil {
 			return nil, err
 		}
@@ -330,7 +308,7 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		// the aggregate below is planned as one hash aggregate (without them, right after the
 		// bulk path, it sorted a million rows on 13 keys: 17 s).
 		t0 := time.Now()
-		if _, err := tx.Exec(ctx, `ANALYZE imprese, imprese_storia (codice_fiscale, valid_to, row_hash)`); err != nil {
+		if _, err := tx.Exec(ctx, `ANALYZE imprese_dati, imprese_versioni`); err != nil {
 			return nil, fmt.Errorf("analyze: %w", err)
 		}
 		r.took("analyze", t0)
@@ -339,6 +317,10 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		return nil, err
 	}
 	delete(stats, "istantanea")
+	if !r.direct {
+		// Every new or changed company's row of imprese_dati is its new current version.
+		stats["versioni_nuove"] = stats["imprese"]
+	}
 	stats["imprese"] += stats["imprese_presenti"]
 	for _, k := range []string{"chiave", "confronto", "imprese_presenti"} {
 		delete(stats, k)
@@ -373,11 +355,29 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 // companies, and autovacuum analyzes after the commit, so the load need not (1-2 s).
 func staleStats(ctx context.Context, tx pgx.Tx, loaded int) bool {
 	var tuples float64
-	if err := tx.QueryRow(ctx, `SELECT least((SELECT reltuples FROM pg_class WHERE oid = 'imprese'::regclass),
-		(SELECT reltuples FROM pg_class WHERE oid = 'imprese_storia'::regclass))`).Scan(&tuples); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'imprese_dati'::regclass`).Scan(&tuples); err != nil {
 		return true
 	}
 	return tuples < float64(loaded)/2
+}
+
+// registerTables are the register's tables (imprese and imprese_storia are views over them,
+// migration 00011): imprese_dati, one row per company with its current version, and
+// imprese_versioni, the closed versions.
+var registerTables = []string{"imprese_dati", "imprese_versioni"}
+
+// upsertDati writes the companies of a staged relation (with row_hash) as their current
+// version: new companies are inserted, known ones overwritten (a company back in the register
+// keeps its first snapshot). batch_id changes only when a value does; the version's own batch
+// is this one.
+func upsertDati(from string) string {
+	return `INSERT INTO imprese_dati (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id, valid_from, row_hash, versione_batch_id)
+		SELECT codice_fiscale, ` + impreseCols + `, $1, $1, $2, $1, row_hash, $2 FROM ` + from + `
+		ON CONFLICT (codice_fiscale) DO UPDATE SET ` + excludedSet() + `, last_as_of = EXCLUDED.last_as_of,
+			first_as_of = LEAST(imprese_dati.first_as_of, EXCLUDED.first_as_of),
+			batch_id = CASE WHEN (` + prefixedCols("imprese_dati.") + `) IS NOT DISTINCT FROM (` + prefixedCols("EXCLUDED.") + `)
+				THEN imprese_dati.batch_id ELSE EXCLUDED.batch_id END,
+			valid_from = EXCLUDED.valid_from, row_hash = EXCLUDED.row_hash, versione_batch_id = EXCLUDED.versione_batch_id`
 }
 
 func prefixedCols(p string) string {

@@ -91,7 +91,7 @@ func refreshAggregates(ctx context.Context, tx pgx.Tx, r *batchRun) error {
 // reattribute matches every distinct address already in the database against the new street
 // register and updates, set-based, the rows whose territory changed.
 func reattribute(ctx context.Context, tx pgx.Tx, m *address.Matcher, stats map[string]int64) error {
-	rows, err := tx.Query(ctx, `SELECT indirizzo FROM imprese UNION SELECT indirizzo FROM imprese_storia
+	rows, err := tx.Query(ctx, `SELECT indirizzo FROM imprese_dati UNION SELECT indirizzo FROM imprese_versioni
 		UNION SELECT indirizzo FROM suap_pratiche`)
 	if err != nil {
 		return fmt.Errorf("read addresses: %w", err)
@@ -124,14 +124,27 @@ func reattribute(ctx context.Context, tx pgx.Tx, m *address.Matcher, stats map[s
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ingest_addr"}, []string{"indirizzo", "quartiere", "zona", "area"}, pgx.CopyFromRows(mapped)); err != nil {
 		return fmt.Errorf("copy address map: %w", err)
 	}
-	for _, table := range []string{"imprese", "imprese_storia", "suap_pratiche"} {
-		tag, err := tx.Exec(ctx, fmt.Sprintf(`UPDATE %[1]s t SET quartiere = a.quartiere, zona = a.zona, area_statistica = a.area
+	// imprese and imprese_storia are views (migration 00011): the current rows of imprese_dati
+	// are also the current versions, so imprese_storia's count is the closed versions updated
+	// plus the updated companies of the latest snapshot.
+	set := `SET quartiere = a.quartiere, zona = a.zona, area_statistica = a.area
 			FROM ingest_addr a WHERE t.indirizzo = a.indirizzo
-			AND (t.quartiere, t.zona, t.area_statistica) IS DISTINCT FROM (a.quartiere, a.zona, a.area)`, table))
+			AND (t.quartiere, t.zona, t.area_statistica) IS DISTINCT FROM (a.quartiere, a.zona, a.area)`
+	var all, current int64
+	if err := tx.QueryRow(ctx, `WITH u AS (UPDATE imprese_dati t `+set+`
+			RETURNING t.last_as_of = (SELECT max(as_of) FROM register_snapshots) AS current)
+		SELECT count(*), count(*) FILTER (WHERE current) FROM u`).Scan(&all, &current); err != nil {
+		return fmt.Errorf("re-attribute imprese: %w", err)
+	}
+	stats["riattribuiti_imprese"] = all
+	for _, table := range []string{"imprese_versioni", "suap_pratiche"} {
+		tag, err := tx.Exec(ctx, `UPDATE `+table+` t `+set)
 		if err != nil {
 			return fmt.Errorf("re-attribute %s: %w", table, err)
 		}
 		stats["riattribuiti_"+table] = tag.RowsAffected()
 	}
+	stats["riattribuiti_imprese_storia"] = stats["riattribuiti_imprese_versioni"] + current
+	delete(stats, "riattribuiti_imprese_versioni")
 	return nil
 }
