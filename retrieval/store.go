@@ -459,7 +459,7 @@ func (s *Store) StaleChunks(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	var n int
-	err = s.pool.QueryRow(ctx, `SELECT count(*) FROM chunks WHERE embed_model <> $1 OR embed_model IS NULL`, emb.Model()).Scan(&n)
+	err = s.pool.QueryRow(ctx, staleChunksSQL, emb.Model()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count stale chunks: %w", err)
 	}
