@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pgvector/pgvector-go"
 
 	"github.com/comune-bologna/conoscenza/ingest/db/dbtest"
 )
@@ -172,6 +173,30 @@ func TestTuneFusion(t *testing.T) {
 		i = -1
 		evalVariant(fmt.Sprintf("rrf k60, text + %.2f x proximity", beta), func(v, x []ranked) []int64 { i++; return ids(fuse(v, withProx(x))) })
 	}
+	// Rocchio pseudo-relevance feedback on the vector side: the question's vector moved
+	// towards the mean of the first fused results, then searched again.
+	for _, fb := range []int{2, 3, 5} {
+		for _, beta := range []float64{0.3, 0.6, 1} {
+			var r5, r10, mrr float64
+			for i, q := range qs {
+				top := ids(fuse(cands[i].vec, cands[i].text))
+				vec2 := tunePRF(t, s, q.Question, top[:min(fb, len(top))], beta)
+				got := ids(fuse(vec2, cands[i].text))
+				for rank, id := range got[:min(10, len(got))] {
+					if q.Hit(where[id]) {
+						if rank < 5 {
+							r5++
+						}
+						r10++
+						mrr += 1 / float64(rank+1)
+						break
+					}
+				}
+			}
+			n := float64(len(qs))
+			t.Logf("%-40s %.3f / %.3f / %.3f", fmt.Sprintf("rrf k60, vector PRF top %d beta %.1f", fb, beta), r5/n, r10/n, mrr/n)
+		}
+	}
 	for _, lambda := range []float64{0.5, 1, 2} {
 		evalVariant(fmt.Sprintf("rrf k60 + %.1f x minmax/61", lambda), func(v, x []ranked) []int64 { return tuneRRFScore(v, x, lambda) })
 	}
@@ -241,6 +266,47 @@ func tuneProximity(t *testing.T, s *Store, query string, text []ranked) map[int6
 		t.Fatal(rows.Err())
 	}
 	return out
+}
+
+// tunePRF searches again with the question's vector plus beta times the mean of the vectors of
+// the feedback passages (each of unit length).
+func tunePRF(t *testing.T, s *Store, query string, feedback []int64, beta float64) []ranked {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read-only
+	emb, err := s.activeEmbedder(ctx, tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vecs, err := s.embedWith(ctx, emb, []string{query})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := vecs[0].Slice()
+	rows, err := tx.Query(ctx, `SELECT embedding FROM chunks WHERE id = ANY($1)`, feedback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fbVecs, err := pgx.CollectRows(rows, pgx.RowTo[pgvector.Vector])
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]float32, len(q))
+	copy(out, q)
+	for _, v := range fbVecs {
+		for i, x := range v.Slice() {
+			out[i] += float32(beta/float64(len(fbVecs))) * x
+		}
+	}
+	l, err := vectorSearch(ctx, tx, pgvector.NewVector(out), emb.Model(), SearchOptions{Candidates: DefaultCandidates})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 func sortScores(score map[int64]float64) []int64 {
