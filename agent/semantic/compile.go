@@ -20,6 +20,7 @@ type snapshot struct {
 	stock  *cubeMeta // the roll-ups of the stock aggregate, if they hold this snapshot
 	facts  *cubeMeta // the pre-joined grants, if built from this snapshot
 	detail *cubeMeta // the snapshot by division, code, legal form and area, if current
+	events *cubeMeta // the source's event table (one row per event), if current
 }
 
 // cubeDims are the dimensions the stock aggregate (agg_imprese_stock) keeps.
@@ -271,9 +272,10 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		value = rw(m.Value)
 		where = append(where, b.periodCond(date, w))
 	case cube != nil && m.Kind == catalog.KindBalance:
-		from = cube.meta.table + " i"
-		date, ref = "i.mese", b.lazyDate(s.date)
-		where = append(where, fmt.Sprintf("i.cuboide = %d AND i.evento IN ('A', 'C')", cube.cuboid), b.periodCond("i.mese", w))
+		var cond string
+		from, cond, date = cube.relation(b, p.source)
+		ref = b.lazyDate(s.date)
+		where = append(where, and(cond, "i.evento IN ('A', 'C')"), b.periodCond(date, w))
 		value = "sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END)"
 		n = "LEAST(NULLIF(sum(i.n) FILTER (WHERE i.evento = 'A'), 0), NULLIF(sum(i.n) FILTER (WHERE i.evento = 'C'), 0))"
 		extras = []extra{
@@ -283,13 +285,16 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 	case cube != nil && m.Kind == catalog.KindGrowth:
 		// Registered at the start = opened before it minus closed before it (no company closes
 		// before it is registered: cubeFor checks).
-		from = cube.meta.table + " i"
+		var cond, month string
+		from, cond, month = cube.relation(b, p.source)
 		ref = b.lazyDate(s.date)
-		where = append(where, fmt.Sprintf("i.cuboide = %d", cube.cuboid))
+		if cond != "" {
+			where = append(where, cond)
+		}
 		f, t := b.date(w.from), b.date(w.to)
-		open := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'A' AND i.mese BETWEEN %s AND %s), 0)", f, t)
-		closed := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'C' AND i.mese BETWEEN %s AND %s), 0)", f, t)
-		start := fmt.Sprintf("COALESCE(sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END) FILTER (WHERE i.mese < %s), 0)", f)
+		open := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'A' AND %s BETWEEN %s AND %s), 0)", month, f, t)
+		closed := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'C' AND %s BETWEEN %s AND %s), 0)", month, f, t)
+		start := fmt.Sprintf("COALESCE(sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END) FILTER (WHERE %s < %s), 0)", month, f)
 		value = fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 2)", open, closed, start)
 		n = start
 		extras = []extra{{"aperture", "Aperture", open + "::bigint"}, {"chiusure", "Chiusure", closed + "::bigint"},
@@ -308,9 +313,10 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		n = "sum(i.n) FILTER (WHERE i.evento = 'G')"
 	case cube != nil: // flow
 		cm := cubeMeasures[m.Name]
-		from = cube.meta.table + " i"
-		date, ref = "i.mese", b.lazyDate(s.date)
-		where = append(where, fmt.Sprintf("i.cuboide = %d AND i.evento = '%s'", cube.cuboid, cm.event), b.periodCond("i.mese", w))
+		var cond string
+		from, cond, date = cube.relation(b, p.source)
+		ref = b.lazyDate(s.date)
+		where = append(where, and(cond, fmt.Sprintf("i.evento = '%s'", cm.event)), b.periodCond(date, w))
 		value, n = cm.value, "sum(i.n)"
 	case m.Kind == catalog.KindBalance:
 		rel := registerRel(b, s, false)
@@ -356,6 +362,12 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		from = "agg_imprese_flussi i"
 		ref = b.lazyDate(s.date)
 		where = append(where, fmt.Sprintf("i.cuboide = %d AND i.evento = 'A'", cube.cuboid))
+		value, n = "sum(i.n)", "sum(i.n)"
+	case m.Kind == catalog.KindStock && p.stockEvents(m, s):
+		// Every company of the snapshot is one opening of the event table.
+		from = s.events.table + " i"
+		ref = b.lazyDate(s.date)
+		where = append(where, "i.evento = 'A'")
 		value, n = "sum(i.n)", "sum(i.n)"
 	case m.Kind == catalog.KindStock:
 		from = fromClause(b, m.Source, s)
@@ -577,4 +589,15 @@ func compareLabel(c string) string {
 func (p *plan) hasStockDetail(m *catalog.Metric, s snapshot) bool {
 	_, ok := p.stockDetailCuboid(m, s)
 	return ok
+}
+
+// and joins two conditions, either of which may be empty.
+func and(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " AND " + b
 }

@@ -56,6 +56,7 @@ var cubeMeasures = map[string]cubeMeasure{
 type cubeMeta struct {
 	table     string
 	facts     bool // the granted rows themselves, not cuboids
+	events    bool // one row per event with its exact date (migration 00034), not cuboids
 	asOf      time.Time
 	horizon   time.Time // months before it are one bucket dated 1900-01-01
 	bucket    bool      // some events are in that bucket
@@ -117,7 +118,7 @@ func loadStockCuboids(ctx context.Context, tx pgx.Tx, s snapshot) (*cubeMeta, er
 func readCube(ctx context.Context, tx pgx.Tx, table string, s snapshot) (*cubeMeta, error) {
 	rows, err := tx.Query(ctx, `SELECT s.tipo, s.as_of, s.orizzonte, s.prima, s.anomalie, c.cuboide, c.dims, c.righe
 		FROM agg_stato s JOIN agg_cuboidi c USING (tabella)
-		WHERE s.tabella = $1 AND (s.tipo = 'stock' OR s.versione = agg_versione()) ORDER BY c.cuboide`, table)
+		WHERE s.tabella = $1 AND (s.tipo = 'stock' OR s.versione = agg_versione_di(s.tabella)) ORDER BY c.cuboide`, table)
 	if err != nil {
 		return nil, db.Translate(err, "read aggregates")
 	}
@@ -134,7 +135,7 @@ func readCube(ctx context.Context, tx pgx.Tx, table string, s snapshot) (*cubeMe
 		if asOf == nil || !asOf.Equal(s.date) {
 			return nil, nil // built from another snapshot: stale
 		}
-		m.facts, m.asOf = kind == "fatti", *asOf
+		m.facts, m.events, m.asOf = kind == "fatti", kind == "eventi", *asOf
 		if horizon != nil {
 			m.horizon = *horizon
 		}
@@ -161,18 +162,27 @@ func onCube(source, sql string) string {
 	return sql
 }
 
-// cubeChoice is the cube (and cuboid) a flow query reads.
+// cubeChoice is the cube (and cuboid) a flow query reads: a cuboid, a cuboid with the edge
+// months of a period that cuts them read day by day from the event table, or the event table
+// alone (see events.go).
 type cubeChoice struct {
 	meta   *cubeMeta
 	cuboid int
+	events *cubeMeta   // the source's event table, when read
+	edges  []time.Time // months (first days) read from the event table instead of the cuboid
+	direct bool        // the event table alone
 }
 
-// cubeFor chooses the smallest cuboid that answers a flow, balance or growth query over the
-// window w exactly, or nil.
+// cubeFor chooses the structure that answers a flow, balance or growth query over the window w
+// exactly: the smallest cuboid that keeps every column the query uses, joined with the event
+// table's days when the period cuts a month; else the event table; else nil (detailed tables).
 func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
-	meta := s.cubes
-	if meta == nil || meta.facts || p.series || !s.latest || !meta.asOf.Equal(s.date) {
+	if p.series || !s.latest {
 		return nil
+	}
+	meta := s.cubes
+	if meta != nil && (meta.facts || !meta.asOf.Equal(s.date)) {
+		meta = nil
 	}
 	need := map[string]bool{}
 	months := p.grain != ""
@@ -185,13 +195,14 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 			}
 		}
 	}
+	ref := false
 	for _, d := range dims {
 		sql, _ := d.SQLFor(p.source)
 		if strings.Contains(sql, "{date}") {
 			months = true
 		}
 		if strings.Contains(sql, "{ref}") {
-			need["{ref}"] = true // anzianita classes: a company's age, not in the cuboids
+			ref = true // anzianita classes: a company's age, not in the cuboids
 		}
 		for _, c := range columnRef.FindAllStringSubmatch(onCube(p.source, sql), -1) {
 			need[c[1]] = true
@@ -203,25 +214,48 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	if m.Name == "contributi_beneficiari" && (months || need["id_bando"] || need["esito"] || p.metric.Kind == catalog.KindShare) {
 		return nil // a company counted once per period: not per bando, not per time bucket
 	}
-	firstOfMonth := func(t time.Time) bool { return t.Day() == 1 }
-	lastOfMonth := func(t time.Time) bool { return t.AddDate(0, 0, 1).Day() == 1 }
-	switch {
-	case !w.from.IsZero() && (!firstOfMonth(w.from) || w.from.Before(meta.horizon)),
-		!w.to.IsZero() && (!lastOfMonth(w.to) || w.to.Before(meta.horizon)),
-		months && w.from.IsZero() && meta.bucket,
-		m.Kind == catalog.KindGrowth && meta.anomalies > 0:
-		return nil
-	}
-	var best *cuboid
-	for i, c := range meta.cuboids {
-		if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
-			best = &meta.cuboids[i]
+	events := p.eventsFor(s, need)
+	if m.Kind == catalog.KindGrowth && (meta == nil || meta.anomalies > 0) {
+		// Registered at the start is opened minus closed before it: exact only if no company
+		// closed before it was registered.
+		if meta != nil || events == nil || events.anomalies > 0 {
+			return nil
 		}
 	}
-	if best == nil {
-		return nil
+	firstOfMonth := func(t time.Time) bool { return t.Day() == 1 }
+	lastOfMonth := func(t time.Time) bool { return t.AddDate(0, 0, 1).Day() == 1 }
+	var best *cuboid
+	if meta != nil && !ref {
+		for i, c := range meta.cuboids {
+			if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
+				best = &meta.cuboids[i]
+			}
+		}
 	}
-	return &cubeChoice{meta: meta, cuboid: best.id}
+	if best != nil && (!w.from.IsZero() && w.from.Before(meta.horizon) || !w.to.IsZero() && w.to.Before(meta.horizon) ||
+		months && w.from.IsZero() && meta.bucket) {
+		best = nil // months before the horizon are one bucket
+	}
+	var edges []time.Time
+	if best != nil && !w.from.IsZero() && !firstOfMonth(w.from) {
+		edges = append(edges, monthStart(w.from))
+	}
+	if best != nil && !w.to.IsZero() && !lastOfMonth(w.to) && (len(edges) == 0 || !monthStart(w.to).Equal(edges[0])) {
+		edges = append(edges, monthStart(w.to))
+	}
+	switch {
+	case best != nil && len(edges) == 0:
+		return &cubeChoice{meta: meta, cuboid: best.id}
+	case best != nil && events != nil:
+		return &cubeChoice{meta: meta, cuboid: best.id, events: events, edges: edges}
+	case events != nil:
+		return &cubeChoice{meta: events, events: events, direct: true}
+	}
+	return nil
+}
+
+func monthStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
 }
 
 func covers(cols, need map[string]bool) bool {

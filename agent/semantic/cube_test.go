@@ -52,6 +52,12 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 				Query{Metric: m.Name, Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}, AsOf: "2025-12-31"},
 				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"sezione_ateco"}, Subset: []Filter{{Dimension: "femminile", Value: true}}},
 				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"quartiere"}, Subset: []Filter{{Dimension: "classe_forma", Value: "imprese individuali"}}},
+				// No cuboid keeps these: the openings of the event table.
+				Query{Metric: m.Name, GroupBy: []string{"area_statistica", "divisione_ateco", "forma_giuridica"}},
+				Query{Metric: m.Name, GroupBy: []string{"ateco", "femminile"}, Filters: []Filter{{Dimension: "classe_addetti", Value: "1-9"}}},
+				Query{Metric: m.Name, GroupBy: []string{"anzianita", "zona", "artigiana"}, Filters: []Filter{{Dimension: "anzianita", Op: "between", Values: []any{5, 40}}}},
+				Query{Metric: m.Name, GroupBy: []string{"divisione_ateco", "giovanile"}, Filters: []Filter{{Dimension: "quartiere", Op: "!=", Value: "Navile"}}, Limit: 10, Order: &Order{By: "value", Dir: "desc"}},
+				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"ateco"}, Subset: []Filter{{Dimension: "straniera", Value: true}}, Limit: 20, Order: &Order{By: "value", Dir: "desc"}},
 			)
 			continue
 		}
@@ -76,9 +82,28 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 		}
 		if m.Kind == catalog.KindGrowth {
 			qs = append(qs, Query{Metric: m.Name, From: "2025-01-01", To: "2025-12-31", GroupBy: []string{"zona"},
-				Filters: []Filter{{Dimension: "femminile", Value: true}}})
+				Filters: []Filter{{Dimension: "femminile", Value: true}}},
+				// Days that cut months, and breakdowns no cuboid keeps.
+				Query{Metric: m.Name, From: "2024-02-10", To: "2025-11-20", GroupBy: []string{"quartiere"}},
+				Query{Metric: m.Name, From: "2025-01-01", To: "2025-12-31", GroupBy: []string{"sezione_ateco", "zona", "stato"}},
+				Query{Metric: m.Name, From: "2025-03-05", To: "2025-03-25", GroupBy: []string{"anzianita"}},
+			)
 			continue
 		}
+		qs = append(qs,
+			// Days that cut months: a cuboid's whole months with the event table's days.
+			Query{Metric: m.Name, From: "2019-11-20", To: "2021-02-10", TimeGrain: "month", GroupBy: []string{"quartiere"}},
+			Query{Metric: m.Name, From: "2020-02-29", To: "2024-12-30", TimeGrain: "quarter"},
+			Query{Metric: m.Name, From: "2021-03-15", To: "2021-06-10", CompareTo: "previous_period", GroupBy: []string{"sezione_ateco"}},
+			Query{Metric: m.Name, From: "2021-03-15", To: "2021-03-20", CompareTo: "previous_year"},
+			Query{Metric: m.Name, To: "2024-07-17", GroupBy: []string{"anno"}},
+			// Breakdowns no cuboid keeps: the event table.
+			Query{Metric: m.Name, From: "2020-01-01", GroupBy: []string{"quartiere", "sezione_ateco", "classe_forma"}},
+			Query{Metric: m.Name, From: "2018-05-01", GroupBy: []string{"ateco", "stato"}, Limit: 15, Order: &Order{By: "value", Dir: "desc"}},
+			Query{Metric: m.Name, From: "2020-01-07", GroupBy: []string{"anzianita", "area_statistica"}, Filters: []Filter{{Dimension: "femminile", Value: false}}},
+			Query{Metric: m.Name, GroupBy: []string{"forma_giuridica", "classe_addetti", "zona"}, Filters: []Filter{{Dimension: "anzianita", Op: ">=", Value: 24}}},
+			Query{Metric: m.Name, From: "2022-01-01", To: "2023-06-30", TimeGrain: "year", GroupBy: []string{"divisione_ateco", "giovanile"}},
+		)
 		qs = append(qs,
 			Query{Metric: m.Name, From: "2019-01-01", TimeGrain: "quarter"},
 			Query{Metric: m.Name, From: "2020-01-01", To: "2021-12-31", TimeGrain: "month", GroupBy: []string{"quartiere"}},
@@ -133,6 +158,12 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		if strings.Contains(got.SQL, "agg_contributi_cubo") {
 			onCube["contributi on the cube"]++
 		}
+		if strings.Contains(got.SQL, "agg_eventi_") {
+			onCube["event tables"]++
+		}
+		if strings.Contains(got.SQL, "UNION ALL SELECT data") {
+			onCube["cuboid with edge days"]++
+		}
 		if !reflect.DeepEqual(want.Columns, got.Columns) || !reflect.DeepEqual(want.Rows, got.Rows) {
 			t.Errorf("%s: cube and detailed path differ\ncube:     %v\ndetailed: %v\nSQL: %s", name, got.Rows, want.Rows, got.SQL)
 		}
@@ -146,32 +177,47 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 			t.Errorf("%s: only %d queries read the cube", m.Name, onCube[m.Name])
 		}
 	}
+	if onCube["event tables"] < 200 || onCube["cuboid with edge days"] < 50 {
+		t.Errorf("event tables read by %d queries, edge days by %d", onCube["event tables"], onCube["cuboid with edge days"])
+	}
 	if onCube["contributi on the cube"] < 50 {
 		t.Errorf("grants: only %d queries read the cube", onCube["contributi on the cube"])
 	}
 	t.Logf("%d queries, on the cubes: %v", total, onCube)
 }
 
-// TestCubesRefuseWhatTheyCannotAnswer: an earlier snapshot, days that cut a month, months
-// before the horizon one by one and company ages go to the detailed tables.
-func TestCubesRefuseWhatTheyCannotAnswer(t *testing.T) {
+// TestEachQueryReadsTheStructureThatAnswersIt: an earlier snapshot goes to the detailed
+// tables; days that cut a month read a cuboid's whole months and the event table's days;
+// months before the horizon one by one, company ages and breakdowns no cuboid keeps read the
+// event table. (TestCubeAndDetailedPathsGiveTheSameRows checks their rows.)
+func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 	e, _ := testEngine(t)
 	ctx := context.Background()
-	for _, q := range []Query{
-		{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"quartiere"}, AsOf: "2025-12-31"},
-		{Metric: "aperture", From: "2020-01-15", GroupBy: []string{"quartiere"}},
-		{Metric: "chiusure", From: "2020-01-01", To: "2020-02-14"},
-		{Metric: "aperture", From: "1990-01-01", TimeGrain: "year"},
-		{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"anzianita"}},
-		{Metric: "cig_domande", From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}},
-		{Metric: "suap_pratiche", From: "2020-01-01", GroupBy: []string{"quartiere", "settore_suap", "stato"}},
+	if _, err := RefreshCubes(ctx, dbtest.Shared(t).Pool); err != nil { // other tests commit loads
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q          Query
+		read, skip string
+	}{
+		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"quartiere"}, AsOf: "2025-12-31"}, "", "agg_"},
+		{Query{Metric: "aperture", From: "2020-01-15", GroupBy: []string{"quartiere"}}, "agg_imprese_flussi WHERE cuboide", ""},
+		{Query{Metric: "chiusure", From: "2020-01-01", To: "2020-02-14"}, "UNION ALL SELECT data", ""},
+		{Query{Metric: "cig_ore_richieste", From: "2020-01-10", To: "2021-03-20", TimeGrain: "quarter"}, "agg_eventi_cig WHERE (data", ""},
+		{Query{Metric: "aperture", From: "1990-01-01", TimeGrain: "year"}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
+		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"anzianita"}}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
+		{Query{Metric: "cig_domande", From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}}, "FROM agg_eventi_cig i", "agg_cig "},
+		{Query{Metric: "suap_pratiche", From: "2020-01-01", GroupBy: []string{"quartiere", "settore_suap", "stato"}}, "FROM agg_eventi_suap i", "agg_suap "},
+		{Query{Metric: "cig_domande", From: "2020-01-01", GroupBy: []string{"quartiere", "sezione_ateco", "classe_forma"}}, "FROM agg_eventi_cig i", ""},
+		{Query{Metric: "chiusure", From: "2024-01-01", GroupBy: []string{"ateco"}}, "agg_imprese_flussi", ""},
+		{Query{Metric: "contributi_importo_concesso", From: "2020-01-15", GroupBy: []string{"quartiere"}}, "agg_contributi i", "agg_contributi_cubo"},
 	} {
-		r, err := e.Run(ctx, q, Policy{AllowDetails: true})
+		r, err := e.Run(ctx, c.q, Policy{AllowDetails: true})
 		if err != nil {
-			t.Fatalf("%+v: %v", q, err)
+			t.Fatalf("%+v: %v", c.q, err)
 		}
-		if strings.Contains(r.SQL, "agg_") {
-			t.Errorf("%+v read a cube:\n%s", q, r.SQL)
+		if c.read != "" && !strings.Contains(r.SQL, c.read) || c.skip != "" && strings.Contains(r.SQL, c.skip) {
+			t.Errorf("%+v: want %q and not %q in:\n%s", c.q, c.read, c.skip, r.SQL)
 		}
 	}
 	r, err := e.Run(ctx, Query{Metric: "contributi_beneficiari", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}}, Policy{})
@@ -187,8 +233,8 @@ func TestCubesRefuseWhatTheyCannotAnswer(t *testing.T) {
 		t.Errorf("stock by age did not read the openings: %v\n%s", err, r.SQL)
 	}
 	r, err = e.Run(ctx, Query{Metric: "imprese_attive", Filters: []Filter{{Dimension: "anzianita", Op: "<=", Value: 7}}}, Policy{})
-	if err != nil || strings.Contains(r.SQL, "agg_") {
-		t.Errorf("a boundary inside a month read a cube: %v\n%s", err, r.SQL)
+	if err != nil || strings.Contains(r.SQL, "agg_imprese_flussi") || !strings.Contains(r.SQL, "agg_eventi_imprese") {
+		t.Errorf("a boundary inside a month read the openings by month, not the event table: %v\n%s", err, r.SQL)
 	}
 }
 

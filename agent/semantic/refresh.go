@@ -11,11 +11,39 @@ import (
 	"github.com/comune-bologna/conoscenza/ingest/db"
 )
 
-// RefreshCubes rebuilds the event cubes (migration 00032) if a load was committed since they
-// were built, in a transaction of its own that sees one state of the data; it reports whether
-// it rebuilt them. owner must connect as the schema owner. Until it runs, queries read the
-// detailed tables: the numbers are the same, only slower.
+// RefreshCubes rebuilds the aggregates built outside the loads (the event tables of 00034,
+// then the event cubes of 00032-00033) that a committed load has made stale, each in a
+// transaction of its own that sees one state of the data, so that each answers again as soon
+// as it is rebuilt; it reports whether it rebuilt any. owner must connect as the schema owner.
+// Until then, queries read the detailed tables: the numbers are the same, only slower.
 func RefreshCubes(ctx context.Context, owner *pgxpool.Pool) (bool, error) {
+	rows, err := owner.Query(ctx, "SELECT t FROM agg_stale() t")
+	if err != nil {
+		return false, db.Translate(err, "list stale aggregates")
+	}
+	stale, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return false, db.Translate(err, "list stale aggregates")
+	}
+	rebuilt := false
+	for _, table := range stale {
+		done, err := refreshOne(ctx, owner, table)
+		if err != nil {
+			return rebuilt, err
+		}
+		if done {
+			rebuilt = true
+			// The rebuild deleted every row: reclaim them and refresh the planner's statistics
+			// now, not when autovacuum comes by.
+			if _, err := owner.Exec(ctx, "VACUUM (ANALYZE) "+pgx.Identifier{table}.Sanitize()); err != nil {
+				return rebuilt, db.Translate(err, "vacuum "+table)
+			}
+		}
+	}
+	return rebuilt, nil
+}
+
+func refreshOne(ctx context.Context, owner *pgxpool.Pool, table string) (bool, error) {
 	tx, err := owner.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead})
 	if err != nil {
 		return false, db.Translate(err, "begin aggregates refresh")
@@ -25,8 +53,8 @@ func RefreshCubes(ctx context.Context, owner *pgxpool.Pool) (bool, error) {
 		return false, db.Translate(err, "refresh aggregates")
 	}
 	var done bool
-	if err := tx.QueryRow(ctx, "SELECT refresh_event_cubes()").Scan(&done); err != nil {
-		return false, db.Translate(err, "refresh aggregates")
+	if err := tx.QueryRow(ctx, "SELECT refresh_agg($1)", table).Scan(&done); err != nil {
+		return false, db.Translate(err, "refresh "+table)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return false, db.Translate(err, "commit aggregates refresh")

@@ -176,6 +176,9 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 		if cur.detail, err = loadStockDetail(ctx, tx, cur); err != nil {
 			return cur, prev, 0, err
 		}
+		if cur.events, err = loadEvents(ctx, tx, p.source, cur); err != nil {
+			return cur, prev, 0, err
+		}
 	}
 	if k := p.effectiveKind(); !e.detailedOnly && (k == catalog.KindFlow || k == catalog.KindBalance || k == catalog.KindGrowth || p.usesAge()) {
 		if cur.cubes, err = loadCube(ctx, tx, p.source, cur); err != nil {
@@ -183,6 +186,11 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 		}
 		if cur.facts, err = loadFacts(ctx, tx, p.source, cur); err != nil {
 			return cur, prev, 0, err
+		}
+		if cur.events == nil {
+			if cur.events, err = loadEvents(ctx, tx, p.source, cur); err != nil {
+				return cur, prev, 0, err
+			}
 		}
 	}
 	prev = cur

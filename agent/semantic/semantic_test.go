@@ -501,8 +501,13 @@ func TestStockQueriesReadTheAggregateWhenTheyCan(t *testing.T) {
 		t.Errorf("divisione_ateco is in the detailed stock cube: %v\n%s", err, r.SQL)
 	}
 	r, err = e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"divisione_ateco"}, Filters: []Filter{{Dimension: "femminile", Value: true}}}, Policy{})
-	if err != nil || strings.Contains(r.SQL, "agg_") {
-		t.Errorf("divisione_ateco with femminile is in no aggregate: %v\n%s", err, r.SQL)
+	if err != nil || !strings.Contains(r.SQL, "agg_stock_dettaglio") {
+		t.Errorf("divisione_ateco with femminile is in the detailed stock cube: %v\n%s", err, r.SQL)
+	}
+	// No cuboid keeps area, division and legal form together: the openings of the event table.
+	r, err = e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"area_statistica", "divisione_ateco", "forma_giuridica"}}, Policy{})
+	if err != nil || !strings.Contains(r.SQL, "agg_eventi_imprese") {
+		t.Errorf("a breakdown no cuboid keeps did not read the event table: %v\n%s", err, r.SQL)
 	}
 	r, err = e.Run(ctx, Query{Metric: "imprese_attive", AsOf: "2025-12-31", GroupBy: []string{"quartiere"}}, Policy{})
 	if err != nil || strings.Contains(r.SQL, "agg_") {
