@@ -41,16 +41,139 @@ type queryLexeme struct {
 // 00022): counting them on the GIN index at query time took seconds at 100,000 passages.
 //
 // The top candidates are found without scoring every passage that shares a common word with
-// the question (MaxScore, Turtle and Flood 1995): a first pass scores the passages holding the
-// rarest lexemes; its k-th score θ is a lower bound of the final k-th score. A passage whose
-// lexemes are all among the common ones that together cannot reach θ (Σ idf × max_rank < θ)
-// cannot enter the top k, so the second pass scores only passages holding one of the other
-// lexemes, or every word of the question. The result is the same list as scoring every match.
+// the question, by the bounds of dynamic pruning (MaxScore, Turtle and Flood 1995; WAND,
+// Broder et al. 2003): a passage cannot score more than the sum, over the question's lexemes it
+// holds, of idf × max_rank (the largest ts_rank of that lexeme in any passage), plus 1 if it
+// holds every word. So for a threshold θ, only passages holding a set of lexemes whose bounds
+// reach θ, or every word, can score θ: a boolean query (an OR of ANDs) the GIN index answers
+// by intersecting posting lists. If the k best of those passages all score at least θ, they
+// are the k best of the library. Otherwise the k-th score found is a safe threshold for one
+// more pass, or θ is lowered. When the sets get too many, a pass scores the passages holding
+// the rarest lexemes and the next one only those holding a lexeme that the common ones cannot
+// do without (MaxScore). Every path returns the list that scoring every match would.
 func textSearch(ctx context.Context, tx pgx.Tx, query string, opt SearchOptions) ([]ranked, error) {
 	lex, qall, err := queryLexemes(ctx, tx, query)
 	if err != nil || len(lex) == 0 {
 		return nil, err
 	}
+	var total, sum float64
+	for _, l := range lex {
+		total += l.df
+		sum += bound(l)
+	}
+	if total <= probeRows {
+		tracePass("all", 0)
+		return scoreText(ctx, tx, lex, "", qall, opt)
+	}
+	k := opt.Candidates
+	theta := sum / 2
+	for pass := 0; pass < 4 && textBounds; pass++ {
+		match, ok := sufficientSets(lex, theta)
+		if !ok {
+			break
+		}
+		if match == "" {
+			// Not even every lexeme together reaches theta: only the all-words bonus can.
+			match = qall
+		}
+		var res []ranked
+		if match != "" {
+			if res, err = scoreText(ctx, tx, lex, match, qall, opt); err != nil {
+				return nil, err
+			}
+		}
+		if len(res) >= k {
+			if res[k-1].score >= theta {
+				tracePass("bounds", pass)
+				return res, nil
+			}
+			// k passages score at least this: the true k-th does too.
+			theta = res[k-1].score
+			continue
+		}
+		theta /= 3
+	}
+	tracePass("maxscore", 0)
+	return maxScore(ctx, tx, lex, qall, opt)
+}
+
+// textBounds enables the boolean-query passes (benchmarks compare with MaxScore alone).
+var textBounds = true
+
+// tracePass lets tests see which pruning path answered.
+var tracePass = func(kind string, pass int) {}
+
+// bound is the most a lexeme can add to a passage's score.
+func bound(l queryLexeme) float64 { return l.idf * l.maxRank }
+
+// maxSets caps the OR of ANDs a pruning pass sends to the GIN index.
+const maxSets = 16
+
+// maxSetSize caps the lexemes ANDed in one set: a set is replaced by its maxSetSize lexemes of
+// largest bounds, which every passage holding the whole set holds too (a looser, still safe
+// query). Long ANDs made the GIN index's boolean evaluation slower than the scoring it saved.
+const maxSetSize = 2
+
+// sufficientSets is a tsquery matching every passage whose lexemes' bounds may reach theta:
+// the OR of the minimal sets of lexemes whose bounds sum to theta, each cut to maxSetSize
+// lexemes. ok is false when they are more than maxSets.
+func sufficientSets(lex []queryLexeme, theta float64) (string, bool) {
+	byBound := append([]queryLexeme(nil), lex...)
+	sort.SliceStable(byBound, func(i, j int) bool { return bound(byBound[i]) > bound(byBound[j]) })
+	// rest[i] is the sum of the bounds from i on: a prefix that cannot reach theta with all of
+	// them is not extended.
+	rest := make([]float64, len(byBound)+1)
+	for i := len(byBound) - 1; i >= 0; i-- {
+		rest[i] = rest[i+1] + bound(byBound[i])
+	}
+	// The margin covers float4 rounding in ts_rank and float8 rounding in the sums.
+	reaches := func(s float64) bool { return s*1.0001+1e-9 >= theta }
+	seen := map[string]bool{}
+	var sets []string
+	add := func(set []string) bool {
+		q := strings.Join(set, " & ")
+		if !seen[q] {
+			seen[q] = true
+			sets = append(sets, q)
+		}
+		return len(sets) <= maxSets
+	}
+	var walk func(from int, sum float64, set []string) bool
+	walk = func(from int, sum float64, set []string) bool {
+		for i := from; i < len(byBound) && reaches(sum+rest[i]); i++ {
+			s := sum + bound(byBound[i])
+			next := append(set[:len(set):len(set)], "("+byBound[i].tsquery+")")
+			switch {
+			case reaches(s):
+				if !add(next) {
+					return false
+				}
+			case len(next) == maxSetSize:
+				// Some completion reaches theta (rest[i+1]); its first lexemes are these.
+				if reaches(s+rest[i+1]) && !add(next) {
+					return false
+				}
+			default:
+				if !walk(i+1, s, next) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if !walk(0, 0, nil) {
+		return "", false
+	}
+	if len(sets) == 0 {
+		return "", true
+	}
+	return "(" + strings.Join(sets, ") | (") + ")", true
+}
+
+// maxScore scores first the passages holding the rarest lexemes; their k-th score θ is a lower
+// bound of the final one, and the second pass leaves out the passages holding only common
+// lexemes whose bounds together stay below θ.
+func maxScore(ctx context.Context, tx pgx.Tx, lex []queryLexeme, qall string, opt SearchOptions) ([]ranked, error) {
 	byDF := append([]queryLexeme(nil), lex...)
 	sort.SliceStable(byDF, func(i, j int) bool { return byDF[i].df < byDF[j].df })
 	var total float64
@@ -60,27 +183,35 @@ func textSearch(ctx context.Context, tx pgx.Tx, query string, opt SearchOptions)
 		probe++
 	}
 	if probe == len(byDF) {
-		return scoreText(ctx, tx, lex, lex, qall, opt)
+		return scoreText(ctx, tx, lex, "", qall, opt)
 	}
-	first, err := scoreText(ctx, tx, lex, byDF[:probe], qall, opt)
+	first, err := scoreText(ctx, tx, lex, anyOf(byDF[:probe]), qall, opt)
 	if err != nil || len(first) < opt.Candidates {
 		if err != nil {
 			return nil, err
 		}
-		return scoreText(ctx, tx, lex, lex, qall, opt)
+		return scoreText(ctx, tx, lex, "", qall, opt)
 	}
 	essential := essentialLexemes(lex, first[len(first)-1].score)
 	if subset(essential, byDF[:probe]) {
 		return first, nil
 	}
-	return scoreText(ctx, tx, lex, essential, qall, opt)
+	return scoreText(ctx, tx, lex, anyOf(essential), qall, opt)
+}
+
+// anyOf is a tsquery matching passages that hold any of ls.
+func anyOf(ls []queryLexeme) string {
+	q := make([]string, len(ls))
+	for i, l := range ls {
+		q[i] = "(" + l.tsquery + ")"
+	}
+	return strings.Join(q, " | ")
 }
 
 // essentialLexemes leaves out the lexemes whose largest possible contributions, summed from
 // the smallest, stay below theta: a passage holding only those cannot score theta.
 func essentialLexemes(lex []queryLexeme, theta float64) []queryLexeme {
 	byBound := append([]queryLexeme(nil), lex...)
-	bound := func(l queryLexeme) float64 { return l.idf * l.maxRank }
 	sort.SliceStable(byBound, func(i, j int) bool { return bound(byBound[i]) < bound(byBound[j]) })
 	sum := 0.0
 	i := 0
@@ -137,9 +268,10 @@ func queryLexemes(ctx context.Context, tx pgx.Tx, query string) ([]queryLexeme, 
 	return out, qall, nil
 }
 
-// scoreText scores the passages that hold any lexeme of match, or every word of the question,
-// by all of lex, and returns the best opt.Candidates.
-func scoreText(ctx context.Context, tx pgx.Tx, lex, match []queryLexeme, qall string, opt SearchOptions) ([]ranked, error) {
+// scoreText scores by all of lex the passages that hold any lexeme of lex and, unless match is
+// empty, match the tsquery match or every word of the question; it returns the best
+// opt.Candidates.
+func scoreText(ctx context.Context, tx pgx.Tx, lex []queryLexeme, match, qall string, opt SearchOptions) ([]ranked, error) {
 	args := []any{qall, opt.Candidates}
 	param := func(v any) string {
 		args = append(args, v)
@@ -151,16 +283,9 @@ func scoreText(ctx context.Context, tx pgx.Tx, lex, match []queryLexeme, qall st
 	for i, l := range lex {
 		terms[i] = fmt.Sprintf("%s::float8 * ts_rank(%s, c.tsv, %s::tsquery)", param(l.idf), textWeights, param(l.tsquery))
 	}
-	anyOf := func(ls []queryLexeme) string {
-		q := make([]string, len(ls))
-		for i, l := range ls {
-			q[i] = "(" + l.tsquery + ")"
-		}
-		return param(strings.Join(q, " | ")) + "::tsquery"
-	}
-	where := "c.tsv @@ " + anyOf(lex)
-	if len(match) < len(lex) {
-		where += " AND (c.tsv @@ " + anyOf(match) + " OR c.tsv @@ $1::tsquery)"
+	where := "c.tsv @@ " + param(anyOf(lex)) + "::tsquery"
+	if match != "" {
+		where += " AND (c.tsv @@ " + param(match) + "::tsquery OR c.tsv @@ $1::tsquery)"
 	}
 	cond, args2 := filterSQL(opt.Filter, args)
 	args = args2

@@ -111,6 +111,9 @@ func TestPrunedTextSearchEqualsScoringEveryMatch(t *testing.T) {
 	// A probe of one passage prunes on nearly every question, with few candidates even more.
 	defer func(p float64) { probeRows = p }(probeRows)
 	pruned := 0
+	paths := map[string]int{}
+	defer func(f func(string, int)) { tracePass = f }(tracePass)
+	tracePass = func(kind string, pass int) { paths[fmt.Sprintf("%s %d", kind, pass)]++ }
 	cases := []struct {
 		probe float64
 		cands int
@@ -148,6 +151,13 @@ func TestPrunedTextSearchEqualsScoringEveryMatch(t *testing.T) {
 	// The test means something only if the pruning actually left lexemes out.
 	if pruned < 50 {
 		t.Errorf("the pruning left lexemes out in %d searches only", pruned)
+	}
+	// Every path must have been taken: the bounds on the first and a later pass, MaxScore.
+	t.Logf("paths: %v", paths)
+	for _, p := range []string{"all 0", "bounds 0", "bounds 1", "maxscore 0"} {
+		if paths[p] == 0 {
+			t.Errorf("no search answered by %q: %v", p, paths)
+		}
 	}
 }
 
