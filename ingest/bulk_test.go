@@ -113,6 +113,14 @@ func TestLargeFirstSnapshotCopiedDirectlyThenNextMonth(t *testing.T) {
 	if present != next.Loaded || current != next.Loaded {
 		t.Errorf("in the latest snapshot: imprese %d, current versions %d, loaded %d", present, current, next.Loaded)
 	}
+	// Storage (migrations 00011, 00012): one row per company, NULL last_as_of while in the
+	// latest snapshot; only the closed versions are in imprese_versioni.
+	if n := f.count(`SELECT count(*) FROM imprese_dati WHERE last_as_of IS NULL`); n != next.Loaded {
+		t.Errorf("%d rows of imprese_dati in the latest snapshot, loaded %d", n, next.Loaded)
+	}
+	if n := f.count(`SELECT count(*) FROM imprese_versioni WHERE valid_to = '2026-11-30'`); int64(n) != next.Stats["versioni_chiuse"] || n == 0 {
+		t.Errorf("%d closed versions, stats %v", n, next.Stats)
+	}
 	left := f.count(`SELECT count(*) FROM imprese WHERE last_as_of = '2026-10-31'`)
 	if int64(left) != next.Stats["evento_uscita"] {
 		t.Errorf("%d companies left behind, %d uscita events", left, next.Stats["evento_uscita"])

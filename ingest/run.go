@@ -201,10 +201,11 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 	main := copyTarget{from: 0, to: len(cols), types: types}
 	if r.direct {
 		// Straight into the current state: the staging columns but the line (row_hash included),
-		// plus the version's start, the first and latest snapshot, and the batch.
-		table, names = "imprese_dati", append(names[1:len(names):len(names)], "valid_from", "first_as_of", "last_as_of", "batch_id")
-		main = copyTarget{from: 1, to: len(cols), extra: []any{r.asOf, r.asOf, r.asOf, r.batchID},
-			types: append(types[1:len(types):len(types)], "date", "date", "date", "bigint")}
+		// plus the version's start, the first snapshot and the batch (last_as_of NULL: in the
+		// latest snapshot).
+		table, names = "imprese_dati", append(names[1:len(names):len(names)], "valid_from", "first_as_of", "batch_id")
+		main = copyTarget{from: 1, to: len(cols), extra: []any{r.asOf, r.asOf, r.batchID},
+			types: append(types[1:len(types):len(types)], "date", "date", "bigint")}
 	} else if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (%s) ON COMMIT DROP", stagingTable, strings.Join(defs, ", "))); err != nil {
 		return fmt.Errorf("create staging table: %w", err)
 	}

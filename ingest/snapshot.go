@@ -188,7 +188,7 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 				SELECT s.*, h.codice_fiscale AS h_cf, h.stato AS h_stato, h.dt_cessazione AS h_dt_cessazione,
 					h.indirizzo AS h_indirizzo, h.quartiere AS h_quartiere, h.ateco AS h_ateco
 				FROM ingest_stg s FULL JOIN (SELECT codice_fiscale, row_hash, stato, dt_cessazione, indirizzo, quartiere, ateco
-					FROM imprese_dati WHERE last_as_of = (SELECT max(as_of) FROM register_snapshots)) h ON h.codice_fiscale = s.codice_fiscale
+					FROM imprese_dati WHERE ` + inLatest + `) h ON h.codice_fiscale = s.codice_fiscale
 				WHERE (s.codice_fiscale IS NULL OR h.codice_fiscale IS NULL OR s.row_hash IS DISTINCT FROM h.row_hash)
 					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL`},
 			step{"eventi_ingresso", `INSERT INTO imprese_eventi (codice_fiscale, as_of, tipo, valore_prima, valore_dopo, batch_id)
@@ -220,12 +220,17 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 				FROM ingest_diff d JOIN imprese_dati h ON h.codice_fiscale = d.h_cf WHERE d.h_cf IS NOT NULL AND $2::bigint IS NOT NULL`},
 			// New and changed companies: their row of imprese_dati is the new current version.
 			step{"imprese", upsertDati("ingest_diff WHERE line IS NOT NULL")},
-			// The unchanged companies (the great majority) only move to this snapshot: their row
-			// in imprese is the previous snapshot's, and those that left are in ingest_diff.
-			step{"imprese_presenti", `UPDATE imprese_dati i SET last_as_of = $1
+			// The unchanged companies (the great majority) are in this snapshot as they were in
+			// the previous one: their last_as_of stays NULL, nothing is written (migration 00012).
+			// Only rows written with an explicit date of the previous snapshot (through the view
+			// imprese) become NULL, and the companies that left get the previous snapshot's date.
+			step{"imprese_presenti", `UPDATE imprese_dati i SET last_as_of = NULL
 				WHERE i.last_as_of = (SELECT max(as_of) FROM register_snapshots)
 					AND NOT EXISTS (SELECT 1 FROM ingest_diff d WHERE d.line IS NULL AND d.h_cf = i.codice_fiscale)
-					AND $2::bigint IS NOT NULL`},
+					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL`},
+			step{"imprese_uscite", `UPDATE imprese_dati i SET last_as_of = (SELECT max(as_of) FROM register_snapshots)
+				FROM ingest_diff d WHERE d.line IS NULL AND d.h_cf = i.codice_fiscale
+					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL`},
 		)
 	} else {
 		// No snapshot yet, so no current version: the file's companies become current.
@@ -254,7 +259,7 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	} else if bulk {
 		steps = []step{
 			{"imprese", `INSERT INTO imprese_dati (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id, valid_from, row_hash)
-				SELECT codice_fiscale, ` + impreseCols + `, $1, $1, $2, $1, row_hash FROM ingest_stg`},
+				SELECT codice_fiscale, ` + impreseCols + `, $1, NULL, $2, $1, row_hash FROM ingest_stg`},
 			steps[len(steps)-1], // istantanea
 		}
 	}
@@ -321,8 +326,12 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		// Every new or changed company's row of imprese_dati is its new current version.
 		stats["versioni_nuove"] = stats["imprese"]
 	}
-	stats["imprese"] += stats["imprese_presenti"]
-	for _, k := range []string{"chiave", "confronto", "imprese_presenti"} {
+	if previous {
+		// Every company of the snapshot is in imprese at this snapshot (the unchanged ones
+		// without a write).
+		stats["imprese"] = int64(r.sum.Loaded)
+	}
+	for _, k := range []string{"chiave", "confronto", "imprese_presenti", "imprese_uscite"} {
 		delete(stats, k)
 	}
 	stats["invariate"] = int64(r.sum.Loaded) - stats["versioni_nuove"]
@@ -366,13 +375,18 @@ func staleStats(ctx context.Context, tx pgx.Tx, loaded int) bool {
 // imprese_versioni, the closed versions.
 var registerTables = []string{"imprese_dati", "imprese_versioni"}
 
+// inLatest is the condition on imprese_dati of the companies in the latest loaded snapshot:
+// last_as_of NULL (as the loader writes them) or that snapshot's date (rows written through
+// the view imprese).
+const inLatest = `(last_as_of IS NULL OR last_as_of = (SELECT max(as_of) FROM register_snapshots))`
+
 // upsertDati writes the companies of a staged relation (with row_hash) as their current
 // version: new companies are inserted, known ones overwritten (a company back in the register
 // keeps its first snapshot). batch_id changes only when a value does; the version's own batch
 // is this one.
 func upsertDati(from string) string {
 	return `INSERT INTO imprese_dati (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id, valid_from, row_hash, versione_batch_id)
-		SELECT codice_fiscale, ` + impreseCols + `, $1, $1, $2, $1, row_hash, $2 FROM ` + from + `
+		SELECT codice_fiscale, ` + impreseCols + `, $1, NULL::date, $2, $1, row_hash, $2 FROM ` + from + `
 		ON CONFLICT (codice_fiscale) DO UPDATE SET ` + excludedSet() + `, last_as_of = EXCLUDED.last_as_of,
 			first_as_of = LEAST(imprese_dati.first_as_of, EXCLUDED.first_as_of),
 			batch_id = CASE WHEN (` + prefixedCols("imprese_dati.") + `) IS NOT DISTINCT FROM (` + prefixedCols("EXCLUDED.") + `)

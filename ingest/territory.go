@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -81,7 +82,17 @@ func mergeStradario(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int
 // 00031) in the load's transaction, so that they never disagree with the register.
 func refreshAggregates(ctx context.Context, tx pgx.Tx, r *batchRun) error {
 	t0 := time.Now()
+	// The aggregate joins imprese to the latest snapshot's date (i.last_as_of = s.as_of); over
+	// the view of migration 00012 that join is estimated at 1/200 of the rows, and the planner
+	// then sorts a million rows on 13 text keys instead of hashing them (measured 9.8 s instead
+	// of ~3). Sorting is discouraged for this statement only.
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_sort = off`); err != nil {
+		return fmt.Errorf("refresh aggregates: %w", err)
+	}
 	if _, err := tx.Exec(ctx, `SELECT refresh_aggregates()`); err != nil {
+		return fmt.Errorf("refresh aggregates: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_sort = on`); err != nil {
 		return fmt.Errorf("refresh aggregates: %w", err)
 	}
 	r.took("aggregati", t0)
@@ -132,7 +143,7 @@ func reattribute(ctx context.Context, tx pgx.Tx, m *address.Matcher, stats map[s
 			AND (t.quartiere, t.zona, t.area_statistica) IS DISTINCT FROM (a.quartiere, a.zona, a.area)`
 	var all, current int64
 	if err := tx.QueryRow(ctx, `WITH u AS (UPDATE imprese_dati t `+set+`
-			RETURNING t.last_as_of = (SELECT max(as_of) FROM register_snapshots) AS current)
+			RETURNING `+strings.ReplaceAll(inLatest, "last_as_of", "t.last_as_of")+` AS current)
 		SELECT count(*), count(*) FILTER (WHERE current) FROM u`).Scan(&all, &current); err != nil {
 		return fmt.Errorf("re-attribute imprese: %w", err)
 	}
