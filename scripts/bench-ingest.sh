@@ -45,8 +45,11 @@ plain() { # label file: a plain psql \copy of the same file into an unindexed al
 run() { # label file
   plain "$1" "$2"
   la0=$(loadavg)
+  wal0=$(psql "$URL" -qAtc "SELECT pg_current_wal_lsn()")
   /usr/bin/time -f "%e %M" -o "$DIR/time.txt" "$DIR/conoscenza" --log-format json ingest imprese "$2" --json >"$DIR/out.json" 2>"$DIR/err.txt" || { cat "$DIR/err.txt"; exit 1; }
   la1=$(loadavg)
+  # WAL written during the load (the whole cluster's: other sessions' writes count too)
+  psql "$URL" -qAtc "SELECT '   WAL written during the load: ' || pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal0'))"
   read -r secs kb <"$DIR/time.txt"
   python3 - "$1" "$secs" "$kb" "$DIR/out.json" "$DIR/$1.plain" "$la0" "$la1" <<'PY'
 import json, sys

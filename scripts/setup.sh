@@ -92,7 +92,11 @@ fi
 
 # 3. Server settings for an analytical workload on a small machine: a quarter of the memory
 # (at most 4 GB) as shared buffers, parallel scans, no JIT (its compile time costs more than it
-# saves on our sub-second aggregates). Written once; a change restarts the cluster below.
+# saves on our sub-second aggregates), and room for the WAL of a bulk load between checkpoints
+# (a million-company register snapshot writes about 0.5 GB of WAL; with the default 1 GB the
+# shared development cluster had a checkpoint forced every 50 s on average, and every page
+# touched after a checkpoint is logged in full again). Written once; a change restarts the cluster below (these settings
+# alone only need a reload).
 conf_dir=/etc/postgresql/${PG_MAJOR}/main/conf.d
 mem_mb=$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)
 sb_mb=$(( mem_mb / 4 )); [ "$sb_mb" -gt 4096 ] && sb_mb=4096; [ "$sb_mb" -lt 128 ] && sb_mb=128
@@ -104,7 +108,9 @@ maintenance_work_mem = 256MB
 jit = off
 random_page_cost = 1.1
 max_parallel_workers_per_gather = 2
-log_min_duration_statement = 2000"
+log_min_duration_statement = 2000
+max_wal_size = 8GB
+checkpoint_timeout = 15min"
 if [ -d "$conf_dir" ] && [ "$(cat "$conf_dir/conoscenza.conf" 2>/dev/null)" != "$want_conf" ]; then
   say "writing $conf_dir/conoscenza.conf (shared_buffers ${sb_mb}MB, jit off)"
   printf '%s\n' "$want_conf" >"$conf_dir/conoscenza.conf"
