@@ -207,8 +207,10 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		{Query{Metric: "aperture", From: "1990-01-01", TimeGrain: "year"}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
 		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"anzianita"}}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
 		{Query{Metric: "cig_domande", From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}}, "FROM agg_eventi_cig i", "agg_cig "},
-		{Query{Metric: "suap_pratiche", From: "2020-01-01", GroupBy: []string{"quartiere", "settore_suap", "stato"}}, "FROM agg_eventi_suap i", "agg_suap "},
-		{Query{Metric: "cig_domande", From: "2020-01-01", GroupBy: []string{"quartiere", "sezione_ateco", "classe_forma"}}, "FROM agg_eventi_cig i", ""},
+		{Query{Metric: "suap_pratiche", From: "2020-01-01", GroupBy: []string{"area_statistica", "settore_suap", "forma_giuridica"}}, "FROM agg_eventi_suap i", "agg_suap "},
+		{Query{Metric: "cig_domande", From: "2020-01-01", GroupBy: []string{"area_statistica", "ateco", "forma_giuridica"}}, "FROM agg_eventi_cig i", "agg_cig "},
+		{Query{Metric: "suap_pratiche", From: "2020-01-01", GroupBy: []string{"quartiere", "settore_suap", "stato"}}, "FROM agg_suap i", "agg_eventi"},
+		{Query{Metric: "cig_domande", From: "2020-01-01", GroupBy: []string{"quartiere", "sezione_ateco", "classe_forma"}}, "FROM agg_cig i", "agg_eventi"},
 		{Query{Metric: "chiusure", From: "2024-01-01", GroupBy: []string{"ateco"}}, "agg_imprese_flussi", ""},
 		{Query{Metric: "contributi_importo_concesso", From: "2020-01-15", GroupBy: []string{"quartiere"}}, "agg_contributi i", "agg_contributi_cubo"},
 	} {
