@@ -268,6 +268,16 @@ func TestCubesAreReadOnlyWhileCurrent(t *testing.T) {
 	if err != nil || strings.Contains(stale.SQL, "agg_") {
 		t.Fatalf("a stale cube was read: %v\n%s", err, stale.SQL)
 	}
+	// Each aggregate follows only the loads it is built from: a CIG load leaves the register's
+	// cubes and event table current.
+	reg, err := eng.Run(ctx, Query{Metric: "aperture", From: "2026-01-01", To: "2026-06-30", GroupBy: []string{"quartiere"}}, Policy{AllowDetails: true})
+	if err != nil || !strings.Contains(reg.SQL, "agg_imprese_flussi") {
+		t.Errorf("a CIG load made the register's cube stale: %v\n%s", err, reg.SQL)
+	}
+	reg, err = eng.Run(ctx, Query{Metric: "aperture", From: "2026-01-10", GroupBy: []string{"area_statistica", "ateco"}}, Policy{AllowDetails: true})
+	if err != nil || !strings.Contains(reg.SQL, "agg_eventi_imprese") {
+		t.Errorf("a CIG load made the register's event table stale: %v\n%s", err, reg.SQL)
+	}
 	if b, a := resultMap(t, before, 1)["Navile"], resultMap(t, stale, 1)["Navile"]; a != b+1 {
 		t.Errorf("Navile: %v requests before, %v after one more", b, a)
 	}
