@@ -94,7 +94,7 @@ func truncateForFreeze(ctx context.Context, tx pgx.Tx, tables []string) (bool, e
 
 // directFirstSnapshot says whether a register file is the first snapshot into empty tables and
 // large enough (by size: its rows are not counted yet) for the direct path: COPY straight into
-// imprese_storia without indexes, no staging table (see batchRun.execute).
+// imprese_dati without indexes, no staging table (see batchRun.execute).
 func directFirstSnapshot(ctx context.Context, tx pgx.Tx, r *batchRun) (bool, error) {
 	if r.schema.kind != KindImprese || r.size < directMinBytes {
 		return false, nil
