@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -115,6 +117,18 @@ func (m *Main) versionCommand() *cobra.Command {
 	}
 }
 
+// versionList prints migration versions for people: "11, 12" or "none".
+func versionList(vs []int64) string {
+	if len(vs) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = strconv.FormatInt(v, 10)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // openDB opens the owner pool and refuses to go on when the schema is behind.
 func (m *Main) openDB(ctx context.Context) (*pgxpool.Pool, error) {
 	pool, err := db.Open(ctx, m.Config.DatabaseURL)
@@ -147,7 +161,11 @@ func (m *Main) migrateCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				_, err = fmt.Fprintf(m.Stdout, "schema version %d, binary needs %d\n", cur, target)
+				pending, err := db.PendingMigrations(ctx, pool)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(m.Stdout, "schema version %d, binary needs %d; pending migrations: %s\n", cur, target, versionList(pending))
 				return err
 			}
 			res, err := db.Migrate(ctx, pool)
@@ -158,7 +176,7 @@ func (m *Main) migrateCommand() *cobra.Command {
 				_, err = fmt.Fprintf(m.Stdout, "schema is current (version %d): nothing to do\n", res.From)
 				return err
 			}
-			_, err = fmt.Fprintf(m.Stdout, "migrated schema from version %d to %d (%d migrations)\n", res.From, res.To, len(res.Applied))
+			_, err = fmt.Fprintf(m.Stdout, "migrated schema from version %d to %d (%d migrations: %s)\n", res.From, res.To, len(res.Applied), versionList(res.Applied))
 			return err
 		},
 	}

@@ -63,10 +63,11 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) (MigrationResult, error) {
 	if err != nil {
 		return MigrationResult{}, fmt.Errorf("migrate: %w", err)
 	}
+	// Out-of-order migrations may apply below the current version: To is the highest.
 	out := MigrationResult{From: from, To: from}
 	for _, r := range res {
 		out.Applied = append(out.Applied, r.Source.Version)
-		out.To = r.Source.Version
+		out.To = max(out.To, r.Source.Version)
 	}
 	return out, nil
 }
@@ -83,6 +84,28 @@ func SchemaStatus(ctx context.Context, pool *pgxpool.Pool) (current, target int6
 		return 0, 0, fmt.Errorf("read schema version: %w", err)
 	}
 	return current, target, nil
+}
+
+// PendingMigrations lists the versions this binary knows that the database has not applied,
+// in order. With out-of-order migrations (a lower number landing after a higher one) the
+// database's version can equal the binary's while some are still pending.
+func PendingMigrations(ctx context.Context, pool *pgxpool.Pool) ([]int64, error) {
+	p, sqlDB, err := provider(pool)
+	if err != nil {
+		return nil, err
+	}
+	defer sqlDB.Close()
+	all, err := p.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read migration status: %w", err)
+	}
+	var pending []int64
+	for _, m := range all {
+		if m.State == goose.StatePending {
+			pending = append(pending, m.Source.Version)
+		}
+	}
+	return pending, nil
 }
 
 // CheckSchema returns ErrSchemaBehind (wrapped with both versions) unless every migration this
