@@ -108,6 +108,10 @@ func Translate(err error, what string) error {
 			return &Error{Code: CodeInvalid, Message: what + " is not valid", Err: err}
 		case "57014":
 			return &Error{Code: CodeUnavailable, Message: "the query took too long and was cancelled", Err: err}
+		case "42P01", "42883":
+			// The statements behind Translate are the binary's own: a relation or function
+			// they name and the database lacks means a migration has not been applied.
+			return &Error{Code: CodeUnavailable, Message: fmt.Sprintf("%s: %s: %v", what, pgErr.Message, ErrSchemaBehind), Err: err}
 		}
 	}
 	return fmt.Errorf("%s: %w", what, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,5 +70,17 @@ func TestUnreachableDatabaseIsUnavailableNotInternal(t *testing.T) {
 	}
 	if c := db.ErrorCode(&db.Error{Code: db.CodeNotFound, Err: &pgconn.ConnectError{}}); c != db.CodeNotFound {
 		t.Errorf("a domain error's own code wins: %s", c)
+	}
+}
+
+// TestMissingRelationSaysMigrate: a binary newer than its database (a pending migration)
+// reading a relation that migration creates gets an error that says what to do.
+func TestMissingRelationSaysMigrate(t *testing.T) {
+	d := dbtest.Empty(t)
+	_, err := d.Pool.Exec(context.Background(), "SELECT * FROM agg_stato")
+	got := db.Translate(err, "read aggregates")
+	if db.ErrorCode(got) != db.CodeUnavailable || !strings.Contains(got.Error(), "conoscenza migrate") ||
+		!strings.Contains(got.Error(), "agg_stato") {
+		t.Fatalf("Translate(missing relation) = %v (code %s); want unavailable, naming the relation and `conoscenza migrate`", got, db.ErrorCode(got))
 	}
 }
