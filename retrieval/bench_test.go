@@ -202,7 +202,7 @@ func benchDB(b *testing.B, target int) (*dbtest.DB, bool) {
 		}
 	}
 	admin.Close()
-	url := benchURL(dbtest.BaseURL(), name)
+	url := dbtest.WithDatabase(dbtest.BaseURL(), name)
 	pool, err := db.Open(ctx, url)
 	if err != nil {
 		b.Fatal(err)
@@ -235,18 +235,6 @@ func loadAvg() string {
 	}
 	f := strings.Fields(string(data))
 	return strings.Join(f[:min(3, len(f))], " ")
-}
-
-// benchURL replaces the database name in a postgres:// URL.
-func benchURL(url, name string) string {
-	q := ""
-	if i := strings.IndexByte(url, '?'); i >= 0 {
-		url, q = url[:i], url[i:]
-	}
-	if i := strings.LastIndexByte(url, '/'); i > len("postgres://") {
-		url = url[:i]
-	}
-	return url + "/" + name + q
 }
 
 var benchSentence = regexp.MustCompile(`[^.!?\n]{30,}[.!?]`)

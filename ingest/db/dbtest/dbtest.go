@@ -115,7 +115,7 @@ func create(ctx context.Context, migrate bool) (*DB, error) {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name+" TEMPLATE template1"); err != nil {
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
-	url := withDatabase(base, name)
+	url := WithDatabase(base, name)
 	pool, err := db.Open(ctx, url)
 	if err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func create(ctx context.Context, migrate bool) (*DB, error) {
 	if ro == "" {
 		ro = db.DefaultReadOnlyURL
 	}
-	return &DB{Name: name, URL: url, ROURL: withDatabase(ro, name), Pool: pool}, nil
+	return &DB{Name: name, URL: url, ROURL: WithDatabase(ro, name), Pool: pool}, nil
 }
 
 func drop(ctx context.Context, name string) error {
@@ -206,8 +206,8 @@ func createdAt(name string) (time.Time, bool) {
 	return time.Unix(n, 0), true
 }
 
-// withDatabase replaces the database name in a postgres:// URL.
-func withDatabase(url, name string) string {
+// WithDatabase replaces the database name in a postgres:// URL.
+func WithDatabase(url, name string) string {
 	q := ""
 	if i := strings.IndexByte(url, '?'); i >= 0 {
 		url, q = url[:i], url[i:]
