@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/comune-bologna/conoscenza/agent/catalog"
-	"github.com/comune-bologna/conoscenza/ingest/db"
 )
 
 // The random benchmark draws valid typed queries from the catalog itself, so that "any catalog
@@ -222,17 +221,8 @@ func answeredBy(sql string) string {
 // default 5) over the database named by CONOSCENZA_BENCH_RO_URL, uncached, with the 5 s
 // statement timeout users get: a query that exceeds it counts as 5 s and is listed.
 func BenchmarkRandomCatalogQueries(b *testing.B) {
-	url := os.Getenv("CONOSCENZA_BENCH_RO_URL")
-	if url == "" {
-		b.Skip("set CONOSCENZA_BENCH_RO_URL (see docs/metrics.md)")
-	}
 	ctx := context.Background()
-	pool, err := db.Open(ctx, url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer pool.Close()
-	e := NewEngine(pool, catalog.Default()).WithoutCache()
+	e := benchEngine(b)
 	vals, err := loadRandomValues(ctx, e)
 	if err != nil {
 		b.Fatal(err)

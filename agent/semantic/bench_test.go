@@ -51,20 +51,27 @@ var fallbackQueries = []Query{
 	{Metric: "imprese_attive", GroupBy: []string{"divisione_ateco"}, Filters: []Filter{{Dimension: "femminile", Value: true}}},                // division with a personal flag
 }
 
-// BenchmarkFallbackQueries measures the shapes that used to read the detailed tables, with the
-// same database as BenchmarkCatalogQueries.
-func BenchmarkFallbackQueries(b *testing.B) {
+// benchEngine opens an uncached engine over the large database CONOSCENZA_BENCH_RO_URL names
+// (read-only role; loaded as docs/metrics.md describes), closed when the benchmark ends.
+func benchEngine(b *testing.B) *Engine {
+	b.Helper()
 	url := os.Getenv("CONOSCENZA_BENCH_RO_URL")
 	if url == "" {
 		b.Skip("set CONOSCENZA_BENCH_RO_URL (see docs/metrics.md)")
 	}
-	ctx := context.Background()
-	pool, err := db.Open(ctx, url)
+	pool, err := db.Open(context.Background(), url)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer pool.Close()
-	e := NewEngine(pool, catalog.Default()).WithoutCache()
+	b.Cleanup(pool.Close)
+	return NewEngine(pool, catalog.Default()).WithoutCache()
+}
+
+// BenchmarkFallbackQueries measures the shapes that used to read the detailed tables, with the
+// same database as BenchmarkCatalogQueries.
+func BenchmarkFallbackQueries(b *testing.B) {
+	ctx := context.Background()
+	e := benchEngine(b)
 	e.timeout = time.Minute // measure them even when they exceed the 5 s a user waits
 	byShape := map[string][]time.Duration{}
 	var lat []time.Duration
@@ -93,17 +100,8 @@ func BenchmarkFallbackQueries(b *testing.B) {
 // BenchmarkCatalogQueries measures catalog queries over a large register. It needs a database
 // loaded as docs/metrics.md describes: CONOSCENZA_BENCH_RO_URL points at it (read-only role).
 func BenchmarkCatalogQueries(b *testing.B) {
-	url := os.Getenv("CONOSCENZA_BENCH_RO_URL")
-	if url == "" {
-		b.Skip("set CONOSCENZA_BENCH_RO_URL (see docs/metrics.md)")
-	}
 	ctx := context.Background()
-	pool, err := db.Open(ctx, url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer pool.Close()
-	e := NewEngine(pool, catalog.Default()).WithoutCache()
+	e := benchEngine(b)
 	for _, q := range benchQueries { // warm the cache and check every query runs
 		if _, err := e.Run(ctx, q, Policy{}); err != nil {
 			b.Fatalf("%+v: %v", q, err)
