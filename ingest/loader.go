@@ -54,6 +54,10 @@ type Options struct {
 	// AllowPartial loads a register snapshot with less than half the companies of the
 	// previous one (refused by default: the missing ones would be recorded as having left).
 	AllowPartial bool
+	// CompareInDatabase compares a register snapshot with the previous one in SQL, every row
+	// staged, instead of skipping in the loader the rows the previous snapshot has unchanged
+	// (same result, slower; used by the tests that check the two ways agree).
+	CompareInDatabase bool
 }
 
 // Rejection is one rejected row.

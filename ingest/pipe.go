@@ -69,6 +69,10 @@ type worker struct {
 	err     error
 	seed    maphash.Seed
 	keyPos  int // position in vals of the unique key hashed for dups, -1 when none
+	// prev, when set, holds the previous register snapshot: rows it already has unchanged
+	// are not sent (see unchanged.go); cfPos and hashPos locate the code and fingerprint.
+	prev           *prevSnapshot
+	cfPos, hashPos int
 }
 
 // copyTarget says what each accepted row becomes: the values from vals[from:to] followed by
@@ -94,6 +98,9 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.T
 	seed := maphash.MakeSeed()
 	for i := 0; i < n; i++ {
 		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols()))}, seed: seed, keyPos: keyPos}
+		if r.prev != nil {
+			w.prev, w.cfPos, w.hashPos = r.prev, sc.pos("codice_fiscale"), sc.pos("row_hash")
+		}
 		if r.matcher != nil {
 			w.matcher = r.matcher.Clone()
 		}
@@ -198,6 +205,13 @@ func (p *pipeline) work(w *worker, main copyTarget) {
 				continue
 			}
 			v := w.rc.vals
+			if w.prev != nil {
+				cf, _ := v[w.cfPos].(string)
+				h, _ := v[w.hashPos].(string)
+				if w.prev.unchanged(cf, h) {
+					continue
+				}
+			}
 			if e.buf, w.err = w.enc.appendTuple(e.buf, v[main.from:main.to], main.extra...); w.err != nil {
 				continue
 			}

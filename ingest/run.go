@@ -57,6 +57,11 @@ type batchRun struct {
 	// reopen starts reading the file again from its first row (for the fallback of the
 	// direct path).
 	reopen func() error
+	// prev: a register snapshot after the first is compared with the previous one while
+	// streaming, and only new or changed rows are staged (unchanged.go); noPrev turns that
+	// off (Options.CompareInDatabase, or the fallback when the file repeats a known code).
+	prev   *prevSnapshot
+	noPrev bool
 }
 
 func (r *batchRun) execute(ctx context.Context) error {
@@ -131,7 +136,26 @@ func (r *batchRun) execute(ctx context.Context) error {
 		}
 		r.direct = true
 	}
+	if !direct && r.schema.kind == KindImprese {
+		if _, err := tx.Exec(ctx, "SAVEPOINT ingest_delta"); err != nil {
+			return fmt.Errorf("savepoint: %w", err)
+		}
+	}
 	stats, err := r.stageAndMerge(ctx, tx)
+	if errors.Is(err, errPrevDuplicate) {
+		// The file repeats a company of the previous snapshot: the full comparison in SQL
+		// finds the repetitions and rejects the later rows one by one.
+		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT ingest_delta"); err != nil {
+			return fmt.Errorf("rollback to savepoint: %w", err)
+		}
+		r.prev, r.noPrev = nil, true
+		r.rejects, r.matched, r.lastDate = nil, 0, time.Time{}
+		r.sum.Read, r.sum.Loaded, r.sum.Warnings = 0, 0, r.sum.Warnings[:nWarnings]
+		if err := r.reopen(); err != nil {
+			return err
+		}
+		stats, err = r.stageAndMerge(ctx, tx)
+	}
 	if r.direct && isDuplicateKey(err) {
 		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT ingest_direct"); err != nil {
 			return fmt.Errorf("rollback to savepoint: %w", err)
@@ -209,6 +233,20 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 	} else if _, err := tx.Exec(ctx, fmt.Sprintf("CREATE TEMP TABLE %s (%s) ON COMMIT DROP", stagingTable, strings.Join(defs, ", "))); err != nil {
 		return fmt.Errorf("create staging table: %w", err)
 	}
+	if r.schema.kind == KindImprese && !r.direct && !r.noPrev && !r.opts.CompareInDatabase {
+		var previous bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM register_snapshots)`).Scan(&previous); err != nil {
+			return fmt.Errorf("read snapshots: %w", err)
+		}
+		if previous {
+			t0 := time.Now()
+			var err error
+			if r.prev, err = loadPrevSnapshot(ctx, tx); err != nil {
+				return err
+			}
+			r.took("istantanea_precedente", t0)
+		}
+	}
 	pipe, err := newPipeline(ctx, r, main, limit)
 	if err != nil {
 		return err
@@ -225,6 +263,15 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("copy into %s: %w", table, err)
 	}
 	n := tag.RowsAffected()
+	if r.prev != nil {
+		if r.prev.dup.Load() {
+			return errPrevDuplicate
+		}
+		n += r.prev.skipped.Load() // accepted, identical to the previous snapshot
+		if err := stageGone(ctx, tx, r); err != nil {
+			return err
+		}
+	}
 	r.sum.Read = pipe.read
 	r.sum.Warnings = append(r.sum.Warnings, r.reader.Warnings...) // header warnings and any met while reading
 	if r.direct {

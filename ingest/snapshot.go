@@ -183,14 +183,30 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		if r.dupsChecked {
 			steps = steps[:len(steps)-1] // every codice fiscale of the file is distinct
 		}
-		steps = append(steps,
-			step{"confronto", `CREATE TEMP TABLE ingest_diff ON COMMIT DROP AS
+		compare := step{"confronto", `CREATE TEMP TABLE ingest_diff ON COMMIT DROP AS
 				SELECT s.*, h.codice_fiscale AS h_cf, h.stato AS h_stato, h.dt_cessazione AS h_dt_cessazione,
 					h.indirizzo AS h_indirizzo, h.quartiere AS h_quartiere, h.ateco AS h_ateco
 				FROM ingest_stg s FULL JOIN (SELECT codice_fiscale, row_hash, stato, dt_cessazione, indirizzo, quartiere, ateco
 					FROM imprese_dati WHERE ` + inLatest + `) h ON h.codice_fiscale = s.codice_fiscale
 				WHERE (s.codice_fiscale IS NULL OR h.codice_fiscale IS NULL OR s.row_hash IS DISTINCT FROM h.row_hash)
-					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL`},
+					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL`}
+		if r.prev != nil {
+			// Staging holds only the new and changed companies (the loader skipped the
+			// unchanged ones) and ingest_gone those that left: each is looked up by its key.
+			compare.sql = `CREATE TEMP TABLE ingest_diff ON COMMIT DROP AS
+				SELECT s.*, h.codice_fiscale AS h_cf, h.stato AS h_stato, h.dt_cessazione AS h_dt_cessazione,
+					h.indirizzo AS h_indirizzo, h.quartiere AS h_quartiere, h.ateco AS h_ateco
+				FROM ingest_stg s LEFT JOIN LATERAL (SELECT codice_fiscale, row_hash, stato, dt_cessazione, indirizzo, quartiere, ateco
+					FROM imprese_dati d WHERE d.codice_fiscale = s.codice_fiscale AND ` + inLatest + `) h ON true
+				WHERE (h.codice_fiscale IS NULL OR s.row_hash IS DISTINCT FROM h.row_hash)
+					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL
+				UNION ALL
+				SELECT s.*, h.codice_fiscale, h.stato, h.dt_cessazione, h.indirizzo, h.quartiere, h.ateco
+				FROM ingest_gone g CROSS JOIN LATERAL (SELECT codice_fiscale, stato, dt_cessazione, indirizzo, quartiere, ateco
+					FROM imprese_dati d WHERE d.codice_fiscale = g.codice_fiscale AND ` + inLatest + `) h
+				LEFT JOIN ingest_stg s ON false`
+		}
+		steps = append(steps, compare,
 			step{"eventi_ingresso", `INSERT INTO imprese_eventi (codice_fiscale, as_of, tipo, valore_prima, valore_dopo, batch_id)
 				SELECT codice_fiscale, $1, 'ingresso', NULL, stato, $2 FROM ingest_diff WHERE h_cf IS NULL`},
 			step{"eventi_uscita", `INSERT INTO imprese_eventi (codice_fiscale, as_of, tipo, valore_prima, valore_dopo, batch_id)
@@ -318,7 +334,13 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		}
 		r.took("analyze", t0)
 	}
-	if err := refreshAggregates(ctx, tx, r); err != nil {
+	var err error
+	if previous {
+		err = refreshAggregatesDelta(ctx, tx, r, stats)
+	} else {
+		err = refreshAggregates(ctx, tx, r)
+	}
+	if err != nil {
 		return nil, err
 	}
 	delete(stats, "istantanea")
@@ -335,6 +357,9 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		delete(stats, k)
 	}
 	stats["invariate"] = int64(r.sum.Loaded) - stats["versioni_nuove"]
+	if r.prev != nil {
+		stats["invariate_non_inviate"] = r.prev.skipped.Load() // compared in the loader, see unchanged.go
+	}
 	if previous {
 		rows, err := tx.Query(ctx, `SELECT tipo, count(*) FROM imprese_eventi WHERE batch_id = $1 GROUP BY tipo`, r.batchID)
 		if err != nil {
