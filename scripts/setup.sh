@@ -152,6 +152,19 @@ END
 ALTER ROLE ${DB_RO} SET default_transaction_read_only = on;
 ALTER ROLE ${DB_RO} SET statement_timeout = '10s';
 SQL
+# New databases collate in byte order ("C", character classes still C.UTF-8): codes and names
+# sort exactly as under C.UTF-8 (code-point order), but PostgreSQL 15 compares and sorts "C" text
+# with memcmp and abbreviated keys, which it does for no libc locale: the register's primary key
+# builds in 1.5 s instead of 3.5 s for a million companies (docs/ingest.md). template1 is
+# rebuilt once, while it collates otherwise; databases that exist keep their collation.
+if [ "$(su postgres -c "psql -X -tAc \"SELECT datcollate FROM pg_database WHERE datname = 'template1'\"")" != "C" ]; then
+  say "rebuilding template1 with collation C (ctype C.UTF-8)"
+  psql_su postgres <<SQL
+ALTER DATABASE template1 IS_TEMPLATE false;
+DROP DATABASE template1;
+CREATE DATABASE template1 TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C.UTF-8' IS_TEMPLATE true;
+SQL
+fi
 if ! su postgres -c "psql -X -tAc \"SELECT 1 FROM pg_database WHERE datname = '${DB_NAME}'\"" | grep -q 1; then
   say "creating database ${DB_NAME}"
   su postgres -c "createdb -O ${DB_OWNER} ${DB_NAME}"
