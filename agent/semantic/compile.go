@@ -15,12 +15,13 @@ const maxRows = 5000
 type snapshot struct {
 	date   time.Time
 	latest bool
-	cube   bool      // the stock aggregate holds this snapshot
-	cubes  *cubeMeta // the event cube of the query's source, built from this snapshot
-	stock  *cubeMeta // the roll-ups of the stock aggregate, if they hold this snapshot
-	facts  *cubeMeta // the pre-joined grants, if built from this snapshot
-	detail *cubeMeta // the snapshot by division, code, legal form and area, if current
-	events *cubeMeta // the source's event table (one row per event), if current
+	cube   bool        // the stock aggregate holds this snapshot
+	cubes  *cubeMeta   // the event cube of the query's source, built from this snapshot
+	stock  *cubeMeta   // the roll-ups of the stock aggregate, if they hold this snapshot
+	facts  *cubeMeta   // the pre-joined grants, if built from this snapshot
+	detail *cubeMeta   // the snapshot by division, code, legal form and area, if current
+	events *cubeMeta   // the source's event table (one row per event), if current
+	snaps  []time.Time // every loaded snapshot, ascending (read for stock series only)
 }
 
 // cubeDims are the dimensions the stock aggregate (agg_imprese_stock) keeps.
@@ -34,12 +35,12 @@ func (p *plan) cubeEligible(s snapshot) bool {
 		return false
 	}
 	for _, d := range p.groupBy {
-		if !cubeDims[d.Name] {
+		if !cubeDims[d.Name] && !p.constantDim(d) {
 			return false
 		}
 	}
 	for _, f := range append(append([]typedFilter{}, p.filters...), p.subset...) {
-		if !cubeDims[f.dim.Name] {
+		if !cubeDims[f.dim.Name] && !p.constantDim(f.dim) {
 			return false
 		}
 	}
@@ -153,7 +154,7 @@ func extrasNames(ex []extra) []string {
 	return out
 }
 
-func (p *plan) hasPeriod() bool { return p.grain != "" || p.series }
+func (p *plan) hasPeriod() bool { return p.grain != "" || p.series || p.pinned }
 
 // seriesGrain is the grain of a series of snapshots: the time_grain, else the finest time
 // dimension grouped by.
@@ -228,6 +229,11 @@ func fromClause(b *builder, source string, s snapshot) string {
 // selectFor builds the grouped SELECT for one period and snapshot. shift (an interval) moves
 // the period keys of a comparison onto the current period.
 func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string, []extra) {
+	if p.series && p.pinnedTo(w, s) {
+		one := *p
+		one.series, one.pinned = false, true
+		return one.selectFor(b, w, s, shift)
+	}
 	m := p.metric
 	if p.base != nil {
 		m = p.base
@@ -392,7 +398,13 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		num := fmt.Sprintf("%s FILTER (WHERE %s)", value, cond)
 		extras = []extra{{"numeratore", "Sottoinsieme", num}, {"denominatore", "Totale", value}}
 		n = fmt.Sprintf("%s FILTER (WHERE %s)", countOf(n), cond)
-		value = fmt.Sprintf("round(100.0 * %s / NULLIF(%s, 0), 2)", num, value)
+		ratio := num
+		if strings.HasPrefix(num, "sum(") {
+			// No row of the subset: a share of 0, as count(*) gives on the detailed tables
+			// (a sum over no rows is NULL).
+			ratio = "COALESCE(" + num + ", 0)"
+		}
+		value = fmt.Sprintf("round(100.0 * %s / NULLIF(%s, 0), 2)", ratio, value)
 	}
 
 	var cols []string
@@ -401,10 +413,14 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 	}
 	if p.hasPeriod() {
 		grain := p.grain
-		if p.series {
+		if p.series || p.pinned {
 			grain = p.seriesGrain()
 		}
-		period := fmt.Sprintf("date_trunc('%s', %s)", grain, date)
+		at := date
+		if at == "" { // a pinned series: the period of the snapshot read
+			at = ref()
+		}
+		period := fmt.Sprintf("date_trunc('%s', %s)", grain, at)
 		if shift != "" {
 			period = fmt.Sprintf("(%s + interval '%s')", period, shift)
 		}

@@ -310,7 +310,7 @@ func (p *plan) stockNeed(m *catalog.Metric) map[string]bool {
 		}
 	}
 	for _, d := range p.groupBy {
-		if d.Type == catalog.TypeMonths || d.Type == catalog.TypeTime {
+		if d.Type == catalog.TypeMonths || d.Type == catalog.TypeTime && !p.constantDim(d) {
 			need["{age}"] = true
 		}
 	}

@@ -59,6 +59,10 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 				Query{Metric: m.Name, GroupBy: []string{"divisione_ateco", "giovanile"}, Filters: []Filter{{Dimension: "quartiere", Op: "!=", Value: "Navile"}}, Limit: 10, Order: &Order{By: "value", Dir: "desc"}},
 				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"ateco"}, Subset: []Filter{{Dimension: "straniera", Value: true}}, Limit: 20, Order: &Order{By: "value", Dir: "desc"}},
 			)
+			// Shares whose subset is empty in some groups: 0 %, not NULL, on both paths.
+			qs = append(qs, Query{Metric: "quota", Base: m.Name, GroupBy: []string{"divisione_ateco"}, Subset: []Filter{{Dimension: "classe_addetti", Value: "250+"}}},
+				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"quartiere"}, Subset: []Filter{{Dimension: "sezione_ateco", Value: "O"}}})
+			qs = append(qs, seriesQueries(m.Name)...)
 			continue
 		}
 		if m.Kind == catalog.KindShare {
@@ -122,6 +126,28 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 	return qs
 }
 
+// seriesQueries are stock series over the fixture's two snapshots (2025-12-31 and the latest,
+// 2026-06-30): those whose periods pick only the latest snapshot read its aggregates (see
+// series.go), the others the register's history.
+func seriesQueries(metric string) []Query {
+	return []Query{
+		{Metric: metric, TimeGrain: "year"}, // both snapshots: two points
+		{Metric: metric, TimeGrain: "year", From: "2026-01-01"},
+		{Metric: metric, TimeGrain: "year", From: "2025-06-01", To: "2026-12-31", GroupBy: []string{"quartiere"}},
+		{Metric: metric, TimeGrain: "year", To: "2026-05-31"},
+		{Metric: metric, GroupBy: []string{"anno", "quartiere"}, From: "2026-01-01"},
+		{Metric: metric, GroupBy: []string{"anno", "classe_addetti"}, Filters: []Filter{{Dimension: "femminile", Value: false}}},
+		{Metric: metric, GroupBy: []string{"trimestre", "divisione_ateco"}, From: "2026-04-01", Filters: []Filter{{Dimension: "quartiere", Op: "!=", Value: "Navile"}}},
+		{Metric: metric, GroupBy: []string{"mese", "ateco"}, From: "2026-06-01", Limit: 10, Order: &Order{By: "value", Dir: "desc"}},
+		{Metric: metric, TimeGrain: "quarter", From: "2026-01-01", Filters: []Filter{{Dimension: "anno", Op: "between", Values: []any{2020, 2025}}}},
+		{Metric: metric, TimeGrain: "month", From: "2026-01-01", GroupBy: []string{"anzianita"}},
+		{Metric: metric, TimeGrain: "year", From: "2026-01-01", To: "2026-12-31", CompareTo: "previous_year", GroupBy: []string{"sezione_ateco"}},
+		{Metric: "quota", Base: metric, TimeGrain: "quarter", From: "2026-01-01", GroupBy: []string{"divisione_ateco"},
+			Subset: []Filter{{Dimension: "straniera", Value: true}}},
+		{Metric: "quota", Base: metric, GroupBy: []string{"anno", "comune"}, Subset: []Filter{{Dimension: "sezione_ateco", Value: "O"}}},
+	}
+}
+
 // TestCubeAndDetailedPathsGiveTheSameRows runs every query twice, from the cubes where they
 // can answer and from the detailed tables, and requires the same rows, values and types.
 func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
@@ -164,6 +190,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		if strings.Contains(got.SQL, "UNION ALL SELECT data") {
 			onCube["cuboid with edge days"]++
 		}
+		if got.SQL != want.SQL && strings.Contains(want.SQL, "register_snapshots snap") && !strings.Contains(got.SQL, "register_snapshots snap") {
+			onCube["series of the latest snapshot"]++
+		}
 		if !reflect.DeepEqual(want.Columns, got.Columns) || !reflect.DeepEqual(want.Rows, got.Rows) {
 			t.Errorf("%s: cube and detailed path differ\ncube:     %v\ndetailed: %v\nSQL: %s", name, got.Rows, want.Rows, got.SQL)
 		}
@@ -179,6 +208,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	}
 	if onCube["event tables"] < 200 || onCube["cuboid with edge days"] < 50 {
 		t.Errorf("event tables read by %d queries, edge days by %d", onCube["event tables"], onCube["cuboid with edge days"])
+	}
+	if onCube["series of the latest snapshot"] < 14 {
+		t.Errorf("only %d stock series read the latest snapshot's aggregates", onCube["series of the latest snapshot"])
 	}
 	if onCube["contributi on the cube"] < 50 {
 		t.Errorf("grants: only %d queries read the cube", onCube["contributi on the cube"])
@@ -213,6 +245,11 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		{Query{Metric: "cig_domande", From: "2020-01-01", GroupBy: []string{"quartiere", "sezione_ateco", "classe_forma"}}, "FROM agg_cig i", "agg_eventi"},
 		{Query{Metric: "chiusure", From: "2024-01-01", GroupBy: []string{"ateco"}}, "agg_imprese_flussi", ""},
 		{Query{Metric: "contributi_importo_concesso", From: "2020-01-15", GroupBy: []string{"quartiere"}}, "agg_contributi i", "agg_contributi_cubo"},
+		// A series whose periods pick only the latest snapshot reads its aggregates; one over
+		// both snapshots, the register's history.
+		{Query{Metric: "imprese_attive", TimeGrain: "year", From: "2026-01-01", GroupBy: []string{"quartiere"}}, "agg_stock_cuboidi", "imprese_storia"},
+		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "ateco", "quartiere"}, From: "2026-01-01"}, "agg_eventi_imprese", "imprese_storia"},
+		{Query{Metric: "imprese_attive", TimeGrain: "year", GroupBy: []string{"quartiere"}}, "imprese_storia", "agg_"},
 	} {
 		r, err := e.Run(ctx, c.q, Policy{AllowDetails: true})
 		if err != nil {

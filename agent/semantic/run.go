@@ -193,6 +193,11 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 			}
 		}
 	}
+	if p.series && cur.latest && !e.detailedOnly {
+		if cur.snaps, err = loadSnapshotDates(ctx, tx); err != nil {
+			return cur, prev, 0, err
+		}
+	}
 	prev = cur
 	if p.q.CompareTo != "" && p.effectiveKind() == catalog.KindStock && !p.series {
 		target := cur.date.AddDate(-1, 0, 0)

@@ -27,6 +27,9 @@ type plan struct {
 	grain    string
 	asOf     time.Time // requested reference date (zero: latest)
 	series   bool      // a stock metric over several snapshots
+	// pinned: a series whose period picks only the snapshot read (see series.go), compiled
+	// as a query on that snapshot with its period as a constant column.
+	pinned bool
 }
 
 type typedFilter struct {
