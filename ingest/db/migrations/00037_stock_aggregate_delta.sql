@@ -2,9 +2,9 @@
 -- The stock aggregate (agg_imprese_stock, migration 00031) and its roll-ups (agg_stock_cuboidi,
 -- 00032) are brought to a new snapshot from the snapshot's changes instead of a full recount:
 -- one less for every version the snapshot closed (changed companies and those that left), one
--- more for every version it opened (changed and new companies), applied in place to the groups
--- they touch. A month changes a few percent of the companies, so this reads tens of thousands
--- of rows instead of a million and rewrites only the groups that changed (and the as-of date).
+-- more for every version it opened (changed and new companies). A month changes a few percent
+-- of the companies, so this reads tens of thousands of rows instead of a million: the aggregate
+-- is rewritten as the previous one plus the changes, the roll-ups are updated in place.
 --
 -- refresh_aggregates() now reads imprese_dati directly (the companies of the latest snapshot:
 -- last_as_of NULL or that snapshot's date, as the view imprese defines them) instead of joining
@@ -100,8 +100,8 @@ $$;
 -- p_companies: the snapshot's companies. Falls back to refresh_aggregates() — and returns false
 -- — when the aggregate is not the previous snapshot's, or when the result does not count
 -- p_companies companies or has a negative group (a check of one pass over the aggregate).
--- Groups are matched on the text of their row of keys, which tells NULL from any value and is
--- hashable (IS NOT DISTINCT FROM is not).
+-- Roll-up groups are matched on the text of their row of keys, which tells NULL from any value
+-- and is hashable (IS NOT DISTINCT FROM is not).
 -- +goose StatementBegin
 CREATE FUNCTION refresh_aggregates_delta(p_as_of date, p_changed text[], p_companies bigint)
 RETURNS boolean LANGUAGE plpgsql SET enable_sort = off AS $$
@@ -110,7 +110,7 @@ DECLARE
     total numeric;
     neg   boolean;
     q     text;
-    k     text := '(%1$s.quartiere, %1$s.zona, %1$s.sezione_ateco, %1$s.classe_forma, %1$s.femminile, %1$s.giovanile,
+    k     text := '(%1$s.cuboide, %1$s.quartiere, %1$s.zona, %1$s.sezione_ateco, %1$s.classe_forma, %1$s.femminile, %1$s.giovanile,
                    %1$s.straniera, %1$s.artigiana, %1$s.stato, %1$s.addetti, %1$s.comune, %1$s.dt_cessazione)::text';
     t0    timestamptz := clock_timestamp();
 BEGIN
@@ -152,21 +152,34 @@ BEGIN
         ANALYZE agg_cuboidi_delta;
     END IF;
 
-    EXECUTE format('UPDATE agg_imprese_stock a SET n = a.n + d.n FROM agg_stock_delta d WHERE %s = %s',
-        format(k, 'a'), format(k, 'd'));
-    EXECUTE format('INSERT INTO agg_imprese_stock (as_of, quartiere, zona, sezione_ateco, classe_forma, femminile, giovanile,
-            straniera, artigiana, stato, addetti, comune, dt_cessazione, n)
-        SELECT * FROM agg_stock_delta d
-        WHERE NOT EXISTS (SELECT 1 FROM agg_imprese_stock a WHERE %s = %s)', format(k, 'a'), format(k, 'd'));
-    DELETE FROM agg_imprese_stock WHERE n = 0;
-    UPDATE agg_imprese_stock SET as_of = p_as_of WHERE as_of <> p_as_of;
+    -- The aggregate itself (groups of ~1/3 of the companies at worst) is rewritten: previous
+    -- groups plus the changes, summed (measured faster than updating it in place, which must
+    -- rewrite the as-of date of every group anyway).
+    WITH nuovo AS (
+        SELECT p_as_of AS as_of, quartiere, zona, sezione_ateco, classe_forma, femminile, giovanile, straniera,
+               artigiana, stato, addetti, comune, dt_cessazione, sum(n)::bigint AS n
+        FROM (SELECT quartiere, zona, sezione_ateco, classe_forma, femminile, giovanile, straniera, artigiana, stato,
+                     addetti, comune, dt_cessazione, n FROM agg_imprese_stock
+              UNION ALL
+              SELECT quartiere, zona, sezione_ateco, classe_forma, femminile, giovanile, straniera, artigiana, stato,
+                     addetti, comune, dt_cessazione, n FROM agg_stock_delta) u
+        GROUP BY 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+        HAVING sum(n) <> 0
+    ), svuota AS (
+        DELETE FROM agg_imprese_stock
+    )
+    INSERT INTO agg_imprese_stock (as_of, quartiere, zona, sezione_ateco, classe_forma, femminile, giovanile,
+        straniera, artigiana, stato, addetti, comune, dt_cessazione, n)
+    SELECT * FROM nuovo;
+    -- The roll-ups (a few tens of thousands of groups) are updated in place, each group matched
+    -- on the text of its key row (cuboid included): one hash join.
     IF q IS NOT NULL THEN
-        EXECUTE format('UPDATE agg_stock_cuboidi a SET n = a.n + d.n FROM agg_cuboidi_delta d WHERE a.cuboide = d.cuboide AND %s = %s',
+        EXECUTE format('UPDATE agg_stock_cuboidi a SET n = a.n + d.n, as_of = d.as_of FROM agg_cuboidi_delta d WHERE %s = %s',
             format(k, 'a'), format(k, 'd'));
         EXECUTE format('INSERT INTO agg_stock_cuboidi (cuboide, as_of, quartiere, zona, sezione_ateco, classe_forma, femminile,
                 giovanile, straniera, artigiana, stato, addetti, comune, dt_cessazione, n)
             SELECT * FROM agg_cuboidi_delta d
-            WHERE NOT EXISTS (SELECT 1 FROM agg_stock_cuboidi a WHERE a.cuboide = d.cuboide AND %s = %s)', format(k, 'a'), format(k, 'd'));
+            WHERE NOT EXISTS (SELECT 1 FROM agg_stock_cuboidi a WHERE %s = %s)', format(k, 'a'), format(k, 'd'));
         DELETE FROM agg_stock_cuboidi WHERE n = 0;
     END IF;
     UPDATE agg_stock_cuboidi SET as_of = p_as_of WHERE as_of <> p_as_of;
