@@ -201,17 +201,13 @@ func (p *pipeline) work(w *worker, main copyTarget) {
 			e = &encBatch{buf: make([]byte, 0, 256*pipeBatchRows)}
 		}
 		for _, row := range b.rows {
-			if w.err != nil || !w.validate(row) {
+			if w.err != nil {
+				continue
+			}
+			if send := w.validate(row); !send {
 				continue
 			}
 			v := w.rc.vals
-			if w.prev != nil {
-				cf, _ := v[w.cfPos].(string)
-				h, _ := v[w.hashPos].(string)
-				if w.prev.unchanged(cf, h) {
-					continue
-				}
-			}
 			if e.buf, w.err = w.enc.appendTuple(e.buf, v[main.from:main.to], main.extra...); w.err != nil {
 				continue
 			}
@@ -304,7 +300,9 @@ func (p *pipeline) close() {
 	}
 }
 
-// validate checks and maps one row into w.rc.vals; a rejected row is recorded.
+// validate checks and maps one row into w.rc.vals and says whether to send it: a rejected row
+// is recorded, a row the previous register snapshot has unchanged is counted (and its address
+// not matched again: its attribution is the stored one, see unchanged.go).
 func (w *worker) validate(row csvx.Row) bool {
 	sc, rc := w.sc, &w.rc
 	rc.vals[0] = int32(row.Line)
@@ -321,6 +319,16 @@ func (w *worker) validate(row csvx.Row) bool {
 	if re := sc.finish(rc, row); re != nil {
 		w.rejects = append(w.rejects, Rejection{Line: re.Line, Column: re.Column, Value: re.Value, Reason: re.Reason})
 		return false
+	}
+	if w.prev != nil {
+		cf, _ := rc.vals[w.cfPos].(string)
+		h, _ := rc.vals[w.hashPos].(string)
+		if same, attributed := w.prev.unchanged(cf, h); same {
+			if attributed {
+				w.matched++
+			}
+			return false
+		}
 	}
 	if sc.terr >= 0 {
 		addr, _ := rc.vals[1+sc.address].(string)

@@ -40,9 +40,10 @@ type prevSnapshot struct {
 }
 
 type prevEntry struct {
-	key  uint64 // maphash of the codice fiscale
-	hash uint64 // row_hash, parsed; 0 when missing or not a fingerprint
-	idx  uint32 // position in arena order
+	key        uint64 // maphash of the codice fiscale
+	hash       uint64 // row_hash, parsed; 0 when missing or not a fingerprint
+	idx        uint32 // position in arena order
+	attributed bool   // its address has a quartiere (counts in the match rate)
 }
 
 // errPrevDuplicate sends a load back to the full comparison (see execute).
@@ -52,7 +53,7 @@ var errPrevDuplicate = errors.New("codice fiscale ripetuto nel file: confronto c
 // nil (use the full comparison) when two codes hash alike (never seen in practice; the
 // shortcut needs every key distinct).
 func loadPrevSnapshot(ctx context.Context, tx pgx.Tx) (*prevSnapshot, error) {
-	rows, err := tx.Query(ctx, `SELECT codice_fiscale, row_hash FROM imprese_dati WHERE `+inLatest)
+	rows, err := tx.Query(ctx, `SELECT codice_fiscale, row_hash, quartiere IS NOT NULL FROM imprese_dati WHERE `+inLatest)
 	if err != nil {
 		return nil, fmt.Errorf("read previous snapshot: %w", err)
 	}
@@ -65,7 +66,8 @@ func loadPrevSnapshot(ctx context.Context, tx pgx.Tx) (*prevSnapshot, error) {
 		if raw[1] != nil {
 			h, _ = strconv.ParseUint(string(raw[1]), 16, 64)
 		}
-		p.entries = append(p.entries, prevEntry{key: maphash.Bytes(p.seed, cf), hash: h, idx: uint32(len(p.offs) - 1)})
+		attributed := len(raw[2]) == 1 && (raw[2][0] == 1 || raw[2][0] == 't') // binary or text format
+		p.entries = append(p.entries, prevEntry{key: maphash.Bytes(p.seed, cf), hash: h, idx: uint32(len(p.offs) - 1), attributed: attributed})
 		p.arena = append(p.arena, cf...)
 		p.offs = append(p.offs, uint32(len(p.arena)))
 	}
@@ -91,8 +93,9 @@ func loadPrevSnapshot(ctx context.Context, tx pgx.Tx) (*prevSnapshot, error) {
 }
 
 // unchanged records that the file has cf with fingerprint rowHash and says whether the
-// previous snapshot had the company exactly so (the row need not be sent).
-func (p *prevSnapshot) unchanged(cf, rowHash string) bool {
+// previous snapshot had the company exactly so (the row need not be sent), and if so whether
+// its address was attributed.
+func (p *prevSnapshot) unchanged(cf, rowHash string) (same, attributed bool) {
 	key := maphash.String(p.seed, cf)
 	i, ok := slices.BinarySearchFunc(p.entries, key, func(e prevEntry, k uint64) int {
 		switch {
@@ -104,11 +107,11 @@ func (p *prevSnapshot) unchanged(cf, rowHash string) bool {
 		return 0
 	})
 	if !ok {
-		return false
+		return false, false
 	}
 	e := &p.entries[i]
 	if string(p.arena[p.offs[e.idx]:p.offs[e.idx+1]]) != cf {
-		return false // a different code with the same hash: not this company
+		return false, false // a different code with the same hash: not this company
 	}
 	w, bit := &p.seen[e.idx/64], uint64(1)<<(e.idx%64)
 	if w.Or(bit)&bit != 0 {
@@ -116,10 +119,10 @@ func (p *prevSnapshot) unchanged(cf, rowHash string) bool {
 	}
 	h, err := strconv.ParseUint(rowHash, 16, 64)
 	if err != nil || e.hash == 0 || h != e.hash {
-		return false
+		return false, false
 	}
 	p.skipped.Add(1)
-	return true
+	return true, e.attributed
 }
 
 // gone lists the previous snapshot's companies the file did not mention.

@@ -71,6 +71,9 @@ func TestSkippingUnchangedRowsMatchesTheFullComparison(t *testing.T) {
 		if a.Read != b.Read || a.Loaded != b.Loaded || a.Rejected != b.Rejected {
 			t.Errorf("%s: skipping read/loaded/rejected %d/%d/%d, full comparison %d/%d/%d", name, a.Read, a.Loaded, a.Rejected, b.Read, b.Loaded, b.Rejected)
 		}
+		if a.MatchRate == nil || b.MatchRate == nil || *a.MatchRate != *b.MatchRate || *a.MatchRate == 0 {
+			t.Errorf("%s: match rate %v skipping, %v comparing in SQL", name, deref(a.MatchRate), deref(b.MatchRate))
+		}
 		for _, k := range []string{"imprese", "invariate", "versioni_nuove", "versioni_chiuse", "evento_ingresso", "evento_uscita",
 			"evento_cambio_stato", "evento_cessazione", "evento_trasferimento", "evento_cambio_ateco", "evento_rettifica"} {
 			if a.Stats[k] != b.Stats[k] {
@@ -128,4 +131,11 @@ func rebuiltRollupsDiffer(t *testing.T, f *fixture) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func deref(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
 }
