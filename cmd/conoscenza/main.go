@@ -33,6 +33,9 @@ type Main struct {
 	Getenv func(string) string
 
 	logFormat string
+
+	cpuProfile string   // --cpuprofile
+	profile    *os.File // open while profiling
 }
 
 func main() {
@@ -83,10 +86,12 @@ CONOSCENZA_OIDC_* (users and sessions: docs/security.md), CONOSCENZA_METRICS_PUB
 			if m.Logger == nil {
 				m.Logger = newLogger(cfg.LogFormat, cfg.LogLevel)
 			}
-			return nil
+			return m.startCPUProfile()
 		},
+		PersistentPostRunE: func(*cobra.Command, []string) error { return m.stopCPUProfile() },
 	}
 	root.PersistentFlags().StringVar(&m.logFormat, "log-format", "", "log format: text or json (default from CONOSCENZA_LOG_FORMAT, else text)")
+	root.PersistentFlags().StringVar(&m.cpuProfile, "cpuprofile", "", "write a Go CPU profile of the command to this file (go tool pprof)")
 	root.AddCommand(
 		m.versionCommand(),
 		m.migrateCommand(),
