@@ -92,6 +92,13 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 				Query{Metric: m.Name, From: "2025-01-01", To: "2025-12-31", GroupBy: []string{"sezione_ateco", "zona", "stato"}},
 				Query{Metric: m.Name, From: "2025-03-05", To: "2025-03-25", GroupBy: []string{"anzianita"}},
 			)
+			// The register's event table from its openings alone: periods starting and ending
+			// on many days, so that closures fall on the bounds.
+			for i, from := range []string{"2019-05-17", "2020-09-08", "2021-02-14", "2022-11-30", "2023-06-03", "2024-01-20", "2025-08-11", "2026-02-02"} {
+				to := day(from).AddDate(0, 4+i, -i).Format(time.DateOnly)
+				qs = append(qs, Query{Metric: m.Name, From: from, To: to, GroupBy: []string{"anzianita", "classe_forma"},
+					Filters: []Filter{{Dimension: "femminile", Value: i%2 == 0}}})
+			}
 			continue
 		}
 		qs = append(qs,
