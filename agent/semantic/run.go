@@ -80,7 +80,7 @@ func (e *Engine) Run(ctx context.Context, q Query, pol Policy) (*Result, error) 
 	// No parallel workers: each is a new server process that must map, page by page, every
 	// shared buffer it reads (4 kB pages; no huge pages on these machines), which on the event
 	// tables costs more than the second core gives back (docs/metrics.md: random catalog
-	// queries p95 0.35-0.40 s with two workers, 0.22 s without, same minutes).
+	// queries p95 0.35-0.51 s with two workers, 0.22-0.33 s without, alternating runs).
 	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true), set_config('max_parallel_workers_per_gather', '0', true)",
 		strconv.FormatInt(e.timeout.Milliseconds(), 10)); err != nil {
 		return nil, db.Translate(err, "set statement timeout")
