@@ -83,6 +83,11 @@ func (r *batchRun) execute(ctx context.Context) error {
 		"SET LOCAL maintenance_work_mem = '256MB'",
 		// The merge statements run once each; compiling them costs more than it saves.
 		"SET LOCAL jit = off",
+		// Parallel workers build the indexes of a first snapshot (4.7 → 2.8 s with huge pages,
+		// see scripts/setup.sh) but not the merge's scans and aggregates, which they slowed
+		// down on 2 cores (docs/ingest.md).
+		"SET LOCAL max_parallel_workers_per_gather = 0",
+		"SET LOCAL max_parallel_maintenance_workers = 2",
 		// One load at a time: snapshots and the street register depend on each other.
 		"SELECT pg_advisory_xact_lock(hashtext('conoscenza.ingest'))",
 	} {

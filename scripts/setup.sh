@@ -100,8 +100,21 @@ fi
 conf_dir=/etc/postgresql/${PG_MAJOR}/main/conf.d
 mem_mb=$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)
 sb_mb=$(( mem_mb / 4 )); [ "$sb_mb" -gt 4096 ] && sb_mb=4096; [ "$sb_mb" -lt 128 ] && sb_mb=128
+# Huge pages for the shared buffers, when the kernel lets us reserve them: with 4 kB pages every
+# server process faults in, page by page, the shared buffers it touches (a new connection's first
+# query, a parallel worker, the first scan of a freshly loaded table: docs/metrics.md,
+# docs/ingest.md). huge_pages = try falls back to normal pages when the reservation failed.
+hp_kb=$(awk '/Hugepagesize/ {print $2}' /proc/meminfo)
+if [ -n "$hp_kb" ] && [ -w /proc/sys/vm/nr_hugepages ]; then
+  hp_want=$(( sb_mb * 1024 / hp_kb * 11 / 10 + 64 )) # the buffers, ~10% of other shared memory, slack
+  if [ "$(cat /proc/sys/vm/nr_hugepages)" -lt "$hp_want" ]; then
+    echo "$hp_want" >/proc/sys/vm/nr_hugepages 2>/dev/null || true
+    say "huge pages reserved: $(cat /proc/sys/vm/nr_hugepages) of ${hp_kb} kB (wanted ${hp_want})"
+  fi
+fi
 want_conf="# Written by conoscenza scripts/setup.sh
 shared_buffers = ${sb_mb}MB
+huge_pages = try
 effective_cache_size = $(( mem_mb / 2 ))MB
 work_mem = 32MB
 maintenance_work_mem = 256MB
