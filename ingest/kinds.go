@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -181,11 +182,12 @@ var impreseSchema = func() *schema {
 			{"ARTIGIANA", false, "artigiana", "boolean", yesNo},
 		},
 		extra: []stgCol{{"classe_forma", "text"}, {"sezione_ateco", "text"}, {"divisione_ateco", "text"},
-			{"quartiere", "text"}, {"zona", "text"}, {"area_statistica", "text"}, {"row_hash", "text"}},
+			{"quartiere", "text"}, {"zona", "text"}, {"area_statistica", "text"}, {"row_hash", "text"}, {"raw_hash", "bigint"}},
 		unique: []string{"codice_fiscale"}, uniqCol: "C-FISCALE", optimistic: true,
 	}).init()
 	iIscr, iCess, iNG, iDesc := s.pos("dt_iscrizione"), s.pos("dt_cessazione"), s.pos("forma_giuridica"), s.pos("forma_desc")
 	iClasse, iSez, iDiv, iHash := s.pos("classe_forma"), s.pos("sezione_ateco"), s.pos("divisione_ateco"), s.pos("row_hash")
+	iRaw := s.pos("raw_hash")
 	nFields := len(s.fields)
 	s.finish = func(rc *rowCtx, row csvx.Row) *csvx.RowError {
 		if c, ok := rc.vals[iCess].(time.Time); ok && c.Before(rc.vals[iIscr].(time.Time)) {
@@ -198,6 +200,7 @@ var impreseSchema = func() *schema {
 		}
 		rc.vals[iSez], rc.vals[iDiv] = nullIfEmpty(rc.ateco.Sezione), nullIfEmpty(rc.ateco.Divisione)
 		rc.vals[iHash] = rowHash(rc.vals[1 : 1+nFields])
+		rc.vals[iRaw] = rawHash(row, nFields)
 		return nil
 	}
 	s.merge = mergeImprese
@@ -299,6 +302,18 @@ func nullIfEmpty(s string) any {
 		return nil
 	}
 	return s
+}
+
+// rawHash fingerprints a row as the file wrote it: its n known fields, trimmed, in the formats'
+// order (so a file with the columns in another order has the same fingerprints). Two rows with
+// the same raw fingerprint parse to the same values (ingest/unchanged.go relies on it).
+func rawHash(row csvx.Row, n int) int64 {
+	h := fnv.New64a()
+	for i := 0; i < n; i++ {
+		_, _ = io.WriteString(h, row.Get(i))
+		_, _ = h.Write([]byte{0x1f})
+	}
+	return int64(h.Sum64())
 }
 
 // rowHash fingerprints a company's source values so that two snapshots can be compared

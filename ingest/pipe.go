@@ -305,6 +305,14 @@ func (p *pipeline) close() {
 // not matched again: its attribution is the stored one, see unchanged.go).
 func (w *worker) validate(row csvx.Row) bool {
 	sc, rc := w.sc, &w.rc
+	if w.prev != nil {
+		if same, attributed := w.prev.sameRaw(row, w.cfPos-1, len(sc.fields)); same {
+			if attributed {
+				w.matched++
+			}
+			return false
+		}
+	}
 	rc.vals[0] = int32(row.Line)
 	for i := range sc.fields {
 		f := &sc.fields[i]

@@ -274,8 +274,8 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		stats["versioni_nuove"], stats["imprese"] = int64(r.sum.Loaded), int64(r.sum.Loaded)
 	} else if bulk {
 		steps = []step{
-			{"imprese", `INSERT INTO imprese_dati (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id, valid_from, row_hash)
-				SELECT codice_fiscale, ` + impreseCols + `, $1, NULL, $2, $1, row_hash FROM ingest_stg`},
+			{"imprese", `INSERT INTO imprese_dati (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id, valid_from, row_hash, raw_hash)
+				SELECT codice_fiscale, ` + impreseCols + `, $1, NULL, $2, $1, row_hash, raw_hash FROM ingest_stg`},
 			steps[len(steps)-1], // istantanea
 		}
 	}
@@ -359,6 +359,7 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	stats["invariate"] = int64(r.sum.Loaded) - stats["versioni_nuove"]
 	if r.prev != nil {
 		stats["invariate_non_inviate"] = r.prev.skipped.Load() // compared in the loader, see unchanged.go
+		stats["invariate_non_analizzate"] = r.prev.rawSkipped.Load()
 	}
 	if previous {
 		rows, err := tx.Query(ctx, `SELECT tipo, count(*) FROM imprese_eventi WHERE batch_id = $1 GROUP BY tipo`, r.batchID)
@@ -410,13 +411,14 @@ const inLatest = `(last_as_of IS NULL OR last_as_of = (SELECT max(as_of) FROM re
 // keeps its first snapshot). batch_id changes only when a value does; the version's own batch
 // is this one.
 func upsertDati(from string) string {
-	return `INSERT INTO imprese_dati (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id, valid_from, row_hash, versione_batch_id)
-		SELECT codice_fiscale, ` + impreseCols + `, $1, NULL::date, $2, $1, row_hash, $2 FROM ` + from + `
+	return `INSERT INTO imprese_dati (codice_fiscale, ` + impreseCols + `, first_as_of, last_as_of, batch_id, valid_from, row_hash, versione_batch_id, raw_hash)
+		SELECT codice_fiscale, ` + impreseCols + `, $1, NULL::date, $2, $1, row_hash, $2, raw_hash FROM ` + from + `
 		ON CONFLICT (codice_fiscale) DO UPDATE SET ` + excludedSet() + `, last_as_of = EXCLUDED.last_as_of,
 			first_as_of = LEAST(imprese_dati.first_as_of, EXCLUDED.first_as_of),
 			batch_id = CASE WHEN (` + prefixedCols("imprese_dati.") + `) IS NOT DISTINCT FROM (` + prefixedCols("EXCLUDED.") + `)
 				THEN imprese_dati.batch_id ELSE EXCLUDED.batch_id END,
-			valid_from = EXCLUDED.valid_from, row_hash = EXCLUDED.row_hash, versione_batch_id = EXCLUDED.versione_batch_id`
+			valid_from = EXCLUDED.valid_from, row_hash = EXCLUDED.row_hash, versione_batch_id = EXCLUDED.versione_batch_id,
+			raw_hash = EXCLUDED.raw_hash`
 }
 
 func prefixedCols(p string) string {

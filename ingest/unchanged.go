@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/comune-bologna/conoscenza/ingest/csvx"
 )
 
 // A register snapshot repeats the previous month for the great majority of companies (96 % in
@@ -40,12 +42,16 @@ type prevSnapshot struct {
 	seen    []atomic.Uint64
 	dup     atomic.Bool // a codice fiscale of the previous snapshot met twice in the file
 	skipped atomic.Int64
+	// rawSkipped: of those, identical as written (not even parsed)
+	rawSkipped atomic.Int64
 }
 
 type prevEntry struct {
 	key        uint64 // maphash of the codice fiscale
 	hash       uint64 // row_hash, parsed; 0 when missing or not a fingerprint
-	attributed bool   // its address has a quartiere (counts in the match rate)
+	raw        int64  // raw_hash (the row as the file wrote it)
+	hasRaw     bool
+	attributed bool // its address has a quartiere (counts in the match rate)
 }
 
 // errPrevDuplicate sends a load back to the full comparison (see execute).
@@ -59,7 +65,7 @@ func loadPrevSnapshot(ctx context.Context, tx pgx.Tx) (*prevSnapshot, error) {
 	if err := tx.QueryRow(ctx, `SELECT companies FROM register_snapshots ORDER BY as_of DESC LIMIT 1`).Scan(&n); err != nil {
 		return nil, fmt.Errorf("read snapshots: %w", err)
 	}
-	rows, err := tx.Query(ctx, `SELECT codice_fiscale, row_hash, quartiere IS NOT NULL FROM imprese_dati WHERE `+inLatest)
+	rows, err := tx.Query(ctx, `SELECT codice_fiscale, row_hash, quartiere IS NOT NULL, raw_hash::text FROM imprese_dati WHERE `+inLatest)
 	if err != nil {
 		return nil, fmt.Errorf("read previous snapshot: %w", err)
 	}
@@ -75,7 +81,12 @@ func loadPrevSnapshot(ctx context.Context, tx pgx.Tx) (*prevSnapshot, error) {
 			h, _ = strconv.ParseUint(string(raw[1]), 16, 64)
 		}
 		attributed := len(raw[2]) == 1 && (raw[2][0] == 1 || raw[2][0] == 't') // binary or text format
-		p.entries = append(p.entries, prevEntry{key: maphash.Bytes(p.seed, cf), hash: h, attributed: attributed})
+		e := prevEntry{key: maphash.Bytes(p.seed, cf), hash: h, attributed: attributed}
+		if raw[3] != nil {
+			e.raw, err = strconv.ParseInt(string(raw[3]), 10, 64)
+			e.hasRaw = err == nil
+		}
+		p.entries = append(p.entries, e)
 		p.arena = append(p.arena, cf...)
 		p.offs = append(p.offs, uint32(len(p.arena)))
 	}
@@ -100,26 +111,54 @@ func loadPrevSnapshot(ctx context.Context, tx pgx.Tx) (*prevSnapshot, error) {
 	return p, nil
 }
 
-// unchanged records that the file has cf with fingerprint rowHash and says whether the
-// previous snapshot had the company exactly so (the row need not be sent), and if so whether
-// its address was attributed.
-func (p *prevSnapshot) unchanged(cf, rowHash string) (same, attributed bool) {
+// find is the previous snapshot's entry for cf, if it has the company.
+func (p *prevSnapshot) find(cf string) (uint32, bool) {
 	key := maphash.String(p.seed, cf)
 	j := key & p.mask
 	for ; p.slots[j] != 0 && p.entries[p.slots[j]-1].key != key; j = (j + 1) & p.mask {
 	}
 	if p.slots[j] == 0 {
-		return false, false
+		return 0, false
 	}
 	idx := p.slots[j] - 1
-	e := &p.entries[idx]
 	if string(p.arena[p.offs[idx]:p.offs[idx+1]]) != cf {
-		return false, false // a different code with the same hash: not this company
+		return 0, false // a different code with the same hash: not this company
 	}
+	return idx, true
+}
+
+// mark records that the file has the company idx (a second time: a repeated code).
+func (p *prevSnapshot) mark(idx uint32) {
 	w, bit := &p.seen[idx/64], uint64(1)<<(idx%64)
 	if w.Or(bit)&bit != 0 {
 		p.dup.Store(true)
 	}
+}
+
+// sameRaw says, before any parsing, whether the row is byte for byte (its known fields) the
+// one the previous snapshot stored for the company in column cfCol; if so the company is
+// marked as present and the row need not be parsed nor sent.
+func (p *prevSnapshot) sameRaw(row csvx.Row, cfCol, nFields int) (same, attributed bool) {
+	idx, ok := p.find(row.Get(cfCol))
+	if !ok || !p.entries[idx].hasRaw || p.entries[idx].raw != rawHash(row, nFields) {
+		return false, false
+	}
+	p.mark(idx)
+	p.skipped.Add(1)
+	p.rawSkipped.Add(1)
+	return true, p.entries[idx].attributed
+}
+
+// unchanged records that the file has cf with fingerprint rowHash (of the parsed values) and
+// says whether the previous snapshot had the company exactly so (the row need not be sent),
+// and if so whether its address was attributed.
+func (p *prevSnapshot) unchanged(cf, rowHash string) (same, attributed bool) {
+	idx, ok := p.find(cf)
+	if !ok {
+		return false, false
+	}
+	p.mark(idx)
+	e := &p.entries[idx]
 	h, err := strconv.ParseUint(rowHash, 16, 64)
 	if err != nil || e.hash == 0 || h != e.hash {
 		return false, false

@@ -84,6 +84,9 @@ func TestSkippingUnchangedRowsMatchesTheFullComparison(t *testing.T) {
 			if a.Stats["invariate_non_inviate"] == 0 || a.Stats["invariate_non_inviate"] != a.Stats["invariate"] || b.Stats["invariate_non_inviate"] != 0 {
 				t.Errorf("%s: rows not sent %d (unchanged %d), full comparison %d", name, a.Stats["invariate_non_inviate"], a.Stats["invariate"], b.Stats["invariate_non_inviate"])
 			}
+			if raw := a.Stats["invariate_non_analizzate"]; raw == 0 || raw > a.Stats["invariate_non_inviate"] {
+				t.Errorf("%s: rows skipped before parsing %d of %d unchanged", name, raw, a.Stats["invariate_non_inviate"])
+			}
 			if a.Stats["evento_uscita"] == 0 || a.Stats["evento_ingresso"] == 0 || a.Stats["evento_trasferimento"] == 0 {
 				t.Errorf("%s: the month should have exits, entries and moves: %v", name, a.Stats)
 			}
