@@ -141,8 +141,7 @@ BEGIN
     SELECT g.*, agg_stock_chiave(0, g.quartiere, g.zona, g.sezione_ateco, g.classe_forma, g.femminile, g.giovanile,
         g.straniera, g.artigiana, g.stato, g.addetti, g.comune, g.dt_cessazione IS NULL)
     FROM (SELECT i.quartiere, i.zona, i.sezione_ateco, i.classe_forma, i.femminile, i.giovanile, i.straniera, i.artigiana, i.stato,
-                 CASE WHEN i.addetti IS NULL THEN NULL WHEN i.addetti = 0 THEN 0 WHEN i.addetti < 10 THEN 1
-                      WHEN i.addetti < 50 THEN 10 WHEN i.addetti < 250 THEN 50 ELSE 250 END AS addetti,
+                 agg_addetti(i.addetti) AS addetti,
                  i.comune, CASE WHEN i.dt_cessazione IS NULL THEN NULL ELSE date '1900-01-01' END AS dt_cessazione,
                  count(*) AS n
           FROM imprese_dati i
@@ -189,16 +188,14 @@ BEGIN
         FROM (
             SELECT i.quartiere, i.zona, i.sezione_ateco, i.classe_forma, i.femminile, i.giovanile, i.straniera,
                    i.artigiana, i.stato,
-                   CASE WHEN i.addetti IS NULL THEN NULL WHEN i.addetti = 0 THEN 0 WHEN i.addetti < 10 THEN 1
-                        WHEN i.addetti < 50 THEN 10 WHEN i.addetti < 250 THEN 50 ELSE 250 END AS addetti,
+                   agg_addetti(i.addetti) AS addetti,
                    i.comune, CASE WHEN i.dt_cessazione IS NULL THEN NULL ELSE date '1900-01-01' END AS dt_cessazione, 1 AS n
             FROM imprese_dati i
             WHERE i.codice_fiscale = ANY (p_changed) AND (i.last_as_of IS NULL OR i.last_as_of = p_as_of)
             UNION ALL
             SELECT v.quartiere, v.zona, v.sezione_ateco, v.classe_forma, v.femminile, v.giovanile, v.straniera,
                    v.artigiana, v.stato,
-                   CASE WHEN v.addetti IS NULL THEN NULL WHEN v.addetti = 0 THEN 0 WHEN v.addetti < 10 THEN 1
-                        WHEN v.addetti < 50 THEN 10 WHEN v.addetti < 250 THEN 50 ELSE 250 END,
+                   agg_addetti(v.addetti),
                    v.comune, CASE WHEN v.dt_cessazione IS NULL THEN NULL ELSE date '1900-01-01' END, -1
             FROM imprese_versioni v
             WHERE v.codice_fiscale = ANY (p_changed) AND v.valid_to = p_as_of
