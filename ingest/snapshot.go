@@ -357,6 +357,9 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		delete(stats, k)
 	}
 	stats["invariate"] = int64(r.sum.Loaded) - stats["versioni_nuove"]
+	if r.noPrev {
+		stats["confronto_completo"] = 1 // the file repeats a known code: compared in SQL
+	}
 	if r.prev != nil {
 		stats["invariate_non_inviate"] = r.prev.skipped.Load() // compared in the loader, see unchanged.go
 		stats["invariate_non_analizzate"] = r.prev.rawSkipped.Load()
