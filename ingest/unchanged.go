@@ -17,8 +17,10 @@ import (
 // A register snapshot repeats the previous month for the great majority of companies (96 % in
 // the benchmark). Instead of copying every row into staging and comparing a million rows with
 // a million in SQL, the loader keeps the previous snapshot's fingerprints in memory — the
-// codice fiscale and the row_hash of each company, about 40 bytes a company — and sends to the
-// database only the rows that are new or changed. The companies of the previous snapshot the
+// codice fiscale, the row_hash (of the parsed values) and the raw_hash (of the fields as
+// written) of each company, about 60 bytes a company — and sends to the database only the
+// rows that are new or changed. A row whose raw fingerprint is the stored one is not even
+// parsed: it was validated and matched when it was stored, and parses to the same values. The companies of the previous snapshot the
 // file does not mention (those that left) are copied into a small temporary table. The merge
 // then works on those few percent, exactly as it did on the diff of the full comparison: the
 // unchanged companies are not written at all (migration 00012).
