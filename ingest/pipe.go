@@ -71,8 +71,8 @@ type worker struct {
 	keyPos  int // position in vals of the unique key hashed for dups, -1 when none
 	// prev, when set, holds the previous register snapshot: rows it already has unchanged
 	// are not sent (see unchanged.go); cfPos and hashPos locate the code and fingerprint.
-	prev           *prevSnapshot
-	cfPos, hashPos int
+	prev                   *prevSnapshot
+	cfPos, hashPos, rawPos int
 }
 
 // copyTarget says what each accepted row becomes: the values from vals[from:to] followed by
@@ -99,7 +99,7 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.T
 	for i := 0; i < n; i++ {
 		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols()))}, seed: seed, keyPos: keyPos}
 		if r.prev != nil {
-			w.prev, w.cfPos, w.hashPos = r.prev, sc.pos("codice_fiscale"), sc.pos("row_hash")
+			w.prev, w.cfPos, w.hashPos, w.rawPos = r.prev, sc.pos("codice_fiscale"), sc.pos("row_hash"), sc.pos("raw_hash")
 		}
 		if r.matcher != nil {
 			w.matcher = r.matcher.Clone()
@@ -331,7 +331,8 @@ func (w *worker) validate(row csvx.Row) bool {
 	if w.prev != nil {
 		cf, _ := rc.vals[w.cfPos].(string)
 		h, _ := rc.vals[w.hashPos].(string)
-		if same, attributed := w.prev.unchanged(cf, h); same {
+		raw, _ := rc.vals[w.rawPos].(int64)
+		if same, attributed := w.prev.unchanged(cf, h, raw); same {
 			if attributed {
 				w.matched++
 			}

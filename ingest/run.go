@@ -62,6 +62,8 @@ type batchRun struct {
 	// off (Options.CompareInDatabase, or the fallback when the file repeats a known code).
 	prev   *prevSnapshot
 	noPrev bool
+	// rawStored: raw fingerprints written back for unchanged companies (storeRawHashes)
+	rawStored int64
 }
 
 func (r *batchRun) execute(ctx context.Context) error {
@@ -274,6 +276,9 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 		}
 		n += r.prev.skipped.Load() // accepted, identical to the previous snapshot
 		if err := stageGone(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := storeRawHashes(ctx, tx, r); err != nil {
 			return err
 		}
 	}

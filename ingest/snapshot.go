@@ -206,7 +206,16 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 					FROM imprese_dati d WHERE d.codice_fiscale = g.codice_fiscale AND ` + inLatest + `) h
 				LEFT JOIN ingest_stg s ON false`
 		}
-		steps = append(steps, compare,
+		steps = append(steps, compare)
+		if r.prev == nil {
+			// The full comparison keeps the raw fingerprints as the loader's does: an unchanged
+			// company's is the one of its row as this file writes it (see storeRawHashes).
+			steps = append(steps, step{"impronte", `UPDATE imprese_dati d SET raw_hash = s.raw_hash FROM ingest_stg s
+				WHERE d.codice_fiscale = s.codice_fiscale AND ` + strings.ReplaceAll(inLatest, "last_as_of", "d.last_as_of") + `
+					AND d.row_hash = s.row_hash AND d.raw_hash IS DISTINCT FROM s.raw_hash
+					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL`})
+		}
+		steps = append(steps,
 			step{"eventi_ingresso", `INSERT INTO imprese_eventi (codice_fiscale, as_of, tipo, valore_prima, valore_dopo, batch_id)
 				SELECT codice_fiscale, $1, 'ingresso', NULL, stato, $2 FROM ingest_diff WHERE h_cf IS NULL`},
 			step{"eventi_uscita", `INSERT INTO imprese_eventi (codice_fiscale, as_of, tipo, valore_prima, valore_dopo, batch_id)
@@ -359,6 +368,9 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	stats["invariate"] = int64(r.sum.Loaded) - stats["versioni_nuove"]
 	if r.noPrev {
 		stats["confronto_completo"] = 1 // the file repeats a known code: compared in SQL
+	}
+	if r.prev != nil {
+		stats["impronte"] = r.rawStored
 	}
 	if r.prev != nil {
 		stats["invariate_non_inviate"] = r.prev.skipped.Load() // compared in the loader, see unchanged.go

@@ -46,6 +46,11 @@ type prevSnapshot struct {
 	skipped atomic.Int64
 	// rawSkipped: of those, identical as written (not even parsed)
 	rawSkipped atomic.Int64
+	// newRaw holds the raw fingerprint of unchanged companies whose stored one is missing
+	// (rows stored before migration 00013) or differs (the same values written otherwise);
+	// rawStale marks them. They are written back so that next month skips their parsing.
+	newRaw   []int64
+	rawStale []atomic.Uint64
 }
 
 type prevEntry struct {
@@ -110,6 +115,8 @@ func loadPrevSnapshot(ctx context.Context, tx pgx.Tx) (*prevSnapshot, error) {
 		p.slots[j] = uint32(i + 1)
 	}
 	p.seen = make([]atomic.Uint64, (len(p.entries)+63)/64)
+	p.rawStale = make([]atomic.Uint64, len(p.seen))
+	p.newRaw = make([]int64, len(p.entries))
 	return p, nil
 }
 
@@ -152,9 +159,9 @@ func (p *prevSnapshot) sameRaw(row csvx.Row, cfCol, nFields int) (same, attribut
 }
 
 // unchanged records that the file has cf with fingerprint rowHash (of the parsed values) and
-// says whether the previous snapshot had the company exactly so (the row need not be sent),
-// and if so whether its address was attributed.
-func (p *prevSnapshot) unchanged(cf, rowHash string) (same, attributed bool) {
+// raw fingerprint raw, and says whether the previous snapshot had the company exactly so (the
+// row need not be sent), and if so whether its address was attributed.
+func (p *prevSnapshot) unchanged(cf, rowHash string, raw int64) (same, attributed bool) {
 	idx, ok := p.find(cf)
 	if !ok {
 		return false, false
@@ -165,8 +172,41 @@ func (p *prevSnapshot) unchanged(cf, rowHash string) (same, attributed bool) {
 	if err != nil || e.hash == 0 || h != e.hash {
 		return false, false
 	}
+	if !e.hasRaw || e.raw != raw {
+		p.newRaw[idx] = raw // each idx is written by one worker (a second one is a duplicate)
+		p.rawStale[idx/64].Or(uint64(1) << (idx % 64))
+	}
 	p.skipped.Add(1)
 	return true, e.attributed
+}
+
+// storeRawHashes writes back the raw fingerprints unchanged() found missing or different, for
+// the companies of the previous snapshot the file repeats unchanged (a few after a change of
+// spelling; all of them in the first month after migration 00013, once).
+func storeRawHashes(ctx context.Context, tx pgx.Tx, r *batchRun) error {
+	p := r.prev
+	var rows [][]any
+	for i := 0; i+1 < len(p.offs); i++ {
+		if p.rawStale[i/64].Load()&(uint64(1)<<(i%64)) != 0 {
+			rows = append(rows, []any{string(p.arena[p.offs[i]:p.offs[i+1]]), p.newRaw[i]})
+		}
+	}
+	r.rawStored = int64(len(rows))
+	if len(rows) == 0 {
+		return nil
+	}
+	t0 := time.Now()
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE ingest_raw (codice_fiscale text PRIMARY KEY, raw_hash bigint NOT NULL) ON COMMIT DROP`); err != nil {
+		return fmt.Errorf("create ingest_raw: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ingest_raw"}, []string{"codice_fiscale", "raw_hash"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("copy ingest_raw: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE imprese_dati d SET raw_hash = t.raw_hash FROM ingest_raw t WHERE d.codice_fiscale = t.codice_fiscale`); err != nil {
+		return fmt.Errorf("store raw fingerprints: %w", err)
+	}
+	r.took("impronte", t0)
+	return nil
 }
 
 // gone lists the previous snapshot's companies the file did not mention.
