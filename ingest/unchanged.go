@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math/bits"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -185,21 +186,30 @@ func (p *prevSnapshot) unchanged(cf, rowHash string, raw int64) (same, attribute
 // spelling; all of them in the first month after migration 00013, once).
 func storeRawHashes(ctx context.Context, tx pgx.Tx, r *batchRun) error {
 	p := r.prev
-	var rows [][]any
-	for i := 0; i+1 < len(p.offs); i++ {
-		if p.rawStale[i/64].Load()&(uint64(1)<<(i%64)) != 0 {
-			rows = append(rows, []any{string(p.arena[p.offs[i]:p.offs[i+1]]), p.newRaw[i]})
-		}
+	var n int64
+	for j := range p.rawStale {
+		n += int64(bits.OnesCount64(p.rawStale[j].Load()))
 	}
-	r.rawStored = int64(len(rows))
-	if len(rows) == 0 {
+	r.rawStored = n
+	if n == 0 {
 		return nil
 	}
 	t0 := time.Now()
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE ingest_raw (codice_fiscale text PRIMARY KEY, raw_hash bigint NOT NULL) ON COMMIT DROP`); err != nil {
 		return fmt.Errorf("create ingest_raw: %w", err)
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ingest_raw"}, []string{"codice_fiscale", "raw_hash"}, pgx.CopyFromRows(rows)); err != nil {
+	i, row := 0, make([]any, 2)
+	next := func() ([]any, error) { // streams the marked companies: no list in memory
+		for ; i+1 < len(p.offs); i++ {
+			if p.rawStale[i/64].Load()&(uint64(1)<<(i%64)) != 0 {
+				row[0], row[1] = string(p.arena[p.offs[i]:p.offs[i+1]]), p.newRaw[i]
+				i++
+				return row, nil
+			}
+		}
+		return nil, nil
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"ingest_raw"}, []string{"codice_fiscale", "raw_hash"}, pgx.CopyFromFunc(next)); err != nil {
 		return fmt.Errorf("copy ingest_raw: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE imprese_dati d SET raw_hash = t.raw_hash FROM ingest_raw t WHERE d.codice_fiscale = t.codice_fiscale`); err != nil {
