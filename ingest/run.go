@@ -152,28 +152,12 @@ func (r *batchRun) execute(ctx context.Context) error {
 	if errors.Is(err, errPrevDuplicate) {
 		// The file repeats a company of the previous snapshot: the full comparison in SQL
 		// finds the repetitions and rejects the later rows one by one.
-		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT ingest_delta"); err != nil {
-			return fmt.Errorf("rollback to savepoint: %w", err)
-		}
 		r.prev, r.noPrev = nil, true
-		r.rejects, r.matched, r.lastDate = nil, 0, time.Time{}
-		r.sum.Read, r.sum.Loaded, r.sum.Warnings = 0, 0, r.sum.Warnings[:nWarnings]
-		if err := r.reopen(); err != nil {
-			return err
-		}
-		stats, err = r.stageAndMerge(ctx, tx)
+		stats, err = r.again(ctx, tx, "ingest_delta", nWarnings)
 	}
 	if r.direct && isDuplicateKey(err) {
-		if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT ingest_direct"); err != nil {
-			return fmt.Errorf("rollback to savepoint: %w", err)
-		}
 		r.direct, r.recreate, r.freeze = false, nil, false
-		r.rejects, r.matched, r.lastDate = nil, 0, time.Time{}
-		r.sum.Read, r.sum.Loaded, r.sum.Warnings = 0, 0, r.sum.Warnings[:nWarnings]
-		if err := r.reopen(); err != nil {
-			return err
-		}
-		stats, err = r.stageAndMerge(ctx, tx)
+		stats, err = r.again(ctx, tx, "ingest_direct", nWarnings)
 	}
 	if err != nil {
 		return err
@@ -189,6 +173,20 @@ func (r *batchRun) execute(ctx context.Context) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// again undoes the batch's work since savepoint and reads the file once more from its first
+// row (the caller has changed the path to take); the warnings before nWarnings stay.
+func (r *batchRun) again(ctx context.Context, tx pgx.Tx, savepoint string, nWarnings int) (map[string]int64, error) {
+	if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT "+savepoint); err != nil {
+		return nil, fmt.Errorf("rollback to savepoint: %w", err)
+	}
+	r.rejects, r.matched, r.lastDate = nil, 0, time.Time{}
+	r.sum.Read, r.sum.Loaded, r.sum.Warnings = 0, 0, r.sum.Warnings[:nWarnings]
+	if err := r.reopen(); err != nil {
+		return nil, err
+	}
+	return r.stageAndMerge(ctx, tx)
 }
 
 func (r *batchRun) stageAndMerge(ctx context.Context, tx pgx.Tx) (map[string]int64, error) {

@@ -184,8 +184,7 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 			steps = steps[:len(steps)-1] // every codice fiscale of the file is distinct
 		}
 		compare := step{"confronto", `CREATE TEMP TABLE ingest_diff ON COMMIT DROP AS
-				SELECT s.*, h.codice_fiscale AS h_cf, h.stato AS h_stato, h.dt_cessazione AS h_dt_cessazione,
-					h.indirizzo AS h_indirizzo, h.quartiere AS h_quartiere, h.ateco AS h_ateco
+				SELECT ` + diffCols + `
 				FROM ingest_stg s FULL JOIN (SELECT codice_fiscale, row_hash, stato, dt_cessazione, indirizzo, quartiere, ateco
 					FROM imprese_dati WHERE ` + inLatest + `) h ON h.codice_fiscale = s.codice_fiscale
 				WHERE (s.codice_fiscale IS NULL OR h.codice_fiscale IS NULL OR s.row_hash IS DISTINCT FROM h.row_hash)
@@ -194,14 +193,13 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 			// Staging holds only the new and changed companies (the loader skipped the
 			// unchanged ones) and ingest_gone those that left: each is looked up by its key.
 			compare.sql = `CREATE TEMP TABLE ingest_diff ON COMMIT DROP AS
-				SELECT s.*, h.codice_fiscale AS h_cf, h.stato AS h_stato, h.dt_cessazione AS h_dt_cessazione,
-					h.indirizzo AS h_indirizzo, h.quartiere AS h_quartiere, h.ateco AS h_ateco
+				SELECT ` + diffCols + `
 				FROM ingest_stg s LEFT JOIN LATERAL (SELECT codice_fiscale, row_hash, stato, dt_cessazione, indirizzo, quartiere, ateco
 					FROM imprese_dati d WHERE d.codice_fiscale = s.codice_fiscale AND ` + inLatest + `) h ON true
 				WHERE (h.codice_fiscale IS NULL OR s.row_hash IS DISTINCT FROM h.row_hash)
 					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL
 				UNION ALL
-				SELECT s.*, h.codice_fiscale, h.stato, h.dt_cessazione, h.indirizzo, h.quartiere, h.ateco
+				SELECT ` + diffCols + `
 				FROM ingest_gone g CROSS JOIN LATERAL (SELECT codice_fiscale, stato, dt_cessazione, indirizzo, quartiere, ateco
 					FROM imprese_dati d WHERE d.codice_fiscale = g.codice_fiscale AND ` + inLatest + `) h
 				LEFT JOIN ingest_stg s ON false`
@@ -369,12 +367,10 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	if r.noPrev {
 		stats["confronto_completo"] = 1 // the file repeats a known code: compared in SQL
 	}
-	if r.prev != nil {
-		stats["impronte"] = r.rawStored
-	}
-	if r.prev != nil {
-		stats["invariate_non_inviate"] = r.prev.skipped.Load() // compared in the loader, see unchanged.go
+	if r.prev != nil { // compared in the loader, see unchanged.go
+		stats["invariate_non_inviate"] = r.prev.skipped.Load()
 		stats["invariate_non_analizzate"] = r.prev.rawSkipped.Load()
+		stats["impronte"] = r.rawStored
 	}
 	if previous {
 		rows, err := tx.Query(ctx, `SELECT tipo, count(*) FROM imprese_eventi WHERE batch_id = $1 GROUP BY tipo`, r.batchID)
@@ -410,6 +406,11 @@ func staleStats(ctx context.Context, tx pgx.Tx, loaded int) bool {
 	}
 	return tuples < float64(loaded)/2
 }
+
+// diffCols are the columns of ingest_diff: the staged row (s) and, under h_ names, the
+// previous snapshot's values (h) the events compare it with.
+const diffCols = `s.*, h.codice_fiscale AS h_cf, h.stato AS h_stato, h.dt_cessazione AS h_dt_cessazione,
+	h.indirizzo AS h_indirizzo, h.quartiere AS h_quartiere, h.ateco AS h_ateco`
 
 // registerTables are the register's tables (imprese and imprese_storia are views over them,
 // migration 00011): imprese_dati, one row per company with its current version, and

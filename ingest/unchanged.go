@@ -21,10 +21,11 @@ import (
 // codice fiscale, the row_hash (of the parsed values) and the raw_hash (of the fields as
 // written) of each company, about 60 bytes a company — and sends to the database only the
 // rows that are new or changed. A row whose raw fingerprint is the stored one is not even
-// parsed: it was validated and matched when it was stored, and parses to the same values. The companies of the previous snapshot the
-// file does not mention (those that left) are copied into a small temporary table. The merge
-// then works on those few percent, exactly as it did on the diff of the full comparison: the
-// unchanged companies are not written at all (migration 00012).
+// parsed: it was validated and matched when it was stored, and parses to the same values.
+// The companies of the previous snapshot the file does not mention (those that left) are
+// copied into a small temporary table. The merge then works on those few percent, exactly as
+// it did on the diff of the full comparison: the unchanged companies are not written at all
+// (migration 00012).
 //
 // The comparison is the one the database made: same codice fiscale, same row_hash (the
 // fingerprint of every source field). A codice fiscale that the file repeats, when it is one of
@@ -42,7 +43,7 @@ type prevSnapshot struct {
 	mask    uint64
 	arena   []byte
 	offs    []uint32 // arena offsets, one more than the companies
-	seen    []atomic.Uint64
+	seen    bitset
 	dup     atomic.Bool // a codice fiscale of the previous snapshot met twice in the file
 	skipped atomic.Int64
 	// rawSkipped: of those, identical as written (not even parsed)
@@ -51,8 +52,27 @@ type prevSnapshot struct {
 	// (rows stored before migration 00013) or differs (the same values written otherwise);
 	// rawStale marks them. They are written back so that next month skips their parsing.
 	newRaw   []int64
-	rawStale []atomic.Uint64
+	rawStale bitset
 }
+
+// bitset is a set of entry indexes that the workers update concurrently.
+type bitset []atomic.Uint64
+
+func newBitset(n int) bitset { return make(bitset, (n+63)/64) }
+
+// add puts i in the set and says whether it was there already.
+func (b bitset) add(i uint32) bool {
+	bit := uint64(1) << (i % 64)
+	return b[i/64].Or(bit)&bit != 0
+}
+
+func (b bitset) has(i int) bool { return b[i/64].Load()&(uint64(1)<<(i%64)) != 0 }
+
+// code is the codice fiscale of entry i.
+func (p *prevSnapshot) code(i int) string { return string(p.arena[p.offs[i]:p.offs[i+1]]) }
+
+// companies is the number of entries.
+func (p *prevSnapshot) companies() int { return len(p.offs) - 1 }
 
 type prevEntry struct {
 	key        uint64 // maphash of the codice fiscale
@@ -73,7 +93,9 @@ func loadPrevSnapshot(ctx context.Context, tx pgx.Tx) (*prevSnapshot, error) {
 	if err := tx.QueryRow(ctx, `SELECT companies FROM register_snapshots ORDER BY as_of DESC LIMIT 1`).Scan(&n); err != nil {
 		return nil, fmt.Errorf("read snapshots: %w", err)
 	}
-	rows, err := tx.Query(ctx, `SELECT codice_fiscale, row_hash, quartiere IS NOT NULL, raw_hash::text FROM imprese_dati WHERE `+inLatest)
+	// Every value as text, so that the raw bytes read below have one format.
+	rows, err := tx.Query(ctx, `SELECT codice_fiscale, row_hash, (quartiere IS NOT NULL)::text, raw_hash::text
+		FROM imprese_dati WHERE `+inLatest)
 	if err != nil {
 		return nil, fmt.Errorf("read previous snapshot: %w", err)
 	}
@@ -88,7 +110,7 @@ func loadPrevSnapshot(ctx context.Context, tx pgx.Tx) (*prevSnapshot, error) {
 		if raw[1] != nil {
 			h, _ = strconv.ParseUint(string(raw[1]), 16, 64)
 		}
-		attributed := len(raw[2]) == 1 && (raw[2][0] == 1 || raw[2][0] == 't') // binary or text format
+		attributed := string(raw[2]) == "true"
 		e := prevEntry{key: maphash.Bytes(p.seed, cf), hash: h, attributed: attributed}
 		if raw[3] != nil {
 			e.raw, err = strconv.ParseInt(string(raw[3]), 10, 64)
@@ -115,8 +137,7 @@ func loadPrevSnapshot(ctx context.Context, tx pgx.Tx) (*prevSnapshot, error) {
 		}
 		p.slots[j] = uint32(i + 1)
 	}
-	p.seen = make([]atomic.Uint64, (len(p.entries)+63)/64)
-	p.rawStale = make([]atomic.Uint64, len(p.seen))
+	p.seen, p.rawStale = newBitset(len(p.entries)), newBitset(len(p.entries))
 	p.newRaw = make([]int64, len(p.entries))
 	return p, nil
 }
@@ -131,7 +152,7 @@ func (p *prevSnapshot) find(cf string) (uint32, bool) {
 		return 0, false
 	}
 	idx := p.slots[j] - 1
-	if string(p.arena[p.offs[idx]:p.offs[idx+1]]) != cf {
+	if p.code(int(idx)) != cf {
 		return 0, false // a different code with the same hash: not this company
 	}
 	return idx, true
@@ -139,8 +160,7 @@ func (p *prevSnapshot) find(cf string) (uint32, bool) {
 
 // mark records that the file has the company idx (a second time: a repeated code).
 func (p *prevSnapshot) mark(idx uint32) {
-	w, bit := &p.seen[idx/64], uint64(1)<<(idx%64)
-	if w.Or(bit)&bit != 0 {
+	if p.seen.add(idx) {
 		p.dup.Store(true)
 	}
 }
@@ -175,7 +195,7 @@ func (p *prevSnapshot) unchanged(cf, rowHash string, raw int64) (same, attribute
 	}
 	if !e.hasRaw || e.raw != raw {
 		p.newRaw[idx] = raw // each idx is written by one worker (a second one is a duplicate)
-		p.rawStale[idx/64].Or(uint64(1) << (idx % 64))
+		p.rawStale.add(idx)
 	}
 	p.skipped.Add(1)
 	return true, e.attributed
@@ -200,9 +220,9 @@ func storeRawHashes(ctx context.Context, tx pgx.Tx, r *batchRun) error {
 	}
 	i, row := 0, make([]any, 2)
 	next := func() ([]any, error) { // streams the marked companies: no list in memory
-		for ; i+1 < len(p.offs); i++ {
-			if p.rawStale[i/64].Load()&(uint64(1)<<(i%64)) != 0 {
-				row[0], row[1] = string(p.arena[p.offs[i]:p.offs[i+1]]), p.newRaw[i]
+		for ; i < p.companies(); i++ {
+			if p.rawStale.has(i) {
+				row[0], row[1] = p.code(i), p.newRaw[i]
 				i++
 				return row, nil
 			}
@@ -222,9 +242,9 @@ func storeRawHashes(ctx context.Context, tx pgx.Tx, r *batchRun) error {
 // gone lists the previous snapshot's companies the file did not mention.
 func (p *prevSnapshot) gone() [][]any {
 	var out [][]any
-	for i := 0; i+1 < len(p.offs); i++ {
-		if p.seen[i/64].Load()&(uint64(1)<<(i%64)) == 0 {
-			out = append(out, []any{string(p.arena[p.offs[i]:p.offs[i+1]])})
+	for i := 0; i < p.companies(); i++ {
+		if !p.seen.has(i) {
+			out = append(out, []any{p.code(i)})
 		}
 	}
 	return out
