@@ -9,7 +9,7 @@ import (
 )
 
 // PostgreSQL's binary COPY format, written directly by the validation goroutines: the values
-// the row checks produce (string, int32, int64, bool, date, NULL) are appended to a byte
+// the row checks produce (string, int16, int32, int64, bool, date, NULL) are appended to a byte
 // buffer without going through pgx's per-value encode plans (which were a fifth of the Go
 // CPU of a register load); other types (numeric) fall back to pgtype.
 
@@ -22,7 +22,7 @@ var copyTrailer = []byte{0xff, 0xff}
 // sqlTypeOID maps the SQL types of the staging and register columns to their OIDs (used only
 // by the fallback encoder).
 var sqlTypeOID = map[string]uint32{
-	"text": pgtype.TextOID, "integer": pgtype.Int4OID, "bigint": pgtype.Int8OID, "date": pgtype.DateOID,
+	"text": pgtype.TextOID, "smallint": pgtype.Int2OID, "integer": pgtype.Int4OID, "bigint": pgtype.Int8OID, "date": pgtype.DateOID,
 	"boolean": pgtype.BoolOID, "numeric": pgtype.NumericOID,
 }
 
@@ -70,6 +70,12 @@ func (e *tupleEncoder) appendValue(buf []byte, col int, v any) ([]byte, error) {
 	case string:
 		buf = binary.BigEndian.AppendUint32(buf, uint32(len(x)))
 		return append(buf, x...), nil
+	case int16:
+		if e.oids[col] != pgtype.Int2OID {
+			break
+		}
+		buf = binary.BigEndian.AppendUint32(buf, 2)
+		return binary.BigEndian.AppendUint16(buf, uint16(x)), nil
 	case int32:
 		buf = binary.BigEndian.AppendUint32(buf, 4)
 		return binary.BigEndian.AppendUint32(buf, uint32(x)), nil

@@ -73,6 +73,10 @@ type worker struct {
 	// are not sent (see unchanged.go); cfPos and hashPos locate the code and fingerprint.
 	prev                   *prevSnapshot
 	cfPos, hashPos, rawPos int
+	// stock, when set, counts the accepted rows by the stock aggregate's groups (a first
+	// snapshot on the direct path, see stockgroups.go); id is this worker's counter.
+	stock *stockGroups
+	id    int
 }
 
 // copyTarget says what each accepted row becomes: the values from vals[from:to] followed by
@@ -84,7 +88,7 @@ type copyTarget struct {
 }
 
 func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.Time) (*pipeline, error) {
-	n := min(runtime.GOMAXPROCS(0), 4)
+	n := pipeWorkers()
 	p := &pipeline{ctx: ctx, r: r,
 		raw: make(chan *rawBatch, 2*n), rawFree: make(chan *rawBatch, 4*n),
 		enc: make(chan *encBatch, 2*n), encFree: make(chan *encBatch, 4*n),
@@ -97,7 +101,8 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.T
 	}
 	seed := maphash.MakeSeed()
 	for i := 0; i < n; i++ {
-		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols()))}, seed: seed, keyPos: keyPos}
+		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols()))}, seed: seed, keyPos: keyPos,
+			stock: r.stock, id: i}
 		if r.prev != nil {
 			w.prev, w.cfPos, w.hashPos, w.rawPos = r.prev, sc.pos("codice_fiscale"), sc.pos("row_hash"), sc.pos("raw_hash")
 		}
@@ -128,6 +133,9 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.T
 	}()
 	return p, nil
 }
+
+// pipeWorkers is the number of validation goroutines.
+func pipeWorkers() int { return min(runtime.GOMAXPROCS(0), 4) }
 
 // readRows is the reader goroutine.
 func (p *pipeline) readRows() {
@@ -210,6 +218,9 @@ func (p *pipeline) work(w *worker, main copyTarget) {
 			v := w.rc.vals
 			if e.buf, w.err = w.enc.appendTuple(e.buf, v[main.from:main.to], main.extra...); w.err != nil {
 				continue
+			}
+			if w.stock != nil {
+				w.stock.add(w.id, v)
 			}
 			if w.keyPos >= 0 {
 				k, _ := v[w.keyPos].(string)

@@ -62,6 +62,10 @@ type batchRun struct {
 	// off (Options.CompareInDatabase, or the fallback when the file repeats a known code).
 	prev   *prevSnapshot
 	noPrev bool
+	// stock counts a direct first snapshot by the stock aggregate's groups while it streams;
+	// pendingStock holds them, rolled up, until the aggregate is written (stockgroups.go).
+	stock        *stockGroups
+	pendingStock *pendingStock
 	// rawStored: raw fingerprints written back for unchanged companies (storeRawHashes)
 	rawStored int64
 }
@@ -182,6 +186,7 @@ func (r *batchRun) again(ctx context.Context, tx pgx.Tx, savepoint string, nWarn
 		return nil, fmt.Errorf("rollback to savepoint: %w", err)
 	}
 	r.rejects, r.matched, r.lastDate = nil, 0, time.Time{}
+	r.stock, r.pendingStock = nil, nil
 	r.sum.Read, r.sum.Loaded, r.sum.Warnings = 0, 0, r.sum.Warnings[:nWarnings]
 	if err := r.reopen(); err != nil {
 		return nil, err
@@ -252,6 +257,9 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 			r.took("istantanea_precedente", t0)
 		}
 	}
+	if r.direct {
+		r.stock = newStockGroups(r.schema, pipeWorkers())
+	}
 	pipe, err := newPipeline(ctx, r, main, limit)
 	if err != nil {
 		return err
@@ -284,7 +292,10 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 	r.sum.Warnings = append(r.sum.Warnings, r.reader.Warnings...) // header warnings and any met while reading
 	if r.direct {
 		r.sum.Loaded = int(n)
-		return nil
+		// Rolled up while the server builds the register's indexes.
+		r.pendingStock, err = startRollUp(ctx, tx, r.stock)
+		r.stock = nil
+		return err
 	}
 	if _, err := tx.Exec(ctx, "ANALYZE "+stagingTable+" ("+strings.Join(append([]string{"line"}, r.schema.unique...), ", ")+")"); err != nil {
 		return fmt.Errorf("analyze staging: %w", err)

@@ -342,9 +342,13 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		r.took("analyze", t0)
 	}
 	var err error
-	if previous {
+	switch {
+	case previous:
 		err = refreshAggregatesDelta(ctx, tx, r, stats)
-	} else {
+	case r.direct && r.pendingStock != nil:
+		err = r.pendingStock.write(ctx, tx, r, stats)
+		r.pendingStock = nil
+	default:
 		err = refreshAggregates(ctx, tx, r)
 	}
 	if err != nil {
