@@ -233,11 +233,13 @@ func BenchmarkRandomCatalogQueries(b *testing.B) {
 	}
 	qs := randomQueries(e.Catalog(), vals, seed, b.N)
 	type run struct {
-		q    Query
-		d    time.Duration
-		path string
-		err  error
-		rows int
+		q      Query
+		d      time.Duration
+		path   string
+		err    error
+		rows   int
+		sql    string
+		params []any
 	}
 	runs := make([]run, 0, b.N)
 	b.ResetTimer()
@@ -246,7 +248,7 @@ func BenchmarkRandomCatalogQueries(b *testing.B) {
 		res, err := e.Run(ctx, qs[i], Policy{})
 		ru := run{q: qs[i], d: time.Since(start), err: err}
 		if err == nil {
-			ru.path, ru.rows = answeredBy(res.SQL), res.RowCount
+			ru.path, ru.rows, ru.sql, ru.params = answeredBy(res.SQL), res.RowCount, res.SQL, res.Params
 		} else {
 			ru.path = "error"
 		}
@@ -289,6 +291,23 @@ func BenchmarkRandomCatalogQueries(b *testing.B) {
 	for _, k := range sortedKeys(byPath) {
 		p50, p95, p99 := percentiles(byPath[k])
 		b.Logf("path %-45s n=%4d p50 %7.1f  p95 %7.1f  p99 %7.1f ms", k, len(byPath[k]), p50, p95, p99)
+	}
+	// CONOSCENZA_BENCH_DUMP names a file that receives one JSON line per query (time, structure,
+	// query, statement and parameters) for offline analysis of what is slow.
+	if name := os.Getenv("CONOSCENZA_BENCH_DUMP"); name != "" {
+		f, err := os.Create(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		enc := json.NewEncoder(f)
+		for _, ru := range runs {
+			if err := enc.Encode(map[string]any{"ms": ms(ru.d), "path": ru.path, "query": ru.q, "sql": ru.sql, "params": ru.params}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
 	}
 	sort.Slice(runs, func(i, j int) bool { return runs[i].d > runs[j].d })
 	for _, ru := range runs[:min(15, len(runs))] {
