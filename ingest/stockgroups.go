@@ -360,7 +360,8 @@ func (p *pendingStock) copy(ctx context.Context, tx pgx.Tx, r *batchRun, t0 time
 }
 
 // copyGroups copies the groups of each cuboid into table (with the cuboid's number first when
-// cols starts with "cuboide"), in binary COPY format.
+// cols starts with "cuboide"), in binary COPY format, frozen (agg_stock_replace_begin truncated
+// the table in this subtransaction).
 func (p *pendingStock) copyGroups(ctx context.Context, tx pgx.Tx, table string, cols []string, cuboids []stockCuboid, groups [][]stockGroup) error {
 	types := []string{"text", "text", "text", "text", "text", "text", "text", "boolean", "text", "integer", "text", "date", "bigint", "text"}
 	withCuboid := cols[0] == "cuboide"
@@ -372,7 +373,7 @@ func (p *pendingStock) copyGroups(ctx context.Context, tx pgx.Tx, table string, 
 		return err
 	}
 	src := &groupStream{p: p, enc: enc, cuboids: cuboids, groups: groups, withCuboid: withCuboid, pending: copyHeader}
-	if _, err := tx.Conn().PgConn().CopyFrom(ctx, src, copySQL(table, cols, false)); err != nil {
+	if _, err := tx.Conn().PgConn().CopyFrom(ctx, src, copySQL(table, cols, true)); err != nil {
 		return fmt.Errorf("copy %s: %w", table, err)
 	}
 	return nil

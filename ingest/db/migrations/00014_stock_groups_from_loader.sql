@@ -8,7 +8,7 @@
 -- included, between these two functions:
 --
 --   agg_stock_replace_begin()            empties both tables and drops their key indexes
---   COPY agg_stock_gruppi, agg_stock_cuboidi_gruppi
+--   COPY agg_stock_gruppi, agg_stock_cuboidi_gruppi (FREEZE)
 --   agg_stock_replace_end(companies, t0) checks what was copied, rebuilds the key indexes,
 --                                        dates the aggregate and records the roll-ups' sizes
 --
@@ -23,9 +23,11 @@
 -- +goose StatementBegin
 CREATE FUNCTION agg_stock_replace_begin() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM agg_stock_gruppi;
+    -- Truncated (dropping the key indexes locks them from readers anyway), so that the COPY
+    -- that follows in the same subtransaction may write frozen rows: the checks and the index
+    -- builds below then do not set a hint bit on every new row (0.4 s for the first scan).
+    TRUNCATE agg_stock_gruppi, agg_stock_cuboidi_gruppi;
     DROP INDEX IF EXISTS agg_stock_gruppi_chiave;
-    DELETE FROM agg_stock_cuboidi_gruppi;
     DROP INDEX IF EXISTS agg_stock_cuboidi_gruppi_chiave;
 END
 $$;
