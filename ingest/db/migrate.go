@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -131,9 +132,23 @@ func CheckSchema(ctx context.Context, pool *pgxpool.Pool) error {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	if pending {
+		if current == target { // an out-of-order migration: name what is missing
+			if list, err := PendingMigrations(ctx, pool); err == nil && len(list) > 0 {
+				return fmt.Errorf("%w (database at version %d, migrations not applied: %s)", ErrSchemaBehind, current, versionList(list))
+			}
+		}
 		return fmt.Errorf("%w (database at version %d, binary needs %d)", ErrSchemaBehind, current, target)
 	}
 	return nil
+}
+
+// versionList writes migration versions as their files are numbered (00014, 00038).
+func versionList(vs []int64) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = fmt.Sprintf("%05d", v)
+	}
+	return strings.Join(out, ", ")
 }
 
 func checkPgvector(ctx context.Context, pool *pgxpool.Pool) error {

@@ -3,7 +3,9 @@ package db_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/comune-bologna/conoscenza/ingest/db"
@@ -35,7 +37,11 @@ func TestPendingBelowCurrentVersion(t *testing.T) {
 	if err != nil || !slices.Equal(p, []int64{v}) {
 		t.Fatalf("pending %v, %v; want [%d]", p, err, v)
 	}
-	if err := db.CheckSchema(ctx, d.Pool); !errors.Is(err, db.ErrSchemaBehind) {
+	err = db.CheckSchema(ctx, d.Pool)
+	if !errors.Is(err, db.ErrSchemaBehind) {
 		t.Fatalf("CheckSchema = %v; want ErrSchemaBehind", err)
+	}
+	if want := fmt.Sprintf("migrations not applied: %05d", v); !strings.Contains(err.Error(), want) {
+		t.Errorf("CheckSchema = %q; want it to name the missing migration (%s)", err, want)
 	}
 }
