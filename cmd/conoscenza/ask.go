@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -140,10 +141,7 @@ func printTable(w io.Writer, t tool.Table) error {
 		}
 		cells := make([]string, len(row))
 		for j, v := range row {
-			cells[j] = "—"
-			if v != nil {
-				cells[j] = fmt.Sprint(v)
-			}
+			cells[j] = cell(v)
 		}
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
@@ -154,6 +152,20 @@ func printTable(w io.Writer, t tool.Table) error {
 		fmt.Fprintf(w, "… altre %d righe (--json le mostra tutte)\n", len(t.Rows)-maxRowsShown)
 	}
 	return nil
+}
+
+// cell writes one value of a result table: "—" for NULL, numbers in full (30745789, not
+// 3.0745789e+07), the rest as Go prints it.
+func cell(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "—"
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32)
+	}
+	return fmt.Sprint(v)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

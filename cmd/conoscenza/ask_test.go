@@ -64,3 +64,20 @@ func TestAskRefusesBadInputBeforeOpeningTheDatabase(t *testing.T) {
 		t.Errorf("unknown role: %v", err)
 	}
 }
+
+// Table cells print numbers in full: hours of CIG are tens of millions, and the default
+// formatting of a float wrote them as 3.0745789e+07.
+func TestTableCellsPrintNumbersInFull(t *testing.T) {
+	for v, want := range map[any]string{
+		float64(30745789): "30745789",
+		12.5:              "12.5",
+		float32(0.25):     "0.25",
+		int64(4124):       "4124",
+		"Navile":          "Navile",
+		nil:               "—",
+	} {
+		if got := cell(v); got != want {
+			t.Errorf("cell(%#v) = %q, want %q", v, got, want)
+		}
+	}
+}
