@@ -15,25 +15,13 @@ import (
 // duplicate codice fiscale, keeps the first row, and leaves every index in place.
 func TestLargeFirstSnapshotUsesBulkPathAndStillRejectsDuplicates(t *testing.T) {
 	f := newFixture(t)
-	dir := t.TempDir()
-	var st, im bytes.Buffer
-	if err := benchgen.WriteStradario(&st); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := benchgen.WriteImprese(&im, benchgen.Snapshot{Rows: 12_000, AsOf: day("2026-10-31")}); err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimRight(im.String(), "\r\n"), "\r\n")
-	dup := strings.Replace(lines[5], "IMPRESA", "DOPPIONE", 1)
-	dup = strings.Replace(dup, "TITOLARE", "DOPPIONE", 1)
-	im.WriteString(dup + "\r\n")
-	_ = os.WriteFile(filepath.Join(dir, "stradario.csv"), st.Bytes(), 0o644)
-	_ = os.WriteFile(filepath.Join(dir, "imprese_2026-10.csv"), im.Bytes(), 0o644)
-
 	indexes := `SELECT count(*) FROM pg_indexes WHERE tablename IN ('imprese_dati', 'imprese_versioni')`
 	before := f.count(indexes)
-	f.load(ingest.KindStradario, filepath.Join(dir, "stradario.csv"), ingest.Options{})
-	sum := f.load(ingest.KindImprese, filepath.Join(dir, "imprese_2026-10.csv"), ingest.Options{})
+	path := benchFirstSnapshot(f, t.TempDir(), 12_000, func(lines []string) []string {
+		dup := strings.Replace(lines[5], "IMPRESA", "DOPPIONE", 1)
+		return append(lines, strings.Replace(dup, "TITOLARE", "DOPPIONE", 1))
+	})
+	sum := f.load(ingest.KindImprese, path, ingest.Options{})
 	if sum.Read != 12_001 || sum.Loaded != 12_000 || sum.Rejected != 1 || sum.Stats["caricamento_massivo"] != 1 || sum.Stats["copia_diretta"] != 0 {
 		t.Fatalf("summary = read %d loaded %d rejected %d stats %v", sum.Read, sum.Loaded, sum.Rejected, sum.Stats)
 	}

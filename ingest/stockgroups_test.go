@@ -22,15 +22,6 @@ import (
 func TestFirstSnapshotStockGroupsMatchSQL(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	dir := t.TempDir()
-	var st, im bytes.Buffer
-	if err := benchgen.WriteStradario(&st); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := benchgen.WriteImprese(&im, benchgen.Snapshot{Rows: 12_000, AsOf: day("2026-10-31")}); err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimRight(im.String(), "\r\n"), "\r\n")
 	const comune, indirizzo, addetti, femminile, artigiana, cessaz, stato = 10, 11, 14, 15, 18, 8, 9
 	edits := []map[int]string{
 		{comune: "SANT'AGATA BOLOGNESE"},
@@ -41,21 +32,20 @@ func TestFirstSnapshotStockGroupsMatchSQL(t *testing.T) {
 		{cessaz: "15/06/2026", stato: "CESSATA"},
 		{addetti: "0"}, {addetti: "9"}, {addetti: "10"}, {addetti: "49"}, {addetti: "50"}, {addetti: "249"}, {addetti: "250"}, {addetti: "1200"},
 	}
-	for i, e := range edits {
-		fields := strings.Split(lines[1+i*97], ";")
-		for col, v := range e {
-			fields[col] = v
+	path := benchFirstSnapshot(f, t.TempDir(), 12_000, func(lines []string) []string {
+		for i, e := range edits {
+			fields := strings.Split(lines[1+i*97], ";")
+			for col, v := range e {
+				fields[col] = v
+			}
+			if e[cessaz] != "" { // registered before the closure
+				fields[6], fields[7] = "01/01/2001", "20010101"
+			}
+			lines[1+i*97] = strings.Join(fields, ";")
 		}
-		if e[cessaz] != "" { // registered before the closure
-			fields[6], fields[7] = "01/01/2001", "20010101"
-		}
-		lines[1+i*97] = strings.Join(fields, ";")
-	}
-	_ = os.WriteFile(filepath.Join(dir, "stradario.csv"), st.Bytes(), 0o644)
-	_ = os.WriteFile(filepath.Join(dir, "imprese_2026-10.csv"), []byte(strings.Join(lines, "\r\n")+"\r\n"), 0o644)
-
-	f.load(ingest.KindStradario, filepath.Join(dir, "stradario.csv"), ingest.Options{})
-	sum := f.load(ingest.KindImprese, filepath.Join(dir, "imprese_2026-10.csv"), ingest.Options{})
+		return lines
+	})
+	sum := f.load(ingest.KindImprese, path, ingest.Options{})
 	if sum.Loaded != 12_000 || sum.Stats["copia_diretta"] != 1 || sum.Stats["aggregati_ricalcolati"] != 0 {
 		t.Fatalf("summary: loaded %d rejected %d %+v stats %v", sum.Loaded, sum.Rejected, sum.Rejections, sum.Stats)
 	}
@@ -120,24 +110,15 @@ func TestFirstSnapshotStockGroupsMatchSQL(t *testing.T) {
 // aggregate to SQL, and it still counts every company.
 func TestFirstSnapshotStockGroupsOverflowFallsBackToSQL(t *testing.T) {
 	f := newFixture(t)
-	dir := t.TempDir()
-	var st, im bytes.Buffer
-	if err := benchgen.WriteStradario(&st); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := benchgen.WriteImprese(&im, benchgen.Snapshot{Rows: 12_000, AsOf: day("2026-10-31")}); err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimRight(im.String(), "\r\n"), "\r\n")
-	for i := 1; i <= 4_200; i++ {
-		fields := strings.Split(lines[i], ";")
-		fields[10] = fmt.Sprintf("COMUNE %d", i)
-		lines[i] = strings.Join(fields, ";")
-	}
-	_ = os.WriteFile(filepath.Join(dir, "stradario.csv"), st.Bytes(), 0o644)
-	_ = os.WriteFile(filepath.Join(dir, "imprese_2026-10.csv"), []byte(strings.Join(lines, "\r\n")+"\r\n"), 0o644)
-	f.load(ingest.KindStradario, filepath.Join(dir, "stradario.csv"), ingest.Options{})
-	sum := f.load(ingest.KindImprese, filepath.Join(dir, "imprese_2026-10.csv"), ingest.Options{})
+	path := benchFirstSnapshot(f, t.TempDir(), 12_000, func(lines []string) []string {
+		for i := 1; i <= 4_200; i++ {
+			fields := strings.Split(lines[i], ";")
+			fields[10] = fmt.Sprintf("COMUNE %d", i)
+			lines[i] = strings.Join(fields, ";")
+		}
+		return lines
+	})
+	sum := f.load(ingest.KindImprese, path, ingest.Options{})
 	if sum.Loaded != 12_000 || sum.Stats["copia_diretta"] != 1 {
 		t.Fatalf("summary: loaded %d stats %v", sum.Loaded, sum.Stats)
 	}
@@ -201,4 +182,28 @@ func TestStockReplaceEndChecksTotals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// benchFirstSnapshot writes dir/stradario.csv and dir/imprese_2026-10.csv, a generated
+// first snapshot of rows companies that edit may change (its lines, the header first), and
+// loads the street register.
+func benchFirstSnapshot(f *fixture, dir string, rows int, edit func(lines []string) []string) string {
+	f.t.Helper()
+	var st, im bytes.Buffer
+	if err := benchgen.WriteStradario(&st); err != nil {
+		f.t.Fatal(err)
+	}
+	if _, err := benchgen.WriteImprese(&im, benchgen.Snapshot{Rows: rows, AsOf: day("2026-10-31")}); err != nil {
+		f.t.Fatal(err)
+	}
+	lines := edit(strings.Split(strings.TrimRight(im.String(), "\r\n"), "\r\n"))
+	path := filepath.Join(dir, "imprese_2026-10.csv")
+	if err := os.WriteFile(filepath.Join(dir, "stradario.csv"), st.Bytes(), 0o644); err != nil {
+		f.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\r\n")+"\r\n"), 0o644); err != nil {
+		f.t.Fatal(err)
+	}
+	f.load(ingest.KindStradario, filepath.Join(dir, "stradario.csv"), ingest.Options{})
+	return path
 }
