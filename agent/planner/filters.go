@@ -75,6 +75,9 @@ func (t *text) readFilters(source string) []semantic.Filter {
 		t.readDivisions(&s)
 		t.readValues(&s, sectorWords)
 	}
+	if source == "suap" {
+		t.readSuapSectors(&s)
+	}
 	negated := func(i int) bool { return t.tok(i-1) == "non" || t.tok(i-1) == "not" || t.tok(i-1) == "no" }
 	for _, v := range typeWords {
 		for {
@@ -102,6 +105,15 @@ func (t *text) readFilters(source string) []semantic.Filter {
 		t.readValues(&s, ws)
 	}
 	return s.list
+}
+
+// readSuapSectors reads the SUAP's sectors; "commercio" alone is both kinds of trade.
+func (t *text) readSuapSectors(s *filterSet) {
+	t.readValues(s, suapSectorWords)
+	if t.take("commercio", "commerciali", "commerciale", "trade") {
+		s.set(eq("settore_suap", "COMMERCIO AL DETTAGLIO"))
+		s.set(eq("settore_suap", "COMMERCIO SU AREE PUBBLICHE"))
+	}
 }
 
 // readValues sets one filter for every value whose words occur.
@@ -279,7 +291,8 @@ func (t *text) readGroups(source string) []string {
 			(len(before) > 1 && (groupTriggers[before[1]] && (prev == "i" || prev == "le" || prev == "gli" || prev == "diversi" || prev == "singoli"))) ||
 			((prev == "e" || prev == "and") && lastEnd == i-1) ||
 			(t.tok(i+n) == "con" || t.tok(i+n) == "with" || t.tok(i+n) == "had" || t.tok(i+n) == "has") && superlative(t.tok(i+n+1), t.tok(i+n+2)) ||
-			(t.tok(i+n) == "per" && t.find(t.tok(i), i+n+1) == i+n+1)
+			(t.tok(i+n) == "per" && t.find(t.tok(i), i+n+1) == i+n+1) ||
+			periodAdjectives[t.tok(i)]
 		if !trig {
 			continue
 		}
@@ -296,6 +309,11 @@ func (t *text) readGroups(source string) []string {
 	sort.SliceStable(out, func(i, j int) bool { return !isTimeDim(out[i]) && isTimeDim(out[j]) })
 	return out
 }
+
+// periodAdjectives name a time breakdown by themselves ("andamento trimestrale", "dati
+// mensili"), with no "per" before them.
+var periodAdjectives = map[string]bool{"trimestrale": true, "trimestrali": true, "mensile": true, "mensili": true,
+	"quarterly": true, "monthly": true}
 
 func isTimeDim(d string) bool { return d == "anno" || d == "trimestre" || d == "mese" }
 
@@ -358,7 +376,7 @@ func (t *text) readTop() (int, bool) {
 	if !most {
 		return 0, false
 	}
-	if t.has("qual e il", "qual e la", "quale", "in quale", "which", "what", "il quartiere con", "la zona con", "il settore con") {
+	if t.has("qual e il", "qual e la", "qual e l", "quale", "in quale", "which", "what", "il quartiere con", "la zona con", "il settore con", "l area statistica con") {
 		return 1, asc
 	}
 	return 0, false

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // writeVerbs ask to change data. The assistant only reads: such requests are refused whatever
@@ -160,18 +161,27 @@ func (t *text) bando() string {
 	if m := yearRE.FindString(t.raw); m != "" {
 		asked, _ = strconv.Atoi(m)
 	}
-	best := ""
+	best, bestScore := "", 0
 	for _, a := range bandoAliases {
-		ok := true
+		ok, score := true, 0
 		for _, g := range a.words {
 			ok = ok && t.has(g...)
+			for _, w := range g {
+				if t.has(w) {
+					score++
+				}
+			}
 		}
 		if !ok || asked != 0 && asked != a.year {
 			continue
 		}
-		best = a.id // later entries are more recent
 		if asked != 0 {
-			return best
+			return a.id
+		}
+		// the call more of whose words occur ("botteghe storiche" is the 2024 call, not the
+		// 2025 "botteghe di quartiere"); on a tie the later entry, which is more recent
+		if score >= bestScore {
+			best, bestScore = a.id, score
 		}
 	}
 	return best
@@ -204,6 +214,10 @@ func (t *text) dossierKey() (cf, name string, ok bool) {
 	if len(parts) == 0 {
 		for i, w := range words {
 			lw := strings.ToLower(w)
+			if k := strings.LastIndexAny(lw, "'’"); k >= 0 { // "dell'impresa"
+				_, size := utf8.DecodeRuneInString(lw[k:])
+				lw = lw[k+size:]
+			}
 			if lw == "impresa" || lw == "l'impresa" || lw == "ditta" || lw == "azienda" || lw == "l'azienda" || lw == "company" || lw == "su" || lw == "about" {
 				parts = words[i+1:]
 			}

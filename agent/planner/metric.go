@@ -85,7 +85,9 @@ func (t *text) readMetric() metricReading {
 			r.base = "imprese_registrate"
 		}
 		return r
-	case t.has(growthWords...) && flow != "saldo":
+	// "tasso di crescita" names the metric; "crescita" alone does only when no flow is named
+	// ("le aperture sono in crescita?" asks about openings)
+	case t.has("tasso di crescita", "tasso crescita", "growth rate") || t.has(growthWords...) && flow == "":
 		return metricReading{name: "tasso_crescita", named: true}
 	case flow != "":
 		return metricReading{name: flow, named: true}

@@ -78,7 +78,7 @@ func (t *text) comparison() (string, int) {
 			lead = 1
 		case (w == "con" || w == "with") && t.has("confronta", "confronto", "paragona", "compare", "compared"):
 			lead = 1
-			for t.tok(i+lead) == "quelle" || t.tok(i+lead) == "quelli" || t.tok(i+lead) == "quella" || t.tok(i+lead) == "del" ||
+			for t.tok(i+lead) == "quelle" || t.tok(i+lead) == "quelli" || t.tok(i+lead) == "quella" || t.tok(i+lead) == "quello" || t.tok(i+lead) == "del" ||
 				t.tok(i+lead) == "dell" || t.tok(i+lead) == "those" || t.tok(i+lead) == "of" || t.tok(i+lead) == "in" {
 				lead++
 			}
@@ -86,7 +86,7 @@ func (t *text) comparison() (string, int) {
 			continue
 		}
 		j := i + lead
-		for t.tok(j) == "il" || t.tok(j) == "the" || t.tok(j) == "lo" || t.tok(j) == "i" {
+		for t.tok(j) == "il" || t.tok(j) == "the" || t.tok(j) == "lo" || t.tok(j) == "i" || t.tok(j) == "l" {
 			j++
 		}
 		if y, ok := year(t.tok(j)); ok {

@@ -161,6 +161,7 @@ var keepAsIs = map[string]bool{"quanto": true, "quanta": true, "quali": true, "q
 	"quella": true, "quello": true, "fammi": true, "dimmi": true, "mostrami": true, "vedere": true,
 	"anche": true, "invece": true, "solo": true, "soltanto": true, "rispetto": true, "prevede": true, "dicono": true,
 	"after": true, "before": true, "between": true, "during": true, "other": true, "first": true,
+	"cresciute": true, "cresciuti": true, "cresciuta": true, "cresciuto": true, "crescono": true, "cresce": true,
 	"second": true, "third": true, "fourth": true, "under": true, "over": true, "last": true, "next": true}
 
 func addVocabulary(phrases ...string) {

@@ -80,6 +80,19 @@ var esitoWords = map[string][]valueWords{
 	},
 }
 
+// suapSectorWords are the SUAP's own sectors (SETTORE of the permits), which are not ATECO
+// sections: "pubblici esercizi" are bars and restaurants, "commercio" is split in two (see
+// readSuapSectors).
+var suapSectorWords = []valueWords{
+	{"settore_suap", "COMMERCIO SU AREE PUBBLICHE", []string{"commercio su aree pubbliche", "aree pubbliche", "area pubblica", "ambulanti", "ambulante", "mercati", "mercato", "street vendors", "market stalls"}},
+	{"settore_suap", "COMMERCIO AL DETTAGLIO", []string{"commercio al dettaglio", "dettaglio", "negozi", "negozio", "retail", "shops"}},
+	{"settore_suap", "PUBBLICO ESERCIZIO", []string{"pubblici esercizi", "pubblico esercizio", "somministrazione", "ristorazione", "ristoranti", "ristorante", "bar", "locali", "bars", "restaurants"}},
+	{"settore_suap", "STRUTTURE RICETTIVE", []string{"strutture ricettive", "struttura ricettiva", "ricettive", "alberghi", "albergo", "hotel", "affittacamere", "accommodation"}},
+	{"settore_suap", "AUTORIPARAZIONE", []string{"autoriparazione", "autoriparazioni", "autoriparatori", "officine", "officina", "meccanici", "carrozzerie", "car repair"}},
+	{"settore_suap", "ARTIGIANATO ALIMENTARE", []string{"artigianato alimentare", "alimentare", "alimentari", "panifici", "forni", "gelaterie", "pasticcerie", "food craft"}},
+	{"settore_suap", "ACCONCIATORI ED ESTETISTI", []string{"acconciatori", "acconciatore", "estetisti", "estetiste", "estetica", "parrucchieri", "parrucchiere", "hairdressers", "beauticians"}},
+}
+
 var stateWords = []valueWords{
 	{"stato", "IN LIQUIDAZIONE", []string{"in liquidazione", "liquidazione", "in liquidation"}},
 	{"stato", "SOSPESA", []string{"sospese", "sospesa", "suspended"}},
@@ -140,8 +153,8 @@ var groupWords = []struct {
 	{"bando", []string{"bando", "bandi", "grant call", "call"}},
 	{"tipo_pratica", []string{"tipo di pratica", "tipi di pratica"}},
 	{"anno", []string{"anno", "anni", "year", "years", "annuale", "yearly"}},
-	{"trimestre", []string{"trimestre", "trimestri", "quarter", "quarters", "quarterly", "trimestrale"}},
-	{"mese", []string{"mese", "mesi", "month", "months", "monthly", "mensile"}},
+	{"trimestre", []string{"trimestre", "trimestri", "quarter", "quarters", "quarterly", "trimestrale", "trimestrali"}},
+	{"mese", []string{"mese", "mesi", "month", "months", "monthly", "mensile", "mensili"}},
 }
 
 // groupTriggers are the words before a dimension that make it a breakdown.
@@ -151,7 +164,7 @@ var groupTriggers = map[string]bool{"per": true, "by": true, "ogni": true, "each
 	"diversi": true, "vari": true, "various": true}
 
 func init() {
-	for _, l := range [][]valueWords{sectorWords, typeWords, formWords, cigTypeWords, stateWords, esitoWords["cig"], esitoWords["suap"], esitoWords["contributi"]} {
+	for _, l := range [][]valueWords{sectorWords, suapSectorWords, typeWords, formWords, cigTypeWords, stateWords, esitoWords["cig"], esitoWords["suap"], esitoWords["contributi"]} {
 		for _, v := range l {
 			addVocabulary(v.words...)
 		}
