@@ -46,12 +46,12 @@ run() { # label file
   plain "$1" "$2"
   la0=$(loadavg)
   wal0=$(psql "$URL" -qAtc "SELECT pg_current_wal_lsn()")
-  /usr/bin/time -f "%e %M" -o "$DIR/time.txt" "$DIR/conoscenza" --log-format json ingest imprese "$2" --json >"$DIR/out.json" 2>"$DIR/err.txt" || { cat "$DIR/err.txt"; exit 1; }
+  /usr/bin/time -f "%e %M %U %S" -o "$DIR/time.txt" "$DIR/conoscenza" --log-format json ingest imprese "$2" --json >"$DIR/out.json" 2>"$DIR/err.txt" || { cat "$DIR/err.txt"; exit 1; }
   la1=$(loadavg)
   # WAL written during the load (the whole cluster's: other sessions' writes count too)
   psql "$URL" -qAtc "SELECT '   WAL written during the load: ' || pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), '$wal0'))"
-  read -r secs kb <"$DIR/time.txt"
-  python3 - "$1" "$secs" "$kb" "$DIR/out.json" "$DIR/$1.plain" "$la0" "$la1" <<'PY'
+  read -r secs kb usr sys <"$DIR/time.txt"
+  python3 - "$1" "$secs" "$kb" "$DIR/out.json" "$DIR/$1.plain" "$la0" "$la1" "$usr" "$sys" <<'PY'
 import json, sys
 label, secs, kb, out = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 plain = float(open(sys.argv[5]).read())
@@ -60,6 +60,7 @@ print(f"{label}: {s['read']} rows in {secs:.1f}s = {s['read']/secs:,.0f} rows/s 
       f"loaded {s['loaded']} rejected {s['rejected']} match_rate {s['match_rate']:.3f}")
 print(f"   plain psql \\copy of the same file just before: {plain:.1f}s = {s['read']/plain:,.0f} rows/s; "
       f"ratio (ingest / plain copy rate) = {plain/secs:.2f}; load average before [{sys.argv[6]}] after [{sys.argv[7]}]")
+print(f"   CPU of the loader process: user {sys.argv[8]} s, system {sys.argv[9]} s")
 PY
 }
 run first-snapshot "$F1"
