@@ -16,15 +16,36 @@ import (
 func (v tableView) scope() string {
 	var parts []string
 	for _, f := range append(v.q.Filters, v.q.Subset...) {
+		if f.Op == "!=" && f.Value == unattributedPlace {
+			continue // a ranking's places are named ones: nothing to say
+		}
 		parts = append(parts, filterText(f, v.lang))
 	}
-	if p := periodText(v.q.From, v.q.To, v.lang); p != "" {
+	if v.stockAt() {
+		// a stock is counted at one date, not over a span: "(al 30/06/2026)"
+		parts = append(parts, tr(v.lang, "al ", "as of ")+formatDate(v.q.To, v.lang))
+	} else if p := periodText(v.q.From, v.q.To, v.lang); p != "" {
 		parts = append(parts, p)
 	}
 	if len(parts) == 0 {
 		return ""
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// stockAt says whether the query counts a stock at its end date (the semantic layer reads a
+// stock at To; From says nothing for it).
+func (v tableView) stockAt() bool {
+	if v.q.To == "" || v.q.CompareTo != "" || hasTime(v.q.GroupBy) {
+		return false
+	}
+	switch v.q.Metric {
+	case "imprese_attive", "imprese_registrate":
+		return true
+	case "quota":
+		return v.q.Base == "" || v.q.Base == "imprese_attive" || v.q.Base == "imprese_registrate"
+	}
+	return false
 }
 
 func filterText(f semantic.Filter, lang string) string {

@@ -105,19 +105,21 @@ func (v tableView) single(row []any) string {
 		return tr(v.lang, "dato oscurato per il segreto statistico", "value suppressed for statistical confidentiality")
 	}
 	s := v.value(val)
-	switch v.t.Metric {
-	case "saldo":
-		a, _ := v.num(row, "aperture")
-		c, _ := v.num(row, "chiusure")
+	// the parts of a balance or a rate come only without a comparison, whose table has
+	// none: writing them anyway gave "0 aperture e 0 chiusure su 0 imprese"
+	a, hasParts := v.num(row, "aperture")
+	c, _ := v.num(row, "chiusure")
+	switch {
+	case v.t.Metric == "saldo" && hasParts:
 		s = signed(val, 0, v.lang) + tr(v.lang, fmt.Sprintf(" (%s aperture, %s chiusure)", formatNumber(a, 0, v.lang), formatNumber(c, 0, v.lang)),
 			fmt.Sprintf(" (%s openings, %s closures)", formatNumber(a, 0, v.lang), formatNumber(c, 0, v.lang)))
-	case "tasso_crescita":
-		a, _ := v.num(row, "aperture")
-		c, _ := v.num(row, "chiusure")
+	case v.t.Metric == "saldo":
+		s = signed(val, 0, v.lang)
+	case v.t.Metric == "tasso_crescita" && hasParts:
 		r, _ := v.num(row, "registrate_inizio")
 		s += tr(v.lang, fmt.Sprintf(" (%s aperture e %s chiusure su %s imprese registrate a inizio periodo)", formatNumber(a, 0, v.lang), formatNumber(c, 0, v.lang), formatNumber(r, 0, v.lang)),
 			fmt.Sprintf(" (%s openings and %s closures over %s companies registered at the start)", formatNumber(a, 0, v.lang), formatNumber(c, 0, v.lang), formatNumber(r, 0, v.lang)))
-	case "quota":
+	case v.t.Metric == "quota":
 		if n, ok := v.num(row, "numeratore"); ok {
 			d, _ := v.num(row, "denominatore")
 			s += tr(v.lang, fmt.Sprintf(" (%s su %s)", formatNumber(n, 0, v.lang), formatNumber(d, 0, v.lang)),
@@ -137,6 +139,11 @@ func (v tableView) comparison(row []any, prev float64) string {
 		against = tr(v.lang, "nel periodo precedente", "in the previous period")
 	}
 	s := tr(v.lang, ", contro ", ", against ") + v.value(prev) + " " + against + " (" + signed(diff, 1, v.lang)
+	if v.unit == "%" {
+		// a change of a rate or a share is in points; its percent change ("-67,5%" of a
+		// growth rate) reads as nonsense
+		return s + tr(v.lang, " punti percentuali)", " percentage points)")
+	}
 	if pct, ok := v.num(row, "variazione_pct"); ok {
 		s += ", " + signed(pct, 1, v.lang) + "%"
 	}
@@ -191,6 +198,11 @@ func (v tableView) ranking(subject string) string {
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, _ := v.num(rows[i], "valore")
 		b, _ := v.num(rows[j], "valore")
+		// rows no place or sector was found for go last: they are not a quartiere that
+		// ranks first or last
+		if ua, ub := v.unattributed(rows[i]), v.unattributed(rows[j]); ua != ub {
+			return ub
+		}
 		if asc {
 			return a < b
 		}
@@ -223,6 +235,17 @@ func (v tableView) ranking(subject string) string {
 		}
 	}
 	return s + "."
+}
+
+// unattributed says whether a row's label is the compiler's "no value" ("non attribuito" for
+// an address outside the street register, "n.d." for a missing code).
+func (v tableView) unattributed(row []any) bool {
+	for _, i := range v.dims {
+		if s, ok := row[i].(string); ok && (s == unattributedPlace || s == "n.d.") {
+			return true
+		}
+	}
+	return false
 }
 
 // list writes up to n rows as "Navile 312, Savena 250 e altri 4".

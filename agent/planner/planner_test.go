@@ -96,7 +96,7 @@ func TestFiltersAndBreakdownsComeFromTheWordsPeopleUse(t *testing.T) {
 		groups   string
 		limit    int
 	}{
-		{"i 3 quartieri con più chiusure", "chiusure", "null", `["quartiere"]`, 3},
+		{"i 3 quartieri con più chiusure", "chiusure", `[{"dimension":"quartiere","op":"!=","value":"non attribuito"}]`, `["quartiere"]`, 3},
 		{"top cinque settori per aperture", "aperture", "null", `["sezione_ateco"]`, 5},
 		{"imprese attive in navle", "imprese_attive", `[{"dimension":"quartiere","value":"Navile"}]`, "null", 0},
 		{"imprese attive in zona San Donato", "imprese_attive", `[{"dimension":"zona","value":"San Donato"}]`, "null", 0},

@@ -75,7 +75,7 @@ func TestNumbersThatAreNotDatesStayWhatTheyWere(t *testing.T) {
 		{"aperture dal 31/02/2024", `{"metric":"aperture"}`},
 		// a date's "01.11" is not an ATECO code; a real code still is
 		{"imprese attive ATECO 56.10 dal 01.11.2024", `{"metric":"imprese_attive","filters":[{"dimension":"ateco","value":"56.10"}],"from":"2024-11-01"}`},
-		{"i 3 quartieri con più aperture nel 2024", `{"metric":"aperture","group_by":["quartiere"],"from":"2024-01-01","to":"2024-12-31","order":{"by":"value","dir":"desc"},"limit":3}`},
+		{"i 3 quartieri con più aperture nel 2024", `{"metric":"aperture","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"from":"2024-01-01","to":"2024-12-31","order":{"by":"value","dir":"desc"},"limit":3}`},
 		{"quante imprese attive iscritte da meno di 36 mesi", `{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003c","value":36}]}`},
 		{"domande cig per tipo dal 2022", `{"metric":"cig_domande","group_by":["tipo_cig"],"from":"2022-01-01"}`},
 	}

@@ -186,8 +186,20 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		if asc {
 			q.Order.Dir = "asc"
 		}
+		// "la zona con meno imprese" is a named zone, not the dozen addresses outside the
+		// street register
+		if d := q.GroupBy[0]; len(q.GroupBy) == 1 && territorial(d) && !hasDim(q.Filters, d) {
+			q.Filters = append(q.Filters, semantic.Filter{Dimension: d, Op: "!=", Value: unattributedPlace})
+		}
 	}
 	return q
+}
+
+// unattributedPlace is the compiler's label for an address the street register does not place.
+const unattributedPlace = "non attribuito"
+
+func territorial(dim string) bool {
+	return dim == "quartiere" || dim == "zona" || dim == "area_statistica"
 }
 
 // applyTime sets the period and the comparison of q.

@@ -15,7 +15,10 @@ func TestUnseenPhrasingsProbedOn26November(t *testing.T) {
 	cases := []struct{ question, want string }{
 		// "l'area statistica": an elided article still asks for the first of a ranking
 		{"Qual è l'area statistica con più aperture nel 2025?",
-			`{"metric":"aperture","group_by":["area_statistica"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`},
+			`{"metric":"aperture","filters":[{"dimension":"area_statistica","op":"!=","value":"non attribuito"}],"group_by":["area_statistica"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`},
+		// a ranking of places leaves out the addresses the street register does not place
+		{"Qual è la zona con meno imprese attive?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"order":{"by":"value","dir":"asc"},"limit":1}`},
 		// "trimestrale" is a breakdown by quarter, not the default monthly trend
 		{"Andamento trimestrale delle aperture nel 2025",
 			`{"metric":"aperture","group_by":["trimestre"],"from":"2025-01-01","to":"2025-12-31"}`},

@@ -1,0 +1,66 @@
+package planner_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/comune-bologna/conoscenza/agent"
+	"github.com/comune-bologna/conoscenza/agent/planner"
+	"github.com/comune-bologna/conoscenza/agent/semantic"
+	"github.com/comune-bologna/conoscenza/agent/tool"
+)
+
+// Answers found wrong or misleading on 26/11/2026 with the demo data: each case names what the
+// answer must say and what it must not.
+func TestComposedAnswersFoundWrongOn26November(t *testing.T) {
+	cases := []struct {
+		name, question string
+		results        []tool.Result
+		want, not      []string
+	}{
+		// a compared growth rate has no parts: it wrote "0 aperture e 0 chiusure su 0 imprese"
+		// and a percent change of a percentage ("-67,5%")
+		{"growth rate compared", "Tasso di crescita nel 2025 rispetto al 2024",
+			[]tool.Result{metricResult(table("tasso_crescita", "%", semantic.Query{Metric: "tasso_crescita", From: "2025-01-01", To: "2025-12-31", CompareTo: "previous_year"},
+				col("valore", "valore_confronto", "variazione", "variazione_pct"), []any{-0.13, -0.4, 0.27, -67.5}))},
+			[]string{"-0,1%", "-0,4%", "+0,3 punti percentuali"}, []string{"0 aperture", "-67,5%"}},
+		{"balance compared", "saldo nel 2025 rispetto al 2024",
+			[]tool.Result{metricResult(table("saldo", "imprese", semantic.Query{Metric: "saldo", From: "2025-01-01", To: "2025-12-31", CompareTo: "previous_year"},
+				col("valore", "valore_confronto", "variazione", "variazione_pct"), []any{int64(-60), int64(-180), int64(120), -66.7}))},
+			[]string{"-60", "-180"}, []string{"0 aperture", "0 chiusure"}},
+		// a stock at an earlier snapshot is "al 30/06/2026", not "dal 01/06/2026 al 30/06/2026"
+		{"stock as of", "Quante imprese erano attive a fine giugno 2026?",
+			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", From: "2026-06-01", To: "2026-06-30"},
+				col("valore"), []any{int64(40782)}))},
+			[]string{"40.782", "(al 30/06/2026)"}, []string{"dal 01/06/2026"}},
+		// addresses outside the street register are not a quartiere ranking first
+		{"unattributed last", "quota di imprese artigiane per quartiere",
+			[]tool.Result{metricResult(table("quota", "%", semantic.Query{Metric: "quota", GroupBy: []string{"quartiere"}, Subset: []semantic.Filter{{Dimension: "artigiana", Value: true}}},
+				col("quartiere", "valore"), []any{"non attribuito", 25.0}, []any{"Navile", 23.0}, []any{"Savena", 23.3}))},
+			[]string{"per quartiere: Savena (23,3%); Navile (23%); non attribuito (25%)"}, nil},
+		// the planner's "!= non attribuito" in a ranking is not written out
+		{"ranking filter unsaid", "la zona con meno imprese attive",
+			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", GroupBy: []string{"zona"},
+				Filters: []semantic.Filter{{Dimension: "zona", Op: "!=", Value: "non attribuito"}}, Order: &semantic.Order{By: "value", Dir: "asc"}, Limit: 1},
+				col("zona", "valore"), []any{"Colli", int64(640)}))},
+			[]string{"Imprese attive: il valore più basso è Colli (640)"}, []string{"diverso da"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			text := planner.Compose(planner.Plan{Intent: planner.IntentMetric, Lang: "it"}, c.results)
+			if _, g := agent.Ground(text, c.question, c.results); !g.OK {
+				t.Errorf("not grounded %v in %q", g.Ungrounded, text)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("answer lacks %q: %q", w, text)
+				}
+			}
+			for _, w := range c.not {
+				if strings.Contains(text, w) {
+					t.Errorf("answer has %q: %q", w, text)
+				}
+			}
+		})
+	}
+}
