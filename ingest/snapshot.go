@@ -187,7 +187,7 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		}
 		compare := step{"confronto", `CREATE TEMP TABLE ingest_diff ON COMMIT DROP AS
 				SELECT ` + diffCols + `
-				FROM ingest_stg s FULL JOIN (SELECT codice_fiscale, row_hash, stato, dt_cessazione, indirizzo, quartiere, ateco
+				FROM ingest_stg s FULL JOIN (SELECT ` + prevCols + `
 					FROM imprese_dati WHERE ` + inLatest + `) h ON h.codice_fiscale = s.codice_fiscale
 				WHERE (s.codice_fiscale IS NULL OR h.codice_fiscale IS NULL OR s.row_hash IS DISTINCT FROM h.row_hash)
 					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL`}
@@ -196,13 +196,13 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 			// unchanged ones) and ingest_gone those that left: each is looked up by its key.
 			compare.sql = `CREATE TEMP TABLE ingest_diff ON COMMIT DROP AS
 				SELECT ` + diffCols + `
-				FROM ingest_stg s LEFT JOIN LATERAL (SELECT codice_fiscale, row_hash, stato, dt_cessazione, indirizzo, quartiere, ateco
+				FROM ingest_stg s LEFT JOIN LATERAL (SELECT ` + prevCols + `
 					FROM imprese_dati d WHERE d.codice_fiscale = s.codice_fiscale AND ` + inLatest + `) h ON true
 				WHERE (h.codice_fiscale IS NULL OR s.row_hash IS DISTINCT FROM h.row_hash)
 					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL
 				UNION ALL
 				SELECT ` + diffCols + `
-				FROM ingest_gone g CROSS JOIN LATERAL (SELECT codice_fiscale, stato, dt_cessazione, indirizzo, quartiere, ateco
+				FROM ingest_gone g CROSS JOIN LATERAL (SELECT ` + prevCols + `
 					FROM imprese_dati d WHERE d.codice_fiscale = g.codice_fiscale AND ` + inLatest + `) h
 				LEFT JOIN ingest_stg s ON false`
 		}
@@ -414,9 +414,17 @@ func staleStats(ctx context.Context, tx pgx.Tx, loaded int) bool {
 }
 
 // diffCols are the columns of ingest_diff: the staged row (s) and, under h_ names, the
-// previous snapshot's values (h) the events compare it with.
+// previous snapshot's values (h) the events compare it with and the stock aggregate's groups
+// it leaves (refresh_aggregates_diff, migration 00039).
 const diffCols = `s.*, h.codice_fiscale AS h_cf, h.stato AS h_stato, h.dt_cessazione AS h_dt_cessazione,
-	h.indirizzo AS h_indirizzo, h.quartiere AS h_quartiere, h.ateco AS h_ateco`
+	h.indirizzo AS h_indirizzo, h.quartiere AS h_quartiere, h.ateco AS h_ateco, h.zona AS h_zona,
+	h.sezione_ateco AS h_sezione_ateco, h.classe_forma AS h_classe_forma, h.femminile AS h_femminile,
+	h.giovanile AS h_giovanile, h.straniera AS h_straniera, h.artigiana AS h_artigiana, h.addetti AS h_addetti,
+	h.comune AS h_comune`
+
+// prevCols are the columns of the previous snapshot's row (h) that diffCols reads.
+const prevCols = `codice_fiscale, row_hash, stato, dt_cessazione, indirizzo, quartiere, ateco, zona, sezione_ateco,
+	classe_forma, femminile, giovanile, straniera, artigiana, addetti, comune`
 
 // registerTables are the register's tables (imprese and imprese_storia are views over them,
 // migration 00011): imprese_dati, one row per company with its current version, and

@@ -90,12 +90,13 @@ func refreshAggregates(ctx context.Context, tx pgx.Tx, r *batchRun) error {
 }
 
 // refreshAggregatesDelta brings the aggregates from the previous snapshot to this one with
-// the companies ingest_diff holds (migration 00037); the function recounts everything itself
-// when the previous aggregate is not current or the result does not add up.
+// the companies ingest_diff holds, their previous values and their new ones (migrations 00037,
+// 00039); the function recounts everything itself when the previous aggregate is not current
+// or the result does not add up.
 func refreshAggregatesDelta(ctx context.Context, tx pgx.Tx, r *batchRun, stats map[string]int64) error {
 	t0 := time.Now()
 	var delta bool
-	if err := tx.QueryRow(ctx, `SELECT refresh_aggregates_delta($1, ARRAY(SELECT coalesce(h_cf, codice_fiscale) FROM ingest_diff), $2)`,
+	if err := tx.QueryRow(ctx, `SELECT refresh_aggregates_diff($1, 'ingest_diff', $2)`,
 		r.asOf, int64(r.sum.Loaded)).Scan(&delta); err != nil {
 		return fmt.Errorf("refresh aggregates: %w", err)
 	}
