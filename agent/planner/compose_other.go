@@ -76,6 +76,21 @@ func filterText(f semantic.Filter, lang string) string {
 		return tr(lang, "imprese ", "") + strings.Join(ws, tr(lang, " o ", " or ")) + tr(lang, "", " firms")
 	case "anzianita":
 		return tr(lang, "iscritte da ", "registered ") + opText(f.Op, lang) + " " + val + tr(lang, " mesi", " months")
+	case "forma_giuridica":
+		// "cooperative", not "forma giuridica SC": the register's codes mean nothing to a
+		// reader
+		var ws []string
+		for _, x := range vals {
+			l, ok := formLabels[fmt.Sprint(x)]
+			if !ok || f.Op == "!=" || f.Op == "not_in" {
+				ws = nil
+				break
+			}
+			ws = append(ws, tr(lang, l[0], l[1]))
+		}
+		if ws != nil {
+			return strings.Join(ws, tr(lang, " o ", " or "))
+		}
 	}
 	name := f.Dimension
 	if d, ok := catalog.Default().Dimension(f.Dimension); ok {
@@ -85,6 +100,14 @@ func filterText(f semantic.Filter, lang string) string {
 		return name + tr(lang, " diverso da ", " other than ") + val
 	}
 	return name + " " + val
+}
+
+// formLabels name the register's legal-form codes (N-G) for answers.
+var formLabels = map[string][2]string{
+	"DI": {"imprese individuali", "sole proprietorships"}, "SR": {"srl", "limited companies"},
+	"SU": {"srl unipersonali", "single-member limited companies"}, "RS": {"srl semplificate", "simplified limited companies"},
+	"SP": {"spa", "joint-stock companies"}, "SN": {"snc", "general partnerships"}, "AS": {"sas", "limited partnerships"},
+	"SS": {"società semplici", "simple partnerships"}, "SC": {"cooperative", "cooperatives"}, "CO": {"consorzi", "consortia"},
 }
 
 // sizeWords name the size classes in words (the grounding check would read "250+" as a

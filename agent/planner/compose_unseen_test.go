@@ -44,6 +44,11 @@ func TestComposedAnswersFoundWrongOn26November(t *testing.T) {
 				Filters: []semantic.Filter{{Dimension: "zona", Op: "!=", Value: "non attribuito"}}, Order: &semantic.Order{By: "value", Dir: "asc"}, Limit: 1},
 				col("zona", "valore"), []any{"Colli", int64(640)}))},
 			[]string{"Imprese attive: il valore più basso è Colli (640)"}, []string{"diverso da"}},
+		// legal-form codes are explained
+		{"legal form", "Quante cooperative attive ci sono?",
+			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive",
+				Filters: []semantic.Filter{{Dimension: "forma_giuridica", Value: "SC"}}}, col("valore"), []any{int64(1134)}))},
+			[]string{"Imprese attive (cooperative): 1.134"}, []string{"SC"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

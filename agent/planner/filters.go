@@ -290,6 +290,8 @@ func (t *text) readGroups(source string) []string {
 		trig := groupTriggers[prev] || isNum || prev == "primi" || prev == "prime" || prev == "top" ||
 			(len(before) > 1 && (groupTriggers[before[1]] && (prev == "i" || prev == "le" || prev == "gli" || prev == "diversi" || prev == "singoli"))) ||
 			((prev == "e" || prev == "and") && lastEnd == i-1) ||
+			// "quali sono i quartieri dove chiudono più imprese"
+			(len(before) > 1 && before[1] == "sono" && (prev == "i" || prev == "le" || prev == "gli") && t.has("quali", "quale")) ||
 			(t.tok(i+n) == "con" || t.tok(i+n) == "with" || t.tok(i+n) == "had" || t.tok(i+n) == "has") && superlative(t.tok(i+n+1), t.tok(i+n+2)) ||
 			(t.tok(i+n) == "per" && t.find(t.tok(i), i+n+1) == i+n+1) ||
 			periodAdjectives[t.tok(i)]

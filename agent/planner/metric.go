@@ -57,6 +57,12 @@ func (t *text) readMetric() metricReading {
 			return metricReading{name: "cig_ore_autorizzate", named: true}
 		case t.has(workerWords...):
 			return metricReading{name: "cig_lavoratori", named: true}
+		case t.has("quanta", "how much"):
+			// "quanta cassa integrazione è stata autorizzata": an amount is hours, not requests
+			if t.has(requestedWord...) {
+				return metricReading{name: "cig_ore_richieste", named: true}
+			}
+			return metricReading{name: "cig_ore_autorizzate", named: true}
 		}
 		return metricReading{name: "cig_domande", named: true, generic: !t.has("domande", "domanda", "richieste", "requests", "applications", "istanze")}
 	case t.has(suapWords...) && !t.has(grantWords...):

@@ -68,7 +68,8 @@ func (t *text) comparison() (string, int) {
 		w := t.tokens[i]
 		lead := 0
 		switch {
-		case w == "rispetto" && (t.tok(i+1) == "al" || t.tok(i+1) == "all" || t.tok(i+1) == "a" || t.tok(i+1) == "ai" || t.tok(i+1) == "allo"):
+		case w == "rispetto" && (t.tok(i+1) == "al" || t.tok(i+1) == "all" || t.tok(i+1) == "a" || t.tok(i+1) == "ai" || t.tok(i+1) == "allo" ||
+			t.tok(i+1) == "ad" || t.tok(i+1) == "alla" || t.tok(i+1) == "alle" || t.tok(i+1) == "agli"):
 			lead = 2
 		case (w == "compared" || w == "compare") && (t.tok(i+1) == "with" || t.tok(i+1) == "to"):
 			lead = 2
@@ -108,12 +109,64 @@ func (t *text) comparison() (string, int) {
 				return c.cmp, 0
 			}
 		}
+		// "rispetto allo stesso periodo del 2019"
+		for _, lead := range []string{"stesso periodo del", "stesso periodo dell anno", "same period of", "same period in"} {
+			if t.find(lead, j) == j {
+				k := j + len(strings.Fields(lead))
+				if y, ok := year(t.tok(k)); ok {
+					t.consume(i, k-i+1)
+					return "year", y
+				}
+			}
+		}
+		// "rispetto ad agosto 2025", "rispetto al primo trimestre 2026": resolved against the
+		// question's period by resolveSpan
+		if p, n, ok := t.periodAt(j); ok && !p.from.IsZero() && !p.to.IsZero() {
+			t.cmpSpan = p
+			t.consume(i, j-i+n)
+			return "span", 0
+		}
 	}
 	if t.take("anno su anno", "year on year", "year over year", "rispetto a un anno fa", "rispetto all anno prima",
 		"sull anno precedente", "rispetto all anno scorso", "a year ago", "un anno fa") {
 		return "previous_year", 0
 	}
 	return "", 0
+}
+
+// resolveSpan turns a comparison with a named period into compare_to: the same period a
+// year before is previous_year, the period of the same length just before is
+// previous_period; any other period is no comparison the semantic layer can make.
+func resolveSpan(cmp string, per, other period) string {
+	if cmp != "span" {
+		return cmp
+	}
+	if !per.found || per.from.IsZero() || per.to.IsZero() {
+		return ""
+	}
+	yearBefore := per.to.AddDate(-1, 0, 0)
+	if monthEnd(per.to) {
+		yearBefore = day(per.to.Year()-1, per.to.Month()+1, 1).AddDate(0, 0, -1)
+	}
+	switch {
+	case other.from.Equal(per.from.AddDate(-1, 0, 0)) && other.to.Equal(yearBefore):
+		return "previous_year"
+	case other.to.Equal(per.from.AddDate(0, 0, -1)) && (monthCount(other) == monthCount(per) && monthCount(per) > 0 ||
+		other.to.Sub(other.from) == per.to.Sub(per.from)):
+		return "previous_period"
+	}
+	return ""
+}
+
+func monthEnd(d time.Time) bool { return d.AddDate(0, 0, 1).Day() == 1 }
+
+// monthCount is the number of whole months a period spans, 0 when it does not start on the first
+// and end on a month's last day.
+func monthCount(p period) int {
+	if p.from.Day() != 1 || !monthEnd(p.to) {
+		return 0
+	}
+	return (p.to.Year()-p.from.Year())*12 + int(p.to.Month()-p.from.Month()) + 1
 }
 
 // period reads the question's time window relative to now and blanks it.

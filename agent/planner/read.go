@@ -135,6 +135,7 @@ func mixedMetricPart(question string) string {
 func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	cmp, cmpYear := t.comparison()
 	per := t.period(now)
+	cmp = resolveSpan(cmp, per, t.cmpSpan)
 	m := t.readMetric()
 	if m.name == "" {
 		m.name = "imprese_attive"
@@ -207,7 +208,8 @@ func (p *Planner) applyTime(q *semantic.Query, per period, cmp string, cmpYear i
 	if cmp == "year" {
 		cmp = ""
 		switch {
-		case per.found && isYear(per) && cmpYear == per.from.Year()-1:
+		case per.found && (isYear(per) || sameYear(per)) && cmpYear == per.from.Year()-1:
+			// "nel primo semestre 2020 rispetto al 2019": the same months of 2019
 			cmp = "previous_year"
 		case per.found && isYear(per):
 			lo, hi := min(cmpYear, per.from.Year()), max(cmpYear, per.from.Year())
@@ -241,6 +243,11 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// sameYear says whether a closed period lies within one calendar year.
+func sameYear(p period) bool {
+	return !p.from.IsZero() && !p.to.IsZero() && p.from.Year() == p.to.Year()
 }
 
 func isYear(p period) bool {

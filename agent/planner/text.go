@@ -15,6 +15,9 @@ import (
 type text struct {
 	raw    string   // the question as asked
 	tokens []string // folded, corrected words
+	// cmpSpan is the period a comparison names ("rispetto ad agosto 2025"), read by
+	// comparison and resolved against the question's own period by resolveSpan
+	cmpSpan period
 }
 
 var punct = strings.NewReplacer("?", " ", "!", " ", ",", " ", ";", " ", ":", " ", "«", " ", "»", " ",

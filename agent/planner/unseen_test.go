@@ -74,3 +74,43 @@ func TestDossierNameAfterAnElidedArticleAndCallsByTheirMostSpecificWords(t *test
 		}
 	}
 }
+
+// Second round of the same probe: amounts of CIG, breakdowns asked as "ciascun" or "quali
+// sono i quartieri dove", comparisons with a named period, kinds of srl.
+func TestUnseenPhrasingsProbedOn26NovemberSecondRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		{"Quanta cassa integrazione è stata autorizzata nel 2021?",
+			`{"metric":"cig_ore_autorizzate","from":"2021-01-01","to":"2021-12-31"}`},
+		{"Quanta cassa integrazione è stata richiesta nel 2020?",
+			`{"metric":"cig_ore_richieste","from":"2020-01-01","to":"2020-12-31"}`},
+		{"Quante imprese giovanili ci sono in ciascun quartiere?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"giovanile","value":true}],"group_by":["quartiere"]}`},
+		{"Quali sono i quartieri dove chiudono più imprese straniere?",
+			`{"metric":"chiusure","filters":[{"dimension":"straniera","value":true}],"group_by":["quartiere"]}`},
+		{"Quante cessazioni nel mese di agosto 2026 rispetto ad agosto 2025?",
+			`{"metric":"chiusure","from":"2026-08-01","to":"2026-08-31","compare_to":"previous_year"}`},
+		{"Quante imprese hanno aperto nel secondo trimestre 2026 rispetto al primo trimestre 2026?",
+			`{"metric":"aperture","from":"2026-04-01","to":"2026-06-30","compare_to":"previous_period"}`},
+		{"Quante imprese hanno chiuso tra marzo e maggio 2020 rispetto allo stesso periodo del 2019?",
+			`{"metric":"chiusure","from":"2020-03-01","to":"2020-05-31","compare_to":"previous_year"}`},
+		{"Chiusure nel primo semestre 2020 rispetto al 2019",
+			`{"metric":"chiusure","from":"2020-01-01","to":"2020-06-30","compare_to":"previous_year"}`},
+		// a period that is neither the year before nor the one just before: no comparison
+		// rather than a wrong one
+		{"Aperture a settembre 2026 rispetto a marzo 2024",
+			`{"metric":"aperture","from":"2026-09-01","to":"2026-09-30"}`},
+		{"Quante srl unipersonali attive ci sono?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"forma_giuridica","value":"SU"}]}`},
+		{"aperture di srl semplificate nel 2025",
+			`{"metric":"aperture","filters":[{"dimension":"forma_giuridica","value":"RS"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"Quante srl sono state aperte nel 2024?",
+			`{"metric":"aperture","filters":[{"dimension":"classe_forma","value":"società di capitale"}],"from":"2024-01-01","to":"2024-12-31"}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+}

@@ -38,6 +38,9 @@ var typeWords = []valueWords{
 }
 
 var formWords = []valueWords{
+	// the kinds of srl before "srl" itself, which is the whole class
+	{"forma_giuridica", "SU", []string{"srl unipersonali", "srl unipersonale", "srl con unico socio", "unipersonali", "unipersonale"}},
+	{"forma_giuridica", "RS", []string{"srl semplificate", "srl semplificata", "srls", "s r l s"}},
 	{"classe_forma", codes.ClasseCapitale, []string{"societa di capitale", "societa di capitali", "srl", "spa", "s r l", "s p a", "limited companies", "corporations"}},
 	{"classe_forma", codes.ClassePersone, []string{"societa di persone", "snc", "sas", "partnerships"}},
 	{"classe_forma", codes.ClasseIndividuali, []string{"imprese individuali", "impresa individuale", "ditte individuali", "ditta individuale", "sole proprietorships", "sole proprietors", "sole traders"}},
@@ -161,7 +164,8 @@ var groupWords = []struct {
 var groupTriggers = map[string]bool{"per": true, "by": true, "ogni": true, "each": true, "every": true,
 	"quale": true, "quali": true, "which": true, "nei": true, "tra": true, "fra": true, "suddivise": true,
 	"suddivisi": true, "ripartite": true, "ripartiti": true, "distribuite": true, "across": true, "per each": true,
-	"diversi": true, "vari": true, "various": true}
+	"diversi": true, "vari": true, "various": true, "ciascun": true, "ciascuna": true, "ciascuno": true,
+	"singolo": true, "singola": true}
 
 func init() {
 	for _, l := range [][]valueWords{sectorWords, suapSectorWords, typeWords, formWords, cigTypeWords, stateWords, esitoWords["cig"], esitoWords["suap"], esitoWords["contributi"]} {
