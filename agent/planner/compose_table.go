@@ -264,6 +264,12 @@ func (v tableView) list(rows [][]any, n int) string {
 		} else {
 			item += "n.d."
 		}
+		if a, ok := v.num(r, "aperture"); ok && v.t.Metric == "saldo" {
+			// "aperture e chiusure per quartiere" is read as the balance: each row says both
+			c, _ := v.num(r, "chiusure")
+			item += tr(v.lang, ": "+formatNumber(a, 0, v.lang)+" aperture e "+formatNumber(c, 0, v.lang)+" chiusure",
+				": "+formatNumber(a, 0, v.lang)+" openings and "+formatNumber(c, 0, v.lang)+" closures")
+		}
 		if prev, ok := v.num(r, "valore_confronto"); ok {
 			if pct, ok := v.num(r, "variazione_pct"); ok {
 				item += ", " + signed(pct, 1, v.lang) + tr(v.lang, "% rispetto a ", "% on ") + v.value(prev)

@@ -44,6 +44,11 @@ func TestComposedAnswersFoundWrongOn26November(t *testing.T) {
 				Filters: []semantic.Filter{{Dimension: "zona", Op: "!=", Value: "non attribuito"}}, Order: &semantic.Order{By: "value", Dir: "asc"}, Limit: 1},
 				col("zona", "valore"), []any{"Colli", int64(640)}))},
 			[]string{"Imprese attive: il valore più basso è Colli (640)"}, []string{"diverso da"}},
+		// "aperture e chiusure per quartiere" is the balance: each row says both flows
+		{"balance by place", "Aperture e chiusure per quartiere nel 2025",
+			[]tool.Result{metricResult(table("saldo", "imprese", semantic.Query{Metric: "saldo", GroupBy: []string{"quartiere"}, From: "2025-01-01", To: "2025-12-31"},
+				col("quartiere", "valore", "aperture", "chiusure"), []any{"Navile", int64(7), int64(496), int64(489)}, []any{"Savena", int64(-13), int64(195), int64(208)}))},
+			[]string{"Navile (7: 496 aperture e 489 chiusure)", "Savena (-13: 195 aperture e 208 chiusure)"}, nil},
 		// legal-form codes are explained
 		{"legal form", "Quante cooperative attive ci sono?",
 			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive",

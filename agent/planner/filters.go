@@ -66,8 +66,14 @@ func (t *text) readFilters(source string) []semantic.Filter {
 		s.set(eq("ateco", m))
 		t.take("codice ateco", "ateco")
 	}
+	var alias string
 	if m := bandoRE.FindString(t.raw); m != "" && source == "contributi" {
 		s.set(eq("bando", strings.ToUpper(m)))
+	} else if source == "contributi" && t.has("bando", "bandi", "fondo", "voucher", "avviso", "misura") {
+		// "il bando per le imprese culturali", "il fondo affitti": a known call by its words
+		if alias = t.bando(); alias != "" {
+			s.set(eq("bando", alias))
+		}
 	}
 	t.readPlaces(&s)
 	if source == "register" || source == "cig" {
@@ -104,7 +110,31 @@ func (t *text) readFilters(source string) []semantic.Filter {
 	if ws, ok := esitoWords[source]; ok {
 		t.readValues(&s, ws)
 	}
-	return s.list
+	return dropAliasTypes(s.list, alias)
+}
+
+// dropAliasTypes removes the company types a call's own name holds ("bando imprese femminili
+// 2022" is the call, not women-led firms among its beneficiaries).
+func dropAliasTypes(fs []semantic.Filter, alias string) []semantic.Filter {
+	if alias == "" {
+		return fs
+	}
+	var words []string
+	for _, a := range bandoAliases {
+		if a.id == alias {
+			for _, g := range a.words {
+				words = append(words, g...)
+			}
+		}
+	}
+	return slices.DeleteFunc(fs, func(f semantic.Filter) bool {
+		for _, v := range typeWords {
+			if v.dim == f.Dimension && f.Value == true && slices.ContainsFunc(v.words, func(w string) bool { return slices.Contains(words, w) }) {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // readSuapSectors reads the SUAP's sectors; "commercio" alone is both kinds of trade.

@@ -70,8 +70,17 @@ var noData = []struct {
 		"altre città: i dati riguardano il Comune di Bologna", "other cities: the data cover the city of Bologna only"},
 }
 
+// streetRE finds a street or square named as a place ("in via Indipendenza", "in piazza
+// Maggiore"): the data go down to the statistical area, not to streets. The name must be
+// capitalised, so that "in via di definizione" is no street.
+var streetRE = regexp.MustCompile(`\b(?i:in|nella|sulla|lungo|on)\s+(?i:via|viale|piazza|piazzale|vicolo|strada|largo|street|square)\s+(?:(?i:dell'|dell’|del|della|dei|degli|delle|di|de')\s*)?\p{Lu}`)
+
 // noDataSubject returns what the question asks that the data lack, in the plan's language.
 func (t *text) noDataSubject(lang string) (string, bool) {
+	if streetRE.MatchString(t.raw) {
+		return tr(lang, "il dettaglio per singola via o indirizzo (il più fine disponibile è l'area statistica)",
+			"detail by street or address (the finest available is the statistical area)"), true
+	}
 	for _, n := range noData {
 		if t.has(n.words...) {
 			if lang == "en" {

@@ -12,7 +12,7 @@ var (
 	grantWords    = []string{"contributi", "contributo", "grant", "grants", "sovvenzioni", "finanziamenti", "ristori", "fondi", "beneficiari", "beneficiarie", "beneficiato", "finanziate", "funded"}
 	amountWords   = []string{"euro", "soldi", "importo", "importi", "amount", "amounts", "quanto", "how much", "money", "concessi", "erogati", "stanziati", "valore"}
 	recipientWord = []string{"beneficiari", "beneficiarie", "beneficiato", "quante imprese", "quante aziende", "imprese finanziate", "hanno ricevuto", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms"}
-	balanceWords  = []string{"saldo", "saldo netto", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
+	balanceWords  = []string{"saldo", "saldo netto", "ha perso", "hanno perso", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
 	growthWords   = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
 	shareWords    = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "share", "proportion", "percentage", "che parte", "what fraction"}
 	closeWords    = []string{"chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations"}
@@ -67,7 +67,7 @@ func (t *text) readMetric() metricReading {
 		return metricReading{name: "cig_domande", named: true, generic: !t.has("domande", "domanda", "richieste", "requests", "applications", "istanze")}
 	case t.has(suapWords...) && !t.has(grantWords...):
 		return metricReading{name: "suap_pratiche", named: true}
-	case t.has(grantWords...) || t.has("bando", "bandi") && t.has(amountWords...) || bandoRE.MatchString(t.raw):
+	case t.has(grantWords...) || t.has("bando", "bandi", "fondo", "voucher") && t.has(amountWords...) || bandoRE.MatchString(t.raw):
 		if t.has(recipientWord...) {
 			return metricReading{name: "contributi_beneficiari", named: true}
 		}
@@ -76,6 +76,10 @@ func (t *text) readMetric() metricReading {
 	flow := ""
 	switch {
 	case t.has(balanceWords...):
+		flow = "saldo"
+	case !share && t.has(closeWords...) && t.has(openWords...):
+		// "più aperture o chiusure?", "aperture e chiusure nel 2025": the balance answers
+		// with both
 		flow = "saldo"
 	case t.has(closeWords...):
 		flow = "chiusure"

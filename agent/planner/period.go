@@ -134,6 +134,33 @@ func (t *text) comparison() (string, int) {
 	return "", 0
 }
 
+// aroundLockdown reads "dopo il lockdown" (from the reopening, 19 May 2020) and "prima del
+// lockdown" (to 8 March 2020); a year named with it ("nel 2020") closes the other end.
+func (t *text) aroundLockdown() (period, bool) {
+	var p period
+	switch {
+	case t.take("dopo il lockdown", "dopo il primo lockdown", "dalla fine del lockdown", "dopo la fine del lockdown",
+		"after the lockdown", "after lockdown"):
+		p = period{from: lockdown.to.AddDate(0, 0, 1), found: true, open: true}
+	case t.take("prima del lockdown", "prima del primo lockdown", "before the lockdown", "before lockdown"):
+		p = period{to: lockdown.from.AddDate(0, 0, -1), found: true}
+	default:
+		return period{}, false
+	}
+	for i := range t.tokens {
+		if y, n, ok := t.periodAt(i); ok && isYear(y) && y.from.Year() == 2020 {
+			t.consume(i, n)
+			if p.from.IsZero() {
+				p.from = y.from
+			} else {
+				p.to, p.open = y.to, false
+			}
+			break
+		}
+	}
+	return p, true
+}
+
 // resolveSpan turns a comparison with a named period into compare_to: the same period a
 // year before is previous_year, the period of the same length just before is
 // previous_period; any other period is no comparison the semantic layer can make.
@@ -171,8 +198,16 @@ func monthCount(p period) int {
 
 // period reads the question's time window relative to now and blanks it.
 func (t *text) period(now time.Time) period {
+	if p, ok := t.aroundLockdown(); ok {
+		return p
+	}
 	if t.take("lockdown", "primo lockdown", "confinamento") {
 		return lockdown
+	}
+	if t.take("ultimo anno", "ultimi dodici mesi", "past twelve months") {
+		// "nell'ultimo anno": the 12 whole months to the last complete one, as "ultimi 12 mesi"
+		end := lastCompleteMonthEnd(now)
+		return period{from: day(end.Year(), end.Month(), 1).AddDate(0, -11, 0), to: end, found: true}
 	}
 	if p, ok := t.lastN(now); ok {
 		return p

@@ -128,7 +128,7 @@ func (t *text) wordsBefore(i, n int) []string {
 
 var numberWords = map[string]int{
 	"un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7,
-	"otto": 8, "nove": 9, "dieci": 10, "quindici": 15, "venti": 20,
+	"otto": 8, "nove": 9, "dieci": 10, "dodici": 12, "quindici": 15, "diciotto": 18, "venti": 20, "ventiquattro": 24,
 	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
 	"ten": 10, "fifteen": 15, "twenty": 20,
 }

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/comune-bologna/conoscenza/agent/catalog"
@@ -112,5 +113,58 @@ func TestUnseenPhrasingsProbedOn26NovemberSecondRound(t *testing.T) {
 		if string(got) != c.want {
 			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
 		}
+	}
+}
+
+// Third round: both flows named, a net loss, "l'ultimo anno", "dopo il lockdown", calls by
+// their words as grant filters.
+func TestUnseenPhrasingsProbedOn26NovemberThirdRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		{"Ci sono più aperture o chiusure nel 2025?",
+			`{"metric":"saldo","from":"2025-01-01","to":"2025-12-31"}`},
+		{"Aperture e chiusure per quartiere nel 2025",
+			`{"metric":"saldo","group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"Quante imprese ha perso il centro storico nel 2024?",
+			`{"metric":"saldo","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2024-01-01","to":"2024-12-31"}`},
+		{"Mi servono le nuove imprese femminili per quartiere nell'ultimo anno",
+			`{"metric":"aperture","filters":[{"dimension":"femminile","value":true}],"group_by":["quartiere"],"from":"2025-11-01","to":"2026-10-31"}`},
+		{"Numero di esercizi di somministrazione attivi",
+			`{"metric":"imprese_attive","filters":[{"dimension":"sezione_ateco","value":"I"}]}`},
+		{"Quante attività di ristorazione hanno aperto dopo il lockdown nel 2020?",
+			`{"metric":"aperture","filters":[{"dimension":"sezione_ateco","value":"I"}],"from":"2020-05-19","to":"2020-12-31"}`},
+		{"chiusure prima del lockdown nel 2020",
+			`{"metric":"chiusure","from":"2020-01-01","to":"2020-03-08"}`},
+		{"Quante imprese hanno beneficiato del bando per le imprese culturali e creative?",
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"bando","value":"B-2025-01"}]}`},
+		{"Quanti soldi sono andati alle imprese di Savena con il fondo affitti?",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"bando","value":"B-2021-05"},{"dimension":"quartiere","value":"Savena"}]}`},
+		// the call's own words are not a company type as well
+		{"Quanto è stato concesso con il bando imprese femminili 2022?",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"bando","value":"B-2022-01"}],"from":"2022-01-01","to":"2022-12-31"}`},
+		// without a call named, the types stay filters
+		{"Quante imprese femminili hanno ottenuto un contributo dal 2022?",
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"femminile","value":true}],"from":"2022-01-01"}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+}
+
+// A street is finer than any dimension: saying so beats answering for the whole city.
+func TestStreetsAreSaidToBeBeyondTheData(t *testing.T) {
+	p := New(catalog.Default())
+	for _, q := range []string{"Quante imprese attive ci sono in via Indipendenza?", "quanti bar hanno chiuso in piazza Maggiore nel 2024?",
+		"How many shops closed on Via Rizzoli?"} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentNoData || len(pl.Calls) != 0 || !strings.Contains(strings.ToLower(pl.Reply), "street") && !strings.Contains(pl.Reply, "via") {
+			t.Errorf("%q: intent %s calls %d reply %q", q, pl.Intent, len(pl.Calls), pl.Reply)
+		}
+	}
+	// "in via di ..." is an idiom, not a street
+	if pl := p.Plan("Quante sono le imprese femminili attive in via di principio?", nil, now); pl.Intent != IntentMetric {
+		t.Errorf("idiom read as a street: %+v", pl)
 	}
 }
