@@ -214,7 +214,9 @@ func describeOutcome(r tool.Result, lang string) string {
 		formatNumber(nb, 0, lang), bando, formatNumber(att, 1, lang), formatNumber(cig, 1, lang)),
 		fmt.Sprintf("Of the %s companies funded by call %s, %s%% are still active and %s%% asked for wage supplementation after the grant",
 			formatNumber(nb, 0, lang), bando, formatNumber(att, 1, lang), formatNumber(cig, 1, lang)))
-	for _, g := range []struct{ key, it, en string }{{"non ammesse", "le non ammesse", "applicants not funded"}, {"simili non beneficiarie", "imprese simili non beneficiarie", "similar companies not funded"}} {
+	// the outcome's "non ammesse" group is every applicant not awarded (CONCESSO), revoked and
+	// withdrawn included: its Italian name says so
+	for _, g := range []struct{ key, it, en string }{{"non ammesse", "le richiedenti non finanziate (non ammesse, revocate o rinunciatarie)", "applicants not funded"}, {"simili non beneficiarie", "imprese simili non beneficiarie", "similar companies not funded"}} {
 		row, ok := groups[g.key]
 		if !ok {
 			continue

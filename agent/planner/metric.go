@@ -4,22 +4,24 @@ package planner
 // readMetric: the specific sources (CIG, SUAP, grants) come before the register, whose words
 // ("aperture", "chiusure") they reuse.
 var (
-	cigWords      = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "wage supplementation", "cassintegrati", "cassaintegrati"}
-	hoursWords    = []string{"ore", "hours", "monte ore"}
-	requestedWord = []string{"richieste", "richiesta", "requested", "chieste"}
-	workerWords   = []string{"lavoratori", "lavoratrici", "dipendenti coinvolti", "workers", "employees", "persone"}
-	suapWords     = []string{"suap", "pratiche", "pratica", "scia", "permessi", "permits", "permit", "sportello unico", "applications"}
-	grantWords    = []string{"contributi", "contributo", "grant", "grants", "sovvenzioni", "finanziamenti", "ristori", "fondi", "beneficiari", "beneficiarie", "beneficiato", "finanziate", "funded"}
-	amountWords   = []string{"euro", "soldi", "importo", "importi", "amount", "amounts", "quanto", "how much", "money", "concessi", "erogati", "stanziati", "valore"}
-	recipientWord = []string{"beneficiari", "beneficiarie", "beneficiato", "quante imprese", "quante aziende", "imprese finanziate", "hanno ricevuto", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms"}
-	balanceWords  = []string{"saldo", "saldo netto", "ha perso", "hanno perso", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
-	growthWords   = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
-	shareWords    = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "share", "proportion", "percentage", "che parte", "what fraction"}
-	closeWords    = []string{"chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations"}
-	openWords     = []string{"aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende", "iscrizioni", "iscritte nel", "avviate", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
-	registeredW   = []string{"registrate", "registered", "imprese registrate"}
-	activeWords   = []string{"attive", "attiva", "in attivita", "operative", "active", "operating", "esistenti"}
-	firmWords     = []string{"imprese", "impresa", "aziende", "azienda", "ditte", "societa", "companies", "businesses", "firms", "company", "business", "startup", "start up", "startups"}
+	cigWords        = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "wage supplementation", "cassintegrati", "cassaintegrati"}
+	hoursWords      = []string{"ore", "hours", "monte ore"}
+	requestedWord   = []string{"richieste", "richiesta", "requested", "chieste"}
+	workerWords     = []string{"lavoratori", "lavoratrici", "dipendenti coinvolti", "workers", "employees", "persone"}
+	suapWords       = []string{"suap", "pratiche", "pratica", "scia", "permessi", "permits", "permit", "sportello unico", "applications"}
+	grantWords      = []string{"contributi", "contributo", "grant", "grants", "sovvenzioni", "finanziamenti", "ristori", "fondi", "beneficiari", "beneficiarie", "beneficiato", "finanziate", "funded"}
+	amountWords     = []string{"euro", "soldi", "importo", "importi", "amount", "amounts", "quanto", "how much", "money", "concessi", "erogati", "stanziati", "valore"}
+	recipientWord   = []string{"beneficiari", "beneficiarie", "beneficiato", "quante imprese", "quante aziende", "imprese finanziate", "hanno ricevuto", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms"}
+	notAwardedWords = []string{"non ammesse", "non ammessi", "escluse", "esclusi", "revocati", "revocate", "rinunce", "not admitted"}
+	balanceWords    = []string{"saldo", "saldo netto", "ha perso", "hanno perso", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
+	growthWords     = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
+	shareWords      = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "share", "proportion", "percentage", "che parte", "what fraction"}
+	closeWords      = []string{"chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations"}
+	openWords       = []string{"aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende",
+		"imprese nuove", "aziende nuove", "nuove attivita", "attivita nuove", "nuove aperture", "iscrizioni", "iscritte nel", "avviate", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
+	registeredW = []string{"registrate", "registered", "imprese registrate"}
+	activeWords = []string{"attive", "attiva", "in attivita", "operative", "active", "operating", "esistenti"}
+	firmWords   = []string{"imprese", "impresa", "aziende", "azienda", "ditte", "societa", "companies", "businesses", "firms", "company", "business", "startup", "start up", "startups"}
 )
 
 func init() {
@@ -67,7 +69,8 @@ func (t *text) readMetric() metricReading {
 		return metricReading{name: "cig_domande", named: true, generic: !t.has("domande", "domanda", "richieste", "requests", "applications", "istanze")}
 	case t.has(suapWords...) && !t.has(grantWords...):
 		return metricReading{name: "suap_pratiche", named: true}
-	case t.has(grantWords...) || t.has("bando", "bandi", "fondo", "voucher") && t.has(amountWords...) || bandoRE.MatchString(t.raw):
+	case t.has(grantWords...) || bandoRE.MatchString(t.raw) || t.has("concesso", "concessi", "concesse", "erogato", "erogati", "erogate") ||
+		t.has("bando", "bandi", "fondo", "voucher") && (t.has(amountWords...) || t.has(notAwardedWords...)):
 		if t.has(recipientWord...) {
 			return metricReading{name: "contributi_beneficiari", named: true}
 		}

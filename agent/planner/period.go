@@ -213,7 +213,8 @@ func (t *text) period(now time.Time) period {
 		return p
 	}
 	switch {
-	case t.take("quest anno", "questo anno", "this year", "anno in corso", "anno corrente", "current year"):
+	case t.take("quest anno", "questo anno", "this year", "anno in corso", "anno corrente", "current year", "da inizio anno",
+		"dall inizio dell anno", "dall inizio di quest anno", "da inizio d anno", "year to date", "so far this year"):
 		return period{from: day(now.Year(), 1, 1), found: true, open: true}
 	case t.take("anno scorso", "anno passato", "last year", "previous year", "past year"):
 		return yearSpan(now.Year() - 1)

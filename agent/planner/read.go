@@ -68,10 +68,42 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	m := t.readMetric()
 	if m.name != "" && (m.named || t.quantityCue()) && !(docNoun && !t.quantityCue()) {
 		q := p.query(t, now)
+		if pl, ok := grantsNotAwarded(q, lang); ok {
+			return pl
+		}
 		return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, q)},
 			State: State{Intent: IntentMetric, Query: &q}}
 	}
 	return documentPlan(question, lang)
+}
+
+// grantsNotAwarded answers a grant question about applications not awarded (non ammesse,
+// revocate, rinunce): the grant metrics count awarded grants only, so the query would say
+// "zero". A call's non-admitted applicants are in its outcome; otherwise the reply says what
+// is counted.
+func grantsNotAwarded(q semantic.Query, lang string) (Plan, bool) {
+	if sourceOf(q.Metric) != "contributi" {
+		return Plan{}, false
+	}
+	esito, bando := "", ""
+	for _, f := range q.Filters {
+		switch s, _ := f.Value.(string); f.Dimension {
+		case "esito":
+			esito = s
+		case "bando":
+			bando = s
+		}
+	}
+	if esito == "" || esito == "CONCESSO" {
+		return Plan{}, false
+	}
+	if esito == "NON AMMESSO" && bando != "" {
+		return Plan{Intent: IntentOutcome, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.BandoOutcome, map[string]string{"bando": bando})},
+			State: State{Intent: IntentOutcome}}, true
+	}
+	return Plan{Intent: IntentNoData, Lang: lang, Reply: tr(lang,
+		"Non ho questi dati: i contributi sono contati solo quando concessi (importo e imprese beneficiarie), non le domande non ammesse, revocate o ritirate. Per un bando, la domanda «come sono andate le imprese del bando B-2022-01?» confronta le beneficiarie con le non ammesse.",
+		"I don't have that data: grants are counted only when awarded (amount and beneficiaries), not applications that were rejected, revoked or withdrawn. For one call, asking \"how did the firms of call B-2022-01 do?\" compares beneficiaries with rejected applicants.")}, true
 }
 
 func searchCall(query string) tool.Call {

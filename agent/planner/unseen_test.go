@@ -168,3 +168,40 @@ func TestStreetsAreSaidToBeBeyondTheData(t *testing.T) {
 		t.Errorf("idiom read as a street: %+v", pl)
 	}
 }
+
+// Fourth round: new firms in other words, year to date, legal-form classes as a breakdown, and
+// grant applications not awarded, which the grant metrics cannot count.
+func TestUnseenPhrasingsProbedOn26NovemberFourthRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		{"Quante imprese nuove ci sono state il mese scorso?",
+			`{"metric":"aperture","from":"2026-10-01","to":"2026-10-31"}`},
+		{"Quante aziende hanno chiuso da inizio anno?",
+			`{"metric":"chiusure","from":"2026-01-01"}`},
+		{"Numero di imprese registrate per classe di forma giuridica a Savena",
+			`{"metric":"imprese_registrate","filters":[{"dimension":"quartiere","value":"Savena"}],"group_by":["classe_forma"]}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+	// the grant metrics count awarded grants only: a filter on another outcome gave "zero"
+	for q, want := range map[string]string{
+		"Quante imprese sono state escluse dal bando B-2022-01?":     `bando_outcome {"bando":"B-2022-01"}`,
+		"Quante imprese non ammesse al bando botteghe di quartiere?": `bando_outcome {"bando":"B-2025-02"}`,
+		"Quanti contributi sono stati revocati?":                     IntentNoData,
+		"Quanto è stato concesso alle imprese non ammesse nel 2021?": IntentNoData,
+		"Quante imprese beneficiarie del bando B-2022-01?":           `query_metrics {"metric":"contributi_beneficiari","filters":[{"dimension":"bando","value":"B-2022-01"}]}`,
+	} {
+		pl := p.Plan(q, nil, now)
+		got := pl.Intent
+		if len(pl.Calls) == 1 {
+			got = pl.Calls[0].Name + " " + string(pl.Calls[0].Arguments)
+		}
+		if got != want {
+			t.Errorf("%q: %s, want %s", q, got, want)
+		}
+	}
+}

@@ -77,7 +77,7 @@ var esitoWords = map[string][]valueWords{
 		{"tipo_pratica", "AMPLIAMENTO", []string{"ampliamento", "ampliamenti"}},
 	},
 	"contributi": {
-		{"esito", "NON AMMESSO", []string{"non ammesse", "non ammessi", "non ammessa"}},
+		{"esito", "NON AMMESSO", []string{"non ammesse", "non ammessi", "non ammessa", "escluse", "esclusi", "escluse dal", "respinte", "bocciate", "not admitted", "rejected"}},
 		{"esito", "REVOCATO", []string{"revocati", "revocate", "revocato"}},
 		{"esito", "RINUNCIA", []string{"rinunce", "rinuncia"}},
 	},
@@ -145,7 +145,7 @@ var groupWords = []struct {
 	{"zona", []string{"zona", "zone", "zones", "area", "aree"}},
 	{"divisione_ateco", []string{"divisione ateco", "divisioni ateco", "divisione", "divisioni", "comparto", "comparti", "ateco division"}},
 	{"sezione_ateco", []string{"sezione ateco", "sezioni ateco", "settore", "settori", "macrosettore", "sector", "sectors", "industry", "industries", "ateco"}},
-	{"classe_forma", []string{"forma giuridica", "forme giuridiche", "natura giuridica", "tipo di societa", "legal form", "legal forms"}},
+	{"classe_forma", []string{"classe di forma giuridica", "classi di forma giuridica", "forma giuridica", "forme giuridiche", "natura giuridica", "tipo di societa", "legal form", "legal forms"}},
 	{"classe_addetti", []string{"classe di addetti", "classi di addetti", "numero di addetti", "dimensione", "dimensioni", "addetti", "size", "size class", "company size"}},
 	{"anzianita", []string{"anzianita di iscrizione", "anzianita", "eta", "age", "company age"}},
 	{"stato", []string{"stato di attivita", "stato", "status", "state"}},
