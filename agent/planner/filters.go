@@ -222,9 +222,25 @@ func (t *text) readSize(s *filterSet) {
 		if w != "addetti" && w != "dipendenti" && w != "employees" && w != "staff" && w != "lavoratori" {
 			continue
 		}
+		// "dipendenti fra 1 e 9"
+		if a, ok := number(t.tok(i + 2)); ok && (t.tok(i+1) == "tra" || t.tok(i+1) == "fra" || t.tok(i+1) == "between") &&
+			(t.tok(i+3) == "e" || t.tok(i+3) == "and") {
+			if b, ok := number(t.tok(i + 4)); ok {
+				s.set(inFilter("classe_addetti", pick(min(a, b), max(a, b))))
+				t.consume(i, 5)
+				return
+			}
+		}
 		n, ok := number(t.tok(i - 1))
 		if !ok {
 			continue
+		}
+		// "tra 10 e 49 addetti", "between 10 and 49 employees"
+		if a, ok := number(t.tok(i - 3)); ok && (t.tok(i-2) == "e" || t.tok(i-2) == "and") &&
+			(t.tok(i-4) == "tra" || t.tok(i-4) == "fra" || t.tok(i-4) == "da" || t.tok(i-4) == "between") {
+			s.set(inFilter("classe_addetti", pick(min(a, n), max(a, n))))
+			t.consume(i-4, 5)
+			return
 		}
 		cmp := t.tok(i-3) + " " + t.tok(i-2)
 		lo, hi := -1, -1

@@ -18,7 +18,8 @@ var (
 	shareWords      = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "share", "proportion", "percentage", "che parte", "what fraction"}
 	closeWords      = []string{"chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations"}
 	openWords       = []string{"aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende",
-		"imprese nuove", "aziende nuove", "nuove attivita", "attivita nuove", "nuove aperture", "iscrizioni", "iscritte nel", "avviate", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
+		"imprese nuove", "aziende nuove", "nuove attivita", "attivita nuove", "nuove aperture", "si sono iscritte", "si sono iscritti",
+		"sono state iscritte", "nuove iscritte", "iscrizioni", "iscritte nel", "avviate", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
 	registeredW = []string{"registrate", "registered", "imprese registrate"}
 	activeWords = []string{"attive", "attiva", "in attivita", "operative", "active", "operating", "esistenti"}
 	firmWords   = []string{"imprese", "impresa", "aziende", "azienda", "ditte", "societa", "companies", "businesses", "firms", "company", "business", "startup", "start up", "startups"}
@@ -70,7 +71,7 @@ func (t *text) readMetric() metricReading {
 	case t.has(suapWords...) && !t.has(grantWords...):
 		return metricReading{name: "suap_pratiche", named: true}
 	case t.has(grantWords...) || bandoRE.MatchString(t.raw) || t.has("concesso", "concessi", "concesse", "erogato", "erogati", "erogate") ||
-		t.has("bando", "bandi", "fondo", "voucher") && (t.has(amountWords...) || t.has(notAwardedWords...)):
+		t.has("bando", "bandi", "fondo", "voucher") && (t.has(amountWords...) || t.has(notAwardedWords...) || t.has(recipientWord...)):
 		if t.has(recipientWord...) {
 			return metricReading{name: "contributi_beneficiari", named: true}
 		}

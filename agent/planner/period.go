@@ -77,6 +77,12 @@ func (t *text) comparison() (string, int) {
 			lead = 2
 		case w == "than" || w == "vs" || w == "versus":
 			lead = 1
+		case w == "che" && (t.tok(i+1) == "nel" || t.tok(i+1) == "nell" || t.tok(i+1) == "a" || t.tok(i+1) == "in"):
+			// "più chiusure nel 2020 che nel 2019?"
+			if _, ok := year(t.tok(i + 2)); !ok {
+				continue
+			}
+			lead = 2
 		case (w == "con" || w == "with") && t.has("confronta", "confronto", "paragona", "compare", "compared"):
 			lead = 1
 			for t.tok(i+lead) == "quelle" || t.tok(i+lead) == "quelli" || t.tok(i+lead) == "quella" || t.tok(i+lead) == "quello" || t.tok(i+lead) == "del" ||

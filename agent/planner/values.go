@@ -43,7 +43,8 @@ var formWords = []valueWords{
 	{"forma_giuridica", "RS", []string{"srl semplificate", "srl semplificata", "srls", "s r l s"}},
 	{"classe_forma", codes.ClasseCapitale, []string{"societa di capitale", "societa di capitali", "srl", "spa", "s r l", "s p a", "limited companies", "corporations"}},
 	{"classe_forma", codes.ClassePersone, []string{"societa di persone", "snc", "sas", "partnerships"}},
-	{"classe_forma", codes.ClasseIndividuali, []string{"imprese individuali", "impresa individuale", "ditte individuali", "ditta individuale", "sole proprietorships", "sole proprietors", "sole traders"}},
+	{"classe_forma", codes.ClasseIndividuali, []string{"imprese individuali", "impresa individuale", "ditte individuali", "ditta individuale",
+		"partite iva individuali", "individuali", "sole proprietorships", "sole proprietors", "sole traders"}},
 	{"forma_giuridica", "SC", []string{"cooperative", "cooperativa", "cooperatives", "coop"}},
 	{"forma_giuridica", "CO", []string{"consorzi", "consorzio", "consortia"}},
 }
@@ -143,7 +144,7 @@ var groupWords = []struct {
 	{"area_statistica", []string{"area statistica", "aree statistiche", "statistical area", "statistical areas"}},
 	{"quartiere", []string{"quartiere", "quartieri", "district", "districts", "neighbourhood", "neighbourhoods", "neighborhood"}},
 	{"zona", []string{"zona", "zone", "zones", "area", "aree"}},
-	{"divisione_ateco", []string{"divisione ateco", "divisioni ateco", "divisione", "divisioni", "comparto", "comparti", "ateco division"}},
+	{"divisione_ateco", []string{"divisione ateco", "divisioni ateco", "comparto ateco", "comparti ateco", "divisione", "divisioni", "comparto", "comparti", "ateco division"}},
 	{"sezione_ateco", []string{"sezione ateco", "sezioni ateco", "settore", "settori", "macrosettore", "sector", "sectors", "industry", "industries", "ateco"}},
 	{"classe_forma", []string{"classe di forma giuridica", "classi di forma giuridica", "forma giuridica", "forme giuridiche", "natura giuridica", "tipo di societa", "legal form", "legal forms"}},
 	{"classe_addetti", []string{"classe di addetti", "classi di addetti", "numero di addetti", "dimensione", "dimensioni", "addetti", "size", "size class", "company size"}},
