@@ -57,7 +57,8 @@ type Reader struct {
 	cr      *csv.Reader
 	cols    []Column
 	idx     []int // for each known column, its position in the record, -1 when absent
-	width   int
+	width   int   // fields in the header
+	need    int   // fields up to the header's last non-empty name
 	checkU8 bool
 	mixed   bool // a Windows-1252 value was met in a UTF-8 file
 }
@@ -91,17 +92,28 @@ func (r Row) Detach(buf []string) (Row, []string) {
 	return r, buf[n:]
 }
 
-// NormalizeName is how header names are compared: upper case, without spaces, `_`, `-`, `.`.
+// NormalizeName is how header names are compared: upper case, without spaces, `_`, `-`, `.`,
+// accents folded (`PARITÀ` = `PARITA`, as spreadsheets often write it).
 func NormalizeName(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(strings.TrimSpace(s)) {
 		switch r {
-		case ' ', '_', '-', '.', '\ufeff', '"':
+		case ' ', '_', '-', '.', '\ufeff', '"', '\'', '\u2019', '\u00a0', '\t':
 			continue
+		}
+		if f, ok := headerAccents[r]; ok {
+			r = f
 		}
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// headerAccents folds the accented capitals of Italian (and neighbouring) spellings.
+var headerAccents = map[rune]rune{
+	'À': 'A', 'Á': 'A', 'Â': 'A', 'Ä': 'A', 'È': 'E', 'É': 'E', 'Ê': 'E', 'Ë': 'E',
+	'Ì': 'I', 'Í': 'I', 'Î': 'I', 'Ï': 'I', 'Ò': 'O', 'Ó': 'O', 'Ô': 'O', 'Ö': 'O',
+	'Ù': 'U', 'Ú': 'U', 'Û': 'U', 'Ü': 'U',
 }
 
 // NewReader sniffs r and reads its header. It fails with a *FileError when the content is not
@@ -159,6 +171,10 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 	}
 	x.Header = append([]string(nil), header...)
 	x.width = len(header)
+	x.need = len(header)
+	for x.need > 0 && strings.TrimSpace(header[x.need-1]) == "" {
+		x.need--
+	}
 	if err := x.mapHeader(); err != nil {
 		return nil, err
 	}
@@ -220,15 +236,15 @@ func (x *Reader) Read() (Row, error) {
 			return Row{}, err
 		}
 		line, _ := x.cr.FieldPos(0)
-		if len(rec) != x.width {
+		if len(rec) != x.width && !x.fits(rec) {
 			if blank(rec) {
 				continue
 			}
-			return Row{}, &RowError{Line: line, Reason: fmt.Sprintf("numero di colonne errato: %d invece di %d", len(rec), x.width)}
+			return Row{}, &RowError{Line: line, Reason: fmt.Sprintf("numero di colonne errato: %d invece di %d", len(rec), x.need)}
 		}
 		for j, f := range rec {
 			if strings.IndexByte(f, 0) >= 0 {
-				return Row{}, &RowError{Line: line, Column: strings.TrimSpace(x.Header[j]),
+				return Row{}, &RowError{Line: line, Column: x.colName(j),
 					Value: strings.ReplaceAll(f, "\x00", ""), Reason: "byte nullo nel valore: contenuto binario"}
 			}
 		}
@@ -241,7 +257,7 @@ func (x *Reader) Read() (Row, error) {
 				// Windows-1252 further down. Decode the value as such rather than lose the row.
 				dec, err := charmap.Windows1252.NewDecoder().String(f)
 				if err != nil || x.Encoding == "utf-8-bom" {
-					return Row{}, &RowError{Line: line, Column: strings.TrimSpace(x.Header[j]),
+					return Row{}, &RowError{Line: line, Column: x.colName(j),
 						Value: strings.ToValidUTF8(f, "?"), Reason: "codifica non valida: il file è UTF-8 ma questo valore no"}
 				}
 				rec[j] = dec
@@ -256,6 +272,24 @@ func (x *Reader) Read() (Row, error) {
 		}
 		return Row{Line: line, fields: rec, idx: x.idx}, nil
 	}
+}
+
+// fits reports a row whose column count differs from the header's only by empty trailing
+// fields: a separator at the end of the data rows but not of the header, or the reverse
+// (spreadsheet exports do both). Anything else is a wrong column count.
+func (x *Reader) fits(rec []string) bool {
+	if len(rec) < x.need {
+		return false
+	}
+	return blank(rec[x.need:])
+}
+
+// colName is the header name of field j ("" beyond the header).
+func (x *Reader) colName(j int) string {
+	if j >= len(x.Header) {
+		return ""
+	}
+	return strings.TrimSpace(x.Header[j])
 }
 
 // Has reports whether the file has known column i.
