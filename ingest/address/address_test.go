@@ -59,6 +59,14 @@ func TestMatcherRangesParityAndFallbacks(t *testing.T) {
 		{"VIA MARCONI 3", Territory{"Porto-Saragozza", "Marconi", "MAR-2"}, true},
 		{"MARCONI 3", Territory{}, false}, // ambiguous: via or piazza
 		{"VIA INESISTENTE 4", Territory{}, false},
+		// What registers write after the civic number, and SNC (senza numero civico).
+		{"VIA DELL'INDIPENDENZA 12/2", even, true},
+		{"VIA DELL'INDIPENDENZA N. 13-15", odd, true},
+		{"VIA DELL'INDIPENDENZA 13 INT. 4", odd, true},
+		{"VIA DELL'INDIPENDENZA 12 PIANO 3", even, true},
+		{"VIA DI CORTICELLA SNC", Territory{"Navile", "", ""}, true},
+		{"VIA DELL'INDIPENDENZA SNC", Territory{}, false}, // two quartieri
+		{"VIA INESISTENTE 4/2", Territory{}, false},
 		{"", Territory{}, false},
 	} {
 		// The street cache must not change an answer: each address is matched cold, warm (the

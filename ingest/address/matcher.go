@@ -121,6 +121,9 @@ func (m *Matcher) Match(addr string) (Territory, bool) {
 		num = 0
 	}
 	if segs == nil {
+		segs, num = m.earlierCivic(m.toks)
+	}
+	if segs == nil {
 		return Territory{}, false
 	}
 	if num > 0 {
@@ -131,6 +134,36 @@ func (m *Matcher) Match(addr string) (Territory, bool) {
 		}
 	}
 	return agree(segs)
+}
+
+// earlierCivic reads what registers write after a civic number — `12/2` (a sub-number),
+// `12-14` (a range), `12 INT. 3`, `12 PIANO 2` — and `SNC` (no civic number): the street is the
+// text before the first token, left to right, that starts with a digit (or is SNC) and leaves a
+// known street before it. Only addresses that matched nothing else get here.
+func (m *Matcher) earlierCivic(toks []string) ([]Segment, int) {
+	for k := 1; k < len(toks); k++ {
+		t := toks[k]
+		isNum := t[0] >= '0' && t[0] <= '9'
+		if !isNum && t != "SNC" {
+			continue
+		}
+		cut := k
+		if cut >= 2 && civicMarkers[toks[cut-1]] {
+			cut--
+		}
+		p := build(toks[:cut], 0, "")
+		if len(p.Name) == 0 {
+			continue
+		}
+		if segs := m.lookup(p); segs != nil {
+			n := 0
+			if isNum {
+				n, _ = leadingNumber(t)
+			}
+			return segs, n
+		}
+	}
+	return nil, 0
 }
 
 // lookup finds the segments of a street: by full key, then by name alone, then by a unique
