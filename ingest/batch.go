@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,25 +21,47 @@ import (
 // month), cig_20261031.csv, cig_202610.csv.
 var fileDate = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})[-_]?(0[1-9]|1[0-2])(?:[-_]?(0[1-9]|[12][0-9]|3[01]))?(?:[^0-9]|$)`)
 
+// Dates in the Italian order, tried when fileDate finds none: imprese_31-10-2026.csv,
+// imprese_31102026.csv, imprese_10-2026.csv (end of month), imprese_ottobre_2026.csv.
+var (
+	fileDateDMY = regexp.MustCompile(`(?:^|[^0-9])(0[1-9]|[12][0-9]|3[01])([-_.]?)(0[1-9]|1[0-2])([-_.]?)((?:19|20)[0-9]{2})(?:[^0-9]|$)`)
+	fileDateMY  = regexp.MustCompile(`(?:^|[^0-9])(0[1-9]|1[0-2])[-_.]((?:19|20)[0-9]{2})(?:[^0-9]|$)`)
+	fileDateIt  = regexp.MustCompile(`(?i)(?:^|[^a-z])(gen(?:naio)?|feb(?:braio)?|mar(?:zo)?|apr(?:ile)?|mag(?:gio)?|giu(?:gno)?|lug(?:lio)?|ago(?:sto)?|set(?:tembre)?|ott(?:obre)?|nov(?:embre)?|dic(?:embre)?)[-_ .]?((?:19|20)[0-9]{2})(?:[^0-9]|$)`)
+)
+
+// mesi are the Italian months' first three letters.
+var mesi = []string{"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"}
+
 // resolveAsOf picks the as-of date: the flag, else the file name; zero when neither says.
 func resolveAsOf(flag time.Time, name string) (time.Time, string) {
 	if !flag.IsZero() {
 		return flag, "flag"
 	}
-	m := fileDate.FindStringSubmatch(name)
-	if m == nil {
+	var y, mo, d int
+	if m := fileDate.FindStringSubmatch(name); m != nil {
+		y, mo, d = atoi(m[1]), atoi(m[2]), atoi(m[3])
+	} else if m := fileDateDMY.FindStringSubmatch(name); m != nil && m[2] == m[4] {
+		d, mo, y = atoi(m[1]), atoi(m[3]), atoi(m[5])
+	} else if m := fileDateMY.FindStringSubmatch(name); m != nil {
+		mo, y = atoi(m[1]), atoi(m[2])
+	} else if m := fileDateIt.FindStringSubmatch(name); m != nil {
+		mo, y = 1+slices.Index(mesi, strings.ToLower(m[1][:3])), atoi(m[2])
+	} else {
 		return time.Time{}, ""
 	}
-	y, _ := strconv.Atoi(m[1])
-	mo, _ := strconv.Atoi(m[2])
-	if m[3] == "" {
+	if d == 0 {
 		return fields.EndOfMonth(y, time.Month(mo)), "file_name"
 	}
-	d, _ := strconv.Atoi(m[3])
 	if d > fields.DaysIn(y, time.Month(mo)) {
 		return time.Time{}, ""
 	}
 	return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC), "file_name"
+}
+
+// atoi reads the digits a regexp matched ("" is 0).
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
 
 // committedBatch finds the committed batch that loaded the same content.

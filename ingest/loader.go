@@ -134,7 +134,7 @@ func (l *Loader) LoadFile(ctx context.Context, kind Kind, path string, opts Opti
 	if err != nil {
 		var fe *csvx.FileError
 		if errors.As(err, &fe) {
-			return sum, &db.Error{Code: db.CodeInvalid, Message: name + ": " + fe.Reason, Err: err}
+			return sum, &db.Error{Code: db.CodeInvalid, Message: name + ": " + fe.Reason} // the reason once, not twice
 		}
 		return sum, fmt.Errorf("ingest %s: %w", name, err)
 	}

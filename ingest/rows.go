@@ -164,6 +164,23 @@ func decimal(_ *rowCtx, raw string) (any, error) {
 	return pgtype.Numeric{Int: big.NewInt(d.Units), Exp: -d.Scale, Valid: true}, nil
 }
 
+// amount reads an amount in euro: a decimal, optionally with the currency written before or
+// after it (`€ 5.000,00`, `5.000,00 EUR`), as spreadsheets format it.
+func amount(rc *rowCtx, raw string) (any, error) {
+	s := raw
+	for _, c := range []string{"€", "EURO", "EUR"} {
+		if t, ok := strings.CutPrefix(s, c); ok {
+			s = strings.TrimSpace(t)
+		} else if t, ok := strings.CutSuffix(s, c); ok {
+			s = strings.TrimSpace(t)
+		}
+	}
+	if s == "" && raw != "" {
+		return nil, fmt.Errorf("importo senza cifre %q", raw)
+	}
+	return decimal(rc, s)
+}
+
 func decimalOrZero(rc *rowCtx, raw string) (any, error) {
 	v, err := decimal(rc, raw)
 	if v == nil && err == nil {

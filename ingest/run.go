@@ -378,7 +378,7 @@ func (r *batchRun) rejectDuplicates(ctx context.Context, tx pgx.Tx) (int, error)
 		}
 		what := r.schema.uniqCol
 		if len(r.schema.unique) > 1 {
-			what = "chiave (" + strings.Join(upperCols(r.schema.unique), ", ") + ")"
+			what = "chiave (" + strings.Join(upperCols(r.schema, r.schema.unique), ", ") + ")"
 		}
 		r.rejects = append(r.rejects, Rejection{Line: line, Column: r.schema.uniqCol, Value: val,
 			Reason: fmt.Sprintf("%s duplicato nel file: vale la prima occorrenza, alla riga %d", what, first)})
@@ -399,10 +399,16 @@ func prefixed(p string, cols []string) string {
 	return strings.Join(out, ", ")
 }
 
-func upperCols(cols []string) []string {
+// upperCols names staging columns as the formats' headers do (codice_fiscale → C-FISCALE).
+func upperCols(s *schema, cols []string) []string {
 	out := make([]string, len(cols))
 	for i, c := range cols {
 		out[i] = strings.ToUpper(strings.ReplaceAll(c, "_", "-"))
+		for _, f := range s.fields {
+			if f.Dst == c {
+				out[i] = f.Col
+			}
+		}
 	}
 	return out
 }
