@@ -336,6 +336,9 @@ func (t *text) readGroups(source string) []string {
 		trig := groupTriggers[prev] || isNum || prev == "primi" || prev == "prime" || prev == "top" ||
 			(len(before) > 1 && (groupTriggers[before[1]] && (prev == "i" || prev == "le" || prev == "gli" || prev == "diversi" || prev == "singoli"))) ||
 			((prev == "e" || prev == "and") && lastEnd == i-1) ||
+			// "la zona che ha perso più imprese", "il settore dove chiudono più imprese"
+			((t.tok(i+n) == "che" || t.tok(i+n) == "dove" || t.tok(i+n) == "in cui") && (prev == "la" || prev == "il" || prev == "l") &&
+				t.has("qual", "quale", "which") && t.has("piu", "meno", "most", "least", "fewest")) ||
 			// "quali sono i quartieri dove chiudono più imprese"
 			(len(before) > 1 && before[1] == "sono" && (prev == "i" || prev == "le" || prev == "gli") && t.has("quali", "quale")) ||
 			(t.tok(i+n) == "con" || t.tok(i+n) == "with" || t.tok(i+n) == "had" || t.tok(i+n) == "has") && superlative(t.tok(i+n+1), t.tok(i+n+2)) ||
@@ -424,7 +427,8 @@ func (t *text) readTop() (int, bool) {
 	if !most {
 		return 0, false
 	}
-	if t.has("qual e il", "qual e la", "qual e l", "quale", "in quale", "which", "what", "il quartiere con", "la zona con", "il settore con", "l area statistica con") {
+	if t.has("qual e il", "qual e la", "qual e l", "qual e stato il", "qual e stata la", "quale", "in quale", "which", "what",
+		"il quartiere con", "la zona con", "il settore con", "l area statistica con") {
 		return 1, asc
 	}
 	return 0, false
@@ -446,7 +450,7 @@ func superlative(a, b string) bool {
 		a, b = b, ""
 	}
 	switch a {
-	case "saldo", "tasso", "valore", "numero":
+	case "saldo", "tasso", "valore", "numero", "quota", "percentuale", "incidenza", "crescita":
 		return true
 	}
 	if rankWords[a] != 0 {

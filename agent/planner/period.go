@@ -42,6 +42,10 @@ func lastCompleteMonthEnd(now time.Time) time.Time {
 // DPCM of 9 March 2020 to the reopening of shops on 18 May 2020.
 var lockdown = period{from: day(2020, 3, 9), to: day(2020, 5, 18), found: true}
 
+// pandemic is what "il periodo del covid" means: the national state of emergency, from the
+// resolution of 31 January 2020 to its end on 31 March 2022.
+var pandemic = period{from: day(2020, 1, 31), to: day(2022, 3, 31), found: true}
+
 var months = map[string]time.Month{
 	"gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
 	"agosto": 8, "settembre": 9, "ottobre": 10, "novembre": 11, "dicembre": 12,
@@ -209,6 +213,10 @@ func (t *text) period(now time.Time) period {
 	}
 	if t.take("lockdown", "primo lockdown", "confinamento") {
 		return lockdown
+	}
+	if t.take("periodo del covid", "periodo covid", "durante il covid", "anni del covid", "periodo della pandemia",
+		"durante la pandemia", "anni della pandemia", "during the pandemic", "during covid") {
+		return pandemic
 	}
 	if t.take("ultimo anno", "ultimi dodici mesi", "past twelve months") {
 		// "nell'ultimo anno": the 12 whole months to the last complete one, as "ultimi 12 mesi"

@@ -177,7 +177,13 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	if m.share {
 		inBase = t.baseTypes()
 	}
+	// "comprese quelle inattive": the states named are included, not the only ones
+	including := t.has("comprese", "compresi", "incluse", "inclusi", "including", "included")
 	filters := t.readFilters(src)
+	if including && isStock(m.name) && hasDim(filters, "stato") {
+		filters = slices.DeleteFunc(filters, func(f semantic.Filter) bool { return f.Dimension == "stato" })
+		m.name = "imprese_registrate"
+	}
 	trend := t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
 	groups := t.readGroups(src)
 	limit, asc := t.readTop()
@@ -215,6 +221,10 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	p.applyTime(&q, per, cmp, cmpYear, now)
 	if limit > 0 && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
 		q.Limit = limit
+		// "la zona che ha perso più imprese" is the lowest balance
+		if q.Metric == "saldo" && t.has("perso", "persi", "perse", "lost") {
+			asc = !asc
+		}
 		q.Order = &semantic.Order{By: "value", Dir: "desc"}
 		if asc {
 			q.Order.Dir = "asc"

@@ -78,7 +78,7 @@ func (t *text) readDivisions(s *filterSet) {
 	var divs []string
 	for i := 0; i < len(t.tokens); i++ {
 		w := t.tokens[i]
-		if w != "divisione" && w != "divisioni" && w != "division" && w != "divisions" && w != "ateco" {
+		if w != "divisione" && w != "divisioni" && w != "division" && w != "divisions" && w != "ateco" && w != "comparto" && w != "comparti" {
 			continue
 		}
 		k := i + 1

@@ -239,3 +239,31 @@ func TestUnseenPhrasingsProbedOn26NovemberFifthRound(t *testing.T) {
 		t.Errorf("average employees: intent %s calls %d, want no_data", pl.Intent, len(pl.Calls))
 	}
 }
+
+// Sixth round: 20 fresh phrasings run once after the fifth round's fixes; 6 were misread and
+// these are the ones fixed.
+func TestUnseenPhrasingsProbedOn26NovemberSixthRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		// the zone that lost most is the lowest balance
+		{"Qual è la zona che ha perso più imprese nel 2025?",
+			`{"metric":"saldo","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"},"limit":1}`},
+		{"Qual è il settore con la quota più alta di imprese femminili?",
+			`{"metric":"quota","group_by":["sezione_ateco"],"order":{"by":"value","dir":"desc"},"limit":1,"subset":[{"dimension":"femminile","value":true}]}`},
+		{"Quante imprese ci sono in totale in città, comprese quelle inattive?",
+			`{"metric":"imprese_registrate"}`},
+		{"Quante imprese del comparto 62 sono attive?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"divisione_ateco","value":"62"}]}`},
+		{"Quante chiusure di imprese giovanili nel periodo del covid?",
+			`{"metric":"chiusure","filters":[{"dimension":"giovanile","value":true}],"from":"2020-01-31","to":"2022-03-31"}`},
+		// the state alone still filters
+		{"Quante imprese inattive ci sono?",
+			`{"metric":"imprese_registrate","filters":[{"dimension":"stato","value":"INATTIVA"}]}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+}
