@@ -212,7 +212,7 @@ func TestChangedFileReplacesItsChunksAndReusesUnchangedVectors(t *testing.T) {
 func TestUnreadableFilesAreReportedAndTheRestLoads(t *testing.T) {
 	lib := newLibrary(t)
 	lib.write(t, "rotto.pdf", "%PDF-1.7 non è un pdf")
-	lib.write(t, "latin1.txt", "citt\xe0 di Bologna")
+	lib.write(t, "data.md", "---\ndate: 31/02/2026\n---\ncittà di Bologna") // Windows-1252 text would load (decoded)
 	lib.write(t, "vuoto.md", "---\ntitle: Vuoto\n---\n")
 	rep := lib.ingest(t, IngestOptions{}, lib.dir, lib.path("manca.md"))
 	if rep.Added != 4 || rep.Failed != 4 {
@@ -224,7 +224,7 @@ func TestUnreadableFilesAreReportedAndTheRestLoads(t *testing.T) {
 			reasons[filepath.Base(r.Path)] = r.Error
 		}
 	}
-	for file, want := range map[string]string{"rotto.pdf": "PDF", "latin1.txt": "UTF-8", "vuoto.md": "no text", "manca.md": "no such file"} {
+	for file, want := range map[string]string{"rotto.pdf": "PDF", "data.md": "not a date", "vuoto.md": "no text", "manca.md": "no such file"} {
 		if !strings.Contains(reasons[file], want) {
 			t.Errorf("%s: reason %q, want it to mention %q", file, reasons[file], want)
 		}

@@ -194,11 +194,11 @@ func Parse(ctx context.Context, src Source) (*Document, error) {
 	var err error
 	switch format {
 	case "markdown":
-		err = parseMarkdown(doc, src.Data)
+		err = parseMarkdown(doc, decodeText(src.Data))
 	case "text":
-		err = parseText(ctx, doc, src.Data)
+		err = parseText(ctx, doc, decodeText(src.Data))
 	case "html":
-		err = parseHTML(doc, src.Data)
+		err = parseHTML(doc, decodeText(src.Data))
 	case "pdf":
 		err = parsePDF(ctx, doc, src.Data)
 	}
@@ -206,13 +206,13 @@ func Parse(ctx context.Context, src Source) (*Document, error) {
 		return nil, err
 	}
 	if src.Sidecar != nil {
-		var side Meta
-		dec := json.NewDecoder(bytes.NewReader(src.Sidecar))
+		var side metaIn
+		dec := json.NewDecoder(bytes.NewReader(decodeText(src.Sidecar)))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&side); err != nil {
 			return nil, fmt.Errorf("sidecar .meta.json: %w", err)
 		}
-		doc.Meta = merge(doc.Meta, side)
+		doc.Meta = merge(doc.Meta, side.meta())
 	}
 	if doc.Meta.Title == "" {
 		doc.Meta.Title = firstHeading(doc.Blocks)
@@ -221,7 +221,7 @@ func Parse(ctx context.Context, src Source) (*Document, error) {
 		base := filepath.Base(src.Path)
 		doc.Meta.Title = strings.TrimSuffix(base, filepath.Ext(base))
 	}
-	if _, _, err := doc.Meta.ParsedDate(); err != nil {
+	if doc.Meta.Date, err = normalizeDate(doc.Meta.Date); err != nil {
 		return nil, err
 	}
 	doc.Meta.Type = strings.ToLower(strings.TrimSpace(doc.Meta.Type))

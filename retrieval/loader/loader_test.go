@@ -121,8 +121,9 @@ func TestParseRefusesWithAReason(t *testing.T) {
 		{"unsupported", Source{Path: "a.docx", Data: []byte("x")}, "unsupported format"},
 		{"unclosed front matter", Source{Path: "a.md", Data: []byte("---\ntitle: x\n\ntesto")}, "closing ---"},
 		{"bad yaml", Source{Path: "a.md", Data: []byte("---\ntitle: [x\n---\ntesto")}, "front matter"},
-		{"bad date", Source{Path: "a.md", Data: []byte("---\ndate: 10/02/2026\n---\ntesto")}, "YYYY-MM-DD"},
-		{"latin1", Source{Path: "a.txt", Data: []byte("citt\xe0")}, "UTF-8"},
+		{"bad date", Source{Path: "a.md", Data: []byte("---\ndate: 31/02/2026\n---\ntesto")}, "YYYY-MM-DD"},
+		{"not a date", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte(`{"date": "febbraio"}`)}, "not a date"},
+		{"tags of numbers", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte(`{"tags": [1, 2]}`)}, "tags"},
 		{"empty", Source{Path: "a.txt", Data: []byte("  \n\n")}, "no text"},
 		{"bad sidecar", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte(`{"titolo": "x"}`)}, "sidecar"},
 	}
@@ -131,6 +132,52 @@ func TestParseRefusesWithAReason(t *testing.T) {
 			_, err := Parse(context.Background(), tc.src)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// The formats' common rules for text files and dates apply to documents too: Windows-1252
+// text is decoded (not refused, not stored as mojibake), dates may be written dd/mm/yyyy or
+// yyyymmdd, and tags may be one string as well as a list.
+func TestMetadataAndEncodingsAsTheFormatsWriteThem(t *testing.T) {
+	cases := []struct {
+		name      string
+		src       Source
+		date      string
+		tags      []string
+		paragraph string
+	}{
+		{"windows-1252 text, Italian date in the sidecar", Source{Path: "piano.txt",
+			Data:    []byte("Il Comune sostiene le attivit\xe0 della citt\xe0 con 5.000 \x80.\n"),
+			Sidecar: []byte(`{"title": "Piano", "date": "15/06/2025", "tags": "botteghe, centro storico"}`)},
+			"2025-06-15", []string{"botteghe", "centro storico"}, "Il Comune sostiene le attività della città con 5.000 €."},
+		{"front matter with BOM and CRLF, scalar tags, compact date", Source{Path: "delibera.md",
+			Data: []byte("\ufeff---\r\ntitle: Delibera\r\ndate: 20260315\r\ntags: dehors\r\n---\r\n# Delibera\r\n\r\nTesto della delibera.\r\n")},
+			"2026-03-15", []string{"dehors"}, "Testo della delibera."},
+		{"YAML timestamp and list", Source{Path: "bando.md",
+			Data: []byte("---\ndate: 2026-02-01\ntags: [affitti, imprese]\n---\nTesto del bando.\n")},
+			"2026-02-01", []string{"affitti", "imprese"}, "Testo del bando."},
+		{"windows-1252 HTML", Source{Path: "bando.html",
+			Data:    []byte("<html><body><h1>Bando</h1><p>Requisiti per l'attivit\xe0.</p></body></html>"),
+			Sidecar: []byte(`{"date": "2026-02-01"}`)},
+			"2026-02-01", nil, "Requisiti per l'attività."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := Parse(context.Background(), tc.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.Meta.Date != tc.date || !reflect.DeepEqual(doc.Meta.Tags, tc.tags) {
+				t.Errorf("date %q tags %q, want %q %q", doc.Meta.Date, doc.Meta.Tags, tc.date, tc.tags)
+			}
+			found := false
+			for _, b := range doc.Blocks {
+				found = found || b.Text == tc.paragraph
+			}
+			if !found {
+				t.Errorf("no block %q in %+v", tc.paragraph, doc.Blocks)
 			}
 		})
 	}

@@ -36,7 +36,7 @@ func splitFrontMatter(data []byte) (string, Meta, error) {
 		return "", Meta{}, fmt.Errorf("front matter: opening --- has no closing ---")
 	}
 	var fm struct {
-		Meta `yaml:",inline"`
+		metaIn `yaml:",inline"`
 		// Extra keys are allowed in front matter (authors write their own); only ours are read.
 		Other map[string]any `yaml:",inline"`
 	}
@@ -50,7 +50,7 @@ func splitFrontMatter(data []byte) (string, Meta, error) {
 	} else {
 		body = ""
 	}
-	return body, fm.Meta, nil
+	return body, fm.meta(), nil
 }
 
 func markdownBlocks(body string) []Block {
