@@ -76,6 +76,11 @@ func (t *text) readFilters(source string) []semantic.Filter {
 		}
 	}
 	t.readPlaces(&s)
+	if (source == "register" || source == "cig") && t.take("fuori bologna", "fuori comune", "fuori dal comune", "fuori del comune",
+		"in altri comuni", "outside bologna") {
+		// "imprese con sede fuori Bologna" (CIG requests name the applicant's comune)
+		s.set(semantic.Filter{Dimension: "comune", Op: "!=", Value: "BOLOGNA"})
+	}
 	if source == "register" || source == "cig" {
 		t.readSections(&s)
 		t.readDivisions(&s)

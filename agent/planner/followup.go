@@ -75,7 +75,7 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 
 	cmp, cmpYear := t.comparison()
 	per := t.period(now)
-	cmp = resolveSpan(cmp, per, t.cmpSpan)
+	cmp = resolveSpan(cmp, per, t.otherSpan(per))
 	m := t.readMetric()
 	if m.named && m.name != q.Metric && !(m.share && q.Metric == "quota") && !(m.generic && sourceOf(m.name) == sourceOf(q.Metric)) {
 		if m.share {

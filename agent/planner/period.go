@@ -129,6 +129,13 @@ func (t *text) comparison() (string, int) {
 				}
 			}
 		}
+		// "il secondo trimestre rispetto al primo": the unit and year are the question's
+		if n, ok := cmpOrdinals[t.tok(j)]; ok && !isPeriodUnit(t.tok(j+1)) {
+			t.cmpOrdinal = n
+			t.cmpSpan = period{}
+			t.consume(i, j-i+1)
+			return "span", 0
+		}
 		// "rispetto ad agosto 2025", "rispetto al primo trimestre 2026": resolved against the
 		// question's period by resolveSpan
 		if p, n, ok := t.periodAt(j); ok && !p.from.IsZero() && !p.to.IsZero() {
@@ -171,6 +178,15 @@ func (t *text) aroundLockdown() (period, bool) {
 	return p, true
 }
 
+// otherSpan is the period a comparison named, an elliptical ordinal read in the units of per.
+func (t *text) otherSpan(per period) period {
+	if t.cmpOrdinal > 0 {
+		p, _ := ordinalSpan(per, t.cmpOrdinal)
+		return p
+	}
+	return t.cmpSpan
+}
+
 // resolveSpan turns a comparison with a named period into compare_to: the same period a
 // year before is previous_year, the period of the same length just before is
 // previous_period; any other period is no comparison the semantic layer can make.
@@ -193,6 +209,27 @@ func resolveSpan(cmp string, per, other period) string {
 		return "previous_period"
 	}
 	return ""
+}
+
+// cmpOrdinals are the ordinals an elliptical comparison names ("rispetto al primo").
+var cmpOrdinals = map[string]int{"primo": 1, "secondo": 2, "terzo": 3, "quarto": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
+
+func isPeriodUnit(w string) bool {
+	switch w {
+	case "trimestre", "semestre", "quarter", "half", "anno", "mese", "year", "month":
+		return true
+	}
+	return false
+}
+
+// ordinalSpan is the n-th quarter or semester of the year of per, when per is one.
+func ordinalSpan(per period, n int) (period, bool) {
+	m := monthCount(per)
+	if (m != 3 && m != 6) || (int(per.from.Month())-1)%m != 0 || n < 1 || n > 12/m {
+		return period{}, false
+	}
+	from := day(per.from.Year(), time.Month((n-1)*m+1), 1)
+	return period{from: from, to: from.AddDate(0, m, -1), found: true}, true
 }
 
 func monthEnd(d time.Time) bool { return d.AddDate(0, 0, 1).Day() == 1 }

@@ -167,7 +167,7 @@ func mixedMetricPart(question string) string {
 func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	cmp, cmpYear := t.comparison()
 	per := t.period(now)
-	cmp = resolveSpan(cmp, per, t.cmpSpan)
+	cmp = resolveSpan(cmp, per, t.otherSpan(per))
 	m := t.readMetric()
 	if m.name == "" {
 		m.name = "imprese_attive"

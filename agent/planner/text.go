@@ -18,6 +18,9 @@ type text struct {
 	// cmpSpan is the period a comparison names ("rispetto ad agosto 2025"), read by
 	// comparison and resolved against the question's own period by resolveSpan
 	cmpSpan period
+	// cmpOrdinal is "rispetto al primo" without its unit: the quarter or semester of the
+	// question's own period with that number
+	cmpOrdinal int
 }
 
 var punct = strings.NewReplacer("?", " ", "!", " ", ",", " ", ";", " ", ":", " ", "«", " ", "»", " ",

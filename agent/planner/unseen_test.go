@@ -267,3 +267,26 @@ func TestUnseenPhrasingsProbedOn26NovemberSixthRound(t *testing.T) {
 		}
 	}
 }
+
+// Leftovers of the probe fixed last: an elliptical ordinal in a comparison, and "fuori
+// Bologna".
+func TestEllipticalOrdinalComparisonsAndOutsideTheCity(t *testing.T) {
+	cases := []struct{ question, want string }{
+		{"Quante imprese hanno aperto nel secondo trimestre 2026 rispetto al primo?",
+			`{"metric":"aperture","from":"2026-04-01","to":"2026-06-30","compare_to":"previous_period"}`},
+		{"chiusure nel secondo semestre 2025 rispetto al primo",
+			`{"metric":"chiusure","from":"2025-07-01","to":"2025-12-31","compare_to":"previous_period"}`},
+		// not the period just before: no comparison rather than a wrong one
+		{"aperture nel terzo trimestre 2025 rispetto al primo",
+			`{"metric":"aperture","from":"2025-07-01","to":"2025-09-30"}`},
+		{"Quante imprese con sede fuori Bologna hanno chiesto la cassa integrazione?",
+			`{"metric":"cig_domande","filters":[{"dimension":"comune","op":"!=","value":"BOLOGNA"}]}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+}
