@@ -83,8 +83,9 @@ func (l *Loader) committedBatch(ctx context.Context, q dbtx, kind Kind, checksum
 func (l *Loader) unchanged(ctx context.Context, sum Summary, prev int64, checksum string, start time.Time, opts Options) (Summary, error) {
 	var asOf *time.Time
 	var matched *int
-	err := l.pool.QueryRow(ctx, `SELECT as_of, rows_read, rows_loaded, rows_rejected, rows_matched FROM load_batches WHERE id = $1`, prev).
-		Scan(&asOf, &sum.Read, &sum.Loaded, &sum.Rejected, &matched)
+	err := l.pool.QueryRow(ctx, `SELECT as_of, rows_read, rows_loaded, rows_rejected, rows_matched,
+			coalesce(stats->>'encoding', ''), coalesce(stats->>'separator', '') FROM load_batches WHERE id = $1`, prev).
+		Scan(&asOf, &sum.Read, &sum.Loaded, &sum.Rejected, &matched, &sum.Encoding, &sum.Separator)
 	if err != nil {
 		return sum, fmt.Errorf("read batch %d: %w", prev, err)
 	}

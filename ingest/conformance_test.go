@@ -47,10 +47,21 @@ func TestAccentedHeadersAndTrailingSeparatorsLoad(t *testing.T) {
 		"12345678903;SUBALTERNO;SR;01/02/2020;;ATTIVA;VIA ROSSINI 12/2;56.10.11;",
 		"05555555555;SENZA CIVICO;SR;01/02/2020;;ATTIVA;VIA NICOLO' DALL'ARCA SNC;56.10.11;",
 		"RSSMRA80A01A944I;COLONNA IN PIÙ;DI;01/02/2020;;ATTIVA;VIA ROSSINI 3;56.10.11;x",
+		"03333333338;FUORI STRADARIO;SR;01/02/2020;;ATTIVA;VIA INESISTENTE 1;56.10.11",
 	}, "\n") + "\n"
-	im := f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", []byte(imprese)), ingest.Options{})
-	if im.Loaded != 4 || im.Rejected != 1 || im.Rejections[0].Line != 6 || !strings.Contains(im.Rejections[0].Reason, "numero di colonne") {
+	path := writeFile(t, "imprese_2026-10.csv", []byte(imprese))
+	im := f.load(ingest.KindImprese, path, ingest.Options{})
+	if im.Loaded != 5 || im.Rejected != 1 || im.Rejections[0].Line != 6 || !strings.Contains(im.Rejections[0].Reason, "numero di colonne") {
 		t.Fatalf("imprese = %+v", im)
+	}
+	// The unattributed address is counted in the report, not only as a share.
+	if n, ok := im.Stats["non_attribuiti"]; !ok || n != 1 || *im.MatchRate != 0.8 {
+		t.Errorf("non_attribuiti = %d (%v), match_rate %v", n, ok, *im.MatchRate)
+	}
+	// The same file again: nothing changes, and the report still says how it was read.
+	again := f.load(ingest.KindImprese, path, ingest.Options{})
+	if !again.UnchangedFile || again.Encoding != "utf-8" || again.Separator != ";" || again.Loaded != 5 {
+		t.Errorf("unchanged = %+v", again)
 	}
 	for cf, want := range map[string]string{
 		"01234567897": "Santo Stefano",         // 12/A: even

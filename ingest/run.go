@@ -452,6 +452,7 @@ func (r *batchRun) finishBatch(ctx context.Context, tx pgx.Tx) error {
 		m := r.matched
 		matched = &m
 		r.sum.MatchRate = matchRate(r.schema, matched, r.sum.Loaded)
+		r.sum.Stats["non_attribuiti"] = int64(r.sum.Loaded - m) // the formats: counted in the load report
 	}
 	if r.sum.Read > 0 && r.sum.Loaded == 0 {
 		r.sum.Warnings = append(r.sum.Warnings, "nessuna riga valida nel file")

@@ -335,8 +335,12 @@ func trimPartialRune(b []byte) []byte {
 	return b
 }
 
-// sniffSeparator counts the candidate separators outside quotes on the header line.
+// sniffSeparator counts the candidate separators outside quotes on the header line (the first
+// line that is not blank: encoding/csv skips blank lines before the header too).
 func sniffSeparator(sample []byte) rune {
+	for len(sample) > 0 && (sample[0] == '\n' || sample[0] == '\r' || sample[0] == ' ') {
+		sample = sample[1:]
+	}
 	line := sample
 	if i := bytes.IndexByte(sample, '\n'); i >= 0 {
 		line = sample[:i]

@@ -51,6 +51,7 @@ func TestSeparatorsHeadersAndEncodings(t *testing.T) {
 		{"bom", "\ufeffC-FISCALE;DENOMINAZIONE\r\n1;À\r\n", "utf-8-bom", ';', "2|1|À|"},
 		{"windows-1252", cp, "windows-1252", ',', "2|1|CAFFÈ|"},
 		{"quoted separator", "C-FISCALE;DENOMINAZIONE\n1;\"A; B\"\n", "utf-8", ';', "2|1|A; B|"},
+		{"blank lines before the header", "\r\n\r\nC-FISCALE,DENOMINAZIONE\r\n1,A\r\n", "utf-8", ',', "4|1|A|"},
 	} {
 		x, rows, errs := readAll(t, c.in)
 		if x.Encoding != c.enc || x.Separator != c.sep || len(errs) != 0 || len(rows) != 1 || rows[0] != c.want {
