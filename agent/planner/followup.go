@@ -21,7 +21,16 @@ func isFollowUp(t *text) bool {
 	if followLead[t.tokens[0]] {
 		return !(t.tokens[0] == "what" || t.tokens[0] == "how") || t.tok(1) == "about"
 	}
-	return len(t.tokens) <= 3 && !t.readMetric().named
+	if len(t.tokens) <= 3 && !t.readMetric().named {
+		return true
+	}
+	// "quali sono le 3 zone con più?": no metric, no document, only a new breakdown or ranking
+	probe := newText(t.raw)
+	if probe.readMetric().name != "" || probe.docCue() || probe.docNoun() {
+		return false
+	}
+	limit, _ := probe.readTop()
+	return limit > 0 && len(probe.readGroups("register")) > 0
 }
 
 // family groups dimensions a follow-up replaces together: "e quelle giovanili?" swaps the
@@ -106,11 +115,15 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 	}
 	if groups := t.readGroups(sourceOf(q.Metric)); len(groups) > 0 {
 		q.GroupBy, q.Limit, q.Order, changed = groups, 0, nil, true
+		q.Filters = slices.DeleteFunc(q.Filters, isUnattributedFilter)
 	}
 	if limit, asc := t.readTop(); limit > 0 && len(q.GroupBy) > 0 {
 		q.Limit, q.Order, changed = limit, &semantic.Order{By: "value", Dir: "desc"}, true
 		if asc {
 			q.Order.Dir = "asc"
+		}
+		if !hasTime(q.GroupBy) {
+			excludeUnattributed(&q)
 		}
 	}
 	if per.found || cmp != "" {

@@ -229,13 +229,22 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		if asc {
 			q.Order.Dir = "asc"
 		}
-		// "la zona con meno imprese" is a named zone, not the dozen addresses outside the
-		// street register
-		if d := q.GroupBy[0]; len(q.GroupBy) == 1 && territorial(d) && !hasDim(q.Filters, d) {
-			q.Filters = append(q.Filters, semantic.Filter{Dimension: d, Op: "!=", Value: unattributedPlace})
-		}
+		excludeUnattributed(&q)
 	}
 	return q
+}
+
+// excludeUnattributed makes a ranking of places one of named places: "la zona con meno
+// imprese" is not the dozen addresses outside the street register.
+func excludeUnattributed(q *semantic.Query) {
+	if d := q.GroupBy[0]; len(q.GroupBy) == 1 && territorial(d) && !hasDim(q.Filters, d) {
+		q.Filters = append(q.Filters, semantic.Filter{Dimension: d, Op: "!=", Value: unattributedPlace})
+	}
+}
+
+// isUnattributedFilter is the filter excludeUnattributed adds.
+func isUnattributedFilter(f semantic.Filter) bool {
+	return f.Op == "!=" && f.Value == unattributedPlace
 }
 
 // unattributedPlace is the compiler's label for an address the street register does not place.

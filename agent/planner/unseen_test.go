@@ -290,3 +290,28 @@ func TestEllipticalOrdinalComparisonsAndOutsideTheCity(t *testing.T) {
 		}
 	}
 }
+
+// A follow-up that only asks for a ranking ("quali sono le 3 zone con più?") continues the
+// conversation, and its ranking of places leaves out "non attribuito" as a first question's does.
+func TestRankingFollowUpsContinueAndNameOnlyPlaces(t *testing.T) {
+	p := New(catalog.Default())
+	first := p.Plan("Imprese attive per quartiere", nil, now)
+	second := p.Plan("e solo le artigiane?", &first.State, now)
+	third := p.Plan("quali sono le 3 zone con più?", &second.State, now)
+	got, _ := json.Marshal(queryOf(t, third))
+	want := `{"metric":"imprese_attive","filters":[{"dimension":"artigiana","value":true},{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"order":{"by":"value","dir":"desc"},"limit":3}`
+	if string(got) != want {
+		t.Errorf("ranking follow-up:\n got %s\nwant %s", got, want)
+	}
+	// a new breakdown drops the ranking and its exclusion
+	fourth := p.Plan("e per quartiere?", &third.State, now)
+	got, _ = json.Marshal(queryOf(t, fourth))
+	want = `{"metric":"imprese_attive","filters":[{"dimension":"artigiana","value":true}],"group_by":["quartiere"]}`
+	if string(got) != want {
+		t.Errorf("breakdown after a ranking:\n got %s\nwant %s", got, want)
+	}
+	// with no previous turn the same words are no metric question
+	if pl := p.Plan("quali sono le 3 zone con più?", nil, now); pl.Intent == IntentMetric {
+		t.Errorf("a ranking without a previous turn read as %+v", pl)
+	}
+}
