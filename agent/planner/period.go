@@ -113,6 +113,10 @@ func (t *text) comparison() (string, int) {
 			{"prior year", "previous_year"}, {"last year", "previous_year"}, {"year before", "previous_year"},
 			{"stesso periodo dell anno precedente", "previous_year"}, {"stesso periodo dell anno scorso", "previous_year"},
 			{"same period last year", "previous_year"},
+			{"stesso mese dell anno scorso", "previous_year"}, {"stesso mese dell anno precedente", "previous_year"},
+			{"stesso trimestre dell anno scorso", "previous_year"}, {"stesso trimestre dell anno precedente", "previous_year"},
+			{"stesso semestre dell anno scorso", "previous_year"}, {"stesso semestre dell anno precedente", "previous_year"},
+			{"same month last year", "previous_year"}, {"same quarter last year", "previous_year"},
 		} {
 			if t.find(c.phrase, j) == j {
 				t.consume(i, j-i+len(strings.Fields(c.phrase)))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/comune-bologna/conoscenza/agent/semantic"
 	"github.com/comune-bologna/conoscenza/agent/tool"
+	"github.com/comune-bologna/conoscenza/ingest/codes"
 )
 
 // plan reads a question. The order of the checks is the order of precedence: a request to
@@ -179,7 +180,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	}
 	// "comprese quelle inattive": the states named are included, not the only ones
 	including := t.has("comprese", "compresi", "incluse", "inclusi", "including", "included")
-	filters := t.readFilters(src)
+	filters := placesAsZones(t.readFilters(src))
 	if including && isStock(m.name) && hasDim(filters, "stato") {
 		filters = slices.DeleteFunc(filters, func(f semantic.Filter) bool { return f.Dimension == "stato" })
 		m.name = "imprese_registrate"
@@ -245,6 +246,45 @@ func excludeUnattributed(q *semantic.Query) {
 // isUnattributedFilter is the filter excludeUnattributed adds.
 func isUnattributedFilter(f semantic.Filter) bool {
 	return f.Op == "!=" && f.Value == unattributedPlace
+}
+
+// placesAsZones reads a quartiere named with zones outside it ("più imprese in centro o a
+// Navile?") as its zones: both filters together match nothing.
+func placesAsZones(fs []semantic.Filter) []semantic.Filter {
+	values := func(f semantic.Filter) []string {
+		var out []string
+		for _, v := range append([]any{f.Value}, f.Values...) {
+			if s, ok := v.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	qi := slices.IndexFunc(fs, func(f semantic.Filter) bool { return f.Dimension == "quartiere" && (f.Op == "" || f.Op == "in") })
+	zi := slices.IndexFunc(fs, func(f semantic.Filter) bool { return f.Dimension == "zona" && (f.Op == "" || f.Op == "in") })
+	if qi < 0 || zi < 0 {
+		return fs
+	}
+	var inQ []string
+	for _, name := range values(fs[qi]) {
+		for _, q := range codes.Quartieri {
+			if q.Nome == name {
+				inQ = append(inQ, q.Zone...)
+			}
+		}
+	}
+	zones := values(fs[zi])
+	if !slices.ContainsFunc(zones, func(z string) bool { return !slices.Contains(inQ, z) }) {
+		return fs // "la zona Bolognina del Navile": the zones are inside the quartiere
+	}
+	for _, z := range inQ {
+		if !slices.Contains(zones, z) {
+			zones = append(zones, z)
+		}
+	}
+	out := slices.Clone(fs)
+	out[zi] = inFilter("zona", zones)
+	return slices.Delete(out, qi, qi+1)
 }
 
 // unattributedPlace is the compiler's label for an address the street register does not place.

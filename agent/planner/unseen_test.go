@@ -315,3 +315,25 @@ func TestRankingFollowUpsContinueAndNameOnlyPlaces(t *testing.T) {
 		t.Errorf("a ranking without a previous turn read as %+v", pl)
 	}
 }
+
+// Eighth round: 20 fresh phrasings run once after the follow-up fix; 3 were misread.
+func TestUnseenPhrasingsProbedOn26NovemberEighthRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		// a quartiere and zones outside it matched nothing; now the zones are compared
+		{"Ci sono più imprese femminili in centro o a Navile?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"zona","op":"in","values":["Bolognina","Corticella","Galvani","Irnerio","Lame","Malpighi","Marconi"]},{"dimension":"femminile","value":true}],"group_by":["zona"]}`},
+		// zones inside the quartiere stay as they are
+		{"Quante imprese attive nella zona Bolognina del Navile?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"},{"dimension":"zona","value":"Bolognina"}]}`},
+		// "l'anno scorso" of "lo stesso mese dell'anno scorso" is the comparison, not the period
+		{"Quante imprese hanno aperto il mese scorso rispetto allo stesso mese dell'anno scorso?",
+			`{"metric":"aperture","from":"2026-10-01","to":"2026-10-31","compare_to":"previous_year"}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+}
