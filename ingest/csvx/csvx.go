@@ -61,6 +61,8 @@ type Reader struct {
 	need    int   // fields up to the header's last non-empty name
 	checkU8 bool
 	mixed   bool // a Windows-1252 value was met in a UTF-8 file
+	qr      *quoteRepair
+	warnedQ bool
 }
 
 // Row is one data row; its fields are valid until the next call to Read.
@@ -157,7 +159,8 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 		return nil, &FileError{"il file non è un CSV di testo (contiene byte binari o di controllo)"}
 	}
 	x.Separator = sniffSeparator(sample)
-	x.cr = csv.NewReader(src)
+	x.qr = newQuoteRepair(src, x.Separator)
+	x.cr = csv.NewReader(x.qr)
 	x.cr.Comma = x.Separator
 	x.cr.FieldsPerRecord = -1
 	x.cr.LazyQuotes = true
@@ -232,6 +235,11 @@ func (x *Reader) Read() (Row, error) {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				return Row{}, &RowError{Line: pe.StartLine, Reason: "riga CSV illeggibile: " + pe.Err.Error()}
+			}
+			if errors.Is(err, io.EOF) && x.qr.Repaired > 0 && !x.warnedQ {
+				x.warnedQ = true
+				x.Warnings = append(x.Warnings, fmt.Sprintf("righe con un valore che inizia con virgolette senza esserne racchiuso (come \"IL GIARDINO\" SRL): %d, la prima alla riga %d; valori letti come scritti",
+					x.qr.Repaired, x.qr.FirstLine))
 			}
 			return Row{}, err
 		}
