@@ -142,7 +142,7 @@ func cites(cs []tool.Citation, doc string) bool {
 	return false
 }
 
-var numberRE = regexp.MustCompile(`\d+(?:[.,]\d{3})*(?:[.,]\d+)?`)
+var numberRE = regexp.MustCompile(`[-−]?\d+(?:[.,]\d{3})*(?:[.,]\d+)?`)
 
 // numberFromTables says whether the answer writes a number that is a value cell of one of its
 // tables (not a period or a dimension).
@@ -166,7 +166,15 @@ func numberFromTables(a *agent.Answer) bool {
 		return true // nothing to quote: every cell is empty or suppressed
 	}
 	for _, s := range numberRE.FindAllString(a.Answer, -1) {
-		for _, v := range agent.ParseNumber(s) {
+		// a balance is negative: "Mazzini (-5)" writes the cell -5
+		sign, digits := 1.0, s
+		if rest, ok := strings.CutPrefix(s, "-"); ok {
+			sign, digits = -1, rest
+		} else if rest, ok := strings.CutPrefix(s, "−"); ok {
+			sign, digits = -1, rest
+		}
+		for _, v := range agent.ParseNumber(digits) {
+			v *= sign
 			for _, c := range cells {
 				if v == c || math.Round(c*10)/10 == v || math.Round(c) == v {
 					return true
