@@ -1,6 +1,7 @@
 package address
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -94,4 +95,23 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("key %q of %q normalises to nothing", p.Key(), s)
 		}
 	})
+}
+
+// BenchmarkMatch shows what an address costs: one whose street is found (the cache answers),
+// and one of a street missing from the register, which also takes the earlierCivic fallback.
+func BenchmarkMatch(b *testing.B) {
+	m := NewMatcher()
+	for i := 0; i < 2000; i++ {
+		m.Add(fmt.Sprintf("VIA STRADA NUMERO %d", i), Segment{1, 9999, 'T', Territory{"Navile", "Lame", "LAM-1"}})
+	}
+	for _, c := range []struct{ name, addr string }{
+		{"found", "VIA STRADA NUMERO 17 N. %d/A"},
+		{"missing", "VIA INESISTENTE DEL CENTRO %d/A"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				m.Match(fmt.Sprintf(c.addr, i%500+1))
+			}
+		})
+	}
 }

@@ -141,6 +141,9 @@ func (m *Matcher) Match(addr string) (Territory, bool) {
 // text before the first token, left to right, that starts with a digit (or is SNC) and leaves a
 // known street before it. Only addresses that matched nothing else get here.
 func (m *Matcher) earlierCivic(toks []string) ([]Segment, int) {
+	if len(m.streets) == 0 { // no register loaded: every address would come here for nothing
+		return nil, 0
+	}
 	for k := 1; k < len(toks); k++ {
 		t := toks[k]
 		isNum := t[0] >= '0' && t[0] <= '9'
