@@ -29,9 +29,16 @@ func newView(t tool.Table, lang string) tableView {
 	for i, c := range t.Columns {
 		v.col[c.Name] = i
 	}
+	timeDim := false
+	for _, c := range t.Columns {
+		timeDim = timeDim || isTimeDim(c.Name)
+	}
 	for i, c := range t.Columns {
 		if c.Name == "valore" {
 			break
+		}
+		if c.Name == "periodo" && timeDim {
+			continue // the snapshot date beside "mese" or "anno" of a stock series: not a dimension
 		}
 		v.dims = append(v.dims, i)
 	}
@@ -308,7 +315,13 @@ func (v tableView) additive() bool {
 		return false
 	}
 	if isStock(v.t.Metric) {
-		return !v.isSeries()
+		// a stock summed over months or years counts each firm once per snapshot
+		for _, i := range v.dims {
+			if n := v.t.Columns[i].Name; isTimeDim(n) || n == "periodo" {
+				return false
+			}
+		}
+		return true
 	}
 	return true
 }

@@ -49,6 +49,17 @@ func TestComposedAnswersFoundWrongOn26November(t *testing.T) {
 			[]tool.Result{metricResult(table("saldo", "imprese", semantic.Query{Metric: "saldo", GroupBy: []string{"quartiere"}, From: "2025-01-01", To: "2025-12-31"},
 				col("quartiere", "valore", "aperture", "chiusure"), []any{"Navile", int64(7), int64(496), int64(489)}, []any{"Savena", int64(-13), int64(195), int64(208)}))},
 			[]string{"Navile (7: 496 aperture e 489 chiusure)", "Savena (-13: 195 aperture e 208 chiusure)"}, nil},
+		// a stock by month comes with the snapshot date beside the month: a series, never summed
+		// (it wrote "in totale 52.855" for six snapshots of 8.800 firms)
+		{"stock series", "andamento delle imprese femminili attive",
+			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", GroupBy: []string{"mese"}},
+				col("mese", "periodo", "valore"), []any{"2026-05", "2026-05-01", int64(8788)}, []any{"2026-06", "2026-06-01", int64(8796)},
+				[]any{"2026-07", "2026-07-01", int64(8822)}))},
+			[]string{"per periodo: 2026-05 (8.788) → 2026-07 (8.822)"}, []string{"in totale", "2026-05-01"}},
+		{"stock by place and month", "imprese attive per quartiere per mese",
+			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", GroupBy: []string{"quartiere", "mese"}},
+				col("quartiere", "mese", "periodo", "valore"), []any{"Navile", "2026-05", "2026-05-01", int64(7344)}, []any{"Navile", "2026-06", "2026-06-01", int64(7350)}))},
+			[]string{"Navile – 2026-06 (7.350)"}, []string{"in totale"}},
 		// legal-form codes are explained
 		{"legal form", "Quante cooperative attive ci sono?",
 			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive",

@@ -213,7 +213,10 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		}
 	}
 	if trend && !hasTime(q.GroupBy) {
-		if per.found && !per.from.IsZero() && !per.to.IsZero() && per.to.Sub(per.from) < 370*24*time.Hour {
+		if isStock(m.name) && !per.found {
+			// a stock's trend is its monthly snapshots; by year it is one point a year
+			q.GroupBy = append(q.GroupBy, "mese")
+		} else if per.found && !per.from.IsZero() && !per.to.IsZero() && per.to.Sub(per.from) < 370*24*time.Hour {
 			q.GroupBy = append(q.GroupBy, "mese")
 		} else {
 			q.GroupBy = append(q.GroupBy, "anno")

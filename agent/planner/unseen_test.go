@@ -337,3 +337,24 @@ func TestUnseenPhrasingsProbedOn26NovemberEighthRound(t *testing.T) {
 		}
 	}
 }
+
+// Ninth round: 20 fresh phrasings, 2 misread: a stock's trend (one point a year) and
+// "ristorative".
+func TestUnseenPhrasingsProbedOn26NovemberNinthRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		{"Qual è l'andamento delle imprese femminili attive?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}],"group_by":["mese"]}`},
+		// a flow's trend is still by year
+		{"Qual è l'andamento delle aperture?",
+			`{"metric":"aperture","group_by":["anno"]}`},
+		{"Quante imprese ristorative hanno chiesto la CIG nel 2020?",
+			`{"metric":"cig_domande","filters":[{"dimension":"sezione_ateco","value":"I"}],"from":"2020-01-01","to":"2020-12-31"}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+}

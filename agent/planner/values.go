@@ -17,7 +17,7 @@ var sectorWords = []valueWords{
 	{"sezione_ateco", "F", []string{"costruzioni", "costruzione", "edilizia", "edili", "edile", "construction", "builders", "building"}},
 	{"sezione_ateco", "G", []string{"commercio", "commerciali", "commerciale", "negozi", "negozio", "commercianti", "dettaglio", "ingrosso", "retail", "shops", "trade", "retailers"}},
 	{"sezione_ateco", "H", []string{"trasporti", "trasporto", "logistica", "magazzinaggio", "transport", "logistics"}},
-	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "bar", "alloggio", "alberghi", "albergo", "hotel", "alberghiere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
+	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "ristorative", "ristorativa", "ristorativi", "bar", "alloggio", "alberghi", "albergo", "hotel", "alberghiere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
 	{"sezione_ateco", "J", []string{"informatica", "informatiche", "ict", "software", "telecomunicazioni", "information technology", "servizi di informazione", "tech"}},
 	{"sezione_ateco", "K", []string{"finanza", "finanziarie", "finanziario", "banche", "banca", "assicurazioni", "assicurative", "finance", "banking", "banks", "insurance"}},
 	{"sezione_ateco", "L", []string{"immobiliari", "immobiliare", "real estate"}},
