@@ -47,6 +47,7 @@ func (t *text) isCatalog() bool {
 }
 
 // noData are the subjects the data do not cover, with what to say about them.
+// noData's first entry is the weather (see noDataSubject).
 var noData = []struct {
 	words []string
 	it    string
@@ -85,7 +86,10 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		return tr(lang, "il dettaglio per singola via o indirizzo (il più fine disponibile è l'area statistica)",
 			"detail by street or address (the finest available is the statistical area)"), true
 	}
-	for _, n := range noData {
+	for i, n := range noData {
+		if i == 0 && t.has(cigWords...) {
+			continue // "cassa integrazione per eventi meteo" is a CIG reason, not the weather
+		}
 		if t.has(n.words...) {
 			if lang == "en" {
 				return n.en, true

@@ -358,3 +358,16 @@ func TestUnseenPhrasingsProbedOn26NovemberNinthRound(t *testing.T) {
 		}
 	}
 }
+
+// Tenth round: 20 fresh phrasings, 1 misread: the CIG reason "eventi meteo" was taken for a
+// question about the weather.
+func TestTheWeatherAsACIGReasonIsNotTheWeather(t *testing.T) {
+	p := New(catalog.Default())
+	got, _ := json.Marshal(queryOf(t, p.Plan("Quante ore di cig richieste per eventi meteo dal 2023?", nil, now)))
+	if want := `{"metric":"cig_ore_richieste","filters":[{"dimension":"causale_cig","value":"EVENTI METEO"}],"from":"2023-01-01"}`; string(got) != want {
+		t.Errorf("CIG for weather events:\n got %s\nwant %s", got, want)
+	}
+	if pl := p.Plan("Che tempo farà domani a Bologna?", nil, now); pl.Intent != IntentNoData {
+		t.Errorf("the weather: %s", pl.Intent)
+	}
+}
