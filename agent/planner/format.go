@@ -93,6 +93,9 @@ func cellText(v any, lang string) string {
 		if s, ok := sectionNames[x]; ok {
 			return x + " " + tr(lang, s[0], s[1])
 		}
+		if x == unattributedPlace && lang == "en" {
+			return "unassigned address"
+		}
 		return x
 	}
 	if f, ok := tool.Number(v); ok {
