@@ -3,6 +3,8 @@ package ingest
 import (
 	"cmp"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"maps"
@@ -25,7 +27,7 @@ import (
 // zona, sezione_ateco, classe_forma, femminile, giovanile, straniera, artigiana, stato,
 // agg_addetti(addetti), comune and whether they have ceased (dt_cessazione NULL or
 // 1900-01-01), with the values exactly as the loader writes them into imprese_dati. Each group
-// carries agg_stock_chiave()'s key, written here the same way. agg_stock_replace_end checks the
+// carries agg_stock_chiave()'s key (the MD5 of its values as text, 00051), written here the same way. agg_stock_replace_end checks the
 // totals, and TestFirstSnapshotStockGroupsMatchSQL compares every row with the SQL.
 //
 // Each accepted row becomes one 64-bit key: per column a small code (0 is NULL) in a fixed
@@ -454,9 +456,16 @@ func (g *stockGroups) appendValues(dst []any, key uint64) []any {
 // ceasedMarker is the date refresh_aggregates() gives every ceased company's group.
 var ceasedMarker = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// chiave is agg_stock_chiave(cuboid, the columns..., dt_cessazione IS NULL) of a group: each
-// value through quote_nullable, separated by commas.
+// chiave is agg_stock_chiave(cuboid, the columns..., dt_cessazione IS NULL) of a group: the
+// MD5, in hexadecimal, of each value through quote_nullable, separated by commas (migration
+// 00051).
 func (g *stockGroups) chiave(b *strings.Builder, cuboid int16, key uint64) string {
+	sum := md5.Sum([]byte(g.chiaveText(b, cuboid, key)))
+	return hex.EncodeToString(sum[:])
+}
+
+// chiaveText is the text agg_stock_chiave hashes.
+func (g *stockGroups) chiaveText(b *strings.Builder, cuboid int16, key uint64) string {
 	b.Reset()
 	b.WriteString(strconv.Itoa(int(cuboid)))
 	for i := range stockCols {
