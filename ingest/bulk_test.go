@@ -87,7 +87,7 @@ func TestLargeFirstSnapshotCopiedDirectlyThenNextMonth(t *testing.T) {
 		}
 	}
 	next := f.load(ingest.KindImprese, filepath.Join(dir, "imprese_2026-11.csv"), ingest.Options{})
-	if next.Stats["copia_diretta"] != 0 || next.Stats["evento_ingresso"] == 0 || next.Stats["evento_uscita"] == 0 || next.Stats["confronto_completo"] != 1 {
+	if next.Stats["copia_diretta"] != 0 || next.Stats["evento_ingresso"] == 0 || next.Stats["evento_uscita"] == 0 || next.Stats["codici_ripetuti"] != 1 || next.Stats["confronto_completo"] != 0 {
 		t.Errorf("next month stats %v", next.Stats)
 	}
 	if next.Rejected != 1 || next.Rejections[0].Line != len(novLines)+1 || !strings.Contains(next.Rejections[0].Reason, "riga 8") {

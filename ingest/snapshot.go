@@ -371,7 +371,10 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	}
 	stats["invariate"] = int64(r.sum.Loaded) - stats["versioni_nuove"]
 	if r.noPrev {
-		stats["confronto_completo"] = 1 // the file repeats a known code: compared in SQL
+		stats["confronto_completo"] = 1 // compared in SQL
+	}
+	if r.repeated > 0 {
+		stats["codici_ripetuti"] = r.repeated // known codes the file repeats, read a second time
 	}
 	if r.prev != nil { // compared in the loader, see unchanged.go
 		stats["invariate_non_inviate"] = r.prev.skipped.Load()

@@ -29,8 +29,9 @@ import (
 //
 // The comparison is the one the database made: same codice fiscale, same row_hash (the
 // fingerprint of every source field). A codice fiscale that the file repeats, when it is one of
-// the previous snapshot's, stops the shortcut: the batch goes back to its savepoint and runs
-// the full comparison in SQL, which rejects the later rows one by one (see execute).
+// the previous snapshot's, sends the batch back to its savepoint for a second reading in which
+// every row of the repeated companies is staged (sendRepeated): the merge then rejects the
+// later rows one by one, as for any repeated code, and the other rows are skipped as before.
 
 // prevSnapshot is the previous snapshot's fingerprints in an open-addressing table keyed by
 // the hash of the codice fiscale (one or two cache misses a lookup, where a binary search over
@@ -53,6 +54,10 @@ type prevSnapshot struct {
 	// rawStale marks them. They are written back so that next month skips their parsing.
 	newRaw   []int64
 	rawStale bitset
+	// repeated marks the companies the file has more than once; force, on a second reading of
+	// a file that repeats some (sendRepeated), those whose every row is sent to staging.
+	repeated bitset
+	force    bitset
 }
 
 // bitset is a set of entry indexes that the workers update concurrently.
@@ -82,8 +87,8 @@ type prevEntry struct {
 	attributed bool // its address has a quartiere (counts in the match rate)
 }
 
-// errPrevDuplicate sends a load back to the full comparison (see execute).
-var errPrevDuplicate = errors.New("codice fiscale ripetuto nel file: confronto completo")
+// errPrevDuplicate sends a load back to a second reading (see execute).
+var errPrevDuplicate = errors.New("codice fiscale ripetuto nel file: seconda lettura")
 
 // loadPrevSnapshot reads the fingerprints of the companies in the latest snapshot. It returns
 // nil (use the full comparison) when two codes hash alike (never seen in practice; the
@@ -137,10 +142,31 @@ func loadPrevSnapshot(ctx context.Context, tx pgx.Tx) (*prevSnapshot, error) {
 		}
 		p.slots[j] = uint32(i + 1)
 	}
-	p.seen, p.rawStale = newBitset(len(p.entries)), newBitset(len(p.entries))
+	p.seen, p.rawStale, p.repeated = newBitset(len(p.entries)), newBitset(len(p.entries)), newBitset(len(p.entries))
 	p.newRaw = make([]int64, len(p.entries))
 	return p, nil
 }
+
+// sendRepeated prepares a second reading of a file that repeats companies of the previous
+// snapshot: every row of those companies is then sent to staging whatever its fingerprint, so
+// that the merge rejects the later rows as it does for any repeated code, while the other
+// companies are skipped as before. It returns how many companies are repeated.
+func (p *prevSnapshot) sendRepeated() int64 {
+	var n int64
+	for j := range p.repeated {
+		n += int64(bits.OnesCount64(p.repeated[j].Load()))
+	}
+	p.force = p.repeated
+	p.seen, p.rawStale, p.repeated = newBitset(len(p.entries)), newBitset(len(p.entries)), newBitset(len(p.entries))
+	clear(p.newRaw)
+	p.dup.Store(false)
+	p.skipped.Store(0)
+	p.rawSkipped.Store(0)
+	return n
+}
+
+// forced says whether every row of company idx is sent (see sendRepeated).
+func (p *prevSnapshot) forced(idx uint32) bool { return p.force != nil && p.force.has(int(idx)) }
 
 // find is the previous snapshot's entry for cf, if it has the company.
 func (p *prevSnapshot) find(cf string) (uint32, bool) {
@@ -161,7 +187,10 @@ func (p *prevSnapshot) find(cf string) (uint32, bool) {
 // mark records that the file has the company idx (a second time: a repeated code).
 func (p *prevSnapshot) mark(idx uint32) {
 	if p.seen.add(idx) {
-		p.dup.Store(true)
+		p.repeated.add(idx)
+		if !p.forced(idx) {
+			p.dup.Store(true)
+		}
 	}
 }
 
@@ -170,7 +199,7 @@ func (p *prevSnapshot) mark(idx uint32) {
 // marked as present and the row need not be parsed nor sent.
 func (p *prevSnapshot) sameRaw(row csvx.Row, cfCol, nFields int) (same, attributed bool) {
 	idx, ok := p.find(row.Get(cfCol))
-	if !ok || !p.entries[idx].hasRaw || p.entries[idx].raw != rawHash(row, nFields) {
+	if !ok || p.forced(idx) || !p.entries[idx].hasRaw || p.entries[idx].raw != rawHash(row, nFields) {
 		return false, false
 	}
 	p.mark(idx)
@@ -188,6 +217,9 @@ func (p *prevSnapshot) unchanged(cf, rowHash string, raw int64) (same, attribute
 		return false, false
 	}
 	p.mark(idx)
+	if p.forced(idx) {
+		return false, false
+	}
 	e := &p.entries[idx]
 	h, err := strconv.ParseUint(rowHash, 16, 64)
 	if err != nil || e.hash == 0 || h != e.hash {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/comune-bologna/conoscenza/ingest"
@@ -155,4 +156,97 @@ func deref(f *float64) any {
 		return nil
 	}
 	return *f
+}
+
+// A month that repeats companies of the previous snapshot is read a second time with every row
+// of those companies staged (the others still skipped), and must come out as the full
+// comparison in SQL makes it: the first row of each code stands, the later ones are rejected
+// with their lines, whether the first is unchanged and a later one changed, the first changed
+// and a later one as before, a later one identical, or the code three times.
+func TestRepeatedKnownCodesMatchTheFullComparison(t *testing.T) {
+	dir := t.TempDir()
+	var st, oct, nov bytes.Buffer
+	if err := benchgen.WriteStradario(&st); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := benchgen.WriteImprese(&oct, benchgen.Snapshot{Rows: 3_000, AsOf: day("2026-10-31")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := benchgen.WriteImprese(&nov, benchgen.Snapshot{Rows: 3_000, Month: 1, AsOf: day("2026-11-30")}); err != nil {
+		t.Fatal(err)
+	}
+	split := func(b bytes.Buffer) []string { return strings.Split(strings.TrimRight(b.String(), "\r\n"), "\r\n") }
+	cf := func(line string) string { return strings.Split(line, ";")[2] }
+	before := map[string]string{}
+	for _, l := range split(oct)[1:] {
+		before[cf(l)] = l
+	}
+	lines := split(nov)
+	var same, changed []string
+	for _, l := range lines[1:] {
+		switch prev, ok := before[cf(l)]; {
+		case ok && prev == l:
+			same = append(same, l)
+		case ok:
+			changed = append(changed, l)
+		}
+	}
+	if len(same) < 4 || len(changed) < 1 {
+		t.Fatalf("generated month: %d unchanged, %d changed companies", len(same), len(changed))
+	}
+	renamed := func(l, name string) string { f := strings.Split(l, ";"); f[3] = name; return strings.Join(f, ";") }
+	lines = append(lines,
+		renamed(same[0], "RIPETUTA DOPO, CAMBIATA"),              // the first unchanged, a later one changed
+		before[cf(changed[0])],                                   // the first changed, a later one as before
+		same[1],                                                  // a later one identical
+		renamed(same[2], "TERZA 1"), renamed(same[2], "TERZA 2"), // three times
+	)
+	_ = os.WriteFile(filepath.Join(dir, "stradario.csv"), st.Bytes(), 0o644)
+	_ = os.WriteFile(filepath.Join(dir, "imprese_2026-10.csv"), oct.Bytes(), 0o644)
+	_ = os.WriteFile(filepath.Join(dir, "imprese_2026-11.csv"), []byte(strings.Join(lines, "\r\n")+"\r\n"), 0o644)
+
+	fast, full := newFixture(t), newFixture(t)
+	var a, b ingest.Summary
+	for _, f := range []*fixture{fast, full} {
+		opts := ingest.Options{CompareInDatabase: f == full}
+		f.load(ingest.KindStradario, filepath.Join(dir, "stradario.csv"), ingest.Options{})
+		f.load(ingest.KindImprese, filepath.Join(dir, "imprese_2026-10.csv"), opts)
+		s := f.load(ingest.KindImprese, filepath.Join(dir, "imprese_2026-11.csv"), opts)
+		if f == fast {
+			a = s
+		} else {
+			b = s
+		}
+	}
+	if a.Stats["codici_ripetuti"] != 4 || a.Stats["confronto_completo"] != 0 || a.Stats["invariate_non_inviate"] == 0 {
+		t.Errorf("skipping: stats %v, want 4 repeated codes read a second time and the unchanged rows still skipped", a.Stats)
+	}
+	if a.Rejected != 5 || b.Rejected != 5 || a.Loaded != b.Loaded || a.Read != b.Read {
+		t.Fatalf("read/loaded/rejected %d/%d/%d skipping, %d/%d/%d in SQL", a.Read, a.Loaded, a.Rejected, b.Read, b.Loaded, b.Rejected)
+	}
+	for i := range a.Rejections {
+		if a.Rejections[i] != b.Rejections[i] || a.Rejections[i].Line <= len(lines)-5 {
+			t.Errorf("rejection %d: %+v skipping, %+v in SQL", i, a.Rejections[i], b.Rejections[i])
+		}
+	}
+	for _, k := range []string{"imprese", "invariate", "versioni_nuove", "versioni_chiuse", "evento_ingresso", "evento_uscita",
+		"evento_cambio_stato", "evento_cessazione", "evento_trasferimento", "evento_cambio_ateco", "evento_rettifica"} {
+		if a.Stats[k] != b.Stats[k] {
+			t.Errorf("stat %s = %d skipping, %d in SQL", k, a.Stats[k], b.Stats[k])
+		}
+	}
+	for _, q := range []string{
+		`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM imprese_dati t`,
+		`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM imprese_versioni t`,
+		`SELECT md5(string_agg((codice_fiscale, as_of, tipo, valore_prima, valore_dopo)::text, '|' ORDER BY (codice_fiscale, as_of, tipo)::text)) FROM imprese_eventi`,
+		`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM agg_imprese_stock t`,
+		`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM agg_stock_cuboidi t`,
+	} {
+		if x, y := fast.str(q), full.str(q); x != y {
+			t.Errorf("%s differs between the two ways", q)
+		}
+	}
+	if n := fast.count(`SELECT count(*) FROM imprese WHERE denominazione IN ('RIPETUTA DOPO, CAMBIATA', 'TERZA 1', 'TERZA 2')`); n != 0 {
+		t.Errorf("%d later rows replaced the first", n)
+	}
 }
