@@ -168,7 +168,7 @@ func (r *batchRun) execute(ctx context.Context) error {
 			stats, err = r.again(ctx, tx, "ingest_delta", nWarnings)
 		}
 	}
-	if r.direct && isDuplicateKey(err) {
+	if r.direct && (isDuplicateKey(err) || errors.Is(err, errMaybeDuplicate)) {
 		r.direct, r.recreate, r.freeze = false, nil, false
 		stats, err = r.again(ctx, tx, "ingest_direct", nWarnings)
 	}
@@ -213,6 +213,11 @@ func (r *batchRun) stageAndMerge(ctx context.Context, tx pgx.Tx) (map[string]int
 	r.sum.AsOf, r.sum.AsOfSource = r.asOf.Format(time.DateOnly), r.asOfSource
 	return r.merge(ctx, tx)
 }
+
+// errMaybeDuplicate sends a first snapshot's direct copy back to staging (see execute): the
+// stream's filter says a codice fiscale may repeat (or, rarely, a false positive: the file
+// then loads through staging all the same).
+var errMaybeDuplicate = errors.New("codice fiscale forse ripetuto nel file")
 
 // isDuplicateKey: a key met twice, by a unique index (23505) or by one INSERT ... ON CONFLICT
 // (21000).
@@ -283,6 +288,11 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 	}
 	if err != nil {
 		return fmt.Errorf("copy into %s: %w", table, err)
+	}
+	if r.direct && !r.dupsChecked && pipe.dups != nil {
+		// The stream's filter may have met a codice fiscale twice: read the file again
+		// through staging now, instead of after the copy's indexes fail on it.
+		return errMaybeDuplicate
 	}
 	n := tag.RowsAffected()
 	if r.prev != nil {
