@@ -371,3 +371,28 @@ func TestTheWeatherAsACIGReasonIsNotTheWeather(t *testing.T) {
 		t.Errorf("the weather: %s", pl.Intent)
 	}
 }
+
+// An average grant is not in the catalog (its total and its beneficiaries are): the planner
+// says so instead of answering the total, which read as the average.
+func TestAverageGrantIsSaidToBeMissing(t *testing.T) {
+	p := New(catalog.Default())
+	for _, q := range []string{
+		"Qual è l'importo medio dei contributi concessi nel 2025?",
+		"Quanti soldi in media ha ricevuto ogni impresa dai bandi?",
+		"What is the average grant amount?",
+	} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentNoData || !strings.Contains(pl.Reply, "beneficiar") {
+			t.Errorf("%q: intent %s, reply %q; want no_data naming what is available", q, pl.Intent, pl.Reply)
+		}
+	}
+	// the total and the beneficiaries are still answered
+	for q, metric := range map[string]string{
+		"Quanto è stato concesso in contributi nel 2025?":    "contributi_importo_concesso",
+		"Quante imprese hanno ricevuto contributi nel 2025?": "contributi_beneficiari",
+		"In media quante imprese aprono a Navile ogni mese?": "aperture",
+	} {
+		if got := queryOf(t, p.Plan(q, nil, now)); got.Metric != metric {
+			t.Errorf("%q: metric %q, want %q", q, got.Metric, metric)
+		}
+	}
+}
