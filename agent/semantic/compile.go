@@ -513,6 +513,12 @@ func (b *builder) filterSQL(f typedFilter, source, date string, ref func() strin
 		var ors []string
 		for _, v := range f.values {
 			a := b.arg(v)
+			if code, _ := v.(string); len(code) >= 2 && code[len(code)-2] == '.' {
+				// A group ("47.2") or a category ("56.10.1") ends in one digit: its members
+				// continue that digit ("47.21.01").
+				ors = append(ors, fmt.Sprintf("(%s LIKE %s || '%%')", expr, a))
+				continue
+			}
 			ors = append(ors, fmt.Sprintf("(%s = %s OR %s LIKE %s || '.%%')", expr, a, expr, a))
 		}
 		cond := "(" + strings.Join(ors, " OR ") + ")"

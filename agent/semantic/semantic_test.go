@@ -541,3 +541,37 @@ func TestAnEmptyCountOnTheAggregateIsZero(t *testing.T) {
 		t.Fatalf("rows %v, err %v\n%s", r.Rows, err, r.SQL)
 	}
 }
+
+// An ATECO filter at any level of the classification takes the codes under it: a group
+// ("47.2") and a category ("56.10.1") end in one digit that their members continue, a division
+// or a class ends in a pair. Each is compared with a count over the fixture's companies.
+func TestAtecoFilterAtEveryLevel(t *testing.T) {
+	e, f := testEngine(t)
+	ctx := context.Background()
+	recs := f.records("imprese_attive", snap2, time.Time{}, time.Time{})
+	var sample string
+	for _, r := range recs {
+		if len(r.c.ateco) == 8 {
+			sample = r.c.ateco // "56.10.11"
+			break
+		}
+	}
+	if sample == "" {
+		t.Fatal("no six-digit ATECO code in the fixture")
+	}
+	for _, prefix := range []string{sample[:2], sample[:4], sample[:5], sample[:7], sample} {
+		res, err := e.Run(ctx, Query{Metric: "imprese_attive", Filters: []Filter{{Dimension: "ateco", Value: prefix}}}, Policy{AllowDetails: true})
+		if err != nil {
+			t.Fatalf("ateco %s: %v", prefix, err)
+		}
+		n := 0
+		for _, r := range recs {
+			if strings.HasPrefix(r.c.ateco, prefix) {
+				n++
+			}
+		}
+		if got := res.Rows[0][0].(int64); got != int64(n) || n == 0 {
+			t.Errorf("imprese attive with ATECO %s = %d, want %d\n%s", prefix, got, n, res.SQL)
+		}
+	}
+}

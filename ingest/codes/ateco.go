@@ -156,8 +156,9 @@ type Ateco struct {
 	Sezione   string
 }
 
-// ParseAteco accepts "56.10.11", "561011", "56.10", "5610" or "56" (spaces ignored) and checks
-// that the division exists in ATECO 2007.
+// ParseAteco accepts a code of any level of ATECO 2007 — division "56", group "56.1", class
+// "56.10", category "56.10.1", subcategory "56.10.11" — dotted or not ("561011"; spaces
+// ignored), and checks that the division exists.
 func ParseAteco(raw string) (Ateco, error) {
 	s := strings.TrimSpace(raw)
 	digits := strings.NewReplacer(".", "", " ", "").Replace(s)
@@ -169,7 +170,7 @@ func ParseAteco(raw string) (Ateco, error) {
 			return Ateco{}, fmt.Errorf("ATECO code %q: only digits and dots are allowed", raw)
 		}
 	}
-	if len(digits) < 2 || len(digits) > 6 || len(digits)%2 == 1 && len(digits) != 5 {
+	if len(digits) < 2 || len(digits) > 6 {
 		return Ateco{}, fmt.Errorf("ATECO code %q: expected 2 to 6 digits such as 56.10.11", raw)
 	}
 	if strings.Contains(s, ".") && !dottedShape(s) {
