@@ -396,3 +396,20 @@ func TestAverageGrantIsSaidToBeMissing(t *testing.T) {
 		}
 	}
 }
+
+// Shops are retail (division 47) and wholesalers division 46, not the whole of section G,
+// which also has the motor trade; "commercio" alone stays the section.
+func TestRetailAndWholesaleAreTheirDivisions(t *testing.T) {
+	p := New(catalog.Default())
+	for q, want := range map[string]string{
+		"Quanti negozi hanno chiuso nel 2025 per quartiere?":     `[{"dimension":"ateco","value":"47"}]`,
+		"Quante imprese del commercio al dettaglio sono attive?": `[{"dimension":"ateco","value":"47"}]`,
+		"Quante imprese del commercio all'ingrosso sono attive?": `[{"dimension":"ateco","value":"46"}]`,
+		"Quante imprese attive nel commercio?":                   `[{"dimension":"sezione_ateco","value":"G"}]`,
+	} {
+		got, _ := json.Marshal(queryOf(t, p.Plan(q, nil, now)).Filters)
+		if string(got) != want {
+			t.Errorf("%q: filters %s, want %s", q, got, want)
+		}
+	}
+}

@@ -15,7 +15,11 @@ var sectorWords = []valueWords{
 	{"sezione_ateco", "A", []string{"agricoltura", "agricole", "agricola", "agricoli", "agricolo", "allevamento", "pesca", "agriculture", "farming", "farms"}},
 	{"sezione_ateco", "C", []string{"manifattura", "manifatturiero", "manifatturiere", "manifatturiera", "manifatturiere", "industria", "industriali", "industriale", "manufacturing", "manufacturers", "industrial"}},
 	{"sezione_ateco", "F", []string{"costruzioni", "costruzione", "edilizia", "edili", "edile", "construction", "builders", "building"}},
-	{"sezione_ateco", "G", []string{"commercio", "commerciali", "commerciale", "negozi", "negozio", "commercianti", "dettaglio", "ingrosso", "retail", "shops", "trade", "retailers"}},
+	// retail and wholesale are divisions of section G (which also has the motor trade): the
+	// narrower reading first
+	{"ateco", "47", []string{"commercio al dettaglio", "negozi", "negozio", "dettaglio", "retail", "shops", "retailers"}},
+	{"ateco", "46", []string{"commercio all ingrosso", "ingrosso", "grossisti", "wholesale"}},
+	{"sezione_ateco", "G", []string{"commercio", "commerciali", "commerciale", "commercianti", "trade"}},
 	{"sezione_ateco", "H", []string{"trasporti", "trasporto", "logistica", "magazzinaggio", "transport", "logistics"}},
 	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "ristorative", "ristorativa", "ristorativi", "bar", "alloggio", "alberghi", "albergo", "hotel", "alberghiere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
 	{"sezione_ateco", "J", []string{"informatica", "informatiche", "ict", "software", "telecomunicazioni", "information technology", "servizi di informazione", "tech"}},
