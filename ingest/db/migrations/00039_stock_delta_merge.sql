@@ -9,8 +9,9 @@
 --   ones) instead of looking every changed company up again in imprese_dati and
 --   imprese_versioni (two index probes per company, 0.3-0.8 s for 38,000 of them).
 --
--- refresh_aggregates_delta keeps its signature and results (its changes now applied the same
--- way); both build the temp table agg_stock_delta and hand it to agg_stock_apply_delta.
+-- refresh_aggregates_delta (an array of codes looked up again) is dropped: its only caller, the
+-- loader, now calls refresh_aggregates_diff, which builds the temp table agg_stock_delta and
+-- hands it to agg_stock_apply_delta.
 
 -- agg_stock_delta_usable says whether the aggregate is the snapshot before p_as_of, so that
 -- p_as_of's changes may be applied to it.
@@ -70,51 +71,14 @@ END
 $$;
 -- +goose StatementEnd
 
--- +goose StatementBegin
-CREATE OR REPLACE FUNCTION refresh_aggregates_delta(p_as_of date, p_changed text[], p_companies bigint)
-RETURNS boolean LANGUAGE plpgsql SET enable_sort = off SET enable_hashjoin = off SET enable_mergejoin = off AS $$
-DECLARE
-    t0 timestamptz := clock_timestamp();
-BEGIN
-    IF NOT agg_stock_delta_usable(p_as_of) THEN
-        PERFORM refresh_aggregates();
-        RETURN false;
-    END IF;
-    DROP TABLE IF EXISTS agg_stock_delta;
-    CREATE TEMP TABLE agg_stock_delta ON COMMIT DROP AS
-    SELECT d.*, agg_stock_chiave(0, d.quartiere, d.zona, d.sezione_ateco, d.classe_forma, d.femminile, d.giovanile,
-        d.straniera, d.artigiana, d.stato, d.addetti, d.comune, d.dt_cessazione IS NULL) AS chiave
-    FROM (
-        SELECT quartiere, zona, sezione_ateco, classe_forma, femminile, giovanile, straniera, artigiana, stato, addetti,
-               comune, dt_cessazione, sum(n)::bigint AS n
-        FROM (
-            SELECT i.quartiere, i.zona, i.sezione_ateco, i.classe_forma, i.femminile, i.giovanile, i.straniera,
-                   i.artigiana, i.stato,
-                   agg_addetti(i.addetti) AS addetti,
-                   i.comune, CASE WHEN i.dt_cessazione IS NULL THEN NULL ELSE date '1900-01-01' END AS dt_cessazione, 1 AS n
-            FROM imprese_dati i
-            WHERE i.codice_fiscale = ANY (p_changed) AND (i.last_as_of IS NULL OR i.last_as_of = p_as_of)
-            UNION ALL
-            SELECT v.quartiere, v.zona, v.sezione_ateco, v.classe_forma, v.femminile, v.giovanile, v.straniera,
-                   v.artigiana, v.stato,
-                   agg_addetti(v.addetti),
-                   v.comune, CASE WHEN v.dt_cessazione IS NULL THEN NULL ELSE date '1900-01-01' END, -1
-            FROM imprese_versioni v
-            WHERE v.codice_fiscale = ANY (p_changed) AND v.valid_to = p_as_of
-        ) c
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
-        HAVING sum(n) <> 0
-    ) d;
-    RETURN agg_stock_apply_delta(p_as_of, p_companies, t0);
-END
-$$;
--- +goose StatementEnd
+-- The loader no longer calls it (refresh_aggregates_diff below); nothing else does.
+DROP FUNCTION refresh_aggregates_delta(date, text[], bigint);
 
 -- refresh_aggregates_diff applies the snapshot p_as_of (already merged) from p_diff, a relation
 -- with the loader's comparison columns: line (NULL for a company that left) and the new values
 -- under the register's names, h_cf (NULL for a new company) and the previous values under h_
 -- names. The new values are those the merge wrote into imprese_dati, the previous ones those of
--- the versions it closed: the same groups refresh_aggregates_delta reads back.
+-- the versions it closed: the same groups 00037's refresh_aggregates_delta read back.
 -- +goose StatementBegin
 CREATE FUNCTION refresh_aggregates_diff(p_as_of date, p_diff regclass, p_companies bigint)
 RETURNS boolean LANGUAGE plpgsql SET enable_sort = off AS $$
