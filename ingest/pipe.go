@@ -30,9 +30,10 @@ type pipeline struct {
 	wg      sync.WaitGroup // reader and workers
 
 	// reader goroutine
-	read       int
-	readErr    error
-	rowRejects []Rejection
+	read        int
+	lineMatched int // rows dropped by the line filter whose address was attributed
+	readErr     error
+	rowRejects  []Rejection
 
 	workers []*worker
 
@@ -101,7 +102,7 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.T
 	}
 	seed := maphash.MakeSeed()
 	for i := 0; i < n; i++ {
-		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols()))}, seed: seed, keyPos: keyPos,
+		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols())), sep: byte(r.reader.Separator)}, seed: seed, keyPos: keyPos,
 			stock: r.stock, id: i}
 		if r.prev != nil {
 			w.prev, w.cfPos, w.hashPos, w.rawPos = r.prev, sc.pos("codice_fiscale"), sc.pos("row_hash"), sc.pos("raw_hash")
@@ -144,6 +145,21 @@ func (p *pipeline) readRows() {
 	rd := p.r.reader
 	prog := newProgress(p.r.opts.Progress, string(p.r.schema.kind), p.r.size, p.r.loader.now)
 	defer prog.done()
+	if prev := p.r.prev; prev != nil && len(p.workers) > 0 {
+		// A month: the lines the previous snapshot has as written are dropped unparsed; they
+		// count as rows read and accepted (prev.skipped).
+		if cf := rd.Position(p.workers[0].cfPos - 1); cf >= 0 {
+			sep := byte(rd.Separator)
+			rd.SkipLines(func(line []byte) bool {
+				skip, attributed := prev.skipLine(line, cf, sep)
+				if attributed {
+					p.lineMatched++
+				}
+				return skip
+			})
+			defer func() { p.read += rd.Skipped() }()
+		}
+	}
 	for {
 		var b *rawBatch
 		select {
@@ -159,7 +175,7 @@ func (p *pipeline) readRows() {
 					p.readErr = err
 					return
 				}
-				prog.update(p.read, p.r.counter.n)
+				prog.update(p.read+rd.Skipped(), p.r.counter.n)
 			}
 			row, err := rd.Read()
 			if errors.Is(err, io.EOF) {
@@ -302,6 +318,7 @@ func (p *pipeline) close() {
 	p.wg.Wait()
 	r := p.r
 	r.rejects = append(r.rejects, p.rowRejects...)
+	r.matched += p.lineMatched
 	for _, w := range p.workers {
 		r.rejects = append(r.rejects, w.rejects...)
 		r.matched += w.matched
@@ -317,7 +334,7 @@ func (p *pipeline) close() {
 func (w *worker) validate(row csvx.Row) bool {
 	sc, rc := w.sc, &w.rc
 	if w.prev != nil {
-		if same, attributed := w.prev.sameRaw(row, w.cfPos-1, len(sc.fields)); same {
+		if same, attributed := w.prev.sameRaw(rc, row, w.cfPos-1); same {
 			if attributed {
 				w.matched++
 			}

@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/comune-bologna/conoscenza/ingest/csvx"
 	"github.com/comune-bologna/conoscenza/ingest/fields"
 )
 
@@ -56,5 +60,27 @@ func TestRowHashIsTheStoredFingerprint(t *testing.T) {
 	}
 	if rowHash([]any{"a", "b"}) == rowHash([]any{"ab"}) {
 		t.Error("fields run together")
+	}
+}
+
+// The raw fingerprint of a row written without quotes is the hash of its line, which lets a
+// month's reader skip the line unparsed; a row whose fields hold the separator, a quote or a
+// line break (written quoted) must never share the fingerprint of a line that splits
+// otherwise.
+func TestRawHashIsTheLineHashOnlyForUnquotedRows(t *testing.T) {
+	rc := &rowCtx{sep: ';'}
+	hash := func(fields ...string) int64 { return rawHash(rc, csvx.NewRow(1, fields)) }
+	line := func(s string) int64 { return int64(xxhash.Sum64String(s)) }
+	if hash("X", "A", "B", "") != line("X;A;B;") {
+		t.Error("an unquoted row's fingerprint is not its line's hash")
+	}
+	for _, c := range [][]string{{"X", "A;B", ""}, {"X", "A", "B;"}, {"X", "\"A\"", "B", ""}, {"X", "A\nB", "", ""}} {
+		joined := strings.Join(c, ";")
+		if hash(c...) == line(joined) {
+			t.Errorf("%q has the fingerprint of the line %q", c, joined)
+		}
+	}
+	if hash("X", "A;B", "C") == hash("X", "A", "B;C") {
+		t.Error("two quoted rows that join alike share a fingerprint")
 	}
 }

@@ -33,6 +33,8 @@ type rowCtx struct {
 	maxDate time.Time // latest checked date seen in the file (to infer the as-of)
 	ateco   codes.Ateco
 	vals    []any
+	sep     byte   // the file's separator (rawHash)
+	rawBuf  []byte // rawHash's scratch
 
 	atecoCache map[string]atecoResult
 }

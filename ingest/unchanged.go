@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/comune-bologna/conoscenza/ingest/csvx"
@@ -170,18 +172,31 @@ func (p *prevSnapshot) forced(idx uint32) bool { return p.force != nil && p.forc
 
 // find is the previous snapshot's entry for cf, if it has the company.
 func (p *prevSnapshot) find(cf string) (uint32, bool) {
-	key := maphash.String(p.seed, cf)
+	idx, ok := p.probe(maphash.String(p.seed, cf))
+	if !ok || p.code(int(idx)) != cf {
+		return 0, false // a different code with the same hash: not this company
+	}
+	return idx, true
+}
+
+// findBytes is find for a code read from a line.
+func (p *prevSnapshot) findBytes(cf []byte) (uint32, bool) {
+	idx, ok := p.probe(maphash.Bytes(p.seed, cf))
+	if !ok || !bytes.Equal(p.arena[p.offs[idx]:p.offs[idx+1]], cf) {
+		return 0, false
+	}
+	return idx, true
+}
+
+// probe is the entry whose code hashes to key, if any.
+func (p *prevSnapshot) probe(key uint64) (uint32, bool) {
 	j := key & p.mask
 	for ; p.slots[j] != 0 && p.entries[p.slots[j]-1].key != key; j = (j + 1) & p.mask {
 	}
 	if p.slots[j] == 0 {
 		return 0, false
 	}
-	idx := p.slots[j] - 1
-	if p.code(int(idx)) != cf {
-		return 0, false // a different code with the same hash: not this company
-	}
-	return idx, true
+	return p.slots[j] - 1, true
 }
 
 // mark records that the file has the company idx (a second time: a repeated code).
@@ -194,18 +209,48 @@ func (p *prevSnapshot) mark(idx uint32) {
 	}
 }
 
-// sameRaw says, before any parsing, whether the row is byte for byte (its known fields) the
-// one the previous snapshot stored for the company in column cfCol; if so the company is
-// marked as present and the row need not be parsed nor sent.
-func (p *prevSnapshot) sameRaw(row csvx.Row, cfCol, nFields int) (same, attributed bool) {
+// sameRaw says, before any parsing, whether the row is byte for byte the one the previous
+// snapshot stored for the company in column cfCol; if so the company is marked as present and
+// the row need not be parsed nor sent.
+func (p *prevSnapshot) sameRaw(rc *rowCtx, row csvx.Row, cfCol int) (same, attributed bool) {
 	idx, ok := p.find(row.Get(cfCol))
-	if !ok || p.forced(idx) || !p.entries[idx].hasRaw || p.entries[idx].raw != rawHash(row, nFields) {
+	if !ok || p.forced(idx) || !p.entries[idx].hasRaw || p.entries[idx].raw != rawHash(rc, row) {
 		return false, false
 	}
+	return true, p.present(idx)
+}
+
+// present marks company idx as met unchanged as written, and says whether its address was
+// attributed.
+func (p *prevSnapshot) present(idx uint32) bool {
 	p.mark(idx)
 	p.skipped.Add(1)
 	p.rawSkipped.Add(1)
-	return true, p.entries[idx].attributed
+	return p.entries[idx].attributed
+}
+
+// skipLine is a month's line filter (csvx.Reader.SkipLines), run by the reader before any
+// parsing: a line written without quotes whose hash is the raw fingerprint the previous
+// snapshot stored for the company in field cfField is that company unchanged, as sameRaw would
+// find after parsing it (rawHash of such a line's fields is the hash of the line). It says
+// whether to drop the line and, if so, whether the company's address was attributed.
+func (p *prevSnapshot) skipLine(line []byte, cfField int, sep byte) (skip, attributed bool) {
+	cf := line
+	for i := 0; i < cfField; i++ {
+		k := bytes.IndexByte(cf, sep)
+		if k < 0 {
+			return false, false
+		}
+		cf = cf[k+1:]
+	}
+	if k := bytes.IndexByte(cf, sep); k >= 0 {
+		cf = cf[:k]
+	}
+	idx, ok := p.findBytes(bytes.TrimSpace(cf))
+	if !ok || p.forced(idx) || !p.entries[idx].hasRaw || p.entries[idx].raw != int64(xxhash.Sum64(line)) {
+		return false, false
+	}
+	return true, p.present(idx)
 }
 
 // unchanged records that the file has cf with fingerprint rowHash (of the parsed values) and

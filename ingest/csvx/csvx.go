@@ -82,6 +82,21 @@ func (r Row) Get(i int) string {
 	return strings.TrimSpace(r.fields[j])
 }
 
+// NewRow is a row of fields already split, known column i being field i (for readers of
+// other sources and for tests).
+func NewRow(line int, fields []string) Row {
+	idx := make([]int, len(fields))
+	for i := range idx {
+		idx[i] = i
+	}
+	return Row{Line: line, fields: fields, idx: idx}
+}
+
+// Fields are the row's values as the file wrote them, in the file's order, untrimmed (with
+// any field beyond the header's): a row without quotes is exactly these joined by the
+// separator.
+func (r Row) Fields() []string { return r.fields }
+
 // Detach copies the row's field list into buf, so that the row stays valid after the next
 // Read (the values are immutable strings; only the list is reused by the reader). It returns
 // the detached row and what is left of buf.
@@ -302,6 +317,19 @@ func (x *Reader) colName(j int) string {
 
 // Has reports whether the file has known column i.
 func (x *Reader) Has(i int) bool { return x.idx[i] >= 0 }
+
+// Position is the place of known column i in the file's records, -1 when the file lacks it.
+func (x *Reader) Position(i int) int { return x.idx[i] }
+
+// SkipLines installs a filter on the lines read from now on: f receives each physical line
+// that holds a whole record written without any quote (its line ending removed; lines
+// already buffered by the parser are not offered). A line f accepts is dropped before
+// parsing, as if the file had an empty line there, so that the line numbers of the rows that
+// follow stay the file's; Skipped counts them. f runs on the goroutine that calls Read.
+func (x *Reader) SkipLines(f func(line []byte) bool) { x.qr.skip = f }
+
+// Skipped is the number of lines SkipLines' filter dropped so far.
+func (x *Reader) Skipped() int { return x.qr.skipped }
 
 func blank(rec []string) bool {
 	for _, f := range rec {

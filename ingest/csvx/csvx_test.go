@@ -175,3 +175,60 @@ func TestWindows1252AfterTheSniffedMegabyteIsDecodedNotLost(t *testing.T) {
 		t.Errorf("last row %q, errs %v, warnings %v", last, errs, x.Warnings)
 	}
 }
+
+// SkipLines drops whole unquoted records before parsing, keeps the file's line numbers for
+// the rows that follow, and never offers a quoted line or a line inside a quoted field.
+func TestSkipLinesKeepsLineNumbersAndQuotedRecords(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("C-FISCALE;DENOMINAZIONE;DT-ISCR-RI\r\n")
+	line := 1
+	want := map[string]int{} // code → physical line
+	for i := 1; i <= 3000; i++ {
+		line++
+		cf := "CF" + strconv.Itoa(i)
+		want[cf] = line
+		switch i % 500 {
+		case 7: // quoted, with the separator inside: never offered
+			b.WriteString(cf + ";\"A;B\";x\r\n")
+		case 9: // a quoted value running over three lines, the middle one without quotes
+			b.WriteString(cf + ";\"FIRST\r\nCF0;MIDDLE;z\r\nLAST\";y\r\n")
+			line += 2
+		default:
+			b.WriteString(cf + ";NAME" + strconv.Itoa(i) + ";2020-01-01\r\n")
+		}
+	}
+	x, err := NewReader(strings.NewReader(b.String()), cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var offered int
+	x.SkipLines(func(l []byte) bool {
+		offered++
+		s := string(l)
+		if strings.ContainsAny(s, "\"\r\n") || strings.HasPrefix(s, "CF0;") {
+			t.Errorf("offered %q", s)
+		}
+		n, _ := strconv.Atoi(strings.TrimPrefix(strings.Split(s, ";")[0], "CF"))
+		return n%2 == 0
+	})
+	got := 0
+	for {
+		r, err := x.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got++
+		if r.Line != want[r.Get(0)] {
+			t.Errorf("%s at line %d, want %d", r.Get(0), r.Line, want[r.Get(0)])
+		}
+		if n, _ := strconv.Atoi(strings.TrimPrefix(r.Get(0), "CF")); n%2 == 0 && n > 200 {
+			t.Errorf("%s was not skipped", r.Get(0)) // the first lines were buffered before the filter
+		}
+	}
+	if got+x.Skipped() != 3000 || x.Skipped() < 1400 || offered < 2800 {
+		t.Errorf("%d rows read, %d skipped of %d offered", got, x.Skipped(), offered)
+	}
+}

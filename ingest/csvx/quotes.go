@@ -31,7 +31,13 @@ type quoteRepair struct {
 	// FirstLine is the first rewritten line (1-based physical line), 0 when none.
 	FirstLine int
 	line      int
+	// skip, when set, drops whole unquoted records before parsing (see Reader.SkipLines).
+	skip    func(line []byte) bool
+	skipped int
 }
+
+// newline stands for a skipped line: encoding/csv ignores empty lines but counts them.
+var newline = []byte{'\n'}
 
 func newQuoteRepair(r io.Reader, sep rune) *quoteRepair {
 	return &quoteRepair{br: bufio.NewReaderSize(r, 64<<10), sep: byte(sep)}
@@ -71,6 +77,10 @@ func (q *quoteRepair) Read(p []byte) (int, error) {
 		}
 		q.line++
 		if !q.inField && bytes.IndexByte(line, '"') < 0 {
+			if q.skip != nil && q.skipLine(line) {
+				q.skipped++
+				line = newline
+			}
 			c := copy(p[n:], line)
 			n += c
 			if c < len(line) {
@@ -84,6 +94,19 @@ func (q *quoteRepair) Read(p []byte) (int, error) {
 		return 0, q.err
 	}
 	return n, nil
+}
+
+// skipLine asks the filter about a line without quotes: its body, without the line ending
+// that encoding/csv removes ("\n", or "\r\n"), is the record's fields joined by the separator.
+func (q *quoteRepair) skipLine(line []byte) bool {
+	body := line
+	if k := len(body); k > 0 && body[k-1] == '\n' {
+		body = body[:k-1]
+		if k := len(body); k > 0 && body[k-1] == '\r' {
+			body = body[:k-1]
+		}
+	}
+	return len(body) > 0 && q.skip(body)
 }
 
 // repair scans one line (with its line ending) and rewrites the fields that open with a quote
