@@ -21,6 +21,7 @@ type snapshot struct {
 	facts  *cubeMeta   // the pre-joined grants, if built from this snapshot
 	detail *cubeMeta   // the snapshot by division, code, legal form and area, if current
 	events *cubeMeta   // the source's event table (one row per event), if current
+	live   *cubeMeta   // the live companies (agg_imprese_vive), if current
 	snaps  []time.Time // every loaded snapshot, ascending (read for stock series only)
 }
 
@@ -378,6 +379,11 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		from = "agg_imprese_flussi i"
 		ref = b.lazyDate(s.date)
 		where = append(where, fmt.Sprintf("i.cuboide = %d AND i.evento = 'A'", cube.cuboid))
+		value, n = "sum(i.n)", "sum(i.n)"
+	case m.Kind == catalog.KindStock && p.stockLive(m, s):
+		// The live companies: every row the metric counts, and no ceased one.
+		from = liveTable + " i"
+		ref = b.lazyDate(s.date)
 		value, n = "sum(i.n)", "sum(i.n)"
 	case m.Kind == catalog.KindStock && p.stockEvents(m, s):
 		// Every company of the snapshot is one opening of the event table.

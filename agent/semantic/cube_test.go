@@ -58,6 +58,13 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 				Query{Metric: m.Name, GroupBy: []string{"anzianita", "zona", "artigiana"}, Filters: []Filter{{Dimension: "anzianita", Op: "between", Values: []any{5, 40}}}},
 				Query{Metric: m.Name, GroupBy: []string{"divisione_ateco", "giovanile"}, Filters: []Filter{{Dimension: "quartiere", Op: "!=", Value: "Navile"}}, Limit: 10, Order: &Order{By: "value", Dir: "desc"}},
 				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"ateco"}, Subset: []Filter{{Dimension: "straniera", Value: true}}, Limit: 20, Order: &Order{By: "value", Dir: "desc"}},
+				// The live companies (00052): states, ages inside a month, the code and the area.
+				Query{Metric: m.Name, GroupBy: []string{"stato", "area_statistica"}},
+				Query{Metric: m.Name, GroupBy: []string{"ateco"}, Filters: []Filter{{Dimension: "stato", Op: "!=", Value: "ATTIVA"}}},
+				Query{Metric: m.Name, GroupBy: []string{"anzianita", "comune"}, Filters: []Filter{{Dimension: "anzianita", Op: "<=", Value: 7}}},
+				Query{Metric: m.Name, GroupBy: []string{"area_statistica", "classe_addetti"}, Filters: []Filter{{Dimension: "ateco", Op: "in", Values: []any{"47", "56.10.00"}}}},
+				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"area_statistica"}, Subset: []Filter{{Dimension: "stato", Value: "INATTIVA"}}},
+				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"zona", "ateco"}, Subset: []Filter{{Dimension: "anzianita", Op: "<", Value: 30}}, Limit: 10, Order: &Order{By: "value", Dir: "desc"}},
 			)
 			// Shares whose subset is empty in some groups: 0 %, not NULL, on both paths.
 			qs = append(qs, Query{Metric: "quota", Base: m.Name, GroupBy: []string{"divisione_ateco"}, Subset: []Filter{{Dimension: "classe_addetti", Value: "250+"}}},
@@ -194,6 +201,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		if strings.Contains(got.SQL, "agg_eventi_") {
 			onCube["event tables"]++
 		}
+		if strings.Contains(got.SQL, "agg_imprese_vive") {
+			onCube["live companies"]++
+		}
 		if strings.Contains(got.SQL, "UNION ALL SELECT data") {
 			onCube["cuboid with edge days"]++
 		}
@@ -215,6 +225,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	}
 	if onCube["event tables"] < 200 || onCube["cuboid with edge days"] < 50 {
 		t.Errorf("event tables read by %d queries, edge days by %d", onCube["event tables"], onCube["cuboid with edge days"])
+	}
+	if onCube["live companies"] < 15 {
+		t.Errorf("only %d stock queries read the live companies", onCube["live companies"])
 	}
 	if onCube["series of the latest snapshot"] < 14 {
 		t.Errorf("only %d stock series read the latest snapshot's aggregates", onCube["series of the latest snapshot"])
@@ -255,7 +268,9 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		// A series whose periods pick only the latest snapshot reads its aggregates; one over
 		// both snapshots, the register's history.
 		{Query{Metric: "imprese_attive", TimeGrain: "year", From: "2026-01-01", GroupBy: []string{"quartiere"}}, "agg_stock_cuboidi", "imprese_storia"},
-		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "ateco", "quartiere"}, From: "2026-01-01"}, "agg_eventi_imprese", "imprese_storia"},
+		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "ateco", "quartiere"}, From: "2026-01-01"}, "agg_imprese_vive", "imprese_storia"},
+		// Stock along the area or the code: the live companies, not every opening.
+		{Query{Metric: "imprese_registrate", GroupBy: []string{"area_statistica", "ateco"}}, "FROM agg_imprese_vive i", "agg_eventi"},
 		{Query{Metric: "imprese_attive", TimeGrain: "year", GroupBy: []string{"quartiere"}}, "imprese_storia", "agg_"},
 	} {
 		r, err := e.Run(ctx, c.q, Policy{AllowDetails: true})
@@ -279,8 +294,8 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		t.Errorf("stock by age did not read the openings: %v\n%s", err, r.SQL)
 	}
 	r, err = e.Run(ctx, Query{Metric: "imprese_attive", Filters: []Filter{{Dimension: "anzianita", Op: "<=", Value: 7}}}, Policy{})
-	if err != nil || strings.Contains(r.SQL, "agg_imprese_flussi") || !strings.Contains(r.SQL, "agg_eventi_imprese") {
-		t.Errorf("a boundary inside a month read the openings by month, not the event table: %v\n%s", err, r.SQL)
+	if err != nil || strings.Contains(r.SQL, "agg_imprese_flussi") || !strings.Contains(r.SQL, "agg_imprese_vive") {
+		t.Errorf("a boundary inside a month read the openings by month, not the live companies: %v\n%s", err, r.SQL)
 	}
 }
 
@@ -321,6 +336,10 @@ func TestCubesAreReadOnlyWhileCurrent(t *testing.T) {
 	reg, err = eng.Run(ctx, Query{Metric: "aperture", From: "2026-01-10", GroupBy: []string{"area_statistica", "ateco"}}, Policy{AllowDetails: true})
 	if err != nil || !strings.Contains(reg.SQL, "agg_eventi_imprese") {
 		t.Errorf("a CIG load made the register's event table stale: %v\n%s", err, reg.SQL)
+	}
+	reg, err = eng.Run(ctx, Query{Metric: "imprese_registrate", GroupBy: []string{"area_statistica", "ateco"}}, Policy{AllowDetails: true})
+	if err != nil || !strings.Contains(reg.SQL, "agg_imprese_vive") {
+		t.Errorf("a CIG load made the live companies stale: %v\n%s", err, reg.SQL)
 	}
 	if b, a := resultMap(t, before, 1)["Navile"], resultMap(t, stale, 1)["Navile"]; a != b+1 {
 		t.Errorf("Navile: %v requests before, %v after one more", b, a)

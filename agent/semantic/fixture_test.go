@@ -124,6 +124,14 @@ func buildFixture(seed uint64, n int) *fixture {
 			cd := randomDate(r, c.iscr, day("2026-06-30"))
 			v.cess, v.stato = &cd, "CESSATA"
 		}
+		// The register is not always consistent: a few active companies with a cessation date
+		// and ceased ones without (the stock metrics' conditions tell them apart).
+		switch {
+		case i%53 == 7 && v.cess != nil:
+			v.stato = "ATTIVA"
+		case i%59 == 11 && v.cess == nil:
+			v.stato = "CESSATA"
+		}
 		if c.iscr.After(snap1) { // registered after the first snapshot: only in the second
 			c.v2 = v
 		} else {

@@ -185,6 +185,9 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 		if cur.events, err = loadEvents(ctx, tx, p.source, cur); err != nil {
 			return cur, prev, 0, err
 		}
+		if cur.live, err = loadLive(ctx, tx, p.source, cur); err != nil {
+			return cur, prev, 0, err
+		}
 	}
 	if k := p.effectiveKind(); !e.detailedOnly && (k == catalog.KindFlow || k == catalog.KindBalance || k == catalog.KindGrowth || p.usesAge()) {
 		if cur.cubes, err = loadCube(ctx, tx, p.source, cur); err != nil {

@@ -504,10 +504,10 @@ func TestStockQueriesReadTheAggregateWhenTheyCan(t *testing.T) {
 	if err != nil || !strings.Contains(r.SQL, "agg_stock_dettaglio") {
 		t.Errorf("divisione_ateco with femminile is in the detailed stock cube: %v\n%s", err, r.SQL)
 	}
-	// No cuboid keeps area, division and legal form together: the openings of the event table.
+	// No cuboid keeps area, division and legal form together: the live companies (00052).
 	r, err = e.Run(ctx, Query{Metric: "imprese_attive", GroupBy: []string{"area_statistica", "divisione_ateco", "forma_giuridica"}}, Policy{})
-	if err != nil || !strings.Contains(r.SQL, "agg_eventi_imprese") {
-		t.Errorf("a breakdown no cuboid keeps did not read the event table: %v\n%s", err, r.SQL)
+	if err != nil || !strings.Contains(r.SQL, "agg_imprese_vive") {
+		t.Errorf("a breakdown no cuboid keeps did not read the live companies: %v\n%s", err, r.SQL)
 	}
 	r, err = e.Run(ctx, Query{Metric: "imprese_attive", AsOf: "2025-12-31", GroupBy: []string{"quartiere"}}, Policy{})
 	if err != nil || strings.Contains(r.SQL, "agg_") {
