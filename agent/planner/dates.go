@@ -207,6 +207,9 @@ func (t *text) rangeAt(i int) (period, int, bool) {
 	sep := t.tok(k)
 	if rangeSep[sep] {
 		k++
+		if !hasLead && (sep == "e" || sep == "and") && (t.tok(k) == "nel" || t.tok(k) == "in") {
+			k++ // "nel 2024 e nel 2025"
+		}
 		if sep == "fino" || sep == "until" {
 			for t.tok(k) == "a" || t.tok(k) == "al" || t.tok(k) == "all" || t.tok(k) == "alla" || t.tok(k) == "ad" {
 				k++
@@ -244,7 +247,11 @@ func (t *text) rangeAt(i int) (period, int, bool) {
 		if p2.to.Before(p1.from) { // "dal 2026 al 2024": the span between the two, not an empty one
 			p1, p2 = p2, p1
 		}
-		return period{from: p1.from, to: p2.to, found: true}, k + p2.n - i, true
+		_, y1 := year(t.tok(j))
+		_, y2 := year(t.tok(k))
+		// "2024 e 2025" names two years, not the span: one value each
+		each := !hasLead && (sep == "e" || sep == "and") && y1 && y2
+		return period{from: p1.from, to: p2.to, found: true, each: each}, k + p2.n - i, true
 	}
 open:
 	if !hasLead || p1.noYear || lead == "tra" || lead == "fra" || lead == "between" {

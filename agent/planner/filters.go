@@ -82,6 +82,7 @@ func (t *text) readFilters(source string) []semantic.Filter {
 		s.set(semantic.Filter{Dimension: "comune", Op: "!=", Value: "BOLOGNA"})
 	}
 	if source == "register" || source == "cig" {
+		t.readFood(&s)
 		t.readSections(&s)
 		t.readDivisions(&s)
 		t.readValues(&s, sectorWords)
@@ -145,7 +146,9 @@ func dropAliasTypes(fs []semantic.Filter, alias string) []semantic.Filter {
 // readSuapSectors reads the SUAP's sectors; "commercio" alone is both kinds of trade.
 func (t *text) readSuapSectors(s *filterSet) {
 	t.readValues(s, suapSectorWords)
-	if t.take("commercio", "commerciali", "commerciale", "trade") {
+	specific := slices.ContainsFunc(s.list, func(f semantic.Filter) bool { return f.Dimension == "settore_suap" })
+	// "commercio ambulante" is the one kind of trade: "commercio" alone is both
+	if t.take("commercio", "commerciali", "commerciale", "trade") && !specific {
 		s.set(eq("settore_suap", "COMMERCIO AL DETTAGLIO"))
 		s.set(eq("settore_suap", "COMMERCIO SU AREE PUBBLICHE"))
 	}
@@ -258,6 +261,12 @@ func (t *text) readSize(s *filterSet) {
 			lo, hi = 0, n-1
 		case strings.HasSuffix(cmp, "fino a") || strings.HasSuffix(cmp, "up to"):
 			lo, hi = 0, n
+		case t.tok(i-2) == "con" || t.tok(i-2) == "with" || t.tok(i-2) == "da":
+			// "imprese con 0 addetti": the class holding that number
+			lo, hi = n, n
+			t.consume(i-2, 3)
+			s.set(inFilter("classe_addetti", pick(lo, hi)))
+			return
 		default:
 			continue
 		}
@@ -348,6 +357,10 @@ func (t *text) readGroups(source string) []string {
 			(len(before) > 1 && before[1] == "sono" && (prev == "i" || prev == "le" || prev == "gli") && t.has("quali", "quale")) ||
 			(t.tok(i+n) == "con" || t.tok(i+n) == "with" || t.tok(i+n) == "had" || t.tok(i+n) == "has") && superlative(t.tok(i+n+1), t.tok(i+n+2)) ||
 			(t.tok(i+n) == "per" && t.find(t.tok(i), i+n+1) == i+n+1) ||
+			// "la forma giuridica più diffusa", "the sector most affected"
+			(articles[prev] && mostWords[t.tok(i+n)]) ||
+			// "classifica dei quartieri per saldo", "ranking of districts"
+			(len(before) > 1 && rankingWords[before[1]] && (prev == "dei" || prev == "delle" || prev == "degli" || prev == "of" || prev == "per")) ||
 			periodAdjectives[t.tok(i)]
 		if !trig {
 			continue
@@ -364,6 +377,41 @@ func (t *text) readGroups(source string) []string {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return !isTimeDim(out[i]) && isTimeDim(out[j]) })
 	return out
+}
+
+// mostWords follow a dimension to ask for the first of a ranking ("la forma giuridica più diffusa").
+var mostWords = map[string]bool{"piu": true, "meno": true, "most": true, "least": true}
+
+// rankingWords ask for a whole ranking, in order, with no limit.
+var rankingWords = map[string]bool{"classifica": true, "graduatoria": true, "ranking": true, "rank": true}
+
+// wantsRanking says whether the question asks for an ordered list ("classifica dei quartieri").
+func (t *text) wantsRanking() bool {
+	return t.has("classifica", "graduatoria", "ranking", "rank", "ordinati", "ordinate", "in ordine", "ordered", "sorted")
+}
+
+// singularRank says whether a dimension is asked as the one first of a ranking, with no
+// question word: "il settore con più imprese femminili", "l'area statistica con più chiusure",
+// "la forma giuridica più diffusa".
+func (t *text) singularRank() bool {
+	for i := range t.tokens {
+		if !articles[t.tok(i-1)] || t.tok(i-1) == "i" {
+			continue
+		}
+		for _, g := range groupWords {
+			for _, w := range g.words {
+				if t.find(w, i) != i {
+					continue
+				}
+				next := t.tok(i + len(strings.Fields(w)))
+				if mostWords[next] || (next == "con" || next == "with" || next == "che" || next == "dove" || next == "that") &&
+					t.has("piu", "meno", "most", "least", "fewest", "maggiore", "minore", "maggior", "minor", "highest", "lowest") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // periodAdjectives name a time breakdown by themselves ("andamento trimestrale", "dati
@@ -432,8 +480,7 @@ func (t *text) readTop() (int, bool) {
 	if !most {
 		return 0, false
 	}
-	if t.has("qual e il", "qual e la", "qual e l", "qual e stato il", "qual e stata la", "quale", "in quale", "which", "what",
-		"il quartiere con", "la zona con", "il settore con", "l area statistica con") {
+	if t.has("qual e il", "qual e la", "qual e l", "qual e stato il", "qual e stata la", "quale", "in quale", "which", "what") || t.singularRank() {
 		return 1, asc
 	}
 	return 0, false

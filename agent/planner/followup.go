@@ -33,6 +33,9 @@ func isFollowUp(t *text) bool {
 	return limit > 0 && len(probe.readGroups("register")) > 0
 }
 
+// sourceWords name each source whose metrics a follow-up may switch between by the measure alone.
+var sourceWords = map[string]string{"cig": "cassa integrazione", "contributi": "contributi"}
+
 // family groups dimensions a follow-up replaces together: "e quelle giovanili?" swaps the
 // company type, "e a Navile?" the place, "e nella ristorazione?" the sector.
 func family(dim string) string {
@@ -86,6 +89,14 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 	per := t.period(now)
 	cmp = resolveSpan(cmp, per, t.otherSpan(per))
 	m := t.readMetric()
+	if !m.named {
+		// "e i lavoratori?" after a CIG question: the measure is read within the previous source
+		if ctx := sourceWords[sourceOf(q.Metric)]; ctx != "" {
+			if m2 := newText(question + " " + ctx).readMetric(); m2.named && !m2.generic {
+				m = m2
+			}
+		}
+	}
 	if m.named && m.name != q.Metric && !(m.share && q.Metric == "quota") && !(m.generic && sourceOf(m.name) == sourceOf(q.Metric)) {
 		if m.share {
 			q.Subset, q.Filters = splitSubset(q.Filters)
@@ -113,11 +124,16 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 			}
 		}
 	}
+	limit, asc := t.readTop()
 	if groups := t.readGroups(sourceOf(q.Metric)); len(groups) > 0 {
 		q.GroupBy, q.Limit, q.Order, changed = groups, 0, nil, true
 		q.Filters = slices.DeleteFunc(q.Filters, isUnattributedFilter)
+		// "solo a Navile", then "per quartiere": the breakdown replaces the one place
+		q.Filters = slices.DeleteFunc(q.Filters, func(f semantic.Filter) bool {
+			return slices.Contains(groups, f.Dimension) && (f.Op == "" || f.Op == "=")
+		})
 	}
-	if limit, asc := t.readTop(); limit > 0 && len(q.GroupBy) > 0 {
+	if limit > 0 && len(q.GroupBy) > 0 {
 		q.Limit, q.Order, changed = limit, &semantic.Order{By: "value", Dir: "desc"}, true
 		if asc {
 			q.Order.Dir = "asc"

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -55,24 +56,45 @@ var noData = []struct {
 }{
 	{[]string{"meteo", "che tempo", "tempo fa", "tempo fara", "previsioni del tempo", "pioggia", "piovera", "temperatura", "temperature", "weather", "rain", "forecast"},
 		"il meteo", "the weather"},
-	{[]string{"popolazione", "abitanti", "residenti", "population", "inhabitants", "residents"},
+	{[]string{"popolazione", "abitanti", "residenti", "vivono", "abitano", "population", "inhabitants", "residents", "people live", "live in"},
 		"la popolazione", "population"},
-	{[]string{"fatturato", "fatturati", "ricavi", "utile", "utili", "profitti", "bilancio", "bilanci", "revenue", "revenues", "turnover", "profit", "profits", "sales"},
+	{[]string{"fatturato", "fatturati", "ricavi", "utile", "utili", "profitti", "bilancio", "bilanci", "revenue", "revenues", "turnover", "profit", "profits", "sales",
+		"valore aggiunto", "pil", "export", "esportazioni", "esporta", "exports", "value added", "gdp"},
 		"il fatturato e i bilanci delle imprese", "company revenue and accounts"},
+	{[]string{"fallite", "fallita", "fallito", "fallimento", "fallimenti", "procedure concorsuali", "procedura concorsuale",
+		"bankrupt", "bankruptcy", "bankruptcies", "insolvency", "insolvencies"},
+		"i fallimenti e le procedure concorsuali (posso dare le chiusure e le imprese in liquidazione)",
+		"bankruptcies (I can give closures and companies in liquidation)"},
+	{[]string{"unita locali", "unita locale", "local units", "local unit", "filiali", "branches"},
+		"le unità locali (il Registro caricato ha le sedi d'impresa nel comune)",
+		"local units (the register loaded has the companies' seats in the city)"},
+	{[]string{"mutuo", "mutui", "prestito", "prestiti", "credito bancario", "finanziamenti bancari", "loan", "loans", "mortgage", "bank credit"},
+		"il credito bancario alle imprese", "bank lending to companies"},
+	{[]string{"pnrr", "fondi europei", "fondi ue", "fondi regionali", "contributi regionali", "fesr", "eu funds", "european funds"},
+		"contributi diversi dai bandi del Comune (PNRR, fondi europei o regionali)",
+		"grants other than the city's own calls (recovery plan, EU or regional funds)"},
 	{[]string{"turisti", "turistici", "turistiche", "turismo", "pernottamenti", "arrivi", "tourists", "tourism", "tourist", "visitors", "overnight stays"},
 		"i flussi turistici", "tourism flows"},
 	{[]string{"disoccupazione", "disoccupati", "tasso di occupazione", "occupati", "unemployment", "unemployed", "employment rate", "jobless"},
 		"l'occupazione e la disoccupazione", "employment and unemployment"},
-	{[]string{"affitto medio", "affitti medi", "in media l affitto", "costa in media", "prezzi degli affitti", "canoni", "prezzo al metro", "prezzi delle case", "average rent", "house prices", "rents"},
+	{[]string{"affitto medio", "affitti medi", "in media l affitto", "costa in media", "prezzi degli affitti", "canoni", "prezzo al metro", "prezzi delle case", "average rent", "house prices", "rents",
+		"sfitti", "sfitto", "sfitte", "sfitta", "vacanti", "negozi vuoti", "locali vuoti", "vacant", "empty shops"},
 		"i prezzi e gli affitti degli immobili", "property prices and rents"},
 	{[]string{"numero medio di addetti", "numero medio di dipendenti", "media degli addetti", "media dei dipendenti", "addetti medi",
-		"dipendenti medi", "dimensione media", "average number of employees", "average employees", "average size"},
-		"il numero medio di addetti (posso contare le imprese per classe di addetti)",
-		"the average number of employees (I can count companies by size class)"},
+		"dipendenti medi", "dimensione media", "average number of employees", "average employees", "average size",
+		"addetti in media", "dipendenti in media", "quanti addetti", "quanti dipendenti", "dipendenti totali", "addetti totali",
+		"totale dei dipendenti", "totale degli addetti", "numero totale di addetti", "numero totale di dipendenti",
+		"how many employees", "total employees", "number of employees", "how many people work"},
+		"il numero di addetti, totale o medio (posso contare le imprese per classe di addetti)",
+		"the number of employees, total or average (I can count companies by size class)"},
 	{[]string{"reati", "criminalita", "furti", "crime", "crimes", "traffico", "traffic", "inquinamento", "smog", "pollution"},
 		"la sicurezza, il traffico e l'ambiente", "crime, traffic and the environment"},
 	{[]string{"roma", "milano", "torino", "napoli", "firenze", "modena", "parma", "venezia", "genova", "rome", "milan", "turin", "naples", "florence", "in italia", "in italy"},
 		"altre città: i dati riguardano il Comune di Bologna", "other cities: the data cover the city of Bologna only"},
+	{[]string{"emilia romagna", "regione", "in provincia", "provincia di", "citta metropolitana", "area metropolitana",
+		"the region", "the province", "metropolitan area"},
+		"altri territori (regione, provincia, città metropolitana): i dati riguardano il Comune di Bologna",
+		"other areas (region, province, metropolitan city): the data cover the city of Bologna only"},
 }
 
 // streetRE finds a street or square named as a place ("in via Indipendenza", "in piazza
@@ -93,9 +115,21 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		return tr(lang, "l'importo medio dei contributi (posso dare l'importo totale concesso e il numero di imprese beneficiarie)",
 			"the average grant (I can give the total amount granted and the number of beneficiary companies)"), true
 	}
+	if t.has("tasso di natalita", "tasso di mortalita", "tasso natalita", "tasso mortalita", "tassi di natalita",
+		"tassi di mortalita", "birth rate", "death rate", "mortality rate", "closure rate", "opening rate") {
+		// a rate the catalog does not compute: its parts and the growth rate are there
+		return tr(lang, "il tasso di natalità o di mortalità delle imprese (posso dare le aperture e le chiusure del periodo e il tasso di crescita, cioè il saldo sulle imprese registrate a inizio periodo)",
+			"the birth or death rate of companies (I can give the period's openings and closures and the growth rate, the balance over the companies registered at the start)"), true
+	}
 	for i, n := range noData {
 		if i == 0 && t.has(cigWords...) {
 			continue // "cassa integrazione per eventi meteo" is a CIG reason, not the weather
+		}
+		if strings.HasPrefix(n.it, "il numero di addetti") && t.has(cigWords...) {
+			continue // workers in CIG are counted
+		}
+		if strings.HasPrefix(n.it, "il fatturato") && balanceNotAccounts(t, n.words) {
+			continue // "bilancio tra nuove imprese e chiusure" is the balance
 		}
 		if t.has(n.words...) {
 			if lang == "en" {
@@ -105,6 +139,14 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// balanceNotAccounts says whether "bilancio" means the balance of openings and closures
+// ("bilancio tra nuove imprese e chiusure"), not a company's accounts.
+func balanceNotAccounts(t *text, revenueWords []string) bool {
+	others := slices.DeleteFunc(slices.Clone(revenueWords), func(w string) bool { return w == "bilancio" || w == "bilanci" })
+	return t.has("bilancio", "bilanci") && !t.has(others...) &&
+		(t.has("bilancio tra", "bilancio fra", "bilancio demografico", "bilancio netto") || t.has(openWords...) || t.has(closeWords...))
 }
 
 // Document cues: a question about what a text says rather than about a number.
@@ -125,7 +167,7 @@ func (t *text) docNoun() bool { return t.has(docNouns...) }
 
 // quantityCue says the question asks for a number.
 func (t *text) quantityCue() bool {
-	return t.has("quante", "quanti", "quanta", "numero", "how many", "how much", "quota", "percentuale", "tasso",
+	return t.has("quante", "quanti", "quanta", "numero", "number", "how many", "how much", "quota", "percentuale", "tasso",
 		"andamento", "trend", "totale", "conta", "count", "saldo", "share", "ci sono", "esistono", "aumentat*", "diminuit*",
 		"cresciut*", "calat*", "increased", "decreased", "grown", "fell", "rose", "more", "fewer")
 }
@@ -246,9 +288,17 @@ func (t *text) dossierKey() (cf, name string, ok bool) {
 				parts = words[i+1:]
 			}
 		}
+		// "fascicolo d'impresa di Rossi Costruzioni": the preposition is not the name
+		for len(parts) > 1 && namePrepositions[strings.ToLower(parts[0])] {
+			parts = parts[1:]
+		}
 	}
 	return "", strings.TrimSpace(strings.Join(parts, " ")), true
 }
+
+// namePrepositions may stand between a dossier cue and the company's name.
+var namePrepositions = map[string]bool{"di": true, "del": true, "della": true, "dello": true, "of": true, "denominata": true,
+	"chiamata": true, "named": true, "called": true}
 
 func isUpperWord(w string) bool {
 	letters := 0

@@ -4,10 +4,14 @@ package planner
 // readMetric: the specific sources (CIG, SUAP, grants) come before the register, whose words
 // ("aperture", "chiusure") they reuse.
 var (
-	cigWords        = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "wage supplementation", "cassintegrati", "cassaintegrati"}
-	hoursWords      = []string{"ore", "hours", "monte ore"}
-	requestedWord   = []string{"richieste", "richiesta", "requested", "chieste"}
-	workerWords     = []string{"lavoratori", "lavoratrici", "dipendenti coinvolti", "workers", "employees", "persone"}
+	cigWords      = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "wage supplementation", "cassintegrati", "cassaintegrati"}
+	hoursWords    = []string{"ore", "hours", "monte ore"}
+	requestedWord = []string{"richieste", "richiesta", "requested", "chieste"}
+	workerWords   = []string{"lavoratori", "lavoratrici", "dipendenti coinvolti", "workers", "employees", "persone"}
+	// staffWords count staff in a CIG question ("quanti dipendenti sono finiti in cassa
+	// integrazione"), not a size class ("imprese con più di 50 dipendenti")
+	staffWords = []string{"quanti dipendenti", "quanti addetti", "dipendenti finiti", "dipendenti in", "addetti in",
+		"dipendenti sono", "addetti coinvolti", "how many staff"}
 	suapWords       = []string{"suap", "pratiche", "pratica", "scia", "permessi", "permits", "permit", "sportello unico", "applications"}
 	grantWords      = []string{"contributi", "contributo", "grant", "grants", "sovvenzioni", "finanziamenti", "ristori", "fondi", "beneficiari", "beneficiarie", "beneficiato", "finanziate", "funded"}
 	amountWords     = []string{"euro", "soldi", "importo", "importi", "amount", "amounts", "quanto", "how much", "money", "concessi", "erogati", "stanziati", "valore"}
@@ -16,18 +20,34 @@ var (
 	balanceWords    = []string{"saldo", "saldo netto", "ha perso", "hanno perso", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
 	growthWords     = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
 	shareWords      = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "share", "proportion", "percentage", "che parte", "what fraction"}
-	closeWords      = []string{"chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations"}
-	openWords       = []string{"aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende",
+	closeWords      = []string{"mortalita", "chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations"}
+	openWords       = []string{"natalita", "aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende",
 		"imprese nuove", "aziende nuove", "nuove attivita", "attivita nuove", "nuove aperture", "si sono iscritte", "si sono iscritti",
 		"sono state iscritte", "nuove iscritte", "iscrizioni", "iscritte nel", "avviate", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
 	registeredW = []string{"registrate", "registered", "imprese registrate"}
+	// regWords say a firm was registered or founded: with a period they are openings ("imprese
+	// iscritte tra marzo e maggio 2020", "società costituite nel 2022"), without one the stock
+	regWords = []string{"iscritte", "iscritti", "iscritta", "iscritto", "costituite", "costituiti", "costituita", "costituito",
+		"fondate", "fondati", "were registered", "was registered", "registered in", "registered since", "registered between",
+		"registered during", "founded", "incorporated"}
+	// ageWords read "iscritte da meno di 3 anni" as an age, not as openings
+	ageWords = []string{"da meno di", "da piu di", "da oltre", "for less than", "for more than"}
+	// stateNames name a state other than active: the question is about registered firms
+	stateNames = []string{"in liquidazione", "liquidazione", "sospese", "sospesa", "inattive", "inattiva", "in liquidation",
+		"suspended", "inactive", "dormant"}
+	// growthMost are ranking phrases about growth ("il quartiere che cresce di più")
+	growthMost = []string{"cresce di piu", "crescono di piu", "cresciuto di piu", "cresciuta di piu", "cresciute di piu",
+		"cresciuti di piu", "cresce di meno", "crescono di meno", "cresce meno", "crescono meno", "grew the most", "grown the most",
+		"growing the most", "growing fastest", "grew fastest"}
 	activeWords = []string{"attive", "attiva", "in attivita", "operative", "active", "operating", "esistenti"}
-	firmWords   = []string{"imprese", "impresa", "aziende", "azienda", "ditte", "societa", "companies", "businesses", "firms", "company", "business", "startup", "start up", "startups"}
+	firmWords   = []string{"imprese", "impresa", "aziende", "azienda", "ditte", "societa", "companies", "businesses", "firms", "company", "business", "startup", "start up", "startups",
+		"attivita", "esercizi", "sedi d impresa", "sedi"}
 )
 
 func init() {
 	for _, l := range [][]string{cigWords, hoursWords, requestedWord, workerWords, suapWords, grantWords, amountWords,
-		recipientWord, balanceWords, growthWords, shareWords, closeWords, openWords, registeredW, activeWords, firmWords} {
+		recipientWord, balanceWords, growthWords, shareWords, closeWords, openWords, registeredW, activeWords, firmWords,
+		regWords, stateNames, growthMost, staffWords} {
 		addVocabulary(l...)
 	}
 	addVocabulary("quante", "quanti", "quanta", "autorizzate", "autorizzata", "authorised", "authorized", "domande",
@@ -58,7 +78,7 @@ func (t *text) readMetric() metricReading {
 			return metricReading{name: "cig_ore_richieste", named: true}
 		case t.has(hoursWords...):
 			return metricReading{name: "cig_ore_autorizzate", named: true}
-		case t.has(workerWords...):
+		case t.has(workerWords...) || t.has(staffWords...) && !t.has("domande", "domanda", "richieste", "requests", "applications"):
 			return metricReading{name: "cig_lavoratori", named: true}
 		case t.has("quanta", "how much"):
 			// "quanta cassa integrazione è stata autorizzata": an amount is hours, not requests
@@ -77,17 +97,22 @@ func (t *text) readMetric() metricReading {
 		}
 		return metricReading{name: "contributi_importo_concesso", named: true, generic: !t.has(amountWords...)}
 	}
+	// "iscritte tra marzo e maggio": openings; "attive, iscritte da meno di 3 anni": an age
+	open := t.has(openWords...) || t.has(regWords...) && t.mentionsPeriod() && !t.has(activeWords...)
+	if open && t.has(ageWords...) && t.has(activeWords...) {
+		open = false
+	}
 	flow := ""
 	switch {
 	case t.has(balanceWords...):
 		flow = "saldo"
-	case !share && t.has(closeWords...) && t.has(openWords...):
+	case !share && t.has(closeWords...) && (open || t.has(regWords...)):
 		// "più aperture o chiusure?", "aperture e chiusure nel 2025": the balance answers
 		// with both
 		flow = "saldo"
 	case t.has(closeWords...):
 		flow = "chiusure"
-	case t.has(openWords...):
+	case open:
 		flow = "aperture"
 	}
 	switch {
@@ -101,18 +126,38 @@ func (t *text) readMetric() metricReading {
 		return r
 	// "tasso di crescita" names the metric; "crescita" alone does only when no flow is named
 	// ("le aperture sono in crescita?" asks about openings)
-	case t.has("tasso di crescita", "tasso crescita", "growth rate") || t.has(growthWords...) && flow == "":
+	case t.has("tasso di crescita", "tasso crescita", "growth rate") || t.has(growthWords...) && flow == "" || t.has(growthMost...):
 		return metricReading{name: "tasso_crescita", named: true}
 	case flow != "":
 		return metricReading{name: flow, named: true}
-	case t.has(registeredW...):
+	case t.has(registeredW...) || t.has(stateNames...):
 		return metricReading{name: "imprese_registrate", named: true}
 	case t.has(activeWords...):
 		return metricReading{name: "imprese_attive", named: true}
-	case t.has(firmWords...):
+	case t.has(firmWords...) || t.hasSectorWord():
+		// "quante attività commerciali ci sono", "quanti ristoranti ci sono a Navile"
 		return metricReading{name: "imprese_attive"}
 	}
 	return metricReading{}
+}
+
+// hasSectorWord says whether the question names a sector in words.
+func (t *text) hasSectorWord() bool {
+	for _, v := range sectorWords {
+		if t.has(v.words...) {
+			return true
+		}
+	}
+	return false
+}
+
+// periodProbe is any date: mentionsPeriod only asks whether a period is named.
+var periodProbe = day(2026, 1, 15)
+
+// mentionsPeriod says whether the question names a period; it reads the question afresh, as
+// the query may already have consumed the period's words.
+func (t *text) mentionsPeriod() bool {
+	return newText(t.raw).period(periodProbe).found
 }
 
 // sourceOf is the fact table a metric counts.

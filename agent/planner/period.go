@@ -13,6 +13,8 @@ type period struct {
 	// open says the end was left open on purpose ("dal 2020", "quest'anno"): data end at
 	// their own as-of date, which the planner does not know.
 	open bool
+	// each says the years were named one by one ("nel 2024 e nel 2025"): a value per year
+	each bool
 }
 
 func (p period) fromString() string { return dateString(p.from) }
@@ -87,7 +89,14 @@ func (t *text) comparison() (string, int) {
 				continue
 			}
 			lead = 2
-		case (w == "con" || w == "with") && t.has("confronta", "confronto", "paragona", "compare", "compared"):
+		case (w == "o" || w == "oppure" || w == "or") && (t.tok(i+1) == "nel" || t.tok(i+1) == "nell" || t.tok(i+1) == "in"):
+			// "più chiusure nel 2025 o nel 2024?"
+			if _, ok := year(t.tok(i + 2)); !ok {
+				continue
+			}
+			lead = 2
+		case (w == "con" || w == "with") && t.has("confronta", "confronto", "paragona", "compare", "compared", "confrontate",
+			"confrontati", "confrontata", "confrontato", "confrontare", "paragonate", "paragonati", "paragonare", "confrontando"):
 			lead = 1
 			for t.tok(i+lead) == "quelle" || t.tok(i+lead) == "quelli" || t.tok(i+lead) == "quella" || t.tok(i+lead) == "quello" || t.tok(i+lead) == "del" ||
 				t.tok(i+lead) == "dell" || t.tok(i+lead) == "those" || t.tok(i+lead) == "of" || t.tok(i+lead) == "in" {
@@ -152,6 +161,12 @@ func (t *text) comparison() (string, int) {
 		"sull anno precedente", "rispetto all anno scorso", "a year ago", "un anno fa") {
 		return "previous_year", 0
 	}
+	// "le aperture stanno calando?": a direction asked without a reference is against a year before
+	if t.take("stanno calando", "sta calando", "stanno diminuendo", "sta diminuendo", "stanno aumentando", "sta aumentando",
+		"in calo", "in aumento", "in diminuzione", "in flessione", "in ripresa", "are falling", "is falling", "are rising",
+		"is rising", "are declining", "is declining", "are increasing", "is increasing", "are decreasing", "is decreasing") {
+		return "previous_year", 0
+	}
 	return "", 0
 }
 
@@ -165,6 +180,11 @@ func (t *text) aroundLockdown() (period, bool) {
 		p = period{from: lockdown.to.AddDate(0, 0, 1), found: true, open: true}
 	case t.take("prima del lockdown", "prima del primo lockdown", "before the lockdown", "before lockdown"):
 		p = period{to: lockdown.from.AddDate(0, 0, -1), found: true}
+	case t.takeSince(sinceLockdown...):
+		// "dal lockdown a oggi": from its first day, end open
+		return period{from: lockdown.from, found: true, open: true}, true
+	case t.takeSince(sincePandemic...):
+		return period{from: pandemic.from, found: true, open: true}, true
 	default:
 		return period{}, false
 	}
@@ -180,6 +200,36 @@ func (t *text) aroundLockdown() (period, bool) {
 		}
 	}
 	return p, true
+}
+
+// Open starts named by an event.
+var (
+	sinceLockdown = []string{"dal lockdown", "dall inizio del lockdown", "dal primo lockdown", "since the lockdown", "since lockdown"}
+	sincePandemic = []string{"dalla pandemia", "dall inizio della pandemia", "dal covid", "dall inizio del covid",
+		"dallo scoppio della pandemia", "since the pandemic", "since the start of the pandemic", "since covid", "since the covid"}
+	lastQuarter  = []string{"ultimo trimestre", "trimestre scorso", "scorso trimestre", "last quarter", "previous quarter", "past quarter"}
+	lastSemester = []string{"ultimo semestre", "semestre scorso", "scorso semestre", "last half", "previous half"}
+)
+
+func init() {
+	for _, l := range [][]string{sinceLockdown, sincePandemic, lastQuarter, lastSemester} {
+		addVocabulary(l...)
+	}
+}
+
+// takeSince takes an open start named by an event ("dal lockdown") with an optional "a oggi",
+// "ad oggi", "in poi", "to date".
+func (t *text) takeSince(phrases ...string) bool {
+	i, n := t.first(phrases...)
+	if i < 0 {
+		return false
+	}
+	switch a, b := t.tok(i+n), t.tok(i+n+1); {
+	case (a == "a" || a == "ad") && b == "oggi", a == "in" && b == "poi", a == "to" && b == "date":
+		n += 2
+	}
+	t.consume(i, n)
+	return true
 }
 
 // otherSpan is the period a comparison named, an elliptical ordinal read in the units of per.
@@ -277,13 +327,89 @@ func (t *text) period(now time.Time) period {
 		end := lastCompleteMonthEnd(now)
 		return monthSpan(end.Year(), end.Month(), end.Month())
 	}
+	if p, ok := t.lastUnit(now); ok {
+		return p
+	}
 	for i := range t.tokens {
 		if p, n, ok := t.periodAt(i); ok {
 			t.consume(i, n)
 			return p
 		}
 	}
+	if p, ok := t.monthsThisYear(now); ok {
+		return p
+	}
 	return period{}
+}
+
+// lastUnit reads "l'ultimo trimestre", "il semestre scorso", "last quarter" without a year:
+// the last calendar quarter or semester complete before now ("l'ultimo trimestre del 2025"
+// is the fourth, read by pointAt).
+func (t *text) lastUnit(now time.Time) (period, bool) {
+	for _, u := range []struct {
+		phrases []string
+		months  int
+	}{
+		{lastQuarter, 3},
+		{lastSemester, 6},
+	} {
+		i, n := t.first(u.phrases...)
+		if i < 0 {
+			continue
+		}
+		if _, ok := year(t.tok(i + n)); ok || t.tok(i+n) == "del" || t.tok(i+n) == "dell" || t.tok(i+n) == "of" {
+			continue
+		}
+		end := lastCompleteMonthEnd(now)
+		m := int(end.Month()) - int(end.Month())%u.months // the last month of the last complete unit
+		to := day(end.Year(), time.Month(m)+1, 1).AddDate(0, 0, -1)
+		t.consume(i, n)
+		return period{from: day(to.Year(), to.Month()+1, 1).AddDate(0, -u.months, 0), to: to, found: true}, true
+	}
+	return period{}, false
+}
+
+// monthsThisYear reads months named without a year as the latest ones: "da gennaio" (open),
+// "da gennaio a marzo".
+func (t *text) monthsThisYear(now time.Time) (period, bool) {
+	latest := func(m time.Month) int {
+		if m > now.Month() {
+			return now.Year() - 1
+		}
+		return now.Year()
+	}
+	for i := range t.tokens {
+		between := t.tok(i) == "tra" || t.tok(i) == "fra" || t.tok(i) == "between"
+		if !fromLeads[t.tok(i)] {
+			continue
+		}
+		m1, ok := months[t.tok(i+1)]
+		if !ok {
+			continue
+		}
+		k := i + 2
+		if rangeSep[t.tok(k)] {
+			if m2, ok := months[t.tok(k+1)]; ok {
+				y := latest(m2)
+				from := day(y, m1, 1)
+				if m1 > m2 {
+					from = day(y-1, m1, 1)
+				}
+				t.consume(i, k+2-i)
+				return period{from: from, to: day(y, m2+1, 1).AddDate(0, 0, -1), found: true}, true
+			}
+		}
+		if between {
+			continue // "tra marzo" alone names no span
+		}
+		n := 2
+		if (t.tok(k) == "a" || t.tok(k) == "ad") && t.tok(k+1) == "oggi" || t.tok(k) == "in" && t.tok(k+1) == "poi" {
+			n += 2
+		}
+		t.consume(i, n)
+		return period{from: day(latest(m1), m1, 1), found: true, open: true}, true
+	}
+	return period{}, false
 }
 
 // lastN reads "negli ultimi 12 mesi", "ultimi tre anni", "past 2 years": whole months ending

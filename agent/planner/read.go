@@ -67,7 +67,10 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 		}
 	}
 	m := t.readMetric()
-	if m.name != "" && (m.named || t.quantityCue()) && !(docNoun && !t.quantityCue()) {
+	// "imprese femminili per quartiere", "companies in liquidation by district": a breakdown asks
+	// for numbers as much as "quante" does
+	cue := t.quantityCue() || len(newText(question).readGroups("register")) > 0
+	if m.name != "" && (m.named || cue) && !(docNoun && !cue) {
 		q := p.query(t, now)
 		if pl, ok := grantsNotAwarded(q, lang); ok {
 			return pl
@@ -169,6 +172,10 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	cmp, cmpYear := t.comparison()
 	per := t.period(now)
 	cmp = resolveSpan(cmp, per, t.otherSpan(per))
+	if per.each && cmp == "" && per.to.Year() == per.from.Year()+1 && t.has(compareWords...) {
+		// "confronto aperture 2024 e 2025": the later year against the one before
+		per, cmp = yearSpan(per.to.Year()), "previous_year"
+	}
 	m := t.readMetric()
 	if m.name == "" {
 		m.name = "imprese_attive"
@@ -186,8 +193,10 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		m.name = "imprese_registrate"
 	}
 	trend := t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
-	groups := t.readGroups(src)
+	// the ranking is read before the breakdown blanks its words ("il settore con più ...")
 	limit, asc := t.readTop()
+	ranking := t.wantsRanking()
+	groups := t.readGroups(src)
 
 	q := semantic.Query{Metric: m.name, GroupBy: groups}
 	if isStock(m.name) && m.name != "imprese_registrate" && hasDim(filters, "stato") && !m.share {
@@ -206,12 +215,16 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		}
 	}
 	q.Filters = dropImplied(q.Metric, filters)
-	// "a Navile o a Savena?": the places are compared, not summed
+	// "a Navile o a Savena?", "Navile e Savena a confronto", "commercio o ristorazione": the
+	// places or sectors are compared, not summed
+	compared := t.has("o", "or", "oppure") || t.has(compareWords...)
 	for _, f := range q.Filters {
-		if f.Op == "in" && family(f.Dimension) == "luogo" && t.has("o", "or", "oppure") && !slices.Contains(q.GroupBy, f.Dimension) {
+		if f.Op == "in" && (family(f.Dimension) == "luogo" || family(f.Dimension) == "settore") && compared && !slices.Contains(q.GroupBy, f.Dimension) {
 			q.GroupBy = append([]string{f.Dimension}, q.GroupBy...)
 		}
 	}
+	// "ore per causale COVID": a breakdown by a dimension fixed to one value is that value
+	q.GroupBy = slices.DeleteFunc(q.GroupBy, func(g string) bool { return hasEqFilter(q.Filters, g) })
 	if trend && !hasTime(q.GroupBy) {
 		if isStock(m.name) && !per.found {
 			// a stock's trend is its monthly snapshots; by year it is one point a year
@@ -234,9 +247,24 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 			q.Order.Dir = "asc"
 		}
 		excludeUnattributed(&q)
+	} else if ranking && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
+		// "classifica dei quartieri per saldo": all of them, in order
+		q.Order = &semantic.Order{By: "value", Dir: "desc"}
+		if asc {
+			q.Order.Dir = "asc"
+		}
+		excludeUnattributed(&q)
 	}
 	return q
 }
+
+// hasEqFilter says whether a filter fixes dim to one value.
+func hasEqFilter(fs []semantic.Filter, dim string) bool {
+	return slices.ContainsFunc(fs, func(f semantic.Filter) bool { return f.Dimension == dim && (f.Op == "" || f.Op == "=") })
+}
+
+// compareWords ask for two things side by side.
+var compareWords = []string{"confronto", "confronta", "confrontare", "confrontate", "confrontati", "vs", "versus", "compare", "comparison", "paragone"}
 
 // excludeUnattributed makes a ranking of places one of named places: "la zona con meno
 // imprese" is not the dozen addresses outside the street register.
@@ -315,6 +343,9 @@ func (p *Planner) applyTime(q *semantic.Query, per period, cmp string, cmpYear i
 		}
 	}
 	growth := q.Metric == "tasso_crescita"
+	if per.each && !growth && !isStock(q.Metric) {
+		q.GroupBy = appendTime(q.GroupBy, "anno")
+	}
 	if growth && !per.found {
 		per = yearSpan(lastCompleteMonthEnd(now).Year() - boolInt(lastCompleteMonthEnd(now).Month() < 12))
 	}
@@ -445,8 +476,18 @@ func moveToBase(subset, rest []semantic.Filter, inBase map[string]bool) ([]seman
 			keep = append(keep, f)
 		}
 	}
-	if len(keep) == 0 || len(moved) == 0 {
+	if len(moved) == 0 {
 		return subset, rest
+	}
+	if len(keep) == 0 {
+		// "imprese individuali tra le imprese straniere": the types are the whole, the other
+		// condition is the part
+		i := slices.IndexFunc(rest, func(f semantic.Filter) bool { return family(f.Dimension) != "luogo" })
+		if i < 0 {
+			return subset, rest
+		}
+		part := rest[i]
+		return []semantic.Filter{part}, append(moved, slices.Delete(slices.Clone(rest), i, i+1)...)
 	}
 	return keep, append(moved, rest...)
 }

@@ -134,3 +134,41 @@ func divisionCode(tok string) (string, bool) {
 func isSection(code string) bool {
 	return slices.ContainsFunc(codes.Sezioni, func(s codes.Sezione) bool { return s.Code == code })
 }
+
+// foodSectors are what "il settore alimentare" means, which no ATECO section is: food and
+// drink production (divisions 10 and 11) and food trade (groups 46.3 wholesale, 47.2 shops).
+// The narrower phrases come first.
+var foodSectors = []struct {
+	words []string
+	codes []string
+}{
+	{[]string{"negozi alimentari", "negozio alimentare", "alimentari al dettaglio", "dettaglio alimentare", "commercio alimentare al dettaglio",
+		"food shops", "food retail", "grocery", "groceries", "grocery stores"}, []string{"47.2"}},
+	{[]string{"industria alimentare", "industrie alimentari", "produzione alimentare", "food industry", "food manufacturing", "food production"}, []string{"10", "11"}},
+	{[]string{"commercio alimentare", "food trade"}, []string{"46.3", "47.2"}},
+	{[]string{"settore alimentare", "agroalimentare", "agroalimentari", "filiera alimentare", "alimentare", "alimentari",
+		"food sector", "food businesses", "food companies", "food firms"}, []string{"10", "11", "46.3", "47.2"}},
+}
+
+func init() {
+	for _, f := range foodSectors {
+		addVocabulary(f.words...)
+	}
+}
+
+// readFood sets the ATECO codes of the food sector from its words and blanks them.
+func (t *text) readFood(s *filterSet) {
+	for _, f := range foodSectors {
+		i, n := t.first(f.words...)
+		if i < 0 {
+			continue
+		}
+		t.consume(i, n)
+		if len(f.codes) == 1 {
+			s.set(eq("ateco", f.codes[0]))
+		} else {
+			s.set(inFilter("ateco", slices.Clone(f.codes)))
+		}
+		return
+	}
+}

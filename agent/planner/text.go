@@ -217,7 +217,9 @@ var (
 		"firms": true, "and": true, "by": true, "of": true, "with": true, "are": true, "is": true, "there": true,
 		"since": true, "between": true, "compared": true, "share": true, "active": true, "closures": true,
 		"openings": true, "district": true, "me": true, "about": true, "can": true, "you": true, "delete": true,
-		"until": true, "according": true, "last": true, "year": true, "grant": true, "have": true, "would": true}
+		"until": true, "according": true, "last": true, "year": true, "grant": true, "have": true, "would": true,
+		"for": true, "hours": true, "requested": true, "number": true, "from": true, "requests": true, "permits": true,
+		"workers": true}
 	italianWords = map[string]bool{"quante": true, "quanti": true, "quanto": true, "quale": true, "quali": true,
 		"il": true, "la": true, "le": true, "di": true, "del": true, "della": true, "delle": true, "nel": true,
 		"sono": true, "hanno": true, "imprese": true, "che": true, "per": true, "e": true, "cosa": true,

@@ -17,8 +17,8 @@ var sectorWords = []valueWords{
 	{"sezione_ateco", "F", []string{"costruzioni", "costruzione", "edilizia", "edili", "edile", "construction", "builders", "building"}},
 	// retail and wholesale are divisions of section G (which also has the motor trade): the
 	// narrower reading first
-	{"ateco", "47", []string{"commercio al dettaglio", "negozi", "negozio", "dettaglio", "retail", "shops", "retailers"}},
-	{"ateco", "46", []string{"commercio all ingrosso", "ingrosso", "grossisti", "wholesale"}},
+	{"ateco", "47", []string{"commercio al dettaglio", "retail trade", "negozi", "negozio", "dettaglio", "retail", "shops", "retailers"}},
+	{"ateco", "46", []string{"commercio all ingrosso", "wholesale trade", "ingrosso", "grossisti", "wholesale"}},
 	{"sezione_ateco", "G", []string{"commercio", "commerciali", "commerciale", "commercianti", "trade"}},
 	{"sezione_ateco", "H", []string{"trasporti", "trasporto", "logistica", "magazzinaggio", "transport", "logistics"}},
 	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "ristorative", "ristorativa", "ristorativi", "bar", "alloggio", "alberghi", "albergo", "hotel", "alberghiere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
@@ -35,9 +35,10 @@ var sectorWords = []valueWords{
 
 // Company types: women-, youth-, foreign-led and craft firms.
 var typeWords = []valueWords{
-	{"femminile", "true", []string{"femminili", "femminile", "donne", "donna", "imprenditrici", "imprenditrice", "titolari donne", "women led", "women", "female led", "female", "women owned"}},
+	{"femminile", "true", []string{"imprese rosa", "aziende rosa", "ditte rosa", "imprenditoria rosa", "femminili", "femminile", "donne", "donna", "imprenditrici", "imprenditrice", "titolari donne", "women led", "women", "female led", "female", "women owned"}},
 	{"giovanile", "true", []string{"giovanili", "giovanile", "giovani", "under 35", "youth led", "youth", "young"}},
-	{"straniera", "true", []string{"straniere", "straniera", "stranieri", "straniero", "immigrati", "foreign led", "foreign", "immigrant led", "immigrant"}},
+	{"straniera", "true", []string{"straniere", "straniera", "stranieri", "straniero", "immigrati", "extracomunitari", "extracomunitarie",
+		"extracomunitaria", "extracomunitario", "extra ue", "migranti", "foreign owned", "foreign led", "foreign", "immigrant led", "immigrant"}},
 	{"artigiana", "true", []string{"artigiane", "artigiana", "artigiani", "artigianato", "artigianali", "craft", "crafts", "artisan", "artisans"}},
 }
 
@@ -45,8 +46,14 @@ var formWords = []valueWords{
 	// the kinds of srl before "srl" itself, which is the whole class
 	{"forma_giuridica", "SU", []string{"srl unipersonali", "srl unipersonale", "srl con unico socio", "unipersonali", "unipersonale"}},
 	{"forma_giuridica", "RS", []string{"srl semplificate", "srl semplificata", "srls", "s r l s"}},
-	{"classe_forma", codes.ClasseCapitale, []string{"societa di capitale", "societa di capitali", "srl", "spa", "s r l", "s p a", "limited companies", "corporations"}},
-	{"classe_forma", codes.ClassePersone, []string{"societa di persone", "snc", "sas", "partnerships"}},
+	// spa, snc, sas and società semplici are legal forms of their own: the class would add
+	// the others ("snc e sas" are not the società semplici)
+	{"forma_giuridica", "SP", []string{"spa", "s p a", "societa per azioni", "joint stock companies"}},
+	{"forma_giuridica", "SN", []string{"snc", "s n c", "societa in nome collettivo", "general partnerships"}},
+	{"forma_giuridica", "AS", []string{"sas", "s a s", "societa in accomandita semplice", "limited partnerships"}},
+	{"forma_giuridica", "SS", []string{"societa semplici", "societa semplice", "simple partnerships"}},
+	{"classe_forma", codes.ClasseCapitale, []string{"societa di capitale", "societa di capitali", "srl", "s r l", "limited companies", "corporations"}},
+	{"classe_forma", codes.ClassePersone, []string{"societa di persone", "partnerships"}},
 	{"classe_forma", codes.ClasseIndividuali, []string{"imprese individuali", "impresa individuale", "ditte individuali", "ditta individuale",
 		"partite iva individuali", "individuali", "sole proprietorships", "sole proprietors", "sole traders"}},
 	{"forma_giuridica", "SC", []string{"cooperative", "cooperativa", "cooperatives", "coop"}},
@@ -54,14 +61,16 @@ var formWords = []valueWords{
 }
 
 var cigTypeWords = []valueWords{
-	{"tipo_cig", "DEROGA", []string{"in deroga", "deroga"}},
-	{"tipo_cig", "CIGO", []string{"cigo", "ordinaria"}},
-	{"tipo_cig", "CIGS", []string{"cigs", "straordinaria"}},
+	{"tipo_cig", "DEROGA", []string{"in deroga", "deroga", "in derogation", "derogation"}},
+	{"tipo_cig", "CIGO", []string{"cigo", "ordinaria", "ordinary"}},
+	{"tipo_cig", "CIGS", []string{"cigs", "straordinaria", "extraordinary"}},
 	{"tipo_cig", "FIS", []string{"fis", "fondo di integrazione salariale"}},
 	{"tipo_cig", "FSB", []string{"fsb", "fondi di solidarieta", "fondi bilaterali"}},
 	{"causale_cig", "COVID-19", []string{"covid 19", "covid", "pandemia", "coronavirus"}},
 	{"causale_cig", "CRISI AZIENDALE", []string{"crisi aziendale", "crisi"}},
 	{"causale_cig", "RIORGANIZZAZIONE", []string{"riorganizzazione", "ristrutturazione"}},
+	{"causale_cig", "MANCANZA DI LAVORO", []string{"mancanza di lavoro", "mancanza lavoro", "carenza di lavoro", "calo di lavoro",
+		"calo del lavoro", "mancanza di commesse", "calo delle commesse", "calo degli ordini", "lack of work"}},
 	{"causale_cig", "EVENTI METEO", []string{"eventi meteo", "maltempo", "meteo", "alluvione"}},
 }
 
@@ -170,7 +179,7 @@ var groupTriggers = map[string]bool{"per": true, "by": true, "ogni": true, "each
 	"quale": true, "quali": true, "which": true, "nei": true, "tra": true, "fra": true, "suddivise": true,
 	"suddivisi": true, "ripartite": true, "ripartiti": true, "distribuite": true, "across": true, "per each": true,
 	"diversi": true, "vari": true, "various": true, "ciascun": true, "ciascuna": true, "ciascuno": true,
-	"singolo": true, "singola": true}
+	"singolo": true, "singola": true, "x": true}
 
 func init() {
 	for _, l := range [][]valueWords{sectorWords, suapSectorWords, typeWords, formWords, cigTypeWords, stateWords, esitoWords["cig"], esitoWords["suap"], esitoWords["contributi"]} {
