@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"testing"
 	"time"
 
@@ -64,7 +65,17 @@ func benchEngine(b *testing.B) *Engine {
 		b.Fatal(err)
 	}
 	b.Cleanup(pool.Close)
-	return NewEngine(pool, catalog.Default()).WithoutCache()
+	e := NewEngine(pool, catalog.Default()).WithoutCache()
+	// CONOSCENZA_BENCH_WORKERS: parallel workers per query, as CONOSCENZA_QUERY_WORKERS sets
+	// them for the server (default 0).
+	if w := os.Getenv("CONOSCENZA_BENCH_WORKERS"); w != "" {
+		n, err := strconv.Atoi(w)
+		if err != nil {
+			b.Fatalf("CONOSCENZA_BENCH_WORKERS: %v", err)
+		}
+		e.WithParallelWorkers(n)
+	}
+	return e
 }
 
 // BenchmarkFallbackQueries measures the shapes that used to read the detailed tables, with the

@@ -41,6 +41,17 @@ type Engine struct {
 	cache *expirable.LRU[string, *Result]
 	// detailedOnly never reads an aggregate (tests compare both paths).
 	detailedOnly bool
+	// workers is max_parallel_workers_per_gather for catalog queries (0: none).
+	workers int
+}
+
+// WithParallelWorkers lets each catalog query use up to n parallel workers per scan (the
+// cluster's max_parallel_workers_per_gather; 0, the default, none). A worker is another server
+// process on another core: it shortens a scan of the event tables on an idle machine and
+// competes with the other queries on a busy one (docs/metrics.md, "Session 6").
+func (e *Engine) WithParallelWorkers(n int) *Engine {
+	e.workers = max(n, 0)
+	return e
 }
 
 // NewEngine returns an engine over a pool that connects as the read-only role.
@@ -77,12 +88,12 @@ func (e *Engine) Run(ctx context.Context, q Query, pol Policy) (*Result, error) 
 		return nil, db.Translate(err, "begin read-only transaction")
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // read-only
-	// No parallel workers: each is a new server process that must map, page by page, every
-	// shared buffer it reads (4 kB pages; no huge pages on these machines), which on the event
-	// tables costs more than the second core gives back (docs/metrics.md: random catalog
-	// queries p95 0.35-0.51 s with two workers, 0.22-0.33 s without, alternating runs).
-	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true), set_config('max_parallel_workers_per_gather', '0', true)",
-		strconv.FormatInt(e.timeout.Milliseconds(), 10)); err != nil {
+	// No parallel workers unless configured (WithParallelWorkers): without huge pages each
+	// worker, a new server process, mapped page by page every shared buffer it read, which on
+	// the event tables cost more than the second core gave back (docs/metrics.md, session 4);
+	// with them, what they give depends on how busy the machine is (session 6).
+	if _, err := tx.Exec(ctx, "SELECT set_config('statement_timeout', $1, true), set_config('max_parallel_workers_per_gather', $2, true)",
+		strconv.FormatInt(e.timeout.Milliseconds(), 10), strconv.Itoa(e.workers)); err != nil {
 		return nil, db.Translate(err, "set statement timeout")
 	}
 

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ type Config struct {
 	LogFormat           string        // --log-format / CONOSCENZA_LOG_FORMAT: text or json
 	LogLevel            slog.Level    // CONOSCENZA_LOG_LEVEL
 	RequestTimeout      time.Duration // CONOSCENZA_REQUEST_TIMEOUT
+	QueryWorkers        int           // CONOSCENZA_QUERY_WORKERS: parallel workers per catalog query (default 0)
 }
 
 // LoadConfig reads the environment through getenv (os.Getenv in production).
@@ -50,6 +52,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("CONOSCENZA_REQUEST_TIMEOUT %q is not a positive duration such as 30s", getenv("CONOSCENZA_REQUEST_TIMEOUT"))
 	}
 	c.RequestTimeout = timeout
+	workers, err := strconv.Atoi(get("CONOSCENZA_QUERY_WORKERS", "0"))
+	if err != nil || workers < 0 {
+		return c, fmt.Errorf("CONOSCENZA_QUERY_WORKERS %q is not a number of workers such as 0 or 2", getenv("CONOSCENZA_QUERY_WORKERS"))
+	}
+	c.QueryWorkers = workers
 	return c, c.Validate()
 }
 

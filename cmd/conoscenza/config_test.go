@@ -44,6 +44,9 @@ func TestLoadConfigOptions(t *testing.T) {
 		{"bad log level", map[string]string{"CONOSCENZA_LOG_LEVEL": "loud"}, nil, "CONOSCENZA_LOG_LEVEL"},
 		{"timeout", map[string]string{"CONOSCENZA_REQUEST_TIMEOUT": "5s"}, func(c Config) bool { return c.RequestTimeout == 5*time.Second }, ""},
 		{"bad timeout", map[string]string{"CONOSCENZA_REQUEST_TIMEOUT": "-1s"}, nil, "CONOSCENZA_REQUEST_TIMEOUT"},
+		{"no query workers", map[string]string{}, func(c Config) bool { return c.QueryWorkers == 0 }, ""},
+		{"query workers", map[string]string{"CONOSCENZA_QUERY_WORKERS": "2"}, func(c Config) bool { return c.QueryWorkers == 2 }, ""},
+		{"bad query workers", map[string]string{"CONOSCENZA_QUERY_WORKERS": "-1"}, nil, "CONOSCENZA_QUERY_WORKERS"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

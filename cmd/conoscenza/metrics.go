@@ -178,7 +178,7 @@ func (m *Main) withEngine(ctx context.Context, fn func(*semantic.Engine) error) 
 		return err
 	}
 	defer pool.Close()
-	return fn(semantic.NewEngine(pool, catalog.Default()))
+	return fn(semantic.NewEngine(pool, catalog.Default()).WithParallelWorkers(m.Config.QueryWorkers))
 }
 
 // printQueryResult prints a result as JSON or as a table, or returns the error.

@@ -272,7 +272,7 @@ func (m *Main) openAssistant(ctx context.Context, conns int) (*assistant, error)
 		return nil, err
 	}
 	tools := &tool.Executor{
-		Engine:  semantic.NewEngine(ro, a.Catalog),
+		Engine:  semantic.NewEngine(ro, a.Catalog).WithParallelWorkers(m.Config.QueryWorkers),
 		Docs:    retrieval.NewStore(ro, embedder, m.Logger),
 		Dossier: &dossier.Service{Pool: ro},
 		SQL:     &sqlguard.Runner{Pool: ro},
