@@ -134,8 +134,9 @@ func (t *text) readMetric() metricReading {
 		return metricReading{name: "imprese_registrate", named: true}
 	case t.has(activeWords...):
 		return metricReading{name: "imprese_attive", named: true}
-	case t.has(firmWords...) || t.hasSectorWord():
-		// "quante attività commerciali ci sono", "quanti ristoranti ci sono a Navile"
+	case t.has(firmWords...) || t.hasSectorWord() && !t.docNoun():
+		// "quante attività commerciali ci sono", "quanti ristoranti ci sono a Navile" (but "che
+		// tasso applicano le banche nel protocollo" asks a document)
 		return metricReading{name: "imprese_attive"}
 	}
 	return metricReading{}
