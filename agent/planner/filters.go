@@ -463,7 +463,8 @@ var rankWords = map[string]int{"migliore": 1, "miglior": 1, "best": 1, "highest"
 	"peggiore": -1, "peggior": -1, "worst": -1, "lowest": -1, "smallest": -1}
 
 func (t *text) readTop() (int, bool) {
-	asc := t.has("meno", "least", "fewest", "lowest", "minore", "minor", "smallest", "peggiore", "peggior", "worst", "piu basso", "piu bassa")
+	asc := t.has("meno", "least", "fewest", "lowest", "minore", "minor", "smallest", "peggiore", "peggior", "worst", "piu basso", "piu bassa",
+		"piu negativo", "piu negativa", "most negative")
 	most := t.has("piu", "most", "maggiore", "maggior", "highest", "largest", "biggest", "top", "primi", "prime", "migliore", "miglior", "best") || asc
 	for i, w := range t.tokens {
 		n, ok := number(w)

@@ -96,6 +96,9 @@ func TestUnseenPhrasingsSecondRound(t *testing.T) {
 			`{"metric":"aperture","filters":[{"dimension":"ateco","value":"47"}],"from":"2025-01-01","to":"2025-12-31"}`},
 		{"How many startups were registered in the last three years?",
 			`{"metric":"aperture","filters":[{"dimension":"anzianita","op":"\u003c","value":36}],"from":"2023-11-01","to":"2026-10-31"}`},
+		// held out h54, misread on its first run: the most negative balance is the lowest
+		{"Quale zona ha il saldo più negativo nel 2025?",
+			`{"metric":"saldo","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"},"limit":1}`},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
