@@ -11,7 +11,7 @@ import (
 	"github.com/comune-bologna/conoscenza/ingest/internal/benchgen"
 )
 
-// A first snapshot large enough for the bulk path (no indexes while writing) still rejects a
+// A first snapshot large enough for the direct copy (no indexes while writing) still rejects a
 // duplicate codice fiscale, keeps the first row, and leaves every index in place.
 func TestLargeFirstSnapshotUsesBulkPathAndStillRejectsDuplicates(t *testing.T) {
 	f := newFixture(t)
@@ -22,7 +22,7 @@ func TestLargeFirstSnapshotUsesBulkPathAndStillRejectsDuplicates(t *testing.T) {
 		return append(lines, strings.Replace(dup, "TITOLARE", "DOPPIONE", 1))
 	})
 	sum := f.load(ingest.KindImprese, path, ingest.Options{})
-	if sum.Read != 12_001 || sum.Loaded != 12_000 || sum.Rejected != 1 || sum.Stats["caricamento_massivo"] != 1 || sum.Stats["copia_diretta"] != 0 {
+	if sum.Read != 12_001 || sum.Loaded != 12_000 || sum.Rejected != 1 || sum.Stats["copia_diretta"] != 1 {
 		t.Fatalf("summary = read %d loaded %d rejected %d stats %v", sum.Read, sum.Loaded, sum.Rejected, sum.Stats)
 	}
 	if r := sum.Rejections[0]; r.Line != 12_002 || r.Column != "C-FISCALE" || !strings.Contains(r.Reason, "riga 6") {
@@ -112,5 +112,60 @@ func TestLargeFirstSnapshotCopiedDirectlyThenNextMonth(t *testing.T) {
 	left := f.count(`SELECT count(*) FROM imprese WHERE last_as_of = '2026-10-31'`)
 	if int64(left) != next.Stats["evento_uscita"] {
 		t.Errorf("%d companies left behind, %d uscita events", left, next.Stats["evento_uscita"])
+	}
+}
+
+// A first snapshot that repeats codes in every way the formats allow is copied directly all
+// the same, and comes out exactly as through staging: the first valid row of each code stands
+// (also when its first row was rejected for another reason), the later ones are rejected with
+// the line of the one that stands; tables, rejections, match rate and stock aggregate agree.
+func TestFirstSnapshotRepeatedCodesMatchStaging(t *testing.T) {
+	direct, staged := newFixture(t), newFixture(t)
+	edit := func(lines []string) []string {
+		field := func(i, f int) string { return strings.Split(lines[i], ";")[f] }
+		set := func(line string, f int, v string) string {
+			x := strings.Split(line, ";")
+			x[f] = v
+			return strings.Join(x, ";")
+		}
+		valid8 := lines[8]
+		lines[8] = set(lines[8], 6, "31/02/2020") // the code's first row is rejected: a later one stands
+		return append(lines,
+			set(lines[5], 3, "CAMBIATA DOPO"),                      // a later row changed
+			lines[6],                                               // an identical row
+			set(lines[7], 3, "SECONDA"), set(lines[7], 3, "TERZA"), // a code three times
+			set(valid8, 3, "PRIMA VALIDA"), set(valid8, 3, "RIFIUTATA"), // after an invalid first row
+			set(lines[9], 2, strings.ToLower(field(9, 2))), // the same code in lower case
+			set(lines[10], 2, "  "+field(10, 2)+" "),       // and with spaces around it
+		)
+	}
+	dirD, dirS := t.TempDir(), t.TempDir()
+	a := direct.load(ingest.KindImprese, benchFirstSnapshot(direct, dirD, 12_000, edit), ingest.Options{})
+	b := staged.load(ingest.KindImprese, benchFirstSnapshot(staged, dirS, 12_000, edit), ingest.Options{CompareInDatabase: true})
+	if a.Stats["copia_diretta"] != 1 || b.Stats["copia_diretta"] != 0 {
+		t.Fatalf("direct copy: %d and %d", a.Stats["copia_diretta"], b.Stats["copia_diretta"])
+	}
+	if a.Read != b.Read || a.Loaded != b.Loaded || a.Rejected != b.Rejected || a.Rejected != 8 || *a.MatchRate != *b.MatchRate {
+		t.Errorf("read/loaded/rejected/match %d/%d/%d/%v direct, %d/%d/%d/%v staged",
+			a.Read, a.Loaded, a.Rejected, *a.MatchRate, b.Read, b.Loaded, b.Rejected, *b.MatchRate)
+	}
+	for i := range min(len(a.Rejections), len(b.Rejections)) {
+		if a.Rejections[i] != b.Rejections[i] {
+			t.Errorf("rejection %d: %+v direct, %+v staged", i, a.Rejections[i], b.Rejections[i])
+		}
+	}
+	for _, q := range []string{
+		`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM imprese_dati t`,
+		`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM imprese_versioni t`,
+		`SELECT md5(string_agg((as_of, batch_id, companies)::text, '|' ORDER BY as_of)) FROM register_snapshots`,
+		`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM agg_imprese_stock t`,
+		`SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM agg_stock_cuboidi t`,
+	} {
+		if x, y := direct.str(q), staged.str(q); x != y {
+			t.Errorf("%s: %s direct, %s staged", q, x, y)
+		}
+	}
+	if n := direct.count(`SELECT count(*) FROM imprese WHERE denominazione = 'PRIMA VALIDA'`); n != 1 {
+		t.Errorf("the first valid row of a code whose first row was rejected: %d", n)
 	}
 }

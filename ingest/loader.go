@@ -55,8 +55,9 @@ type Options struct {
 	// previous one (refused by default: the missing ones would be recorded as having left).
 	AllowPartial bool
 	// CompareInDatabase compares a register snapshot with the previous one in SQL, every row
-	// staged, instead of skipping in the loader the rows the previous snapshot has unchanged
-	// (same result, slower; used by the tests that check the two ways agree).
+	// staged, instead of skipping in the loader the rows the previous snapshot has unchanged;
+	// a first snapshot is staged too instead of copied straight into the register (same
+	// result, slower; used by the tests that check the two ways agree).
 	CompareInDatabase bool
 }
 

@@ -36,6 +36,8 @@ type pipeline struct {
 	rowRejects  []Rejection
 
 	workers []*worker
+	codes   *codeSet // the reader's codes, on a direct copy (firstdup.go)
+	cfCol   int      // the code's column, with codes
 
 	// Read (COPY goroutine)
 	started, ended bool
@@ -51,6 +53,9 @@ const pipeBatchRows = 1024
 type rawBatch struct {
 	rows []csvx.Row
 	buf  []string // backing store of the rows' fields
+	// dupOf, on a first snapshot's direct copy, is for each row the line where its code was
+	// first met, 0 when it was not (see firstdup.go)
+	dupOf []uint32
 }
 
 type encBatch struct {
@@ -78,6 +83,28 @@ type worker struct {
 	// snapshot on the direct path, see stockgroups.go); id is this worker's counter.
 	stock *stockGroups
 	id    int
+	// held are the valid rows of codes met before, on a direct copy (firstdup.go)
+	held    []heldRow
+	tooMany bool
+}
+
+// hold keeps back the valid row in w.rc.vals, on line, whose code the reader met first on
+// line first.
+func (w *worker) hold(line, first int, attributed bool, main copyTarget) {
+	if len(w.held) >= maxHeldRows {
+		w.tooMany = true // the copy goes back to staging (see pipeline.heldRows)
+		return
+	}
+	v := w.rc.vals
+	h := heldRow{line: line, first: first, attributed: attributed}
+	h.cf, _ = v[w.cfPos].(string)
+	if h.tuple, w.err = w.enc.appendTuple(nil, v[main.from:main.to], main.extra...); w.err != nil {
+		return
+	}
+	if w.stock != nil {
+		h.key = w.stock.key(v)
+	}
+	w.held = append(w.held, h)
 }
 
 // copyTarget says what each accepted row becomes: the values from vals[from:to] followed by
@@ -96,7 +123,10 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.T
 		stop: make(chan struct{})}
 	sc := r.schema
 	keyPos := -1
-	if sc.optimistic && len(sc.unique) == 1 {
+	switch {
+	case r.direct:
+		p.codes, p.cfCol = newCodeSet(), sc.pos("codice_fiscale")-1
+	case sc.optimistic && len(sc.unique) == 1:
 		keyPos = sc.pos(sc.unique[0])
 		p.dups = newDupFilter()
 	}
@@ -105,7 +135,10 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.T
 		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols())), sep: byte(r.reader.Separator)}, seed: seed, keyPos: keyPos,
 			stock: r.stock, id: i}
 		if r.prev != nil {
-			w.prev, w.cfPos, w.hashPos, w.rawPos = r.prev, sc.pos("codice_fiscale"), sc.pos("row_hash"), sc.pos("raw_hash")
+			w.prev, w.hashPos, w.rawPos = r.prev, sc.pos("row_hash"), sc.pos("raw_hash")
+		}
+		if r.prev != nil || r.direct {
+			w.cfPos = sc.pos("codice_fiscale")
 		}
 		if r.matcher != nil {
 			w.matcher = r.matcher.Clone()
@@ -164,7 +197,7 @@ func (p *pipeline) readRows() {
 		var b *rawBatch
 		select {
 		case b = <-p.rawFree:
-			b.rows = b.rows[:0]
+			b.rows, b.dupOf = b.rows[:0], b.dupOf[:0]
 		default:
 			b = &rawBatch{rows: make([]csvx.Row, 0, pipeBatchRows), buf: make([]string, pipeBatchRows*24)}
 		}
@@ -195,6 +228,9 @@ func (p *pipeline) readRows() {
 			p.read++
 			row, buf = row.Detach(buf)
 			b.rows = append(b.rows, row)
+			if p.codes != nil {
+				b.dupOf = append(b.dupOf, p.codes.add(row.Get(p.cfCol), row.Line))
+			}
 		}
 		if !p.send(b) {
 			return
@@ -224,14 +260,19 @@ func (p *pipeline) work(w *worker, main copyTarget) {
 		default:
 			e = &encBatch{buf: make([]byte, 0, 256*pipeBatchRows)}
 		}
-		for _, row := range b.rows {
+		for i, row := range b.rows {
 			if w.err != nil {
 				continue
 			}
+			matched := w.matched
 			if send := w.validate(row); !send {
 				continue
 			}
 			v := w.rc.vals
+			if len(b.dupOf) > 0 && b.dupOf[i] != 0 {
+				w.hold(row.Line, int(b.dupOf[i]), w.matched > matched, main)
+				continue
+			}
 			if e.buf, w.err = w.enc.appendTuple(e.buf, v[main.from:main.to], main.extra...); w.err != nil {
 				continue
 			}
@@ -294,6 +335,17 @@ func (p *pipeline) Read(dst []byte) (int, error) {
 	n := copy(dst, p.pending)
 	p.pending = p.pending[n:]
 	return n, nil
+}
+
+// heldRows gathers the workers' held rows; ok is false when a worker held too many.
+func (p *pipeline) heldRows() (held []heldRow, ok bool) {
+	for _, w := range p.workers {
+		if w.tooMany {
+			return nil, false
+		}
+		held = append(held, w.held...)
+	}
+	return held, true
 }
 
 // failure is the first error of the reader or the workers; valid once p.enc is closed.

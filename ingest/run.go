@@ -282,19 +282,29 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 	tag, err := tx.Conn().PgConn().CopyFrom(ctx, pipe, copySQL(table, names, r.freeze))
 	pipe.close()
 	r.took("copia", t0)
-	r.dupsChecked = pipe.dups != nil && !pipe.dups.maybe
+	r.dupsChecked = pipe.dups != nil && !pipe.dups.maybe || r.direct
 	if ferr := pipe.failure(); ferr != nil {
 		return ferr
 	}
 	if err != nil {
 		return fmt.Errorf("copy into %s: %w", table, err)
 	}
-	if r.direct && !r.dupsChecked && pipe.dups != nil {
-		// The stream's filter may have met a codice fiscale twice: read the file again
-		// through staging now, instead of after the copy's indexes fail on it.
-		return errMaybeDuplicate
-	}
 	n := tag.RowsAffected()
+	if r.direct {
+		held, ok := pipe.heldRows()
+		if !ok {
+			return errMaybeDuplicate // so many repeated codes that staging is the better way
+		}
+		t0 := time.Now()
+		k, err := r.settleHeld(ctx, tx, held, table, names)
+		if err != nil {
+			return err
+		}
+		if len(held) > 0 {
+			r.took("doppioni", t0)
+		}
+		n += int64(k)
+	}
 	if r.prev != nil {
 		if r.prev.dup.Load() {
 			return errPrevDuplicate

@@ -98,7 +98,7 @@ func truncateForFreeze(ctx context.Context, tx pgx.Tx, tables []string) (bool, e
 // large enough (by size: its rows are not counted yet) for the direct path: COPY straight into
 // imprese_dati without indexes, no staging table (see batchRun.execute).
 func directFirstSnapshot(ctx context.Context, tx pgx.Tx, r *batchRun) (bool, error) {
-	if r.schema.kind != KindImprese || r.size < directMinBytes {
+	if r.schema.kind != KindImprese || r.size < directMinBytes || r.opts.CompareInDatabase {
 		return false, nil
 	}
 	var empty bool

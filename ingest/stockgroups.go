@@ -118,7 +118,10 @@ func newStockGroups(sc *schema, workers int) *stockGroups {
 }
 
 // add counts the accepted row vals on goroutine w.
-func (g *stockGroups) add(w int, vals []any) {
+func (g *stockGroups) add(w int, vals []any) { g.addKey(w, g.key(vals)) }
+
+// key is the group key of the row vals.
+func (g *stockGroups) key(vals []any) uint64 {
 	var k uint64
 	for i, p := range g.pos {
 		var c uint64
@@ -140,6 +143,11 @@ func (g *stockGroups) add(w int, vals []any) {
 		}
 		k |= c << stockShift[i]
 	}
+	return k
+}
+
+// addKey counts one row of group k on goroutine w.
+func (g *stockGroups) addKey(w int, k uint64) {
 	s := &g.workers[w]
 	s.keys = append(s.keys, k)
 	if len(s.keys) == stockBufKeys {
