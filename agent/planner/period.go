@@ -113,6 +113,11 @@ func (t *text) comparison() (string, int) {
 			t.consume(i, j-i+1)
 			return "year", y
 		}
+		// "rispetto alla media degli ultimi 5 anni": the years before, one by one
+		if t.tok(j) == "media" || t.tok(j) == "average" {
+			t.consume(i, j-i+1)
+			return "average", t.averageYears(j + 1)
+		}
 		for _, c := range []struct{ phrase, cmp string }{
 			{"periodo precedente", "previous_period"}, {"previous period", "previous_period"}, {"prior period", "previous_period"},
 			{"semestre precedente", "previous_period"}, {"trimestre precedente", "previous_period"}, {"mese precedente", "previous_period"},
@@ -161,6 +166,11 @@ func (t *text) comparison() (string, int) {
 		"sull anno precedente", "rispetto all anno scorso", "a year ago", "un anno fa") {
 		return "previous_year", 0
 	}
+	if i, n := t.first("sopra la media", "sotto la media", "nella media", "above average", "below average", "than average",
+		"above the average", "below the average"); i >= 0 {
+		t.consume(i, n)
+		return "average", t.averageYears(i + n)
+	}
 	// "le aperture stanno calando?": a direction asked without a reference is against a year before
 	if t.take("stanno calando", "sta calando", "stanno diminuendo", "sta diminuendo", "stanno aumentando", "sta aumentando",
 		"in calo", "in aumento", "in diminuzione", "in flessione", "in ripresa", "are falling", "is falling", "are rising",
@@ -168,6 +178,26 @@ func (t *text) comparison() (string, int) {
 		return "previous_year", 0
 	}
 	return "", 0
+}
+
+// averageYearsDefault is how many years before "la media" means when the question does not say.
+const averageYearsDefault = 5
+
+// averageYears reads how many years an average is of, from token i: "degli ultimi 3 anni",
+// "dei 4 anni precedenti", "of the last 3 years"; otherwise averageYearsDefault. It blanks
+// what it reads.
+func (t *text) averageYears(i int) int {
+	for k := i; k < i+6 && k < len(t.tokens); k++ {
+		if n, ok := number(t.tok(k)); ok && n >= 1 && n <= 20 && (t.tok(k+1) == "anni" || t.tok(k+1) == "years") {
+			t.consume(i, k+2-i)
+			return n
+		}
+	}
+	if i2, n := t.first("degli anni precedenti", "degli anni passati", "degli anni scorsi", "storica", "of previous years",
+		"of the previous years", "of past years", "of recent years", "degli ultimi anni"); i2 == i {
+		t.consume(i2, n)
+	}
+	return averageYearsDefault
 }
 
 // aroundLockdown reads "dopo il lockdown" (from the reopening, 19 May 2020) and "prima del

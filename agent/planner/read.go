@@ -327,6 +327,19 @@ func territorial(dim string) bool {
 
 // applyTime sets the period and the comparison of q.
 func (p *Planner) applyTime(q *semantic.Query, per period, cmp string, cmpYear int, now time.Time) {
+	if cmp == "average" {
+		// no average in the catalog: the year asked with the years before it, one by one, so
+		// that the answer sets them side by side
+		cmp = ""
+		y := lastCompleteMonthEnd(now).Year() - boolInt(lastCompleteMonthEnd(now).Month() < 12)
+		if per.found && isYear(per) {
+			y = per.from.Year()
+		}
+		if !per.found || isYear(per) {
+			per = period{from: day(y-cmpYear, 1, 1), to: day(y, 12, 31), found: true}
+			q.GroupBy = appendTime(q.GroupBy, "anno")
+		}
+	}
 	if cmp == "year" {
 		cmp = ""
 		switch {

@@ -96,6 +96,13 @@ func TestUnseenPhrasingsSecondRound(t *testing.T) {
 			`{"metric":"aperture","filters":[{"dimension":"ateco","value":"47"}],"from":"2025-01-01","to":"2025-12-31"}`},
 		{"How many startups were registered in the last three years?",
 			`{"metric":"aperture","filters":[{"dimension":"anzianita","op":"\u003c","value":36}],"from":"2023-11-01","to":"2026-10-31"}`},
+		// no average in the catalog: the year with the years before it (five unless said)
+		{"aperture nel 2025 rispetto alla media degli anni precedenti",
+			`{"metric":"aperture","group_by":["anno"],"from":"2020-01-01","to":"2025-12-31"}`},
+		{"chiusure nel 2024 rispetto alla media degli ultimi 3 anni",
+			`{"metric":"chiusure","group_by":["anno"],"from":"2021-01-01","to":"2024-12-31"}`},
+		{"Were openings in 2025 above average?",
+			`{"metric":"aperture","group_by":["anno"],"from":"2020-01-01","to":"2025-12-31"}`},
 		// held out h54, misread on its first run: the most negative balance is the lowest
 		{"Quale zona ha il saldo più negativo nel 2025?",
 			`{"metric":"saldo","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"},"limit":1}`},
