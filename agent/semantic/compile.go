@@ -22,6 +22,7 @@ type snapshot struct {
 	detail *cubeMeta   // the snapshot by division, code, legal form and area, if current
 	events *cubeMeta   // the source's event table (one row per event), if current
 	live   *cubeMeta   // the live companies (agg_imprese_vive), if current
+	totals *cubeMeta   // the source's month-less cuboids (flows with no period), if current
 	snaps  []time.Time // every loaded snapshot, ascending (read for stock series only)
 }
 

@@ -243,6 +243,9 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	if best != nil && !w.to.IsZero() && !lastOfMonth(w.to) && (len(edges) == 0 || !monthStart(w.to).Equal(edges[0])) {
 		edges = append(edges, monthStart(w.to))
 	}
+	if t := p.totalsCuboid(m, s, w, need, months || ref); t != nil && (best == nil || t.rows < best.rows) {
+		return &cubeChoice{meta: s.totals, cuboid: t.id}
+	}
 	switch {
 	case best != nil && len(edges) == 0:
 		return &cubeChoice{meta: meta, cuboid: best.id}

@@ -135,6 +135,22 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 			Query{Metric: m.Name, From: "2022-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}},
 			Query{Metric: m.Name, From: "2022-01-01", GroupBy: []string{"zona"}, Order: &Order{By: "value", Dir: "desc"}, Limit: 3},
 			Query{Metric: "quota", Base: m.Name, From: "2022-01-01", GroupBy: []string{"quartiere"}, Subset: []Filter{{Dimension: "straniera", Value: true}}},
+			// No period along dimensions no monthly cuboid keeps together: the month-less
+			// cuboids (00053); with a time dimension, a grain or an age they must not answer.
+			Query{Metric: m.Name, GroupBy: []string{"classe_forma"}, Filters: []Filter{{Dimension: "quartiere", Value: "Navile"}}},
+			Query{Metric: m.Name, GroupBy: []string{"area_statistica", "stato"}},
+			Query{Metric: m.Name, GroupBy: []string{"ateco"}, Filters: []Filter{{Dimension: "femminile", Value: true}}},
+			Query{Metric: m.Name, GroupBy: []string{"forma_giuridica", "zona"}, Filters: []Filter{{Dimension: "straniera", Op: "!=", Value: true}}},
+			Query{Metric: m.Name, GroupBy: []string{"classe_addetti", "divisione_ateco"}, CompareTo: "previous_year"},
+			Query{Metric: m.Name, GroupBy: []string{"comune"}, Filters: []Filter{{Dimension: "sezione_ateco", Op: "in", Values: []any{"G", "C"}}}},
+			Query{Metric: m.Name, GroupBy: []string{"tipo_cig", "quartiere"}},
+			Query{Metric: m.Name, GroupBy: []string{"causale_cig", "area_statistica"}, Filters: []Filter{{Dimension: "esito", Op: "!=", Value: "RESPINTA"}}},
+			Query{Metric: m.Name, GroupBy: []string{"settore_suap", "femminile"}, Filters: []Filter{{Dimension: "tipo_pratica", Value: "APERTURA"}}},
+			Query{Metric: m.Name, GroupBy: []string{"tipo_pratica", "ateco"}},
+			Query{Metric: m.Name, GroupBy: []string{"area_statistica", "anno"}, Filters: []Filter{{Dimension: "femminile", Value: true}}},
+			Query{Metric: m.Name, GroupBy: []string{"classe_forma"}, Filters: []Filter{{Dimension: "quartiere", Value: "Navile"}}, TimeGrain: "year"},
+			Query{Metric: m.Name, GroupBy: []string{"stato"}, Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 40}}},
+			Query{Metric: "quota", Base: m.Name, GroupBy: []string{"zona", "classe_forma"}, Subset: []Filter{{Dimension: "giovanile", Value: true}}},
 		)
 	}
 	return qs
@@ -201,6 +217,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		if strings.Contains(got.SQL, "agg_eventi_") {
 			onCube["event tables"]++
 		}
+		if strings.Contains(got.SQL, "_totali") {
+			onCube["month-less cuboids"]++
+		}
 		if strings.Contains(got.SQL, "agg_imprese_vive") {
 			onCube["live companies"]++
 		}
@@ -225,6 +244,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	}
 	if onCube["event tables"] < 200 || onCube["cuboid with edge days"] < 50 {
 		t.Errorf("event tables read by %d queries, edge days by %d", onCube["event tables"], onCube["cuboid with edge days"])
+	}
+	if onCube["month-less cuboids"] < 40 {
+		t.Errorf("only %d flows with no period read the month-less cuboids", onCube["month-less cuboids"])
 	}
 	if onCube["live companies"] < 15 {
 		t.Errorf("only %d stock queries read the live companies", onCube["live companies"])
@@ -264,6 +286,13 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		{Query{Metric: "suap_pratiche", From: "2020-01-01", GroupBy: []string{"quartiere", "settore_suap", "stato"}}, "FROM agg_suap i", "agg_eventi"},
 		{Query{Metric: "cig_domande", From: "2020-01-01", GroupBy: []string{"quartiere", "sezione_ateco", "classe_forma"}}, "FROM agg_cig i", "agg_eventi"},
 		{Query{Metric: "chiusure", From: "2024-01-01", GroupBy: []string{"ateco"}}, "agg_imprese_flussi", ""},
+		// No period: the month-less cuboids, unless a time dimension or an age needs the dates.
+		{Query{Metric: "aperture", GroupBy: []string{"classe_forma", "quartiere"}}, "FROM agg_imprese_totali i", "agg_eventi"},
+		{Query{Metric: "cig_ore_richieste", GroupBy: []string{"causale_cig", "area_statistica"}}, "FROM agg_cig_totali i", "agg_eventi"},
+		{Query{Metric: "suap_pratiche", GroupBy: []string{"settore_suap", "area_statistica", "classe_forma"}}, "FROM agg_suap_totali i", "agg_eventi"},
+		{Query{Metric: "aperture", GroupBy: []string{"classe_forma", "anno"}}, "", "_totali"},
+		{Query{Metric: "aperture", GroupBy: []string{"classe_forma", "anzianita"}}, "agg_eventi_imprese", "_totali"},
+		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"classe_forma", "quartiere"}}, "agg_eventi_imprese", "_totali"},
 		{Query{Metric: "contributi_importo_concesso", From: "2020-01-15", GroupBy: []string{"quartiere"}}, "agg_contributi i", "agg_contributi_cubo"},
 		// A series whose periods pick only the latest snapshot reads its aggregates; one over
 		// both snapshots, the register's history.
@@ -336,6 +365,12 @@ func TestCubesAreReadOnlyWhileCurrent(t *testing.T) {
 	reg, err = eng.Run(ctx, Query{Metric: "aperture", From: "2026-01-10", GroupBy: []string{"area_statistica", "ateco"}}, Policy{AllowDetails: true})
 	if err != nil || !strings.Contains(reg.SQL, "agg_eventi_imprese") {
 		t.Errorf("a CIG load made the register's event table stale: %v\n%s", err, reg.SQL)
+	}
+	if r, err := eng.Run(ctx, Query{Metric: "cig_domande", GroupBy: []string{"causale_cig", "area_statistica"}}, Policy{AllowDetails: true}); err != nil || strings.Contains(r.SQL, "agg_") {
+		t.Errorf("a stale month-less cuboid was read: %v\n%s", err, r.SQL)
+	}
+	if r, err := eng.Run(ctx, Query{Metric: "aperture", GroupBy: []string{"classe_forma", "quartiere"}}, Policy{AllowDetails: true}); err != nil || !strings.Contains(r.SQL, "agg_imprese_totali") {
+		t.Errorf("a CIG load made the register's month-less cuboids stale: %v\n%s", err, r.SQL)
 	}
 	reg, err = eng.Run(ctx, Query{Metric: "imprese_registrate", GroupBy: []string{"area_statistica", "ateco"}}, Policy{AllowDetails: true})
 	if err != nil || !strings.Contains(reg.SQL, "agg_imprese_vive") {

@@ -64,7 +64,8 @@ func TestEventFilterIndexesServeTheCatalogsFilters(t *testing.T) {
 			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune"}},
 		{"agg_eventi_cig", Query{Metric: "cig_domande", GroupBy: []string{"area_statistica", "ateco", "forma_giuridica"}},
 			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune", "causale_cig"}},
-		{"agg_eventi_suap", Query{Metric: "suap_pratiche", GroupBy: []string{"area_statistica", "settore_suap", "forma_giuridica"}},
+		// By age: no cuboid, monthly or month-less (00053), keeps it.
+		{"agg_eventi_suap", Query{Metric: "suap_pratiche", GroupBy: []string{"area_statistica", "settore_suap", "anzianita"}},
 			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune", "settore_suap"}},
 	}
 	checked := 0

@@ -207,6 +207,11 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 		if cur.facts, err = loadFacts(ctx, tx, p.source, cur); err != nil {
 			return cur, prev, 0, err
 		}
+		if p.from.IsZero() && p.to.IsZero() {
+			if cur.totals, err = loadTotals(ctx, tx, p.source, cur); err != nil {
+				return cur, prev, 0, err
+			}
+		}
 		if cur.events == nil {
 			if cur.events, err = loadEvents(ctx, tx, p.source, cur); err != nil {
 				return cur, prev, 0, err
