@@ -166,6 +166,23 @@ func knownNumbers(question string, results []tool.Result) []float64 {
 			for _, total := range cols {
 				known = append(known, total)
 			}
+			// a series read from its first row to its last ("2026-05 (40.733) → 2026-10
+			// (40.889), +156"): the change between a column's first and last values
+			if n := len(t.Rows); n > 1 {
+				for i := range t.Rows[0] {
+					if i >= len(t.Rows[n-1]) {
+						break
+					}
+					a, ok1 := tool.Number(t.Rows[0][i])
+					b, ok2 := tool.Number(t.Rows[n-1][i])
+					if ok1 && ok2 {
+						known = append(known, math.Abs(b-a))
+						if a != 0 {
+							known = append(known, 100*(b-a)/a)
+						}
+					}
+				}
+			}
 			for _, row := range t.Rows {
 				for i, cell := range row {
 					if f, ok := tool.Number(cell); ok && i < len(cols) && cols[i] != 0 {

@@ -180,6 +180,10 @@ func (v tableView) series(subject string) string {
 	}
 	s := fmt.Sprintf("%s, %s: %s (%s) → %s (%s)", subject, tr(v.lang, "per periodo", "by period"),
 		v.label(first), v.value(fv), v.label(last), v.value(lv))
+	if isStock(v.t.Metric) && v.unit != "%" && fv != 0 {
+		// a stock between two snapshots: how much it changed ("sono in crescita rispetto a maggio?")
+		s += ", " + signed(lv-fv, 0, v.lang) + " (" + signed(100*(lv-fv)/fv, 1, v.lang) + "%)"
+	}
 	if len(rows) > 2 {
 		s += tr(v.lang, "; il valore più alto è "+v.label(best)+" ("+v.value(bv)+")", "; the highest is "+v.label(best)+" ("+v.value(bv)+")")
 	}

@@ -55,7 +55,12 @@ func TestComposedAnswersFoundWrongOn26November(t *testing.T) {
 			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", GroupBy: []string{"mese"}},
 				col("mese", "periodo", "valore"), []any{"2026-05", "2026-05-01", int64(8788)}, []any{"2026-06", "2026-06-01", int64(8796)},
 				[]any{"2026-07", "2026-07-01", int64(8822)}))},
-			[]string{"per periodo: 2026-05 (8.788) → 2026-07 (8.822)"}, []string{"in totale", "2026-05-01"}},
+			[]string{"per periodo: 2026-05 (8.788) → 2026-07 (8.822), +34 (+0,4%)"}, []string{"in totale", "2026-05-01"}},
+		// a stock against an earlier month says the change (second round, 26/11/2026)
+		{"stock against a month", "imprese attive a Navile rispetto a sei mesi fa",
+			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", GroupBy: []string{"mese"}, From: "2026-04-01", To: "2026-10-31"},
+				col("mese", "periodo", "valore"), []any{"2026-05", "2026-05-01", int64(7344)}, []any{"2026-10", "2026-10-01", int64(7376)}))},
+			[]string{"2026-05 (7.344) → 2026-10 (7.376), +32 (+0,4%)"}, []string{"in totale"}},
 		{"stock by place and month", "imprese attive per quartiere per mese",
 			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", GroupBy: []string{"quartiere", "mese"}},
 				col("quartiere", "mese", "periodo", "valore"), []any{"Navile", "2026-05", "2026-05-01", int64(7344)}, []any{"Navile", "2026-06", "2026-06-01", int64(7350)}))},

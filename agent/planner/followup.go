@@ -87,7 +87,7 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 
 	cmp, cmpYear := t.comparison()
 	per := t.period(now)
-	cmp = resolveSpan(cmp, per, t.otherSpan(per))
+	cmp = resolveSpan(cmp, per, t.otherSpan(per, now))
 	m := t.readMetric()
 	if !m.named {
 		// "e i lavoratori?" after a CIG question: the measure is read within the previous source

@@ -126,7 +126,9 @@ func (t *text) readMetric() metricReading {
 		return r
 	// "tasso di crescita" names the metric; "crescita" alone does only when no flow is named
 	// ("le aperture sono in crescita?" asks about openings)
-	case t.has("tasso di crescita", "tasso crescita", "growth rate") || t.has(growthWords...) && flow == "" || t.has(growthMost...):
+	// "le imprese attive sono in crescita?" asks about the stock
+	case t.has("tasso di crescita", "tasso crescita", "growth rate") || t.has(growthWords...) && flow == "" && !(t.has(activeWords...) && t.has("in crescita")) ||
+		t.has(growthMost...):
 		return metricReading{name: "tasso_crescita", named: true}
 	case flow != "":
 		return metricReading{name: flow, named: true}

@@ -109,6 +109,12 @@ func (t *text) comparison() (string, int) {
 		for t.tok(j) == "il" || t.tok(j) == "the" || t.tok(j) == "lo" || t.tok(j) == "i" || t.tok(j) == "l" {
 			j++
 		}
+		if (t.tok(j) == "fine" || t.tok(j) == "end") && (months[t.tok(j+1)] > 0 || t.tok(j+1) == "of") {
+			j++ // "rispetto a fine maggio 2026": the month's snapshot
+			if t.tok(j) == "of" {
+				j++
+			}
+		}
 		if y, ok := year(t.tok(j)); ok {
 			t.consume(i, j-i+1)
 			return "year", y
@@ -154,6 +160,20 @@ func (t *text) comparison() (string, int) {
 			t.consume(i, j-i+1)
 			return "span", 0
 		}
+		// "rispetto a sei mesi fa", "rispetto a maggio": months back from now, the latest May
+		if n, ok := number(t.tok(j)); ok && n >= 1 && n <= 36 && (t.tok(j+1) == "mesi" || t.tok(j+1) == "months") &&
+			(t.tok(j+2) == "fa" || t.tok(j+2) == "ago") {
+			t.cmpMonthsAgo, t.cmpSpan = n, period{}
+			t.consume(i, j-i+3)
+			return "span", 0
+		}
+		if m, ok := months[t.tok(j)]; ok {
+			if _, isYear := year(t.tok(j + 1)); !isYear && t.tok(j+1) != "del" && t.tok(j+1) != "of" {
+				t.cmpMonth, t.cmpSpan = m, period{}
+				t.consume(i, j-i+1)
+				return "span", 0
+			}
+		}
 		// "rispetto ad agosto 2025", "rispetto al primo trimestre 2026": resolved against the
 		// question's period by resolveSpan
 		if p, n, ok := t.periodAt(j); ok && !p.from.IsZero() && !p.to.IsZero() {
@@ -172,6 +192,10 @@ func (t *text) comparison() (string, int) {
 		return "average", t.averageYears(i + n)
 	}
 	// "le aperture stanno calando?": a direction asked without a reference is against a year before
+	if (t.has(openWords...) || t.has(closeWords...) || t.has(activeWords...)) && !t.has("tasso di crescita", "tasso crescita") &&
+		t.take("in crescita", "stanno crescendo", "sta crescendo") {
+		return "previous_year", 0
+	}
 	if t.take("stanno calando", "sta calando", "stanno diminuendo", "sta diminuendo", "stanno aumentando", "sta aumentando",
 		"in calo", "in aumento", "in diminuzione", "in flessione", "in ripresa", "are falling", "is falling", "are rising",
 		"is rising", "are declining", "is declining", "are increasing", "is increasing", "are decreasing", "is decreasing") {
@@ -262,8 +286,21 @@ func (t *text) takeSince(phrases ...string) bool {
 	return true
 }
 
-// otherSpan is the period a comparison named, an elliptical ordinal read in the units of per.
-func (t *text) otherSpan(per period) period {
+// otherSpan is the period a comparison named, an elliptical ordinal read in the units of per,
+// months named without a year or counted back read against now.
+func (t *text) otherSpan(per period, now time.Time) period {
+	end := lastCompleteMonthEnd(now)
+	switch {
+	case t.cmpMonthsAgo > 0:
+		m := day(end.Year(), end.Month(), 1).AddDate(0, -t.cmpMonthsAgo, 0)
+		return monthSpan(m.Year(), m.Month(), m.Month())
+	case t.cmpMonth > 0:
+		y := end.Year()
+		if t.cmpMonth > end.Month() {
+			y--
+		}
+		return monthSpan(y, t.cmpMonth, t.cmpMonth)
+	}
 	if t.cmpOrdinal > 0 {
 		p, _ := ordinalSpan(per, t.cmpOrdinal)
 		return p

@@ -171,7 +171,9 @@ func mixedMetricPart(question string) string {
 func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	cmp, cmpYear := t.comparison()
 	per := t.period(now)
-	cmp = resolveSpan(cmp, per, t.otherSpan(per))
+	other := t.otherSpan(per, now)
+	named := cmp == "span" && !other.from.IsZero()
+	cmp = resolveSpan(cmp, per, other)
 	if per.each && cmp == "" && per.to.Year() == per.from.Year()+1 && t.has(compareWords...) {
 		// "confronto aperture 2024 e 2025": the later year against the one before
 		per, cmp = yearSpan(per.to.Year()), "previous_year"
@@ -234,6 +236,23 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		} else {
 			q.GroupBy = append(q.GroupBy, "anno")
 		}
+	}
+	if named && cmp == "" && isStock(q.Metric) && q.Metric != "quota" && !hasTime(q.GroupBy) {
+		// a stock against another month ("a fine ottobre rispetto a fine maggio", "rispetto a
+		// sei mesi fa"): the monthly snapshots from one to the other, the first and the last
+		// side by side
+		if !per.found {
+			per = period{from: lastCompleteMonthEnd(now), to: lastCompleteMonthEnd(now), found: true}
+		}
+		from, to := per.from, per.to
+		if other.from.Before(from) {
+			from = other.from
+		}
+		if other.to.After(to) {
+			to = other.to
+		}
+		per = period{from: day(from.Year(), from.Month(), 1), to: to, found: true}
+		q.GroupBy = append(q.GroupBy, "mese")
 	}
 	p.applyTime(&q, per, cmp, cmpYear, now)
 	if limit > 0 && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {

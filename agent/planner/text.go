@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/comune-bologna/conoscenza/agent/catalog"
@@ -21,6 +22,9 @@ type text struct {
 	// cmpOrdinal is "rispetto al primo" without its unit: the quarter or semester of the
 	// question's own period with that number
 	cmpOrdinal int
+	// cmpMonth is "rispetto a maggio" (the latest May), cmpMonthsAgo "rispetto a sei mesi fa"
+	cmpMonth     time.Month
+	cmpMonthsAgo int
 }
 
 var punct = strings.NewReplacer("?", " ", "!", " ", ",", " ", ";", " ", ":", " ", "«", " ", "»", " ",

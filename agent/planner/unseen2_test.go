@@ -103,6 +103,18 @@ func TestUnseenPhrasingsSecondRound(t *testing.T) {
 			`{"metric":"chiusure","group_by":["anno"],"from":"2021-01-01","to":"2024-12-31"}`},
 		{"Were openings in 2025 above average?",
 			`{"metric":"aperture","group_by":["anno"],"from":"2020-01-01","to":"2025-12-31"}`},
+		// a stock against another month: the monthly snapshots from one to the other
+		{"imprese attive a fine maggio 2026 rispetto a fine ottobre 2026",
+			`{"metric":"imprese_attive","group_by":["mese"],"from":"2026-05-01","to":"2026-10-31"}`},
+		{"Le imprese attive sono in crescita rispetto a maggio?",
+			`{"metric":"imprese_attive","group_by":["mese"],"from":"2026-05-01","to":"2026-10-31"}`},
+		{"imprese attive a Navile rispetto a sei mesi fa",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"}],"group_by":["mese"],"from":"2026-04-01","to":"2026-10-31"}`},
+		// "in crescita" of a flow compares with the year before; of a sector it stays the growth rate
+		{"Le chiusure sono in crescita nel 2025?",
+			`{"metric":"chiusure","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
+		{"Il settore edile è in crescita?",
+			`{"metric":"tasso_crescita","filters":[{"dimension":"sezione_ateco","value":"F"}],"from":"2025-01-01","to":"2025-12-31"}`},
 		// held out h54, misread on its first run: the most negative balance is the lowest
 		{"Quale zona ha il saldo più negativo nel 2025?",
 			`{"metric":"saldo","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"},"limit":1}`},
