@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -69,7 +70,8 @@ func (t *text) readFilters(source string) []semantic.Filter {
 	var alias string
 	if m := bandoRE.FindString(t.raw); m != "" && source == "contributi" {
 		s.set(eq("bando", strings.ToUpper(m)))
-	} else if source == "contributi" && t.has("bando", "bandi", "fondo", "voucher", "avviso", "misura") {
+	} else if source == "contributi" && t.has("bando", "fondo", "voucher", "avviso", "misura") {
+		// one call named ("il bando per le imprese culturali"); "con i bandi" is all of them
 		// "il bando per le imprese culturali", "il fondo affitti": a known call by its words
 		if alias = t.bando(); alias != "" {
 			s.set(eq("bando", alias))
@@ -171,9 +173,31 @@ func (t *text) readValues(s *filterSet, list []valueWords) {
 	}
 }
 
+// areaRE finds a statistical area by its name as the street register writes it: a zone and a
+// number ("area statistica Irnerio 1").
+var areaRE = regexp.MustCompile(`(?i)\barea\s+statistica\s+([\p{L}' ]+?)\s+(\d{1,2})\b`)
+
+// readArea sets area_statistica from "area statistica <zona> <n>" and blanks its words.
+func (t *text) readArea(s *filterSet) {
+	m := areaRE.FindStringSubmatch(t.raw)
+	if m == nil {
+		return
+	}
+	z := zoneNamed(foldName(strings.TrimSpace(m[1])))
+	if z == "" {
+		return
+	}
+	s.set(eq("area_statistica", z+" "+m[2]))
+	if i := t.find("area statistica", 0); i >= 0 {
+		t.consume(i, 2+len(strings.Fields(foldName(z)))+1)
+	}
+}
+
 // readPlaces reads quartieri, zone and "il centro storico".
 func (t *text) readPlaces(s *filterSet) {
-	if t.take("centro storico", "in centro", "historic centre", "city centre", "old town") {
+	t.readArea(s)
+	if t.take("centro storico", "in centro", "nel centro", "al centro", "zona centro", "centro citta", "centro cittadino",
+		"historic centre", "city centre", "old town", "historic center", "city center") {
 		s.set(inFilter("zona", slices.Clone(centro)))
 	}
 	for _, p := range places {
@@ -183,6 +207,14 @@ func (t *text) readPlaces(s *filterSet) {
 				break
 			}
 			dim := p.dim
+			if p.dim == "quartiere" && t.tok(i+n) == "zona" && t.tok(i-1) != "zona" {
+				// "San Donato zona": the zone named after, as before
+				if z := zoneNamed(strings.Join(t.tokens[i:i+n], " ")); z != "" {
+					s.set(eq("zona", z))
+					t.consume(i, n+1)
+					continue
+				}
+			}
 			if p.dim == "quartiere" && t.tok(i-1) == "zona" {
 				dim = "zona"
 				if z := zoneNamed(strings.Join(t.tokens[i:i+n], " ")); z != "" {

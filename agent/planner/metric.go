@@ -4,7 +4,8 @@ package planner
 // readMetric: the specific sources (CIG, SUAP, grants) come before the register, whose words
 // ("aperture", "chiusure") they reuse.
 var (
-	cigWords      = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "wage supplementation", "cassintegrati", "cassaintegrati"}
+	cigWords = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "wage supplementation", "cassintegrati", "cassaintegrati",
+		"in cassa", "messi in cassa", "lavoratori in cassa"}
 	hoursWords    = []string{"ore", "hours", "monte ore"}
 	requestedWord = []string{"richieste", "richiesta", "requested", "chieste"}
 	workerWords   = []string{"lavoratori", "lavoratrici", "dipendenti coinvolti", "workers", "employees", "persone"}
@@ -17,7 +18,7 @@ var (
 	amountWords     = []string{"euro", "soldi", "importo", "importi", "amount", "amounts", "quanto", "how much", "money", "concessi", "erogati", "stanziati", "valore"}
 	recipientWord   = []string{"beneficiari", "beneficiarie", "beneficiato", "quante imprese", "quante aziende", "imprese finanziate", "hanno ricevuto", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms"}
 	notAwardedWords = []string{"non ammesse", "non ammessi", "escluse", "esclusi", "revocati", "revocate", "rinunce", "not admitted"}
-	balanceWords    = []string{"saldo", "saldo netto", "ha perso", "hanno perso", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
+	balanceWords    = []string{"natimortalita", "nati mortalita", "saldo", "saldo netto", "ha perso", "hanno perso", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
 	growthWords     = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
 	shareWords      = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "share", "proportion", "percentage", "che parte", "what fraction"}
 	closeWords      = []string{"mortalita", "chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations"}
@@ -41,7 +42,7 @@ var (
 		"growing the most", "growing fastest", "grew fastest"}
 	activeWords = []string{"attive", "attiva", "in attivita", "operative", "active", "operating", "esistenti"}
 	firmWords   = []string{"imprese", "impresa", "aziende", "azienda", "ditte", "societa", "companies", "businesses", "firms", "company", "business", "startup", "start up", "startups",
-		"attivita", "esercizi", "sedi d impresa", "sedi"}
+		"attivita", "esercizi", "sedi d impresa", "sedi", "partite iva", "partita iva"}
 )
 
 func init() {
@@ -97,8 +98,9 @@ func (t *text) readMetric() metricReading {
 		}
 		return metricReading{name: "contributi_importo_concesso", named: true, generic: !t.has(amountWords...)}
 	}
-	// "iscritte tra marzo e maggio": openings; "attive, iscritte da meno di 3 anni": an age
-	open := t.has(openWords...) || t.has(regWords...) && t.mentionsPeriod() && !t.has(activeWords...)
+	// "iscritte tra marzo e maggio": openings; "attive, iscritte da meno di 3 anni": an age;
+	// "nuove partite IVA", "nuovi ristoranti": new firms of any kind
+	open := t.has(openWords...) || t.has(regWords...) && t.mentionsPeriod() && !t.has(activeWords...) || t.newFirms()
 	if open && t.has(ageWords...) && t.has(activeWords...) {
 		open = false
 	}
@@ -142,6 +144,37 @@ func (t *text) readMetric() metricReading {
 		return metricReading{name: "imprese_attive"}
 	}
 	return metricReading{}
+}
+
+// newFirms says whether "nuove", "nuovi" or "new" qualifies firms or a sector, right after or
+// one word later ("nuove partite IVA", "nuovi ristoranti", "new restaurants").
+func (t *text) newFirms() bool {
+	for i, w := range t.tokens {
+		if w != "nuove" && w != "nuovi" && w != "new" {
+			continue
+		}
+		for k := i + 1; k <= i+2; k++ {
+			if t.startsAny(k, firmWords) {
+				return true
+			}
+			for _, v := range sectorWords {
+				if t.startsAny(k, v.words) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// startsAny says whether one of the phrases starts at token k.
+func (t *text) startsAny(k int, phrases []string) bool {
+	for _, p := range phrases {
+		if t.find(p, k) == k {
+			return true
+		}
+	}
+	return false
 }
 
 // hasSectorWord says whether the question names a sector in words.
