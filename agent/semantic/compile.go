@@ -107,6 +107,9 @@ func compile(p *plan, cur, prev snapshot) compiled {
 	}
 
 	prevWin, shift := p.comparisonWindow()
+	if p.growthInOneScan(cur, prevWin) {
+		return p.compileGrowthPair(b, c, cur, prevWin)
+	}
 	curSel, _ := p.selectFor(b, window{p.from, p.to}, cur, "")
 	prevSel, _ := p.selectFor(b, prevWin, prev, shift)
 	keys := make([]string, 0, len(p.groupBy)+1)
@@ -312,11 +315,14 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 			open = fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.data BETWEEN %s AND %s), 0)", f, t)
 			closed = fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione BETWEEN %s AND %s), 0)", f, t)
 			start = fmt.Sprintf("(COALESCE(sum(i.n) FILTER (WHERE i.data < %s), 0) - COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione < %s), 0))", f, f)
+			if p.pair != nil {
+				extras = append(extras, p.pairExtras(b)...)
+			}
 		}
 		value = fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 2)", open, closed, start)
 		n = start
-		extras = []extra{{"aperture", "Aperture", open + "::bigint"}, {"chiusure", "Chiusure", closed + "::bigint"},
-			{"registrate_inizio", "Registrate a inizio periodo", start + "::bigint"}}
+		extras = append([]extra{{"aperture", "Aperture", open + "::bigint"}, {"chiusure", "Chiusure", closed + "::bigint"},
+			{"registrate_inizio", "Registrate a inizio periodo", start + "::bigint"}}, extras...)
 	case cube != nil && m.Name == "contributi_beneficiari":
 		// A company counts once, at its first month with a grant in the period (evento B);
 		// the small-cell count is of grants, as on the detailed path (evento G).

@@ -99,6 +99,17 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 				Query{Metric: m.Name, From: "2025-01-01", To: "2025-12-31", GroupBy: []string{"sezione_ateco", "zona", "stato"}},
 				Query{Metric: m.Name, From: "2025-03-05", To: "2025-03-25", GroupBy: []string{"anzianita"}},
 			)
+			// Compared with another period: on the event table in one scan (compare.go).
+			qs = append(qs,
+				Query{Metric: m.Name, From: "2025-03-05", To: "2025-08-20", GroupBy: []string{"anzianita", "classe_forma"},
+					Filters: []Filter{{Dimension: "femminile", Value: true}}, CompareTo: "previous_period"},
+				Query{Metric: m.Name, From: "2024-01-01", To: "2024-12-31", GroupBy: []string{"area_statistica", "ateco"}, CompareTo: "previous_year"},
+				Query{Metric: m.Name, From: "2023-06-10", To: "2023-09-09", GroupBy: []string{"anzianita"}, CompareTo: "previous_year",
+					Limit: 3, Order: &Order{By: "value", Dir: "desc"}},
+				Query{Metric: m.Name, From: "2025-01-01", To: "2025-06-30", GroupBy: []string{"comune", "anzianita", "stato"}, CompareTo: "previous_period"},
+				Query{Metric: m.Name, From: "2024-11-11", To: "2026-01-31", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 30}}, CompareTo: "previous_period"},
+				Query{Metric: m.Name, From: "2025-01-01", To: "2025-12-31", GroupBy: []string{"quartiere"}, CompareTo: "previous_year"},
+			)
 			// The register's event table from its openings alone: periods starting and ending
 			// on many days, so that closures fall on the bounds.
 			for i, from := range []string{"2019-05-17", "2020-09-08", "2021-02-14", "2022-11-30", "2023-06-03", "2024-01-20", "2025-08-11", "2026-02-02"} {
@@ -217,6 +228,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		if strings.Contains(got.SQL, "agg_eventi_") {
 			onCube["event tables"]++
 		}
+		if strings.Contains(got.SQL, "valore_confronto_") {
+			onCube["growth compared in one scan"]++
+		}
 		if strings.Contains(got.SQL, "_totali") {
 			onCube["month-less cuboids"]++
 		}
@@ -244,6 +258,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	}
 	if onCube["event tables"] < 200 || onCube["cuboid with edge days"] < 50 {
 		t.Errorf("event tables read by %d queries, edge days by %d", onCube["event tables"], onCube["cuboid with edge days"])
+	}
+	if onCube["growth compared in one scan"] < 5 {
+		t.Errorf("only %d growth rates were compared in one scan", onCube["growth compared in one scan"])
 	}
 	if onCube["month-less cuboids"] < 40 {
 		t.Errorf("only %d flows with no period read the month-less cuboids", onCube["month-less cuboids"])

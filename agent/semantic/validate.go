@@ -30,6 +30,9 @@ type plan struct {
 	// pinned: a series whose period picks only the snapshot read (see series.go), compiled
 	// as a query on that snapshot with its period as a constant column.
 	pinned bool
+	// pair: a growth rate compared in one scan (compare.go) also computes its value over
+	// this window, the comparison's.
+	pair *window
 }
 
 type typedFilter struct {

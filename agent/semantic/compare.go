@@ -1,0 +1,67 @@
+package semantic
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+)
+
+// A growth rate compared with another period reads, on the register's event table, every
+// opening twice: once for each period (every opening before the period counts towards the
+// companies registered at its start). Both sides group the same rows (the openings that pass
+// the filters: no condition on the period is in the WHERE clause) by the same keys (company
+// attributes, none of them NULL), so the FULL JOIN of the two sides pairs every group with
+// itself: one scan computing both periods' sums gives the same rows, in half the time.
+
+// growthInOneScan says whether the comparison of a growth rate over prev can be computed in
+// the same scan as the current period: both periods read the register's event table alone.
+func (p *plan) growthInOneScan(cur snapshot, prev window) bool {
+	if p.metric.Kind != catalog.KindGrowth || p.base != nil || p.source != "register" || p.hasPeriod() || p.series {
+		return false
+	}
+	a, b := p.cubeFor(p.metric, cur, window{p.from, p.to}), p.cubeFor(p.metric, cur, prev)
+	return a != nil && a.direct && b != nil && b.direct
+}
+
+// pairExtras are the comparison period's growth rate and registered companies at its start,
+// as the current period's are computed on the openings (compile.go).
+func (p *plan) pairExtras(b *builder) []extra {
+	f, t := b.date(p.pair.from), b.date(p.pair.to)
+	open := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.data BETWEEN %s AND %s), 0)", f, t)
+	closed := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione BETWEEN %s AND %s), 0)", f, t)
+	start := fmt.Sprintf("(COALESCE(sum(i.n) FILTER (WHERE i.data < %s), 0) - COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione < %s), 0))", f, f)
+	return []extra{
+		{"valore_confronto_", "", fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 2)", open, closed, start)},
+		{"_n_confronto", "", "(" + start + ")::bigint"},
+	}
+}
+
+// compileGrowthPair compiles a growth rate and its comparison in one grouped scan, with the
+// columns and values compile gives the two-sided statement.
+func (p *plan) compileGrowthPair(b *builder, c compiled, cur snapshot, prev window) compiled {
+	one := *p
+	one.pair = &prev
+	sel, _ := one.selectFor(b, window{p.from, p.to}, cur, "")
+	var cols []string
+	for _, d := range p.groupBy {
+		cols = append(cols, quote(d.Name))
+	}
+	cols = append(cols,
+		"valore",
+		"valore_confronto_ AS valore_confronto",
+		"valore - valore_confronto_ AS variazione",
+		"round((100.0 * (valore - valore_confronto_) / NULLIF(valore_confronto_, 0))::numeric, 1)::float8 AS variazione_pct",
+		"LEAST(_n, _n_confronto) AS _n",
+	)
+	c.columns = append(c.columns,
+		Column{Name: "valore", Label: p.metric.IT, Type: "number"},
+		Column{Name: "valore_confronto", Label: compareLabel(p.q.CompareTo), Type: "number"},
+		Column{Name: "variazione", Label: "Variazione", Type: "number"},
+		Column{Name: "variazione_pct", Label: "Variazione %", Type: "number"},
+	)
+	c.values = []string{"valore", "valore_confronto", "variazione", "variazione_pct"}
+	c.sql = fmt.Sprintf("SELECT * FROM (SELECT %s FROM (%s) g) q%s", strings.Join(cols, ", "), sel, p.orderAndLimit(b))
+	c.params = b.params
+	return c
+}
