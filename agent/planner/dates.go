@@ -224,7 +224,9 @@ func (t *text) rangeAt(i int) (period, int, bool) {
 		_, isYear := year(t.tok(k))
 		return s.n == 1 && (isYear || strings.HasPrefix(t.tok(k), "dt"))
 	}
-	if p2, ok := t.pointAt(k); ok && (hasLead && k > j+p1.n || !hasLead && plain(p1, j) && plain(p2, k)) {
+	// "luglio e agosto 2026": two months, the first taking the second's year
+	months2 := !hasLead && (sep == "e" || sep == "and") && p1.noYear && p1.d == 0
+	if p2, ok := t.pointAt(k); ok && (hasLead && k > j+p1.n || !hasLead && plain(p1, j) && plain(p2, k) || months2 && !p2.noYear && p2.to.Sub(p2.from) < 32*24*time.Hour) {
 		switch {
 		case p1.noYear && p2.noYear:
 			goto open

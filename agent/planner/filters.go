@@ -92,7 +92,11 @@ func (t *text) readFilters(source string) []semantic.Filter {
 	if source == "suap" {
 		t.readSuapSectors(&s)
 	}
-	negated := func(i int) bool { return t.tok(i-1) == "non" || t.tok(i-1) == "not" || t.tok(i-1) == "no" }
+	negated := func(i int) bool {
+		neg := func(w string) bool { return w == "non" || w == "not" || w == "no" }
+		// "non femminili", "che non sono femminili", "that are not women-led"
+		return neg(t.tok(i-1)) || neg(t.tok(i-2)) && (t.tok(i-1) == "sono" || t.tok(i-1) == "e" || t.tok(i-1) == "are" || t.tok(i-1) == "is")
+	}
 	for _, v := range typeWords {
 		for {
 			i, n := t.first(v.words...)
@@ -417,10 +421,20 @@ var mostWords = map[string]bool{"piu": true, "meno": true, "most": true, "least"
 // rankingWords ask for a whole ranking, in order, with no limit.
 var rankingWords = map[string]bool{"classifica": true, "graduatoria": true, "ranking": true, "rank": true}
 
-// wantsRanking says whether the question asks for an ordered list ("classifica dei quartieri").
+// wantsRanking says whether the question asks for an ordered list ("classifica dei quartieri",
+// "dalla peggiore", "worst first").
 func (t *text) wantsRanking() bool {
-	return t.has("classifica", "graduatoria", "ranking", "rank", "ordinati", "ordinate", "in ordine", "ordered", "sorted")
+	return t.has("classifica", "graduatoria", "ranking", "rank", "ordinati", "ordinate", "in ordine", "ordered", "sorted") ||
+		t.has(worstFirst...) || t.has(bestFirst...)
 }
+
+// worstFirst and bestFirst ask for a ranking from the lowest or from the highest.
+var (
+	worstFirst = []string{"dalla peggiore", "dal peggiore", "dai peggiori", "dalle peggiori", "dal piu basso", "dalla piu bassa",
+		"in ordine crescente", "worst first", "lowest first", "ascending"}
+	bestFirst = []string{"dalla migliore", "dal migliore", "dai migliori", "dalle migliori", "dal piu alto", "dalla piu alta",
+		"in ordine decrescente", "best first", "highest first", "descending"}
+)
 
 // singularRank says whether a dimension is asked as the one first of a ranking, with no
 // question word: "il settore con più imprese femminili", "l'area statistica con più chiusure",
@@ -465,6 +479,8 @@ func (t *text) groupAt(i int, source string) (string, int) {
 			switch {
 			case dim == "sezione_ateco" && source == "suap":
 				dim = "settore_suap"
+			case dim == "settore_suap" && source != "suap":
+				continue
 			case dim == "stato" && source != "register":
 				continue
 			case (dim == "tipo_cig" || dim == "causale_cig") && source != "cig":
@@ -496,7 +512,7 @@ var rankWords = map[string]int{"migliore": 1, "miglior": 1, "best": 1, "highest"
 
 func (t *text) readTop() (int, bool) {
 	asc := t.has("meno", "least", "fewest", "lowest", "minore", "minor", "smallest", "peggiore", "peggior", "worst", "piu basso", "piu bassa",
-		"piu negativo", "piu negativa", "most negative")
+		"piu negativo", "piu negativa", "most negative") && !t.has(bestFirst...) || t.has(worstFirst...)
 	most := t.has("piu", "most", "maggiore", "maggior", "highest", "largest", "biggest", "top", "primi", "prime", "migliore", "miglior", "best") || asc
 	for i, w := range t.tokens {
 		n, ok := number(w)

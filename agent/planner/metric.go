@@ -20,9 +20,10 @@ var (
 	notAwardedWords = []string{"non ammesse", "non ammessi", "escluse", "esclusi", "revocati", "revocate", "rinunce", "not admitted"}
 	balanceWords    = []string{"natimortalita", "nati mortalita", "saldo", "saldo netto", "ha perso", "hanno perso", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
 	growthWords     = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
-	shareWords      = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "share", "proportion", "percentage", "che parte", "what fraction"}
-	closeWords      = []string{"mortalita", "chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations"}
-	openWords       = []string{"natalita", "aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende",
+	shareWords      = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "pesano", "quanto pesa", "share", "proportion",
+		"percentage", "che parte", "what fraction"}
+	closeWords = []string{"mortalita", "chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations"}
+	openWords  = []string{"natalita", "aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende",
 		"imprese nuove", "aziende nuove", "nuove attivita", "attivita nuove", "nuove aperture", "si sono iscritte", "si sono iscritti",
 		"sono state iscritte", "nuove iscritte", "iscrizioni", "iscritte nel", "avviate", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
 	registeredW = []string{"registrate", "registered", "imprese registrate"}

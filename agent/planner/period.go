@@ -196,7 +196,10 @@ func (t *text) comparison() (string, int) {
 		t.take("in crescita", "stanno crescendo", "sta crescendo") {
 		return "previous_year", 0
 	}
-	if t.take("stanno calando", "sta calando", "stanno diminuendo", "sta diminuendo", "stanno aumentando", "sta aumentando",
+	if t.take("aumentate o diminuite", "aumentati o diminuiti", "cresciute o diminuite", "cresciute o calate", "diminuite o aumentate",
+		"sono aumentate", "sono aumentati", "sono diminuite", "sono diminuiti", "sono calate", "sono calati", "sono cresciute",
+		"sono cresciuti", "have increased", "have decreased", "went up or down", "increased or decreased",
+		"stanno calando", "sta calando", "stanno diminuendo", "sta diminuendo", "stanno aumentando", "sta aumentando",
 		"in calo", "in aumento", "in diminuzione", "in flessione", "in ripresa", "are falling", "is falling", "are rising",
 		"is rising", "are declining", "is declining", "are increasing", "is increasing", "are decreasing", "is decreasing") {
 		return "previous_year", 0

@@ -197,7 +197,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	trend := t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
 	// the ranking is read before the breakdown blanks its words ("il settore con più ...")
 	limit, asc := t.readTop()
-	ranking := t.wantsRanking()
+	ranking, worst := t.wantsRanking(), t.has(worstFirst...)
 	groups := t.readGroups(src)
 
 	q := semantic.Query{Metric: m.name, GroupBy: groups}
@@ -267,9 +267,9 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		}
 		excludeUnattributed(&q)
 	} else if ranking && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
-		// "classifica dei quartieri per saldo": all of them, in order
+		// "classifica dei quartieri per saldo", "per zona, dalla peggiore": all of them, in order
 		q.Order = &semantic.Order{By: "value", Dir: "desc"}
-		if asc {
+		if asc || worst {
 			q.Order.Dir = "asc"
 		}
 		excludeUnattributed(&q)
