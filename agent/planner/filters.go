@@ -415,6 +415,21 @@ func (t *text) readGroups(source string) []string {
 	return out
 }
 
+// pluralWhich says whether "which" or "what" asks for several ("which districts lost the most
+// firms"): a ranking, not its first.
+func (t *text) pluralWhich() bool {
+	for i, w := range t.tokens {
+		if (w == "which" || w == "what") && pluralDims[t.tok(i+1)] {
+			return true
+		}
+	}
+	return false
+}
+
+// pluralDims are English dimension words in the plural.
+var pluralDims = map[string]bool{"districts": true, "zones": true, "sectors": true, "areas": true, "industries": true,
+	"neighbourhoods": true, "neighborhoods": true, "municipalities": true, "calls": true, "divisions": true}
+
 // mostWords follow a dimension to ask for the first of a ranking ("la forma giuridica più diffusa").
 var mostWords = map[string]bool{"piu": true, "meno": true, "most": true, "least": true}
 
@@ -529,7 +544,8 @@ func (t *text) readTop() (int, bool) {
 	if !most {
 		return 0, false
 	}
-	if t.has("qual e il", "qual e la", "qual e l", "qual e stato il", "qual e stata la", "quale", "in quale", "which", "what") || t.singularRank() {
+	if t.has("qual e il", "qual e la", "qual e l", "qual e stato il", "qual e stata la", "quale", "in quale") || t.singularRank() ||
+		t.has("which", "what") && !t.pluralWhich() {
 		return 1, asc
 	}
 	return 0, false

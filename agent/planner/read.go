@@ -197,7 +197,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	trend := t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
 	// the ranking is read before the breakdown blanks its words ("il settore con più ...")
 	limit, asc := t.readTop()
-	ranking, worst := t.wantsRanking(), t.has(worstFirst...)
+	ranking, worst := t.wantsRanking() || t.pluralWhich() && t.has("most", "least", "fewest", "highest", "lowest"), t.has(worstFirst...)
 	groups := t.readGroups(src)
 
 	q := semantic.Query{Metric: m.name, GroupBy: groups}
@@ -269,7 +269,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	} else if ranking && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
 		// "classifica dei quartieri per saldo", "per zona, dalla peggiore": all of them, in order
 		q.Order = &semantic.Order{By: "value", Dir: "desc"}
-		if asc || worst {
+		if asc || worst || q.Metric == "saldo" && t.has("perso", "persi", "perse", "lost") {
 			q.Order.Dir = "asc"
 		}
 		excludeUnattributed(&q)

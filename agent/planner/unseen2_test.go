@@ -128,6 +128,9 @@ func TestUnseenPhrasingsSecondRound(t *testing.T) {
 			`{"metric":"imprese_attive","filters":[{"dimension":"zona","value":"San Donato"}]}`},
 		{"Quante imprese hanno sede in area statistica Irnerio 1?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"area_statistica","value":"Irnerio 1"}]}`},
+		// "which" before a plural asks for the ranking, not its first
+		{"Which districts lost the most firms in 2025?",
+			`{"metric":"saldo","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"}}`},
 		// fourth probe (40 fresh questions, 8 misread, all fixed)
 		{"Per la giunta: saldo imprese 2025 per zona, dalla peggiore",
 			`{"metric":"saldo","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"}}`},
