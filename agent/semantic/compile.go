@@ -306,6 +306,12 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		open := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'A' AND %s BETWEEN %s AND %s), 0)", month, f, t)
 		closed := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'C' AND %s BETWEEN %s AND %s), 0)", month, f, t)
 		start := fmt.Sprintf("COALESCE(sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END) FILTER (WHERE %s < %s), 0)", month, f)
+		if !cube.since.IsZero() {
+			// A month-less cuboid (every event, dated 1900-01-01) with the events since the
+			// start: registered at the start is the first minus the second.
+			start = fmt.Sprintf("(COALESCE(sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END) FILTER (WHERE %s < %s), 0) - "+
+				"COALESCE(sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END) FILTER (WHERE %s >= %s), 0))", month, f, month, f)
+		}
 		if cube.direct && p.source == "register" {
 			// The register's event table from its openings alone (a million rows instead of
 			// 1.5): every closure is of a company whose opening carries the same attributes and

@@ -171,6 +171,9 @@ type cubeChoice struct {
 	events *cubeMeta   // the source's event table, when read
 	edges  []time.Time // months (first days) read from the event table instead of the cuboid
 	direct bool        // the event table alone
+	// since: a month-less cuboid (every event) with the event table's events from this day on
+	// (a growth rate: see growthOnTotals).
+	since time.Time
 }
 
 // cubeFor chooses the structure that answers a flow, balance or growth query over the window w
@@ -235,6 +238,11 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	if best != nil && (!w.from.IsZero() && w.from.Before(meta.horizon) || !w.to.IsZero() && w.to.Before(meta.horizon) ||
 		months && w.from.IsZero() && meta.bucket) {
 		best = nil // months before the horizon are one bucket
+	}
+	if best == nil && m.Kind == catalog.KindGrowth && !ref {
+		if c := p.growthOnTotals(s, w, need, events); c != nil {
+			return c
+		}
 	}
 	var edges []time.Time
 	if best != nil && !w.from.IsZero() && !firstOfMonth(w.from) {

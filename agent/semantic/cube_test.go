@@ -110,6 +110,18 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 				Query{Metric: m.Name, From: "2024-11-11", To: "2026-01-31", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 30}}, CompareTo: "previous_period"},
 				Query{Metric: m.Name, From: "2025-01-01", To: "2025-12-31", GroupBy: []string{"quartiere"}, CompareTo: "previous_year"},
 			)
+			// Along dimensions no monthly cuboid keeps: a month-less cuboid with the events
+			// since the start (totals.go).
+			qs = append(qs,
+				Query{Metric: m.Name, From: "2025-01-01", To: "2025-12-31", GroupBy: []string{"area_statistica", "stato"}},
+				Query{Metric: m.Name, From: "2024-07-15", To: "2025-02-10", GroupBy: []string{"forma_giuridica", "zona"}, Filters: []Filter{{Dimension: "femminile", Value: false}}},
+				Query{Metric: m.Name, From: "2025-11-01", To: "2026-06-30", GroupBy: []string{"ateco"}, Filters: []Filter{{Dimension: "giovanile", Value: true}}},
+				Query{Metric: m.Name, From: "2025-04-01", To: "2025-06-30", GroupBy: []string{"classe_addetti", "divisione_ateco"}, CompareTo: "previous_year"},
+				Query{Metric: m.Name, From: "2022-03-03", To: "2026-06-30", GroupBy: []string{"classe_forma"}, Filters: []Filter{{Dimension: "quartiere", Value: "Navile"}}},
+				Query{Metric: m.Name, From: "2019-01-01", To: "2019-12-31", GroupBy: []string{"comune", "stato"}, Filters: []Filter{{Dimension: "sezione_ateco", Op: "!=", Value: "G"}}},
+				Query{Metric: m.Name, From: "2026-06-30", To: "2026-06-30", GroupBy: []string{"area_statistica"}, Filters: []Filter{{Dimension: "straniera", Value: true}}},
+				Query{Metric: m.Name, From: "2012-01-01", To: "2013-12-31", GroupBy: []string{"forma_giuridica"}, CompareTo: "previous_period"},
+			)
 			// The register's event table from its openings alone: periods starting and ending
 			// on many days, so that closures fall on the bounds.
 			for i, from := range []string{"2019-05-17", "2020-09-08", "2021-02-14", "2022-11-30", "2023-06-03", "2024-01-20", "2025-08-11", "2026-02-02"} {
@@ -228,6 +240,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		if strings.Contains(got.SQL, "agg_eventi_") {
 			onCube["event tables"]++
 		}
+		if strings.Contains(got.SQL, "_totali") && q.Metric == "tasso_crescita" {
+			onCube["growth on month-less cuboids"]++
+		}
 		if strings.Contains(got.SQL, "valore_confronto_") {
 			onCube["growth compared in one scan"]++
 		}
@@ -258,6 +273,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	}
 	if onCube["event tables"] < 200 || onCube["cuboid with edge days"] < 50 {
 		t.Errorf("event tables read by %d queries, edge days by %d", onCube["event tables"], onCube["cuboid with edge days"])
+	}
+	if onCube["growth on month-less cuboids"] < 5 {
+		t.Errorf("only %d growth rates read a month-less cuboid", onCube["growth on month-less cuboids"])
 	}
 	if onCube["growth compared in one scan"] < 5 {
 		t.Errorf("only %d growth rates were compared in one scan", onCube["growth compared in one scan"])

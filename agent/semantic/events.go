@@ -60,6 +60,8 @@ func (c *cubeChoice) relation(b *builder, source string) (from, cond, month stri
 	switch {
 	case c.direct:
 		return c.events.table + " i", "", "i.data"
+	case !c.since.IsZero():
+		return c.totalsRelation(b, source), "", "i.mese"
 	case len(c.edges) == 0:
 		return c.meta.table + " i", fmt.Sprintf("i.cuboide = %d", c.cuboid), "i.mese"
 	}

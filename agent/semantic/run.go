@@ -207,7 +207,7 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 		if cur.facts, err = loadFacts(ctx, tx, p.source, cur); err != nil {
 			return cur, prev, 0, err
 		}
-		if p.from.IsZero() && p.to.IsZero() {
+		if p.from.IsZero() && p.to.IsZero() || k == catalog.KindGrowth {
 			if cur.totals, err = loadTotals(ctx, tx, p.source, cur); err != nil {
 				return cur, prev, 0, err
 			}

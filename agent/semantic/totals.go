@@ -2,6 +2,9 @@ package semantic
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -47,4 +50,45 @@ func (p *plan) totalsCuboid(m *catalog.Metric, s snapshot, w window, need map[st
 		}
 	}
 	return best
+}
+
+// growthOnTotals answers a growth rate along dimensions no monthly cuboid keeps from a
+// month-less cuboid that keeps them (every event) and the event table's events since the
+// period's start: registered at the start is every event (openings minus closures) minus those
+// since the start; openings and closures in the period are among the latter. It reads the
+// events of the period and after instead of every opening. Exact when no company closed before
+// it was registered and every event is dated (the cuboid's anomalies, migration 00054).
+func (p *plan) growthOnTotals(s snapshot, w window, need map[string]bool, events *cubeMeta) *cubeChoice {
+	t := s.totals
+	if t == nil || events == nil || t.anomalies > 0 || events.anomalies > 0 || !t.asOf.Equal(s.date) ||
+		!events.asOf.Equal(s.date) || p.source != "register" || w.from.IsZero() {
+		return nil
+	}
+	var best *cuboid
+	for i, c := range t.cuboids {
+		if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
+			best = &t.cuboids[i]
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return &cubeChoice{meta: t, cuboid: best.id, events: events, since: w.from}
+}
+
+// totalsRelation is a month-less cuboid (mese 1900-01-01) with the events since c.since (mese
+// their day), under the cuboid's columns.
+func (c *cubeChoice) totalsRelation(b *builder, source string) string {
+	var keep []string
+	for _, cb := range c.meta.cuboids {
+		if cb.id == c.cuboid {
+			for col := range cb.cols {
+				keep = append(keep, col)
+			}
+		}
+	}
+	slices.Sort(keep)
+	list := strings.Join(append(append([]string{"evento"}, eventMeasures[source]...), keep...), ", ")
+	return fmt.Sprintf("(SELECT mese, %s FROM %s WHERE cuboide = %d UNION ALL SELECT data, %s FROM %s WHERE evento IN ('A', 'C') AND data >= %s) i",
+		list, c.meta.table, c.cuboid, list, c.events.table, b.date(c.since))
 }
