@@ -129,10 +129,11 @@ func (r *batchRun) execute(ctx context.Context) error {
 		}
 	}
 	// The first large register snapshot goes straight into imprese_dati (each company written
-	// once, as its current version), without indexes and without a staging table. A repeated codice fiscale (rare
-	// in a register extract) surfaces when the primary key is rebuilt: everything since the
-	// savepoint is undone and the file is read again through staging, where duplicates are
-	// rejected one by one.
+	// once, as its current version), without a staging table and with only the primary key,
+	// the other indexes built after the copy. Repeated codes are found by the reader and
+	// settled after the copy (firstdup.go); should one still reach the primary key (or a
+	// file repeat too many), everything since the savepoint is undone and the file is read
+	// again through staging, where duplicates are rejected one by one.
 	direct, err := directFirstSnapshot(ctx, tx, r)
 	if err != nil {
 		return err
@@ -142,7 +143,7 @@ func (r *batchRun) execute(ctx context.Context) error {
 		if _, err := tx.Exec(ctx, "SAVEPOINT ingest_direct"); err != nil {
 			return fmt.Errorf("savepoint: %w", err)
 		}
-		if r.recreate, err = dropIndexes(ctx, tx, registerTables); err != nil {
+		if r.recreate, err = dropIndexes(ctx, tx, registerTables, true); err != nil {
 			return err
 		}
 		if r.freeze, err = truncateForFreeze(ctx, tx, registerTables); err != nil {

@@ -24,19 +24,23 @@ const impreseCols = `provincia, rea, denominazione, forma_giuridica, forma_desc,
 // dropped and re-added as well: re-adding validates them with one join instead of a million
 // trigger calls. An index of the companies that have left (WHERE last_as_of IS NOT NULL) stays:
 // a first snapshot writes none of them, and rebuilding it would scan the table for nothing.
-func dropIndexes(ctx context.Context, tx pgx.Tx, tables []string) ([]string, error) {
+// keepPrimary keeps the primary keys: on the direct copy of a first snapshot the server
+// maintains them while the loader parses (its core is not the busy one then), which takes as
+// much of its time as building them after the copy, when nothing else runs.
+func dropIndexes(ctx context.Context, tx pgx.Tx, tables []string, keepPrimary bool) ([]string, error) {
 	rows, err := tx.Query(ctx, `
 		SELECT 'ALTER TABLE ' || c.conrelid::regclass || ' DROP CONSTRAINT ' || quote_ident(c.conname),
 		       'ALTER TABLE ' || c.conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid), 0
 		FROM pg_constraint c
 		WHERE c.conrelid = ANY($1::regclass[]) AND (c.contype = 'f' OR c.contype IN ('p', 'u')
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.confrelid = c.conrelid))
+		  AND NOT ($2 AND c.contype = 'p')
 		UNION ALL
 		SELECT 'DROP INDEX ' || i.indexrelid::regclass, pg_get_indexdef(i.indexrelid), 1
 		FROM pg_index i WHERE i.indrelid = ANY($1::regclass[])
 		  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 		  AND pg_get_expr(i.indpred, i.indrelid) IS DISTINCT FROM '(last_as_of IS NOT NULL)'
-		ORDER BY 3`, tables)
+		ORDER BY 3`, tables, keepPrimary)
 	if err != nil {
 		return nil, fmt.Errorf("read indexes: %w", err)
 	}
@@ -317,7 +321,7 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		}
 		stats["caricamento_massivo"], stats["copia_diretta"] = 1, 1
 	case bulk:
-		creates, err := dropIndexes(ctx, tx, registerTables)
+		creates, err := dropIndexes(ctx, tx, registerTables, false)
 		if err != nil {
 			return nil, err
 		}
