@@ -430,6 +430,24 @@ func (t *text) pluralWhich() bool {
 var pluralDims = map[string]bool{"districts": true, "zones": true, "sectors": true, "areas": true, "industries": true,
 	"neighbourhoods": true, "neighborhoods": true, "municipalities": true, "calls": true, "divisions": true}
 
+// explicitBreakdown says whether a dimension is asked for after "per", "by", "x", "ogni",
+// "ciascun" ("imprese sospese per quartiere"), not after a number ("nata sei mesi fa").
+func (t *text) explicitBreakdown() bool {
+	for i, w := range t.tokens {
+		switch w {
+		case "per", "by", "x", "ogni", "ciascun", "ciascuna", "each", "quale", "quali", "which", "what", "top":
+		default:
+			continue
+		}
+		for _, g := range groupWords {
+			if t.startsAny(i+1, g.words) {
+				return true
+			}
+		}
+	}
+	return t.singularRank()
+}
+
 // mostWords follow a dimension to ask for the first of a ranking ("la forma giuridica più diffusa").
 var mostWords = map[string]bool{"piu": true, "meno": true, "most": true, "least": true}
 

@@ -68,7 +68,7 @@ var noData = []struct {
 	{[]string{"unita locali", "unita locale", "local units", "local unit", "filiali", "branches"},
 		"le unità locali (il Registro caricato ha le sedi d'impresa nel comune)",
 		"local units (the register loaded has the companies' seats in the city)"},
-	{[]string{"mutuo", "mutui", "prestito", "prestiti", "credito bancario", "finanziamenti bancari", "loan", "loans", "mortgage", "bank credit"},
+	{[]string{"mutuo", "mutui", "credito bancario", "finanziamenti bancari", "mortgage", "bank credit"},
 		"il credito bancario alle imprese", "bank lending to companies"},
 	{[]string{"pnrr", "fondi europei", "fondi ue", "fondi regionali", "contributi regionali", "fesr", "eu funds", "european funds"},
 		"contributi diversi dai bandi del Comune (PNRR, fondi europei o regionali)",
@@ -82,9 +82,8 @@ var noData = []struct {
 		"i prezzi e gli affitti degli immobili", "property prices and rents"},
 	{[]string{"numero medio di addetti", "numero medio di dipendenti", "media degli addetti", "media dei dipendenti", "addetti medi",
 		"dipendenti medi", "dimensione media", "average number of employees", "average employees", "average size",
-		"addetti in media", "dipendenti in media", "quanti addetti", "quanti dipendenti", "dipendenti totali", "addetti totali",
-		"totale dei dipendenti", "totale degli addetti", "numero totale di addetti", "numero totale di dipendenti",
-		"how many employees", "total employees", "number of employees", "how many people work"},
+		"addetti in media", "dipendenti in media", "dipendenti totali", "addetti totali", "totale dei dipendenti",
+		"totale degli addetti", "numero totale di addetti", "numero totale di dipendenti", "total employees"},
 		"il numero di addetti, totale o medio (posso contare le imprese per classe di addetti)",
 		"the number of employees, total or average (I can count companies by size class)"},
 	{[]string{"reati", "criminalita", "furti", "crime", "crimes", "traffico", "traffic", "inquinamento", "smog", "pollution"},
@@ -121,12 +120,21 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		return tr(lang, "il tasso di natalità o di mortalità delle imprese (posso dare le aperture e le chiusure del periodo e il tasso di crescita, cioè il saldo sulle imprese registrate a inizio periodo)",
 			"the birth or death rate of companies (I can give the period's openings and closures and the growth rate, the balance over the companies registered at the start)"), true
 	}
+	if t.has("quanti addetti", "quanti dipendenti", "how many employees", "number of employees", "how many people work") &&
+		t.has(firmWords...) && !t.has(cigWords...) {
+		// the firms' staff, not "quanti dipendenti comunali verranno formati"
+		return tr(lang, "il numero di addetti, totale o medio (posso contare le imprese per classe di addetti)",
+			"the number of employees, total or average (I can count companies by size class)"), true
+	}
 	for i, n := range noData {
 		if i == 0 && t.has(cigWords...) {
 			continue // "cassa integrazione per eventi meteo" is a CIG reason, not the weather
 		}
 		if strings.HasPrefix(n.it, "il numero di addetti") && t.has(cigWords...) {
 			continue // workers in CIG are counted
+		}
+		if strings.HasPrefix(n.it, "il credito") && !t.quantityCue() {
+			continue // "perché è difficile ottenere un prestito?" is for the documents (the microcredit protocol)
 		}
 		if strings.HasPrefix(n.it, "il fatturato") && balanceNotAccounts(t, n.words) {
 			continue // "bilancio tra nuove imprese e chiusure" is the balance
@@ -156,7 +164,14 @@ var (
 		"ammissibili", "ammissibile", "chi puo", "chi possono", "come funziona", "come funzionano", "come si presenta",
 		"come partecipare", "come si partecipa", "entro quando", "scadenza", "scadenze", "secondo il", "secondo la",
 		"secondo le", "according to", "what does", "what do the", "rules", "requirements", "eligible costs", "deadline",
-		"how does", "cosa contiene", "cosa riporta", "cosa emerge", "riguardo", "obiettivi del", "quali regole", "che regole"}
+		"how does", "cosa contiene", "cosa riporta", "cosa emerge", "riguardo", "obiettivi del", "quali regole", "che regole",
+		// why and how something is counted: the documents explain, the data do not
+		"perche", "why", "come si conta", "come si contano", "come si calcola", "come si misura", "come vengono contat*",
+		"come viene calcolat*", "how is", "how are",
+		// what is typical is in the reports ("quanti dipendenti hanno di solito le aziende delle imprenditrici")
+		"di solito", "solitamente", "in genere", "tipicamente", "usually", "typically",
+		// aims and targets are in the plans ("quante vetrine sfitte vogliamo riaprire entro il 2027?")
+		"vogliamo", "vuole", "intende", "obiettivo", "obiettivi", "target"}
 	docNouns = []string{"delibera", "delibere", "regolamento", "regolamenti", "linee guida", "faq", "protocollo", "rapporto",
 		"relazione", "documento", "documenti", "piano", "avviso", "incubatore", "regulation", "guidelines", "report", "plan",
 		"resolution", "document", "documents", "voucher", "dehors", "tari", "microcredito", "mercatini", "gemello digitale"}
@@ -168,7 +183,7 @@ func (t *text) docNoun() bool { return t.has(docNouns...) }
 // quantityCue says the question asks for a number.
 func (t *text) quantityCue() bool {
 	return t.has("quante", "quanti", "quanta", "numero", "number", "how many", "how much", "quota", "percentuale", "tasso",
-		"andamento", "trend", "totale", "conta", "count", "saldo", "share", "ci sono", "esistono", "aumentat*", "diminuit*",
+		"andamento", "trend", "totale", "conta quante", "conta quanti", "contami", "count", "saldo", "share", "ci sono", "esistono", "aumentat*", "diminuit*",
 		"cresciut*", "calat*", "increased", "decreased", "grown", "fell", "rose", "more", "fewer")
 }
 

@@ -139,7 +139,7 @@ func (t *text) readMetric() metricReading {
 		return metricReading{name: "imprese_registrate", named: true}
 	case t.has(activeWords...):
 		return metricReading{name: "imprese_attive", named: true}
-	case t.has(firmWords...) || t.hasSectorWord() && !t.docNoun():
+	case t.has(firmWords...) || t.has(firmNouns...) && !t.docNoun():
 		// "quante attività commerciali ci sono", "quanti ristoranti ci sono a Navile" (but "che
 		// tasso applicano le banche nel protocollo" asks a document)
 		return metricReading{name: "imprese_attive"}
@@ -147,21 +147,20 @@ func (t *text) readMetric() metricReading {
 	return metricReading{}
 }
 
-// newFirms says whether "nuove", "nuovi" or "new" qualifies firms or a sector, right after or
-// one word later ("nuove partite IVA", "nuovi ristoranti", "new restaurants").
+// newFirms says whether "nuove", "nuovi" or "new" qualifies firms, right after or one word
+// later, in a question asking a number or naming a period ("quante nuove partite IVA nel
+// 2025", "nuovi ristoranti dal 2024"; not "perché il Comune mette limiti ai nuovi negozi").
 func (t *text) newFirms() bool {
+	if !t.has("quante", "quanti", "numero", "number", "how many") && !t.mentionsPeriod() {
+		return false
+	}
 	for i, w := range t.tokens {
 		if w != "nuove" && w != "nuovi" && w != "new" {
 			continue
 		}
 		for k := i + 1; k <= i+2; k++ {
-			if t.startsAny(k, firmWords) {
+			if t.startsAny(k, firmWords) || t.startsAny(k, firmNouns) {
 				return true
-			}
-			for _, v := range sectorWords {
-				if t.startsAny(k, v.words) {
-					return true
-				}
 			}
 		}
 	}
@@ -178,15 +177,10 @@ func (t *text) startsAny(k int, phrases []string) bool {
 	return false
 }
 
-// hasSectorWord says whether the question names a sector in words.
-func (t *text) hasSectorWord() bool {
-	for _, v := range sectorWords {
-		if t.has(v.words...) {
-			return true
-		}
-	}
-	return false
-}
+// firmNouns are sector words that name the firms themselves ("quanti ristoranti ci sono"),
+// unlike those that name an activity ("sport", "scuole", "banca").
+var firmNouns = []string{"ristoranti", "bar", "negozi", "alberghi", "hotel", "pizzerie", "parrucchieri", "estetisti",
+	"officine", "botteghe", "attivita commerciali", "esercizi commerciali", "restaurants", "bars", "shops", "hotels", "retailers"}
 
 // periodProbe is any date: mentionsPeriod only asks whether a period is named.
 var periodProbe = day(2026, 1, 15)

@@ -69,7 +69,7 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	m := t.readMetric()
 	// "imprese femminili per quartiere", "companies in liquidation by district": a breakdown asks
 	// for numbers as much as "quante" does
-	cue := t.quantityCue() || len(newText(question).readGroups("register")) > 0
+	cue := t.quantityCue() || t.explicitBreakdown()
 	if m.name != "" && (m.named || cue) && !(docNoun && !cue) {
 		q := p.query(t, now)
 		if pl, ok := grantsNotAwarded(q, lang); ok {

@@ -172,7 +172,8 @@ var keepAsIs = map[string]bool{"quanto": true, "quanta": true, "quali": true, "q
 	"anche": true, "invece": true, "solo": true, "soltanto": true, "rispetto": true, "prevede": true, "dicono": true,
 	"after": true, "before": true, "between": true, "during": true, "other": true, "first": true,
 	"cresciute": true, "cresciuti": true, "cresciuta": true, "cresciuto": true, "crescono": true, "cresce": true,
-	"second": true, "third": true, "fourth": true, "under": true, "over": true, "last": true, "next": true}
+	"second": true, "third": true, "fourth": true, "under": true, "over": true, "last": true, "next": true,
+	"conta": true, "contano": true, "calcola": true, "misura": true}
 
 func addVocabulary(phrases ...string) {
 	for _, p := range phrases {

@@ -187,6 +187,20 @@ func TestSecondRoundNoDataSubjects(t *testing.T) {
 			t.Errorf("%q: intent %s, reply %q; want no data naming %q", c.question, pl.Intent, pl.Reply, c.want)
 		}
 	}
+	// questions of the retrieval set that this round's words first made numbers or "no data":
+	// why, how something is counted, what is typical, aims, and loans are in the documents
+	for _, q := range []string{"Quanti dipendenti comunali verranno formati sull'IA?",
+		"Per quanti anni dura l'assegnazione di un banco al mercato?", "Perché le imprenditrici fanno più fatica a ottenere un prestito?",
+		"Quante vetrine sfitte vogliamo riaprire entro il 2027?", "Quanto perde il Comune in entrate con lo sconto sui rifiuti per i nuovi negozi?",
+		"Un'associazione culturale nata sei mesi fa può partecipare al bando per le imprese creative?",
+		"Come si conta quanti locali restano vuoti nelle vie dei negozi?", "Perché il Comune mette limiti ai nuovi negozi nel centro?",
+		"Se il socio di maggioranza è un uomo, l'impresa conta ancora come femminile per il bando?",
+		"Quanti dipendenti hanno di solito le aziende delle imprenditrici bolognesi?",
+		"Il modello virtuale della città servirà a capire quanta energia consumano le scuole e gli uffici comunali?"} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentDocument {
+			t.Errorf("%q: intent %s, want document", q, pl.Intent)
+		}
+	}
 	// the words those subjects share with questions the data answer
 	for _, q := range []string{"Quanti dipendenti sono finiti in cassa integrazione durante il covid?",
 		"Bilancio tra nuove imprese e chiusure nel centro storico nel 2025", "Imprese attive per numero di addetti"} {
