@@ -167,17 +167,34 @@ var (
 		"how does", "cosa contiene", "cosa riporta", "cosa emerge", "riguardo", "obiettivi del", "quali regole", "che regole",
 		// why and how something is counted: the documents explain, the data do not
 		"perche", "why", "come si conta", "come si contano", "come si calcola", "come si misura", "come vengono contat*",
-		"come viene calcolat*", "how is", "how are",
+		"come viene calcolat*", "how is it counted", "how are they counted", "how is it calculated", "how do you count",
 		// what is typical is in the reports ("quanti dipendenti hanno di solito le aziende delle imprenditrici")
 		"di solito", "solitamente", "in genere", "tipicamente", "usually", "typically",
-		// aims and targets are in the plans ("quante vetrine sfitte vogliamo riaprire entro il 2027?")
-		"vogliamo", "vuole", "intende", "obiettivo", "obiettivi", "target"}
+		// aims and targets are in the plans (see also aims)
+		"obiettivo", "obiettivi", "target"}
 	docNouns = []string{"delibera", "delibere", "regolamento", "regolamenti", "linee guida", "faq", "protocollo", "rapporto",
 		"relazione", "documento", "documenti", "piano", "avviso", "incubatore", "regulation", "guidelines", "report", "plan",
 		"resolution", "document", "documents", "voucher", "dehors", "tari", "microcredito", "mercatini", "gemello digitale"}
 )
 
-func (t *text) docCue() bool  { return t.has(docVerbs...) }
+func (t *text) docCue() bool { return t.has(docVerbs...) || t.aims() }
+
+// aims says whether the question asks what the city means to do ("quante vetrine sfitte
+// vogliamo riaprire entro il 2027?"), which the plans say; "vogliamo sapere quante imprese" asks
+// for a number.
+func (t *text) aims() bool {
+	for i, w := range t.tokens {
+		if w != "vogliamo" && w != "vuole" && w != "intende" && w != "intendiamo" && w != "vuol" {
+			continue
+		}
+		switch t.tok(i + 1) {
+		case "sapere", "conoscere", "vedere", "capire", "avere", "dire", "il", "la", "i", "le", "un", "una":
+		default:
+			return true
+		}
+	}
+	return false
+}
 func (t *text) docNoun() bool { return t.has(docNouns...) }
 
 // quantityCue says the question asks for a number.

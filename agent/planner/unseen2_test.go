@@ -202,7 +202,8 @@ func TestSecondRoundNoDataSubjects(t *testing.T) {
 		}
 	}
 	// the words those subjects share with questions the data answer
-	for _, q := range []string{"Quanti dipendenti sono finiti in cassa integrazione durante il covid?",
+	for _, q := range []string{"Vogliamo sapere quante imprese femminili ci sono a Navile", "How are openings distributed by district in 2025?",
+		"Quanti dipendenti sono finiti in cassa integrazione durante il covid?",
 		"Bilancio tra nuove imprese e chiusure nel centro storico nel 2025", "Imprese attive per numero di addetti"} {
 		if pl := p.Plan(q, nil, now); pl.Intent != IntentMetric {
 			t.Errorf("%q: intent %s (%s), want metric", q, pl.Intent, pl.Reply)
