@@ -199,6 +199,13 @@ func (t *text) rangeAt(i int) (period, int, bool) {
 	for articles[t.tok(j)] && hasLead {
 		j++
 	}
+	if hasLead && t.tok(j) == "inizio" {
+		// "da inizio 2024", "dall'inizio del 2024": from its first day
+		j++
+		if t.tok(j) == "del" || t.tok(j) == "dell" {
+			j++
+		}
+	}
 	p1, ok := t.pointAt(j)
 	if !ok {
 		return period{}, 0, false

@@ -201,7 +201,9 @@ func (t *text) docNoun() bool { return t.has(docNouns...) }
 func (t *text) quantityCue() bool {
 	return t.has("quante", "quanti", "quanta", "numero", "number", "how many", "how much", "quota", "percentuale", "tasso",
 		"andamento", "trend", "totale", "conta quante", "conta quanti", "contami", "count", "saldo", "share", "ci sono", "esistono", "aumentat*", "diminuit*",
-		"cresciut*", "calat*", "increased", "decreased", "grown", "fell", "rose", "more", "fewer")
+		"cresciut*", "calat*", "increased", "decreased", "grown", "fell", "rose", "more", "fewer",
+		"in aumento", "in calo", "in diminuzione", "in crescita", "aumentano", "diminuiscono", "calano", "crescono", "stanno calando",
+		"stanno aumentando", "increasing", "decreasing", "declining", "rising", "falling")
 }
 
 var platCues = []string{"platea", "potrebbero partecipare", "potrebbe partecipare", "potenziali beneficiari", "potenziali beneficiarie",

@@ -93,6 +93,9 @@ func (t *text) readMetric() metricReading {
 	case t.has(suapWords...) && !t.has(grantWords...):
 		return metricReading{name: "suap_pratiche", named: true}
 	case t.has(grantWords...) || bandoRE.MatchString(t.raw) || t.has("concesso", "concessi", "concesse", "erogato", "erogati", "erogate") ||
+		// "quanti soldi ha dato il Comune alle imprese di Navile"
+		t.has("soldi", "euro", "denaro", "money") && t.has("dato", "dati", "date", "ricevuto", "ricevuti", "ricevute", "andati", "andate",
+			"assegnato", "assegnati", "given", "received", "paid") ||
 		t.has("bando", "bandi", "fondo", "voucher") && (t.has(amountWords...) || t.has(notAwardedWords...) || t.has(recipientWord...)):
 		if t.has(recipientWord...) {
 			return metricReading{name: "contributi_beneficiari", named: true}
@@ -180,7 +183,9 @@ func (t *text) startsAny(k int, phrases []string) bool {
 // firmNouns are sector words that name the firms themselves ("quanti ristoranti ci sono"),
 // unlike those that name an activity ("sport", "scuole", "banca").
 var firmNouns = []string{"ristoranti", "bar", "negozi", "alberghi", "hotel", "pizzerie", "parrucchieri", "estetisti",
-	"officine", "botteghe", "attivita commerciali", "esercizi commerciali", "restaurants", "bars", "shops", "hotels", "retailers"}
+	"officine", "botteghe", "attivita commerciali", "esercizi commerciali", "restaurants", "bars", "shops", "hotels", "retailers",
+	// legal forms name firms too ("le srl semplificate sono in aumento?")
+	"srl", "spa", "snc", "sas", "srls", "cooperative", "consorzi", "ditte individuali", "imprese individuali", "partite iva"}
 
 // periodProbe is any date: mentionsPeriod only asks whether a period is named.
 var periodProbe = day(2026, 1, 15)

@@ -70,6 +70,10 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	// "imprese femminili per quartiere", "companies in liquidation by district": a breakdown asks
 	// for numbers as much as "quante" does
 	cue := t.quantityCue() || t.explicitBreakdown()
+	if m.name == "" && !docCue && t.singularRank() {
+		// "qual è il comparto ATECO più diffuso?": a ranking of the firms
+		m.name = "imprese_attive"
+	}
 	if m.name != "" && (m.named || cue) && !(docNoun && !cue) {
 		q := p.query(t, now)
 		if pl, ok := grantsNotAwarded(q, lang); ok {
@@ -205,7 +209,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		q.Metric = "imprese_registrate"
 	}
 	if m.share {
-		q.Subset, filters = splitSubset(filters)
+		q.Subset, filters = splitSubset(byMention(t.raw, filters))
 		q.Subset, filters = moveToBase(q.Subset, filters, inBase)
 		if len(q.Subset) == 0 {
 			q.Metric = "imprese_attive"
@@ -446,6 +450,28 @@ func splitSubset(fs []semantic.Filter) (subset, rest []semantic.Filter) {
 		}
 	}
 	return nil, rest
+}
+
+// byMention orders filters by where the question names them, so that the first named after
+// "percentuale di" is a share's part ("percentuale di società di capitali nelle costruzioni").
+// Filters whose words are not found keep their order, after the others.
+func byMention(raw string, fs []semantic.Filter) []semantic.Filter {
+	f := newText(raw)
+	at := func(flt semantic.Filter) int {
+		for _, list := range [][]valueWords{sectorWords, formWords, stateWords, cigTypeWords, suapSectorWords} {
+			for _, v := range list {
+				if v.dim == flt.Dimension && (flt.Value == v.value || slices.Contains(flt.Values, any(v.value))) {
+					if i, _ := f.first(v.words...); i >= 0 {
+						return i
+					}
+				}
+			}
+		}
+		return 1 << 20
+	}
+	out := slices.Clone(fs)
+	slices.SortStableFunc(out, func(a, b semantic.Filter) int { return at(a) - at(b) })
+	return out
 }
 
 // platea reads the criteria of a call: "negli ultimi 3 anni" and "nuove imprese" are an age.

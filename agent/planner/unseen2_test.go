@@ -148,6 +148,17 @@ func TestUnseenPhrasingsSecondRound(t *testing.T) {
 			`{"metric":"aperture","group_by":["mese"],"from":"2026-07-01","to":"2026-08-31"}`},
 		{"Net balance by sector in 2025, worst first",
 			`{"metric":"saldo","group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"}}`},
+		// fifth probe (40 fresh questions, 6 misread, 5 fixed)
+		{"nuove imprese femminili da inizio 2024",
+			`{"metric":"aperture","filters":[{"dimension":"femminile","value":true}],"from":"2024-01-01"}`},
+		{"Quanti soldi ha dato il Comune alle imprese di San Donato-San Vitale nel 2021?",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"quartiere","value":"San Donato-San Vitale"}],"from":"2021-01-01","to":"2021-12-31"}`},
+		{"percentuale di società di capitali nelle costruzioni",
+			`{"metric":"quota","filters":[{"dimension":"sezione_ateco","value":"F"}],"subset":[{"dimension":"classe_forma","value":"società di capitale"}]}`},
+		{"Le srl semplificate sono in aumento?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"forma_giuridica","value":"RS"}],"compare_to":"previous_year"}`},
+		{"Qual è il comparto ATECO più diffuso a Bologna?",
+			`{"metric":"imprese_attive","group_by":["divisione_ateco"],"order":{"by":"value","dir":"desc"},"limit":1}`},
 		// held out h54, misread on its first run: the most negative balance is the lowest
 		{"Quale zona ha il saldo più negativo nel 2025?",
 			`{"metric":"saldo","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"},"limit":1}`},
