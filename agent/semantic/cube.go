@@ -239,6 +239,13 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 		months && w.from.IsZero() && meta.bucket) {
 		best = nil // months before the horizon are one bucket
 	}
+	if best == nil && !ref {
+		// Months before the horizon one by one, or a start before it: the register's whole
+		// history by month, along the few dimensions it keeps (migration 00055).
+		if h, c := p.historyCuboid(m, s, need); c != nil {
+			meta, best = h, c
+		}
+	}
 	if best == nil && m.Kind == catalog.KindGrowth && !ref {
 		if c := p.growthOnTotals(s, w, need, events); c != nil {
 			return c

@@ -166,6 +166,12 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 			Query{Metric: m.Name, GroupBy: []string{"forma_giuridica", "zona"}, Filters: []Filter{{Dimension: "straniera", Op: "!=", Value: true}}},
 			Query{Metric: m.Name, GroupBy: []string{"classe_addetti", "divisione_ateco"}, CompareTo: "previous_year"},
 			Query{Metric: m.Name, GroupBy: []string{"comune"}, Filters: []Filter{{Dimension: "sezione_ateco", Op: "in", Values: []any{"G", "C"}}}},
+			// Starts before the monthly cube's horizon (2006): the register's history by month
+			// (00055), whole months and edge days.
+			Query{Metric: m.Name, From: "2001-01-01", TimeGrain: "year", GroupBy: []string{"quartiere"}},
+			Query{Metric: m.Name, From: "1999-05-10", GroupBy: []string{"anno", "sezione_ateco"}},
+			Query{Metric: m.Name, From: "2000-01-01", To: "2026-03-31", TimeGrain: "quarter", Filters: []Filter{{Dimension: "femminile", Value: true}}},
+			Query{Metric: m.Name, From: "2003-02-01", To: "2025-12-20", GroupBy: []string{"classe_forma", "stato"}},
 			Query{Metric: m.Name, GroupBy: []string{"tipo_cig", "quartiere"}},
 			Query{Metric: m.Name, GroupBy: []string{"causale_cig", "area_statistica"}, Filters: []Filter{{Dimension: "esito", Op: "!=", Value: "RESPINTA"}}},
 			Query{Metric: m.Name, GroupBy: []string{"settore_suap", "femminile"}, Filters: []Filter{{Dimension: "tipo_pratica", Value: "APERTURA"}}},
@@ -240,6 +246,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		if strings.Contains(got.SQL, "agg_eventi_") {
 			onCube["event tables"]++
 		}
+		if strings.Contains(got.SQL, "agg_imprese_storico") {
+			onCube["register history by month"]++
+		}
 		if strings.Contains(got.SQL, "_totali") && q.Metric == "tasso_crescita" {
 			onCube["growth on month-less cuboids"]++
 		}
@@ -273,6 +282,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	}
 	if onCube["event tables"] < 200 || onCube["cuboid with edge days"] < 50 {
 		t.Errorf("event tables read by %d queries, edge days by %d", onCube["event tables"], onCube["cuboid with edge days"])
+	}
+	if onCube["register history by month"] < 10 {
+		t.Errorf("only %d flows read the register's history by month", onCube["register history by month"])
 	}
 	if onCube["growth on month-less cuboids"] < 5 {
 		t.Errorf("only %d growth rates read a month-less cuboid", onCube["growth on month-less cuboids"])
@@ -313,7 +325,8 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		{Query{Metric: "aperture", From: "2020-01-15", GroupBy: []string{"quartiere"}}, "agg_imprese_flussi WHERE cuboide", ""},
 		{Query{Metric: "chiusure", From: "2020-01-01", To: "2020-02-14"}, "UNION ALL SELECT data", ""},
 		{Query{Metric: "cig_ore_richieste", From: "2020-01-10", To: "2021-03-20", TimeGrain: "quarter"}, "agg_eventi_cig WHERE (data", ""},
-		{Query{Metric: "aperture", From: "1990-01-01", TimeGrain: "year"}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
+		{Query{Metric: "aperture", From: "1990-01-01", TimeGrain: "year"}, "FROM agg_imprese_storico i", "agg_imprese_flussi"},
+		{Query{Metric: "aperture", From: "1990-01-01", TimeGrain: "year", GroupBy: []string{"area_statistica"}}, "FROM agg_eventi_imprese i", "agg_imprese_storico"},
 		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"anzianita"}}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
 		{Query{Metric: "cig_domande", From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}}, "FROM agg_eventi_cig i", "agg_cig "},
 		{Query{Metric: "suap_pratiche", From: "2020-01-01", GroupBy: []string{"area_statistica", "settore_suap", "forma_giuridica"}}, "FROM agg_eventi_suap i", "agg_suap "},

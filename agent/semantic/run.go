@@ -207,6 +207,11 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 		if cur.facts, err = loadFacts(ctx, tx, p.source, cur); err != nil {
 			return cur, prev, 0, err
 		}
+		if p.source == "register" {
+			if cur.history, err = readCube(ctx, tx, historyTable, cur); err != nil {
+				return cur, prev, 0, err
+			}
+		}
 		if p.from.IsZero() && p.to.IsZero() || k == catalog.KindGrowth {
 			if cur.totals, err = loadTotals(ctx, tx, p.source, cur); err != nil {
 				return cur, prev, 0, err

@@ -92,3 +92,28 @@ func (c *cubeChoice) totalsRelation(b *builder, source string) string {
 	return fmt.Sprintf("(SELECT mese, %s FROM %s WHERE cuboide = %d UNION ALL SELECT data, %s FROM %s WHERE evento IN ('A', 'C') AND data >= %s) i",
 		list, c.meta.table, c.cuboid, list, c.events.table, b.date(c.since))
 }
+
+// historyTable holds the register's openings and closures by month over the whole history
+// (no horizon), along narrow sets of dimensions (migration 00055).
+const historyTable = "agg_imprese_storico"
+
+// historyCuboid is the smallest cuboid of the register's whole history by month that keeps
+// every column the query needs, for a flow the monthly cube cannot answer (months before its
+// horizon); nil if none does or the table is not current.
+func (p *plan) historyCuboid(m *catalog.Metric, s snapshot, need map[string]bool) (*cubeMeta, *cuboid) {
+	h := s.history
+	if h == nil || h.facts || h.events || !h.asOf.Equal(s.date) || p.source != "register" ||
+		m.Kind == catalog.KindGrowth && h.anomalies > 0 {
+		return nil, nil
+	}
+	var best *cuboid
+	for i, c := range h.cuboids {
+		if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
+			best = &h.cuboids[i]
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	return h, best
+}
