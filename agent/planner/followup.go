@@ -21,8 +21,19 @@ func isFollowUp(t *text) bool {
 	if followLead[t.tokens[0]] {
 		return !(t.tokens[0] == "what" || t.tokens[0] == "how") || t.tok(1) == "about"
 	}
-	if len(t.tokens) <= 3 && !t.readMetric().named {
+	if t.has(restrictCues...) {
 		return true
+	}
+	if len(t.tokens) <= 3 {
+		// "per quartiere", "top 3"; "il saldo?", "in percentuale?" name only a measure
+		m := t.readMetric()
+		if !m.named {
+			return true
+		}
+		probe := newText(t.raw)
+		if len(probe.readFilters(sourceOf(m.name))) == 0 && !probe.mentionsPeriod() {
+			return true
+		}
 	}
 	// "quali sono le 3 zone con più?": no metric, no document, only a new breakdown or ranking
 	probe := newText(t.raw)
@@ -32,6 +43,11 @@ func isFollowUp(t *text) bool {
 	limit, _ := probe.readTop()
 	return limit > 0 && len(probe.readGroups("register")) > 0
 }
+
+// restrictCues narrow the previous answer ("quante di queste sono giovanili?"): the new
+// conditions are added to the old ones, none replaced.
+var restrictCues = []string{"di queste", "di questi", "di quelle", "di quelli", "tra queste", "tra questi", "tra quelle",
+	"fra queste", "fra quelle", "of these", "of them", "of those", "among them", "among these"}
 
 // sourceWords name each source whose metrics a follow-up may switch between by the measure alone.
 var sourceWords = map[string]string{"cig": "cassa integrazione", "contributi": "contributi"}
@@ -65,6 +81,12 @@ func mergeFilters(old, add []semantic.Filter) []semantic.Filter {
 	return append(out, add...)
 }
 
+// addFilters adds the new filters to the old ones, replacing only those on the same dimension.
+func addFilters(old, add []semantic.Filter) []semantic.Filter {
+	out := slices.DeleteFunc(slices.Clone(old), func(f semantic.Filter) bool { return hasDim(add, f.Dimension) })
+	return append(out, add...)
+}
+
 // followUp rewrites the previous query with what the question changes. It returns false when
 // the question changes nothing (then it is read as a question of its own).
 func (p *Planner) followUp(t *text, question, lang string, prev *State, now time.Time) (Plan, bool) {
@@ -87,8 +109,14 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 
 	cmp, cmpYear := t.comparison()
 	per := t.period(now)
-	cmp = resolveSpan(cmp, per, t.otherSpan(per, now))
+	other := t.otherSpan(per, now)
+	named := cmp == "span" && !other.from.IsZero()
+	cmp = resolveSpan(cmp, per, other)
 	m := t.readMetric()
+	if sourceOf(q.Metric) == "suap" && (m.name == "aperture" || m.name == "chiusure") && !t.has(firmWords...) {
+		// "e solo quelle di apertura?" after SUAP permits: the permit type, not the register's openings
+		m = metricReading{}
+	}
 	if !m.named {
 		// "e i lavoratori?" after a CIG question: the measure is read within the previous source
 		if ctx := sourceWords[sourceOf(q.Metric)]; ctx != "" {
@@ -100,6 +128,9 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 	if m.named && m.name != q.Metric && !(m.share && q.Metric == "quota") && !(m.generic && sourceOf(m.name) == sourceOf(q.Metric)) {
 		if m.share {
 			q.Subset, q.Filters = splitSubset(q.Filters)
+			if q.Metric == "aperture" || q.Metric == "chiusure" || q.Metric == "imprese_registrate" {
+				q.Base = q.Metric // "in percentuale?" after the openings: a share of the openings
+			}
 		} else if q.Metric == "quota" {
 			q.Filters, q.Subset, q.Base = append(q.Filters, q.Subset...), nil, ""
 		}
@@ -117,7 +148,11 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 				q.Subset = sub
 			}
 		}
-		q.Filters = dropImplied(q.Metric, mergeFilters(q.Filters, add))
+		if t.has(restrictCues...) {
+			q.Filters = dropImplied(q.Metric, addFilters(q.Filters, add))
+		} else {
+			q.Filters = dropImplied(q.Metric, mergeFilters(q.Filters, add))
+		}
 		for _, f := range add {
 			if f.Op == "" || f.Op == "=" {
 				q.GroupBy = slices.DeleteFunc(q.GroupBy, func(g string) bool { return g == f.Dimension })
@@ -141,6 +176,13 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		if !hasTime(q.GroupBy) {
 			excludeUnattributed(&q)
 		}
+	}
+	if named && cmp == "" && isStock(q.Metric) {
+		// "e rispetto a maggio?": the snapshots from then to the question's date
+		if !per.found && q.To != "" {
+			per = period{from: parseDay(q.To), to: parseDay(q.To), found: true}
+		}
+		per, changed = stockAgainst(&q, per, other, now), true
 	}
 	if per.found || cmp != "" {
 		changed = true

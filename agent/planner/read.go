@@ -241,22 +241,8 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 			q.GroupBy = append(q.GroupBy, "anno")
 		}
 	}
-	if named && cmp == "" && isStock(q.Metric) && q.Metric != "quota" && !hasTime(q.GroupBy) {
-		// a stock against another month ("a fine ottobre rispetto a fine maggio", "rispetto a
-		// sei mesi fa"): the monthly snapshots from one to the other, the first and the last
-		// side by side
-		if !per.found {
-			per = period{from: lastCompleteMonthEnd(now), to: lastCompleteMonthEnd(now), found: true}
-		}
-		from, to := per.from, per.to
-		if other.from.Before(from) {
-			from = other.from
-		}
-		if other.to.After(to) {
-			to = other.to
-		}
-		per = period{from: day(from.Year(), from.Month(), 1), to: to, found: true}
-		q.GroupBy = append(q.GroupBy, "mese")
+	if named && cmp == "" {
+		per = stockAgainst(&q, per, other, now)
 	}
 	p.applyTime(&q, per, cmp, cmpYear, now)
 	if limit > 0 && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
@@ -279,6 +265,27 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		excludeUnattributed(&q)
 	}
 	return q
+}
+
+// stockAgainst reads a stock against another month ("a fine ottobre rispetto a fine maggio",
+// "rispetto a sei mesi fa") as the monthly snapshots from one to the other, the first and the
+// last side by side; other questions keep their period.
+func stockAgainst(q *semantic.Query, per, other period, now time.Time) period {
+	if !isStock(q.Metric) || q.Metric == "quota" || hasTime(q.GroupBy) || other.from.IsZero() {
+		return per
+	}
+	if !per.found {
+		per = period{from: lastCompleteMonthEnd(now), to: lastCompleteMonthEnd(now), found: true}
+	}
+	from, to := per.from, per.to
+	if other.from.Before(from) {
+		from = other.from
+	}
+	if other.to.After(to) {
+		to = other.to
+	}
+	q.GroupBy = append(q.GroupBy, "mese")
+	return period{from: day(from.Year(), from.Month(), 1), to: to, found: true}
 }
 
 // hasEqFilter says whether a filter fixes dim to one value.

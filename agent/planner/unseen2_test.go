@@ -248,3 +248,43 @@ func TestSecondRoundDossierAndFollowUps(t *testing.T) {
 		}
 	}
 }
+
+// Follow-up conversations of the second round (29 turns, 6 misread before the fix): each chain
+// of turns and the query its last turn must make.
+func TestSecondRoundConversations(t *testing.T) {
+	cases := []struct {
+		turns []string
+		want  string
+	}{
+		// "di queste" narrows: the type is added to the place and the sector, none replaced
+		{[]string{"Imprese attive a Navile", "e a Savena?", "e nel commercio?", "quante di queste sono giovanili?"},
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Savena"},{"dimension":"sezione_ateco","value":"G"},{"dimension":"giovanile","value":true}]}`},
+		// a bare "in percentuale?" is the share of what was counted
+		{[]string{"Imprese attive a Navile", "quante di queste sono giovanili?", "in percentuale?"},
+			`{"metric":"quota","filters":[{"dimension":"quartiere","value":"Navile"}],"subset":[{"dimension":"giovanile","value":true}]}`},
+		{[]string{"Aperture nel 2025 a Navile", "quante di queste sono femminili?", "in percentuale?"},
+			`{"metric":"quota","filters":[{"dimension":"quartiere","value":"Navile"}],"from":"2025-01-01","to":"2025-12-31","subset":[{"dimension":"femminile","value":true}],"base":"aperture"}`},
+		// after SUAP permits, "di apertura" is the permit type, not the register's openings
+		{[]string{"Quante pratiche SUAP nel 2025?", "per settore", "e solo quelle di apertura?"},
+			`{"metric":"suap_pratiche","filters":[{"dimension":"tipo_pratica","value":"APERTURA"}],"group_by":["settore_suap"],"from":"2025-01-01","to":"2025-12-31"}`},
+		// a bare metric keeps the breakdown and the period
+		{[]string{"Aperture 2025 per settore", "e le chiusure?", "il saldo?"},
+			`{"metric":"saldo","group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31"}`},
+		// a stock against a month, as a follow-up
+		{[]string{"Quante imprese femminili ci sono?", "e nel centro storico?", "e rispetto a maggio?"},
+			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true},{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"group_by":["mese"],"from":"2026-05-01","to":"2026-10-31"}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		var st *State
+		var last Plan
+		for _, q := range c.turns {
+			last = p.Plan(q, st, now)
+			st = &last.State
+		}
+		got, _ := json.Marshal(queryOf(t, last))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.turns, got, c.want)
+		}
+	}
+}
