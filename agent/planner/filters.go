@@ -415,84 +415,6 @@ func (t *text) readGroups(source string) []string {
 	return out
 }
 
-// pluralWhich says whether "which" or "what" asks for several ("which districts lost the most
-// firms"): a ranking, not its first.
-func (t *text) pluralWhich() bool {
-	for i, w := range t.tokens {
-		if (w == "which" || w == "what") && pluralDims[t.tok(i+1)] {
-			return true
-		}
-	}
-	return false
-}
-
-// pluralDims are English dimension words in the plural.
-var pluralDims = map[string]bool{"districts": true, "zones": true, "sectors": true, "areas": true, "industries": true,
-	"neighbourhoods": true, "neighborhoods": true, "municipalities": true, "calls": true, "divisions": true}
-
-// explicitBreakdown says whether a dimension is asked for after "per", "by", "x", "ogni",
-// "ciascun" ("imprese sospese per quartiere"), not after a number ("nata sei mesi fa").
-func (t *text) explicitBreakdown() bool {
-	for i, w := range t.tokens {
-		switch w {
-		case "per", "by", "x", "ogni", "ciascun", "ciascuna", "each", "quale", "quali", "which", "what", "top":
-		default:
-			continue
-		}
-		for _, g := range groupWords {
-			if t.startsAny(i+1, g.words) {
-				return true
-			}
-		}
-	}
-	return t.singularRank()
-}
-
-// mostWords follow a dimension to ask for the first of a ranking ("la forma giuridica più diffusa").
-var mostWords = map[string]bool{"piu": true, "meno": true, "most": true, "least": true}
-
-// rankingWords ask for a whole ranking, in order, with no limit.
-var rankingWords = map[string]bool{"classifica": true, "graduatoria": true, "ranking": true, "rank": true}
-
-// wantsRanking says whether the question asks for an ordered list ("classifica dei quartieri",
-// "dalla peggiore", "worst first").
-func (t *text) wantsRanking() bool {
-	return t.has("classifica", "graduatoria", "ranking", "rank", "ordinati", "ordinate", "in ordine", "ordered", "sorted") ||
-		t.has(worstFirst...) || t.has(bestFirst...)
-}
-
-// worstFirst and bestFirst ask for a ranking from the lowest or from the highest.
-var (
-	worstFirst = []string{"dalla peggiore", "dal peggiore", "dai peggiori", "dalle peggiori", "dal piu basso", "dalla piu bassa",
-		"in ordine crescente", "worst first", "lowest first", "ascending"}
-	bestFirst = []string{"dalla migliore", "dal migliore", "dai migliori", "dalle migliori", "dal piu alto", "dalla piu alta",
-		"in ordine decrescente", "best first", "highest first", "descending"}
-)
-
-// singularRank says whether a dimension is asked as the one first of a ranking, with no
-// question word: "il settore con più imprese femminili", "l'area statistica con più chiusure",
-// "la forma giuridica più diffusa".
-func (t *text) singularRank() bool {
-	for i := range t.tokens {
-		if !articles[t.tok(i-1)] || t.tok(i-1) == "i" {
-			continue
-		}
-		for _, g := range groupWords {
-			for _, w := range g.words {
-				if t.find(w, i) != i {
-					continue
-				}
-				next := t.tok(i + len(strings.Fields(w)))
-				if mostWords[next] || (next == "con" || next == "with" || next == "che" || next == "dove" || next == "that") &&
-					t.has("piu", "meno", "most", "least", "fewest", "maggiore", "minore", "maggior", "minor", "highest", "lowest") {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
 // periodAdjectives name a time breakdown by themselves ("andamento trimestrale", "dati
 // mensili"), with no "per" before them.
 var periodAdjectives = map[string]bool{"trimestrale": true, "trimestrali": true, "mensile": true, "mensili": true,
@@ -537,38 +459,6 @@ func (t *text) groupAt(i int, source string) (string, int) {
 	return "", 0
 }
 
-// readTop reads "i 3 quartieri con più ...", "top 5", "il quartiere con meno ...": the limit and
-// whether the smallest come first.
-// rankWords are adjectives that ask for the first of a ranking: 1 the largest, -1 the smallest.
-var rankWords = map[string]int{"migliore": 1, "miglior": 1, "best": 1, "highest": 1, "largest": 1, "biggest": 1,
-	"peggiore": -1, "peggior": -1, "worst": -1, "lowest": -1, "smallest": -1}
-
-func (t *text) readTop() (int, bool) {
-	asc := t.has("meno", "least", "fewest", "lowest", "minore", "minor", "smallest", "peggiore", "peggior", "worst", "piu basso", "piu bassa",
-		"piu negativo", "piu negativa", "most negative") && !t.has(bestFirst...) || t.has(worstFirst...)
-	most := t.has("piu", "most", "maggiore", "maggior", "highest", "largest", "biggest", "top", "primi", "prime", "migliore", "miglior", "best") || asc
-	for i, w := range t.tokens {
-		n, ok := number(w)
-		if !ok || n < 1 || n > 50 {
-			continue
-		}
-		prev := t.tok(i - 1)
-		if prev == "top" || prev == "primi" || prev == "prime" || prev == "i" || prev == "le" || prev == "gli" || prev == "which" || prev == "the" || prev == "sono" {
-			if most {
-				return n, asc
-			}
-		}
-	}
-	if !most {
-		return 0, false
-	}
-	if t.has("qual e il", "qual e la", "qual e l", "qual e stato il", "qual e stata la", "quale", "in quale") || t.singularRank() ||
-		t.has("which", "what") && !t.pluralWhich() {
-		return 1, asc
-	}
-	return 0, false
-}
-
 // quartieriZone lists every zona of the register's territory.
 func quartieriZone() []string {
 	var out []string
@@ -579,21 +469,3 @@ func quartieriZone() []string {
 }
 
 func foldName(s string) string { return catalog.Fold(s) }
-
-func superlative(a, b string) bool {
-	if a == "il" || a == "la" {
-		a, b = b, ""
-	}
-	switch a {
-	case "saldo", "tasso", "valore", "numero", "quota", "percentuale", "incidenza", "crescita":
-		return true
-	}
-	if rankWords[a] != 0 {
-		return true
-	}
-	switch a {
-	case "piu", "meno", "maggiore", "minore", "maggior", "minor", "most", "least", "fewest", "the":
-		return a != "the" || b == "most" || b == "least" || b == "fewest" || b == "highest" || b == "lowest"
-	}
-	return false
-}
