@@ -15,16 +15,17 @@ const maxRows = 5000
 type snapshot struct {
 	date    time.Time
 	latest  bool
-	cube    bool        // the stock aggregate holds this snapshot
-	cubes   *cubeMeta   // the event cube of the query's source, built from this snapshot
-	stock   *cubeMeta   // the roll-ups of the stock aggregate, if they hold this snapshot
-	facts   *cubeMeta   // the pre-joined grants, if built from this snapshot
-	detail  *cubeMeta   // the snapshot by division, code, legal form and area, if current
-	events  *cubeMeta   // the source's event table (one row per event), if current
-	live    *cubeMeta   // the live companies (agg_imprese_vive), if current
-	totals  *cubeMeta   // the source's month-less cuboids (flows with no period), if current
-	history *cubeMeta   // the register's openings and closures by month since ever, if current
-	snaps   []time.Time // every loaded snapshot, ascending (read for stock series only)
+	cube    bool                 // the stock aggregate holds this snapshot
+	cubes   *cubeMeta            // the event cube of the query's source, built from this snapshot
+	stock   *cubeMeta            // the roll-ups of the stock aggregate, if they hold this snapshot
+	facts   *cubeMeta            // the pre-joined grants, if built from this snapshot
+	detail  *cubeMeta            // the snapshot by division, code, legal form and area, if current
+	events  *cubeMeta            // the source's event table (one row per event), if current
+	live    *cubeMeta            // the live companies (agg_imprese_vive), if current
+	totals  *cubeMeta            // the source's month-less cuboids (flows with no period), if current
+	history *cubeMeta            // the register's openings and closures by month since ever, if current
+	metas   map[string]*cubeMeta // every current aggregate of this snapshot (readCubes), once read
+	snaps   []time.Time          // every loaded snapshot, ascending (read for stock series only)
 }
 
 // cubeDims are the dimensions the stock aggregate (agg_imprese_stock) keeps.

@@ -183,6 +183,11 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 	if err != nil {
 		return cur, prev, 0, err
 	}
+	if cur.latest && !e.detailedOnly {
+		if cur.metas, err = readCubes(ctx, tx, cur); err != nil {
+			return cur, prev, 0, err
+		}
+	}
 	if cur.latest && p.effectiveKind() == catalog.KindStock && !e.detailedOnly {
 		if err = tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM agg_imprese_stock WHERE as_of = $1)", cur.date).Scan(&cur.cube); err != nil {
 			return cur, prev, 0, db.Translate(err, "read stock aggregate")
