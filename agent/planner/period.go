@@ -194,6 +194,7 @@ func (t *text) comparison() (string, int) {
 	// "le aperture stanno calando?": a direction asked without a reference is against a year before
 	if (t.has(openWords...) || t.has(closeWords...) || t.has(activeWords...)) && !t.has("tasso di crescita", "tasso crescita") &&
 		t.take("in crescita", "stanno crescendo", "sta crescendo") {
+		t.cmpTrend = true
 		return "previous_year", 0
 	}
 	if t.take("aumentate o diminuite", "aumentati o diminuiti", "cresciute o diminuite", "cresciute o calate", "diminuite o aumentate",
@@ -202,6 +203,7 @@ func (t *text) comparison() (string, int) {
 		"stanno calando", "sta calando", "stanno diminuendo", "sta diminuendo", "stanno aumentando", "sta aumentando",
 		"in calo", "in aumento", "in diminuzione", "in flessione", "in ripresa", "are falling", "is falling", "are rising",
 		"is rising", "are declining", "is declining", "are increasing", "is increasing", "are decreasing", "is decreasing") {
+		t.cmpTrend = true
 		return "previous_year", 0
 	}
 	return "", 0

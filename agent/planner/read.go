@@ -199,6 +199,11 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		m.name = "imprese_registrate"
 	}
 	trend := t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
+	if t.cmpTrend && isStock(m.name) && !m.share && !per.found {
+		// "le srl semplificate sono in aumento?": a stock's direction is its snapshots, first to
+		// last, not a comparison with a year before the register may not reach
+		cmp, trend = "", true
+	}
 	// the ranking is read before the breakdown blanks its words ("il settore con più ...")
 	limit, asc := t.readTop()
 	ranking, worst := t.wantsRanking() || t.pluralWhich() && t.has("most", "least", "fewest", "highest", "lowest"), t.has(worstFirst...)

@@ -25,6 +25,8 @@ type text struct {
 	// cmpMonth is "rispetto a maggio" (the latest May), cmpMonthsAgo "rispetto a sei mesi fa"
 	cmpMonth     time.Month
 	cmpMonthsAgo int
+	// cmpTrend says the comparison came from a direction alone ("sono in aumento?"), no reference
+	cmpTrend bool
 }
 
 var punct = strings.NewReplacer("?", " ", "!", " ", ",", " ", ";", " ", ":", " ", "«", " ", "»", " ",

@@ -155,8 +155,11 @@ func TestUnseenPhrasingsSecondRound(t *testing.T) {
 			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"quartiere","value":"San Donato-San Vitale"}],"from":"2021-01-01","to":"2021-12-31"}`},
 		{"percentuale di società di capitali nelle costruzioni",
 			`{"metric":"quota","filters":[{"dimension":"sezione_ateco","value":"F"}],"subset":[{"dimension":"classe_forma","value":"società di capitale"}]}`},
+		// a stock's direction with no reference is its snapshots, first to last
 		{"Le srl semplificate sono in aumento?",
-			`{"metric":"imprese_attive","filters":[{"dimension":"forma_giuridica","value":"RS"}],"compare_to":"previous_year"}`},
+			`{"metric":"imprese_attive","filters":[{"dimension":"forma_giuridica","value":"RS"}],"group_by":["mese"]}`},
+		{"Le imprese femminili sono cresciute?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}],"group_by":["mese"]}`},
 		{"Qual è il comparto ATECO più diffuso a Bologna?",
 			`{"metric":"imprese_attive","group_by":["divisione_ateco"],"order":{"by":"value","dir":"desc"},"limit":1}`},
 		// held out h54, misread on its first run: the most negative balance is the lowest
