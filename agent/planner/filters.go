@@ -83,7 +83,8 @@ func (t *text) readFilters(source string) []semantic.Filter {
 		// "imprese con sede fuori Bologna" (CIG requests name the applicant's comune)
 		s.set(semantic.Filter{Dimension: "comune", Op: "!=", Value: "BOLOGNA"})
 	}
-	if source == "register" || source == "cig" {
+	if source == "register" || source == "cig" || source == "contributi" {
+		// grants have the firm's sector too ("contributi al commercio nel 2021")
 		t.readFood(&s)
 		t.readSections(&s)
 		t.readDivisions(&s)
@@ -323,7 +324,8 @@ func (t *text) readSize(s *filterSet) {
 		s.set(eq("classe_addetti", "10-49"))
 	case t.take("medie imprese", "medium sized", "medium businesses"):
 		s.set(eq("classe_addetti", "50-249"))
-	case t.take("grandi imprese", "grandi aziende", "large companies", "large firms", "big companies"):
+	case t.take("grandi imprese", "grandi aziende", "imprese piu grandi", "aziende piu grandi", "large companies", "large firms",
+		"big companies", "largest companies", "largest firms", "biggest companies", "biggest firms"):
 		s.set(eq("classe_addetti", "250+"))
 	}
 }
@@ -349,8 +351,11 @@ func (t *text) readAge(s *filterSet) {
 		switch {
 		case strings.HasSuffix(cmp, "meno di") || strings.HasSuffix(cmp, "less than") || strings.HasSuffix(cmp, "fewer than"):
 			op = "<"
-		case strings.HasSuffix(cmp, "piu di") || strings.HasSuffix(cmp, "more than") || strings.HasSuffix(cmp, "over"):
+		case strings.HasSuffix(cmp, "piu di") || strings.HasSuffix(cmp, "more than") || strings.HasSuffix(cmp, "over") ||
+			strings.HasSuffix(cmp, "oltre"):
 			op = ">"
+		case strings.HasSuffix(cmp, "almeno") || strings.HasSuffix(cmp, "at least"):
+			op = ">="
 		default:
 			continue
 		}

@@ -212,7 +212,8 @@ var platCues = []string{"platea", "potrebbero partecipare", "potrebbe partecipar
 	"would qualify", "potential beneficiaries", "potrebbero candidarsi", "potrebbero accedere", "avrebbero diritto",
 	"se facessimo", "se facciamo", "se facesse", "se il comune facesse", "if we launched", "if we ran"}
 
-var listCues = []string{"elenco", "elenca", "lista", "codici fiscali", "nomi delle", "nominativi", "list of", "names of", "tax codes"}
+var listCues = []string{"elenco", "elenca", "lista", "codici fiscali", "nomi delle", "nominativi", "list of", "names of", "tax codes",
+	"chi sono le", "chi sono gli", "who are the"}
 
 func (t *text) isPlatea() bool { return t.has(platCues...) }
 

@@ -202,7 +202,8 @@ func (t *text) comparison() (string, int) {
 		"sono cresciuti", "have increased", "have decreased", "went up or down", "increased or decreased",
 		"stanno calando", "sta calando", "stanno diminuendo", "sta diminuendo", "stanno aumentando", "sta aumentando",
 		"in calo", "in aumento", "in diminuzione", "in flessione", "in ripresa", "are falling", "is falling", "are rising",
-		"is rising", "are declining", "is declining", "are increasing", "is increasing", "are decreasing", "is decreasing") {
+		"is rising", "are declining", "is declining", "are increasing", "is increasing", "are decreasing", "is decreasing",
+		"falling", "declining", "shrinking") {
 		t.cmpTrend = true
 		return "previous_year", 0
 	}

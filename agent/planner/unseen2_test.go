@@ -162,6 +162,13 @@ func TestUnseenPhrasingsSecondRound(t *testing.T) {
 			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}],"group_by":["mese"]}`},
 		{"Qual è il comparto ATECO più diffuso a Bologna?",
 			`{"metric":"imprese_attive","group_by":["divisione_ateco"],"order":{"by":"value","dir":"desc"},"limit":1}`},
+		// sixth probe (40 fresh questions, 6 misread, 4 fixed)
+		{"Quante imprese attive hanno oltre 10 anni di anzianità?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003e","value":120}]}`},
+		{"Quanti contributi ha ricevuto il settore del commercio nel 2021?",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"sezione_ateco","value":"G"}],"from":"2021-01-01","to":"2021-12-31"}`},
+		{"Is the number of craft firms falling?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"artigiana","value":true}],"group_by":["mese"]}`},
 		// held out h54, misread on its first run: the most negative balance is the lowest
 		{"Quale zona ha il saldo più negativo nel 2025?",
 			`{"metric":"saldo","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"},"limit":1}`},
@@ -227,6 +234,11 @@ func TestSecondRoundNoDataSubjects(t *testing.T) {
 
 func TestSecondRoundDossierAndFollowUps(t *testing.T) {
 	p := New(catalog.Default())
+	// "chi sono le imprese più grandi" asks for the list (staff only, the tool checks the role)
+	if pl := p.Plan("Chi sono le imprese più grandi di Bologna?", nil, now); len(pl.Calls) != 1 || pl.Calls[0].Name != tool.Platea ||
+		string(pl.Calls[0].Arguments) != `{"filters":[{"dimension":"classe_addetti","value":"250+"}],"list":true}` {
+		t.Errorf("largest firms: %+v", pl.Calls)
+	}
 	pl := p.Plan("Fascicolo d'impresa di Rossi Costruzioni", nil, now)
 	if len(pl.Calls) != 1 || pl.Calls[0].Name != tool.CompanyDossier || string(pl.Calls[0].Arguments) != `{"name":"Rossi Costruzioni"}` {
 		t.Errorf("dossier: %+v", pl.Calls)
