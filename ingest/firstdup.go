@@ -25,66 +25,85 @@ import (
 // maxHeldRows bounds the rows held back (a file repeating more codes goes through staging).
 const maxHeldRows = 50_000
 
-// codeSet is the reader's set of code hashes, with the line each was first met on: open
-// addressing over two arrays (12 bytes a slot), grown at three quarters full.
+// codeSet is the reader's set of code hashes, with the line each was first met on, in one
+// array of uint64 (one cache miss a row): the upper half of a slot is a 32-bit tag of the
+// code's hash (odd: 0 is an empty slot), the lower half the line; the tag alone places the
+// slot, so that a growth can move it. Codes whose tags are equal (about a hundred pairs per
+// million codes) look alike: the later one is held back and settled like a repetition, which
+// keeps the result exact. Grown at three quarters full.
 type codeSet struct {
-	seed   maphash.Seed
-	hashes []uint64 // 0 is an empty slot
-	lines  []uint32
-	n      int
+	seed  maphash.Seed
+	slots []uint64
+	bits  uint
+	n     int
 }
 
-func newCodeSet() *codeSet {
-	return &codeSet{seed: maphash.MakeSeed(), hashes: make([]uint64, 1<<16), lines: make([]uint32, 1<<16)}
+// newCodeSet sizes the set for a file of size bytes (a register line is well over 100 bytes).
+func newCodeSet(size int64) *codeSet {
+	bits := uint(16)
+	for int64(3<<bits/4) < size/100 && bits < 26 {
+		bits++
+	}
+	return &codeSet{seed: maphash.MakeSeed(), slots: make([]uint64, 1<<bits), bits: bits}
 }
+
+// home is the first slot a tag probes (Fibonacci hashing of the tag).
+func (s *codeSet) home(tag uint64) uint64 { return (tag >> 32) * 0x9E3779B97F4A7C15 >> (64 - s.bits) }
 
 // add records code cf (as the codice fiscale check normalises it) met on line, and returns
-// the line of its first occurrence when a code with the same hash came before (0 otherwise).
+// the line of its first occurrence when a code that looks alike came before (0 otherwise).
 // Values that cannot be a valid code are not recorded: their rows are rejected anyway.
 func (s *codeSet) add(cf string, line int) uint32 {
+	for i := 0; i < len(cf); i++ {
+		if cf[i] >= 0x80 { // a letter strings.ToUpper may map to ASCII (ı → I), as ValidateCF does
+			cf = strings.ToUpper(cf)
+			break
+		}
+	}
 	if n := len(cf); n != 11 && n != 16 {
 		return 0
 	}
 	var buf [16]byte
 	for i := 0; i < len(cf); i++ {
 		c := cf[i]
-		if c >= 0x80 { // a letter strings.ToUpper might map to ASCII (ı → I): its slow path
-			return s.add(strings.ToUpper(cf), line)
+		if c >= 0x80 {
+			return 0 // not a valid code
 		}
 		if 'a' <= c && c <= 'z' {
 			c -= 'a' - 'A'
 		}
 		buf[i] = c
 	}
-	h := maphash.Bytes(s.seed, buf[:len(cf)]) | 1
-	mask := uint64(len(s.hashes) - 1)
-	j := h & mask
-	for ; s.hashes[j] != 0; j = (j + 1) & mask {
-		if s.hashes[j] == h {
-			return s.lines[j]
+	tag := (maphash.Bytes(s.seed, buf[:len(cf)]) | 1<<32) &^ 0xffffffff
+	mask := uint64(len(s.slots) - 1)
+	j := s.home(tag)
+	for ; s.slots[j] != 0; j = (j + 1) & mask {
+		if s.slots[j]&^0xffffffff == tag {
+			return uint32(s.slots[j])
 		}
 	}
-	s.hashes[j], s.lines[j] = h, uint32(line)
-	if s.n++; 4*s.n > 3*len(s.hashes) {
+	s.slots[j] = tag | uint64(uint32(line))
+	if s.n++; 4*s.n > 3*len(s.slots) {
 		s.grow()
 	}
 	return 0
 }
 
 func (s *codeSet) grow() {
-	hashes, lines := make([]uint64, 2*len(s.hashes)), make([]uint32, 2*len(s.hashes))
-	mask := uint64(len(hashes) - 1)
-	for i, h := range s.hashes {
-		if h == 0 {
+	old := s.slots
+	s.bits++
+	s.slots = make([]uint64, 1<<s.bits)
+	mask := uint64(len(s.slots) - 1)
+	for _, v := range old {
+		if v == 0 {
 			continue
 		}
-		j := h & mask
-		for hashes[j] != 0 {
+		j := s.home(v)
+		for s.slots[j] != 0 {
 			j = (j + 1) & mask
 		}
-		hashes[j], lines[j] = h, s.lines[i]
+		s.slots[j] = v
 	}
-	s.hashes, s.lines = hashes, lines
 }
 
 // heldRow is a valid row whose code the reader had met before.

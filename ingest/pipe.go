@@ -125,7 +125,7 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.T
 	keyPos := -1
 	switch {
 	case r.direct:
-		p.codes, p.cfCol = newCodeSet(), sc.pos("codice_fiscale")-1
+		p.codes, p.cfCol = newCodeSet(r.size), sc.pos("codice_fiscale")-1
 	case sc.optimistic && len(sc.unique) == 1:
 		keyPos = sc.pos(sc.unique[0])
 		p.dups = newDupFilter()
