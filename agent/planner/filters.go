@@ -63,6 +63,8 @@ func inFilter(dim string, values []string) semantic.Filter {
 // words it uses.
 func (t *text) readFilters(source string) []semantic.Filter {
 	var s filterSet
+	// "iscritte alla Camera di Commercio", "al Registro delle imprese": the register, not the trade sector
+	t.take("camera di commercio", "cciaa", "registro delle imprese", "registro imprese", "chamber of commerce")
 	if m := atecoRE.FindString(markDates(t.raw)); m != "" {
 		s.set(eq("ateco", m))
 		t.take("codice ateco", "ateco")
@@ -86,6 +88,7 @@ func (t *text) readFilters(source string) []semantic.Filter {
 	if source == "register" || source == "cig" || source == "contributi" {
 		// grants have the firm's sector too ("contributi al commercio nel 2021")
 		t.readFood(&s)
+		t.readTertiary(&s)
 		t.readSections(&s)
 		t.readDivisions(&s)
 		t.readValues(&s, sectorWords)

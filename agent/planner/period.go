@@ -353,6 +353,15 @@ func (t *text) period(now time.Time) period {
 	if p, ok := t.lastUnit(now); ok {
 		return p
 	}
+	if p, ok := t.season(now); ok {
+		return p
+	}
+	if t.take(recentDays...) || t.recentDays() {
+		// the register is monthly: the last days are the last complete month, with its dates
+		end := lastCompleteMonthEnd(now)
+		return monthSpan(end.Year(), end.Month(), end.Month())
+	}
+	t.thisYearRelative(now)
 	for i := range t.tokens {
 		if p, n, ok := t.periodAt(i); ok {
 			t.consume(i, n)

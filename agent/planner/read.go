@@ -69,7 +69,7 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	m := t.readMetric()
 	// "imprese femminili per quartiere", "companies in liquidation by district": a breakdown asks
 	// for numbers as much as "quante" does
-	cue := t.quantityCue() || t.explicitBreakdown()
+	cue := t.quantityCue() || t.explicitBreakdown() || !docNoun && firmHeading(question)
 	if m.name == "" && !docCue && t.singularRank() {
 		// "qual è il comparto ATECO più diffuso?": a ranking of the firms
 		m.name = "imprese_attive"
@@ -83,6 +83,16 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 			State: State{Intent: IntentMetric, Query: &q}}
 	}
 	return documentPlan(question, lang)
+}
+
+// firmHeading says whether the question is a heading naming firms and their conditions
+// ("imprese con titolare donna e under 35", "aziende artigiane a Navile"): it asks for the count.
+func firmHeading(question string) bool {
+	t := newText(question)
+	if len(t.tokens) == 0 || !slices.Contains([]string{"imprese", "aziende", "ditte", "societa", "firms", "companies", "businesses"}, t.tokens[0]) {
+		return false
+	}
+	return len(t.readFilters("register")) > 0
 }
 
 // grantsNotAwarded answers a grant question about applications not awarded (non ammesse,

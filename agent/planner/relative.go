@@ -1,6 +1,9 @@
 package planner
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // averageYearsDefault is how many years before "la media" means when the question does not say.
 const averageYearsDefault = 5
@@ -29,10 +32,78 @@ var (
 		"dallo scoppio della pandemia", "since the pandemic", "since the start of the pandemic", "since covid", "since the covid"}
 	lastQuarter  = []string{"ultimo trimestre", "trimestre scorso", "scorso trimestre", "last quarter", "previous quarter", "past quarter"}
 	lastSemester = []string{"ultimo semestre", "semestre scorso", "scorso semestre", "last half", "previous half"}
+	lastBimester = []string{"ultimo bimestre", "bimestre scorso", "scorso bimestre"}
+	// recentDays are spans shorter than the register's month: read as the last complete month
+	recentDays = []string{"ultima settimana", "in settimana", "questa settimana", "settimana scorsa", "ultimi giorni",
+		"last week", "this week", "past week"}
 )
 
+// seasons are the meteorological seasons by their first month and length; "periodo natalizio"
+// is December.
+var seasons = []struct {
+	words  []string
+	first  time.Month
+	months int
+}{
+	{[]string{"primavera", "spring"}, 3, 3},
+	{[]string{"estate", "summer"}, 6, 3},
+	{[]string{"autunno", "autumn"}, 9, 3},
+	{[]string{"inverno", "winter"}, 12, 3},
+	{[]string{"periodo natalizio", "natale", "feste natalizie", "christmas"}, 12, 1},
+}
+
+// season reads "in estate 2025", "nell'inverno 2025" (December 2024 to February 2025), "a
+// Natale 2025", or a season without a year (the latest complete one).
+func (t *text) season(now time.Time) (period, bool) {
+	for _, se := range seasons {
+		i, n := t.first(se.words...)
+		if i < 0 {
+			continue
+		}
+		k := i + n
+		if t.tok(k) == "del" || t.tok(k) == "dell" || t.tok(k) == "of" {
+			k++
+		}
+		var from time.Time
+		if y, ok := year(t.tok(k)); ok {
+			from = day(y, se.first, 1)
+			if se.first == 12 && se.months > 1 {
+				from = day(y-1, 12, 1) // the winter of 2025 begins in December 2024
+			}
+			n = k + 1 - i
+		} else {
+			end := lastCompleteMonthEnd(now)
+			from = day(end.Year(), se.first, 1)
+			for from.AddDate(0, se.months, -1).After(end) {
+				from = from.AddDate(-1, 0, 0)
+			}
+		}
+		t.consume(i, n)
+		return period{from: from, to: from.AddDate(0, se.months, -1), found: true}, true
+	}
+	return period{}, false
+}
+
+// thisYearRelative turns "dell'anno", "di quest'anno" after "i primi tre mesi", "il primo
+// trimestre" into this year's number, so that the span reads as if the year were written.
+func (t *text) thisYearRelative(now time.Time) {
+	for i := range t.tokens {
+		if !(t.tok(i) == "dell" && t.tok(i+1) == "anno" || t.tok(i) == "di" && t.tok(i+1) == "quest" && t.tok(i+2) == "anno") {
+			continue
+		}
+		if w := t.tok(i - 1); w != "mesi" && w != "trimestre" && w != "semestre" && w != "months" && w != "quarter" {
+			continue
+		}
+		t.tokens[i] = "del"
+		t.tokens[i+1] = strconv.Itoa(now.Year())
+		if t.tok(i) == "del" && t.tok(i+2) == "anno" {
+			t.tokens[i+2] = ""
+		}
+	}
+}
+
 func init() {
-	for _, l := range [][]string{sinceLockdown, sincePandemic, lastQuarter, lastSemester} {
+	for _, l := range [][]string{sinceLockdown, sincePandemic, lastQuarter, lastSemester, lastBimester} {
 		addVocabulary(l...)
 	}
 }
@@ -62,6 +133,7 @@ func (t *text) lastUnit(now time.Time) (period, bool) {
 	}{
 		{lastQuarter, 3},
 		{lastSemester, 6},
+		{lastBimester, 2},
 	} {
 		i, n := t.first(u.phrases...)
 		if i < 0 {
@@ -120,4 +192,22 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 		return period{from: day(latest(m1), m1, 1), found: true, open: true}, true
 	}
 	return period{}, false
+}
+
+// recentDays reads "negli ultimi 30 giorni", "last 15 days" (up to a month) and blanks it.
+func (t *text) recentDays() bool {
+	for i, w := range t.tokens {
+		if w != "ultimi" && w != "last" && w != "past" {
+			continue
+		}
+		if n, ok := number(t.tok(i + 1)); ok && n <= 31 && (t.tok(i+2) == "giorni" || t.tok(i+2) == "days") {
+			start := i
+			if p := t.tok(i - 1); p == "negli" || p == "nei" || p == "in" || p == "the" {
+				start--
+			}
+			t.consume(start, i+3-start)
+			return true
+		}
+	}
+	return false
 }

@@ -172,3 +172,24 @@ func (t *text) readFood(s *filterSet) {
 		return
 	}
 }
+
+// tertiary are the service sections, ATECO G to U: what "il terziario" and "il settore dei
+// servizi" mean ("servizi alla persona" is S, read with the other sectors).
+var tertiary = []string{"G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T", "U"}
+
+// readTertiary sets the service sections from "terziario", "settore dei servizi", "nei servizi".
+func (t *text) readTertiary(s *filterSet) {
+	i, n := t.first("terziario", "settore terziario", "settore dei servizi", "settore servizi", "nei servizi", "service sector",
+		"services sector")
+	if i < 0 {
+		return
+	}
+	switch t.tok(i + n) {
+	case "alla", "alle", "di", "per", "a", "pubblici", "sociali":
+		return // "servizi alla persona", "servizi di informazione"
+	}
+	t.consume(i, n)
+	s.set(inFilter("sezione_ateco", slices.Clone(tertiary)))
+}
+
+func init() { addVocabulary("terziario") }

@@ -39,9 +39,13 @@ func newText(question string) *text {
 	q = cfRE.ReplaceAllString(q, " codicefiscale ")
 	q = atecoRE.ReplaceAllString(q, " codiceateco ")
 	f := catalog.Fold(punct.Replace(q))
-	toks := strings.Fields(f)
-	for i, tk := range toks {
-		toks[i] = correct(tk)
+	var toks []string
+	for _, tk := range strings.Fields(f) {
+		if a, ok := abbreviations[tk]; ok {
+			toks = append(toks, strings.Fields(a)...)
+			continue
+		}
+		toks = append(toks, correct(tk))
 	}
 	return &text{raw: question, tokens: toks}
 }
@@ -175,7 +179,12 @@ var keepAsIs = map[string]bool{"quanto": true, "quanta": true, "quali": true, "q
 	"after": true, "before": true, "between": true, "during": true, "other": true, "first": true,
 	"cresciute": true, "cresciuti": true, "cresciuta": true, "cresciuto": true, "crescono": true, "cresce": true,
 	"second": true, "third": true, "fourth": true, "under": true, "over": true, "last": true, "next": true,
-	"conta": true, "contano": true, "calcola": true, "misura": true}
+	"conta": true, "contano": true, "calcola": true, "misura": true, "ordine": true, "crescente": true, "decrescente": true, "sociali": true}
+
+// abbreviations are short forms people type ("imprese attv. femm. Navile", "nr. iscrizioni"),
+// read as the words they stand for; too short to be corrected.
+var abbreviations = map[string]string{"femm": "femminili", "giov": "giovanili", "stran": "straniere", "artig": "artigiane",
+	"attv": "attive", "qnt": "quante", "nr": "numero", "num": "numero", "yoy": "anno su anno", "quart": "quartiere"}
 
 func addVocabulary(phrases ...string) {
 	for _, p := range phrases {

@@ -20,6 +20,7 @@ var sectorWords = []valueWords{
 	{"ateco", "47", []string{"commercio al dettaglio", "retail trade", "negozi", "negozio", "dettaglio", "retail", "shops", "retailers"}},
 	{"ateco", "46", []string{"commercio all ingrosso", "wholesale trade", "ingrosso", "grossisti", "wholesale"}},
 	{"sezione_ateco", "G", []string{"commercio", "commerciali", "commerciale", "commercianti", "trade"}},
+	{"sezione_ateco", "O", []string{"settore pubblico", "pubblica amministrazione", "public sector", "public administration"}},
 	{"sezione_ateco", "H", []string{"trasporti", "trasporto", "logistica", "magazzinaggio", "transport", "logistics"}},
 	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "ristorative", "ristorativa", "ristorativi", "bar", "alloggio", "alberghi", "albergo", "hotel", "alberghiere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
 	{"sezione_ateco", "J", []string{"informatica", "informatiche", "ict", "software", "telecomunicazioni", "information technology", "servizi di informazione", "tech"}},
