@@ -402,7 +402,7 @@ func (t *text) readGroups(source string) []string {
 			(t.tok(i+n) == "con" || t.tok(i+n) == "with" || t.tok(i+n) == "had" || t.tok(i+n) == "has") && superlative(t.tok(i+n+1), t.tok(i+n+2)) ||
 			(t.tok(i+n) == "per" && t.find(t.tok(i), i+n+1) == i+n+1) ||
 			// "la forma giuridica più diffusa", "the sector most affected"
-			(articles[prev] && mostWords[t.tok(i+n)]) ||
+			(articles[prev] && (mostWords[t.tok(i+n)] || rankWords[t.tok(i+n)] != 0)) ||
 			// "classifica dei quartieri per saldo", "ranking of districts"
 			(len(before) > 1 && rankingWords[before[1]] && (prev == "dei" || prev == "delle" || prev == "degli" || prev == "of" || prev == "per")) ||
 			periodAdjectives[t.tok(i)]

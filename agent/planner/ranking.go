@@ -70,7 +70,7 @@ func (t *text) singularRank() bool {
 					continue
 				}
 				next := t.tok(i + len(strings.Fields(w)))
-				if mostWords[next] || (next == "con" || next == "with" || next == "che" || next == "dove" || next == "that") &&
+				if mostWords[next] || rankWords[next] != 0 || (next == "con" || next == "with" || next == "che" || next == "dove" || next == "that") &&
 					t.has("piu", "meno", "most", "least", "fewest", "maggiore", "minore", "maggior", "minor", "highest", "lowest") {
 					return true
 				}

@@ -260,6 +260,10 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		per = stockAgainst(&q, per, other, now)
 	}
 	p.applyTime(&q, per, cmp, cmpYear, now)
+	if badWhenHigh(q.Metric) && t.has("peggiore", "peggior", "peggiori", "worst", "migliore", "miglior", "migliori", "best") {
+		// the worst district for closures or CIG has the most of them
+		asc, worst = !(asc || worst), false
+	}
 	if limit > 0 && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
 		q.Limit = limit
 		// "la zona che ha perso più imprese" is the lowest balance
@@ -280,6 +284,11 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		excludeUnattributed(&q)
 	}
 	return q
+}
+
+// badWhenHigh says whether more of the metric is worse: closures and wage supplementation.
+func badWhenHigh(metric string) bool {
+	return metric == "chiusure" || sourceOf(metric) == "cig"
 }
 
 // stockAgainst reads a stock against another month ("a fine ottobre rispetto a fine maggio",

@@ -199,6 +199,13 @@ func TestUnseenPhrasingsSecondRound(t *testing.T) {
 			`{"metric":"imprese_attive","filters":[{"dimension":"sezione_ateco","op":"in","values":["G","H","I","J","K","L","M","N","O","P","Q","R","S","T","U"]}]}`},
 		{"quante imprese nel settore pubblico?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"sezione_ateco","value":"O"}]}`},
+		// "worst" for closures and CIG is the most of them; "il quartiere peggiore" asks for the first
+		{"Closures per district 2025 worst first",
+			`{"metric":"chiusure","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"}}`},
+		{"Il quartiere peggiore per chiusure nel 2025",
+			`{"metric":"chiusure","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`},
+		{"Il settore peggiore per ore di cassa integrazione nel 2020",
+			`{"metric":"cig_ore_autorizzate","group_by":["sezione_ateco"],"from":"2020-01-01","to":"2020-12-31","order":{"by":"value","dir":"desc"},"limit":1}`},
 		// held out h54, misread on its first run: the most negative balance is the lowest
 		{"Quale zona ha il saldo più negativo nel 2025?",
 			`{"metric":"saldo","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"},"limit":1}`},
