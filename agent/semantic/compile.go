@@ -259,6 +259,9 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 	}
 	if cube != nil {
 		rw = func(sql string) string { return onCube(p.source, sql) }
+		if cube.ageOnMonths {
+			rw = func(sql string) string { return onOpenings(onCube(p.source, sql)) }
+		}
 	}
 
 	switch {

@@ -2,6 +2,7 @@ package semantic
 
 import (
 	"context"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -229,6 +230,9 @@ type cubeChoice struct {
 	// since: a month-less cuboid (every event) with the event table's events from this day on
 	// (a growth rate: see growthOnTotals).
 	since time.Time
+	// ageOnMonths: the query's company ages are read from the cuboid's months (openings only,
+	// see age.go): its registration date becomes i.mese.
+	ageOnMonths bool
 }
 
 // cubeFor chooses the structure that answers a flow, balance or growth query over the window w
@@ -282,10 +286,17 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	}
 	firstOfMonth := func(t time.Time) bool { return t.Day() == 1 }
 	lastOfMonth := func(t time.Time) bool { return t.AddDate(0, 0, 1).Day() == 1 }
+	// Openings by age: a cuboid's month is the registration date (age.go).
+	cubeNeed, cubeRef := need, ref
+	if ref && meta != nil && p.openingsAgeOnMonths(m, s, meta.horizon) {
+		cubeNeed = maps.Clone(need)
+		delete(cubeNeed, "dt_iscrizione")
+		cubeRef = false
+	}
 	var best *cuboid
-	if meta != nil && !ref {
+	if meta != nil && !cubeRef {
 		for i, c := range meta.cuboids {
-			if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
+			if covers(c.cols, cubeNeed) && (best == nil || c.rows < best.rows) {
 				best = &meta.cuboids[i]
 			}
 		}
@@ -294,10 +305,10 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 		months && w.from.IsZero() && meta.bucket) {
 		best = nil // months before the horizon are one bucket
 	}
-	if best == nil && !ref {
+	if best == nil && !cubeRef {
 		// Months before the horizon one by one, or a start before it: the register's whole
 		// history by month, along the few dimensions it keeps (migration 00055).
-		if h, c := p.historyCuboid(m, s, need); c != nil {
+		if h, c := p.historyCuboid(m, s, cubeNeed); c != nil {
 			meta, best = h, c
 		}
 	}
@@ -316,11 +327,12 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	if t := p.totalsCuboid(m, s, w, need, months || ref); t != nil && (best == nil || t.rows < best.rows) {
 		return &cubeChoice{meta: s.totals, cuboid: t.id}
 	}
+	age := cubeRef != ref
 	switch {
 	case best != nil && len(edges) == 0:
-		return &cubeChoice{meta: meta, cuboid: best.id}
+		return &cubeChoice{meta: meta, cuboid: best.id, ageOnMonths: age}
 	case best != nil && events != nil:
-		return &cubeChoice{meta: meta, cuboid: best.id, events: events, edges: edges}
+		return &cubeChoice{meta: meta, cuboid: best.id, events: events, edges: edges, ageOnMonths: age}
 	case events != nil:
 		return &cubeChoice{meta: events, events: events, direct: true}
 	}

@@ -166,6 +166,15 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 			Query{Metric: m.Name, GroupBy: []string{"forma_giuridica", "zona"}, Filters: []Filter{{Dimension: "straniera", Op: "!=", Value: true}}},
 			Query{Metric: m.Name, GroupBy: []string{"classe_addetti", "divisione_ateco"}, CompareTo: "previous_year"},
 			Query{Metric: m.Name, GroupBy: []string{"comune"}, Filters: []Filter{{Dimension: "sezione_ateco", Op: "in", Values: []any{"G", "C"}}}},
+			// Ages of the companies opened: a cuboid's month is the registration date (age.go)
+			// when every boundary is a month's end (the snapshot is 2026-06-30), not otherwise.
+			Query{Metric: m.Name, From: "2021-03-15", To: "2025-11-20", GroupBy: []string{"anzianita", "quartiere"}},
+			Query{Metric: m.Name, GroupBy: []string{"anzianita"}},
+			Query{Metric: m.Name, From: "2019-01-01", GroupBy: []string{"sezione_ateco"}, Filters: []Filter{{Dimension: "anzianita", Op: "between", Values: []any{5, 40}}}},
+			Query{Metric: m.Name, TimeGrain: "year", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 7}}},
+			Query{Metric: m.Name, From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<=", Value: 7}}},
+			Query{Metric: m.Name, From: "2023-01-01", To: "2025-06-30", GroupBy: []string{"classe_forma"}, Filters: []Filter{{Dimension: "anzianita", Value: "1-3 anni"}}, CompareTo: "previous_period"},
+			Query{Metric: "quota", Base: m.Name, From: "2021-01-01", GroupBy: []string{"quartiere"}, Subset: []Filter{{Dimension: "anzianita", Op: "<", Value: 24}}},
 			// Starts before the monthly cube's horizon (2006): the register's history by month
 			// (00055), whole months and edge days.
 			Query{Metric: m.Name, From: "2001-01-01", TimeGrain: "year", GroupBy: []string{"quartiere"}},
@@ -246,6 +255,11 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		if strings.Contains(got.SQL, "agg_eventi_") {
 			onCube["event tables"]++
 		}
+		if q.Metric == "aperture" || q.Base == "aperture" {
+			if strings.Contains(name, "anzianita") && strings.Contains(got.SQL, "i.mese > ") {
+				onCube["openings by age on a cuboid"]++
+			}
+		}
 		if strings.Contains(got.SQL, "agg_imprese_storico") {
 			onCube["register history by month"]++
 		}
@@ -282,6 +296,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	}
 	if onCube["event tables"] < 200 || onCube["cuboid with edge days"] < 50 {
 		t.Errorf("event tables read by %d queries, edge days by %d", onCube["event tables"], onCube["cuboid with edge days"])
+	}
+	if onCube["openings by age on a cuboid"] < 5 {
+		t.Errorf("only %d openings by age read a cuboid", onCube["openings by age on a cuboid"])
 	}
 	if onCube["register history by month"] < 10 {
 		t.Errorf("only %d flows read the register's history by month", onCube["register history by month"])
@@ -327,7 +344,9 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		{Query{Metric: "cig_ore_richieste", From: "2020-01-10", To: "2021-03-20", TimeGrain: "quarter"}, "agg_eventi_cig WHERE (data", ""},
 		{Query{Metric: "aperture", From: "1990-01-01", TimeGrain: "year"}, "FROM agg_imprese_storico i", "agg_imprese_flussi"},
 		{Query{Metric: "aperture", From: "1990-01-01", TimeGrain: "year", GroupBy: []string{"area_statistica"}}, "FROM agg_eventi_imprese i", "agg_imprese_storico"},
-		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"anzianita"}}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
+		{Query{Metric: "chiusure", From: "2020-01-01", GroupBy: []string{"anzianita"}}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
+		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"anzianita"}}, "FROM agg_imprese_flussi i", "agg_eventi"},
+		{Query{Metric: "aperture", From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<=", Value: 7}}}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
 		{Query{Metric: "cig_domande", From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}}, "FROM agg_eventi_cig i", "agg_cig "},
 		{Query{Metric: "suap_pratiche", From: "2020-01-01", GroupBy: []string{"area_statistica", "settore_suap", "forma_giuridica"}}, "FROM agg_eventi_suap i", "agg_suap "},
 		{Query{Metric: "cig_domande", From: "2020-01-01", GroupBy: []string{"area_statistica", "ateco", "forma_giuridica"}}, "FROM agg_eventi_cig i", "agg_cig "},
@@ -339,7 +358,7 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		{Query{Metric: "cig_ore_richieste", GroupBy: []string{"causale_cig", "area_statistica"}}, "FROM agg_cig_totali i", "agg_eventi"},
 		{Query{Metric: "suap_pratiche", GroupBy: []string{"settore_suap", "area_statistica", "classe_forma"}}, "FROM agg_suap_totali i", "agg_eventi"},
 		{Query{Metric: "aperture", GroupBy: []string{"classe_forma", "anno"}}, "", "_totali"},
-		{Query{Metric: "aperture", GroupBy: []string{"classe_forma", "anzianita"}}, "agg_eventi_imprese", "_totali"},
+		{Query{Metric: "chiusure", GroupBy: []string{"classe_forma", "anzianita"}}, "agg_eventi_imprese", "_totali"},
 		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"classe_forma", "quartiere"}}, "agg_eventi_imprese", "_totali"},
 		{Query{Metric: "contributi_importo_concesso", From: "2020-01-15", GroupBy: []string{"quartiere"}}, "agg_contributi i", "agg_contributi_cubo"},
 		// A series whose periods pick only the latest snapshot reads its aggregates; one over

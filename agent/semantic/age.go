@@ -1,0 +1,64 @@
+package semantic
+
+import (
+	"time"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+)
+
+// An opening's date is its company's registration date, so the company's age (anzianita, by
+// class or by a range in months, against the snapshot) is a function of the month an opening
+// falls in whenever every age boundary the query compares with is the last day of a month (a
+// snapshot at a month's end): a monthly cuboid then answers openings by age exactly, reading
+// its month as the registration date (onOpenings), as ageCuboid does for stock counts.
+
+// openingsAgeOnMonths says whether a flow query on the openings can read the company's age
+// from a cuboid's months: the metric counts openings and every age boundary is the last day of
+// a month after the horizon (months before it are one bucket, older than every boundary).
+func (p *plan) openingsAgeOnMonths(m *catalog.Metric, s snapshot, horizon time.Time) bool {
+	if m.Name != "aperture" || p.source != "register" || p.series {
+		return false
+	}
+	var cutoffs []time.Time
+	uses := false
+	for _, f := range append(append([]typedFilter{}, p.filters...), p.subset...) {
+		if f.dim.Type != catalog.TypeMonths {
+			continue
+		}
+		uses = true
+		if len(f.values) > 0 {
+			if _, ranged := f.values[0].(int); ranged {
+				for _, n := range ageBoundaries(f) {
+					cutoffs = append(cutoffs, pgMinusMonths(s.date, n))
+				}
+				continue
+			}
+		}
+		cutoffs = append(cutoffs, ageClassCutoffs(s.date)...)
+	}
+	for _, d := range p.groupBy {
+		if d.Type == catalog.TypeMonths {
+			uses = true
+			cutoffs = append(cutoffs, ageClassCutoffs(s.date)...)
+		}
+	}
+	if !uses {
+		return false
+	}
+	for _, c := range cutoffs {
+		if c.AddDate(0, 0, 1).Day() != 1 || c.Before(horizon.AddDate(0, 0, -1)) {
+			return false
+		}
+	}
+	return true
+}
+
+// ageClassCutoffs are the boundaries of the catalog's anzianita classes (1, 3, 5, 10 years
+// before the reference date).
+func ageClassCutoffs(ref time.Time) []time.Time {
+	var out []time.Time
+	for _, years := range []int{1, 3, 5, 10} {
+		out = append(out, pgMinusMonths(ref, 12*years))
+	}
+	return out
+}
