@@ -403,6 +403,8 @@ func (t *text) readGroups(source string) []string {
 			(t.tok(i+n) == "per" && t.find(t.tok(i), i+n+1) == i+n+1) ||
 			// "la forma giuridica più diffusa", "the sector most affected"
 			(articles[prev] && (mostWords[t.tok(i+n)] || rankWords[t.tok(i+n)] != 0)) ||
+			// "in che mese del 2020 ..."
+			(prev == "che" && len(before) > 1 && before[1] == "in") ||
 			// "classifica dei quartieri per saldo", "ranking of districts"
 			(len(before) > 1 && rankingWords[before[1]] && (prev == "dei" || prev == "delle" || prev == "degli" || prev == "of" || prev == "per")) ||
 			periodAdjectives[t.tok(i)]

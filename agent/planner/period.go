@@ -81,6 +81,18 @@ func (t *text) comparison() (string, int) {
 			lead = 2
 		case w == "confronto" && (t.tok(i+1) == "con" || t.tok(i+1) == "col"):
 			lead = 2
+		case (w == "meglio" || w == "peggio" || w == "better" || w == "worse") && t.tok(i+1) != "":
+			// "aperture nel 2025: meglio o peggio del 2024?"
+			lead = 1
+			for k := i + 1; k < i+5; k++ {
+				if _, ok := year(t.tok(k)); ok {
+					lead = k - i
+					break
+				}
+			}
+			if lead == 1 {
+				continue
+			}
 		case w == "than" || w == "vs" || w == "versus":
 			lead = 1
 		case w == "che" && (t.tok(i+1) == "nel" || t.tok(i+1) == "nell" || t.tok(i+1) == "a" || t.tok(i+1) == "in"):

@@ -22,7 +22,7 @@ var pluralDims = map[string]bool{"districts": true, "zones": true, "sectors": tr
 func (t *text) explicitBreakdown() bool {
 	for i, w := range t.tokens {
 		switch w {
-		case "per", "by", "x", "ogni", "ciascun", "ciascuna", "each", "quale", "quali", "which", "what", "top":
+		case "per", "by", "x", "ogni", "ciascun", "ciascuna", "each", "quale", "quali", "which", "what", "top", "che":
 		default:
 			continue
 		}
@@ -113,11 +113,11 @@ func (t *text) readTop() (int, bool) {
 }
 
 func superlative(a, b string) bool {
-	if a == "il" || a == "la" {
+	if a == "il" || a == "la" || a == "l" {
 		a, b = b, ""
 	}
 	switch a {
-	case "saldo", "tasso", "valore", "numero", "quota", "percentuale", "incidenza", "crescita":
+	case "saldo", "tasso", "valore", "numero", "quota", "percentuale", "incidenza", "crescita", "importo", "ammontare":
 		return true
 	}
 	if rankWords[a] != 0 {
