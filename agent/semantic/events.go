@@ -67,16 +67,7 @@ func (c *cubeChoice) relation(b *builder, source string) (from, cond, month stri
 	}
 	// The cuboid's whole months and, for the months the period cuts, the events day by day:
 	// every condition on i.mese then compares a whole month or an exact day.
-	var keep []string
-	for _, cb := range c.meta.cuboids {
-		if cb.id == c.cuboid {
-			for col := range cb.cols {
-				keep = append(keep, col)
-			}
-		}
-	}
-	slices.Sort(keep)
-	cols := append(append([]string{"evento"}, eventMeasures[source]...), keep...)
+	cols := append(append([]string{"evento"}, eventMeasures[source]...), c.cuboidColumns()...)
 	list := strings.Join(cols, ", ")
 	edges := make([]string, len(c.edges))
 	var days []string
@@ -89,12 +80,9 @@ func (c *cubeChoice) relation(b *builder, source string) (from, cond, month stri
 	return from, "", "i.mese"
 }
 
-// stockEvents says whether a stock query on the latest snapshot can count the openings of the
-// event table (every company of the snapshot is one, with its attributes and exact dates).
-func (p *plan) stockEvents(m *catalog.Metric, s snapshot) bool {
-	if p.source != "register" || p.series || !s.latest {
-		return false
-	}
+// stockColumns are the columns a stock query of metric m uses: its condition's, its groups'
+// and its filters'.
+func (p *plan) stockColumns(m *catalog.Metric) map[string]bool {
 	need := map[string]bool{}
 	add := func(sql string) {
 		for _, c := range columnRef.FindAllStringSubmatch(sql, -1) {
@@ -107,5 +95,14 @@ func (p *plan) stockEvents(m *catalog.Metric, s snapshot) bool {
 		add(sql)
 		add(d.Column)
 	}
-	return p.eventsFor(s, need) != nil
+	return need
+}
+
+// stockEvents says whether a stock query on the latest snapshot can count the openings of the
+// event table (every company of the snapshot is one, with its attributes and exact dates).
+func (p *plan) stockEvents(m *catalog.Metric, s snapshot) bool {
+	if p.source != "register" || p.series || !s.latest {
+		return false
+	}
+	return p.eventsFor(s, p.stockColumns(m)) != nil
 }

@@ -2,7 +2,6 @@ package semantic
 
 import (
 	"context"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -43,17 +42,5 @@ func (p *plan) stockLive(m *catalog.Metric, s snapshot) bool {
 		len(lv.cuboids) == 0 || !liveConditions[m.Where] {
 		return false
 	}
-	need := map[string]bool{}
-	add := func(sql string) {
-		for _, c := range columnRef.FindAllStringSubmatch(sql, -1) {
-			need[c[1]] = true
-		}
-	}
-	add(m.Where)
-	for _, d := range append(slices.Clone(p.groupBy), dimsOf(p)...) {
-		sql, _ := d.SQLFor(p.source)
-		add(sql)
-		add(d.Column)
-	}
-	return covers(lv.cuboids[0].cols, need)
+	return covers(lv.cuboids[0].cols, p.stockColumns(m))
 }

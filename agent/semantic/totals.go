@@ -76,9 +76,8 @@ func (p *plan) growthOnTotals(s snapshot, w window, need map[string]bool, events
 	return &cubeChoice{meta: t, cuboid: best.id, events: events, since: w.from}
 }
 
-// totalsRelation is a month-less cuboid (mese 1900-01-01) with the events since c.since (mese
-// their day), under the cuboid's columns.
-func (c *cubeChoice) totalsRelation(b *builder, source string) string {
+// cuboidColumns are the chosen cuboid's dimension columns, sorted.
+func (c *cubeChoice) cuboidColumns() []string {
 	var keep []string
 	for _, cb := range c.meta.cuboids {
 		if cb.id == c.cuboid {
@@ -88,7 +87,13 @@ func (c *cubeChoice) totalsRelation(b *builder, source string) string {
 		}
 	}
 	slices.Sort(keep)
-	list := strings.Join(append(append([]string{"evento"}, eventMeasures[source]...), keep...), ", ")
+	return keep
+}
+
+// totalsRelation is a month-less cuboid (mese 1900-01-01) with the events since c.since (mese
+// their day), under the cuboid's columns.
+func (c *cubeChoice) totalsRelation(b *builder, source string) string {
+	list := strings.Join(append(append([]string{"evento"}, eventMeasures[source]...), c.cuboidColumns()...), ", ")
 	return fmt.Sprintf("(SELECT mese, %s FROM %s WHERE cuboide = %d UNION ALL SELECT data, %s FROM %s WHERE evento IN ('A', 'C') AND data >= %s) i",
 		list, c.meta.table, c.cuboid, list, c.events.table, b.date(c.since))
 }
