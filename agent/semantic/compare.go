@@ -54,6 +54,15 @@ func (p *plan) compileGrowthPair(b *builder, c compiled, cur snapshot, prev wind
 		"round((100.0 * (valore - valore_confronto_) / NULLIF(valore_confronto_, 0))::numeric, 1)::float8 AS variazione_pct",
 		"LEAST(_n, _n_confronto) AS _n",
 	)
+	c = p.withComparisonColumns(c)
+	c.sql = fmt.Sprintf("SELECT * FROM (SELECT %s FROM (%s) g) q%s", strings.Join(cols, ", "), sel, p.orderAndLimit(b))
+	c.params = b.params
+	return c
+}
+
+// withComparisonColumns adds to c the value columns of a comparison: the value, the compared
+// value, the change and the change in percent.
+func (p *plan) withComparisonColumns(c compiled) compiled {
 	c.columns = append(c.columns,
 		Column{Name: "valore", Label: p.metric.IT, Type: "number"},
 		Column{Name: "valore_confronto", Label: compareLabel(p.q.CompareTo), Type: "number"},
@@ -61,7 +70,5 @@ func (p *plan) compileGrowthPair(b *builder, c compiled, cur snapshot, prev wind
 		Column{Name: "variazione_pct", Label: "Variazione %", Type: "number"},
 	)
 	c.values = []string{"valore", "valore_confronto", "variazione", "variazione_pct"}
-	c.sql = fmt.Sprintf("SELECT * FROM (SELECT %s FROM (%s) g) q%s", strings.Join(cols, ", "), sel, p.orderAndLimit(b))
-	c.params = b.params
 	return c
 }

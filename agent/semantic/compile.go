@@ -138,13 +138,7 @@ func compile(p *plan, cur, prev snapshot) compiled {
 		fmt.Sprintf("round((100.0 * (%s - %s) / NULLIF(%s, 0))::numeric, 1)::float8 AS variazione_pct", curV, prevV, prevV),
 		"LEAST(cur._n, prev._n) AS _n",
 	)
-	c.columns = append(c.columns,
-		Column{Name: "valore", Label: p.metric.IT, Type: "number"},
-		Column{Name: "valore_confronto", Label: compareLabel(p.q.CompareTo), Type: "number"},
-		Column{Name: "variazione", Label: "Variazione", Type: "number"},
-		Column{Name: "variazione_pct", Label: "Variazione %", Type: "number"},
-	)
-	c.values = []string{"valore", "valore_confronto", "variazione", "variazione_pct"}
+	c = p.withComparisonColumns(c)
 	c.sql = fmt.Sprintf("WITH cur AS (%s), prev AS (%s) SELECT * FROM (SELECT %s FROM cur FULL JOIN prev ON %s) q%s",
 		curSel, prevSel, strings.Join(sel, ", "), strings.Join(on, " AND "), p.orderAndLimit(b))
 	c.params = b.params
