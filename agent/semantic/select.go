@@ -1,0 +1,257 @@
+package semantic
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+)
+
+// selectFor builds the grouped SELECT for one period and snapshot. shift (an interval) moves
+// the period keys of a comparison onto the current period.
+func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string, []extra) {
+	if p.series && p.pinnedTo(w, s) {
+		one := *p
+		one.series, one.pinned = false, true
+		return one.selectFor(b, w, s, shift)
+	}
+	m := p.metric
+	if p.base != nil {
+		m = p.base
+	}
+	var from, date string
+	ref := func() string { return "snap.as_of" }
+	var where []string
+	var extras []extra
+	value, n := m.Value, "count(*)"
+	rw := func(sql string) string { return sql }
+	var cube *cubeChoice
+	if k := m.Kind; k == catalog.KindFlow || k == catalog.KindBalance || k == catalog.KindGrowth {
+		if cube = p.cubeFor(m, s, w); cube == nil {
+			cube = p.factsFor(m, s)
+		}
+	}
+	if cube != nil {
+		rw = func(sql string) string { return onCube(p.source, sql) }
+		if cube.ageOnMonths {
+			rw = func(sql string) string { return onOpenings(onCube(p.source, sql)) }
+		}
+	}
+
+	switch {
+	case p.series:
+		grain := p.seriesGrain()
+		from = "register_snapshots snap JOIN imprese_storia i ON i.valid_from <= snap.as_of AND (i.valid_to IS NULL OR i.valid_to > snap.as_of)"
+		date = "snap.as_of"
+		pick := "SELECT max(as_of) FROM register_snapshots"
+		var pw []string
+		if !w.from.IsZero() {
+			pw = append(pw, "as_of >= "+b.date(w.from))
+		}
+		if !w.to.IsZero() {
+			pw = append(pw, "as_of <= "+b.date(w.to))
+		}
+		if len(pw) > 0 {
+			pick += " WHERE " + strings.Join(pw, " AND ")
+		}
+		pick += fmt.Sprintf(" GROUP BY date_trunc('%s', as_of)", grain)
+		where = append(where, "snap.as_of IN ("+pick+")")
+	case cube != nil && cube.meta.facts:
+		from = cube.meta.table + " i"
+		date, ref = rw(m.Date), b.lazyDate(s.date)
+		value = rw(m.Value)
+		where = append(where, b.periodCond(date, w))
+	case cube != nil && m.Kind == catalog.KindBalance:
+		var cond string
+		from, cond, date = cube.relation(b, p.source)
+		ref = b.lazyDate(s.date)
+		where = append(where, and(cond, "i.evento IN ('A', 'C')"), b.periodCond(date, w))
+		value = "sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END)"
+		n = "LEAST(NULLIF(sum(i.n) FILTER (WHERE i.evento = 'A'), 0), NULLIF(sum(i.n) FILTER (WHERE i.evento = 'C'), 0))"
+		extras = []extra{
+			{"aperture", "Aperture", "sum(i.n) FILTER (WHERE i.evento = 'A')"},
+			{"chiusure", "Chiusure", "sum(i.n) FILTER (WHERE i.evento = 'C')"},
+		}
+	case cube != nil && m.Kind == catalog.KindGrowth:
+		// Registered at the start = opened before it minus closed before it (no company closes
+		// before it is registered: cubeFor checks).
+		var cond, month string
+		from, cond, month = cube.relation(b, p.source)
+		ref = b.lazyDate(s.date)
+		if cond != "" {
+			where = append(where, cond)
+		}
+		f, t := b.date(w.from), b.date(w.to)
+		open := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'A' AND %s BETWEEN %s AND %s), 0)", month, f, t)
+		closed := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'C' AND %s BETWEEN %s AND %s), 0)", month, f, t)
+		start := fmt.Sprintf("COALESCE(sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END) FILTER (WHERE %s < %s), 0)", month, f)
+		if !cube.since.IsZero() {
+			// A month-less cuboid (every event, dated 1900-01-01) with the events since the
+			// start: registered at the start is the first minus the second.
+			start = fmt.Sprintf("(COALESCE(sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END) FILTER (WHERE %s < %s), 0) - "+
+				"COALESCE(sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END) FILTER (WHERE %s >= %s), 0))", month, f, month, f)
+		}
+		if cube.direct && p.source == "register" {
+			// The register's event table from its openings alone (a million rows instead of
+			// 1.5): every closure is of a company whose opening carries the same attributes and
+			// the closure's date as dt_cessazione, and the query's dimensions and filters are
+			// company attributes (a time dimension of a growth rate is the reference date's).
+			where = append(where, "i.evento = 'A'")
+			open = fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.data BETWEEN %s AND %s), 0)", f, t)
+			closed = fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione BETWEEN %s AND %s), 0)", f, t)
+			start = fmt.Sprintf("(COALESCE(sum(i.n) FILTER (WHERE i.data < %s), 0) - COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione < %s), 0))", f, f)
+			if p.pair != nil {
+				extras = append(extras, p.pairExtras(b)...)
+			}
+		}
+		value = fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 2)", open, closed, start)
+		n = start
+		extras = append([]extra{{"aperture", "Aperture", open + "::bigint"}, {"chiusure", "Chiusure", closed + "::bigint"},
+			{"registrate_inizio", "Registrate a inizio periodo", start + "::bigint"}}, extras...)
+	case cube != nil && m.Name == "contributi_beneficiari":
+		// A company counts once, at its first month with a grant in the period (evento B);
+		// the small-cell count is of grants, as on the detailed path (evento G).
+		from = cube.meta.table + " i"
+		date, ref = "i.mese", b.lazyDate(s.date)
+		where = append(where, fmt.Sprintf("i.cuboide = %d AND i.evento IN ('B', 'G')", cube.cuboid), b.periodCond("i.mese", w))
+		first := "i.prev IS NULL"
+		if !w.from.IsZero() {
+			first = "(i.prev IS NULL OR i.prev < " + b.date(w.from) + ")"
+		}
+		value = "sum(i.n) FILTER (WHERE i.evento = 'B' AND " + first + ")"
+		n = "sum(i.n) FILTER (WHERE i.evento = 'G')"
+	case cube != nil: // flow
+		cm := cubeMeasures[m.Name]
+		var cond string
+		from, cond, date = cube.relation(b, p.source)
+		ref = b.lazyDate(s.date)
+		where = append(where, and(cond, fmt.Sprintf("i.evento = '%s'", cm.event)), b.periodCond(date, w))
+		value, n = cm.value, "sum(i.n)"
+	case m.Kind == catalog.KindBalance:
+		rel := registerRel(b, s, false)
+		open := b.periodCond("r.dt_iscrizione", w)
+		closed := b.periodCond("r.dt_cessazione", w)
+		from = fmt.Sprintf("(SELECT r.*, r.dt_iscrizione AS ev_date, 1 AS ev_sign FROM %s r WHERE %s UNION ALL "+
+			"SELECT r.*, r.dt_cessazione AS ev_date, -1 AS ev_sign FROM %s r WHERE %s) i", rel, open, rel, closed)
+		date, ref = "i.ev_date", b.lazyDate(s.date)
+		value = "sum(i.ev_sign)"
+		n = "LEAST(NULLIF(count(*) FILTER (WHERE i.ev_sign = 1), 0), NULLIF(count(*) FILTER (WHERE i.ev_sign = -1), 0))"
+		extras = []extra{
+			{"aperture", "Aperture", "count(*) FILTER (WHERE i.ev_sign = 1)"},
+			{"chiusure", "Chiusure", "count(*) FILTER (WHERE i.ev_sign = -1)"},
+		}
+	case m.Kind == catalog.KindGrowth:
+		from = fromClause(b, m.Source, s)
+		ref = b.lazyDate(s.date)
+		f, t := b.date(w.from), b.date(w.to)
+		open := fmt.Sprintf("count(*) FILTER (WHERE i.dt_iscrizione BETWEEN %s AND %s)", f, t)
+		closed := fmt.Sprintf("count(*) FILTER (WHERE i.dt_cessazione BETWEEN %s AND %s)", f, t)
+		start := fmt.Sprintf("count(*) FILTER (WHERE i.dt_iscrizione < %s AND (i.dt_cessazione IS NULL OR i.dt_cessazione >= %s))", f, f)
+		value = fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 2)", open, closed, start)
+		n = start
+		extras = []extra{{"aperture", "Aperture", open}, {"chiusure", "Chiusure", closed}, {"registrate_inizio", "Registrate a inizio periodo", start}}
+	case m.Kind == catalog.KindStock && p.cubeEligible(s):
+		if k, ok := p.stockCuboid(m, s); ok {
+			from = "agg_stock_cuboidi i"
+			where = append(where, fmt.Sprintf("i.cuboide = %d AND i.as_of = %s", k, b.date(s.date)))
+		} else {
+			from = "(SELECT * FROM agg_imprese_stock WHERE as_of = " + b.date(s.date) + ") i"
+		}
+		ref = b.lazyDate(s.date)
+		value, n = "sum(i.n)", "sum(i.n)"
+	case m.Kind == catalog.KindStock && !p.cubeEligible(s) && p.hasStockDetail(m, s):
+		k, _ := p.stockDetailCuboid(m, s)
+		from = "agg_stock_dettaglio i"
+		ref = b.lazyDate(s.date)
+		where = append(where, fmt.Sprintf("i.cuboide = %d", k))
+		value, n = "sum(i.n)", "sum(i.n)"
+	case m.Kind == catalog.KindStock && p.ageCuboid(m, s) != nil:
+		cube = p.ageCuboid(m, s)
+		rw = onOpenings
+		from = "agg_imprese_flussi i"
+		ref = b.lazyDate(s.date)
+		where = append(where, fmt.Sprintf("i.cuboide = %d AND i.evento = 'A'", cube.cuboid))
+		value, n = "sum(i.n)", "sum(i.n)"
+	case m.Kind == catalog.KindStock && p.stockLive(m, s):
+		// The live companies: every row the metric counts, and no ceased one.
+		from = liveTable + " i"
+		ref = b.lazyDate(s.date)
+		value, n = "sum(i.n)", "sum(i.n)"
+	case m.Kind == catalog.KindStock && p.stockEvents(m, s):
+		// Every company of the snapshot is one opening of the event table.
+		from = s.events.table + " i"
+		ref = b.lazyDate(s.date)
+		where = append(where, "i.evento = 'A'")
+		value, n = "sum(i.n)", "sum(i.n)"
+	case m.Kind == catalog.KindStock:
+		from = fromClause(b, m.Source, s)
+		ref = b.lazyDate(s.date)
+	default: // flow
+		from = fromClause(b, m.Source, s)
+		date, ref = m.Date, b.lazyDate(s.date)
+		where = append(where, b.periodCond(m.Date, w))
+	}
+	if m.Where != "" && (cube == nil || cube.meta.facts || m.Kind == catalog.KindStock) { // an event cube holds only the metric's rows
+		where = append(where, rw(m.Where))
+	}
+	for _, f := range p.filters {
+		where = append(where, rw(b.filterSQL(f, p.source, date, ref)))
+	}
+	if p.metric.Kind == catalog.KindShare {
+		var sub []string
+		for _, f := range p.subset {
+			sub = append(sub, rw(b.filterSQL(f, p.source, date, ref)))
+		}
+		cond := strings.Join(sub, " AND ")
+		num := fmt.Sprintf("%s FILTER (WHERE %s)", value, cond)
+		extras = []extra{{"numeratore", "Sottoinsieme", num}, {"denominatore", "Totale", value}}
+		n = fmt.Sprintf("%s FILTER (WHERE %s)", countOf(n), cond)
+		ratio := num
+		if strings.HasPrefix(num, "sum(") {
+			// No row of the subset: a share of 0, as count(*) gives on the detailed tables
+			// (a sum over no rows is NULL).
+			ratio = "COALESCE(" + num + ", 0)"
+		}
+		value = fmt.Sprintf("round(100.0 * %s / NULLIF(%s, 0), 2)", ratio, value)
+	}
+
+	var cols []string
+	for _, d := range p.groupBy {
+		cols = append(cols, rw(dimExpr(d, p.source, date, ref))+" AS "+quote(d.Name))
+	}
+	if p.hasPeriod() {
+		grain := p.grain
+		if p.series || p.pinned {
+			grain = p.seriesGrain()
+		}
+		at := date
+		if at == "" { // a pinned series: the period of the snapshot read
+			at = ref()
+		}
+		period := fmt.Sprintf("date_trunc('%s', %s)", grain, at)
+		if shift != "" {
+			period = fmt.Sprintf("(%s + interval '%s')", period, shift)
+		}
+		cols = append(cols, period+"::date AS periodo")
+	}
+	groups := len(cols)
+	cols = append(cols, numeric(value)+" AS valore")
+	for _, e := range extras {
+		cols = append(cols, numeric(e.sql)+" AS "+e.name)
+	}
+	cols = append(cols, "("+n+")::bigint AS _n")
+
+	sql := "SELECT " + strings.Join(cols, ", ") + " FROM " + from
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	if groups > 0 {
+		pos := make([]string, groups)
+		for i := range pos {
+			pos[i] = strconv.Itoa(i + 1)
+		}
+		sql += " GROUP BY " + strings.Join(pos, ", ")
+	}
+	return sql, extras
+}
