@@ -216,8 +216,7 @@ func (r *batchRun) stageAndMerge(ctx context.Context, tx pgx.Tx) (map[string]int
 }
 
 // errMaybeDuplicate sends a first snapshot's direct copy back to staging (see execute): the
-// stream's filter says a codice fiscale may repeat (or, rarely, a false positive: the file
-// then loads through staging all the same).
+// file repeats more codes than the reader holds back (maxHeldRows, firstdup.go).
 var errMaybeDuplicate = errors.New("codice fiscale forse ripetuto nel file")
 
 // isDuplicateKey: a key met twice, by a unique index (23505) or by one INSERT ... ON CONFLICT
