@@ -50,6 +50,7 @@ fuzz:
 	go test -run '^$$' -fuzz '^FuzzQueryValidator$$' -fuzztime $(FUZZ_TIME) ./agent/semantic
 	go test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime $(FUZZ_TIME) ./agent/sqlguard
 	go test -run '^$$' -fuzz '^FuzzPlan$$' -fuzztime $(FUZZ_TIME) ./agent/planner
+	go test -run '^$$' -fuzz '^FuzzSkipLines$$' -fuzztime $(FUZZ_TIME) ./ingest/csvx
 
 # Benchmarks take minutes each and are not part of the tests; figures go to docs/.
 bench: setup build

@@ -97,15 +97,11 @@ func (q *quoteRepair) Read(p []byte) (int, error) {
 }
 
 // skipLine asks the filter about a line without quotes: its body, without the line ending
-// that encoding/csv removes ("\n", or "\r\n"), is the record's fields joined by the separator.
+// that encoding/csv removes ("\n", "\r\n", or "\r" before the end of the file), is the
+// record's fields joined by the separator.
 func (q *quoteRepair) skipLine(line []byte) bool {
-	body := line
-	if k := len(body); k > 0 && body[k-1] == '\n' {
-		body = body[:k-1]
-		if k := len(body); k > 0 && body[k-1] == '\r' {
-			body = body[:k-1]
-		}
-	}
+	body := bytes.TrimSuffix(line, []byte{'\n'})
+	body = bytes.TrimSuffix(body, []byte{'\r'})
 	return len(body) > 0 && q.skip(body)
 }
 
