@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,5 +168,30 @@ func TestFirstSnapshotRepeatedCodesMatchStaging(t *testing.T) {
 	}
 	if n := direct.count(`SELECT count(*) FROM imprese WHERE denominazione = 'PRIMA VALIDA'`); n != 1 {
 		t.Errorf("the first valid row of a code whose first row was rejected: %d", n)
+	}
+}
+
+// A first snapshot that repeats more codes than the direct copy holds back goes through
+// staging instead, with the same outcome: every later row rejected, the first ones standing.
+func TestFirstSnapshotRepeatingTooManyCodesGoesThroughStaging(t *testing.T) {
+	defer ingest.SetMaxHeldRows(2)()
+	f := newFixture(t)
+	path := benchFirstSnapshot(f, t.TempDir(), 12_000, func(lines []string) []string {
+		for i := 1; i <= 6; i++ {
+			lines = append(lines, strings.Replace(lines[i], "TITOLARE", "DOPPIONE", 1))
+		}
+		return lines
+	})
+	sum := f.load(ingest.KindImprese, path, ingest.Options{})
+	if sum.Read != 12_006 || sum.Loaded != 12_000 || sum.Rejected != 6 || sum.Stats["copia_diretta"] != 0 {
+		t.Fatalf("summary = read %d loaded %d rejected %d stats %v", sum.Read, sum.Loaded, sum.Rejected, sum.Stats)
+	}
+	for i, r := range sum.Rejections {
+		if r.Line != 12_002+i || !strings.Contains(r.Reason, fmt.Sprintf("alla riga %d", i+2)) {
+			t.Errorf("rejection %d = %+v", i, r)
+		}
+	}
+	if n := f.count(`SELECT count(*) FROM imprese WHERE denominazione LIKE 'DOPPIONE%'`); n != 0 {
+		t.Errorf("%d repeated rows replaced the first ones", n)
 	}
 }

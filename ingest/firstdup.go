@@ -23,7 +23,7 @@ import (
 // Before session 6 any repetition sent the whole file back through staging (2.5x slower).
 
 // maxHeldRows bounds the rows held back (a file repeating more codes goes through staging).
-const maxHeldRows = 50_000
+var maxHeldRows = 50_000
 
 // codeSet is the reader's set of code hashes, with the line each was first met on, in one
 // array of uint64 (one cache miss a row): the upper half of a slot is a 32-bit tag of the
