@@ -143,10 +143,7 @@ func readCube(ctx context.Context, tx pgx.Tx, table string, s snapshot) (*cubeMe
 		if horizon != nil {
 			m.horizon = *horizon
 		}
-		c.cols = map[string]bool{}
-		for _, d := range dims {
-			c.cols[d] = true
-		}
+		c.cols = colSet(dims)
 		m.cuboids = append(m.cuboids, c)
 	}
 	if err := rows.Err(); err != nil {

@@ -46,10 +46,7 @@ func readCubes(ctx context.Context, tx pgx.Tx, s snapshot) (map[string]*cubeMeta
 			}
 			out[table] = m
 		}
-		c.cols = map[string]bool{}
-		for _, d := range dims {
-			c.cols[d] = true
-		}
+		c.cols = colSet(dims)
 		m.cuboids = append(m.cuboids, c)
 	}
 	if err := rows.Err(); err != nil {
@@ -59,4 +56,13 @@ func readCubes(ctx context.Context, tx pgx.Tx, s snapshot) (map[string]*cubeMeta
 		delete(out, t)
 	}
 	return out, nil
+}
+
+// colSet is a cuboid's dimension columns as a set.
+func colSet(dims []string) map[string]bool {
+	set := make(map[string]bool, len(dims))
+	for _, d := range dims {
+		set[d] = true
+	}
+	return set
 }
