@@ -152,6 +152,7 @@ var stradarioSchema = func() *schema {
 			if q, ok := zonaQuartiere[foldName(z)]; !ok || q != rc.vals[iQ] {
 				return &csvx.RowError{Line: row.Line, Column: "ZONA", Value: z, Reason: "zona sconosciuta o non appartenente al quartiere"}
 			}
+			rc.vals[iZ] = zonaNames[foldName(z)] // stored as the reference names it, as the quartiere is
 		}
 		return nil
 	}

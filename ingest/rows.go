@@ -279,16 +279,19 @@ var (
 	contrEsito    = fields.NewEnum("CONCESSO", "NON AMMESSO", "RINUNCIA", "REVOCATO")
 )
 
-// quartiereNames maps the spellings of the six quartieri to their names in the reference.
-var quartiereNames, zonaQuartiere = func() (map[string]string, map[string]string) {
-	q, z := map[string]string{}, map[string]string{}
+// quartiereNames maps the spellings of the six quartieri to their names in the reference;
+// zonaQuartiere and zonaNames map the spellings of the 18 zone to their quartiere and to their
+// names in the reference (a street register writing `GALVANI` or `galvani` means Galvani).
+var quartiereNames, zonaQuartiere, zonaNames = func() (map[string]string, map[string]string, map[string]string) {
+	q, z, n := map[string]string{}, map[string]string{}, map[string]string{}
 	for _, qq := range codes.Quartieri {
 		q[foldName(qq.Nome)] = qq.Nome
 		for _, zz := range qq.Zone {
 			z[foldName(zz)] = qq.Nome
+			n[foldName(zz)] = zz
 		}
 	}
-	return q, z
+	return q, z, n
 }()
 
 func foldName(s string) string {

@@ -1,0 +1,47 @@
+package ingest_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/comune-bologna/conoscenza/ingest"
+)
+
+// lines joins rows into a file's content, each row ended by eol.
+func lines(eol string, rows ...string) []byte {
+	return []byte(strings.Join(rows, eol) + eol)
+}
+
+// ZONA is one of the 18 zone, whatever its case: it is stored as the reference names it (as
+// QUARTIERE is), so that `GALVANI` and `galvani` add no zona of their own and companies on
+// those streets are counted in Galvani.
+func TestStreetRegisterZoneSpellingsAreTheReferenceNames(t *testing.T) {
+	f := newFixture(t)
+	st := f.load(ingest.KindStradario, writeFile(t, "stradario.csv", lines("\n",
+		"COD-VIA;DENOMINAZIONE;CIVICO-DAL;CIVICO-AL;PARITA;QUARTIERE;ZONA;AREA-STATISTICA",
+		"1;PIAZZA MAGGIORE;1;99;T;SANTO STEFANO;GALVANI;SST-1",
+		"2;VIA RIZZOLI;1;99;T;Santo Stefano;galvani;SST-1",
+		"3;VIA IRNERIO;1;99;T;San Donato - San Vitale;SAN  DONATO;SDV-9",
+		"4;VIA SBAGLIATA;1;99;T;Navile;Galvani;NAV-1",
+	)), ingest.Options{})
+	if st.Loaded != 3 || st.Rejected != 1 || st.Rejections[0].Column != "ZONA" {
+		t.Fatalf("stradario = %+v", st)
+	}
+	if s := f.str(`SELECT string_agg(DISTINCT zona, ',' ORDER BY zona) FROM stradario`); s != "Galvani,San Donato" {
+		t.Errorf("zone of the street register = %s", s)
+	}
+	if n := f.count(`SELECT count(*) FROM zone`); n != 18 {
+		t.Errorf("%d zone after the load, want the 18 of the reference", n)
+	}
+	if s := f.str(`SELECT zona FROM aree_statistiche WHERE nome = 'SDV-9'`); s != "San Donato" {
+		t.Errorf("area SDV-9 in zona %s", s)
+	}
+	f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", lines("\n",
+		"C-FISCALE;DENOMINAZIONE;N-G;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO",
+		"01234567897;ALFA;SR;01/02/2020;;ATTIVA;VIA RIZZOLI 3;56.10.11",
+		"11111111115;BETA;SR;01/02/2020;;ATTIVA;P.ZZA MAGGIORE 1;56.10.11",
+	)), ingest.Options{})
+	if n := f.count(`SELECT count(*) FROM imprese WHERE zona = 'Galvani'`); n != 2 {
+		t.Errorf("%d companies in zona Galvani, want 2", n)
+	}
+}
