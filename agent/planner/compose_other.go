@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/comune-bologna/conoscenza/agent/catalog"
 	"github.com/comune-bologna/conoscenza/agent/dossier"
@@ -19,6 +20,10 @@ func (v tableView) scope() string {
 		if f.Op == "!=" && f.Value == unattributedPlace {
 			continue // a ranking's places are named ones: nothing to say
 		}
+		if a, ok := v.ageDates(f); ok {
+			parts = append(parts, a)
+			continue
+		}
 		parts = append(parts, filterText(f, v.lang))
 	}
 	if v.stockAt() {
@@ -31,6 +36,82 @@ func (v tableView) scope() string {
 		return ""
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// ageDates writes an age range of the register's firms (anzianita, in months before the
+// snapshot the query reads) with the registration dates it stands for: "iscritte dal
+// 01/01/2021 (meno di 70 mesi prima del 31/10/2026)". A cohort read from a period ("nate dopo
+// il 2020") is an age against the latest snapshot; the dates say exactly which firms were
+// counted.
+func (v tableView) ageDates(f semantic.Filter) (string, bool) {
+	ref := v.t.AsOf
+	if v.stockAt() {
+		ref = v.q.To
+	}
+	r := parseDay(ref)
+	if f.Dimension != "anzianita" || r.IsZero() || sourceOf(v.q.Metric) != "register" || v.q.CompareTo != "" || hasTime(v.q.GroupBy) {
+		return "", false
+	}
+	n := func(x any) (int, bool) {
+		switch k := x.(type) {
+		case int:
+			return k, true
+		case float64:
+			return int(k), k == float64(int(k))
+		}
+		return 0, false
+	}
+	date := func(months int, after bool) string {
+		d := minusMonths(r, months)
+		if after {
+			d = d.AddDate(0, 0, 1)
+		}
+		return formatDate(dateString(d), v.lang)
+	}
+	at := formatDate(ref, v.lang)
+	switch f.Op {
+	case "<", "<=":
+		k, ok := n(f.Value)
+		if f.Op == "<=" {
+			k++
+		}
+		if !ok {
+			return "", false
+		}
+		return tr(v.lang, fmt.Sprintf("iscritte dal %s, cioè da meno di %v mesi al %s", date(k, true), f.Value, at),
+			fmt.Sprintf("registered from %s, i.e. less than %v months before %s", date(k, true), f.Value, at)), true
+	case ">", ">=":
+		k, ok := n(f.Value)
+		if f.Op == ">" {
+			k++
+		}
+		if !ok {
+			return "", false
+		}
+		return tr(v.lang, fmt.Sprintf("iscritte fino al %s, cioè da almeno %d mesi al %s", date(k, false), k, at),
+			fmt.Sprintf("registered by %s, i.e. at least %d months before %s", date(k, false), k, at)), true
+	case "between":
+		if len(f.Values) != 2 {
+			return "", false
+		}
+		lo, ok1 := n(f.Values[0])
+		hi, ok2 := n(f.Values[1])
+		if !ok1 || !ok2 {
+			return "", false
+		}
+		// the bounds as the query compares them (the grounding check knows its parameters)
+		return tr(v.lang, fmt.Sprintf("iscritte dal %s al %s, cioè da almeno %d e meno di %d mesi al %s", date(hi+1, true), date(lo, false), lo, hi+1, at),
+			fmt.Sprintf("registered from %s to %s, i.e. at least %d and less than %d months before %s", date(hi+1, true), date(lo, false), lo, hi+1, at)), true
+	}
+	return "", false
+}
+
+// minusMonths is PostgreSQL's date - n months, as the semantic layer compares ages: the same
+// day, or the last day of a shorter month.
+func minusMonths(t time.Time, n int) time.Time {
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -n, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(t.Day(), last)-1)
 }
 
 // stockAt says whether the query counts a stock at its end date (the semantic layer reads a

@@ -35,6 +35,28 @@ func validDate(y, m, d int) (time.Time, bool) {
 	return t, t.Day() == d && int(t.Month()) == m
 }
 
+// monthAbbrRE finds a month abbreviated before its year ("ago-2026", "gen 2025", "Sept. 2024",
+// "mar-26"): only with the year, as "ago" and "set" are words of their own.
+var monthAbbrRE = regexp.MustCompile(`(?i)\b(gen|feb|mar|apr|mag|giu|lug|ago|sett?|ott|nov|dic|jan|jun|jul|aug|sept?|oct|dec)(?:\.\s*|\s*[-/']\s*|\s+)((?:19|20)\d{2}|\d{2})\b`)
+
+var monthAbbr = map[string]string{"gen": "gennaio", "feb": "febbraio", "mar": "marzo", "apr": "aprile", "mag": "maggio",
+	"giu": "giugno", "lug": "luglio", "ago": "agosto", "set": "settembre", "sett": "settembre", "ott": "ottobre", "nov": "novembre",
+	"dic": "dicembre", "jan": "january", "jun": "june", "jul": "july", "aug": "august", "sep": "september", "sept": "september",
+	"oct": "october", "dec": "december"}
+
+// expandMonths writes abbreviated months in full, with a two-digit year as four ("ago-26" is
+// August 2026).
+func expandMonths(q string) string {
+	return monthAbbrRE.ReplaceAllStringFunc(q, func(s string) string {
+		p := monthAbbrRE.FindStringSubmatch(s)
+		y := p[2]
+		if len(y) == 2 {
+			y = "20" + y
+		}
+		return monthAbbr[strings.ToLower(p[1])] + " " + y
+	})
+}
+
 // markDates replaces numeric dates (dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy, yyyy-mm-dd) with date
 // tokens; a date that does not exist in the calendar is blanked so that no period is read from
 // it.

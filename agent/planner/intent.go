@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -102,6 +103,14 @@ var noData = []struct {
 		"totale degli addetti", "numero totale di addetti", "numero totale di dipendenti", "total employees"},
 		"il numero di addetti, totale o medio (posso contare le imprese per classe di addetti)",
 		"the number of employees, total or average (I can count companies by size class)"},
+	{[]string{"reddito", "redditi", "income", "incomes", "stipendi", "stipendio", "salari", "salaries", "wages"},
+		"i redditi e le retribuzioni", "incomes and wages"},
+	{[]string{"sito internet", "sito web", "siti web", "siti internet", "e commerce", "ecommerce", "vendono online", "vendite online",
+		"website", "websites", "online sales", "online shop"},
+		"la presenza online delle imprese (siti web, commercio elettronico)", "companies' online presence (websites, e-commerce)"},
+	{[]string{"superbonus", "ecobonus", "bonus edilizi", "bonus edilizio", "credito d imposta", "crediti d imposta", "tax credit", "tax credits"},
+		"gli incentivi fiscali nazionali (conosco i contributi dei bandi del Comune)",
+		"national tax incentives (I know the grants of the city's own calls)"},
 	{[]string{"reati", "criminalita", "furti", "crime", "crimes", "traffico", "traffic", "inquinamento", "smog", "pollution"},
 		"la sicurezza, il traffico e l'ambiente", "crime, traffic and the environment"},
 	{[]string{"roma", "milano", "torino", "napoli", "firenze", "modena", "parma", "venezia", "genova", "rome", "milan", "turin", "naples", "florence", "in italia", "in italy"},
@@ -342,6 +351,16 @@ func (t *text) dossierKey() (cf, name string, ok bool) {
 		// "fascicolo d'impresa di Rossi Costruzioni": the preposition is not the name
 		for len(parts) > 1 && namePrepositions[strings.ToLower(parts[0])] {
 			parts = parts[1:]
+		}
+	}
+	if len(parts) == 0 {
+		// "dossier Bianchi Srl": the capitalised words after the first
+		for i, w := range words {
+			if r, _ := utf8.DecodeRuneInString(w); i > 0 && unicode.IsUpper(r) {
+				parts = append(parts, strings.Trim(w, "'’.\""))
+			} else if len(parts) > 0 {
+				break
+			}
 		}
 	}
 	return "", strings.TrimSpace(strings.Join(parts, " ")), true

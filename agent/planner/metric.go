@@ -21,7 +21,9 @@ var (
 	balanceWords    = []string{"natimortalita", "nati mortalita", "saldo", "saldo netto", "ha perso", "hanno perso", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
 	growthWords     = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
 	shareWords      = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "pesano", "quanto pesa", "share", "proportion",
-		"percentage", "che parte", "what fraction"}
+		"percentage", "che parte", "what fraction",
+		// "%" reads "percento": "il quartiere con più imprese artigiane in %"
+		"in percento", "percentualmente", "in termini percentuali", "in percentage terms"}
 	closeWords = []string{"mortalita", "chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations"}
 	openWords  = []string{"natalita", "aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende",
 		"imprese nuove", "aziende nuove", "nuove attivita", "attivita nuove", "nuove aperture", "si sono iscritte", "si sono iscritti",
@@ -40,7 +42,7 @@ var (
 	// growthMost are ranking phrases about growth ("il quartiere che cresce di più")
 	growthMost = []string{"cresce di piu", "crescono di piu", "cresciuto di piu", "cresciuta di piu", "cresciute di piu",
 		"cresciuti di piu", "cresce di meno", "crescono di meno", "cresce meno", "crescono meno", "grew the most", "grown the most",
-		"growing the most", "growing fastest", "grew fastest"}
+		"growing the most", "growing fastest", "grew fastest", "fastest growing"}
 	activeWords = []string{"attive", "attiva", "in attivita", "operative", "active", "operating", "esistenti"}
 	firmWords   = []string{"imprese", "impresa", "aziende", "azienda", "ditte", "societa", "companies", "businesses", "firms", "company", "business", "startup", "start up", "startups",
 		"attivita", "esercizi", "sedi d impresa", "sedi", "partite iva", "partita iva"}
@@ -102,6 +104,10 @@ func (t *text) readMetric() metricReading {
 		}
 		return metricReading{name: "contributi_importo_concesso", named: true, generic: !t.has(amountWords...)}
 	}
+	if !share && t.cohort() {
+		// "imprese attive nate dopo il 2020": the firms of the stock registered in that period
+		return metricReading{name: "imprese_attive", named: true}
+	}
 	// "iscritte tra marzo e maggio": openings; "attive, iscritte da meno di 3 anni": an age;
 	// "nuove partite IVA", "nuovi ristoranti": new firms of any kind
 	open := t.has(openWords...) || t.has(regWords...) && t.mentionsPeriod() && !t.has(activeWords...) || t.newFirms()
@@ -150,6 +156,24 @@ func (t *text) readMetric() metricReading {
 	return metricReading{}
 }
 
+// birthWords say when firms were born; stillWords that they are still alive.
+var (
+	birthWords = []string{"nate", "nati", "nata", "iscritte", "iscritti", "fondate", "fondati", "costituite", "costituiti",
+		"aperte", "aperti", "avviate", "founded", "registered", "started", "set up", "born", "opened"}
+	stillWords = []string{"ancora attive", "ancora attivi", "ancora aperte", "ancora aperti", "ancora in attivita", "ancora in vita",
+		"sopravvissute", "still active", "still open", "still operating", "survived"}
+)
+
+// cohort says whether the question asks for the firms of the stock born in a period ("quante
+// imprese attive sono nate dopo il 2020?", "le ditte nate nel 2024 sono ancora attive?",
+// "active firms founded after 2018"): active (or still alive) and born, with a period, and no
+// age of their own ("iscritte da meno di 3 anni") nor the register named ("iscritte al
+// registro").
+func (t *text) cohort() bool {
+	return (t.has(activeWords...) || t.has(stillWords...)) && t.has(birthWords...) && !t.has(ageWords...) &&
+		!t.has("al registro", "alla camera", "nel registro", "in the register") && t.mentionsPeriod()
+}
+
 // newFirms says whether "nuove", "nuovi" or "new" qualifies firms, right after or one word
 // later, in a question asking a number or naming a period ("quante nuove partite IVA nel
 // 2025", "nuovi ristoranti dal 2024"; not "perché il Comune mette limiti ai nuovi negozi").
@@ -185,7 +209,9 @@ func (t *text) startsAny(k int, phrases []string) bool {
 var firmNouns = []string{"ristoranti", "bar", "negozi", "alberghi", "hotel", "pizzerie", "parrucchieri", "estetisti",
 	"officine", "botteghe", "attivita commerciali", "esercizi commerciali", "restaurants", "bars", "shops", "hotels", "retailers",
 	// legal forms name firms too ("le srl semplificate sono in aumento?")
-	"srl", "spa", "snc", "sas", "srls", "cooperative", "consorzi", "ditte individuali", "imprese individuali", "partite iva"}
+	"srl", "spa", "snc", "sas", "srls", "cooperative", "consorzi", "ditte individuali", "imprese individuali", "partite iva",
+	// and sizes ("quante microimprese straniere?")
+	"microimprese", "micro imprese", "microimpresa", "pmi", "microenterprises", "smes"}
 
 // periodProbe is any date: mentionsPeriod only asks whether a period is named.
 var periodProbe = day(2026, 1, 15)

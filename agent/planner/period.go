@@ -149,6 +149,8 @@ func (t *text) comparison() (string, int) {
 			{"stesso trimestre dell anno scorso", "previous_year"}, {"stesso trimestre dell anno precedente", "previous_year"},
 			{"stesso semestre dell anno scorso", "previous_year"}, {"stesso semestre dell anno precedente", "previous_year"},
 			{"same month last year", "previous_year"}, {"same quarter last year", "previous_year"},
+			{"stessi mesi dell anno scorso", "previous_year"}, {"stessi mesi dell anno precedente", "previous_year"},
+			{"same months last year", "previous_year"}, {"same months of last year", "previous_year"},
 		} {
 			if t.find(c.phrase, j) == j {
 				t.consume(i, j-i+len(strings.Fields(c.phrase)))
@@ -156,7 +158,8 @@ func (t *text) comparison() (string, int) {
 			}
 		}
 		// "rispetto allo stesso periodo del 2019"
-		for _, lead := range []string{"stesso periodo del", "stesso periodo dell anno", "same period of", "same period in"} {
+		for _, lead := range []string{"stesso periodo del", "stesso periodo dell anno", "same period of", "same period in",
+			"stessi mesi del", "stessi mesi dell anno", "same months of", "same months in"} {
 			if t.find(lead, j) == j {
 				k := j + len(strings.Fields(lead))
 				if y, ok := year(t.tok(k)); ok {
@@ -206,6 +209,12 @@ func (t *text) comparison() (string, int) {
 	// "le aperture stanno calando?": a direction asked without a reference is against a year before
 	if (t.has(openWords...) || t.has(closeWords...) || t.has(activeWords...)) && !t.has("tasso di crescita", "tasso crescita") &&
 		t.take("in crescita", "stanno crescendo", "sta crescendo") {
+		t.cmpTrend = true
+		return "previous_year", 0
+	}
+	if !t.has(growthMost...) && !t.has("fastest", "most", "more", "the least") && t.take("is growing", "are growing", "keeps growing", "keep growing",
+		"is shrinking", "are shrinking", "growing", "shrinking") {
+		// "is the number of women-led businesses growing?" (not "which district is growing the most")
 		t.cmpTrend = true
 		return "previous_year", 0
 	}

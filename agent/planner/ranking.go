@@ -61,7 +61,8 @@ var (
 // "la forma giuridica più diffusa".
 func (t *text) singularRank() bool {
 	for i := range t.tokens {
-		if !articles[t.tok(i-1)] || t.tok(i-1) == "i" {
+		// "il quartiere con più ...", or the question opening with it ("quartiere con più ...")
+		if (!articles[t.tok(i-1)] || t.tok(i-1) == "i") && i > 0 {
 			continue
 		}
 		for _, g := range groupWords {

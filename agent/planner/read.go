@@ -183,6 +183,7 @@ func mixedMetricPart(question string) string {
 
 // query reads a metric question into a typed query.
 func (p *Planner) query(t *text, now time.Time) semantic.Query {
+	cohort := t.cohort()
 	cmp, cmpYear := t.comparison()
 	per := t.period(now)
 	other := t.otherSpan(per, now)
@@ -191,6 +192,9 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	if per.each && cmp == "" && per.to.Year() == per.from.Year()+1 && t.has(compareWords...) {
 		// "confronto aperture 2024 e 2025": the later year against the one before
 		per, cmp = yearSpan(per.to.Year()), "previous_year"
+	} else if cmp == "" && isYears(per) && t.has(compareWords...) {
+		// "nuove imprese giovanili: confronto 2023-2025": the years side by side, not summed
+		per.each = true
 	}
 	m := t.readMetric()
 	if m.name == "" {
@@ -207,6 +211,12 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	if including && isStock(m.name) && hasDim(filters, "stato") {
 		filters = slices.DeleteFunc(filters, func(f semantic.Filter) bool { return f.Dimension == "stato" })
 		m.name = "imprese_registrate"
+	}
+	if cohort && isStock(m.name) && !m.share && per.found {
+		if f, ok := cohortAge(per, now); ok {
+			// the cohort is an age against the latest snapshot, not a snapshot in the period
+			filters, per = append(filters, f), period{}
+		}
 	}
 	trend := t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
 	if t.cmpTrend && isStock(m.name) && !m.share && !per.found {
@@ -284,6 +294,40 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		excludeUnattributed(&q)
 	}
 	return q
+}
+
+// cohortAge turns the registration period of a cohort of the stock ("nate dopo il 2020",
+// "iscritte prima del 2000", "nate nel 2024") into a range of anzianita, the age in months
+// against the snapshot the stock is counted at: the latest, which the planner takes to be the
+// end of the last complete month (the answer writes the registration dates the snapshot's own
+// date gives). Only whole months are ages: a period starting or ending within one is not read.
+func cohortAge(per period, now time.Time) (semantic.Filter, bool) {
+	ref := lastCompleteMonthEnd(now)
+	months := func(t time.Time) int { return (ref.Year()-t.Year())*12 + int(ref.Month()-t.Month()) }
+	monthEnd := func(t time.Time) bool { return t.AddDate(0, 0, 1).Day() == 1 }
+	lo, hi := -1, -1 // anzianita >= lo (registered by the period's end), < hi (after its start)
+	if !per.from.IsZero() {
+		c := per.from.AddDate(0, 0, -1)
+		if !monthEnd(c) || months(c) <= 0 {
+			return semantic.Filter{}, false
+		}
+		hi = months(c)
+	}
+	if !per.to.IsZero() && per.to.Before(ref) {
+		if !monthEnd(per.to) {
+			return semantic.Filter{}, false
+		}
+		lo = months(per.to)
+	}
+	switch {
+	case lo >= 0 && hi >= 0 && lo < hi:
+		return semantic.Filter{Dimension: "anzianita", Op: "between", Values: []any{lo, hi - 1}}, true
+	case lo >= 0 && hi < 0:
+		return semantic.Filter{Dimension: "anzianita", Op: ">=", Value: lo}, true
+	case hi >= 0 && lo < 0:
+		return semantic.Filter{Dimension: "anzianita", Op: "<", Value: hi}, true
+	}
+	return semantic.Filter{}, false
 }
 
 // badWhenHigh says whether more of the metric is worse: closures and wage supplementation.
@@ -440,6 +484,12 @@ func boolInt(b bool) int {
 // sameYear says whether a closed period lies within one calendar year.
 func sameYear(p period) bool {
 	return !p.from.IsZero() && !p.to.IsZero() && p.from.Year() == p.to.Year()
+}
+
+// isYears says whether a period is two or more whole calendar years.
+func isYears(p period) bool {
+	return !p.from.IsZero() && !p.to.IsZero() && p.from.Month() == 1 && p.from.Day() == 1 && p.to.Month() == 12 && p.to.Day() == 31 &&
+		p.to.Year() > p.from.Year()
 }
 
 func isYear(p period) bool {

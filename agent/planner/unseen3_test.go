@@ -1,0 +1,93 @@
+package planner
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+	"github.com/comune-bologna/conoscenza/agent/tool"
+)
+
+// Third round of unseen phrasings (session 7, 26/11/2026, docs/assistant-eval.md "Session 7:
+// third round"): the fixed questions, each with the whole query expected.
+func TestUnseenPhrasingsThirdRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		// a cohort of the stock: the registration period is an age against the latest snapshot
+		// (31/10/2026 for now = 15/11/2026)
+		{"quante imprese attive sono nate dopo il 2020?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003c","value":70}]}`},
+		{"ditte attive iscritte prima del 2000",
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003e=","value":322}]}`},
+		{"le imprese nate nel 2024 sono ancora attive?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"between","values":[22,33]}]}`},
+		{"quante imprese femminili sono state iscritte dopo il 2015 e sono ancora attive",
+			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true},{"dimension":"anzianita","op":"\u003c","value":130}]}`},
+		{"imprese attive iscritte tra il 2010 e il 2015",
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"between","values":[130,201]}]}`},
+		{"imprese ancora attive tra quelle nate nel 2020",
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"between","values":[70,81]}]}`},
+		{"How many active firms were founded after 2018?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003c","value":94}]}`},
+		// the same months a year before
+		{"quante nuove imprese nei primi 9 mesi del 2026 rispetto agli stessi mesi del 2025",
+			`{"metric":"aperture","from":"2026-01-01","to":"2026-09-30","compare_to":"previous_year"}`},
+		// a size noun names firms
+		{"quante microimprese straniere?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"straniera","value":true},{"dimension":"classe_addetti","op":"in","values":["0","1-9"]}]}`},
+		// "%" is a share; a ranking opening the question is a number
+		{"quartiere con più imprese artigiane in %",
+			`{"metric":"quota","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"order":{"by":"value","dir":"desc"},"limit":1,"subset":[{"dimension":"artigiana","value":true}]}`},
+		// a month abbreviated before its year
+		{"chiusure ago-2026",
+			`{"metric":"chiusure","from":"2026-08-01","to":"2026-08-31"}`},
+		{"saldo sett. 2025",
+			`{"metric":"saldo","from":"2025-09-01","to":"2025-09-30"}`},
+		// years compared are side by side
+		{"nuove imprese giovanili: confronto 2023-2025",
+			`{"metric":"aperture","filters":[{"dimension":"giovanile","value":true}],"group_by":["anno"],"from":"2023-01-01","to":"2025-12-31"}`},
+		// "growing" of a stock is its monthly snapshots
+		{"Is the number of women-led businesses growing?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}],"group_by":["mese"]}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+	// a cohort needs whole months; the register named, or an age of its own, is no cohort
+	for q, want := range map[string]string{
+		"quante imprese attive iscritte da meno di 3 anni":                    `{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003c","value":36}]}`,
+		"quante imprese iscritte alla Camera di Commercio ci sono a Bologna?": `{"metric":"imprese_attive"}`,
+		"imprese attive al 30 giugno 2026":                                    `{"metric":"imprese_attive","from":"2026-06-30","to":"2026-06-30"}`,
+	} {
+		if got, _ := json.Marshal(queryOf(t, p.Plan(q, nil, now))); string(got) != want {
+			t.Errorf("%q:\n got %s\nwant %s", q, got, want)
+		}
+	}
+}
+
+// Subjects the data lack, and a dossier named by capitalised words.
+func TestThirdRoundNoDataAndDossier(t *testing.T) {
+	cases := []struct{ question, want string }{
+		{"qual è il reddito medio a Navile", "redditi"},
+		{"quante imprese hanno un sito internet?", "presenza online"},
+		{"quante imprese hanno ricevuto il superbonus?", "incentivi fiscali nazionali"},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		pl := p.Plan(c.question, nil, now)
+		if pl.Intent != IntentNoData || !strings.Contains(pl.Reply, c.want) {
+			t.Errorf("%q: intent %s, reply %q; want no data naming %q", c.question, pl.Intent, pl.Reply, c.want)
+		}
+	}
+	if pl := p.Plan("Average grant per beneficiary in 2025", nil, now); pl.Lang != "en" {
+		t.Errorf("English question read as %s", pl.Lang)
+	}
+	pl := p.Plan("dossier Bianchi Srl", nil, now)
+	if len(pl.Calls) != 1 || pl.Calls[0].Name != tool.CompanyDossier || string(pl.Calls[0].Arguments) != `{"name":"Bianchi Srl"}` {
+		t.Errorf("dossier: %+v", pl.Calls)
+	}
+}
