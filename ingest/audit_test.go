@@ -45,3 +45,34 @@ func TestStreetRegisterZoneSpellingsAreTheReferenceNames(t *testing.T) {
 		t.Errorf("%d companies in zona Galvani, want 2", n)
 	}
 }
+
+// A month whose header maps the same line to other columns is read anew: a column the previous
+// month misnamed (IMP-GIOVANLE, ignored with a warning) and now named right, or two dates
+// swapped in the header, change the companies even where their lines are written as before
+// (the lines the previous snapshot has unchanged were dropped unparsed, and these were lost).
+func TestAMonthWithAnotherHeaderLayoutIsNotTakenAsUnchanged(t *testing.T) {
+	f := newFixture(t)
+	rows := []string{
+		"01234567897;ALFA;SR;01/02/2020;01/03/2020;;ATTIVA;VIA ROSSINI 1;56.10.11;FORTE",
+		"11111111115;BETA;SR;01/02/2020;01/02/2020;;ATTIVA;VIA ROSSINI 2;56.10.11;",
+	}
+	sep := f.load(ingest.KindImprese, writeFile(t, "imprese_2026-09.csv", lines("\n", append([]string{
+		"C-FISCALE;DENOMINAZIONE;N-G;DT-ISCR-RI;DT-INI-AT;DT-CESSAZ;STATO;INDIRIZZO;ATECO;IMP-GIOVANLE"}, rows...)...)), ingest.Options{})
+	if !strings.Contains(strings.Join(sep.Warnings, " "), "IMP-GIOVANLE") {
+		t.Fatalf("september = %+v", sep)
+	}
+	oct := f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", lines("\n", append([]string{
+		"C-FISCALE;DENOMINAZIONE;N-G;DT-INI-AT;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO;IMP-GIOVANILE"}, rows...)...)), ingest.Options{})
+	if oct.Loaded != 2 || oct.Stats["evento_rettifica"] != 1 || oct.Stats["invariate"] != 1 {
+		t.Errorf("october = %+v", oct)
+	}
+	if s := f.str(`SELECT giovanile || ' ' || dt_iscrizione || ' ' || dt_inizio FROM imprese WHERE codice_fiscale = '01234567897'`); s != "FORTE 2020-03-01 2020-02-01" {
+		t.Errorf("ALFA after october = %s", s)
+	}
+	// The same header again: the lines are the company unchanged, dropped unparsed.
+	nov := f.load(ingest.KindImprese, writeFile(t, "imprese_2026-11.csv", lines("\r\n", append([]string{
+		"C-FISCALE;DENOMINAZIONE;N-G;DT-INI-AT;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO;IMP-GIOVANILE"}, rows...)...)), ingest.Options{})
+	if nov.Stats["invariate"] != 2 || nov.Stats["invariate_non_analizzate"] != 2 || nov.Stats["versioni_nuove"] != 0 {
+		t.Errorf("november = %+v", nov.Stats)
+	}
+}

@@ -318,13 +318,16 @@ func nullIfEmpty(s string) any {
 }
 
 // rawHash fingerprints a row as the file wrote it: xxHash64 of its fields, untrimmed, in the
-// file's order, joined by the file's separator. For a line written without quotes that is the
-// hash of the line itself, so that a month's reader drops the lines the previous snapshot has
-// unchanged before parsing them (prevSnapshot.skipLine). A row with a field that holds the
-// separator, a quote or a line break (it was written quoted) is hashed instead as a quote
-// followed by each field's length and bytes: no line without quotes hashes that way, so its
-// fingerprint cannot match a line whose fields would split differently. Two rows with the
-// same raw fingerprint parse to the same values (ingest/unchanged.go relies on it).
+// file's order, joined by the file's separator, mixed with the header's layout (rc.layout).
+// For a line written without quotes that is the hash of the line itself (xor the layout), so
+// that a month's reader drops the lines the previous snapshot has unchanged before parsing
+// them (prevSnapshot.skipLine). A row with a field that holds the separator, a quote or a line
+// break (it was written quoted) is hashed instead as a quote followed by each field's length
+// and bytes: no line without quotes hashes that way, so its fingerprint cannot match a line
+// whose fields would split differently. Two rows with the same raw fingerprint parse to the
+// same values (ingest/unchanged.go relies on it): the layout is part of it because the same
+// line under another header (a column renamed into a known one, two columns swapped) means
+// other values.
 func rawHash(rc *rowCtx, row csvx.Row) int64 {
 	f := row.Fields()
 	b := rc.rawBuf[:0]
@@ -337,7 +340,7 @@ func rawHash(rc *rowCtx, row csvx.Row) int64 {
 	if bytes.Count(b, []byte{rc.sep}) == len(f)-1 && bytes.IndexByte(b, '"') < 0 &&
 		bytes.IndexByte(b, '\n') < 0 && bytes.IndexByte(b, '\r') < 0 {
 		rc.rawBuf = b
-		return int64(xxhash.Sum64(b))
+		return int64(xxhash.Sum64(b) ^ rc.layout)
 	}
 	b = append(b[:0], '"')
 	for _, v := range f {
@@ -345,7 +348,17 @@ func rawHash(rc *rowCtx, row csvx.Row) int64 {
 		b = append(b, v...)
 	}
 	rc.rawBuf = b
-	return int64(xxhash.Sum64(b))
+	return int64(xxhash.Sum64(b) ^ rc.layout)
+}
+
+// layoutHash fingerprints how a file's fields map to the kind's columns: the position of
+// each known column (-1 when the file lacks it), as the reader mapped the header.
+func layoutHash(rd *csvx.Reader, columns int) uint64 {
+	b := make([]byte, 0, 2*columns)
+	for i := 0; i < columns; i++ {
+		b = binary.AppendVarint(b, int64(rd.Position(i)))
+	}
+	return xxhash.Sum64(b)
 }
 
 // rowHash fingerprints a company's source values so that two snapshots can be compared

@@ -38,6 +38,7 @@ type pipeline struct {
 	workers []*worker
 	codes   *codeSet // the reader's codes, on a direct copy (firstdup.go)
 	cfCol   int      // the code's column, with codes
+	layout  uint64   // the header's layout, mixed into the raw fingerprints (rawHash)
 
 	// Read (COPY goroutine)
 	started, ended bool
@@ -131,8 +132,9 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.T
 		p.dups = newDupFilter()
 	}
 	seed := maphash.MakeSeed()
+	p.layout = layoutHash(r.reader, len(sc.fields))
 	for i := 0; i < n; i++ {
-		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols())), sep: byte(r.reader.Separator)}, seed: seed, keyPos: keyPos,
+		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols())), sep: byte(r.reader.Separator), layout: p.layout}, seed: seed, keyPos: keyPos,
 			stock: r.stock, id: i}
 		if r.prev != nil {
 			w.prev, w.hashPos, w.rawPos = r.prev, sc.pos("row_hash"), sc.pos("raw_hash")
@@ -184,7 +186,7 @@ func (p *pipeline) readRows() {
 		if cf := rd.Position(p.workers[0].cfPos - 1); cf >= 0 {
 			sep := byte(rd.Separator)
 			rd.SkipLines(func(line []byte) bool {
-				skip, attributed := prev.skipLine(line, cf, sep)
+				skip, attributed := prev.skipLine(line, cf, sep, p.layout)
 				if attributed {
 					p.lineMatched++
 				}

@@ -34,6 +34,7 @@ type rowCtx struct {
 	ateco   codes.Ateco
 	vals    []any
 	sep     byte   // the file's separator (rawHash)
+	layout  uint64 // the header's layout (rawHash, layoutHash)
 	rawBuf  []byte // rawHash's scratch
 
 	atecoCache map[string]atecoResult

@@ -232,9 +232,10 @@ func (p *prevSnapshot) present(idx uint32) bool {
 // skipLine is a month's line filter (csvx.Reader.SkipLines), run by the reader before any
 // parsing: a line written without quotes whose hash is the raw fingerprint the previous
 // snapshot stored for the company in field cfField is that company unchanged, as sameRaw would
-// find after parsing it (rawHash of such a line's fields is the hash of the line). It says
-// whether to drop the line and, if so, whether the company's address was attributed.
-func (p *prevSnapshot) skipLine(line []byte, cfField int, sep byte) (skip, attributed bool) {
+// find after parsing it (rawHash of such a line's fields is the hash of the line xor the
+// header's layout). It says whether to drop the line and, if so, whether the company's
+// address was attributed.
+func (p *prevSnapshot) skipLine(line []byte, cfField int, sep byte, layout uint64) (skip, attributed bool) {
 	cf := line
 	for i := 0; i < cfField; i++ {
 		k := bytes.IndexByte(cf, sep)
@@ -247,7 +248,7 @@ func (p *prevSnapshot) skipLine(line []byte, cfField int, sep byte) (skip, attri
 		cf = cf[:k]
 	}
 	idx, ok := p.findBytes(bytes.TrimSpace(cf))
-	if !ok || p.forced(idx) || !p.entries[idx].hasRaw || p.entries[idx].raw != int64(xxhash.Sum64(line)) {
+	if !ok || p.forced(idx) || !p.entries[idx].hasRaw || p.entries[idx].raw != int64(xxhash.Sum64(line)^layout) {
 		return false, false
 	}
 	return true, p.present(idx)
