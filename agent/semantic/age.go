@@ -19,6 +19,18 @@ func (p *plan) openingsAgeOnMonths(m *catalog.Metric, s snapshot, horizon time.T
 	if m.Name != "aperture" || p.source != "register" || p.series {
 		return false
 	}
+	return p.ageOnMonths(s, horizon)
+}
+
+// ageOnMonths says whether the query uses the company's age and every age boundary it compares
+// the registration date with is the last day of a month after the horizon: then the first day
+// of the registration month (a cuboid's month for openings, or its registration month,
+// dt_iscrizione, bucketed at the horizon as the months are: migration 00056) compares with
+// every boundary as the exact date does.
+func (p *plan) ageOnMonths(s snapshot, horizon time.Time) bool {
+	if p.series {
+		return false
+	}
 	var cutoffs []time.Time
 	uses := false
 	for _, f := range append(append([]typedFilter{}, p.filters...), p.subset...) {

@@ -231,12 +231,17 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	}
 	firstOfMonth := func(t time.Time) bool { return t.Day() == 1 }
 	lastOfMonth := func(t time.Time) bool { return t.AddDate(0, 0, 1).Day() == 1 }
-	// Openings by age: a cuboid's month is the registration date (age.go).
-	cubeNeed, cubeRef := need, ref
-	if ref && meta != nil && p.openingsAgeOnMonths(m, s, meta.horizon) {
+	// Openings by age: a cuboid's month is the registration date (age.go). Other flows by age:
+	// the cuboids that keep the registration month (dt_iscrizione, 00056), when every age
+	// boundary is a month's end.
+	cubeNeed, cubeRef, onMonths := need, ref, false
+	switch {
+	case ref && meta != nil && p.openingsAgeOnMonths(m, s, meta.horizon):
 		cubeNeed = maps.Clone(need)
 		delete(cubeNeed, "dt_iscrizione")
-		cubeRef = false
+		cubeRef, onMonths = false, true
+	case ref && meta != nil && p.ageOnMonths(s, meta.horizon):
+		cubeRef = false // need keeps dt_iscrizione: only cuboids with the registration month
 	}
 	var best *cuboid
 	if meta != nil && !cubeRef {
@@ -272,7 +277,7 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	if t := p.totalsCuboid(m, s, w, need, months || ref); t != nil && (best == nil || t.rows < best.rows) {
 		return &cubeChoice{meta: s.totals, cuboid: t.id}
 	}
-	age := cubeRef != ref
+	age := onMonths
 	switch {
 	case best != nil && len(edges) == 0:
 		return &cubeChoice{meta: meta, cuboid: best.id, ageOnMonths: age}

@@ -65,6 +65,17 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 				Query{Metric: m.Name, GroupBy: []string{"area_statistica", "classe_addetti"}, Filters: []Filter{{Dimension: "ateco", Op: "in", Values: []any{"47", "56.10.00"}}}},
 				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"area_statistica"}, Subset: []Filter{{Dimension: "stato", Value: "INATTIVA"}}},
 				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"zona", "ateco"}, Subset: []Filter{{Dimension: "anzianita", Op: "<", Value: 30}}, Limit: 10, Order: &Order{By: "value", Dir: "desc"}},
+				// By age along the area, the flags with the legal form, the zona with the legal
+				// form: the openings of 00056's cuboids; the code by comune or quartiere:
+				// agg_stock_dettaglio.
+				Query{Metric: m.Name, GroupBy: []string{"area_statistica"}, Filters: []Filter{{Dimension: "anzianita", Op: ">=", Value: 120}}},
+				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"area_statistica"}, Subset: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}},
+				Query{Metric: m.Name, GroupBy: []string{"giovanile", "anzianita"}, Filters: []Filter{{Dimension: "comune", Value: "BOLOGNA"}}},
+				Query{Metric: m.Name, GroupBy: []string{"forma_giuridica"}, Filters: []Filter{{Dimension: "anzianita", Op: ">=", Value: 36}, {Dimension: "femminile", Value: true}}},
+				Query{Metric: m.Name, GroupBy: []string{"zona", "stato", "anzianita"}, Filters: []Filter{{Dimension: "forma_giuridica", Op: "!=", Value: "SR"}}},
+				Query{Metric: m.Name, GroupBy: []string{"comune", "ateco"}, Limit: 10, Order: &Order{By: "value", Dir: "desc"}},
+				Query{Metric: "quota", Base: m.Name, Filters: []Filter{{Dimension: "comune", Value: "BOLOGNA"}}, Subset: []Filter{{Dimension: "ateco", Op: "in", Values: []any{"47", "56.10.00"}}}},
+				Query{Metric: m.Name, GroupBy: []string{"anno"}, Filters: []Filter{{Dimension: "quartiere", Op: "in", Values: []any{"Navile", "Savena"}}, {Dimension: "ateco", Op: "!=", Value: "47"}}},
 			)
 			// Shares whose subset is empty in some groups: 0 %, not NULL, on both paths.
 			qs = append(qs, Query{Metric: "quota", Base: m.Name, GroupBy: []string{"divisione_ateco"}, Subset: []Filter{{Dimension: "classe_addetti", Value: "250+"}}},
@@ -122,6 +133,21 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 				Query{Metric: m.Name, From: "2026-06-30", To: "2026-06-30", GroupBy: []string{"area_statistica"}, Filters: []Filter{{Dimension: "straniera", Value: true}}},
 				Query{Metric: m.Name, From: "2012-01-01", To: "2013-12-31", GroupBy: []string{"forma_giuridica"}, CompareTo: "previous_period"},
 			)
+			// By age on the cuboids that keep the registration month (00056).
+			qs = append(qs,
+				Query{Metric: m.Name, From: "2024-07-13", To: "2026-06-27", GroupBy: []string{"anzianita", "comune"}},
+				Query{Metric: m.Name, From: "2015-07-25", To: "2015-09-30", GroupBy: []string{"comune", "anzianita"}, CompareTo: "previous_period"},
+				Query{Metric: m.Name, From: "2025-01-01", To: "2025-12-31", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}, {Dimension: "anzianita", Op: "<", Value: 60}}},
+				Query{Metric: m.Name, From: "2024-01-01", To: "2024-12-31", GroupBy: []string{"classe_forma"}, Filters: []Filter{{Dimension: "anzianita", Value: "3-5 anni"}}},
+				Query{Metric: m.Name, From: "2025-02-01", To: "2025-07-31", GroupBy: []string{"quartiere", "anzianita"}, CompareTo: "previous_year"},
+				// Still on the event table, in one scan (a boundary inside a month, the area
+				// with the code), or on a month-less cuboid with the events since the start.
+				Query{Metric: m.Name, From: "2024-03-01", To: "2024-08-31", GroupBy: []string{"anzianita", "femminile"},
+					Filters: []Filter{{Dimension: "anzianita", Op: "<=", Value: 7}}, CompareTo: "previous_period"},
+				Query{Metric: m.Name, From: "2023-05-01", To: "2023-10-31", GroupBy: []string{"area_statistica", "ateco"}, CompareTo: "previous_period"},
+				Query{Metric: m.Name, From: "2025-01-01", To: "2025-12-31", GroupBy: []string{"ateco", "stato"}},
+				Query{Metric: m.Name, From: "2024-02-01", To: "2025-01-31", GroupBy: []string{"forma_giuridica", "sezione_ateco"}},
+			)
 			// The register's event table from its openings alone: periods starting and ending
 			// on many days, so that closures fall on the bounds.
 			for i, from := range []string{"2019-05-17", "2020-09-08", "2021-02-14", "2022-11-30", "2023-06-03", "2024-01-20", "2025-08-11", "2026-02-02"} {
@@ -175,6 +201,14 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 			Query{Metric: m.Name, From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<=", Value: 7}}},
 			Query{Metric: m.Name, From: "2023-01-01", To: "2025-06-30", GroupBy: []string{"classe_forma"}, Filters: []Filter{{Dimension: "anzianita", Value: "1-3 anni"}}, CompareTo: "previous_period"},
 			Query{Metric: "quota", Base: m.Name, From: "2021-01-01", GroupBy: []string{"quartiere"}, Subset: []Filter{{Dimension: "anzianita", Op: "<", Value: 24}}},
+			// Closures, balances and growth rates by age: the cuboids that keep the registration
+			// month (00056), when every boundary is a month's end.
+			Query{Metric: m.Name, From: "2019-04-01", GroupBy: []string{"anzianita"}, Filters: []Filter{{Dimension: "comune", Value: "BOLOGNA"}}},
+			Query{Metric: m.Name, From: "2020-02-10", To: "2025-10-20", GroupBy: []string{"classe_forma", "anzianita"}},
+			Query{Metric: m.Name, From: "2018-01-01", GroupBy: []string{"femminile"}, Filters: []Filter{{Dimension: "anzianita", Op: "between", Values: []any{12, 59}}}},
+			Query{Metric: m.Name, From: "2022-01-01", TimeGrain: "quarter", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "anzianita", Op: ">", Value: 35}}},
+			Query{Metric: m.Name, GroupBy: []string{"stato", "anzianita"}, Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 240}}},
+			Query{Metric: "quota", Base: m.Name, From: "2023-03-01", GroupBy: []string{"femminile"}, Subset: []Filter{{Dimension: "anzianita", Value: "meno di 1 anno"}}},
 			// Starts before the monthly cube's horizon (2006): the register's history by month
 			// (00055), whole months and edge days.
 			Query{Metric: m.Name, From: "2001-01-01", TimeGrain: "year", GroupBy: []string{"quartiere"}},
@@ -260,6 +294,17 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 				onCube["openings by age on a cuboid"]++
 			}
 		}
+		if strings.Contains(name, "anzianita") && strings.Contains(got.SQL, "agg_imprese_flussi") {
+			switch {
+			case q.Metric == "chiusure" || q.Metric == "saldo" || q.Metric == "tasso_crescita" || q.Base == "chiusure":
+				onCube["other flows by age on registration months"]++
+			case strings.HasPrefix(q.Metric, "imprese_") || strings.HasPrefix(q.Base, "imprese_"):
+				onCube["stock by age on a cuboid"]++
+			}
+		}
+		if strings.Contains(got.SQL, "agg_stock_dettaglio") && strings.Contains(name, "ateco") && strings.Contains(name, "comune") {
+			onCube["code by comune on the stock detail"]++
+		}
 		if strings.Contains(got.SQL, "agg_imprese_storico") {
 			onCube["register history by month"]++
 		}
@@ -299,6 +344,13 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	}
 	if onCube["openings by age on a cuboid"] < 5 {
 		t.Errorf("only %d openings by age read a cuboid", onCube["openings by age on a cuboid"])
+	}
+	if onCube["other flows by age on registration months"] < 15 {
+		t.Errorf("only %d closures, balances or growth rates by age read a cuboid", onCube["other flows by age on registration months"])
+	}
+	if onCube["stock by age on a cuboid"] < 10 || onCube["code by comune on the stock detail"] < 2 {
+		t.Errorf("stock by age on a cuboid: %d, the code by comune on the stock detail: %d",
+			onCube["stock by age on a cuboid"], onCube["code by comune on the stock detail"])
 	}
 	if onCube["register history by month"] < 10 {
 		t.Errorf("only %d flows read the register's history by month", onCube["register history by month"])
@@ -344,7 +396,9 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		{Query{Metric: "cig_ore_richieste", From: "2020-01-10", To: "2021-03-20", TimeGrain: "quarter"}, "agg_eventi_cig WHERE (data", ""},
 		{Query{Metric: "aperture", From: "1990-01-01", TimeGrain: "year"}, "FROM agg_imprese_storico i", "agg_imprese_flussi"},
 		{Query{Metric: "aperture", From: "1990-01-01", TimeGrain: "year", GroupBy: []string{"area_statistica"}}, "FROM agg_eventi_imprese i", "agg_imprese_storico"},
-		{Query{Metric: "chiusure", From: "2020-01-01", GroupBy: []string{"anzianita"}}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
+		{Query{Metric: "chiusure", From: "2020-01-01", GroupBy: []string{"anzianita"}}, "FROM agg_imprese_flussi i", "agg_eventi"},
+		{Query{Metric: "chiusure", From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<=", Value: 7}}}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
+		{Query{Metric: "tasso_crescita", From: "2025-01-01", To: "2025-12-31", GroupBy: []string{"anzianita"}}, "FROM agg_imprese_flussi i", "agg_eventi"},
 		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"anzianita"}}, "FROM agg_imprese_flussi i", "agg_eventi"},
 		{Query{Metric: "aperture", From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<=", Value: 7}}}, "FROM agg_eventi_imprese i", "agg_imprese_flussi"},
 		{Query{Metric: "cig_domande", From: "2020-01-01", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}}, "FROM agg_eventi_cig i", "agg_cig "},
@@ -358,15 +412,21 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		{Query{Metric: "cig_ore_richieste", GroupBy: []string{"causale_cig", "area_statistica"}}, "FROM agg_cig_totali i", "agg_eventi"},
 		{Query{Metric: "suap_pratiche", GroupBy: []string{"settore_suap", "area_statistica", "classe_forma"}}, "FROM agg_suap_totali i", "agg_eventi"},
 		{Query{Metric: "aperture", GroupBy: []string{"classe_forma", "anno"}}, "", "_totali"},
-		{Query{Metric: "chiusure", GroupBy: []string{"classe_forma", "anzianita"}}, "agg_eventi_imprese", "_totali"},
-		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"classe_forma", "quartiere"}}, "agg_eventi_imprese", "_totali"},
+		{Query{Metric: "chiusure", GroupBy: []string{"classe_forma", "anzianita"}}, "agg_imprese_flussi", "_totali"},
+		{Query{Metric: "chiusure", GroupBy: []string{"classe_forma", "anzianita", "zona"}}, "agg_eventi_imprese", "_totali"},
+		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"classe_forma", "area_statistica"}}, "agg_eventi_imprese", "_totali"},
 		{Query{Metric: "contributi_importo_concesso", From: "2020-01-15", GroupBy: []string{"quartiere"}}, "agg_contributi i", "agg_contributi_cubo"},
 		// A series whose periods pick only the latest snapshot reads its aggregates; one over
 		// both snapshots, the register's history.
 		{Query{Metric: "imprese_attive", TimeGrain: "year", From: "2026-01-01", GroupBy: []string{"quartiere"}}, "agg_stock_cuboidi", "imprese_storia"},
-		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "ateco", "quartiere"}, From: "2026-01-01"}, "agg_imprese_vive", "imprese_storia"},
-		// Stock along the area or the code: the live companies, not every opening.
-		{Query{Metric: "imprese_registrate", GroupBy: []string{"area_statistica", "ateco"}}, "FROM agg_imprese_vive i", "agg_eventi"},
+		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "ateco", "quartiere"}, From: "2026-01-01"}, "agg_stock_dettaglio", "imprese_storia"},
+		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "ateco", "classe_addetti"}, From: "2026-01-01"}, "agg_imprese_vive", "imprese_storia"},
+		// Stock along the area or the code: the live companies, not every opening, unless a
+		// cuboid of agg_stock_dettaglio keeps them (the code and the area by quartiere, 00056).
+		{Query{Metric: "imprese_registrate", GroupBy: []string{"area_statistica", "ateco", "femminile"}}, "FROM agg_imprese_vive i", "agg_eventi"},
+		{Query{Metric: "imprese_registrate", GroupBy: []string{"comune", "ateco"}}, "FROM agg_stock_dettaglio i", "agg_imprese_vive"},
+		// Stock by age along the area: the openings of a monthly cuboid (00056).
+		{Query{Metric: "imprese_attive", GroupBy: []string{"area_statistica", "anzianita"}}, "FROM agg_imprese_flussi i", "agg_imprese_vive"},
 		{Query{Metric: "imprese_attive", TimeGrain: "year", GroupBy: []string{"quartiere"}}, "imprese_storia", "agg_"},
 	} {
 		r, err := e.Run(ctx, c.q, Policy{AllowDetails: true})
@@ -439,7 +499,7 @@ func TestCubesAreReadOnlyWhileCurrent(t *testing.T) {
 	if r, err := eng.Run(ctx, Query{Metric: "aperture", GroupBy: []string{"classe_forma", "quartiere"}}, Policy{AllowDetails: true}); err != nil || !strings.Contains(r.SQL, "agg_imprese_totali") {
 		t.Errorf("a CIG load made the register's month-less cuboids stale: %v\n%s", err, r.SQL)
 	}
-	reg, err = eng.Run(ctx, Query{Metric: "imprese_registrate", GroupBy: []string{"area_statistica", "ateco"}}, Policy{AllowDetails: true})
+	reg, err = eng.Run(ctx, Query{Metric: "imprese_registrate", GroupBy: []string{"area_statistica", "ateco", "femminile"}}, Policy{AllowDetails: true})
 	if err != nil || !strings.Contains(reg.SQL, "agg_imprese_vive") {
 		t.Errorf("a CIG load made the live companies stale: %v\n%s", err, reg.SQL)
 	}
