@@ -1,10 +1,12 @@
 package ingest_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/comune-bologna/conoscenza/ingest"
+	"github.com/comune-bologna/conoscenza/ingest/db"
 )
 
 // lines joins rows into a file's content, each row ended by eol.
@@ -74,5 +76,45 @@ func TestAMonthWithAnotherHeaderLayoutIsNotTakenAsUnchanged(t *testing.T) {
 		"C-FISCALE;DENOMINAZIONE;N-G;DT-INI-AT;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO;IMP-GIOVANILE"}, rows...)...)), ingest.Options{})
 	if nov.Stats["invariate"] != 2 || nov.Stats["invariate_non_analizzate"] != 2 || nov.Stats["versioni_nuove"] != 0 {
 		t.Errorf("november = %+v", nov.Stats)
+	}
+}
+
+// A street register replaces the one in use, so a file with no valid segment (a header alone,
+// every row rejected) or with less than half its segments is refused, as a truncated register
+// snapshot is: it would leave every company of the missing streets "non attribuito".
+func TestAnEmptyOrTruncatedStreetRegisterIsRefused(t *testing.T) {
+	f := newFixture(t)
+	f.load(ingest.KindStradario, writeFile(t, "stradario.csv", lines("\r\n",
+		"COD-VIA;DENOMINAZIONE;QUARTIERE",
+		"1;VIA ROSSINI;Navile",
+		"2;VIA VERDI;Navile",
+		"3;VIA BELLINI;Savena",
+	)), ingest.Options{})
+	f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", lines("\n",
+		"C-FISCALE;DENOMINAZIONE;N-G;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO",
+		"01234567897;ALFA;SR;01/02/2020;;ATTIVA;VIA ROSSINI 1;56.10.11",
+		"11111111115;BETA;SR;01/02/2020;;ATTIVA;VIA BELLINI 2;56.10.11",
+	)), ingest.Options{})
+	for name, content := range map[string][]byte{
+		"header.csv":    lines("\n", "COD-VIA;DENOMINAZIONE;QUARTIERE"),
+		"rejected.csv":  lines("\n", "COD-VIA;DENOMINAZIONE;QUARTIERE", "1;VIA ROSSINI;Reno"),
+		"truncated.csv": lines("\n", "COD-VIA;DENOMINAZIONE;QUARTIERE", "1;VIA ROSSINI;Navile"),
+	} {
+		_, err := f.loader.LoadFile(context.Background(), ingest.KindStradario, writeFile(t, name, content), ingest.Options{})
+		if db.ErrorCode(err) != db.CodeInvalid {
+			t.Errorf("%s: err = %v, want invalid", name, err)
+		}
+	}
+	if n := f.count(`SELECT count(*) FROM imprese WHERE quartiere IS NOT NULL`); n != 2 {
+		t.Errorf("%d companies attributed after the refused files, want 2", n)
+	}
+	if n := f.count(`SELECT count(*) FROM load_batches WHERE kind = 'stradario' AND status = 'failed'`); n != 3 {
+		t.Errorf("%d failed street register batches, want 3", n)
+	}
+	// Asked for, the smaller register loads.
+	sum := f.load(ingest.KindStradario, writeFile(t, "stradario_ridotto.csv", lines("\n", "COD-VIA;DENOMINAZIONE;QUARTIERE", "1;VIA ROSSINI;Navile")),
+		ingest.Options{AllowPartial: true})
+	if sum.Loaded != 1 || f.count(`SELECT count(*) FROM imprese WHERE quartiere IS NOT NULL`) != 1 {
+		t.Errorf("allowed partial register = %+v", sum)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/comune-bologna/conoscenza/ingest/address"
+	"github.com/comune-bologna/conoscenza/ingest/db"
 )
 
 // loadMatcher reads the street register into memory once per batch.
@@ -30,11 +31,32 @@ func loadMatcher(ctx context.Context, tx pgx.Tx) (*address.Matcher, error) {
 	return m, rows.Err()
 }
 
+// checkStreetRegisterShrink refuses a street register with no valid segment, or with less
+// than half the segments of the one in use unless Options.AllowPartial: the file replaces the
+// register and every address is attributed again, so an empty or truncated file (a header
+// alone, a cut extract) would leave the companies of whole streets "non attribuito".
+func checkStreetRegisterShrink(ctx context.Context, tx pgx.Tx, r *batchRun) error {
+	var prev int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM stradario`).Scan(&prev); err != nil {
+		return fmt.Errorf("count stradario: %w", err)
+	}
+	switch {
+	case r.sum.Loaded == 0:
+		return db.Errorf(db.CodeInvalid, "nessun segmento valido nel file: lo stradario in uso (%d segmenti) resta invariato (%d righe scartate)", prev, len(r.rejects))
+	case r.sum.Loaded*2 < prev && !r.opts.AllowPartial:
+		return db.Errorf(db.CodeInvalid, "lo stradario ha %d segmenti validi contro %d di quello in uso: sembra un estratto parziale (usare --allow-partial per caricarlo comunque)", r.sum.Loaded, prev)
+	}
+	return nil
+}
+
 // mergeStradario replaces the street register with the file and re-attributes the addresses
 // already loaded (companies, their history, SUAP permits), so that loading order never loses
 // an attribution.
 func mergeStradario(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64, error) {
 	stats := map[string]int64{}
+	if err := checkStreetRegisterShrink(ctx, tx, r); err != nil {
+		return nil, err
+	}
 	tag, err := tx.Exec(ctx, `DELETE FROM stradario`)
 	if err != nil {
 		return nil, fmt.Errorf("replace stradario: %w", err)

@@ -97,8 +97,11 @@ The command fails (exit 1) when a file cannot be read at all; rejected rows do n
 	}
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date the file describes, YYYY-MM-DD (default: from the file name, e.g. imprese_2026-10.csv)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON summary per file, one per line")
-	if kind == ingest.KindImprese {
+	switch kind {
+	case ingest.KindImprese:
 		cmd.Flags().BoolVar(&allowPartial, "allow-partial", false, "load a snapshot with less than half the companies of the previous one")
+	case ingest.KindStradario:
+		cmd.Flags().BoolVar(&allowPartial, "allow-partial", false, "load a street register with less than half the segments of the one in use")
 	}
 	return cmd
 }
