@@ -118,3 +118,31 @@ func TestAnEmptyOrTruncatedStreetRegisterIsRefused(t *testing.T) {
 		t.Errorf("allowed partial register = %+v", sum)
 	}
 }
+
+// Files whose lines end with a carriage return alone load line by line (they were one header
+// line, the file failing on a missing column), and a month written so after one ended by CRLF
+// finds its unchanged lines unchanged.
+func TestCarriageReturnLineEndingsLoad(t *testing.T) {
+	f := newFixture(t)
+	cig := f.load(ingest.KindCIG, writeFile(t, "cig_2025-03.csv", lines("\r",
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE",
+		"D1;01234567897;CIGO;01/02/2025;15/02/2025;AUTORIZZATA;1.234,5",
+		"D2;01234567897;CIGX;01/02/2025;;RESPINTA;0",
+	)), ingest.Options{})
+	if cig.Loaded != 1 || cig.Rejected != 1 || cig.Rejections[0].Line != 3 || cig.Rejections[0].Column != "TIPO" {
+		t.Fatalf("cig = %+v", cig)
+	}
+	if s := f.str(`SELECT ore_autorizzate::text FROM cig_domande WHERE id_domanda = 'D1'`); s != "1234.50" {
+		t.Errorf("hours = %s", s)
+	}
+	rows := []string{
+		"C-FISCALE;DENOMINAZIONE;N-G;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO",
+		"01234567897;ALFA;SR;01/02/2020;;ATTIVA;VIA ROSSINI 1;56.10.11",
+		"11111111115;BETA;SR;01/02/2020;;ATTIVA;VIA ROSSINI 2;56.10.11",
+	}
+	f.load(ingest.KindImprese, writeFile(t, "imprese_2026-09.csv", lines("\r\n", rows...)), ingest.Options{})
+	oct := f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", lines("\r", append(rows, "22222222220;GAMMA;SR;01/10/2026;;ATTIVA;VIA ROSSINI 3;56.10.11")...)), ingest.Options{})
+	if oct.Loaded != 3 || oct.Stats["invariate_non_analizzate"] != 2 || oct.Stats["evento_ingresso"] != 1 {
+		t.Errorf("october = %+v", oct)
+	}
+}

@@ -173,6 +173,11 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 	if x.Encoding == "utf-16" && binary(sample) {
 		return nil, &FileError{"il file non è un CSV di testo (contiene byte binari o di controllo)"}
 	}
+	if bytes.IndexByte(sample, '\n') < 0 && bytes.IndexByte(sample, '\r') >= 0 {
+		// Lines ended by a carriage return alone (spreadsheets' "CSV for Macintosh"):
+		// encoding/csv ends lines only at a newline.
+		src, sample = crLines{src}, bytes.ReplaceAll(sample, []byte{'\r'}, []byte{'\n'})
+	}
 	x.Separator = sniffSeparator(sample)
 	x.qr = newQuoteRepair(src, x.Separator)
 	x.cr = csv.NewReader(x.qr)
@@ -181,6 +186,9 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 	x.cr.LazyQuotes = true
 	x.cr.ReuseRecord = true
 	header, err := x.cr.Read()
+	for err == nil && blankHeader(header) { // lines of spaces or separators before the header
+		header, err = x.cr.Read()
+	}
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, &FileError{"file vuoto: nessuna intestazione"}
@@ -340,6 +348,33 @@ func blank(rec []string) bool {
 	return true
 }
 
+// blankHeader reports a line before the header made of spaces and separators only (any of
+// them: the separator was chosen on the header line, see sniffSeparator).
+func blankHeader(rec []string) bool {
+	for _, f := range rec {
+		if strings.Trim(f, " \t\r;,\"") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// crLines reads a file whose lines end with a carriage return alone with newlines instead.
+type crLines struct{ r io.Reader }
+
+func (c crLines) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for b := p[:n]; ; {
+		i := bytes.IndexByte(b, '\r')
+		if i < 0 {
+			break
+		}
+		b[i] = '\n'
+		b = b[i+1:]
+	}
+	return n, err
+}
+
 // binary reports content that is not text: NUL bytes or many control characters.
 func binary(b []byte) bool {
 	if bytes.IndexByte(b, 0) >= 0 {
@@ -372,14 +407,20 @@ func trimPartialRune(b []byte) []byte {
 }
 
 // sniffSeparator counts the candidate separators outside quotes on the header line (the first
-// line that is not blank: encoding/csv skips blank lines before the header too).
+// line that is not blank, nor only spaces and separators: NewReader skips such lines before
+// the header too).
 func sniffSeparator(sample []byte) rune {
-	for len(sample) > 0 && (sample[0] == '\n' || sample[0] == '\r' || sample[0] == ' ') {
-		sample = sample[1:]
-	}
 	line := sample
-	if i := bytes.IndexByte(sample, '\n'); i >= 0 {
-		line = sample[:i]
+	for len(sample) > 0 {
+		line = sample
+		if i := bytes.IndexByte(sample, '\n'); i >= 0 {
+			line, sample = sample[:i], sample[i+1:]
+		} else {
+			sample = nil
+		}
+		if len(bytes.Trim(line, " \t\r;,\"")) > 0 {
+			break
+		}
 	}
 	counts := map[byte]int{}
 	inQuotes := false

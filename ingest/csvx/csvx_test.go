@@ -329,3 +329,17 @@ func FuzzSkipLines(f *testing.F) {
 		}
 	})
 }
+
+// Lines ended by a carriage return alone (classic Mac exports) are lines, and lines of spaces
+// or separators before the header are skipped as blank lines are.
+func TestCarriageReturnLinesAndBlankLinesBeforeTheHeader(t *testing.T) {
+	x, rows, errs := readAll(t, "C-FISCALE;DENOMINAZIONE;DT-ISCR-RI\r01234567897;\"ALFA\rSRL\";01/02/2020\r\r11111111115;BETA;x;y\r22222222220;GAMMA;\r")
+	if x.Separator != ';' || strings.Join(rows, " ") != "2|01234567897|ALFA\nSRL|01/02/2020 6|22222222220|GAMMA|" ||
+		len(errs) != 1 || errs[0].Line != 5 {
+		t.Errorf("separator %q, rows %q, errors %+v", x.Separator, rows, errs)
+	}
+	x, rows, _ = readAll(t, "\n   \n;;;\nC-FISCALE,DENOMINAZIONE\n01234567897,ALFA\n")
+	if x.Separator != ',' || strings.Join(rows, " ") != "5|01234567897|ALFA|" {
+		t.Errorf("separator %q, rows %q", x.Separator, rows)
+	}
+}
