@@ -175,6 +175,10 @@ type cubeChoice struct {
 	// since: a month-less cuboid (every event) with the event table's events from this day on
 	// (a growth rate: see growthOnTotals).
 	since time.Time
+	// totals: with since, a month-less cuboid of it (every event) read with the monthly
+	// cuboid's months from since on (growth.go).
+	totals       *cubeMeta
+	totalsCuboid int
 	// ageOnMonths: the query's company ages are read from the cuboid's months (openings only,
 	// see age.go): its registration date becomes i.mese.
 	ageOnMonths bool
@@ -273,6 +277,11 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	}
 	if best != nil && !w.to.IsZero() && !lastOfMonth(w.to) && (len(edges) == 0 || !monthStart(w.to).Equal(edges[0])) {
 		edges = append(edges, monthStart(w.to))
+	}
+	if best != nil && m.Kind == catalog.KindGrowth && meta == s.cubes && !ref {
+		if c := p.growthSince(s, w, need, meta, best, edges, events); c != nil {
+			return c
+		}
 	}
 	if t := p.totalsCuboid(m, s, w, need, months || ref); t != nil && (best == nil || t.rows < best.rows) {
 		return &cubeChoice{meta: s.totals, cuboid: t.id}

@@ -60,6 +60,8 @@ func (c *cubeChoice) relation(b *builder, source string) (from, cond, month stri
 	switch {
 	case c.direct:
 		return c.events.table + " i", "", "i.data"
+	case c.totals != nil:
+		return c.sinceRelation(b, source), "", "i.mese"
 	case !c.since.IsZero():
 		return c.totalsRelation(b, source), "", "i.mese"
 	case len(c.edges) == 0:

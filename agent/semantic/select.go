@@ -82,6 +82,11 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		if cond != "" {
 			where = append(where, cond)
 		}
+		if !cube.direct {
+			// Both events, and only they: the event table's edge days are then read through its
+			// (evento, data) index.
+			where = append(where, "i.evento IN ('A', 'C')")
+		}
 		f, t := b.date(w.from), b.date(w.to)
 		open := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'A' AND %s BETWEEN %s AND %s), 0)", month, f, t)
 		closed := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'C' AND %s BETWEEN %s AND %s), 0)", month, f, t)
