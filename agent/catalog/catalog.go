@@ -58,6 +58,11 @@ type Metric struct {
 	Date        string   `yaml:"date" json:"-"`
 	Where       string   `yaml:"where" json:"-"`
 	Value       string   `yaml:"value" json:"-"`
+	// NonAdditive says the values of a breakdown's rows do not add up to the whole: distinct
+	// companies (one with requests in two months counts in both) and averages. The event cubes
+	// hold sums of events, so they cannot answer such a metric (see cubeMeasures in semantic),
+	// and an answer writes no total of its rows.
+	NonAdditive bool `yaml:"non_additive" json:"non_additive,omitempty"`
 }
 
 // Dimension is an attribute results can be filtered and grouped by.

@@ -310,12 +310,26 @@ func (v tableView) dimName() string {
 
 // countable says whether the metric counts or sums, so that no rows means zero.
 func (v tableView) countable() bool {
-	return v.unit != "%" && v.t.Metric != "saldo" && v.q.CompareTo == ""
+	return v.unit != "%" && v.t.Metric != "saldo" && v.q.CompareTo == "" && !isAverage(v.t.Metric)
+}
+
+// nonAdditive says whether the catalog's metric cannot be summed over rows (distinct
+// companies, averages).
+func nonAdditive(metric string) bool {
+	m, ok := catalog.Default().Metric(metric)
+	return ok && m.NonAdditive
+}
+
+// isAverage says whether the metric is an average (non-additive and not a count): no rows
+// means no value, not zero.
+func isAverage(metric string) bool {
+	m, ok := catalog.Default().Metric(metric)
+	return ok && m.NonAdditive && !strings.HasPrefix(m.Value, "count(")
 }
 
 // additive says whether the rows of the value column may be summed into a total.
 func (v tableView) additive() bool {
-	if v.unit == "%" || v.t.Metric == "contributi_beneficiari" || v.t.Metric == "saldo" {
+	if v.unit == "%" || nonAdditive(v.t.Metric) || v.t.Metric == "saldo" {
 		return false
 	}
 	if isStock(v.t.Metric) {

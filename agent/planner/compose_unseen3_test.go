@@ -46,3 +46,32 @@ func TestComposedCohortWritesRegistrationDates(t *testing.T) {
 		}
 	}
 }
+
+// Distinct firms and averages do not add up over rows: the answer writes no total.
+func TestComposedNonAdditiveMetricsHaveNoTotal(t *testing.T) {
+	cases := []struct {
+		question string
+		q        semantic.Query
+		unit     string
+		rows     [][]any
+		want     string
+	}{
+		{"quante imprese hanno chiesto la cassa integrazione nel 2020 per tipo?",
+			semantic.Query{Metric: "cig_imprese", GroupBy: []string{"tipo_cig"}, From: "2020-01-01", To: "2020-12-31"}, "imprese",
+			[][]any{{"FIS", int64(4707)}, {"DEROGA", int64(1545)}, {"CIGO", int64(1242)}}, "FIS (4.707)"},
+		{"contributo medio per bando", semantic.Query{Metric: "contributi_importo_medio", GroupBy: []string{"bando"}}, "euro",
+			[][]any{{"B-2025-01", 23909.09}, {"B-2022-01", 9197.56}}, "B-2025-01 (23.909 euro)"},
+	}
+	for _, c := range cases {
+		tb := tool.Table{Metric: c.q.Metric, Unit: c.unit, Query: c.q, Columns: []semantic.Column{{Name: c.q.GroupBy[0]}, {Name: "valore"}},
+			Rows: c.rows, Params: []any{c.q.From, c.q.To}, AsOf: "2026-10-31"}
+		results := []tool.Result{{Call: tool.NewCall(tool.QueryMetrics, c.q), Tables: []tool.Table{tb}}}
+		text := planner.Compose(planner.Plan{Intent: planner.IntentMetric, Lang: "it"}, results)
+		if _, g := agent.Ground(text, c.question, results); !g.OK {
+			t.Errorf("not grounded %v in %q", g.Ungrounded, text)
+		}
+		if !strings.Contains(text, c.want) || strings.Contains(text, "in totale") {
+			t.Errorf("%q: want %q and no total: %q", c.question, c.want, text)
+		}
+	}
+}

@@ -132,13 +132,6 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		return tr(lang, "il dettaglio per singola via o indirizzo (il più fine disponibile è l'area statistica)",
 			"detail by street or address (the finest available is the statistical area)"), true
 	}
-	if t.has("importo medio", "importi medi", "contributo medio", "contributi medi", "in media", "mediamente", "media dei contributi",
-		"media degli importi", "average grant", "average amount", "on average") && (t.has(grantWords...) || t.has("bando", "bandi")) {
-		// The catalog has the total granted and the beneficiaries, not their ratio: answering
-		// the total to "quanto in media" would read as the average.
-		return tr(lang, "l'importo medio dei contributi (posso dare l'importo totale concesso e il numero di imprese beneficiarie)",
-			"the average grant (I can give the total amount granted and the number of beneficiary companies)"), true
-	}
 	if t.has("tasso di natalita", "tasso di mortalita", "tasso natalita", "tasso mortalita", "tassi di natalita",
 		"tassi di mortalita", "birth rate", "death rate", "mortality rate", "closure rate", "opening rate") {
 		// a rate the catalog does not compute: its parts and the growth rate are there

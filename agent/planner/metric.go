@@ -1,5 +1,7 @@
 package planner
 
+import "slices"
+
 // Words that name each metric, beyond the catalog's own synonyms. Order matters in
 // readMetric: the specific sources (CIG, SUAP, grants) come before the register, whose words
 // ("aperture", "chiusure") they reuse.
@@ -13,10 +15,19 @@ var (
 	// integrazione"), not a size class ("imprese con più di 50 dipendenti")
 	staffWords = []string{"quanti dipendenti", "quanti addetti", "dipendenti finiti", "dipendenti in", "addetti in",
 		"dipendenti sono", "addetti coinvolti", "how many staff"}
-	suapWords       = []string{"suap", "pratiche", "pratica", "scia", "permessi", "permits", "permit", "sportello unico", "applications"}
-	grantWords      = []string{"contributi", "contributo", "grant", "grants", "sovvenzioni", "finanziamenti", "ristori", "fondi", "beneficiari", "beneficiarie", "beneficiato", "finanziate", "funded"}
-	amountWords     = []string{"euro", "soldi", "importo", "importi", "amount", "amounts", "quanto", "how much", "money", "concessi", "erogati", "stanziati", "valore"}
-	recipientWord   = []string{"beneficiari", "beneficiarie", "beneficiato", "quante imprese", "quante aziende", "imprese finanziate", "hanno ricevuto", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms"}
+	suapWords     = []string{"suap", "pratiche", "pratica", "scia", "permessi", "permits", "permit", "sportello unico", "applications"}
+	grantWords    = []string{"contributi", "contributo", "grant", "grants", "sovvenzioni", "finanziamenti", "ristori", "fondi", "beneficiari", "beneficiarie", "beneficiato", "finanziate", "funded"}
+	amountWords   = []string{"euro", "soldi", "importo", "importi", "amount", "amounts", "quanto", "how much", "money", "concessi", "erogati", "stanziati", "valore"}
+	recipientWord = []string{"beneficiari", "beneficiarie", "beneficiato", "quante imprese", "quante aziende", "imprese finanziate", "hanno ricevuto", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms"}
+	// firmCountWords count firms (in a CIG question: the distinct firms that asked)
+	firmCountWords = []string{"quante imprese", "quante aziende", "quante ditte", "quante societa", "numero di imprese", "numero di aziende",
+		"numero delle imprese", "imprese diverse", "imprese distinte", "aziende diverse", "imprese che hanno chiesto", "aziende che hanno chiesto",
+		"imprese che hanno fatto", "imprese richiedenti", "aziende richiedenti", "how many firms", "how many companies", "how many businesses",
+		"number of firms", "number of companies", "number of businesses", "firms that applied", "companies that applied", "distinct firms"}
+	// averageWords ask for the average grant, the amount over the beneficiaries
+	averageWords = []string{"importo medio", "importi medi", "contributo medio", "contributi medi", "in media", "mediamente", "media dei contributi",
+		"media degli importi", "media per impresa", "ogni impresa", "ciascuna impresa", "per impresa", "per beneficiario", "per beneficiaria",
+		"average", "on average", "each firm", "each company", "per firm", "per company", "per beneficiary"}
 	notAwardedWords = []string{"non ammesse", "non ammessi", "escluse", "esclusi", "revocati", "revocate", "rinunce", "not admitted"}
 	balanceWords    = []string{"natimortalita", "nati mortalita", "saldo", "saldo netto", "ha perso", "hanno perso", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
 	growthWords     = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
@@ -78,6 +89,13 @@ func (t *text) readMetric() metricReading {
 	switch {
 	case hasCIG || t.has("ore autorizzate", "ore richieste", "hours authorised", "hours authorized", "hours requested"):
 		switch {
+		case t.has(firmCountWords...) && !t.has("quante domande", "numero di domande", "numero delle domande", "how many requests",
+			"how many applications", "number of requests", "number of applications") ||
+			// a heading naming the firms: "imprese in cassa integrazione per quartiere"
+			len(t.tokens) > 0 && slices.Contains([]string{"imprese", "aziende", "ditte", "firms", "companies", "businesses"}, t.tokens[0]) &&
+				!t.has("domande", "domanda", "richieste", "requests", "applications", "ore", "hours", "lavoratori", "workers"):
+			// "quante imprese hanno chiesto la cassa integrazione": distinct firms, not requests
+			return metricReading{name: "cig_imprese", named: true}
 		case t.has(hoursWords...) && t.has(requestedWord...):
 			return metricReading{name: "cig_ore_richieste", named: true}
 		case t.has(hoursWords...):
@@ -99,6 +117,10 @@ func (t *text) readMetric() metricReading {
 		t.has("soldi", "euro", "denaro", "money") && t.has("dato", "dati", "date", "ricevuto", "ricevuti", "ricevute", "andati", "andate",
 			"assegnato", "assegnati", "given", "received", "paid") ||
 		t.has("bando", "bandi", "fondo", "voucher") && (t.has(amountWords...) || t.has(notAwardedWords...) || t.has(recipientWord...)):
+		if t.has(averageWords...) {
+			// "quanto hanno ricevuto in media", "l'importo medio dei contributi"
+			return metricReading{name: "contributi_importo_medio", named: true}
+		}
 		if t.has(recipientWord...) {
 			return metricReading{name: "contributi_beneficiari", named: true}
 		}
@@ -225,11 +247,11 @@ func (t *text) mentionsPeriod() bool {
 // sourceOf is the fact table a metric counts.
 func sourceOf(metric string) string {
 	switch metric {
-	case "cig_domande", "cig_ore_richieste", "cig_ore_autorizzate", "cig_lavoratori":
+	case "cig_domande", "cig_ore_richieste", "cig_ore_autorizzate", "cig_lavoratori", "cig_imprese":
 		return "cig"
 	case "suap_pratiche":
 		return "suap"
-	case "contributi_importo_concesso", "contributi_beneficiari":
+	case "contributi_importo_concesso", "contributi_beneficiari", "contributi_importo_medio":
 		return "contributi"
 	}
 	return "register"

@@ -46,6 +46,23 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 		// years compared are side by side
 		{"nuove imprese giovanili: confronto 2023-2025",
 			`{"metric":"aperture","filters":[{"dimension":"giovanile","value":true}],"group_by":["anno"],"from":"2023-01-01","to":"2025-12-31"}`},
+		// distinct firms that asked for CIG (cig_imprese), the average grant (contributi_importo_medio)
+		{"quante imprese hanno chiesto la cassa integrazione nel 2020?",
+			`{"metric":"cig_imprese","from":"2020-01-01","to":"2020-12-31"}`},
+		{"quante imprese diverse hanno fatto domanda di cassa integrazione dal 2020?",
+			`{"metric":"cig_imprese","from":"2020-01-01"}`},
+		{"How many firms applied for wage supplementation in 2021?",
+			`{"metric":"cig_imprese","from":"2021-01-01","to":"2021-12-31"}`},
+		{"imprese in cassa integrazione per quartiere nel 2020",
+			`{"metric":"cig_imprese","group_by":["quartiere"],"from":"2020-01-01","to":"2020-12-31"}`},
+		{"importo medio dei contributi concessi nel 2024",
+			`{"metric":"contributi_importo_medio","from":"2024-01-01","to":"2024-12-31"}`},
+		{"Qual è l'importo medio per impresa del bando imprese culturali?",
+			`{"metric":"contributi_importo_medio","filters":[{"dimension":"bando","value":"B-2025-01"}]}`},
+		{"Average grant per beneficiary in 2025",
+			`{"metric":"contributi_importo_medio","from":"2025-01-01","to":"2025-12-31"}`},
+		{"contributo medio per bando",
+			`{"metric":"contributi_importo_medio","group_by":["bando"]}`},
 		// "growing" of a stock is its monthly snapshots
 		{"Is the number of women-led businesses growing?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}],"group_by":["mese"]}`},
@@ -56,6 +73,10 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 		if string(got) != c.want {
 			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
 		}
+	}
+	// requests stay requests
+	if got := queryOf(t, p.Plan("quante domande di cig nel 2020", nil, now)); got.Metric != "cig_domande" {
+		t.Errorf("requests: %s", got.Metric)
 	}
 	// a cohort needs whole months; the register named, or an age of its own, is no cohort
 	for q, want := range map[string]string{

@@ -279,8 +279,9 @@ func TestEllipticalOrdinalComparisonsAndOutsideTheCity(t *testing.T) {
 		// not the period just before: no comparison rather than a wrong one
 		{"aperture nel terzo trimestre 2025 rispetto al primo",
 			`{"metric":"aperture","from":"2025-07-01","to":"2025-09-30"}`},
+		// distinct firms since session 7 (cig_imprese); requests before
 		{"Quante imprese con sede fuori Bologna hanno chiesto la cassa integrazione?",
-			`{"metric":"cig_domande","filters":[{"dimension":"comune","op":"!=","value":"BOLOGNA"}]}`},
+			`{"metric":"cig_imprese","filters":[{"dimension":"comune","op":"!=","value":"BOLOGNA"}]}`},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
@@ -348,7 +349,7 @@ func TestUnseenPhrasingsProbedOn26NovemberNinthRound(t *testing.T) {
 		{"Qual è l'andamento delle aperture?",
 			`{"metric":"aperture","group_by":["anno"]}`},
 		{"Quante imprese ristorative hanno chiesto la CIG nel 2020?",
-			`{"metric":"cig_domande","filters":[{"dimension":"sezione_ateco","value":"I"}],"from":"2020-01-01","to":"2020-12-31"}`},
+			`{"metric":"cig_imprese","filters":[{"dimension":"sezione_ateco","value":"I"}],"from":"2020-01-01","to":"2020-12-31"}`},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
@@ -372,17 +373,17 @@ func TestTheWeatherAsACIGReasonIsNotTheWeather(t *testing.T) {
 	}
 }
 
-// An average grant is not in the catalog (its total and its beneficiaries are): the planner
-// says so instead of answering the total, which read as the average.
-func TestAverageGrantIsSaidToBeMissing(t *testing.T) {
+// The average grant is the catalog's contributi_importo_medio (session 7; before it the planner
+// said the average was missing instead of answering the total, which read as the average).
+func TestAverageGrantIsTheAverageMetric(t *testing.T) {
 	p := New(catalog.Default())
 	for _, q := range []string{
 		"Qual è l'importo medio dei contributi concessi nel 2025?",
 		"Quanti soldi in media ha ricevuto ogni impresa dai bandi?",
 		"What is the average grant amount?",
 	} {
-		if pl := p.Plan(q, nil, now); pl.Intent != IntentNoData || !strings.Contains(pl.Reply, "beneficiar") {
-			t.Errorf("%q: intent %s, reply %q; want no_data naming what is available", q, pl.Intent, pl.Reply)
+		if got := queryOf(t, p.Plan(q, nil, now)); got.Metric != "contributi_importo_medio" {
+			t.Errorf("%q: metric %q, want contributi_importo_medio", q, got.Metric)
 		}
 	}
 	// the total and the beneficiaries are still answered

@@ -83,13 +83,13 @@ func (f *fixture) records(metric string, s, from, to time.Time) []rec {
 				}
 			}
 		}
-	case "cig_domande", "cig_ore_richieste", "cig_ore_autorizzate", "cig_lavoratori":
+	case "cig_domande", "cig_ore_richieste", "cig_ore_autorizzate", "cig_lavoratori", "cig_imprese":
 		for i := range f.cig {
 			r := &f.cig[i]
 			c, v := join(r.cf)
 			x := rec{c: c, v: v, cig: r, date: r.dom}
 			switch metric {
-			case "cig_domande":
+			case "cig_domande", "cig_imprese":
 				x.w = 1
 			case "cig_ore_richieste":
 				x.w = r.oreR
@@ -113,7 +113,7 @@ func (f *fixture) records(metric string, s, from, to time.Time) []rec {
 				out = append(out, rec{c: c, v: v, suap: r, date: r.pres, w: 1})
 			}
 		}
-	case "contributi_importo_concesso", "contributi_beneficiari":
+	case "contributi_importo_concesso", "contributi_beneficiari", "contributi_importo_medio":
 		for i := range f.grants {
 			r := &f.grants[i]
 			if r.esito != "CONCESSO" || !inRange(*r.conc, from, to) {
@@ -264,17 +264,28 @@ func dimValue(dim string, r rec, ref time.Time) string {
 // aggregate sums the records by the value of dim ("" for no grouping).
 func aggregate(metric string, recs []rec, dim string, ref time.Time) map[string]float64 {
 	out := map[string]float64{}
-	distinct := map[string]map[string]bool{}
+	distinct, sums := map[string]map[string]bool{}, map[string]float64{}
 	for _, r := range recs {
 		key := ""
 		if dim != "" {
 			key = dimValue(dim, r, ref)
 		}
-		if metric == "contributi_beneficiari" {
+		switch metric {
+		case "contributi_beneficiari", "cig_imprese", "contributi_importo_medio":
+			// distinct companies (the average: the amount over them)
 			if distinct[key] == nil {
 				distinct[key] = map[string]bool{}
 			}
-			distinct[key][r.grant.cf] = true
+			if r.grant != nil {
+				distinct[key][r.grant.cf] = true
+			} else {
+				distinct[key][r.cig.cf] = true
+			}
+			if metric == "contributi_importo_medio" {
+				sums[key] += r.w
+				out[key] = sums[key] / float64(len(distinct[key]))
+				continue
+			}
 			out[key] = float64(len(distinct[key]))
 			continue
 		}

@@ -98,7 +98,7 @@ func diff(want, got map[string]float64) string {
 }
 
 var flowMetrics = []string{"aperture", "chiusure", "saldo", "cig_domande", "cig_ore_richieste", "cig_ore_autorizzate",
-	"cig_lavoratori", "suap_pratiche", "contributi_importo_concesso", "contributi_beneficiari"}
+	"cig_lavoratori", "suap_pratiche", "contributi_importo_concesso", "contributi_beneficiari", "cig_imprese", "contributi_importo_medio"}
 
 // TestEveryMetricAlongEveryDimensionMatchesTheOracle is the semantic layer's main check.
 func TestEveryMetricAlongEveryDimensionMatchesTheOracle(t *testing.T) {
