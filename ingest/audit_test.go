@@ -146,3 +146,41 @@ func TestCarriageReturnLineEndingsLoad(t *testing.T) {
 		t.Errorf("october = %+v", oct)
 	}
 }
+
+// A later file of requests, permits or grants without an optional column says nothing about
+// it: the stored values of the keys it repeats stay (they were overwritten with zero or NULL,
+// ATECO's section and a permit's quartiere with them), while the columns it has update them.
+func TestAnOptionalColumnMissingFromALaterFileKeepsTheStoredValues(t *testing.T) {
+	f := newFixture(t)
+	f.load(ingest.KindStradario, writeFile(t, "stradario.csv", lines("\n", "COD-VIA;DENOMINAZIONE;QUARTIERE", "1;VIA ROSSINI;Navile")), ingest.Options{})
+	f.load(ingest.KindCIG, writeFile(t, "cig_2025-02.csv", lines("\n",
+		"ID-DOMANDA;C-FISCALE;ATECO;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-RICHIESTE;ORE-AUTORIZZATE;LAVORATORI",
+		"D1;01234567897;56.10.11;CIGO;01/02/2025;;IN ISTRUTTORIA;100;0;12",
+	)), ingest.Options{})
+	cig := f.load(ingest.KindCIG, writeFile(t, "cig_2025-03.csv", lines("\n",
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE",
+		"D1;01234567897;CIGO;01/02/2025;01/03/2025;AUTORIZZATA;80",
+		"D2;01234567897;CIGO;01/02/2025;;IN ISTRUTTORIA;0",
+	)), ingest.Options{})
+	if cig.Stats["aggiornate"] != 1 || cig.Stats["inserite"] != 1 {
+		t.Errorf("cig = %v", cig.Stats)
+	}
+	if s := f.str(`SELECT concat_ws(' ', ateco, sezione_ateco, ore_richieste, ore_autorizzate, lavoratori, esito, dt_autorizzazione)
+		FROM cig_domande WHERE id_domanda = 'D1'`); s != "56.10.11 I 100.00 80.00 12 AUTORIZZATA 2025-03-01" {
+		t.Errorf("D1 = %s", s)
+	}
+	f.load(ingest.KindSUAP, writeFile(t, "suap_2025-02.csv", lines("\n",
+		"ID-PRATICA;C-FISCALE;TIPO;SETTORE;DT-PRESENTAZIONE;ESITO;INDIRIZZO",
+		"S1;01234567897;APERTURA;COMMERCIO;01/02/2025;IN CORSO;VIA ROSSINI 3",
+	)), ingest.Options{})
+	suap := f.load(ingest.KindSUAP, writeFile(t, "suap_2025-03.csv", lines("\n",
+		"ID-PRATICA;C-FISCALE;TIPO;DT-PRESENTAZIONE;DT-CONCLUSIONE;ESITO",
+		"S1;01234567897;APERTURA;01/02/2025;01/03/2025;ACCOLTA",
+	)), ingest.Options{})
+	if suap.Stats["aggiornate"] != 1 {
+		t.Errorf("suap = %v", suap.Stats)
+	}
+	if s := f.str(`SELECT concat_ws(' ', settore, indirizzo, quartiere, esito) FROM suap_pratiche WHERE id_pratica = 'S1'`); s != "COMMERCIO VIA ROSSINI 3 Navile ACCOLTA" {
+		t.Errorf("S1 = %s", s)
+	}
+}

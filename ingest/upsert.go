@@ -10,7 +10,9 @@ import (
 
 // upsertMerge merges the staged rows into table by key: new keys are inserted, known keys
 // updated only when something differs, so a newer file of requests, permits or grants
-// refreshes what changed and counts the rest as unchanged.
+// refreshes what changed and counts the rest as unchanged. A column the file does not have
+// (an optional one, and what is derived from it) leaves the stored values of known keys as
+// they are: the file says nothing about them.
 func upsertMerge(table string, keys []string) mergeFunc {
 	return func(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64, error) {
 		var cols []string
@@ -21,9 +23,20 @@ func upsertMerge(table string, keys []string) mergeFunc {
 		for _, k := range keys {
 			isKey[k] = true
 		}
+		absent := map[string]bool{}
+		for i, f := range r.schema.fields {
+			if !r.reader.Has(i) {
+				absent[f.Dst] = true
+			}
+		}
+		for c, from := range derivedFrom {
+			if absent[from] {
+				absent[c] = true
+			}
+		}
 		var set, old, neu []string
 		for _, c := range cols {
-			if isKey[c] {
+			if isKey[c] || absent[c] {
 				continue
 			}
 			set = append(set, c+" = EXCLUDED."+c)
@@ -44,6 +57,12 @@ func upsertMerge(table string, keys []string) mergeFunc {
 		}
 		return map[string]int64{"inserite": ins, "aggiornate": upd, "invariate": int64(r.sum.Loaded) - ins - upd}, nil
 	}
+}
+
+// derivedFrom names, for each derived staging column, the field it is computed from.
+var derivedFrom = map[string]string{
+	"sezione_ateco": "ateco", "divisione_ateco": "ateco",
+	"quartiere": "indirizzo", "zona": "indirizzo", "area_statistica": "indirizzo",
 }
 
 func splitCols(s string) []string {
