@@ -184,3 +184,35 @@ func TestAnOptionalColumnMissingFromALaterFileKeepsTheStoredValues(t *testing.T)
 		t.Errorf("S1 = %s", s)
 	}
 }
+
+// An address written otherwise between two snapshots (`VIA` → `V.`, `N. 6` → `6`) is the
+// same place: a correction (rettifica), not a move (trasferimento); another civic number or
+// street still is a move.
+func TestAnAddressRewrittenIsNoMove(t *testing.T) {
+	f := newFixture(t)
+	f.load(ingest.KindStradario, writeFile(t, "stradario.csv", lines("\n", "COD-VIA;DENOMINAZIONE;QUARTIERE",
+		"1;VIA DELL'INDIPENDENZA;Navile", "2;PIAZZA MAGGIORE;Santo Stefano")), ingest.Options{})
+	head := "C-FISCALE;DENOMINAZIONE;N-G;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO"
+	f.load(ingest.KindImprese, writeFile(t, "imprese_2026-09.csv", lines("\n", head,
+		"01234567897;ALFA;SR;01/02/2020;;ATTIVA;VIA DELL'INDIPENDENZA N. 6;56.10.11",
+		"11111111115;BETA;SR;01/02/2020;;ATTIVA;PIAZZA MAGGIORE 1;56.10.11",
+		"22222222220;GAMMA;SR;01/02/2020;;ATTIVA;VIA DELL'INDIPENDENZA 8;56.10.11",
+		"33333333335;DELTA;SR;01/02/2020;;ATTIVA;VIA DELL'INDIPENDENZA 9;56.10.11",
+	)), ingest.Options{})
+	oct := f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", lines("\n", head,
+		"01234567897;ALFA;SR;01/02/2020;;ATTIVA;V. DELL'INDIPENDENZA 6;56.10.11",
+		"11111111115;BETA;SR;01/02/2020;;ATTIVA;P.ZZA MAGGIORE N. 1;56.10.11",
+		"22222222220;GAMMA;SR;01/02/2020;;ATTIVA;VIA DELL'INDIPENDENZA 10;56.10.11",
+		"33333333335;DELTA;SR;01/02/2020;;ATTIVA;PIAZZA MAGGIORE 9;56.10.11",
+	)), ingest.Options{})
+	if oct.Stats["evento_trasferimento"] != 2 || oct.Stats["evento_rettifica"] != 2 {
+		t.Errorf("october = %v", oct.Stats)
+	}
+	if s := f.str(`SELECT string_agg(codice_fiscale || ' ' || tipo, ', ' ORDER BY codice_fiscale) FROM imprese_eventi`); s != "01234567897 rettifica, 11111111115 rettifica, 22222222220 trasferimento, 33333333335 trasferimento" {
+		t.Errorf("events = %s", s)
+	}
+	// The company's address is the snapshot's, as written.
+	if s := f.str(`SELECT indirizzo FROM imprese WHERE codice_fiscale = '01234567897'`); s != "V. DELL'INDIPENDENZA 6" {
+		t.Errorf("address = %s", s)
+	}
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/comune-bologna/conoscenza/ingest/address"
 	"github.com/comune-bologna/conoscenza/ingest/db"
 )
 
@@ -175,7 +176,9 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	if err := checkShrink(ctx, tx, r); err != nil {
 		return nil, err
 	}
+	// A step is one statement, or a function of goSteps (sql empty).
 	type step struct{ name, sql string }
+	goSteps := map[string]func(context.Context, pgx.Tx) (int64, error){"indirizzi_riscritti": sameAddressesRewritten}
 	var steps []step
 	if previous {
 		// One full comparison of the snapshot with the current versions: only the companies
@@ -220,6 +223,7 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 					AND $1::date IS NOT NULL AND $2::bigint IS NOT NULL`})
 		}
 		steps = append(steps,
+			step{"indirizzi_riscritti", ""},
 			step{"eventi_ingresso", `INSERT INTO imprese_eventi (codice_fiscale, as_of, tipo, valore_prima, valore_dopo, batch_id)
 				SELECT codice_fiscale, $1, 'ingresso', NULL, stato, $2 FROM ingest_diff WHERE h_cf IS NULL`},
 			step{"eventi_uscita", `INSERT INTO imprese_eventi (codice_fiscale, as_of, tipo, valore_prima, valore_dopo, batch_id)
@@ -295,6 +299,15 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	run := func() error {
 		for _, s := range steps {
 			t0 := time.Now()
+			if fn := goSteps[s.name]; s.sql == "" && fn != nil {
+				n, err := fn(ctx, tx)
+				r.took(s.name, t0)
+				if err != nil {
+					return fmt.Errorf("merge imprese (%s): %w", s.name, err)
+				}
+				stats[s.name] = n
+				continue
+			}
 			args := []any{r.asOf, r.batchID}
 			if strings.Contains(s.sql, "$3") {
 				args = append(args, int64(r.sum.Loaded))
@@ -472,4 +485,41 @@ func excludedSet() string {
 		cols[i] = c + " = EXCLUDED." + c
 	}
 	return joinCols(cols)
+}
+
+// sameAddressesRewritten finds the changed companies whose address is written otherwise but
+// is the same place (`VIA DELL'INDIPENDENZA 6` and `V. DELL'INDIPENDENZA 6`: the same street
+// key, civic number and suffix, as the street register's matching reads them) in the same
+// quartiere, and marks them in ingest_diff as keeping their address: a rewriting is no move
+// (trasferimento) but a correction (rettifica). Only the few changed companies whose address
+// text differs are read.
+func sameAddressesRewritten(ctx context.Context, tx pgx.Tx) (int64, error) {
+	rows, err := tx.Query(ctx, `SELECT line, h_indirizzo, indirizzo FROM ingest_diff
+		WHERE line IS NOT NULL AND h_cf IS NOT NULL AND h_indirizzo <> indirizzo
+			AND h_quartiere IS NOT DISTINCT FROM quartiere`)
+	if err != nil {
+		return 0, err
+	}
+	var same []int32
+	for rows.Next() {
+		var line int32
+		var before, after string
+		if err := rows.Scan(&line, &before, &after); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		b, a := address.Parse(before), address.Parse(after)
+		if b.Key() != "" && b.Key() == a.Key() && b.Number == a.Number && b.Suffix == a.Suffix {
+			same = append(same, line)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(same) == 0 {
+		return 0, err
+	}
+	tag, err := tx.Exec(ctx, `UPDATE ingest_diff SET h_indirizzo = indirizzo WHERE line = ANY($1)`, same)
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
 }
