@@ -72,11 +72,15 @@ func (t *text) readFilters(source string) []semantic.Filter {
 	var alias string
 	if m := bandoRE.FindString(t.raw); m != "" && source == "contributi" {
 		s.set(eq("bando", strings.ToUpper(m)))
-	} else if source == "contributi" && t.has("bando", "fondo", "voucher", "avviso", "misura") {
+	} else if source == "contributi" && t.has("bando", "fondo", "voucher", "avviso", "misura", "ristori") {
 		// one call named ("il bando per le imprese culturali"); "con i bandi" is all of them
 		// "il bando per le imprese culturali", "il fondo affitti": a known call by its words
 		if alias = t.bando(); alias != "" {
-			s.set(eq("bando", alias))
+			if ids := t.sameCalls(alias); len(ids) > 1 {
+				s.set(inFilter("bando", ids)) // "i ristori covid": the 2020 and the 2021 call
+			} else {
+				s.set(eq("bando", alias))
+			}
 		}
 	}
 	t.readPlaces(&s)
@@ -407,6 +411,9 @@ func (t *text) readGroups(source string) []string {
 			(prev == "che" && len(before) > 1 && before[1] == "in") ||
 			// "classifica dei quartieri per saldo", "ranking of districts"
 			(len(before) > 1 && rankingWords[before[1]] && (prev == "dei" || prev == "delle" || prev == "degli" || prev == "of" || prev == "per")) ||
+			// "la top 10 delle aree statistiche", "i primi 5 tra i quartieri"
+			(len(before) > 1 && (prev == "dei" || prev == "delle" || prev == "degli" || prev == "of" || prev == "tra" || prev == "fra" || prev == "among") &&
+				(before[1] == "top" || isNumber(before[1]))) ||
 			periodAdjectives[t.tok(i)]
 		if !trig {
 			continue

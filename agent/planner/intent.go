@@ -84,6 +84,12 @@ var noData = []struct {
 	{[]string{"tasso di sopravvivenza", "sopravvivenza delle imprese", "sopravvivenza delle nuove imprese", "survival rate"},
 		"il tasso di sopravvivenza delle imprese (lo calcolo per le beneficiarie di un bando: «come sono andate le imprese del bando ...?»)",
 		"the survival rate of companies (I compute it for the beneficiaries of a call: \"how did the firms of call ... do?\")"},
+	{[]string{"entro un anno dall apertura", "entro un anno dall iscrizione", "entro il primo anno", "nel primo anno di vita",
+		"nei primi anni di vita", "entro due anni dall apertura", "entro tre anni dall apertura", "dopo meno di un anno", "eta alla chiusura",
+		"durata media delle imprese", "vita media delle imprese", "quanto vivono le imprese", "quanto durano le imprese", "quanto durano le aziende", "anni di vita", "within a year of opening",
+		"within their first year", "in their first year", "how long do firms last", "how long do companies last", "average lifespan", "age at closure"},
+		"l'età delle imprese alla chiusura (posso dare le chiusure del periodo, per anzianità al momento dei dati, e le imprese attive per anno di iscrizione)",
+		"companies' age at closure (I can give the period's closures, by age at the data's date, and active companies by registration year)"},
 	{[]string{"piu di un contributo", "piu di un bando", "more than one grant"},
 		"le imprese con più di un contributo (conto le imprese beneficiarie e l'importo concesso)",
 		"companies with more than one grant (I count beneficiaries and the amount granted)"},
@@ -189,7 +195,13 @@ var (
 		// what is typical is in the reports ("quanti dipendenti hanno di solito le aziende delle imprenditrici")
 		"di solito", "solitamente", "in genere", "tipicamente", "usually", "typically",
 		// aims and targets are in the plans (see also aims)
-		"obiettivo", "obiettivi", "target"}
+		"obiettivo", "obiettivi", "target",
+		// people's age: the calls' results describe their applicants, the register has no owners' age
+		"che eta", "eta media", "quanti anni avevano", "how old",
+		// a call's budget and who may have it are in the call ("quanti soldi ha stanziato il Comune
+		// per ...", "poteva avere i ristori se ...")
+		"ha stanziato", "hanno stanziato", "stanziati per", "dotazione", "mette a disposizione", "messo a disposizione",
+		"puo avere", "poteva avere", "possono avere", "potevano avere", "puo ottenere", "poteva ottenere"}
 	docNouns = []string{"delibera", "delibere", "regolamento", "regolamenti", "linee guida", "faq", "protocollo", "rapporto",
 		"relazione", "documento", "documenti", "piano", "avviso", "incubatore", "regulation", "guidelines", "report", "plan",
 		"resolution", "document", "documents", "voucher", "dehors", "tari", "microcredito", "mercatini", "gemello digitale"}
@@ -269,6 +281,27 @@ var bandoAliases = []bandoAlias{
 }
 
 var yearRE = regexp.MustCompile(`\b(19|20)\d{2}\b`)
+
+// sameCalls returns, for a call found by its words without a year, the calls with the very
+// same words (the covid relief of 2020 and of 2021): a total over "i ristori covid" is over both.
+func (t *text) sameCalls(id string) []string {
+	if bandoRE.MatchString(t.raw) || yearRE.MatchString(t.raw) {
+		return []string{id}
+	}
+	var words [][]string
+	for _, a := range bandoAliases {
+		if a.id == id {
+			words = a.words
+		}
+	}
+	var out []string
+	for _, a := range bandoAliases {
+		if slices.EqualFunc(a.words, words, slices.Equal) {
+			out = append(out, a.id)
+		}
+	}
+	return out
+}
 
 // bando finds the call a question names: an explicit id, else the alias whose words match and
 // whose year is the one asked (without a year, the most recent matching call).

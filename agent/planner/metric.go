@@ -24,10 +24,13 @@ var (
 		"numero delle imprese", "imprese diverse", "imprese distinte", "aziende diverse", "imprese che hanno chiesto", "aziende che hanno chiesto",
 		"imprese che hanno fatto", "imprese richiedenti", "aziende richiedenti", "how many firms", "how many companies", "how many businesses",
 		"number of firms", "number of companies", "number of businesses", "firms that applied", "companies that applied", "distinct firms"}
-	// averageWords ask for the average grant, the amount over the beneficiaries
-	averageWords = []string{"importo medio", "importi medi", "contributo medio", "contributi medi", "in media", "mediamente", "media dei contributi",
-		"media degli importi", "media per impresa", "ogni impresa", "ciascuna impresa", "per impresa", "per beneficiario", "per beneficiaria",
-		"average", "on average", "each firm", "each company", "per firm", "per company", "per beneficiary"}
+	// averageGrantWords name the average grant; averageWords ask for one with a word of money
+	// ("quanti soldi in media", not "che età avevano in media le donne che hanno chiesto il
+	// contributo")
+	averageGrantWords = []string{"importo medio", "importi medi", "contributo medio", "contributi medi", "media dei contributi",
+		"media degli importi", "average grant", "average amount"}
+	averageWords = []string{"in media", "mediamente", "media per impresa", "ogni impresa", "ciascuna impresa", "per impresa", "per beneficiario",
+		"per beneficiaria", "average", "on average", "each firm", "each company", "per firm", "per company", "per beneficiary"}
 	notAwardedWords = []string{"non ammesse", "non ammessi", "escluse", "esclusi", "revocati", "revocate", "rinunce", "not admitted"}
 	balanceWords    = []string{"natimortalita", "nati mortalita", "saldo", "saldo netto", "ha perso", "hanno perso", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
 	growthWords     = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
@@ -115,9 +118,10 @@ func (t *text) readMetric() metricReading {
 	case t.has(grantWords...) || bandoRE.MatchString(t.raw) || t.has("concesso", "concessi", "concesse", "erogato", "erogati", "erogate") ||
 		// "quanti soldi ha dato il Comune alle imprese di Navile"
 		t.has("soldi", "euro", "denaro", "money") && t.has("dato", "dati", "date", "ricevuto", "ricevuti", "ricevute", "andati", "andate",
-			"assegnato", "assegnati", "given", "received", "paid") ||
+			"assegnato", "assegnati", "given", "received", "paid",
+			"award", "awarded", "granted", "distribuiti", "distribuito", "erogato", "erogati") ||
 		t.has("bando", "bandi", "fondo", "voucher") && (t.has(amountWords...) || t.has(notAwardedWords...) || t.has(recipientWord...)):
-		if t.has(averageWords...) {
+		if t.has(averageGrantWords...) || t.has(averageWords...) && t.has(amountWords...) && !t.has("eta", "age", "anni", "years") {
 			// "quanto hanno ricevuto in media", "l'importo medio dei contributi"
 			return metricReading{name: "contributi_importo_medio", named: true}
 		}

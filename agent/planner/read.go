@@ -37,7 +37,10 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 			State: State{Intent: IntentDossier}}
 	}
 	if t.isOutcome() && !docCue {
-		if id := t.bando(); id != "" {
+		// a call's words count only where a call or a grant is named ("women-led firms still
+		// active among those registered in 2022" is no call's outcome)
+		if id := t.bando(); id != "" && (bandoRE.MatchString(t.raw) || t.has("bando", "bandi", "contributo", "contributi", "grant", "grants",
+			"call", "avviso", "fondo", "voucher", "ristori", "finanziate", "finanziati", "beneficiarie", "beneficiari", "funded", "misura")) {
 			return Plan{Intent: IntentOutcome, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.BandoOutcome, map[string]string{"bando": id})},
 				State: State{Intent: IntentOutcome}}
 		}
@@ -69,12 +72,14 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	m := t.readMetric()
 	// "imprese femminili per quartiere", "companies in liquidation by district": a breakdown asks
 	// for numbers as much as "quante" does
-	cue := t.quantityCue() || t.explicitBreakdown() || !docNoun && firmHeading(question)
+	cue := t.quantityCue() || t.explicitBreakdown() || !docNoun && firmHeading(question) || topRanking(question)
 	if m.name == "" && !docCue && t.singularRank() {
 		// "qual è il comparto ATECO più diffuso?": a ranking of the firms
 		m.name = "imprese_attive"
 	}
-	if m.name != "" && (m.named || cue) && !(docNoun && !cue) {
+	// a document named with only firms counted ("quante imprese hanno aderito al protocollo sul
+	// microcredito?") is the document's subject: the register does not know who adhered
+	if m.name != "" && (m.named || cue) && !(docNoun && (!cue || !m.named)) {
 		q := p.query(t, now)
 		if pl, ok := grantsNotAwarded(q, lang); ok {
 			return pl
@@ -83,6 +88,14 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 			State: State{Intent: IntentMetric, Query: &q}}
 	}
 	return documentPlan(question, lang)
+}
+
+// topRanking says whether the question asks for the first N of a breakdown ("le 5 zone con più
+// imprese giovanili", "top 10 delle aree statistiche"): a number, as "quante" is.
+func topRanking(question string) bool {
+	t := newText(question)
+	limit, _ := t.readTop()
+	return limit > 0 && len(t.readGroups("register")) > 0
 }
 
 // firmHeading says whether the question is a heading naming firms and their conditions

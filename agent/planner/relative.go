@@ -191,6 +191,27 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 		t.consume(i, n)
 		return period{from: day(latest(m1), m1, 1), found: true, open: true}, true
 	}
+	// "a dicembre", "nel mese di marzo", "in December": the latest such month complete
+	for i := range t.tokens {
+		m, ok := months[t.tok(i)]
+		if _, y := year(t.tok(i + 1)); !ok || y {
+			continue
+		}
+		start := i - 1
+		switch lead := t.tok(i - 1); {
+		case lead == "di" && t.tok(i-2) == "mese" && (t.tok(i-3) == "nel" || t.tok(i-3) == "il"):
+			start = i - 3
+		case lead == "a" || lead == "ad" || lead == "in" || lead == "nel" || lead == "durante" || lead == "during":
+		default:
+			continue
+		}
+		y := now.Year()
+		if m >= now.Month() {
+			y--
+		}
+		t.consume(start, i+1-start)
+		return period{from: day(y, m, 1), to: day(y, m+1, 1).AddDate(0, 0, -1), found: true}, true
+	}
 	return period{}, false
 }
 

@@ -147,6 +147,11 @@ var numberWords = map[string]int{
 }
 
 // number reads a token as a small number, in digits or words.
+func isNumber(tok string) bool {
+	_, ok := number(tok)
+	return ok
+}
+
 func number(tok string) (int, bool) {
 	if n, ok := numberWords[tok]; ok {
 		return n, true

@@ -63,6 +63,23 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 			`{"metric":"contributi_importo_medio","from":"2025-01-01","to":"2025-12-31"}`},
 		{"contributo medio per bando",
 			`{"metric":"contributi_importo_medio","group_by":["bando"]}`},
+		// round 3
+		{"le 5 zone con più imprese giovanili",
+			`{"metric":"imprese_attive","filters":[{"dimension":"giovanile","value":true},{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"order":{"by":"value","dir":"desc"},"limit":5}`},
+		{"dammi la top 10 delle aree statistiche per nuove aperture 2025",
+			`{"metric":"aperture","filters":[{"dimension":"area_statistica","op":"!=","value":"non attribuito"}],"group_by":["area_statistica"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":10}`},
+		{"importo totale dei ristori covid",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"bando","op":"in","values":["B-2020-03","B-2021-07"]}]}`},
+		{"quanto è stato dato con i ristori covid nel 2020",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"bando","value":"B-2020-03"}],"from":"2020-01-01","to":"2020-12-31"}`},
+		{"Women-led firms that are still active among those registered in 2022",
+			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true},{"dimension":"anzianita","op":"between","values":[46,57]}]}`},
+		{"How much money did the city award to youth-led firms since 2023?",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"giovanile","value":true}],"from":"2023-01-01"}`},
+		{"quante imprese hanno chiuso a dicembre?",
+			`{"metric":"chiusure","from":"2025-12-01","to":"2025-12-31"}`},
+		{"aperture nel mese di marzo",
+			`{"metric":"aperture","from":"2026-03-01","to":"2026-03-31"}`},
 		// "growing" of a stock is its monthly snapshots
 		{"Is the number of women-led businesses growing?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}],"group_by":["mese"]}`},
@@ -106,6 +123,22 @@ func TestThirdRoundNoDataAndDossier(t *testing.T) {
 	}
 	if pl := p.Plan("Average grant per beneficiary in 2025", nil, now); pl.Lang != "en" {
 		t.Errorf("English question read as %s", pl.Lang)
+	}
+	// a document named with only firms counted is the document's subject; so are a call's
+	// budget, who may have a grant and people's age (retrieval set questions)
+	for _, q := range []string{"quante imprese hanno aderito al protocollo sul microcredito?",
+		"Che età avevano in media le donne che hanno chiesto il contributo l'anno scorso?",
+		"Un'azienda con un debito verso il Comune poteva avere i ristori del 2020 se lo stava pagando a rate?",
+		"Fino a che età un ragazzo può chiedere il contributo per mettersi in proprio?"} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentDocument {
+			t.Errorf("%q: intent %s, want document", q, pl.Intent)
+		}
+	}
+	// age at closure is not in the data
+	for _, q := range []string{"quante imprese hanno chiuso entro un anno dall'apertura nel 2025?", "How many firms closed within a year of opening?"} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentNoData {
+			t.Errorf("%q: intent %s, want no data", q, pl.Intent)
+		}
 	}
 	pl := p.Plan("dossier Bianchi Srl", nil, now)
 	if len(pl.Calls) != 1 || pl.Calls[0].Name != tool.CompanyDossier || string(pl.Calls[0].Arguments) != `{"name":"Bianchi Srl"}` {
