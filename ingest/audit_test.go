@@ -216,3 +216,33 @@ func TestAnAddressRewrittenIsNoMove(t *testing.T) {
 		t.Errorf("address = %s", s)
 	}
 }
+
+// A file with no date in its name that loads no row (a header alone, every row rejected)
+// records no as-of: the source's data are still those of the latest batch with a date, not
+// of the day the empty file was loaded.
+func TestAFileThatLoadsNothingDoesNotMoveTheSourceAsOf(t *testing.T) {
+	f := newFixture(t)
+	head := "ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE"
+	first := f.load(ingest.KindCIG, writeFile(t, "cig.csv", lines("\n", head, "D1;01234567897;CIGO;01/02/2025;15/02/2025;AUTORIZZATA;10")), ingest.Options{})
+	if first.AsOf != "2025-02-15" || first.AsOfSource != "content" {
+		t.Fatalf("first = %+v", first)
+	}
+	for name, content := range map[string][]byte{
+		"cig_vuoto.csv":    lines("\n", head),
+		"cig_scartato.csv": lines("\n", head, "D2;01234567890;CIGO;01/02/2025;;RESPINTA;0"),
+	} {
+		sum := f.load(ingest.KindCIG, writeFile(t, name, content), ingest.Options{})
+		if sum.AsOf != "" || sum.AsOfSource != "none" || sum.Loaded != 0 {
+			t.Errorf("%s = %+v", name, sum)
+		}
+	}
+	st, err := f.loader.SourcesStatus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range st {
+		if s.Kind == "cig" && (s.AsOf == nil || *s.AsOf != "2025-02-15" || s.Batches != 3) {
+			t.Errorf("cig source = %+v (as of %v)", s, s.AsOf)
+		}
+	}
+}

@@ -211,7 +211,10 @@ func (r *batchRun) stageAndMerge(ctx context.Context, tx pgx.Tx) (map[string]int
 	if r.asOf.IsZero() {
 		r.asOf, r.asOfSource = r.inferredAsOf()
 	}
-	r.sum.AsOf, r.sum.AsOfSource = r.asOf.Format(time.DateOnly), r.asOfSource
+	r.sum.AsOf, r.sum.AsOfSource = "", r.asOfSource
+	if !r.asOf.IsZero() {
+		r.sum.AsOf = r.asOf.Format(time.DateOnly)
+	}
 	return r.merge(ctx, tx)
 }
 
@@ -442,10 +445,15 @@ func upperCols(s *schema, cols []string) []string {
 	return out
 }
 
-// inferredAsOf is the latest checked date of the file, else the load date.
+// inferredAsOf is the latest checked date of the file, else the load date; none for a file
+// that loaded no row (a header alone, every row rejected): it says nothing of when the
+// source's data stand, and the source's as-of (the latest batch's) must not move to today.
 func (r *batchRun) inferredAsOf() (time.Time, string) {
 	if !r.lastDate.IsZero() {
 		return r.lastDate, "content"
+	}
+	if r.sum.Loaded == 0 {
+		return time.Time{}, "none"
 	}
 	now := r.loader.now()
 	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), "load_date"
