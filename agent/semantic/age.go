@@ -74,3 +74,39 @@ func ageClassCutoffs(ref time.Time) []time.Time {
 	}
 	return out
 }
+
+// classColumn is the cuboids' column with the class of age of the company at the snapshot
+// (migration 00058): a date in the class's range, the same for every company of the class
+// (agg_classe_eta), so that it compares with each class boundary as the registration date does.
+const classColumn = "iscrizione_classe"
+
+// ageOnClasses says whether the query uses the company's age and compares the registration
+// date only with the boundaries of the catalog's classes (1, 3, 5 and 10 years before the
+// reference date): classes, or ranges of 12, 36, 60 or 120 months.
+func (p *plan) ageOnClasses() bool {
+	if p.series {
+		return false
+	}
+	uses := false
+	for _, f := range append(append([]typedFilter{}, p.filters...), p.subset...) {
+		if f.dim.Type != catalog.TypeMonths {
+			continue
+		}
+		uses = true
+		if len(f.values) > 0 {
+			if _, ranged := f.values[0].(int); ranged {
+				for _, n := range ageBoundaries(f) {
+					if n != 12 && n != 36 && n != 60 && n != 120 {
+						return false
+					}
+				}
+			}
+		}
+	}
+	for _, d := range p.groupBy {
+		if d.Type == catalog.TypeMonths {
+			uses = true
+		}
+	}
+	return uses
+}

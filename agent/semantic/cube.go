@@ -179,9 +179,9 @@ type cubeChoice struct {
 	// cuboid's months from since on (growth.go).
 	totals       *cubeMeta
 	totalsCuboid int
-	// ageOnMonths: the query's company ages are read from the cuboid's months (openings only,
-	// see age.go): its registration date becomes i.mese.
-	ageOnMonths bool
+	// ageColumn: the cuboid's column the query's registration date is read from (its month
+	// for openings, see age.go, or the class of age, 00058), if not dt_iscrizione itself.
+	ageColumn string
 }
 
 // cubeFor chooses the structure that answers a flow, balance or growth query over the window w
@@ -235,24 +235,40 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	}
 	firstOfMonth := func(t time.Time) bool { return t.Day() == 1 }
 	lastOfMonth := func(t time.Time) bool { return t.AddDate(0, 0, 1).Day() == 1 }
-	// Openings by age: a cuboid's month is the registration date (age.go). Other flows by age:
-	// the cuboids that keep the registration month (dt_iscrizione, 00056), when every age
-	// boundary is a month's end.
-	cubeNeed, cubeRef, onMonths := need, ref, false
-	switch {
-	case ref && meta != nil && p.openingsAgeOnMonths(m, s, meta.horizon):
-		cubeNeed = maps.Clone(need)
-		delete(cubeNeed, "dt_iscrizione")
-		cubeRef, onMonths = false, true
-	case ref && meta != nil && p.ageOnMonths(s, meta.horizon):
-		cubeRef = false // need keeps dt_iscrizione: only cuboids with the registration month
-	}
+	// By age: openings read it from a cuboid's month (the registration date, age.go); other
+	// flows from the cuboids that keep the registration month (dt_iscrizione, 00056) when every
+	// age boundary is a month's end, or the class of age at the snapshot (iscrizione_classe,
+	// 00058) when every boundary is one of the classes'. The smallest cuboid wins.
+	cubeNeed, cubeRef, ageCol := need, ref, ""
 	var best *cuboid
-	if meta != nil && !cubeRef {
+	pick := func(n map[string]bool, col string) {
 		for i, c := range meta.cuboids {
-			if covers(c.cols, cubeNeed) && (best == nil || c.rows < best.rows) {
-				best = &meta.cuboids[i]
+			if covers(c.cols, n) && (best == nil || c.rows < best.rows) {
+				best, cubeNeed, cubeRef, ageCol = &meta.cuboids[i], n, false, col
 			}
+		}
+	}
+	without := func(add string) map[string]bool {
+		n := maps.Clone(need)
+		delete(n, "dt_iscrizione")
+		if add != "" {
+			n[add] = true
+		}
+		return n
+	}
+	switch {
+	case meta == nil:
+	case !ref:
+		pick(need, "")
+	default:
+		if p.openingsAgeOnMonths(m, s, meta.horizon) {
+			pick(without(""), "mese")
+		}
+		if p.ageOnMonths(s, meta.horizon) {
+			pick(need, "")
+		}
+		if p.ageOnClasses() {
+			pick(without(classColumn), classColumn)
 		}
 	}
 	if best != nil && (!w.from.IsZero() && w.from.Before(meta.horizon) || !w.to.IsZero() && w.to.Before(meta.horizon) ||
@@ -286,12 +302,11 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	if t := p.totalsCuboid(m, s, w, need, months || ref); t != nil && (best == nil || t.rows < best.rows) {
 		return &cubeChoice{meta: s.totals, cuboid: t.id}
 	}
-	age := onMonths
 	switch {
 	case best != nil && len(edges) == 0:
-		return &cubeChoice{meta: meta, cuboid: best.id, ageOnMonths: age}
+		return &cubeChoice{meta: meta, cuboid: best.id, ageColumn: ageCol}
 	case best != nil && events != nil:
-		return &cubeChoice{meta: meta, cuboid: best.id, events: events, edges: edges, ageOnMonths: age}
+		return &cubeChoice{meta: meta, cuboid: best.id, events: events, edges: edges, ageColumn: ageCol}
 	case events != nil:
 		return &cubeChoice{meta: events, events: events, direct: true}
 	}

@@ -71,6 +71,9 @@ func (c *cubeChoice) relation(b *builder, source string) (from, cond, month stri
 	// every condition on i.mese then compares a whole month or an exact day.
 	cols := append(append([]string{"evento"}, eventMeasures[source]...), c.cuboidColumns()...)
 	list := strings.Join(cols, ", ")
+	// The event table has the exact registration date where a cuboid has its class (00058):
+	// both compare alike with the class boundaries the query uses.
+	evList := strings.ReplaceAll(list, classColumn, "dt_iscrizione")
 	edges := make([]string, len(c.edges))
 	var days []string
 	for i, e := range c.edges {
@@ -78,7 +81,7 @@ func (c *cubeChoice) relation(b *builder, source string) (from, cond, month stri
 		days = append(days, fmt.Sprintf("(data >= %s AND data < %s)", b.date(e), b.date(e.AddDate(0, 1, 0))))
 	}
 	from = fmt.Sprintf("(SELECT mese, %s FROM %s WHERE cuboide = %d AND mese <> ALL(%s::date[]) UNION ALL SELECT data, %s FROM %s WHERE %s) i",
-		list, c.meta.table, c.cuboid, b.arg(edges), list, c.events.table, strings.Join(days, " OR "))
+		list, c.meta.table, c.cuboid, b.arg(edges), evList, c.events.table, strings.Join(days, " OR "))
 	return from, "", "i.mese"
 }
 

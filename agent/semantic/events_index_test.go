@@ -60,9 +60,9 @@ func TestEventFilterIndexesServeTheCatalogsFilters(t *testing.T) {
 	}{
 		{"agg_imprese_vive", Query{Metric: "imprese_registrate", GroupBy: []string{"area_statistica", "divisione_ateco", "forma_giuridica"}},
 			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune"}},
-		// Closures by age and size: no cuboid keeps the closing company's registration month
-		// with its size (00056 keeps it with a few other dimensions).
-		{"agg_eventi_imprese", Query{Metric: "chiusure", GroupBy: []string{"anzianita", "classe_addetti"}},
+		// Closures by age, size and a flag: no cuboid keeps the closing company's registration
+		// month or class of age with both (00056 and 00058 keep them with a few dimensions).
+		{"agg_eventi_imprese", Query{Metric: "chiusure", GroupBy: []string{"anzianita", "classe_addetti", "giovanile"}},
 			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune"}},
 		{"agg_eventi_cig", Query{Metric: "cig_domande", GroupBy: []string{"area_statistica", "ateco", "forma_giuridica"}},
 			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune", "causale_cig"}},

@@ -34,8 +34,8 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 	}
 	if cube != nil {
 		rw = func(sql string) string { return onCube(p.source, sql) }
-		if cube.ageOnMonths {
-			rw = func(sql string) string { return onOpenings(onCube(p.source, sql)) }
+		if col := cube.ageColumn; col != "" {
+			rw = func(sql string) string { return strings.ReplaceAll(onCube(p.source, sql), "i.dt_iscrizione", "i."+col) }
 		}
 	}
 
