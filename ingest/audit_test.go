@@ -246,3 +246,18 @@ func TestAFileThatLoadsNothingDoesNotMoveTheSourceAsOf(t *testing.T) {
 		}
 	}
 }
+
+// The as-of inferred from the content is the latest date of the rows loaded: a rejected row's
+// dates (here a request presented later but of an unknown TIPO) do not move it.
+func TestContentAsOfComesFromTheLoadedRows(t *testing.T) {
+	f := newFixture(t)
+	sum := f.load(ingest.KindCIG, writeFile(t, "cig.csv", lines("\n",
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE",
+		"D1;01234567897;CIGO;01/02/2025;15/02/2025;AUTORIZZATA;10",
+		"D2;01234567897;CIGX;01/09/2025;;RESPINTA;0",
+		"D3;01234567897;CIGO;01/03/2025;01/10/2025;RESPINTA;0,001",
+	)), ingest.Options{})
+	if sum.Loaded != 1 || sum.AsOf != "2025-02-15" || sum.AsOfSource != "content" {
+		t.Errorf("cig = %+v", sum)
+	}
+}

@@ -396,6 +396,7 @@ func (w *worker) validate(row csvx.Row) bool {
 		}
 	}
 	rc.vals[0] = int32(row.Line)
+	rc.rowMax = time.Time{}
 	for i := range sc.fields {
 		f := &sc.fields[i]
 		raw := row.Get(i)
@@ -409,6 +410,9 @@ func (w *worker) validate(row csvx.Row) bool {
 	if re := sc.finish(rc, row); re != nil {
 		w.rejects = append(w.rejects, Rejection{Line: re.Line, Column: re.Column, Value: re.Value, Reason: re.Reason})
 		return false
+	}
+	if rc.rowMax.After(rc.maxDate) { // a rejected row's dates say nothing of the file's as-of
+		rc.maxDate = rc.rowMax
 	}
 	if w.prev != nil {
 		cf, _ := rc.vals[w.cfPos].(string)

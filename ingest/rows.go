@@ -30,7 +30,8 @@ type parseFunc func(rc *rowCtx, raw string) (any, error)
 // rowCtx is the state of the row being validated.
 type rowCtx struct {
 	limit   time.Time // dates after it are in the future of the file
-	maxDate time.Time // latest checked date seen in the file (to infer the as-of)
+	maxDate time.Time // latest checked date of the accepted rows (to infer the as-of)
+	rowMax  time.Time // latest checked date of the row being validated
 	ateco   codes.Ateco
 	vals    []any
 	sep     byte   // the file's separator (rawHash)
@@ -112,8 +113,8 @@ func date(checked bool) parseFunc {
 			if !rc.limit.IsZero() && t.After(rc.limit) {
 				return nil, fmt.Errorf("data futura rispetto alla data di riferimento del file (%s)", rc.limit.Format("02/01/2006"))
 			}
-			if t.After(rc.maxDate) {
-				rc.maxDate = t
+			if t.After(rc.rowMax) {
+				rc.rowMax = t
 			}
 		}
 		return t, nil
