@@ -261,3 +261,34 @@ func TestContentAsOfComesFromTheLoadedRows(t *testing.T) {
 		t.Errorf("cig = %+v", sum)
 	}
 }
+
+// The street register in use is the latest file's: an earlier register loaded again after
+// another one (A, B, A) is in force again (it was reported unchanged and B stayed), while the
+// same file twice in a row changes nothing.
+func TestAnEarlierStreetRegisterLoadedAgainReplacesTheLaterOne(t *testing.T) {
+	f := newFixture(t)
+	a := writeFile(t, "stradario_a.csv", lines("\n", "COD-VIA;DENOMINAZIONE;QUARTIERE", "1;VIA ROSSINI;Navile", "2;VIA VERDI;Navile"))
+	b := writeFile(t, "stradario_b.csv", lines("\n", "COD-VIA;DENOMINAZIONE;QUARTIERE", "1;VIA ROSSINI;Savena", "2;VIA VERDI;Savena"))
+	f.load(ingest.KindStradario, a, ingest.Options{})
+	f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", lines("\n",
+		"C-FISCALE;DENOMINAZIONE;N-G;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO",
+		"01234567897;ALFA;SR;01/02/2020;;ATTIVA;VIA ROSSINI 1;56.10.11",
+	)), ingest.Options{})
+	if again := f.load(ingest.KindStradario, a, ingest.Options{}); !again.UnchangedFile {
+		t.Errorf("the same register twice = %+v", again)
+	}
+	f.load(ingest.KindStradario, b, ingest.Options{})
+	if q := f.str(`SELECT quartiere FROM imprese`); q != "Savena" {
+		t.Fatalf("after B: %s", q)
+	}
+	back := f.load(ingest.KindStradario, a, ingest.Options{})
+	if back.UnchangedFile || back.Loaded != 2 {
+		t.Errorf("A again after B = %+v", back)
+	}
+	if q := f.str(`SELECT quartiere FROM imprese`); q != "Navile" {
+		t.Errorf("after A again: %s", q)
+	}
+	if again := f.load(ingest.KindStradario, a, ingest.Options{}); !again.UnchangedFile || again.SameAsBatch != back.BatchID {
+		t.Errorf("A a third time = %+v", again)
+	}
+}

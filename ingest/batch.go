@@ -67,8 +67,14 @@ func atoi(s string) int {
 // committedBatch finds the committed batch that loaded the same content.
 func (l *Loader) committedBatch(ctx context.Context, q dbtx, kind Kind, checksum string) (int64, bool, error) {
 	var id int64
-	err := q.QueryRow(ctx, `SELECT id FROM load_batches WHERE kind = $1 AND checksum = $2 AND status = 'committed'`,
-		string(kind), checksum).Scan(&id)
+	sql := `SELECT id FROM load_batches WHERE kind = $1 AND checksum = $2 AND status = 'committed'`
+	if kind == KindStradario {
+		// The street register in use is the latest file's: an earlier file loaded again after
+		// another (A, B, A) replaces it again (migration 00059).
+		sql = `SELECT id FROM (SELECT id, checksum FROM load_batches WHERE kind = $1 AND status = 'committed'
+			ORDER BY id DESC LIMIT 1) latest WHERE checksum = $2`
+	}
+	err := q.QueryRow(ctx, sql, string(kind), checksum).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, false, nil
 	}
