@@ -44,9 +44,21 @@ var monthAbbr = map[string]string{"gen": "gennaio", "feb": "febbraio", "mar": "m
 	"dic": "dicembre", "jan": "january", "jun": "june", "jul": "july", "aug": "august", "sep": "september", "sept": "september",
 	"oct": "october", "dec": "december"}
 
+// monthRangeRE finds two abbreviated months joined before a year ("lug-ago 2026").
+var monthRangeRE = regexp.MustCompile(`(?i)\b(gen|feb|mar|apr|mag|giu|lug|ago|sett?|ott|nov|dic|jan|jun|jul|aug|sept?|oct|dec)\.?\s*[-/]\s*` +
+	`(gen|feb|mar|apr|mag|giu|lug|ago|sett?|ott|nov|dic|jan|jun|jul|aug|sept?|oct|dec)(?:\.\s*|\s*[-/']\s*|\s+)((?:19|20)\d{2}|\d{2})\b`)
+
 // expandMonths writes abbreviated months in full, with a two-digit year as four ("ago-26" is
-// August 2026).
+// August 2026; "lug-ago 2026" is from July to August 2026).
 func expandMonths(q string) string {
+	q = monthRangeRE.ReplaceAllStringFunc(q, func(s string) string {
+		p := monthRangeRE.FindStringSubmatch(s)
+		y := p[3]
+		if len(y) == 2 {
+			y = "20" + y
+		}
+		return "da " + monthAbbr[strings.ToLower(p[1])] + " a " + monthAbbr[strings.ToLower(p[2])] + " " + y
+	})
 	return monthAbbrRE.ReplaceAllStringFunc(q, func(s string) string {
 		p := monthAbbrRE.FindStringSubmatch(s)
 		y := p[2]

@@ -18,11 +18,11 @@ func isFollowUp(t *text) bool {
 	if len(t.tokens) == 0 {
 		return false
 	}
+	if t.has(restrictCues...) {
+		return true // "how many of them are foreign-led?"
+	}
 	if followLead[t.tokens[0]] {
 		return !(t.tokens[0] == "what" || t.tokens[0] == "how") || t.tok(1) == "about"
-	}
-	if t.has(restrictCues...) {
-		return true
 	}
 	if len(t.tokens) <= 3 {
 		// "per quartiere", "top 3"; "il saldo?", "in percentuale?" name only a measure
@@ -35,10 +35,18 @@ func isFollowUp(t *text) bool {
 			return true
 		}
 	}
-	// "quali sono le 3 zone con più?": no metric, no document, only a new breakdown or ranking
+	// "in percentuale sul totale?": a share alone, with no condition or period of its own
 	probe := newText(t.raw)
+	if m := probe.readMetric(); m.share && len(t.tokens) <= 6 && len(newText(t.raw).readFilters("register")) == 0 && !probe.mentionsPeriod() {
+		return true
+	}
+	// "quali sono le 3 zone con più?", "confronta con il 2024": no metric, no document, only a
+	// new breakdown, ranking or comparison
 	if probe.readMetric().name != "" || probe.docCue() || probe.docNoun() {
 		return false
+	}
+	if cmp, _ := newText(t.raw).comparison(); cmp != "" {
+		return true
 	}
 	limit, _ := probe.readTop()
 	return limit > 0 && len(probe.readGroups("register")) > 0
@@ -124,6 +132,15 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 				m = m2
 			}
 		}
+	}
+	if sub, _ := splitSubset(q.Filters); m.share && q.Metric != "quota" && len(sub) == 0 && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
+		// "in percentuale sul totale?" after a breakdown with no condition to take a share of:
+		// the whole breakdown, whose answer gives the total and the first row's share of it
+		q.Limit, changed = 0, true
+		if q.Order == nil {
+			q.Order = &semantic.Order{By: "value", Dir: "desc"}
+		}
+		m = metricReading{}
 	}
 	if m.named && m.name != q.Metric && !(m.share && q.Metric == "quota") && !(m.generic && sourceOf(m.name) == sourceOf(q.Metric)) {
 		if m.share {

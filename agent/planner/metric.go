@@ -65,7 +65,7 @@ var (
 func init() {
 	for _, l := range [][]string{cigWords, hoursWords, requestedWord, workerWords, suapWords, grantWords, amountWords,
 		recipientWord, balanceWords, growthWords, shareWords, closeWords, openWords, registeredW, activeWords, firmWords,
-		regWords, stateNames, growthMost, staffWords} {
+		regWords, stateNames, growthMost, staffWords, deltaWords} {
 		addVocabulary(l...)
 	}
 	addVocabulary("quante", "quanti", "quanta", "autorizzate", "autorizzata", "authorised", "authorized", "domande",
@@ -165,7 +165,10 @@ func (t *text) readMetric() metricReading {
 	// "tasso di crescita" names the metric; "crescita" alone does only when no flow is named
 	// ("le aperture sono in crescita?" asks about openings)
 	// "le imprese attive sono in crescita?" asks about the stock
-	case t.has("tasso di crescita", "tasso crescita", "growth rate") || t.has(growthWords...) && flow == "" && !(t.has(activeWords...) && t.has("in crescita")) ||
+	case t.has("tasso di crescita", "tasso crescita", "growth rate") ||
+		// "quanto è cresciuto il numero di imprese a Navile nel 2025?"
+		flow == "" && t.has("quanto e cresciuto", "quanto e cresciuta", "di quanto e cresciuto", "di quanto e cresciuta", "how much did",
+			"how much has") && t.has("cresciut*", "grow", "grown", "grew") || t.has(growthWords...) && flow == "" && !(t.has(activeWords...) && t.has("in crescita")) ||
 		t.has(growthMost...):
 		return metricReading{name: "tasso_crescita", named: true}
 	case flow != "":

@@ -310,7 +310,8 @@ func resolveSpan(cmp string, per, other period) string {
 }
 
 // cmpOrdinals are the ordinals an elliptical comparison names ("rispetto al primo").
-var cmpOrdinals = map[string]int{"primo": 1, "secondo": 2, "terzo": 3, "quarto": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
+var cmpOrdinals = map[string]int{"primo": 1, "secondo": 2, "terzo": 3, "quarto": 4, "first": 1, "second": 2, "third": 3, "fourth": 4,
+	"q1": 1, "q2": 2, "q3": 3, "q4": 4}
 
 func isPeriodUnit(w string) bool {
 	switch w {
@@ -383,6 +384,7 @@ func (t *text) period(now time.Time) period {
 		return monthSpan(end.Year(), end.Month(), end.Month())
 	}
 	t.thisYearRelative(now)
+	t.ordinalThisYear(now)
 	for i := range t.tokens {
 		if p, n, ok := t.periodAt(i); ok {
 			t.consume(i, n)

@@ -202,8 +202,9 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	other := t.otherSpan(per, now)
 	named := cmp == "span" && !other.from.IsZero()
 	cmp = resolveSpan(cmp, per, other)
-	if per.each && cmp == "" && per.to.Year() == per.from.Year()+1 && t.has(compareWords...) {
-		// "confronto aperture 2024 e 2025": the later year against the one before
+	if (per.each || isYears(per)) && cmp == "" && per.to.Year() == per.from.Year()+1 && (t.has(compareWords...) || t.has(deltaWords...)) {
+		// "confronto aperture 2024 e 2025", "delta aperture 2025-2024": the later year against
+		// the one before
 		per, cmp = yearSpan(per.to.Year()), "previous_year"
 	} else if cmp == "" && isYears(per) && t.has(compareWords...) {
 		// "nuove imprese giovanili: confronto 2023-2025": the years side by side, not summed
@@ -231,7 +232,8 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 			filters, per = append(filters, f), period{}
 		}
 	}
-	trend := t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
+	stockChange := isStock(m.name) && !m.share && per.found && !per.from.Equal(per.to) && t.has(deltaWords...)
+	trend := stockChange || t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
 	if t.cmpTrend && isStock(m.name) && !m.share && !per.found {
 		// "le srl semplificate sono in aumento?": a stock's direction is its snapshots, first to
 		// last, not a comparison with a year before the register may not reach
@@ -373,6 +375,10 @@ func stockAgainst(q *semantic.Query, per, other period, now time.Time) period {
 func hasEqFilter(fs []semantic.Filter, dim string) bool {
 	return slices.ContainsFunc(fs, func(f semantic.Filter) bool { return f.Dimension == dim && (f.Op == "" || f.Op == "=") })
 }
+
+// deltaWords ask for a change: of a flow between two years, of a stock over a span of months
+// ("variazione delle imprese attive da maggio a ottobre": its snapshots, first to last).
+var deltaWords = []string{"delta", "variazione", "variazioni", "differenza", "change", "changed"}
 
 // compareWords ask for two things side by side.
 var compareWords = []string{"confronto", "confronta", "confrontare", "confrontate", "confrontati", "vs", "versus", "compare", "comparison", "paragone"}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -99,6 +100,27 @@ func (t *text) thisYearRelative(now time.Time) {
 		if t.tok(i) == "del" && t.tok(i+2) == "anno" {
 			t.tokens[i+2] = ""
 		}
+	}
+}
+
+// ordinalThisYear gives a quarter or semester named by its number without a year ("nel primo
+// trimestre", "il secondo semestre") the year of the latest such one complete before now.
+func (t *text) ordinalThisYear(now time.Time) {
+	end := lastCompleteMonthEnd(now)
+	for i := 0; i < len(t.tokens); i++ {
+		months := map[string]int{"trimestre": 3, "semestre": 6, "quarter": 3}[t.tok(i)]
+		n, ok := cmpOrdinals[t.tok(i-1)]
+		if months == 0 || !ok || months == 6 && n > 2 {
+			continue
+		}
+		if _, y := year(t.tok(i + 1)); y || t.tok(i+1) == "del" || t.tok(i+1) == "dell" || t.tok(i+1) == "di" || t.tok(i+1) == "of" {
+			continue
+		}
+		y := end.Year()
+		if time.Month(n*months) > end.Month() {
+			y--
+		}
+		t.tokens = slices.Insert(t.tokens, i+1, strconv.Itoa(y))
 	}
 }
 

@@ -80,6 +80,23 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 			`{"metric":"chiusure","from":"2025-12-01","to":"2025-12-31"}`},
 		{"aperture nel mese di marzo",
 			`{"metric":"aperture","from":"2026-03-01","to":"2026-03-31"}`},
+		// round 4
+		{"aperture lug-ago 2026",
+			`{"metric":"aperture","from":"2026-07-01","to":"2026-08-31"}`},
+		{"quote rosa per quartiere",
+			`{"metric":"quota","group_by":["quartiere"],"subset":[{"dimension":"femminile","value":true}]}`},
+		{"quante ditte individuali hanno chiuso nel primo trimestre?",
+			`{"metric":"chiusure","filters":[{"dimension":"classe_forma","value":"imprese individuali"}],"from":"2026-01-01","to":"2026-03-31"}`},
+		{"aperture nel quarto trimestre",
+			`{"metric":"aperture","from":"2025-10-01","to":"2025-12-31"}`},
+		{"quanto è cresciuto il numero di imprese a Navile nel 2025?",
+			`{"metric":"tasso_crescita","filters":[{"dimension":"quartiere","value":"Navile"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"variazione delle imprese attive da maggio a ottobre 2026",
+			`{"metric":"imprese_attive","group_by":["mese"],"from":"2026-05-01","to":"2026-10-31"}`},
+		{"delta aperture 2025-2024",
+			`{"metric":"aperture","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
+		{"How many businesses opened in Q3 2026 compared with Q2?",
+			`{"metric":"aperture","from":"2026-07-01","to":"2026-09-30","compare_to":"previous_period"}`},
 		// "growing" of a stock is its monthly snapshots
 		{"Is the number of women-led businesses growing?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}],"group_by":["mese"]}`},
@@ -143,5 +160,40 @@ func TestThirdRoundNoDataAndDossier(t *testing.T) {
 	pl := p.Plan("dossier Bianchi Srl", nil, now)
 	if len(pl.Calls) != 1 || pl.Calls[0].Name != tool.CompanyDossier || string(pl.Calls[0].Arguments) != `{"name":"Bianchi Srl"}` {
 		t.Errorf("dossier: %+v", pl.Calls)
+	}
+}
+
+// Follow-ups of the third round: a comparison alone, "of them" after an English question, a
+// share of a breakdown with no condition to take it of.
+func TestThirdRoundConversations(t *testing.T) {
+	cases := []struct {
+		turns []string
+		want  string
+	}{
+		{[]string{"chiusure nel 2025 a Porto-Saragozza", "e le aperture?", "confronta con il 2024"},
+			`{"metric":"aperture","filters":[{"dimension":"quartiere","value":"Porto-Saragozza"}],"from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
+		{[]string{"How many active firms in Navile?", "and in Savena?", "how many of them are foreign-led?", "by sector"},
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Savena"},{"dimension":"straniera","value":true}],"group_by":["sezione_ateco"]}`},
+		{[]string{"aperture 2025 per settore", "solo i primi 3", "in percentuale sul totale?"},
+			`{"metric":"aperture","group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"}}`},
+		{[]string{"ore di cig autorizzate nel 2020", "per causale", "e le domande?", "quante imprese?"},
+			`{"metric":"cig_imprese","group_by":["causale_cig"],"from":"2020-01-01","to":"2020-12-31"}`},
+		{[]string{"contributi concessi nel 2025", "per quartiere", "e l'importo medio?"},
+			`{"metric":"contributi_importo_medio","group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31"}`},
+		{[]string{"imprese attive nate dopo il 2022", "e a Navile?"},
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003c","value":46},{"dimension":"quartiere","value":"Navile"}]}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		var st *State
+		var last Plan
+		for _, q := range c.turns {
+			last = p.Plan(q, st, now)
+			st = &last.State
+		}
+		got, _ := json.Marshal(queryOf(t, last))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.turns, got, c.want)
+		}
 	}
 }

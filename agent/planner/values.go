@@ -36,7 +36,7 @@ var sectorWords = []valueWords{
 
 // Company types: women-, youth-, foreign-led and craft firms.
 var typeWords = []valueWords{
-	{"femminile", "true", []string{"imprese rosa", "aziende rosa", "ditte rosa", "imprenditoria rosa", "femminili", "femminile", "donne", "donna", "imprenditrici", "imprenditrice", "titolari donne", "women led", "women", "female led", "female", "women owned"}},
+	{"femminile", "true", []string{"imprese rosa", "aziende rosa", "ditte rosa", "imprenditoria rosa", "quote rosa", "quota rosa", "femminili", "femminile", "donne", "donna", "imprenditrici", "imprenditrice", "titolari donne", "women led", "women", "female led", "female", "women owned"}},
 	{"giovanile", "true", []string{"giovanili", "giovanile", "giovani", "under 35", "youth led", "youth", "young"}},
 	{"straniera", "true", []string{"straniere", "straniera", "stranieri", "straniero", "immigrati", "extracomunitari", "extracomunitarie",
 		"extracomunitaria", "extracomunitario", "extra ue", "migranti", "foreign owned", "foreign led", "foreign", "immigrant led", "immigrant"}},
