@@ -292,3 +292,21 @@ func TestAnEarlierStreetRegisterLoadedAgainReplacesTheLaterOne(t *testing.T) {
 		t.Errorf("A a third time = %+v", again)
 	}
 }
+
+// A spreadsheet's `sep=;` line before the header names the separator: the file loads (it
+// failed on missing columns), and lines keep their numbers in the file.
+func TestSpreadsheetSeparatorLineLoads(t *testing.T) {
+	f := newFixture(t)
+	sum := f.load(ingest.KindSUAP, writeFile(t, "suap_2025-03.csv", lines("\r\n",
+		"sep=;",
+		"ID-PRATICA;C-FISCALE;TIPO;SETTORE;DT-PRESENTAZIONE;DT-CONCLUSIONE;ESITO;INDIRIZZO;CAP",
+		"S1;01234567897;APERTURA;BAR, RISTORANTE;01/02/2025;;IN CORSO;VIA ROSSINI 1;40121",
+		"S2;01234567897;VOLTURA;BAR;01/02/2025;;IN CORSO;VIA ROSSINI 1;40121",
+	)), ingest.Options{})
+	if sum.Separator != ";" || sum.Loaded != 1 || sum.Rejected != 1 || sum.Rejections[0].Line != 4 {
+		t.Errorf("suap = %+v", sum)
+	}
+	if s := f.str(`SELECT settore FROM suap_pratiche WHERE id_pratica = 'S1'`); s != "BAR, RISTORANTE" {
+		t.Errorf("settore = %s", s)
+	}
+}

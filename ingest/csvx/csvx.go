@@ -178,15 +178,24 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 		// encoding/csv ends lines only at a newline.
 		src, sample = crLines{src}, bytes.ReplaceAll(sample, []byte{'\r'}, []byte{'\n'})
 	}
-	x.Separator = sniffSeparator(sample)
+	sep, hinted := separatorHint(sample)
+	if !hinted {
+		sep = sniffSeparator(sample)
+	}
+	x.Separator = sep
 	x.qr = newQuoteRepair(src, x.Separator)
 	x.cr = csv.NewReader(x.qr)
 	x.cr.Comma = x.Separator
 	x.cr.FieldsPerRecord = -1
 	x.cr.LazyQuotes = true
 	x.cr.ReuseRecord = true
+	// Lines of spaces or separators before the header are skipped, and the `sep=;` line a
+	// spreadsheet may write first.
 	header, err := x.cr.Read()
-	for err == nil && blankHeader(header) { // lines of spaces or separators before the header
+	for hint := hinted; err == nil && (hint || blankHeader(header)); {
+		if !blankHeader(header) {
+			hint = false
+		}
 		header, err = x.cr.Read()
 	}
 	if err != nil {
@@ -404,6 +413,29 @@ func trimPartialRune(b []byte) []byte {
 		}
 	}
 	return b
+}
+
+// separatorHint reads the line `sep=;` (or `sep=,`, `sep=<TAB>`) that spreadsheets write
+// before the header to name the separator, when it is the first line that is not blank.
+func separatorHint(sample []byte) (rune, bool) {
+	for len(sample) > 0 {
+		line := sample
+		if i := bytes.IndexByte(sample, '\n'); i >= 0 {
+			line, sample = sample[:i], sample[i+1:]
+		} else {
+			sample = nil
+		}
+		line = bytes.TrimRight(line, "\r")
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		line = bytes.Trim(line, " \"")
+		if len(line) == 5 && bytes.EqualFold(line[:4], []byte("sep=")) && bytes.IndexByte([]byte(";,\t"), line[4]) >= 0 {
+			return rune(line[4]), true
+		}
+		return 0, false
+	}
+	return 0, false
 }
 
 // sniffSeparator counts the candidate separators outside quotes on the header line (the first

@@ -343,3 +343,21 @@ func TestCarriageReturnLinesAndBlankLinesBeforeTheHeader(t *testing.T) {
 		t.Errorf("separator %q, rows %q", x.Separator, rows)
 	}
 }
+
+// The `sep=;` line spreadsheets write before the header names the separator and is no header.
+func TestSeparatorLineBeforeTheHeader(t *testing.T) {
+	for in, sep := range map[string]rune{
+		"sep=;\r\nC-FISCALE;DENOMINAZIONE\r\n01234567897;ALFA, SRL\r\n":   ';',
+		"\"sep=,\"\nC-FISCALE,DENOMINAZIONE\n01234567897,\"ALFA; SRL\"\n": ',',
+		"SEP=\t\n\nC-FISCALE\tDENOMINAZIONE\n01234567897\tALFA SRL\n":     '\t',
+	} {
+		x, err := NewReader(strings.NewReader(in), cols)
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if r, err := x.Read(); err != nil || x.Separator != sep || r.Get(0) != "01234567897" || !strings.HasPrefix(r.Get(1), "ALFA") {
+			t.Errorf("%q: separator %q, row %v %v", in, x.Separator, r.Fields(), err)
+		}
+	}
+}
