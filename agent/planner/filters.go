@@ -72,7 +72,10 @@ func (t *text) readFilters(source string) []semantic.Filter {
 	var alias string
 	if m := bandoRE.FindString(t.raw); m != "" && source == "contributi" {
 		s.set(eq("bando", strings.ToUpper(m)))
-	} else if source == "contributi" && t.has("bando", "fondo", "voucher", "avviso", "misura", "ristori") {
+	} else if source == "contributi" && t.has("bando", "fondo", "voucher", "avviso", "misura", "ristori") &&
+		// "il bando con più beneficiarie femminili" ranks the calls: its words are no call's
+		!(t.has("bando con", "bandi con", "bando che", "bandi che", "quale bando", "quali bandi", "which call", "call with") &&
+			t.has("piu", "meno", "most", "least", "maggiore", "minore")) {
 		// one call named ("il bando per le imprese culturali"); "con i bandi" is all of them
 		// "il bando per le imprese culturali", "il fondo affitti": a known call by its words
 		if alias = t.bando(); alias != "" {

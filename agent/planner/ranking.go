@@ -6,7 +6,7 @@ import "strings"
 // firms"): a ranking, not its first.
 func (t *text) pluralWhich() bool {
 	for i, w := range t.tokens {
-		if (w == "which" || w == "what") && pluralDims[t.tok(i+1)] {
+		if (w == "which" || w == "what" || w == "quali") && pluralDims[t.tok(i+1)] {
 			return true
 		}
 	}
@@ -15,7 +15,9 @@ func (t *text) pluralWhich() bool {
 
 // pluralDims are English dimension words in the plural.
 var pluralDims = map[string]bool{"districts": true, "zones": true, "sectors": true, "areas": true, "industries": true,
-	"neighbourhoods": true, "neighborhoods": true, "municipalities": true, "calls": true, "divisions": true}
+	"neighbourhoods": true, "neighborhoods": true, "municipalities": true, "calls": true, "divisions": true,
+	// "quali settori hanno avuto più cassa integrazione": the ranking, in order
+	"quartieri": true, "zone": true, "settori": true, "comparti": true, "divisioni": true, "bandi": true}
 
 // explicitBreakdown says whether a dimension is asked for after "per", "by", "x", "ogni",
 // "ciascun" ("imprese sospese per quartiere"), not after a number ("nata sei mesi fa").
@@ -110,7 +112,7 @@ func (t *text) readTop() (int, bool) {
 		t.has("which", "what") && !t.pluralWhich() {
 		return 1, asc
 	}
-	return 0, false
+	return 0, asc // "quali zone hanno meno chiusure": the whole ranking, smallest first
 }
 
 func superlative(a, b string) bool {

@@ -241,7 +241,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	}
 	// the ranking is read before the breakdown blanks its words ("il settore con più ...")
 	limit, asc := t.readTop()
-	ranking, worst := t.wantsRanking() || t.pluralWhich() && t.has("most", "least", "fewest", "highest", "lowest"), t.has(worstFirst...)
+	ranking, worst := t.wantsRanking() || t.pluralWhich() && t.has("most", "least", "fewest", "highest", "lowest", "piu", "meno"), t.has(worstFirst...)
 	groups := t.readGroups(src)
 
 	q := semantic.Query{Metric: m.name, GroupBy: groups}
@@ -318,20 +318,21 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 // date gives). Only whole months are ages: a period starting or ending within one is not read.
 func cohortAge(per period, now time.Time) (semantic.Filter, bool) {
 	ref := lastCompleteMonthEnd(now)
-	months := func(t time.Time) int { return (ref.Year()-t.Year())*12 + int(ref.Month()-t.Month()) }
-	monthEnd := func(t time.Time) bool { return t.AddDate(0, 0, 1).Day() == 1 }
+	// a boundary within a month is taken to the nearest month's end ("nate durante il covid",
+	// from 31/01/2020, is registered from 01/02/2020): the answer writes the dates counted
+	months := func(t time.Time) int {
+		if t.AddDate(0, 0, 1).Day() != 1 && t.Day() < 15 {
+			t = day(t.Year(), t.Month(), 1).AddDate(0, 0, -1)
+		}
+		return (ref.Year()-t.Year())*12 + int(ref.Month()-t.Month())
+	}
 	lo, hi := -1, -1 // anzianita >= lo (registered by the period's end), < hi (after its start)
 	if !per.from.IsZero() {
-		c := per.from.AddDate(0, 0, -1)
-		if !monthEnd(c) || months(c) <= 0 {
+		if hi = months(per.from.AddDate(0, 0, -1)); hi <= 0 {
 			return semantic.Filter{}, false
 		}
-		hi = months(c)
 	}
 	if !per.to.IsZero() && per.to.Before(ref) {
-		if !monthEnd(per.to) {
-			return semantic.Filter{}, false
-		}
 		lo = months(per.to)
 	}
 	switch {

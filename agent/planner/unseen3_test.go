@@ -97,6 +97,20 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 			`{"metric":"aperture","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
 		{"How many businesses opened in Q3 2026 compared with Q2?",
 			`{"metric":"aperture","from":"2026-07-01","to":"2026-09-30","compare_to":"previous_period"}`},
+		// round 5
+		{"mi servirebbe sapere quante attività ricettive hanno aperto nel 2025",
+			`{"metric":"aperture","filters":[{"dimension":"sezione_ateco","value":"I"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		// a boundary within a month goes to the nearest month's end (the pandemic from 31/01/2020)
+		{"tra le imprese attive, quante sono nate durante il covid?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"between","values":[55,80]}]}`},
+		{"quante imprese con più di 3 anni di vita?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003e","value":36}]}`},
+		{"qual è il bando con più beneficiarie femminili?",
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"femminile","value":true}],"group_by":["bando"],"order":{"by":"value","dir":"desc"},"limit":1}`},
+		{"quali settori hanno avuto più cassa integrazione nel 2020?",
+			`{"metric":"cig_domande","group_by":["sezione_ateco"],"from":"2020-01-01","to":"2020-12-31","order":{"by":"value","dir":"desc"}}`},
+		{"quali zone hanno meno chiusure nel 2025",
+			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"}}`},
 		// "growing" of a stock is its monthly snapshots
 		{"Is the number of women-led businesses growing?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}],"group_by":["mese"]}`},
@@ -130,6 +144,8 @@ func TestThirdRoundNoDataAndDossier(t *testing.T) {
 		{"qual è il reddito medio a Navile", "redditi"},
 		{"quante imprese hanno un sito internet?", "presenza online"},
 		{"quante imprese hanno ricevuto il superbonus?", "incentivi fiscali nazionali"},
+		{"quanto fattura il settore della ristorazione?", "fatturato"},
+		{"qual è il quartiere più ricco?", "redditi"},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {

@@ -22,7 +22,7 @@ var sectorWords = []valueWords{
 	{"sezione_ateco", "G", []string{"commercio", "commerciali", "commerciale", "commercianti", "trade"}},
 	{"sezione_ateco", "O", []string{"settore pubblico", "pubblica amministrazione", "public sector", "public administration"}},
 	{"sezione_ateco", "H", []string{"trasporti", "trasporto", "logistica", "magazzinaggio", "transport", "logistics"}},
-	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "ristorative", "ristorativa", "ristorativi", "bar", "pizzerie", "pizzeria", "trattorie", "osterie", "alloggio", "alberghi", "albergo", "hotel", "alberghiere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
+	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "ristorative", "ristorativa", "ristorativi", "bar", "pizzerie", "pizzeria", "trattorie", "osterie", "alloggio", "alberghi", "albergo", "hotel", "alberghiere", "attivita ricettive", "strutture ricettive", "ricettive", "ricettivo", "affittacamere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
 	{"sezione_ateco", "J", []string{"informatica", "informatiche", "ict", "software", "telecomunicazioni", "information technology", "servizi di informazione", "tech"}},
 	{"sezione_ateco", "K", []string{"finanza", "finanziarie", "finanziario", "banche", "banca", "assicurazioni", "assicurative", "finance", "banking", "banks", "insurance"}},
 	{"sezione_ateco", "L", []string{"immobiliari", "immobiliare", "real estate"}},
