@@ -58,6 +58,11 @@ var months = map[string]time.Month{
 var ordinals = map[string]int{"primo": 1, "prima": 1, "first": 1, "secondo": 2, "seconda": 2, "second": 2,
 	"terzo": 3, "third": 3, "quarto": 4, "fourth": 4, "ultimo": 4, "last": 4}
 
+func isYearTok(tok string) bool {
+	_, ok := year(tok)
+	return ok
+}
+
 func year(tok string) (int, bool) {
 	if len(tok) != 4 {
 		return 0, false
@@ -169,7 +174,7 @@ func (t *text) comparison() (string, int) {
 			}
 		}
 		// "il secondo trimestre rispetto al primo": the unit and year are the question's
-		if n, ok := cmpOrdinals[t.tok(j)]; ok && !isPeriodUnit(t.tok(j+1)) {
+		if n, ok := cmpOrdinals[t.tok(j)]; ok && !isPeriodUnit(t.tok(j+1)) && !isYearTok(t.tok(j+1)) {
 			t.cmpOrdinal = n
 			t.cmpSpan = period{}
 			t.consume(i, j-i+1)

@@ -6,7 +6,7 @@ import "strings"
 // firms"): a ranking, not its first.
 func (t *text) pluralWhich() bool {
 	for i, w := range t.tokens {
-		if (w == "which" || w == "what" || w == "quali") && pluralDims[t.tok(i+1)] {
+		if (w == "which" || w == "what") && pluralDims[t.tok(i+1)] || w == "quali" && italianPluralDims[t.tok(i+1)] {
 			return true
 		}
 	}
@@ -15,9 +15,11 @@ func (t *text) pluralWhich() bool {
 
 // pluralDims are English dimension words in the plural.
 var pluralDims = map[string]bool{"districts": true, "zones": true, "sectors": true, "areas": true, "industries": true,
-	"neighbourhoods": true, "neighborhoods": true, "municipalities": true, "calls": true, "divisions": true,
-	// "quali settori hanno avuto più cassa integrazione": the ranking, in order
-	"quartieri": true, "zone": true, "settori": true, "comparti": true, "divisioni": true, "bandi": true}
+	"neighbourhoods": true, "neighborhoods": true, "municipalities": true, "calls": true, "divisions": true}
+
+// italianPluralDims are Italian dimension words in the plural: "quali settori hanno avuto più
+// cassa integrazione" asks for the ranking, in order.
+var italianPluralDims = map[string]bool{"quartieri": true, "zone": true, "settori": true, "comparti": true, "divisioni": true, "bandi": true}
 
 // explicitBreakdown says whether a dimension is asked for after "per", "by", "x", "ogni",
 // "ciascun" ("imprese sospese per quartiere"), not after a number ("nata sei mesi fa").

@@ -111,6 +111,12 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 			`{"metric":"cig_domande","group_by":["sezione_ateco"],"from":"2020-01-01","to":"2020-12-31","order":{"by":"value","dir":"desc"}}`},
 		{"quali zone hanno meno chiusure nel 2025",
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"}}`},
+		// guards: an ordinal with its year is a period, not the question's own quarter ("q1" was
+		// briefly read as "the first" of round 4's fix); "zone" after "which" is singular
+		{"Saldo imprese Q1 2026 vs Q1 2025",
+			`{"metric":"saldo","from":"2026-01-01","to":"2026-03-31","compare_to":"previous_year"}`},
+		{"Which zone had the most closures last year?",
+			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`},
 		// "growing" of a stock is its monthly snapshots
 		{"Is the number of women-led businesses growing?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}],"group_by":["mese"]}`},
