@@ -310,3 +310,32 @@ func TestSpreadsheetSeparatorLineLoads(t *testing.T) {
 		t.Errorf("settore = %s", s)
 	}
 }
+
+// Reasons name what is wrong in the words of the column: hours are numbers, not amounts, and
+// parity is feminine; the currency of an amount may be written in any case.
+func TestReasonsAndCurrencySpellings(t *testing.T) {
+	f := newFixture(t)
+	cig := f.load(ingest.KindCIG, writeFile(t, "cig.csv", lines("\n",
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE",
+		"D1;01234567897;CIGO;01/02/2025;;RESPINTA;-5",
+	)), ingest.Options{})
+	if cig.Rejected != 1 || cig.Rejections[0].Reason != `numero negativo "-5" non ammesso` {
+		t.Errorf("cig = %+v", cig.Rejections)
+	}
+	st := f.load(ingest.KindStradario, writeFile(t, "stradario.csv", lines("\n",
+		"COD-VIA;DENOMINAZIONE;PARITA;QUARTIERE", "1;VIA ROSSINI;T;Navile", "2;VIA VERDI;X;Navile")), ingest.Options{})
+	if st.Rejected != 1 || st.Rejections[0].Reason != `valore di parità sconosciuto "X"` {
+		t.Errorf("stradario = %+v", st.Rejections)
+	}
+	gr := f.load(ingest.KindContributi, writeFile(t, "contributi.csv", lines("\n",
+		"ID-BANDO;ANNO;C-FISCALE;IMPORTO-RICHIESTO;IMPORTO-CONCESSO;ESITO",
+		"B1;2025;01234567897;5.000,00 euro;Euro 3.500,5;CONCESSO",
+		"B2;2025;01234567897;€ -5,00;;NON AMMESSO",
+	)), ingest.Options{})
+	if gr.Loaded != 1 || gr.Rejected != 1 || gr.Rejections[0].Reason != `importo negativo "€ -5,00" non ammesso` {
+		t.Errorf("contributi = %+v", gr)
+	}
+	if s := f.str(`SELECT importo_richiesto || ' ' || importo_concesso FROM contributi`); s != "5000.00 3500.50" {
+		t.Errorf("amounts = %s", s)
+	}
+}

@@ -130,7 +130,7 @@ var stradarioSchema = func() *schema {
 			{"DENOMINAZIONE", true, "denominazione", "text", required(upperText)},
 			{"CIVICO-DAL", false, "civico_dal", "integer", civico(0)},
 			{"CIVICO-AL", false, "civico_al", "integer", civico(99999)},
-			{"PARITA", false, "parita", "text", enum(parityEnum, "parità", false)},
+			{"PARITA", false, "parita", "text", enum(parityEnum, "valore di parità", false)},
 			{"CAP", false, "cap", "text", text},
 			{"QUARTIERE", true, "quartiere", "text", quartiere},
 			{"ZONA", false, "zona", "text", text},

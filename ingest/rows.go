@@ -163,24 +163,27 @@ func decimal(_ *rowCtx, raw string) (any, error) {
 		return nil, err
 	}
 	if d.Units < 0 {
-		return nil, fmt.Errorf("importo negativo non ammesso")
+		return nil, fmt.Errorf("numero negativo %q non ammesso", raw)
 	}
 	return pgtype.Numeric{Int: big.NewInt(d.Units), Exp: -d.Scale, Valid: true}, nil
 }
 
 // amount reads an amount in euro: a decimal, optionally with the currency written before or
-// after it (`€ 5.000,00`, `5.000,00 EUR`), as spreadsheets format it.
+// after it (`€ 5.000,00`, `5.000,00 EUR`, `5.000,00 euro`), as spreadsheets format it.
 func amount(rc *rowCtx, raw string) (any, error) {
 	s := raw
 	for _, c := range []string{"€", "EURO", "EUR"} {
-		if t, ok := strings.CutPrefix(s, c); ok {
-			s = strings.TrimSpace(t)
-		} else if t, ok := strings.CutSuffix(s, c); ok {
-			s = strings.TrimSpace(t)
+		if len(s) >= len(c) && strings.EqualFold(s[:len(c)], c) {
+			s = strings.TrimSpace(s[len(c):])
+		} else if len(s) >= len(c) && strings.EqualFold(s[len(s)-len(c):], c) {
+			s = strings.TrimSpace(s[:len(s)-len(c)])
 		}
 	}
 	if s == "" && raw != "" {
 		return nil, fmt.Errorf("importo senza cifre %q", raw)
+	}
+	if strings.HasPrefix(s, "-") {
+		return nil, fmt.Errorf("importo negativo %q non ammesso", raw)
 	}
 	return decimal(rc, s)
 }
