@@ -76,7 +76,7 @@ type Summary struct {
 	Kind          Kind             `json:"kind"`
 	File          string           `json:"file"`
 	AsOf          string           `json:"as_of"`
-	AsOfSource    string           `json:"as_of_source"` // flag, file_name, content, load_date
+	AsOfSource    string           `json:"as_of_source"` // flag, file_name, content, load_date, none, batch
 	Read          int              `json:"read"`
 	Loaded        int              `json:"loaded"`
 	Rejected      int              `json:"rejected"`
