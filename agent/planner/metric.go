@@ -23,7 +23,8 @@ var (
 	firmCountWords = []string{"quante imprese", "quante aziende", "quante ditte", "quante societa", "numero di imprese", "numero di aziende",
 		"numero delle imprese", "imprese diverse", "imprese distinte", "aziende diverse", "imprese che hanno chiesto", "aziende che hanno chiesto",
 		"imprese che hanno fatto", "imprese richiedenti", "aziende richiedenti", "how many firms", "how many companies", "how many businesses",
-		"number of firms", "number of companies", "number of businesses", "firms that applied", "companies that applied", "distinct firms"}
+		"number of firms", "number of companies", "number of businesses", "firms that applied", "companies that applied", "distinct firms",
+		"how many distinct", "how many different", "distinct companies", "different companies", "different firms"}
 	// averageGrantWords name the average grant; averageWords ask for one with a word of money
 	// ("quanti soldi in media", not "che età avevano in media le donne che hanno chiesto il
 	// contributo")

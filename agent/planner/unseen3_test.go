@@ -111,6 +111,9 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 			`{"metric":"cig_domande","group_by":["sezione_ateco"],"from":"2020-01-01","to":"2020-12-31","order":{"by":"value","dir":"desc"}}`},
 		{"quali zone hanno meno chiusure nel 2025",
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"}}`},
+		// held out h91-h128, misread on their first run and fixed after it
+		{"How many distinct companies asked for CIG in 2022?",
+			`{"metric":"cig_imprese","from":"2022-01-01","to":"2022-12-31"}`},
 		// guards: an ordinal with its year is a period, not the question's own quarter ("q1" was
 		// briefly read as "the first" of round 4's fix); "zone" after "which" is singular
 		{"Saldo imprese Q1 2026 vs Q1 2025",
@@ -152,6 +155,7 @@ func TestThirdRoundNoDataAndDossier(t *testing.T) {
 		{"quante imprese hanno ricevuto il superbonus?", "incentivi fiscali nazionali"},
 		{"quanto fattura il settore della ristorazione?", "fatturato"},
 		{"qual è il quartiere più ricco?", "redditi"},
+		{"quanto guadagna in media un commerciante a Bologna?", "redditi"},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
