@@ -339,3 +339,59 @@ func TestReasonsAndCurrencySpellings(t *testing.T) {
 		t.Errorf("amounts = %s", s)
 	}
 }
+
+// A register snapshot without some optional columns says nothing about them: the companies it
+// repeats keep the latest snapshot's values (they became NULL, a new version and a rettifica
+// for every company that had one), a change of another column still makes its event, and a
+// new company has none.
+func TestASnapshotWithoutOptionalColumnsKeepsTheirValues(t *testing.T) {
+	for _, inDB := range []bool{false, true} { // skipping unchanged rows in the loader, or not
+		t.Run(map[bool]string{false: "loader", true: "database"}[inDB], func(t *testing.T) {
+			snapshotWithoutOptionalColumns(t, ingest.Options{CompareInDatabase: inDB})
+		})
+	}
+}
+
+func snapshotWithoutOptionalColumns(t *testing.T, opts ingest.Options) {
+	f := newFixture(t)
+	f.load(ingest.KindImprese, writeFile(t, "imprese_2026-09.csv", lines("\n",
+		"PRV;N-REA;C-FISCALE;DENOMINAZIONE;N-G;DESC-N-G;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO;ADDETTI;IMP-GIOVANILE;ARTIGIANA",
+		"BO;1;01234567897;ALFA;SR;SOCIETA' A R.L.;01/02/2020;;ATTIVA;VIA ROSSINI 1;56.10.11;12;FORTE;S",
+		"BO;2;11111111115;BETA;SR;SOCIETA' A R.L.;01/02/2020;;ATTIVA;VIA ROSSINI 2;56.10.11;3;;N",
+		"BO;3;22222222220;GAMMA;SR;;01/02/2020;;ATTIVA;VIA ROSSINI 3;56.10.11;;;",
+	)), opts)
+	head := "C-FISCALE;DENOMINAZIONE;N-G;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO"
+	oct := f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", lines("\n", head,
+		"01234567897;ALFA;SR;01/02/2020;;ATTIVA;VIA ROSSINI 1;56.10.11",
+		"11111111115;BETA;SR;01/02/2020;;INATTIVA;VIA ROSSINI 2;56.10.11",
+		"22222222220;GAMMA;SR;01/02/2020;;ATTIVA;VIA ROSSINI 3;56.10.11",
+		"33333333335;DELTA;SR;01/10/2026;;ATTIVA;VIA ROSSINI 4;56.10.11",
+	)), opts)
+	if oct.Stats["invariate"] != 2 || oct.Stats["evento_rettifica"] != 0 || oct.Stats["evento_cambio_stato"] != 1 || oct.Stats["evento_ingresso"] != 1 {
+		t.Errorf("october = %v", oct.Stats)
+	}
+	for cf, want := range map[string]string{
+		"01234567897": "BO 1 SOCIETA' A R.L. 12 FORTE t",
+		"11111111115": "BO 2 SOCIETA' A R.L. 3 <> f INATTIVA",
+		"33333333335": "  SOCIETÀ A RESPONSABILITÀ LIMITATA <> <> f",
+	} {
+		got := f.str(`SELECT concat_ws(' ', provincia, rea, forma_desc, coalesce(addetti::text, '<>'), coalesce(giovanile, '<>'), artigiana,
+			nullif(stato, 'ATTIVA')) FROM imprese WHERE codice_fiscale = $1`, cf)
+		if got != want {
+			t.Errorf("%s: %q, want %q", cf, got, want)
+		}
+	}
+	// Another month written the same way: every line is its company unchanged.
+	nov := f.load(ingest.KindImprese, writeFile(t, "imprese_2026-11.csv", lines("\r\n", head,
+		"01234567897;ALFA;SR;01/02/2020;;ATTIVA;VIA ROSSINI 1;56.10.11",
+		"11111111115;BETA;SR;01/02/2020;;INATTIVA;VIA ROSSINI 2;56.10.11",
+		"22222222220;GAMMA;SR;01/02/2020;;ATTIVA;VIA ROSSINI 3;56.10.11",
+		"33333333335;DELTA;SR;01/10/2026;;ATTIVA;VIA ROSSINI 4;56.10.11",
+	)), opts)
+	if nov.Stats["invariate"] != 4 || !opts.CompareInDatabase && nov.Stats["invariate_non_analizzate"] != 4 {
+		t.Errorf("november = %v", nov.Stats)
+	}
+	if n := f.count(`SELECT count(*) FROM imprese_eventi`); n != 2 {
+		t.Errorf("%d events, want 2", n)
+	}
+}

@@ -80,6 +80,7 @@ type worker struct {
 	// are not sent (see unchanged.go); cfPos and hashPos locate the code and fingerprint.
 	prev                   *prevSnapshot
 	cfPos, hashPos, rawPos int
+	carry                  *carryOver // values of the columns the file lacks (carry.go)
 	// stock, when set, counts the accepted rows by the stock aggregate's groups (a first
 	// snapshot on the direct path, see stockgroups.go); id is this worker's counter.
 	stock *stockGroups
@@ -139,9 +140,10 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.T
 		if r.prev != nil {
 			w.prev, w.hashPos, w.rawPos = r.prev, sc.pos("row_hash"), sc.pos("raw_hash")
 		}
-		if r.prev != nil || r.direct {
+		if r.prev != nil || r.direct || r.carry != nil {
 			w.cfPos = sc.pos("codice_fiscale")
 		}
+		w.carry = r.carry
 		if r.matcher != nil {
 			w.matcher = r.matcher.Clone()
 		}
@@ -406,6 +408,9 @@ func (w *worker) validate(row csvx.Row) bool {
 			return false
 		}
 		rc.vals[1+i] = v
+	}
+	if w.carry != nil {
+		w.carry.apply(rc, w.cfPos)
 	}
 	if re := sc.finish(rc, row); re != nil {
 		w.rejects = append(w.rejects, Rejection{Line: re.Line, Column: re.Column, Value: re.Value, Reason: re.Reason})

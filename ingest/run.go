@@ -71,6 +71,9 @@ type batchRun struct {
 	pendingStock *pendingStock
 	// rawStored: raw fingerprints written back for unchanged companies (storeRawHashes)
 	rawStored int64
+	// carry: the latest snapshot's values of the optional columns a register file lacks
+	// (carry.go)
+	carry *carryOver
 }
 
 func (r *batchRun) execute(ctx context.Context) error {
@@ -272,6 +275,12 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 				return err
 			}
 			r.took("istantanea_precedente", t0)
+		}
+	}
+	if r.schema.kind == KindImprese && !r.direct && r.carry == nil {
+		var err error
+		if r.carry, err = loadCarryOver(ctx, tx, r); err != nil {
+			return err
 		}
 	}
 	if r.direct {
