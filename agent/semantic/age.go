@@ -10,7 +10,7 @@ import (
 // class or by a range in months, against the snapshot) is a function of the month an opening
 // falls in whenever every age boundary the query compares with is the last day of a month (a
 // snapshot at a month's end): a monthly cuboid then answers openings by age exactly, reading
-// its month as the registration date (onOpenings), as ageCuboid does for stock counts.
+// its month as the registration date (ageColumn "mese"), as ageCuboid does for stock counts.
 
 // openingsAgeOnMonths says whether a flow query on the openings can read the company's age
 // from a cuboid's months: the metric counts openings and every age boundary is the last day of

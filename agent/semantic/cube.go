@@ -422,22 +422,36 @@ func (p *plan) ageCuboid(m *catalog.Metric, s snapshot) *cubeChoice {
 	if !usesAge {
 		return nil
 	}
+	onMonths := true
 	for _, c := range cutoffs {
 		if c.AddDate(0, 0, 1).Day() != 1 || c.Before(meta.horizon.AddDate(0, 0, -1)) {
-			return nil
+			onMonths = false
 		}
 	}
-	delete(need, "dt_iscrizione") // the cube's month
+	// The registration date is the cube's month, or, when every boundary is one of the
+	// classes', the class of age the cuboids of 00058 keep: the smaller cuboid wins.
 	var best *cuboid
-	for i, c := range meta.cuboids {
-		if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
-			best = &meta.cuboids[i]
+	col := ""
+	pick := func(n map[string]bool, c string) {
+		for i, cb := range meta.cuboids {
+			if covers(cb.cols, n) && (best == nil || cb.rows < best.rows) {
+				best, col = &meta.cuboids[i], c
+			}
 		}
+	}
+	delete(need, "dt_iscrizione")
+	if p.ageOnClasses() {
+		classes := maps.Clone(need)
+		classes[classColumn] = true
+		pick(classes, classColumn) // first: on a tie (the same cuboid) the classes are read
+	}
+	if onMonths {
+		pick(need, "mese")
 	}
 	if best == nil {
 		return nil
 	}
-	return &cubeChoice{meta: meta, cuboid: best.id}
+	return &cubeChoice{meta: meta, cuboid: best.id, ageColumn: col}
 }
 
 // pgMinusMonths is PostgreSQL's date - n months: the same day, or the last day of a shorter month.
@@ -446,9 +460,6 @@ func pgMinusMonths(t time.Time, n int) time.Time {
 	last := first.AddDate(0, 1, -1).Day()
 	return first.AddDate(0, 0, min(t.Day(), last)-1)
 }
-
-// onOpenings rewrites the registration date to the month of the openings cube.
-func onOpenings(sql string) string { return strings.ReplaceAll(sql, "i.dt_iscrizione", "i.mese") }
 
 // ageBoundaries are the numbers of months before the reference date that monthsSQL compares
 // the registration date with.

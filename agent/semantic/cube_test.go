@@ -76,6 +76,15 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 				Query{Metric: m.Name, GroupBy: []string{"comune", "ateco"}, Limit: 10, Order: &Order{By: "value", Dir: "desc"}},
 				Query{Metric: "quota", Base: m.Name, Filters: []Filter{{Dimension: "comune", Value: "BOLOGNA"}}, Subset: []Filter{{Dimension: "ateco", Op: "in", Values: []any{"47", "56.10.00"}}}},
 				Query{Metric: m.Name, GroupBy: []string{"anno"}, Filters: []Filter{{Dimension: "quartiere", Op: "in", Values: []any{"Navile", "Savena"}}, {Dimension: "ateco", Op: "!=", Value: "47"}}},
+				// The area or the code with the legal form, the size, the flags (00060), and
+				// with both: the live companies.
+				Query{Metric: m.Name, GroupBy: []string{"area_statistica", "forma_giuridica"}, Filters: []Filter{{Dimension: "classe_addetti", Op: "!=", Value: "0"}}},
+				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"area_statistica", "classe_addetti"}, Subset: []Filter{{Dimension: "straniera", Value: true}}},
+				Query{Metric: m.Name, GroupBy: []string{"ateco", "forma_giuridica"}, Filters: []Filter{{Dimension: "giovanile", Value: true}}},
+				Query{Metric: m.Name, GroupBy: []string{"area_statistica", "ateco", "classe_forma"}},
+				// By age class along the legal form and the size: the openings of 00058's class cuboids.
+				Query{Metric: m.Name, GroupBy: []string{"anzianita", "forma_giuridica", "classe_addetti"}, Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 60}}},
+				Query{Metric: "quota", Base: m.Name, GroupBy: []string{"forma_giuridica"}, Subset: []Filter{{Dimension: "anzianita", Value: "3-5 anni"}}},
 			)
 			// Shares whose subset is empty in some groups: 0 %, not NULL, on both paths.
 			qs = append(qs, Query{Metric: "quota", Base: m.Name, GroupBy: []string{"divisione_ateco"}, Subset: []Filter{{Dimension: "classe_addetti", Value: "250+"}}},
@@ -302,6 +311,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 				onCube["stock by age on a cuboid"]++
 			}
 		}
+		if strings.Contains(got.SQL, "i."+classColumn) && (strings.HasPrefix(q.Metric, "imprese_") || strings.HasPrefix(q.Base, "imprese_")) {
+			onCube["stock by age class"]++
+		}
 		if strings.Contains(got.SQL, "agg_stock_dettaglio") && strings.Contains(name, "ateco") && strings.Contains(name, "comune") {
 			onCube["code by comune on the stock detail"]++
 		}
@@ -355,6 +367,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	}
 	if onCube["other flows by age on registration months"] < 15 {
 		t.Errorf("only %d closures, balances or growth rates by age read a cuboid", onCube["other flows by age on registration months"])
+	}
+	if onCube["stock by age class"] < 4 {
+		t.Errorf("only %d stock counts by age read the classes of age", onCube["stock by age class"])
 	}
 	if onCube["stock by age on a cuboid"] < 10 || onCube["code by comune on the stock detail"] < 2 {
 		t.Errorf("stock by age on a cuboid: %d, the code by comune on the stock detail: %d",
@@ -429,7 +444,8 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		// both snapshots, the register's history.
 		{Query{Metric: "imprese_attive", TimeGrain: "year", From: "2026-01-01", GroupBy: []string{"quartiere"}}, "agg_stock_cuboidi", "imprese_storia"},
 		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "ateco", "quartiere"}, From: "2026-01-01"}, "agg_stock_dettaglio", "imprese_storia"},
-		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "ateco", "classe_addetti"}, From: "2026-01-01"}, "agg_imprese_vive", "imprese_storia"},
+		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "ateco", "classe_addetti"}, From: "2026-01-01"}, "agg_stock_dettaglio", "imprese_storia"},
+		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "area_statistica", "ateco", "forma_giuridica"}, From: "2026-01-01"}, "agg_imprese_vive", "imprese_storia"},
 		// Stock along the area or the code: the live companies, not every opening, unless a
 		// cuboid of agg_stock_dettaglio keeps them (the code and the area by quartiere, 00056).
 		{Query{Metric: "imprese_registrate", GroupBy: []string{"area_statistica", "ateco", "femminile"}}, "FROM agg_imprese_vive i", "agg_eventi"},

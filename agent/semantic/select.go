@@ -173,7 +173,8 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		value, n = "sum(i.n)", "sum(i.n)"
 	case m.Kind == catalog.KindStock && p.ageCuboid(m, s) != nil:
 		cube = p.ageCuboid(m, s)
-		rw = onOpenings
+		col := cube.ageColumn
+		rw = func(sql string) string { return strings.ReplaceAll(sql, "i.dt_iscrizione", "i."+col) }
 		from = "agg_imprese_flussi i"
 		ref = b.lazyDate(s.date)
 		where = append(where, fmt.Sprintf("i.cuboide = %d AND i.evento = 'A'", cube.cuboid))
