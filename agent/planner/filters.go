@@ -72,7 +72,7 @@ func (t *text) readFilters(source string) []semantic.Filter {
 	var alias string
 	if m := bandoRE.FindString(t.raw); m != "" && source == "contributi" {
 		s.set(eq("bando", strings.ToUpper(m)))
-	} else if source == "contributi" && t.has("bando", "fondo", "voucher", "avviso", "misura", "ristori") &&
+	} else if source == "contributi" && t.has("bando", "fondo", "voucher", "avviso", "misura", "ristori", "call") &&
 		// "il bando con più beneficiarie femminili" ranks the calls: its words are no call's
 		!(t.has("bando con", "bandi con", "bando che", "bandi che", "quale bando", "quali bandi", "which call", "call with") &&
 			t.has("piu", "meno", "most", "least", "maggiore", "minore")) {
@@ -153,6 +153,12 @@ func dropAliasTypes(fs []semantic.Filter, alias string) []semantic.Filter {
 	return slices.DeleteFunc(fs, func(f semantic.Filter) bool {
 		for _, v := range typeWords {
 			if v.dim == f.Dimension && f.Value == true && slices.ContainsFunc(v.words, func(w string) bool { return slices.Contains(words, w) }) {
+				return true
+			}
+		}
+		// nor the sector its name holds ("the 2024 historic shops call" is no filter on retail)
+		for _, v := range sectorWords {
+			if v.dim == f.Dimension && f.Value == v.value && slices.ContainsFunc(v.words, func(w string) bool { return slices.Contains(words, w) }) {
 				return true
 			}
 		}
@@ -399,6 +405,8 @@ func (t *text) readGroups(source string) []string {
 		}
 		_, isNum := number(prev)
 		trig := groupTriggers[prev] || isNum || prev == "primi" || prev == "prime" || prev == "top" ||
+			// "quante imprese nuove al mese", "new firms per month" ("a month" is one month)
+			dim == "mese" && prev == "al" && !slices.Contains([]string{"scorso", "precedente", "prima"}, t.tok(i+n)) ||
 			(len(before) > 1 && (groupTriggers[before[1]] && (prev == "i" || prev == "le" || prev == "gli" || prev == "diversi" || prev == "singoli"))) ||
 			((prev == "e" || prev == "and") && lastEnd == i-1) ||
 			// "la zona che ha perso più imprese", "il settore dove chiudono più imprese"

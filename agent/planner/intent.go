@@ -45,7 +45,10 @@ func isWriteVerb(w string) bool {
 func (t *text) isCatalog() bool {
 	return t.has("quali dati", "che dati", "quali informazioni hai", "cosa sai fare", "cosa puoi fare", "che cosa sai",
 		"quali metriche", "che metriche", "quali argomenti", "su cosa posso", "che domande posso", "quali domande posso",
-		"what data", "which data", "what can you", "what metrics", "what do you know", "catalogo", "catalog")
+		"what data", "which data", "what can you", "what metrics", "what do you know", "catalogo", "catalog",
+		// how the assistant itself works ("come funziona questo strumento?")
+		"come funziona questo strumento", "come funziona questo assistente", "come funzioni", "come ti uso", "come si usa questo",
+		"how does this tool work", "how do you work", "how do i use you")
 }
 
 // noData are the subjects the data do not cover, with what to say about them.
@@ -256,7 +259,7 @@ func (t *text) wantsList() bool {
 var outcomeCues = []string{"come sono andate", "come sono andati", "come e andata", "come e andato", "che fine hanno fatto",
 	"ancora attive", "ancora attivi", "ancora aperte", "ancora aperti", "sopravvissute", "sopravvivenza", "impatto", "effetto",
 	"effetti", "risultati hanno", "che risultati", "how did", "fared", "afterwards", "impact", "still active", "still open",
-	"survived", "outcome of", "esito del bando per le imprese"}
+	"survived", "outcome of", "esito del bando per le imprese", "che esito ha avuto", "che esiti ha avuto"}
 
 func (t *text) isOutcome() bool { return t.has(outcomeCues...) }
 

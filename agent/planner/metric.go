@@ -93,6 +93,14 @@ func (t *text) readMetric() metricReading {
 	switch {
 	case hasCIG || t.has("ore autorizzate", "ore richieste", "hours authorised", "hours authorized", "hours requested"):
 		switch {
+		case share && !t.has(hoursWords...) && !t.has(workerWords...):
+			// "percentuale di imprese con sede fuori Bologna che chiedono la CIG": a share of the
+			// firms (or of the requests) that asked
+			base := "cig_domande"
+			if t.has(firmWords...) {
+				base = "cig_imprese"
+			}
+			return metricReading{name: "quota", share: true, named: true, base: base}
 		case t.has(firmCountWords...) && !t.has("quante domande", "numero di domande", "numero delle domande", "how many requests",
 			"how many applications", "number of requests", "number of applications") ||
 			// a heading naming the firms: "imprese in cassa integrazione per quartiere"
@@ -121,7 +129,8 @@ func (t *text) readMetric() metricReading {
 		t.has("soldi", "euro", "denaro", "money") && t.has("dato", "dati", "date", "ricevuto", "ricevuti", "ricevute", "andati", "andate",
 			"assegnato", "assegnati", "given", "received", "paid",
 			"award", "awarded", "granted", "distribuiti", "distribuito", "erogato", "erogati") ||
-		t.has("bando", "bandi", "fondo", "voucher") && (t.has(amountWords...) || t.has(notAwardedWords...) || t.has(recipientWord...)):
+		t.has("bando", "bandi", "fondo", "voucher", "call", "calls") && (t.has(amountWords...) || t.has(notAwardedWords...) || t.has(recipientWord...)) ||
+		t.has("granted", "awarded") && t.has("call", "calls", "grant", "grants", "amount"):
 		if t.has(averageGrantWords...) || t.has(averageWords...) && t.has(amountWords...) && !t.has("eta", "age", "anni", "years") {
 			// "quanto hanno ricevuto in media", "l'importo medio dei contributi"
 			return metricReading{name: "contributi_importo_medio", named: true}

@@ -390,6 +390,7 @@ func (t *text) period(now time.Time) period {
 	}
 	t.thisYearRelative(now)
 	t.ordinalThisYear(now)
+	t.yearUntilMonth()
 	for i := range t.tokens {
 		if p, n, ok := t.periodAt(i); ok {
 			t.consume(i, n)

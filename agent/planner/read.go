@@ -215,6 +215,9 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		m.name = "imprese_attive"
 	}
 	src := sourceOf(m.name)
+	if m.share && m.base != "" {
+		src = sourceOf(m.base) // a share of CIG requests reads the requests' filters
+	}
 	var inBase map[string]bool
 	if m.share {
 		inBase = t.baseTypes()
@@ -271,6 +274,11 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	}
 	// "ore per causale COVID": a breakdown by a dimension fixed to one value is that value
 	q.GroupBy = slices.DeleteFunc(q.GroupBy, func(g string) bool { return hasEqFilter(q.Filters, g) })
+	if !isStock(m.name) && per.found && !per.from.IsZero() && !per.to.IsZero() && per.to.Year() > per.from.Year() &&
+		t.has("sempre", "ogni anno", "tutti gli anni", "every year", "each year", "always") {
+		// "negli ultimi 5 anni il saldo è stato sempre positivo?": year by year
+		q.GroupBy = appendTime(q.GroupBy, "anno")
+	}
 	if trend && !hasTime(q.GroupBy) {
 		if isStock(m.name) && !per.found {
 			// a stock's trend is its monthly snapshots; by year it is one point a year

@@ -103,6 +103,37 @@ func (t *text) thisYearRelative(now time.Time) {
 	}
 }
 
+// yearUntilMonth reads "2026 fino a settembre" (a year, then a month without one) as "dal 2026
+// fino a settembre 2026": from the year's start to that month's end.
+func (t *text) yearUntilMonth() {
+	for i := range t.tokens {
+		if t.tok(i) != "fino" || t.tok(i+1) != "a" && t.tok(i+1) != "ad" && t.tok(i+1) != "al" {
+			continue
+		}
+		if _, ok := months[t.tok(i+2)]; !ok || isYearTok(t.tok(i+3)) {
+			return
+		}
+		j := -1
+		for k, w := range t.tokens {
+			if isYearTok(w) {
+				if j >= 0 {
+					return // two years: not this shape
+				}
+				j = k
+			}
+		}
+		if j < 0 || j > i || t.tok(j-1) == "dal" || t.tok(j-1) == "da" {
+			return
+		}
+		y := t.tokens[j]
+		t.tokens[j] = ""
+		rest := append([]string{"dal", y}, t.tokens[i:i+3]...)
+		rest = append(rest, y)
+		t.tokens = append(append(slices.Clone(t.tokens[:i]), rest...), t.tokens[i+3:]...)
+		return
+	}
+}
+
 // ordinalThisYear gives a quarter or semester named by its number without a year ("nel primo
 // trimestre", "il secondo semestre") the year of the latest such one complete before now.
 func (t *text) ordinalThisYear(now time.Time) {
@@ -230,6 +261,11 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 		y := now.Year()
 		if m >= now.Month() {
 			y--
+		}
+		if t.tok(i-2) == "fino" {
+			// "fino a marzo": to the end of the latest March, the start open
+			t.consume(i-2, 3)
+			return period{to: day(y, m+1, 1).AddDate(0, 0, -1), found: true}, true
 		}
 		t.consume(start, i+1-start)
 		return period{from: day(y, m, 1), to: day(y, m+1, 1).AddDate(0, 0, -1), found: true}, true

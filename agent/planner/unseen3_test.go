@@ -111,6 +111,21 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 			`{"metric":"cig_domande","group_by":["sezione_ateco"],"from":"2020-01-01","to":"2020-12-31","order":{"by":"value","dir":"desc"}}`},
 		{"quali zone hanno meno chiusure nel 2025",
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"}}`},
+		// round 6
+		{"aperture 2026 fino a settembre",
+			`{"metric":"aperture","from":"2026-01-01","to":"2026-09-30"}`},
+		{"chiusure fino a marzo",
+			`{"metric":"chiusure","to":"2026-03-31"}`},
+		{"negli ultimi 5 anni il saldo è stato sempre positivo?",
+			`{"metric":"saldo","group_by":["anno"],"from":"2021-11-01","to":"2026-10-31"}`},
+		{"quante imprese nuove al mese nel 2025 in media?",
+			`{"metric":"aperture","group_by":["mese"],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"What's the average amount granted under the 2024 historic shops call?",
+			`{"metric":"contributi_importo_medio","filters":[{"dimension":"bando","value":"B-2024-01"}],"from":"2024-01-01","to":"2024-12-31"}`},
+		{"percentuale di imprese con sede fuori Bologna che chiedono la CIG",
+			`{"metric":"quota","subset":[{"dimension":"comune","op":"!=","value":"BOLOGNA"}],"base":"cig_imprese"}`},
+		{"quota di domande CIG respinte nel 2024",
+			`{"metric":"quota","from":"2024-01-01","to":"2024-12-31","subset":[{"dimension":"esito","value":"RESPINTA"}],"base":"cig_domande"}`},
 		// held out h91-h128, misread on their first run and fixed after it
 		{"How many distinct companies asked for CIG in 2022?",
 			`{"metric":"cig_imprese","from":"2022-01-01","to":"2022-12-31"}`},
@@ -182,6 +197,12 @@ func TestThirdRoundNoDataAndDossier(t *testing.T) {
 		if pl := p.Plan(q, nil, now); pl.Intent != IntentNoData {
 			t.Errorf("%q: intent %s, want no data", q, pl.Intent)
 		}
+	}
+	if pl := p.Plan("che esito ha avuto il bando B-2021-07?", nil, now); pl.Intent != IntentOutcome {
+		t.Errorf("a call's outcome: %s", pl.Intent)
+	}
+	if pl := p.Plan("ciao, come funziona questo strumento?", nil, now); pl.Intent != IntentCatalog {
+		t.Errorf("how the assistant works: %s", pl.Intent)
 	}
 	pl := p.Plan("dossier Bianchi Srl", nil, now)
 	if len(pl.Calls) != 1 || pl.Calls[0].Name != tool.CompanyDossier || string(pl.Calls[0].Arguments) != `{"name":"Bianchi Srl"}` {
