@@ -395,3 +395,20 @@ func snapshotWithoutOptionalColumns(t *testing.T, opts ingest.Options) {
 		t.Errorf("%d events, want 2", n)
 	}
 }
+
+// A UTF-8 file with one value typed in Windows-1252 is stored without mojibake: the file was
+// read as Windows-1252 whole, and every UTF-8 accent became two characters (CAFFÃˆ).
+func TestAUTF8FileWithAWindows1252ValueIsNoMojibake(t *testing.T) {
+	f := newFixture(t)
+	sum := f.load(ingest.KindSUAP, writeFile(t, "suap_2025-03.csv", []byte(
+		"ID-PRATICA;C-FISCALE;TIPO;SETTORE;DT-PRESENTAZIONE;ESITO;INDIRIZZO\n"+
+			"S1;01234567897;APERTURA;CAFFÈ;01/02/2025;IN CORSO;VIA NICOLÒ 1\n"+
+			"S2;01234567897;APERTURA;PERCH\xc9 NO;01/02/2025;IN CORSO;VIA X 1\n"+
+			"S3;01234567897;APERTURA;ATTIVITÀ;01/02/2025;IN CORSO;VIA X 1\n")), ingest.Options{})
+	if sum.Loaded != 3 || sum.Encoding != "utf-8" {
+		t.Errorf("suap = %+v", sum)
+	}
+	if s := f.str(`SELECT string_agg(settore || ' ' || indirizzo, ', ' ORDER BY id_pratica) FROM suap_pratiche`); s != "CAFFÈ VIA NICOLÒ 1, PERCHÉ NO VIA X 1, ATTIVITÀ VIA X 1" {
+		t.Errorf("stored %s", s)
+	}
+}

@@ -161,7 +161,10 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 		if binary(sample) {
 			return nil, &FileError{"il file non è un CSV di testo (contiene byte binari o di controllo)"}
 		}
-		if utf8.Valid(trimPartialRune(sample)) {
+		if t := trimPartialRune(sample); utf8.Valid(t) || mostlyUTF8(t) {
+			// A UTF-8 file with a few Windows-1252 bytes (a name typed elsewhere) stays UTF-8:
+			// those values are decoded one by one (Read), not the whole file as Windows-1252,
+			// which would turn every UTF-8 accent into mojibake (`CAFFÃˆ`).
 			x.Encoding = "utf-8"
 			x.checkU8 = true
 		} else {
@@ -205,6 +208,13 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 		return nil, &FileError{fmt.Sprintf("intestazione illeggibile: %v", err)}
 	}
 	x.Header = append([]string(nil), header...)
+	if x.Encoding == "utf-8" {
+		for i, h := range x.Header {
+			if !utf8.ValidString(h) {
+				x.Header[i] = mixedToUTF8(h)
+			}
+		}
+	}
 	x.width = len(header)
 	x.need = len(header)
 	for x.need > 0 && strings.TrimSpace(header[x.need-1]) == "" {
@@ -293,14 +303,13 @@ func (x *Reader) Read() (Row, error) {
 				if utf8.ValidString(f) {
 					continue
 				}
-				// The first MiB was UTF-8 but this value is not: a file that mixes in
-				// Windows-1252 further down. Decode the value as such rather than lose the row.
-				dec, err := charmap.Windows1252.NewDecoder().String(f)
-				if err != nil || x.Encoding == "utf-8-bom" {
+				// The file is UTF-8 but this value is not: a file that mixes in Windows-1252.
+				// Decode its invalid bytes as such rather than lose the row.
+				if x.Encoding == "utf-8-bom" {
 					return Row{}, &RowError{Line: line, Column: x.colName(j),
 						Value: strings.ToValidUTF8(f, "?"), Reason: "codifica non valida: il file è UTF-8 ma questo valore no"}
 				}
-				rec[j] = dec
+				rec[j] = mixedToUTF8(f)
 				if !x.mixed {
 					x.mixed = true
 					x.Warnings = append(x.Warnings, fmt.Sprintf("codifica mista: dalla riga %d alcuni valori non sono UTF-8 e sono stati letti come Windows-1252", line))
@@ -366,6 +375,39 @@ func blankHeader(rec []string) bool {
 		}
 	}
 	return true
+}
+
+// mostlyUTF8 reports text that is not valid UTF-8 but holds more valid multi-byte UTF-8
+// sequences than invalid bytes: UTF-8 with a few Windows-1252 bytes mixed in. (Italian text in
+// Windows-1252 is almost never valid UTF-8: an accented letter is followed by a letter or a
+// space, not by a continuation byte.)
+func mostlyUTF8(b []byte) bool {
+	valid, invalid := 0, 0
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		switch {
+		case r == utf8.RuneError && n == 1:
+			invalid++
+		case n > 1:
+			valid++
+		}
+		b = b[n:]
+	}
+	return valid > invalid
+}
+
+// mixedToUTF8 keeps the valid UTF-8 of s and reads each invalid byte as Windows-1252.
+func mixedToUTF8(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		if r == utf8.RuneError && n == 1 {
+			r = charmap.Windows1252.DecodeByte(s[0])
+		}
+		b.WriteRune(r)
+		s = s[n:]
+	}
+	return b.String()
 }
 
 // crLines reads a file whose lines end with a carriage return alone with newlines instead.

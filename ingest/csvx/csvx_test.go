@@ -361,3 +361,22 @@ func TestSeparatorLineBeforeTheHeader(t *testing.T) {
 		}
 	}
 }
+
+// A UTF-8 file with a Windows-1252 byte in its first MiB stays UTF-8: only the invalid bytes
+// are read as Windows-1252, in the header too, and nothing becomes mojibake.
+func TestAWindows1252ByteInAUTF8FileIsNoMojibake(t *testing.T) {
+	x, rows, errs := readAll(t, "C-FISCALE;DENOMINAZIONE;DT-ISCR-RI\n01234567897;CAFFÈ NICOLÒ;\n11111111115;PERCH\xc9 NO CAFFÈ;\n")
+	if x.Encoding != "utf-8" || len(errs) != 0 || strings.Join(rows, " ") != "2|01234567897|CAFFÈ NICOLÒ| 3|11111111115|PERCHÉ NO CAFFÈ|" ||
+		!strings.Contains(strings.Join(x.Warnings, " "), "codifica mista") {
+		t.Errorf("encoding %s, rows %q, errors %v, warnings %v", x.Encoding, rows, errs, x.Warnings)
+	}
+	x, err := NewReader(strings.NewReader("C-FISCALE;DENOMINAZIONE;PARIT\xc0\n01234567897;CAFFÈ NICOLÒ;P\n"), append(cols, Column{"PARITA", true}))
+	if err != nil || x.Encoding != "utf-8" || x.Header[2] != "PARITÀ" {
+		t.Fatalf("header: %v %+v", err, x)
+	}
+	// Windows-1252 text stays Windows-1252.
+	x, rows, _ = readAll(t, "C-FISCALE;DENOMINAZIONE;DT-ISCR-RI\n01234567897;CAFF\xc8 NICOL\xd2;\n")
+	if x.Encoding != "windows-1252" || rows[0] != "2|01234567897|CAFFÈ NICOLÒ|" {
+		t.Errorf("encoding %s, rows %q", x.Encoding, rows)
+	}
+}
