@@ -197,6 +197,7 @@ func mixedMetricPart(question string) string {
 // query reads a metric question into a typed query.
 func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	cohort := t.cohort()
+	born, bornClosed := t.cohortClosures()
 	cmp, cmpYear := t.comparison()
 	per := t.period(now)
 	other := t.otherSpan(per, now)
@@ -228,6 +229,12 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	if including && isStock(m.name) && hasDim(filters, "stato") {
 		filters = slices.DeleteFunc(filters, func(f semantic.Filter) bool { return f.Dimension == "stato" })
 		m.name = "imprese_registrate"
+	}
+	if bornClosed && m.name == "chiusure" {
+		if f, ok := cohortAge(born, now); ok {
+			// "imprese nate nel 2023 e chiuse nel 2024": the closures of that cohort
+			filters = append(filters, f)
+		}
 	}
 	if cohort && isStock(m.name) && !m.share && per.found {
 		if f, ok := cohortAge(per, now); ok {
@@ -317,6 +324,31 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		excludeUnattributed(&q)
 	}
 	return q
+}
+
+// cohortClosures reads a cohort whose closures are asked ("quante imprese nate nel 2023 hanno
+// chiuso nel 2024?", "delle imprese aperte nel 2022 quante hanno già chiuso?"): a birth word
+// right before its period, then a closure word. It blanks the birth and its period, so that
+// the rest reads as closures (of the period named after them, if any).
+func (t *text) cohortClosures() (period, bool) {
+	for i, w := range t.tokens {
+		if !slices.Contains(birthWords, w) {
+			continue
+		}
+		for j := i + 1; j <= i+2; j++ {
+			p, n, ok := t.periodAt(j)
+			if !ok {
+				continue
+			}
+			rest := &text{tokens: t.tokens[j+n:]}
+			if !rest.has(closeWords...) {
+				return period{}, false
+			}
+			t.consume(i, j+n-i)
+			return p, true
+		}
+	}
+	return period{}, false
 }
 
 // cohortAge turns the registration period of a cohort of the stock ("nate dopo il 2020",

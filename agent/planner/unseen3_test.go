@@ -126,6 +126,16 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 			`{"metric":"quota","subset":[{"dimension":"comune","op":"!=","value":"BOLOGNA"}],"base":"cig_imprese"}`},
 		{"quota di domande CIG respinte nel 2024",
 			`{"metric":"quota","from":"2024-01-01","to":"2024-12-31","subset":[{"dimension":"esito","value":"RESPINTA"}],"base":"cig_domande"}`},
+		// the closures of a cohort: its registration period is an age, the closures' period stays
+		{"quante imprese aperte nel 2023 e chiuse nel 2024?",
+			`{"metric":"chiusure","filters":[{"dimension":"anzianita","op":"between","values":[34,45]}],"from":"2024-01-01","to":"2024-12-31"}`},
+		{"delle imprese nate nel 2022 quante hanno già chiuso?",
+			`{"metric":"chiusure","filters":[{"dimension":"anzianita","op":"between","values":[46,57]}]}`},
+		{"How many firms registered in 2021 closed in 2023?",
+			`{"metric":"chiusure","filters":[{"dimension":"anzianita","op":"between","values":[58,69]}],"from":"2023-01-01","to":"2023-12-31"}`},
+		// "aperte e chiuse nel 2025" is still the balance (no period right after the birth)
+		{"imprese aperte e chiuse nel 2025",
+			`{"metric":"saldo","from":"2025-01-01","to":"2025-12-31"}`},
 		// held out h91-h128, misread on their first run and fixed after it
 		{"How many distinct companies asked for CIG in 2022?",
 			`{"metric":"cig_imprese","from":"2022-01-01","to":"2022-12-31"}`},
