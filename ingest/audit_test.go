@@ -412,3 +412,17 @@ func TestAUTF8FileWithAWindows1252ValueIsNoMojibake(t *testing.T) {
 		t.Errorf("stored %s", s)
 	}
 }
+
+// Quartieri written with a dash as word processors type it (`Borgo Panigale – Reno`) are the
+// quartiere.
+func TestQuartiereWithTypographicDash(t *testing.T) {
+	f := newFixture(t)
+	st := f.load(ingest.KindStradario, writeFile(t, "stradario.csv", lines("\n", "COD-VIA;DENOMINAZIONE;QUARTIERE;ZONA",
+		"1;VIA EMILIA PONENTE;Borgo Panigale – Reno;Santa Viola", "2;VIA SAN DONATO;SAN DONATO—SAN VITALE;San Donato")), ingest.Options{})
+	if st.Loaded != 2 {
+		t.Fatalf("stradario = %+v", st)
+	}
+	if s := f.str(`SELECT string_agg(quartiere, ',' ORDER BY cod_via) FROM stradario`); s != "Borgo Panigale-Reno,San Donato-San Vitale" {
+		t.Errorf("quartieri = %s", s)
+	}
+}

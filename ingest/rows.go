@@ -299,9 +299,13 @@ var quartiereNames, zonaQuartiere, zonaNames = func() (map[string]string, map[st
 	return q, z, n
 }()
 
+// foldName compares names of quartieri and zone ignoring case, spaces, hyphens and dashes
+// (`Borgo Panigale – Reno`, as a word processor writes it) and apostrophes.
 func foldName(s string) string {
-	return strings.NewReplacer(" ", "", "-", "", "'", "").Replace(strings.ToUpper(s))
+	return nameFolder.Replace(strings.ToUpper(s))
 }
+
+var nameFolder = strings.NewReplacer(" ", "", "-", "", "'", "", "\u2013", "", "\u2014", "", "\u2019", "", "\u00a0", "")
 
 func quartiere(_ *rowCtx, raw string) (any, error) {
 	if raw == "" {
