@@ -189,7 +189,12 @@ var keepAsIs = map[string]bool{"quanto": true, "quanta": true, "quali": true, "q
 // abbreviations are short forms people type ("imprese attv. femm. Navile", "nr. iscrizioni"),
 // read as the words they stand for; too short to be corrected.
 var abbreviations = map[string]string{"femm": "femminili", "giov": "giovanili", "stran": "straniere", "artig": "artigiane",
-	"attv": "attive", "qnt": "quante", "nr": "numero", "num": "numero", "yoy": "anno su anno", "quart": "quartiere"}
+	"attv": "attive", "qnt": "quante", "nr": "numero", "num": "numero", "yoy": "anno su anno", "quart": "quartiere",
+	// "qnte chiusure nel 2T 2026", "aperture YTD", "chiusure MoM ottobre 2026"
+	"qnte": "quante", "qnti": "quanti", "1t": "primo trimestre", "2t": "secondo trimestre", "3t": "terzo trimestre", "4t": "quarto trimestre",
+	"t1": "primo trimestre", "t2": "secondo trimestre", "t3": "terzo trimestre", "t4": "quarto trimestre",
+	"h1": "primo semestre", "h2": "secondo semestre", "ytd": "da inizio anno", "mom": "rispetto al mese precedente",
+	"qoq": "rispetto al trimestre precedente"}
 
 func addVocabulary(phrases ...string) {
 	for _, p := range phrases {

@@ -136,6 +136,15 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 		// "aperte e chiuse nel 2025" is still the balance (no period right after the birth)
 		{"imprese aperte e chiuse nel 2025",
 			`{"metric":"saldo","from":"2025-01-01","to":"2025-12-31"}`},
+		// round 7: abbreviations of quarters, halves, year to date, month on month
+		{"qnte chiusure nel 2T 2026?",
+			`{"metric":"chiusure","from":"2026-04-01","to":"2026-06-30"}`},
+		{"aperture YTD",
+			`{"metric":"aperture","from":"2026-01-01"}`},
+		{"chiusure MoM ottobre 2026",
+			`{"metric":"chiusure","from":"2026-10-01","to":"2026-10-31","compare_to":"previous_period"}`},
+		{"H1 2026 openings",
+			`{"metric":"aperture","from":"2026-01-01","to":"2026-06-30"}`},
 		// held out h91-h128, misread on their first run and fixed after it
 		{"How many distinct companies asked for CIG in 2022?",
 			`{"metric":"cig_imprese","from":"2022-01-01","to":"2022-12-31"}`},
