@@ -323,8 +323,10 @@ func TestReasonsAndCurrencySpellings(t *testing.T) {
 		t.Errorf("cig = %+v", cig.Rejections)
 	}
 	st := f.load(ingest.KindStradario, writeFile(t, "stradario.csv", lines("\n",
-		"COD-VIA;DENOMINAZIONE;PARITA;QUARTIERE", "1;VIA ROSSINI;T;Navile", "2;VIA VERDI;X;Navile")), ingest.Options{})
-	if st.Rejected != 1 || st.Rejections[0].Reason != `valore di parità sconosciuto "X"` {
+		"COD-VIA;DENOMINAZIONE;PARITA;CIVICO-AL;QUARTIERE", "1;VIA ROSSINI;T;99;Navile", "2;VIA VERDI;X;99;Navile",
+		"3;VIA BELLINI;T;9,5;Navile")), ingest.Options{})
+	if st.Rejected != 2 || st.Rejections[0].Reason != `valore di parità sconosciuto "X"` ||
+		st.Rejections[1].Reason != `numero "9,5" non intero: serve un numero intero` {
 		t.Errorf("stradario = %+v", st.Rejections)
 	}
 	gr := f.load(ingest.KindContributi, writeFile(t, "contributi.csv", lines("\n",

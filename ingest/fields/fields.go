@@ -129,6 +129,9 @@ func ParseDecimal(raw string, maxScale int) (d Decimal, ok bool, err error) {
 	}
 	frac = strings.TrimRight(frac, "0")
 	if len(frac) > maxScale {
+		if maxScale == 0 {
+			return Decimal{}, false, fmt.Errorf("numero %q non intero: serve un numero intero", raw)
+		}
 		return Decimal{}, false, fmt.Errorf("numero %q con troppi decimali (al massimo %d)", raw, maxScale)
 	}
 	digits := strings.TrimLeft(intPart+frac, "0")
