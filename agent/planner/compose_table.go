@@ -76,6 +76,16 @@ func (v tableView) name() string {
 	if i := strings.Index(n, " ("); i > 0 {
 		n = n[:i]
 	}
+	if v.q.Metric == "quota" && v.q.Base != "" && v.q.Base != "imprese_attive" {
+		// a share of another whole says which: "Quota, base aperture (stato ATTIVA, nel 2024)"
+		if b, ok := catalog.Default().Metric(v.q.Base); ok {
+			bn := strings.ToLower(tr(v.lang, b.IT, b.EN))
+			if i := strings.Index(bn, " ("); i > 0 {
+				bn = bn[:i]
+			}
+			n += tr(v.lang, ", base ", ", base ") + bn
+		}
+	}
 	return n
 }
 

@@ -75,3 +75,19 @@ func TestComposedNonAdditiveMetricsHaveNoTotal(t *testing.T) {
 		}
 	}
 }
+
+// "le imprese nate nel 2024 sono ancora attive?" is the share of that year's openings still
+// active: the answer names its base.
+func TestComposedSurvivalShareNamesItsBase(t *testing.T) {
+	q := semantic.Query{Metric: "quota", Base: "aperture", From: "2024-01-01", To: "2024-12-31", Subset: []semantic.Filter{{Dimension: "stato", Value: "ATTIVA"}}}
+	tb := tool.Table{Metric: "quota", Unit: "%", Query: q, Columns: []semantic.Column{{Name: "valore"}, {Name: "numeratore"}, {Name: "denominatore"}},
+		Rows: [][]any{{76.15, int64(2018), int64(2650)}}, Params: []any{"2024-01-01", "2024-12-31", "ATTIVA"}, AsOf: "2026-10-31"}
+	results := []tool.Result{{Call: tool.NewCall(tool.QueryMetrics, q), Tables: []tool.Table{tb}}}
+	text := planner.Compose(planner.Plan{Intent: planner.IntentMetric, Lang: "it"}, results)
+	if _, g := agent.Ground(text, "le imprese nate nel 2024 sono ancora attive?", results); !g.OK {
+		t.Errorf("not grounded %v in %q", g.Ungrounded, text)
+	}
+	if want := "Quota, base aperture (stato ATTIVA, nel 2024): 76,2% (2.018 su 2.650)"; !strings.Contains(text, want) {
+		t.Errorf("answer lacks %q: %q", want, text)
+	}
+}

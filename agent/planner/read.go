@@ -236,8 +236,13 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 			filters = append(filters, f)
 		}
 	}
+	survival := false
 	if cohort && isStock(m.name) && !m.share && per.found {
-		if f, ok := cohortAge(per, now); ok {
+		if raw := newText(t.raw); raw.has(stillWords...) && !raw.has("quante", "quanti", "numero", "how many", "number") && !per.from.IsZero() {
+			// "le imprese nate nel 2024 sono ancora attive?": the share of that year's openings
+			// still active (the openings of the latest snapshot, by registration date)
+			survival = true
+		} else if f, ok := cohortAge(per, now); ok {
 			// the cohort is an age against the latest snapshot, not a snapshot in the period
 			filters, per = append(filters, f), period{}
 		}
@@ -298,6 +303,11 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	}
 	if named && cmp == "" {
 		per = stockAgainst(&q, per, other, now)
+	}
+	if survival {
+		q.Metric, q.Base = "quota", "aperture"
+		q.Filters = slices.DeleteFunc(q.Filters, func(f semantic.Filter) bool { return f.Dimension == "stato" })
+		q.Subset = []semantic.Filter{{Dimension: "stato", Value: "ATTIVA"}}
 	}
 	p.applyTime(&q, per, cmp, cmpYear, now)
 	if badWhenHigh(q.Metric) && t.has("peggiore", "peggior", "peggiori", "worst", "migliore", "miglior", "migliori", "best") {

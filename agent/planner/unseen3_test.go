@@ -14,19 +14,20 @@ import (
 func TestUnseenPhrasingsThirdRound(t *testing.T) {
 	cases := []struct{ question, want string }{
 		// a cohort of the stock: the registration period is an age against the latest snapshot
-		// (31/10/2026 for now = 15/11/2026)
+		// (31/10/2026 for now = 15/11/2026); "sono ancora attive?" without a count asked is the
+		// share of the period's openings still active
 		{"quante imprese attive sono nate dopo il 2020?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003c","value":70}]}`},
 		{"ditte attive iscritte prima del 2000",
 			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003e=","value":322}]}`},
 		{"le imprese nate nel 2024 sono ancora attive?",
-			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"between","values":[22,33]}]}`},
+			`{"metric":"quota","from":"2024-01-01","to":"2024-12-31","subset":[{"dimension":"stato","value":"ATTIVA"}],"base":"aperture"}`},
 		{"quante imprese femminili sono state iscritte dopo il 2015 e sono ancora attive",
 			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true},{"dimension":"anzianita","op":"\u003c","value":130}]}`},
 		{"imprese attive iscritte tra il 2010 e il 2015",
 			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"between","values":[130,201]}]}`},
 		{"imprese ancora attive tra quelle nate nel 2020",
-			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"between","values":[70,81]}]}`},
+			`{"metric":"quota","from":"2020-01-01","to":"2020-12-31","subset":[{"dimension":"stato","value":"ATTIVA"}],"base":"aperture"}`},
 		{"How many active firms were founded after 2018?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003c","value":94}]}`},
 		// the same months a year before
@@ -73,7 +74,7 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 		{"quanto è stato dato con i ristori covid nel 2020",
 			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"bando","value":"B-2020-03"}],"from":"2020-01-01","to":"2020-12-31"}`},
 		{"Women-led firms that are still active among those registered in 2022",
-			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true},{"dimension":"anzianita","op":"between","values":[46,57]}]}`},
+			`{"metric":"quota","filters":[{"dimension":"femminile","value":true}],"from":"2022-01-01","to":"2022-12-31","subset":[{"dimension":"stato","value":"ATTIVA"}],"base":"aperture"}`},
 		{"How much money did the city award to youth-led firms since 2023?",
 			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"giovanile","value":true}],"from":"2023-01-01"}`},
 		{"quante imprese hanno chiuso a dicembre?",
