@@ -84,8 +84,16 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 		if pl, ok := grantsNotAwarded(q, lang); ok {
 			return pl
 		}
-		return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, q)},
-			State: State{Intent: IntentMetric, Query: &q}}
+		calls := []tool.Call{tool.NewCall(tool.QueryMetrics, q)}
+		if qs := alternatives(q, question); len(qs) > 1 {
+			// "ci sono più imprese femminili o giovanili?", "beneficiari e importo del bando":
+			// one query each, side by side
+			calls = nil
+			for _, x := range qs {
+				calls = append(calls, tool.NewCall(tool.QueryMetrics, x))
+			}
+		}
+		return Plan{Intent: IntentMetric, Lang: lang, Calls: calls, State: State{Intent: IntentMetric, Query: &q}}
 	}
 	return documentPlan(question, lang)
 }
@@ -96,6 +104,39 @@ func topRanking(question string) bool {
 	t := newText(question)
 	limit, _ := t.readTop()
 	return limit > 0 && len(t.readGroups("register")) > 0
+}
+
+// alternatives splits a query that names two things to set side by side into one query each:
+// two company types joined by "o", "or", "vs" ("più imprese femminili o giovanili?"), which
+// together would count the firms that are both; and a call's beneficiaries with its amount
+// ("beneficiari e importo", "quante imprese ... e quanto in totale"). Otherwise nil.
+func alternatives(q semantic.Query, question string) []semantic.Query {
+	t := newText(question)
+	placesCompared := slices.ContainsFunc(q.Filters, func(f semantic.Filter) bool { return f.Op == "in" && slices.Contains(q.GroupBy, f.Dimension) })
+	if q.Metric != "quota" && !placesCompared && t.has("o", "or", "oppure", "vs", "versus") {
+		var types []int
+		for i, f := range q.Filters {
+			if slices.Contains(typeDims, f.Dimension) && f.Value == true {
+				types = append(types, i)
+			}
+		}
+		if len(types) == 2 {
+			var out []semantic.Query
+			for k := range 2 {
+				x := q
+				x.Filters = slices.Delete(slices.Clone(q.Filters), types[1-k], types[1-k]+1)
+				out = append(out, x)
+			}
+			return out
+		}
+	}
+	if sourceOf(q.Metric) == "contributi" && q.Metric != "contributi_importo_medio" && t.has(recipientWord...) &&
+		t.has("importo", "importi", "quanto in totale", "quanti soldi", "quanti euro", "amount", "how much") {
+		a, b := q, q
+		a.Metric, b.Metric = "contributi_beneficiari", "contributi_importo_concesso"
+		return []semantic.Query{a, b}
+	}
+	return nil
 }
 
 // firmHeading says whether the question is a heading naming firms and their conditions

@@ -264,3 +264,37 @@ func TestThirdRoundConversations(t *testing.T) {
 		}
 	}
 }
+
+// Two company types compared, or a call's beneficiaries with its amount: one query each.
+func TestThirdRoundAlternativesAreSideBySide(t *testing.T) {
+	cases := []struct {
+		question string
+		want     []string
+	}{
+		{"nel 2025 hanno aperto più imprese femminili o giovanili?", []string{
+			`{"metric":"aperture","filters":[{"dimension":"femminile","value":true}],"from":"2025-01-01","to":"2025-12-31"}`,
+			`{"metric":"aperture","filters":[{"dimension":"giovanile","value":true}],"from":"2025-01-01","to":"2025-12-31"}`}},
+		{"imprese attive giovanili vs femminili", []string{
+			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}]}`,
+			`{"metric":"imprese_attive","filters":[{"dimension":"giovanile","value":true}]}`}},
+		{"quante imprese di Navile hanno ricevuto contributi e quanto in totale?", []string{
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"quartiere","value":"Navile"}]}`,
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"quartiere","value":"Navile"}]}`}},
+		// both types at once stay one query; places compared keep the types together
+		{"imprese femminili e giovanili", []string{
+			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true},{"dimension":"giovanile","value":true}]}`}},
+		{"quante imprese femminili giovanili a Navile o Savena?", []string{
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]},{"dimension":"femminile","value":true},{"dimension":"giovanile","value":true}],"group_by":["quartiere"]}`}},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		pl := p.Plan(c.question, nil, now)
+		var got []string
+		for _, call := range pl.Calls {
+			got = append(got, string(call.Arguments))
+		}
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+}
