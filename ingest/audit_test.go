@@ -428,3 +428,24 @@ func TestQuartiereWithTypographicDash(t *testing.T) {
 		t.Errorf("quartieri = %s", s)
 	}
 }
+
+// Addresses with a first name's initial (`VIA G. MARCONI`), `S.N.C.` or a milestone (`KM 3`)
+// are attributed as their street's (they were "non attribuito").
+func TestAddressesWithInitialsAndWithoutCivicAreAttributed(t *testing.T) {
+	f := newFixture(t)
+	f.load(ingest.KindStradario, writeFile(t, "stradario.csv", lines("\n", "COD-VIA;DENOMINAZIONE;CIVICO-DAL;CIVICO-AL;PARITA;QUARTIERE",
+		"1;VIA GUGLIELMO MARCONI;1;9999;T;Porto-Saragozza", "2;VIA EMILIA PONENTE;1;9999;T;Borgo Panigale-Reno")), ingest.Options{})
+	sum := f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", lines("\n",
+		"C-FISCALE;DENOMINAZIONE;N-G;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO",
+		"01234567897;ALFA;SR;01/02/2020;;ATTIVA;VIA G. MARCONI 3;56.10.11",
+		"11111111115;BETA;SR;01/02/2020;;ATTIVA;VIA EMILIA PONENTE S.N.C.;56.10.11",
+		"22222222220;GAMMA;SR;01/02/2020;;ATTIVA;VIA EMILIA PONENTE KM 3;56.10.11",
+		"33333333335;DELTA;SR;01/02/2020;;ATTIVA;VIA F. MARCONI 3;56.10.11",
+	)), ingest.Options{})
+	if *sum.MatchRate != 0.75 || sum.Stats["non_attribuiti"] != 1 {
+		t.Errorf("imprese = %v %v", *sum.MatchRate, sum.Stats)
+	}
+	if s := f.str(`SELECT string_agg(coalesce(quartiere, '-'), ',' ORDER BY codice_fiscale) FROM imprese`); s != "Porto-Saragozza,Borgo Panigale-Reno,Borgo Panigale-Reno,-" {
+		t.Errorf("quartieri = %s", s)
+	}
+}

@@ -69,6 +69,13 @@ func TestMatcherRangesParityAndFallbacks(t *testing.T) {
 		{"VIA DELL'INDIPENDENZA SNC", Territory{}, false}, // two quartieri
 		{"VIA INESISTENTE 4/2", Territory{}, false},
 		{"", Territory{}, false},
+		// Initials for first names, S.N.C. and a milestone.
+		{"VIA G. MARCONI 3", Territory{"Porto-Saragozza", "Marconi", "MAR-2"}, true},
+		{"V.LE G. VICINI 3", Territory{"Porto-Saragozza", "Malpighi", "MAL-1"}, true},
+		{"VIA F. MARCONI 3", Territory{}, false}, // another first name
+		{"G. MARCONI 3", Territory{}, false},     // ambiguous: via or piazza
+		{"VIA DI CORTICELLA S.N.C.", Territory{"Navile", "", ""}, true},
+		{"VIA DI CORTICELLA KM 3", Territory{"Navile", "", ""}, true},
 	} {
 		// The street cache must not change an answer: each address is matched cold, warm (the
 		// same street with another civic was seen) and through a clone with its own cache.

@@ -137,9 +137,10 @@ func (m *Matcher) Match(addr string) (Territory, bool) {
 }
 
 // earlierCivic reads what registers write after a civic number — `12/2` (a sub-number),
-// `12-14` (a range), `12 INT. 3`, `12 PIANO 2` — and `SNC` (no civic number): the street is the
-// text before the first token, left to right, that starts with a digit (or is SNC) and leaves a
-// known street before it. Only addresses that matched nothing else get here.
+// `12-14` (a range), `12 INT. 3`, `12 PIANO 2` — and `SNC`, `S.N.C.`, `KM 3` (no civic
+// number): the street is the text before the first token, left to right, that starts with a
+// digit (or says there is no civic) and leaves a known street before it. Only addresses that
+// matched nothing else get here.
 func (m *Matcher) earlierCivic(toks []string) ([]Segment, int) {
 	if len(m.streets) == 0 { // no register loaded: every address would come here for nothing
 		return nil, 0
@@ -147,7 +148,9 @@ func (m *Matcher) earlierCivic(toks []string) ([]Segment, int) {
 	for k := 1; k < len(toks); k++ {
 		t := toks[k]
 		isNum := t[0] >= '0' && t[0] <= '9'
-		if !isNum && t != "SNC" {
+		// No civic number: SNC, S.N.C. (senza numero civico), KM 3 (a milestone on a road).
+		noCivic := t == "SNC" || t == "KM" || t == "S" && k+2 < len(toks) && toks[k+1] == "N" && toks[k+2] == "C"
+		if !isNum && !noCivic {
 			continue
 		}
 		cut := k
@@ -183,8 +186,9 @@ func (m *Matcher) lookup(p Parsed) []Segment {
 	}
 	var found string
 	suffix := " " + p.NameKey()
+	initials := hasInitial(p.Name)
 	for _, k := range m.lasts[p.Name[len(p.Name)-1]] {
-		if strings.HasSuffix(k, suffix) && (p.Type == "" || strings.HasPrefix(k, p.Type+" ")) {
+		if (strings.HasSuffix(k, suffix) || initials && initialsMatch(p.Name, k)) && (p.Type == "" || strings.HasPrefix(k, p.Type+" ")) {
 			if found != "" {
 				return nil // ambiguous
 			}
@@ -195,6 +199,36 @@ func (m *Matcher) lookup(p Parsed) []Segment {
 		return nil
 	}
 	return m.streets[found]
+}
+
+// hasInitial reports a name with a one-letter token other than the saints' S (`G` in
+// `VIA G. MARCONI`).
+func hasInitial(name []string) bool {
+	for _, t := range name {
+		if len(t) == 1 && t != "S" && (t[0] < '0' || t[0] > '9') {
+			return true
+		}
+	}
+	return false
+}
+
+// initialsMatch reports whether the typed name, read from its end, is the end of the street
+// key k with its initials standing for whole words: `G MARCONI` is `VIA GUGLIELMO MARCONI`.
+func initialsMatch(typed []string, k string) bool {
+	reg := strings.Fields(k)
+	if _, ok := streetTypes[reg[0]]; ok && len(reg) > 1 {
+		reg = reg[1:] // the key's type is compared by the caller
+	}
+	if len(reg) < len(typed) {
+		return false
+	}
+	for i, j := len(typed)-1, len(reg)-1; i >= 0; i, j = i-1, j-1 {
+		t, r := typed[i], reg[j]
+		if t != r && !(len(t) == 1 && t != "S" && strings.HasPrefix(r, t) && len(r) > 1) {
+			return false
+		}
+	}
+	return true
 }
 
 // agree returns the territory shared by all segments, as far as they agree.
