@@ -220,7 +220,7 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 		}
 	}
 	if _, ok := cubeMeasures[m.Name]; !ok && m.Kind == catalog.KindFlow {
-		return nil
+		return p.distinctOnEvents(m, s, need) // no cuboid sums a distinct count
 	}
 	if m.Name == "contributi_beneficiari" && (months || need["id_bando"] || need["esito"] || p.metric.Kind == catalog.KindShare) {
 		return nil // a company counted once per period: not per bando, not per time bucket

@@ -3,6 +3,7 @@ package semantic
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -110,4 +111,26 @@ func (p *plan) stockEvents(m *catalog.Metric, s snapshot) bool {
 		return false
 	}
 	return p.eventsFor(s, p.stockColumns(m)) != nil
+}
+
+// eventOfDate is the event of its source's event table that each flow date column dates.
+var eventOfDate = map[string]string{"c.dt_domanda": "D", "c.dt_autorizzazione": "U", "s.dt_presentazione": "P"}
+
+// distinctOnEvents is the event table alone for a flow that counts distinct values of a
+// column the table keeps (cig_imprese: the requesting companies, migration 00061): one row per
+// event with its exact date and the company's attributes, as the detailed tables join them, so
+// the distinct count over the same rows is the same; no cuboid can count it. Else nil.
+func (p *plan) distinctOnEvents(m *catalog.Metric, s snapshot, need map[string]bool) *cubeChoice {
+	if !strings.HasPrefix(m.Value, "count(DISTINCT ") || eventOfDate[m.Date] == "" || m.Where != "" || p.metric.Kind == catalog.KindShare {
+		return nil
+	}
+	n := maps.Clone(need)
+	for _, c := range columnRef.FindAllStringSubmatch(onCube(p.source, m.Value), -1) {
+		n[c[1]] = true
+	}
+	ev := p.eventsFor(s, n)
+	if ev == nil {
+		return nil
+	}
+	return &cubeChoice{meta: ev, events: ev, direct: true}
 }

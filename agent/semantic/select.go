@@ -127,7 +127,10 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		value = "sum(i.n) FILTER (WHERE i.evento = 'B' AND " + first + ")"
 		n = "sum(i.n) FILTER (WHERE i.evento = 'G')"
 	case cube != nil: // flow
-		cm := cubeMeasures[m.Name]
+		cm, summed := cubeMeasures[m.Name]
+		if !summed { // a distinct count on the event table (distinctOnEvents)
+			cm = cubeMeasure{eventOfDate[m.Date], onCube(p.source, m.Value)}
+		}
 		var cond string
 		from, cond, date = cube.relation(b, p.source)
 		ref = b.lazyDate(s.date)
