@@ -449,3 +449,21 @@ func TestAddressesWithInitialsAndWithoutCivicAreAttributed(t *testing.T) {
 		t.Errorf("quartieri = %s", s)
 	}
 }
+
+// A row that cannot be split into the header's columns is rejected with the row itself as
+// its value (the value was empty), cut when long.
+func TestAWrongColumnCountRowCarriesItsText(t *testing.T) {
+	f := newFixture(t)
+	sum := f.load(ingest.KindCIG, writeFile(t, "cig.csv", lines("\n",
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE",
+		"D1;01234567897;CIGO;01/02/2025;;RESPINTA;1.234,5;x",
+		"D2;01234567897;CIGO;01/02/2025;;RESPINTA;"+strings.Repeat("9", 300)+";x",
+	)), ingest.Options{})
+	if sum.Rejected != 2 || sum.Rejections[0].Column != "" || sum.Rejections[0].Value != "D1;01234567897;CIGO;01/02/2025;;RESPINTA;1.234,5;x" ||
+		len([]rune(sum.Rejections[1].Value)) != 201 {
+		t.Errorf("cig = %+v", sum.Rejections)
+	}
+	if n := f.count(`SELECT count(*) FROM rejected_rows WHERE value LIKE 'D1;%'`); n != 1 {
+		t.Errorf("%d stored rejections with the row's text", n)
+	}
+}

@@ -290,7 +290,8 @@ func (x *Reader) Read() (Row, error) {
 			if blank(rec) {
 				continue
 			}
-			return Row{}, &RowError{Line: line, Reason: fmt.Sprintf("numero di colonne errato: %d invece di %d", len(rec), x.need)}
+			return Row{}, &RowError{Line: line, Value: rowText(rec, x.Separator),
+				Reason: fmt.Sprintf("numero di colonne errato: %d invece di %d", len(rec), x.need)}
 		}
 		for j, f := range rec {
 			if strings.IndexByte(f, 0) >= 0 {
@@ -375,6 +376,16 @@ func blankHeader(rec []string) bool {
 		}
 	}
 	return true
+}
+
+// rowText is a row that cannot be split into the header's columns, as its value in the
+// rejection: its fields joined by the separator, cut at 200 characters, valid UTF-8.
+func rowText(rec []string, sep rune) string {
+	s := strings.ToValidUTF8(strings.Join(rec, string(sep)), "?")
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
+	}
+	return s
 }
 
 // mostlyUTF8 reports text that is not valid UTF-8 but holds more valid multi-byte UTF-8
