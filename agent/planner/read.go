@@ -20,6 +20,15 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	switch {
 	case t.isWrite():
 		return Plan{Intent: IntentRefuse, Lang: lang, Reply: refusal(lang)}
+	case courtesyOnly(t):
+		// "grazie", "ciao", "buongiorno": a short reply pointing to what can be asked
+		it, en := "Buongiorno.", "Hello."
+		if t.has("grazie", "thanks", "thank") {
+			it, en = "Prego.", "You're welcome."
+		}
+		return Plan{Intent: IntentCatalog, Lang: lang, Reply: tr(lang,
+			it+" Chiedimi pure numeri sulle imprese di Bologna (aperture, chiusure, imprese attive, cassa integrazione, pratiche SUAP, contributi) o cosa dicono i documenti del Comune; «quali dati hai?» dà l'elenco.",
+			en+" Ask me for figures on Bologna's companies (openings, closures, active firms, wage supplementation, SUAP permits, grants) or what the city's documents say; \"what data do you have?\" lists them.")}
 	case t.isCatalog():
 		return Plan{Intent: IntentCatalog, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.DescribeCatalog, struct{}{})},
 			State: State{Intent: IntentCatalog}}
@@ -137,6 +146,22 @@ func alternatives(q semantic.Query, question string) []semantic.Query {
 		return []semantic.Query{a, b}
 	}
 	return nil
+}
+
+// courtesyOnly says whether the message is only thanks or a greeting.
+func courtesyOnly(t *text) bool {
+	if len(t.tokens) == 0 || len(t.tokens) > 4 {
+		return false
+	}
+	for _, w := range t.tokens {
+		switch w {
+		case "grazie", "mille", "tante", "ciao", "buongiorno", "buonasera", "salve", "ok", "perfetto", "ottimo", "thanks", "thank",
+			"you", "hello", "hi", "great", "molto", "gentile":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // firmHeading says whether the question is a heading naming firms and their conditions

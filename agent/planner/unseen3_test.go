@@ -149,6 +149,9 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 		// held out h91-h128, misread on their first run and fixed after it
 		{"How many distinct companies asked for CIG in 2022?",
 			`{"metric":"cig_imprese","from":"2022-01-01","to":"2022-12-31"}`},
+		// hairdressers and beauticians are ATECO 96.02
+		{"quante attività di parrucchieri ed estetisti ci sono",
+			`{"metric":"imprese_attive","filters":[{"dimension":"ateco","value":"96.02"}]}`},
 		// guards: an ordinal with its year is a period, not the question's own quarter ("q1" was
 		// briefly read as "the first" of round 4's fix); "zone" after "which" is singular
 		{"Saldo imprese Q1 2026 vs Q1 2025",
@@ -223,6 +226,12 @@ func TestThirdRoundNoDataAndDossier(t *testing.T) {
 	}
 	if pl := p.Plan("ciao, come funziona questo strumento?", nil, now); pl.Intent != IntentCatalog {
 		t.Errorf("how the assistant works: %s", pl.Intent)
+	}
+	// thanks and greetings get a short reply, not a document search
+	for q, want := range map[string]string{"grazie": "Prego.", "ciao": "Buongiorno.", "thanks!": "You're welcome."} {
+		if pl := p.Plan(q, nil, now); len(pl.Calls) != 0 || !strings.HasPrefix(pl.Reply, want) {
+			t.Errorf("%q: calls %v, reply %q", q, pl.Calls, pl.Reply)
+		}
 	}
 	pl := p.Plan("dossier Bianchi Srl", nil, now)
 	if len(pl.Calls) != 1 || pl.Calls[0].Name != tool.CompanyDossier || string(pl.Calls[0].Arguments) != `{"name":"Bianchi Srl"}` {

@@ -31,7 +31,11 @@ var sectorWords = []valueWords{
 	{"sezione_ateco", "P", []string{"istruzione", "scuole", "education", "schools"}},
 	{"sezione_ateco", "Q", []string{"sanita", "sanitarie", "sanitario", "sanitari", "assistenza sociale", "health", "healthcare"}},
 	{"sezione_ateco", "R", []string{"arte", "artistiche", "sport", "sportive", "intrattenimento", "divertimento", "palestre", "entertainment", "arts"}},
-	{"sezione_ateco", "S", []string{"servizi alla persona", "parrucchieri", "estetisti", "altri servizi", "personal services", "hairdressers"}},
+	// hairdressers and beauticians are ATECO 96.02, one class of section S (which also has
+	// repairs and associations): the narrower reading first
+	{"ateco", "96.02", []string{"parrucchieri", "parrucchiere", "estetisti", "estetiste", "acconciatori", "barbieri",
+		"hairdressers", "beauticians", "beauty salons"}},
+	{"sezione_ateco", "S", []string{"servizi alla persona", "altri servizi", "personal services"}},
 }
 
 // Company types: women-, youth-, foreign-led and craft firms.
