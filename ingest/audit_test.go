@@ -467,3 +467,21 @@ func TestAWrongColumnCountRowCarriesItsText(t *testing.T) {
 		t.Errorf("%d stored rejections with the row's text", n)
 	}
 }
+
+// A date exported with a midnight time (`31/10/2026 00:00:00`, `2026-10-31T00:00:00`) is the
+// date; another time is no date of the formats.
+func TestDatesWithAMidnightTime(t *testing.T) {
+	f := newFixture(t)
+	sum := f.load(ingest.KindSUAP, writeFile(t, "suap_2025-03.csv", lines("\n",
+		"ID-PRATICA;C-FISCALE;TIPO;DT-PRESENTAZIONE;DT-CONCLUSIONE;ESITO",
+		"S1;01234567897;APERTURA;01/02/2025 00:00:00;2025-02-15T00:00:00;ACCOLTA",
+		"S2;01234567897;APERTURA;01/02/2025 00:00;20250215;ACCOLTA",
+		"S3;01234567897;APERTURA;01/02/2025 12:30;;IN CORSO",
+	)), ingest.Options{})
+	if sum.Loaded != 2 || sum.Rejected != 1 || sum.Rejections[0].Line != 4 || sum.Rejections[0].Column != "DT-PRESENTAZIONE" {
+		t.Errorf("suap = %+v", sum)
+	}
+	if s := f.str(`SELECT string_agg(dt_presentazione || ' ' || dt_conclusione, ',' ORDER BY id_pratica) FROM suap_pratiche`); s != "2025-02-01 2025-02-15,2025-02-01 2025-02-15" {
+		t.Errorf("dates = %s", s)
+	}
+}

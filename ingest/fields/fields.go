@@ -13,12 +13,19 @@ import (
 // ErrEmpty is returned by the Required helpers when a value is missing.
 var ErrEmpty = errors.New("valore obbligatorio mancante")
 
-// ParseDate reads dd/mm/yyyy (also d/m/yyyy and dd-mm-yyyy), yyyymmdd or yyyy-mm-dd.
+// ParseDate reads dd/mm/yyyy (also d/m/yyyy and dd-mm-yyyy), yyyymmdd or yyyy-mm-dd, with
+// or without a midnight time (`31/10/2026 00:00:00`, `2026-10-31T00:00:00`).
 // An empty string gives ok=false and no error. Impossible dates (31/02) are errors.
 func ParseDate(raw string) (t time.Time, ok bool, err error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
 		return time.Time{}, false, nil
+	}
+	for _, midnight := range midnights { // a pure date as spreadsheets and databases export it
+		if len(s) > len(midnight) && strings.HasSuffix(s, midnight) {
+			s = s[:len(s)-len(midnight)]
+			break
+		}
 	}
 	var y, m, d int
 	switch {
@@ -43,6 +50,9 @@ func ParseDate(raw string) (t time.Time, ok bool, err error) {
 	}
 	return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC), true, nil
 }
+
+// midnights are the times a date may carry when it is a pure date: midnight.
+var midnights = []string{" 00:00:00", " 00:00", "T00:00:00Z", "T00:00:00", "T00:00"}
 
 // DaysIn returns the number of days of month m in year y.
 func DaysIn(y int, m time.Month) int {
