@@ -327,6 +327,9 @@ func (t *text) bando() string {
 				if t.has(w) {
 					score++
 				}
+				// "le beneficiarie del fondo affitti erano femminili?": the words naming the call
+				// follow its noun, the nearer the likelier; the others describe firms
+				score += t.afterCallNoun(w)
 			}
 		}
 		if !ok || asked != 0 && asked != a.year {
@@ -339,6 +342,21 @@ func (t *text) bando() string {
 		// 2025 "botteghe di quartiere"); on a tie the later entry, which is more recent
 		if score >= bestScore {
 			best, bestScore = a.id, score
+		}
+	}
+	return best
+}
+
+// afterCallNoun scores how closely the phrase follows a call's noun: 2 right after it ("fondo
+// affitti"), 1 a word later, else 0.
+func (t *text) afterCallNoun(phrase string) int {
+	best := 0
+	for i := t.find(phrase, 0); i >= 0; i = t.find(phrase, i+1) {
+		for d := 1; d <= 2; d++ {
+			switch t.tok(i - d) {
+			case "bando", "bandi", "fondo", "voucher", "avviso", "call", "misura":
+				best = max(best, 3-d)
+			}
 		}
 	}
 	return best

@@ -223,9 +223,16 @@ func (t *text) comparison() (string, int) {
 		t.cmpTrend = true
 		return "previous_year", 0
 	}
+	if !t.has("quanto", "di quanto", "how much") && t.take("e cresciuta", "e cresciuto", "e aumentata", "e aumentato", "e diminuita", "e diminuito",
+		"e calata", "e calato", "has increased", "has decreased") {
+		// "la percentuale di imprese straniere a Navile è cresciuta?" (not "quanto è cresciuto")
+		t.cmpTrend = true
+		return "previous_year", 0
+	}
 	if t.take("aumentate o diminuite", "aumentati o diminuiti", "cresciute o diminuite", "cresciute o calate", "diminuite o aumentate",
 		"sono aumentate", "sono aumentati", "sono diminuite", "sono diminuiti", "sono calate", "sono calati", "sono cresciute",
 		"sono cresciuti", "have increased", "have decreased", "went up or down", "increased or decreased",
+
 		"stanno calando", "sta calando", "stanno diminuendo", "sta diminuendo", "stanno aumentando", "sta aumentando",
 		"in calo", "in aumento", "in diminuzione", "in flessione", "in ripresa", "are falling", "is falling", "are rising",
 		"is rising", "are declining", "is declining", "are increasing", "is increasing", "are decreasing", "is decreasing",

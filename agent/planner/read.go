@@ -315,7 +315,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	}
 	stockChange := isStock(m.name) && !m.share && per.found && !per.from.Equal(per.to) && t.has(deltaWords...)
 	trend := stockChange || t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
-	if t.cmpTrend && isStock(m.name) && !m.share && !per.found {
+	if t.cmpTrend && isStock(m.name) && (!m.share || m.base == "") && !per.found {
 		// "le srl semplificate sono in aumento?": a stock's direction is its snapshots, first to
 		// last, not a comparison with a year before the register may not reach
 		cmp, trend = "", true

@@ -152,6 +152,12 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 		// hairdressers and beauticians are ATECO 96.02
 		{"quante attività di parrucchieri ed estetisti ci sono",
 			`{"metric":"imprese_attive","filters":[{"dimension":"ateco","value":"96.02"}]}`},
+		// round 8 (20 fresh, 2 misread): the call named right after its noun wins over a type
+		// word later; a share's direction is its monthly snapshots
+		{"quante imprese beneficiarie del fondo affitti erano femminili?",
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"bando","value":"B-2021-05"},{"dimension":"femminile","value":true}]}`},
+		{"la percentuale di imprese straniere a Navile è cresciuta?",
+			`{"metric":"quota","filters":[{"dimension":"quartiere","value":"Navile"}],"group_by":["mese"],"subset":[{"dimension":"straniera","value":true}]}`},
 		// guards: an ordinal with its year is a period, not the question's own quarter ("q1" was
 		// briefly read as "the first" of round 4's fix); "zone" after "which" is singular
 		{"Saldo imprese Q1 2026 vs Q1 2025",
