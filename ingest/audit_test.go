@@ -485,3 +485,14 @@ func TestDatesWithAMidnightTime(t *testing.T) {
 		t.Errorf("dates = %s", s)
 	}
 }
+
+// The end-of-file mark of old DOS tools (Ctrl-Z on a line of its own) is no row.
+func TestDOSEndOfFileMarkIsNoRow(t *testing.T) {
+	f := newFixture(t)
+	sum := f.load(ingest.KindCIG, writeFile(t, "cig.csv", append(lines("\r\n",
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE",
+		"D1;01234567897;CIGO;01/02/2025;;RESPINTA;0"), 0x1a)), ingest.Options{})
+	if sum.Read != 1 || sum.Loaded != 1 || sum.Rejected != 0 {
+		t.Errorf("cig = %+v", sum)
+	}
+}

@@ -287,8 +287,8 @@ func (x *Reader) Read() (Row, error) {
 		}
 		line, _ := x.cr.FieldPos(0)
 		if len(rec) != x.width && !x.fits(rec) {
-			if blank(rec) {
-				continue
+			if blank(rec) || len(rec) == 1 && strings.Trim(rec[0], " \t\x1a") == "" {
+				continue // a blank line, or the end-of-file mark (Ctrl-Z) of old DOS tools
 			}
 			return Row{}, &RowError{Line: line, Value: rowText(rec, x.Separator),
 				Reason: fmt.Sprintf("numero di colonne errato: %d invece di %d", len(rec), x.need)}
