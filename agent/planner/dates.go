@@ -48,6 +48,24 @@ var monthAbbr = map[string]string{"gen": "gennaio", "feb": "febbraio", "mar": "m
 var monthRangeRE = regexp.MustCompile(`(?i)\b(gen|feb|mar|apr|mag|giu|lug|ago|sett?|ott|nov|dic|jan|jun|jul|aug|sept?|oct|dec)\.?\s*[-/]\s*` +
 	`(gen|feb|mar|apr|mag|giu|lug|ago|sett?|ott|nov|dic|jan|jun|jul|aug|sept?|oct|dec)(?:\.\s*|\s*[-/']\s*|\s+)((?:19|20)\d{2}|\d{2})\b`)
 
+// decadeRE finds a decade ("anni '90", "anni 90", "anni novanta", "anni 2000", "the 1990s").
+var decadeRE = regexp.MustCompile(`(?i)\b(?:anni\s*['’]?\s*(50|60|70|80|90|2000|2010|cinquanta|sessanta|settanta|ottanta|novanta|duemila)|(19[5-9]0|20[01]0)s)\b`)
+
+var decadeWords = map[string]int{"50": 1950, "60": 1960, "70": 1970, "80": 1980, "90": 1990, "2000": 2000, "2010": 2010, "cinquanta": 1950,
+	"sessanta": 1960, "settanta": 1970, "ottanta": 1980, "novanta": 1990, "duemila": 2000}
+
+// expandDecades writes a decade as its span of years: "negli anni '90" is "tra il 1990 e il 1999".
+func expandDecades(q string) string {
+	return decadeRE.ReplaceAllStringFunc(q, func(s string) string {
+		p := decadeRE.FindStringSubmatch(s)
+		y := decadeWords[strings.ToLower(p[1])]
+		if p[2] != "" {
+			y, _ = strconv.Atoi(p[2])
+		}
+		return fmt.Sprintf("tra il %d e il %d", y, y+9)
+	})
+}
+
 // expandMonths writes abbreviated months in full, with a two-digit year as four ("ago-26" is
 // August 2026; "lug-ago 2026" is from July to August 2026).
 func expandMonths(q string) string {

@@ -292,6 +292,14 @@ func (t *text) readSize(s *filterSet) {
 				return
 			}
 		}
+		// "con 10-49 addetti": a range written with a dash (two numbers once folded)
+		if x, okX := number(t.tok(i - 2)); okX {
+			if y, okY := number(t.tok(i - 1)); okY && strings.Contains(strings.ReplaceAll(t.raw, " ", ""), t.tok(i-2)+"-"+t.tok(i-1)) {
+				s.set(inFilter("classe_addetti", pick(min(x, y), max(x, y))))
+				t.consume(i-2, 3)
+				return
+			}
+		}
 		n, ok := number(t.tok(i - 1))
 		if !ok {
 			continue
@@ -348,6 +356,21 @@ func (t *text) readSize(s *filterSet) {
 
 // readAge reads "iscritte da meno di 36 mesi", "da più di 10 anni", "startup".
 func (t *text) readAge(s *filterSet) {
+	// "hanno tra 5 e 10 anni", "da 5 a 10 anni di attività": an age range (the upper end excluded)
+	for i, w := range t.tokens {
+		if w != "anni" && w != "years" {
+			continue
+		}
+		a, okA := number(t.tok(i - 3))
+		b, okB := number(t.tok(i - 1))
+		lead, sep := t.tok(i-4), t.tok(i-2)
+		if okA && okB && a < b && b <= 100 && (lead == "tra" || lead == "fra" || lead == "da" || lead == "between") &&
+			(sep == "e" || sep == "a" || sep == "and") {
+			s.set(semantic.Filter{Dimension: "anzianita", Op: "between", Values: []any{a * 12, b*12 - 1}})
+			t.consume(i-4, 5)
+			return
+		}
+	}
 	for i, w := range t.tokens {
 		mul := 0
 		switch w {

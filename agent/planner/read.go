@@ -344,7 +344,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	q.Filters = dropImplied(q.Metric, filters)
 	// "a Navile o a Savena?", "Navile e Savena a confronto", "commercio o ristorazione": the
 	// places or sectors are compared, not summed
-	compared := t.has("o", "or", "oppure") || t.has(compareWords...)
+	compared := t.has("o", "or", "oppure") || t.has(compareWords...) || t.has("rispetto a", "rispetto al", "rispetto ad", "compared to", "compared with")
 	for _, f := range q.Filters {
 		if f.Op == "in" && (family(f.Dimension) == "luogo" || family(f.Dimension) == "settore") && compared && !slices.Contains(q.GroupBy, f.Dimension) {
 			q.GroupBy = append([]string{f.Dimension}, q.GroupBy...)
@@ -416,8 +416,10 @@ func (t *text) cohortClosures() (period, bool) {
 			if !ok {
 				continue
 			}
-			rest := &text{tokens: t.tokens[j+n:]}
-			if !rest.has(closeWords...) {
+			// a closure word after the period, or before the birth ("quante imprese hanno chiuso
+			// nel 2025 tra quelle iscritte nel 2025?")
+			rest := &text{tokens: append(slices.Clone(t.tokens[:i]), t.tokens[j+n:]...)}
+			if !rest.has(closeWords...) || t.has(closeWords...) && !rest.has(closeWords...) {
 				return period{}, false
 			}
 			t.consume(i, j+n-i)

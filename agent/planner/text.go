@@ -34,7 +34,7 @@ var punct = strings.NewReplacer("?", " ", "!", " ", ",", " ", ";", " ", ":", " "
 
 func newText(question string) *text {
 	// Codes are read from the raw question; in the folded one they must not look like years.
-	q := markDates(expandMonths(question))
+	q := markDates(expandMonths(expandDecades(question)))
 	q = bandoRE.ReplaceAllString(q, " codicebando ")
 	q = cfRE.ReplaceAllString(q, " codicefiscale ")
 	q = atecoRE.ReplaceAllString(q, " codiceateco ")

@@ -158,6 +158,17 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 			`{"metric":"contributi_beneficiari","filters":[{"dimension":"bando","value":"B-2021-05"},{"dimension":"femminile","value":true}]}`},
 		{"la percentuale di imprese straniere a Navile è cresciuta?",
 			`{"metric":"quota","filters":[{"dimension":"quartiere","value":"Navile"}],"group_by":["mese"],"subset":[{"dimension":"straniera","value":true}]}`},
+		// round 9 (20 fresh, 5 misread, all fixed)
+		{"quante imprese giovanili ci sono in percentuale a Savena rispetto a Navile?",
+			`{"metric":"quota","filters":[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]}],"group_by":["quartiere"],"subset":[{"dimension":"giovanile","value":true}]}`},
+		{"imprese attive nate negli anni '90",
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"between","values":[322,441]}]}`},
+		{"quante imprese attive hanno tra 5 e 10 anni?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"between","values":[60,119]}]}`},
+		{"quante imprese hanno chiuso nel 2025 tra quelle iscritte nel 2025?",
+			`{"metric":"chiusure","filters":[{"dimension":"anzianita","op":"between","values":[10,21]}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"imprese con 1-9 dipendenti a Navile",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"},{"dimension":"classe_addetti","op":"in","values":["1-9"]}]}`},
 		// guards: an ordinal with its year is a period, not the question's own quarter ("q1" was
 		// briefly read as "the first" of round 4's fix); "zone" after "which" is singular
 		{"Saldo imprese Q1 2026 vs Q1 2025",
