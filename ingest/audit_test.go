@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -494,5 +495,22 @@ func TestDOSEndOfFileMarkIsNoRow(t *testing.T) {
 		"D1;01234567897;CIGO;01/02/2025;;RESPINTA;0"), 0x1a)), ingest.Options{})
 	if sum.Read != 1 || sum.Loaded != 1 || sum.Rejected != 0 {
 		t.Errorf("cig = %+v", sum)
+	}
+}
+
+// A batch in JSON (`conoscenza ingest batches --json`, `rejections --json`) has its as-of as a
+// date, as the load summary does (it was a timestamp, 2026-10-31T00:00:00Z).
+func TestBatchJSONAsOfIsADate(t *testing.T) {
+	f := newFixture(t)
+	sum := f.load(ingest.KindCIG, writeFile(t, "cig_2025-03-31.csv", lines("\n",
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE",
+		"D1;01234567897;CIGO;01/02/2025;;RESPINTA;0")), ingest.Options{})
+	b, err := f.loader.GetBatch(context.Background(), sum.BatchID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(b)
+	if !strings.Contains(string(js), `"as_of":"2025-03-31"`) || !strings.Contains(string(js), `"kind":"cig"`) {
+		t.Errorf("batch = %s", js)
 	}
 }

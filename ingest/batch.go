@@ -165,6 +165,21 @@ type Batch struct {
 	DurationMS *int       `json:"duration_ms"`
 }
 
+// MarshalJSON writes as_of as a date (`2026-10-31`), as the load summary does, not as a
+// timestamp at midnight UTC.
+func (b Batch) MarshalJSON() ([]byte, error) {
+	type plain Batch
+	var asOf *string
+	if b.AsOf != nil {
+		d := b.AsOf.Format(time.DateOnly)
+		asOf = &d
+	}
+	return json.Marshal(struct {
+		plain
+		AsOf *string `json:"as_of"`
+	}{plain(b), asOf})
+}
+
 // GetBatch returns one batch; a missing one is a db.CodeNotFound error.
 func (l *Loader) GetBatch(ctx context.Context, id int64) (Batch, error) {
 	var b Batch
