@@ -124,6 +124,11 @@ var noData = []struct {
 		"national tax incentives (I know the grants of the city's own calls)"},
 	{[]string{"reati", "criminalita", "furti", "crime", "crimes", "traffico", "traffic", "inquinamento", "smog", "pollution"},
 		"la sicurezza, il traffico e l'ambiente", "crime, traffic and the environment"},
+	// the other comuni of the metropolitan city, when a number is asked (a CIG request names its
+	// firm's comune; "se sposto l'attività a Casalecchio ..." is for the documents): see noDataSubject
+	{[]string{"casalecchio", "san lazzaro", "imola", "castel maggiore", "zola predosa", "pianoro", "granarolo", "castenaso", "budrio",
+		"san giovanni in persiceto", "anzola", "calderara", "sasso marconi", "ozzano", "castel san pietro", "medicina", "molinella"},
+		"altri comuni della città metropolitana: i dati riguardano il Comune di Bologna", "other comuni of the metropolitan city: the data cover the city of Bologna only"},
 	{[]string{"roma", "milano", "torino", "napoli", "firenze", "modena", "parma", "venezia", "genova", "rome", "milan", "turin", "naples", "florence", "in italia", "in italy"},
 		"altre città: i dati riguardano il Comune di Bologna", "other cities: the data cover the city of Bologna only"},
 	{[]string{"emilia romagna", "regione", "in provincia", "provincia di", "citta metropolitana", "area metropolitana",
@@ -161,6 +166,9 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		}
 		if strings.HasPrefix(n.it, "il numero di addetti") && t.has(cigWords...) {
 			continue // workers in CIG are counted
+		}
+		if strings.HasPrefix(n.it, "altri comuni") && (t.has(cigWords...) || !t.quantityCue()) {
+			continue // CIG requests name their firm's comune ("domande di CIG di imprese di Imola")
 		}
 		if strings.HasPrefix(n.it, "il credito") && !t.quantityCue() {
 			continue // "perché è difficile ottenere un prestito?" is for the documents (the microcredit protocol)

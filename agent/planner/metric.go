@@ -197,7 +197,7 @@ func (t *text) readMetric() metricReading {
 
 // birthWords say when firms were born; stillWords that they are still alive.
 var (
-	birthWords = []string{"nate", "nati", "nata", "iscritte", "iscritti", "fondate", "fondati", "costituite", "costituiti",
+	birthWords = []string{"nate", "nati", "nata", "iscritte", "iscritti", "registrate", "registrati", "fondate", "fondati", "costituite", "costituiti",
 		"aperte", "aperti", "avviate", "founded", "registered", "started", "set up", "born", "opened"}
 	stillWords = []string{"ancora attive", "ancora attivi", "ancora aperte", "ancora aperti", "ancora in attivita", "ancora in vita",
 		"sopravvissute", "still active", "still open", "still operating", "survived"}

@@ -169,6 +169,13 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 			`{"metric":"chiusure","filters":[{"dimension":"anzianita","op":"between","values":[10,21]}],"from":"2025-01-01","to":"2025-12-31"}`},
 		{"imprese con 1-9 dipendenti a Navile",
 			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"},{"dimension":"classe_addetti","op":"in","values":["1-9"]}]}`},
+		// round 10 (20 fresh, 3 misread, all fixed)
+		{"imprese attive registrate prima del 2005 nel commercio",
+			`{"metric":"imprese_attive","filters":[{"dimension":"sezione_ateco","value":"G"},{"dimension":"anzianita","op":"\u003e=","value":262}]}`},
+		{"How many permits for public premises were accepted in 2025?",
+			`{"metric":"suap_pratiche","filters":[{"dimension":"settore_suap","value":"PUBBLICO ESERCIZIO"},{"dimension":"esito","value":"ACCOLTA"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"imprese registrate a Navile",
+			`{"metric":"imprese_registrate","filters":[{"dimension":"quartiere","value":"Navile"}]}`},
 		// guards: an ordinal with its year is a period, not the question's own quarter ("q1" was
 		// briefly read as "the first" of round 4's fix); "zone" after "which" is singular
 		{"Saldo imprese Q1 2026 vs Q1 2025",
@@ -211,6 +218,7 @@ func TestThirdRoundNoDataAndDossier(t *testing.T) {
 		{"quanto fattura il settore della ristorazione?", "fatturato"},
 		{"qual è il quartiere più ricco?", "redditi"},
 		{"quanto guadagna in media un commerciante a Bologna?", "redditi"},
+		{"quante imprese ci sono a Casalecchio?", "città metropolitana"},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {

@@ -87,7 +87,7 @@ var esitoWords = map[string][]valueWords{
 	},
 	"suap": {
 		{"esito", "RESPINTA", []string{"respinte", "respinta", "rejected"}},
-		{"esito", "ACCOLTA", []string{"accolte", "accolta", "approvate", "approved"}},
+		{"esito", "ACCOLTA", []string{"accolte", "accolta", "approvate", "approved", "accepted", "granted"}},
 		{"esito", "IN CORSO", []string{"in corso", "pending"}},
 		{"tipo_pratica", "APERTURA", []string{"di apertura", "apertura", "aperture", "opening", "openings"}},
 		{"tipo_pratica", "SUBINGRESSO", []string{"subingresso", "subingressi", "subentri"}},
@@ -108,7 +108,7 @@ var esitoWords = map[string][]valueWords{
 var suapSectorWords = []valueWords{
 	{"settore_suap", "COMMERCIO SU AREE PUBBLICHE", []string{"commercio su aree pubbliche", "aree pubbliche", "area pubblica", "ambulanti", "ambulante", "mercati", "mercato", "street vendors", "market stalls"}},
 	{"settore_suap", "COMMERCIO AL DETTAGLIO", []string{"commercio al dettaglio", "dettaglio", "negozi", "negozio", "retail", "shops"}},
-	{"settore_suap", "PUBBLICO ESERCIZIO", []string{"pubblici esercizi", "pubblico esercizio", "somministrazione", "ristorazione", "ristoranti", "ristorante", "bar", "pizzerie", "pizzeria", "locali", "bars", "restaurants"}},
+	{"settore_suap", "PUBBLICO ESERCIZIO", []string{"pubblici esercizi", "pubblico esercizio", "somministrazione", "ristorazione", "ristoranti", "ristorante", "bar", "pizzerie", "pizzeria", "locali", "bars", "restaurants", "public premises", "public establishments"}},
 	{"settore_suap", "STRUTTURE RICETTIVE", []string{"strutture ricettive", "struttura ricettiva", "ricettive", "alberghi", "albergo", "hotel", "affittacamere", "accommodation"}},
 	{"settore_suap", "AUTORIPARAZIONE", []string{"autoriparazione", "autoriparazioni", "autoriparatori", "officine", "officina", "meccanici", "carrozzerie", "car repair"}},
 	{"settore_suap", "ARTIGIANATO ALIMENTARE", []string{"artigianato alimentare", "alimentare", "alimentari", "panifici", "forni", "gelaterie", "pasticcerie", "food craft"}},
