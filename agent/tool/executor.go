@@ -299,8 +299,11 @@ func Title(cat *catalog.Catalog, q semantic.Query, metric string) string {
 			}
 		}
 		op := f.Op
-		if op == "" || op == "=" || op == "in" {
+		switch op {
+		case "", "=", "in":
 			op = ":"
+		case "between", "not_in":
+			op = " " + strings.ReplaceAll(op, "_", " ") // "anzianita between [58 69]", not "anzianitabetween"
 		}
 		cond = append(cond, fmt.Sprintf("%s%s %v", f.Dimension, op, v))
 	}
