@@ -514,3 +514,13 @@ func TestBatchJSONAsOfIsADate(t *testing.T) {
 		t.Errorf("batch = %s", js)
 	}
 }
+
+// An unknown batch is named in Italian, as every other message of `conoscenza ingest` is (it
+// was "lotto 999 not found").
+func TestUnknownBatchIsNotFoundInItalian(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.loader.GetBatch(context.Background(), 999_999)
+	if db.ErrorCode(err) != db.CodeNotFound || db.ErrorMessage(err) != "lotto 999999 non trovato" {
+		t.Errorf("GetBatch(999999) = %v (code %v), want CodeNotFound, \"lotto 999999 non trovato\"", err, db.ErrorCode(err))
+	}
+}

@@ -187,6 +187,9 @@ func (l *Loader) GetBatch(ctx context.Context, id int64) (Batch, error) {
 			rows_rejected, rows_matched, error, started_at, duration_ms FROM load_batches WHERE id = $1`, id).
 		Scan(&b.ID, &b.Kind, &b.File, &b.Checksum, &b.AsOf, &b.Status, &b.Read, &b.Loaded, &b.Rejected,
 			&b.Matched, &b.Error, &b.StartedAt, &b.DurationMS)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return b, db.Errorf(db.CodeNotFound, "lotto %d non trovato", id)
+	}
 	return b, db.Translate(err, fmt.Sprintf("lotto %d", id))
 }
 
