@@ -299,7 +299,7 @@ func uploadErr(err error) error {
 
 // handleIngestUpload stores the uploaded monthly file in a temporary directory under its own
 // name and starts its load as a job (202 with the job); the client follows the job.
-// Form fields: file (required), as_of (YYYY-MM-DD, optional), allow_partial (imprese);
+// Form fields: file (required), as_of (YYYY-MM-DD, optional), allow_partial (imprese, stradario);
 // level and name_property (territorio, as `conoscenza ingest territorio` --level and
 // --name-property).
 func (s *Server) handleIngestUpload(c *gin.Context, jobs *jobs) {

@@ -71,6 +71,21 @@ func TestDatiUploadShowsRejectionsAndDocumentsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The partial-snapshot box is offered for the two snapshots a truncated file would empty
+	// (the register and the street register), each with its own wording, and for nothing else.
+	for _, c := range []struct{ kind, want string }{
+		{"imprese", "Accetta un'istantanea parziale del registro"},
+		{"stradario", "Accetta uno stradario parziale"},
+		{"cig", "hidden"},
+	} {
+		var got string
+		b.eval(`(() => { const s = document.querySelector('#cz-up-kind'); s.value = '`+c.kind+`'; s.dispatchEvent(new Event('change', {bubbles: true}));
+			const box = document.querySelector('[data-cz=upload-partial]'); return box.hidden ? 'hidden' : box.textContent })()`, &got)
+		if !strings.HasPrefix(got, c.want) {
+			t.Errorf("partial box for %s = %q, want %q", c.kind, got, c.want)
+		}
+	}
+
 	var kind string
 	b.eval(`(() => { const s = document.querySelector('#cz-up-kind'); s.value = 'cig'; s.dispatchEvent(new Event('change', {bubbles: true})); return s.value })()`, &kind)
 	if kind != "cig" {

@@ -114,7 +114,11 @@ function uploadForm() {
     'aria-describedby': 'cz-up-file-help', 'data-cz': 'upload-file' });
   const asOf = h('input', { type: 'date', id: 'cz-up-asof', name: 'as_of', class: 'form-control', 'aria-describedby': 'cz-up-asof-help', 'data-cz': 'upload-asof' });
   const partial = h('input', { type: 'checkbox', id: 'cz-up-partial', name: 'allow_partial', value: '1' });
-  const partialBox = h('div', { class: 'form-check mt-2' }, partial, h('label', { for: 'cz-up-partial', text: t('dati.up.partial') }));
+  const partialLabel = h('label', { for: 'cz-up-partial', text: t('dati.up.partial') });
+  const partialBox = h('div', { class: 'form-check mt-2', 'data-cz': 'upload-partial' }, partial, partialLabel);
+  // A snapshot (register or street register) far smaller than the previous one is refused
+  // unless the user says it is meant (`--allow-partial`).
+  const partialKinds = ['imprese', 'stradario'];
   // Boundaries (kind territorio): the level and, optionally, the property with the area's name.
   const level = h('select', { id: 'cz-up-level', name: 'level', 'data-cz': 'upload-level' },
     LEVELS.map((l) => h('option', { value: l, text: t('dati.level.' + l) })));
@@ -135,7 +139,8 @@ function uploadForm() {
     h('small', { id: 'cz-up-asof-help', class: 'form-text', text: t('dati.up.asof.help') })));
   const syncPartial = () => {
     const terr = kind.value === 'territorio';
-    partialBox.hidden = kind.value !== 'imprese';
+    partialBox.hidden = !partialKinds.includes(kind.value);
+    partialLabel.textContent = t(kind.value === 'stradario' ? 'dati.up.partial.stradario' : 'dati.up.partial');
     terrBox.hidden = !terr;
     asOfBox.hidden = terr; // a boundaries batch is as of its load
     file.setAttribute('accept', terr ? '.geojson,.json,application/geo+json,application/json' : '.csv,.txt,text/csv');
@@ -167,7 +172,7 @@ function uploadForm() {
       fd.append('level', level.value);
       if (nameProp.value.trim()) fd.append('name_property', nameProp.value.trim());
     } else if (asOf.value) fd.append('as_of', asOf.value);
-    if (kind.value === 'imprese' && partial.checked) fd.append('allow_partial', '1');
+    if (partialKinds.includes(kind.value) && partial.checked) fd.append('allow_partial', '1');
     submit.disabled = true;
     put(status, h('p', { text: t('dati.up.sending', file.files[0].name) }));
     try {
