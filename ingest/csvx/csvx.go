@@ -367,11 +367,14 @@ func blank(rec []string) bool {
 	return true
 }
 
+// blankChars make a line before the header blank: spaces, quotes and any candidate separator.
+const blankChars = " \t\r;,\""
+
 // blankHeader reports a line before the header made of spaces and separators only (any of
 // them: the separator was chosen on the header line, see sniffSeparator).
 func blankHeader(rec []string) bool {
 	for _, f := range rec {
-		if strings.Trim(f, " \t\r;,\"") != "" {
+		if strings.Trim(f, blankChars) != "" {
 			return false
 		}
 	}
@@ -472,12 +475,8 @@ func trimPartialRune(b []byte) []byte {
 // before the header to name the separator, when it is the first line that is not blank.
 func separatorHint(sample []byte) (rune, bool) {
 	for len(sample) > 0 {
-		line := sample
-		if i := bytes.IndexByte(sample, '\n'); i >= 0 {
-			line, sample = sample[:i], sample[i+1:]
-		} else {
-			sample = nil
-		}
+		var line []byte
+		line, sample, _ = bytes.Cut(sample, []byte{'\n'})
 		line = bytes.TrimRight(line, "\r")
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
@@ -497,13 +496,8 @@ func separatorHint(sample []byte) (rune, bool) {
 func sniffSeparator(sample []byte) rune {
 	line := sample
 	for len(sample) > 0 {
-		line = sample
-		if i := bytes.IndexByte(sample, '\n'); i >= 0 {
-			line, sample = sample[:i], sample[i+1:]
-		} else {
-			sample = nil
-		}
-		if len(bytes.Trim(line, " \t\r;,\"")) > 0 {
+		line, sample, _ = bytes.Cut(sample, []byte{'\n'})
+		if len(bytes.Trim(line, blankChars)) > 0 {
 			break
 		}
 	}
