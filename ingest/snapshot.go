@@ -129,13 +129,33 @@ func checkShrink(ctx context.Context, tx pgx.Tx, r *batchRun) error {
 	} else if err != nil {
 		return fmt.Errorf("read snapshots: %w", err)
 	}
-	switch {
-	case r.sum.Loaded == 0:
+	switch r.shrunk(prev) {
+	case shrunkEmpty:
 		return db.Errorf(db.CodeInvalid, "nessuna impresa valida nel file: l'istantanea non è stata caricata (%d righe scartate)", len(r.rejects))
-	case prev > 0 && r.sum.Loaded*2 < prev && !r.opts.AllowPartial:
+	case shrunkPartial:
 		return db.Errorf(db.CodeInvalid, "l'istantanea ha %d imprese valide contro %d della precedente: sembra un estratto parziale (usare --allow-partial per caricarla comunque)", r.sum.Loaded, prev)
 	}
 	return nil
+}
+
+// shrink says how a file that replaces a whole register (the companies' snapshot, the street
+// register) compares with the one in use, of prev rows (0: none yet).
+type shrink int
+
+const (
+	shrunkNot     shrink = iota
+	shrunkEmpty          // no valid row at all
+	shrunkPartial        // less than half the rows in use, and Options.AllowPartial not given
+)
+
+func (r *batchRun) shrunk(prev int) shrink {
+	switch {
+	case r.sum.Loaded == 0:
+		return shrunkEmpty
+	case prev > 0 && r.sum.Loaded*2 < prev && !r.opts.AllowPartial:
+		return shrunkPartial
+	}
+	return shrunkNot
 }
 
 // checkSnapshotOrder refuses a register snapshot that is not newer than every loaded one:

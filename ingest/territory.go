@@ -40,10 +40,10 @@ func checkStreetRegisterShrink(ctx context.Context, tx pgx.Tx, r *batchRun) erro
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM stradario`).Scan(&prev); err != nil {
 		return fmt.Errorf("count stradario: %w", err)
 	}
-	switch {
-	case r.sum.Loaded == 0:
+	switch r.shrunk(prev) {
+	case shrunkEmpty:
 		return db.Errorf(db.CodeInvalid, "nessun segmento valido nel file: lo stradario in uso (%d segmenti) resta invariato (%d righe scartate)", prev, len(r.rejects))
-	case r.sum.Loaded*2 < prev && !r.opts.AllowPartial:
+	case shrunkPartial:
 		return db.Errorf(db.CodeInvalid, "lo stradario ha %d segmenti validi contro %d di quello in uso: sembra un estratto parziale (usare --allow-partial per caricarlo comunque)", r.sum.Loaded, prev)
 	}
 	return nil
