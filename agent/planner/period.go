@@ -90,7 +90,7 @@ func (t *text) comparison() (string, int) {
 			// "aperture nel 2025: meglio o peggio del 2024?"
 			lead = 1
 			for k := i + 1; k < i+5; k++ {
-				if _, ok := year(t.tok(k)); ok {
+				if isYearTok(t.tok(k)) {
 					lead = k - i
 					break
 				}

@@ -439,8 +439,8 @@ func cohortAge(per period, now time.Time) (semantic.Filter, bool) {
 	// a boundary within a month is taken to the nearest month's end ("nate durante il covid",
 	// from 31/01/2020, is registered from 01/02/2020): the answer writes the dates counted
 	months := func(t time.Time) int {
-		if t.AddDate(0, 0, 1).Day() != 1 && t.Day() < 15 {
-			t = day(t.Year(), t.Month(), 1).AddDate(0, 0, -1)
+		if !monthEnd(t) && t.Day() < 15 {
+			t = lastCompleteMonthEnd(t)
 		}
 		return (ref.Year()-t.Year())*12 + int(ref.Month()-t.Month())
 	}

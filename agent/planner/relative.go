@@ -268,7 +268,7 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 			return period{to: day(y, m+1, 1).AddDate(0, 0, -1), found: true}, true
 		}
 		t.consume(start, i+1-start)
-		return period{from: day(y, m, 1), to: day(y, m+1, 1).AddDate(0, 0, -1), found: true}, true
+		return monthSpan(y, m, m), true
 	}
 	return period{}, false
 }
