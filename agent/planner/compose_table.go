@@ -69,22 +69,20 @@ func (v tableView) name() string {
 	if v.metric == nil {
 		return v.t.Title
 	}
-	n := v.metric.IT
-	if v.lang == "en" {
-		n = v.metric.EN
-	}
-	if i := strings.Index(n, " ("); i > 0 {
-		n = n[:i]
-	}
+	n := shortName(tr(v.lang, v.metric.IT, v.metric.EN))
 	if v.q.Metric == "quota" && v.q.Base != "" && v.q.Base != "imprese_attive" {
 		// a share of another whole says which: "Quota, base aperture (stato ATTIVA, nel 2024)"
 		if b, ok := catalog.Default().Metric(v.q.Base); ok {
-			bn := strings.ToLower(tr(v.lang, b.IT, b.EN))
-			if i := strings.Index(bn, " ("); i > 0 {
-				bn = bn[:i]
-			}
-			n += tr(v.lang, ", base ", ", base ") + bn
+			n += ", base " + strings.ToLower(shortName(tr(v.lang, b.IT, b.EN)))
 		}
+	}
+	return n
+}
+
+// shortName is a catalog name without its parenthesis: "Aperture (iscrizioni)" is "Aperture".
+func shortName(n string) string {
+	if i := strings.Index(n, " ("); i > 0 {
+		return n[:i]
 	}
 	return n
 }
