@@ -37,12 +37,13 @@ func isFollowUp(t *text) bool {
 	}
 	// "in percentuale sul totale?": a share alone, with no condition or period of its own
 	probe := newText(t.raw)
-	if m := probe.readMetric(); m.share && len(t.tokens) <= 6 && len(newText(t.raw).readFilters("register")) == 0 && !probe.mentionsPeriod() {
+	m := probe.readMetric()
+	if m.share && len(t.tokens) <= 6 && len(newText(t.raw).readFilters("register")) == 0 && !probe.mentionsPeriod() {
 		return true
 	}
 	// "quali sono le 3 zone con più?", "confronta con il 2024": no metric, no document, only a
 	// new breakdown, ranking or comparison
-	if probe.readMetric().name != "" || probe.docCue() || probe.docNoun() {
+	if m.name != "" || probe.docCue() || probe.docNoun() {
 		return false
 	}
 	if cmp, _ := newText(t.raw).comparison(); cmp != "" {
