@@ -51,6 +51,13 @@ func (t *text) isCatalog() bool {
 		"how does this tool work", "how do you work", "how do i use you")
 }
 
+// staffIT and staffEN say that the firms' staff is not counted (a noData subject, also read
+// from "quanti dipendenti" when firms are named).
+const (
+	staffIT = "il numero di addetti, totale o medio (posso contare le imprese per classe di addetti)"
+	staffEN = "the number of employees, total or average (I can count companies by size class)"
+)
+
 // noData are the subjects the data do not cover, with what to say about them.
 // noData's first entry is the weather (see noDataSubject).
 var noData = []struct {
@@ -110,8 +117,7 @@ var noData = []struct {
 		"dipendenti medi", "dimensione media", "average number of employees", "average employees", "average size",
 		"addetti in media", "dipendenti in media", "dipendenti totali", "addetti totali", "totale dei dipendenti",
 		"totale degli addetti", "numero totale di addetti", "numero totale di dipendenti", "total employees"},
-		"il numero di addetti, totale o medio (posso contare le imprese per classe di addetti)",
-		"the number of employees, total or average (I can count companies by size class)"},
+		staffIT, staffEN},
 	{[]string{"reddito", "redditi", "income", "incomes", "stipendi", "stipendio", "salari", "salaries", "wages", "quanto guadagna", "quanto guadagnano",
 		"earn", "earns", "piu ricco", "piu ricca",
 		"piu ricchi", "piu povero", "piu povera", "ricchezza", "richest", "poorest", "wealthiest", "wealth"},
@@ -157,14 +163,13 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 	if t.has("quanti addetti", "quanti dipendenti", "how many employees", "number of employees", "how many people work") &&
 		t.has(firmWords...) && !t.has(cigWords...) {
 		// the firms' staff, not "quanti dipendenti comunali verranno formati"
-		return tr(lang, "il numero di addetti, totale o medio (posso contare le imprese per classe di addetti)",
-			"the number of employees, total or average (I can count companies by size class)"), true
+		return tr(lang, staffIT, staffEN), true
 	}
 	for i, n := range noData {
 		if i == 0 && t.has(cigWords...) {
 			continue // "cassa integrazione per eventi meteo" is a CIG reason, not the weather
 		}
-		if strings.HasPrefix(n.it, "il numero di addetti") && t.has(cigWords...) {
+		if n.it == staffIT && t.has(cigWords...) {
 			continue // workers in CIG are counted
 		}
 		if strings.HasPrefix(n.it, "altri comuni") && (t.has(cigWords...) || !t.quantityCue()) {
