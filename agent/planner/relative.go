@@ -97,8 +97,8 @@ func (t *text) thisYearRelative(now time.Time) {
 		}
 		t.tokens[i] = "del"
 		t.tokens[i+1] = strconv.Itoa(now.Year())
-		if t.tok(i) == "del" && t.tok(i+2) == "anno" {
-			t.tokens[i+2] = ""
+		if t.tok(i+2) == "anno" {
+			t.tokens[i+2] = "" // "di quest anno": the year took "quest"
 		}
 	}
 }

@@ -146,12 +146,13 @@ var numberWords = map[string]int{
 	"ten": 10, "fifteen": 15, "twenty": 20,
 }
 
-// number reads a token as a small number, in digits or words.
+// isNumber says whether a token is a small number (see number).
 func isNumber(tok string) bool {
 	_, ok := number(tok)
 	return ok
 }
 
+// number reads a token as a small number, in digits or words.
 func number(tok string) (int, bool) {
 	if n, ok := numberWords[tok]; ok {
 		return n, true
