@@ -242,10 +242,8 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	cubeNeed, cubeRef, ageCol := need, ref, ""
 	var best *cuboid
 	pick := func(n map[string]bool, col string) {
-		for i, c := range meta.cuboids {
-			if covers(c.cols, n) && (best == nil || c.rows < best.rows) {
-				best, cubeNeed, cubeRef, ageCol = &meta.cuboids[i], n, false, col
-			}
+		if c := smallestCuboid(meta, n); c != nil && (best == nil || c.rows < best.rows) {
+			best, cubeNeed, cubeRef, ageCol = c, n, false, col
 		}
 	}
 	without := func(add string) map[string]bool {
@@ -337,14 +335,22 @@ func (p *plan) stockCuboid(m *catalog.Metric, s snapshot) (int, bool) {
 
 // bestCuboid is the cuboid with fewest rows that keeps every needed column.
 func bestCuboid(meta *cubeMeta, need map[string]bool) (int, bool) {
-	best := -1
-	var rows int64
-	for _, c := range meta.cuboids {
-		if covers(c.cols, need) && (best < 0 || c.rows < rows) {
-			best, rows = c.id, c.rows
+	if c := smallestCuboid(meta, need); c != nil {
+		return c.id, true
+	}
+	return 0, false
+}
+
+// smallestCuboid is the cuboid of meta with fewest rows (the first of equals) that keeps every
+// needed column; nil if none does.
+func smallestCuboid(meta *cubeMeta, need map[string]bool) *cuboid {
+	var best *cuboid
+	for i, c := range meta.cuboids {
+		if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
+			best = &meta.cuboids[i]
 		}
 	}
-	return best, best >= 0
+	return best
 }
 
 // stockNeed is the set of columns a stock query uses: its dimensions, filters, subset and the
@@ -433,10 +439,8 @@ func (p *plan) ageCuboid(m *catalog.Metric, s snapshot) *cubeChoice {
 	var best *cuboid
 	col := ""
 	pick := func(n map[string]bool, c string) {
-		for i, cb := range meta.cuboids {
-			if covers(cb.cols, n) && (best == nil || cb.rows < best.rows) {
-				best, col = &meta.cuboids[i], c
-			}
+		if cb := smallestCuboid(meta, n); cb != nil && (best == nil || cb.rows < best.rows) {
+			best, col = cb, c
 		}
 	}
 	delete(need, "dt_iscrizione")

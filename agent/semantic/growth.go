@@ -25,12 +25,7 @@ func (p *plan) growthSince(s snapshot, w window, need map[string]bool, meta *cub
 		p.source != "register" || w.from.IsZero() || meta.horizon.IsZero() || len(edges) > 0 && (events == nil || events.anomalies > 0) {
 		return nil
 	}
-	var tc *cuboid
-	for i, c := range t.cuboids {
-		if covers(c.cols, need) && (tc == nil || c.rows < tc.rows) {
-			tc = &t.cuboids[i]
-		}
-	}
+	tc := smallestCuboid(t, need)
 	if tc == nil {
 		return nil
 	}

@@ -43,13 +43,7 @@ func (p *plan) totalsCuboid(m *catalog.Metric, s snapshot, w window, need map[st
 		m.Kind == catalog.KindGrowth || p.series {
 		return nil
 	}
-	var best *cuboid
-	for i, c := range t.cuboids {
-		if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
-			best = &t.cuboids[i]
-		}
-	}
-	return best
+	return smallestCuboid(t, need)
 }
 
 // growthOnTotals answers a growth rate along dimensions no monthly cuboid keeps from a
@@ -64,12 +58,7 @@ func (p *plan) growthOnTotals(s snapshot, w window, need map[string]bool, events
 		!events.asOf.Equal(s.date) || p.source != "register" || w.from.IsZero() {
 		return nil
 	}
-	var best *cuboid
-	for i, c := range t.cuboids {
-		if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
-			best = &t.cuboids[i]
-		}
-	}
+	best := smallestCuboid(t, need)
 	if best == nil {
 		return nil
 	}
@@ -111,14 +100,8 @@ func (p *plan) historyCuboid(m *catalog.Metric, s snapshot, need map[string]bool
 		m.Kind == catalog.KindGrowth && h.anomalies > 0 {
 		return nil, nil
 	}
-	var best *cuboid
-	for i, c := range h.cuboids {
-		if covers(c.cols, need) && (best == nil || c.rows < best.rows) {
-			best = &h.cuboids[i]
-		}
+	if best := smallestCuboid(h, need); best != nil {
+		return h, best
 	}
-	if best == nil {
-		return nil, nil
-	}
-	return h, best
+	return nil, nil
 }
