@@ -30,15 +30,15 @@ func isFollowUp(t *text) bool {
 		if !m.named {
 			return true
 		}
-		probe := newText(t.raw)
+		probe := t.fresh()
 		if len(probe.readFilters(sourceOf(m.name))) == 0 && !probe.mentionsPeriod() {
 			return true
 		}
 	}
 	// "in percentuale sul totale?": a share alone, with no condition or period of its own
-	probe := newText(t.raw)
+	probe := t.fresh()
 	m := probe.readMetric()
-	if m.share && len(t.tokens) <= 6 && len(newText(t.raw).readFilters("register")) == 0 && !probe.mentionsPeriod() {
+	if m.share && len(t.tokens) <= 6 && len(t.fresh().readFilters("register")) == 0 && !probe.mentionsPeriod() {
 		return true
 	}
 	// "quali sono le 3 zone con più?", "confronta con il 2024": no metric, no document, only a
@@ -46,7 +46,7 @@ func isFollowUp(t *text) bool {
 	if m.name != "" || probe.docCue() || probe.docNoun() {
 		return false
 	}
-	if cmp, _ := newText(t.raw).comparison(); cmp != "" {
+	if cmp, _ := t.fresh().comparison(); cmp != "" {
 		return true
 	}
 	limit, _ := probe.readTop()

@@ -258,7 +258,7 @@ var periodProbe = day(2026, 1, 15)
 // mentionsPeriod says whether the question names a period; it reads the question afresh, as
 // the query may already have consumed the period's words.
 func (t *text) mentionsPeriod() bool {
-	return newText(t.raw).period(periodProbe).found
+	return t.fresh().period(periodProbe).found
 }
 
 // sourceOf is the fact table a metric counts.

@@ -81,7 +81,7 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	m := t.readMetric()
 	// "imprese femminili per quartiere", "companies in liquidation by district": a breakdown asks
 	// for numbers as much as "quante" does
-	cue := t.quantityCue() || t.explicitBreakdown() || !docNoun && firmHeading(question) || topRanking(question)
+	cue := t.quantityCue() || t.explicitBreakdown() || !docNoun && firmHeading(t.fresh()) || topRanking(t.fresh())
 	if m.name == "" && !docCue && t.singularRank() {
 		// "qual è il comparto ATECO più diffuso?": a ranking of the firms
 		m.name = "imprese_attive"
@@ -94,7 +94,7 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 			return pl
 		}
 		calls := []tool.Call{tool.NewCall(tool.QueryMetrics, q)}
-		if qs := alternatives(q, question); len(qs) > 1 {
+		if qs := alternatives(q, t.fresh()); len(qs) > 1 {
 			// "ci sono più imprese femminili o giovanili?", "beneficiari e importo del bando":
 			// one query each, side by side
 			calls = nil
@@ -109,8 +109,7 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 
 // topRanking says whether the question asks for the first N of a breakdown ("le 5 zone con più
 // imprese giovanili", "top 10 delle aree statistiche"): a number, as "quante" is.
-func topRanking(question string) bool {
-	t := newText(question)
+func topRanking(t *text) bool {
 	limit, _ := t.readTop()
 	return limit > 0 && len(t.readGroups("register")) > 0
 }
@@ -119,8 +118,7 @@ func topRanking(question string) bool {
 // two company types joined by "o", "or", "vs" ("più imprese femminili o giovanili?"), which
 // together would count the firms that are both; and a call's beneficiaries with its amount
 // ("beneficiari e importo", "quante imprese ... e quanto in totale"). Otherwise nil.
-func alternatives(q semantic.Query, question string) []semantic.Query {
-	t := newText(question)
+func alternatives(q semantic.Query, t *text) []semantic.Query {
 	placesCompared := slices.ContainsFunc(q.Filters, func(f semantic.Filter) bool { return f.Op == "in" && slices.Contains(q.GroupBy, f.Dimension) })
 	if q.Metric != "quota" && !placesCompared && t.has("o", "or", "oppure", "vs", "versus") {
 		var types []int
@@ -166,8 +164,7 @@ func courtesyOnly(t *text) bool {
 
 // firmHeading says whether the question is a heading naming firms and their conditions
 // ("imprese con titolare donna e under 35", "aziende artigiane a Navile"): it asks for the count.
-func firmHeading(question string) bool {
-	t := newText(question)
+func firmHeading(t *text) bool {
 	if len(t.tokens) == 0 || !slices.Contains([]string{"imprese", "aziende", "ditte", "societa", "firms", "companies", "businesses"}, t.tokens[0]) {
 		return false
 	}
@@ -304,7 +301,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	}
 	survival := false
 	if cohort && isStock(m.name) && !m.share && per.found {
-		if raw := newText(t.raw); raw.has(stillWords...) && !raw.has("quante", "quanti", "numero", "how many", "number") && !per.from.IsZero() {
+		if raw := t.fresh(); raw.has(stillWords...) && !raw.has("quante", "quanti", "numero", "how many", "number") && !per.from.IsZero() {
 			// "le imprese nate nel 2024 sono ancora attive?": the share of that year's openings
 			// still active (the openings of the latest snapshot, by registration date)
 			survival = true
@@ -330,7 +327,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		q.Metric = "imprese_registrate"
 	}
 	if m.share {
-		q.Subset, filters = splitSubset(byMention(t.raw, filters))
+		q.Subset, filters = splitSubset(byMention(t.fresh(), filters))
 		q.Subset, filters = moveToBase(q.Subset, filters, inBase)
 		if len(q.Subset) == 0 {
 			q.Metric = "imprese_attive"

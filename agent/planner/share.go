@@ -33,8 +33,7 @@ func splitSubset(fs []semantic.Filter) (subset, rest []semantic.Filter) {
 // byMention orders filters by where the question names them, so that the first named after
 // "percentuale di" is a share's part ("percentuale di società di capitali nelle costruzioni").
 // Filters whose words are not found keep their order, after the others.
-func byMention(raw string, fs []semantic.Filter) []semantic.Filter {
-	f := newText(raw)
+func byMention(f *text, fs []semantic.Filter) []semantic.Filter {
 	at := func(flt semantic.Filter) int {
 		for _, list := range [][]valueWords{sectorWords, formWords, stateWords, cigTypeWords, suapSectorWords} {
 			for _, v := range list {

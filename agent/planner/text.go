@@ -2,6 +2,7 @@ package planner
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 type text struct {
 	raw    string   // the question as asked
 	tokens []string // folded, corrected words
+	read   []string // the tokens as newText read them, none consumed (see fresh)
 	// cmpSpan is the period a comparison names ("rispetto ad agosto 2025"), read by
 	// comparison and resolved against the question's own period by resolveSpan
 	cmpSpan period
@@ -47,7 +49,13 @@ func newText(question string) *text {
 		}
 		toks = append(toks, correct(tk))
 	}
-	return &text{raw: question, tokens: toks}
+	return &text{raw: question, tokens: toks, read: slices.Clone(toks)}
+}
+
+// fresh is the question as newText read it, none of its words consumed: newText(t.raw)
+// without reading the question again (the regular expressions, folding and corrections).
+func (t *text) fresh() *text {
+	return &text{raw: t.raw, tokens: slices.Clone(t.read), read: t.read}
 }
 
 // String is the folded question.
