@@ -27,14 +27,21 @@ func (p *plan) growthInOneScan(cur snapshot, prev window) bool {
 // pairExtras are the comparison period's growth rate and registered companies at its start,
 // as the current period's are computed on the openings (compile.go).
 func (p *plan) pairExtras(b *builder) []extra {
-	f, t := b.date(p.pair.from), b.date(p.pair.to)
-	open := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.data BETWEEN %s AND %s), 0)", f, t)
-	closed := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione BETWEEN %s AND %s), 0)", f, t)
-	start := fmt.Sprintf("(COALESCE(sum(i.n) FILTER (WHERE i.data < %s), 0) - COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione < %s), 0))", f, f)
+	open, closed, start := growthOnOpenings(b.date(p.pair.from), b.date(p.pair.to))
 	return []extra{
 		{"valore_confronto_", "", fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 2)", open, closed, start)},
 		{"_n_confronto", "", "(" + start + ")::bigint"},
 	}
+}
+
+// growthOnOpenings are the openings and closures between the dates f and t and the companies
+// registered at f, summed over the register's event table read from its openings alone (each
+// carries its closure's date as dt_cessazione).
+func growthOnOpenings(f, t string) (open, closed, start string) {
+	open = fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.data BETWEEN %s AND %s), 0)", f, t)
+	closed = fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione BETWEEN %s AND %s), 0)", f, t)
+	start = fmt.Sprintf("(COALESCE(sum(i.n) FILTER (WHERE i.data < %s), 0) - COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione < %s), 0))", f, f)
+	return open, closed, start
 }
 
 // compileGrowthPair compiles a growth rate and its comparison in one grouped scan, with the

@@ -103,9 +103,7 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 			// the closure's date as dt_cessazione, and the query's dimensions and filters are
 			// company attributes (a time dimension of a growth rate is the reference date's).
 			where = append(where, "i.evento = 'A'")
-			open = fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.data BETWEEN %s AND %s), 0)", f, t)
-			closed = fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione BETWEEN %s AND %s), 0)", f, t)
-			start = fmt.Sprintf("(COALESCE(sum(i.n) FILTER (WHERE i.data < %s), 0) - COALESCE(sum(i.n) FILTER (WHERE i.dt_cessazione < %s), 0))", f, f)
+			open, closed, start = growthOnOpenings(f, t)
 			if p.pair != nil {
 				extras = append(extras, p.pairExtras(b)...)
 			}
