@@ -35,9 +35,16 @@ func validDate(y, m, d int) (time.Time, bool) {
 	return t, t.Day() == d && int(t.Month()) == m
 }
 
+// monthAbbrs are the abbreviated months, Italian and English; monthYear the year after one,
+// four digits or two ("ago-2026", "gen 2025", "Sept. 2024", "mar-26").
+const (
+	monthAbbrs = `(gen|feb|mar|apr|mag|giu|lug|ago|sett?|ott|nov|dic|jan|jun|jul|aug|sept?|oct|dec)`
+	monthYear  = `(?:\.\s*|\s*[-/']\s*|\s+)((?:19|20)\d{2}|\d{2})\b`
+)
+
 // monthAbbrRE finds a month abbreviated before its year ("ago-2026", "gen 2025", "Sept. 2024",
 // "mar-26"): only with the year, as "ago" and "set" are words of their own.
-var monthAbbrRE = regexp.MustCompile(`(?i)\b(gen|feb|mar|apr|mag|giu|lug|ago|sett?|ott|nov|dic|jan|jun|jul|aug|sept?|oct|dec)(?:\.\s*|\s*[-/']\s*|\s+)((?:19|20)\d{2}|\d{2})\b`)
+var monthAbbrRE = regexp.MustCompile(`(?i)\b` + monthAbbrs + monthYear)
 
 var monthAbbr = map[string]string{"gen": "gennaio", "feb": "febbraio", "mar": "marzo", "apr": "aprile", "mag": "maggio",
 	"giu": "giugno", "lug": "luglio", "ago": "agosto", "set": "settembre", "sett": "settembre", "ott": "ottobre", "nov": "novembre",
@@ -45,8 +52,7 @@ var monthAbbr = map[string]string{"gen": "gennaio", "feb": "febbraio", "mar": "m
 	"oct": "october", "dec": "december"}
 
 // monthRangeRE finds two abbreviated months joined before a year ("lug-ago 2026").
-var monthRangeRE = regexp.MustCompile(`(?i)\b(gen|feb|mar|apr|mag|giu|lug|ago|sett?|ott|nov|dic|jan|jun|jul|aug|sept?|oct|dec)\.?\s*[-/]\s*` +
-	`(gen|feb|mar|apr|mag|giu|lug|ago|sett?|ott|nov|dic|jan|jun|jul|aug|sept?|oct|dec)(?:\.\s*|\s*[-/']\s*|\s+)((?:19|20)\d{2}|\d{2})\b`)
+var monthRangeRE = regexp.MustCompile(`(?i)\b` + monthAbbrs + `\.?\s*[-/]\s*` + monthAbbrs + monthYear)
 
 // decadeRE finds a decade ("anni '90", "anni 90", "anni novanta", "anni 2000", "the 1990s").
 var decadeRE = regexp.MustCompile(`(?i)\b(?:anni\s*['’]?\s*(50|60|70|80|90|2000|2010|cinquanta|sessanta|settanta|ottanta|novanta|duemila)|(19[5-9]0|20[01]0)s)\b`)
@@ -71,20 +77,20 @@ func expandDecades(q string) string {
 func expandMonths(q string) string {
 	q = monthRangeRE.ReplaceAllStringFunc(q, func(s string) string {
 		p := monthRangeRE.FindStringSubmatch(s)
-		y := p[3]
-		if len(y) == 2 {
-			y = "20" + y
-		}
-		return "da " + monthAbbr[strings.ToLower(p[1])] + " a " + monthAbbr[strings.ToLower(p[2])] + " " + y
+		return "da " + monthAbbr[strings.ToLower(p[1])] + " a " + monthAbbr[strings.ToLower(p[2])] + " " + fullYear(p[3])
 	})
 	return monthAbbrRE.ReplaceAllStringFunc(q, func(s string) string {
 		p := monthAbbrRE.FindStringSubmatch(s)
-		y := p[2]
-		if len(y) == 2 {
-			y = "20" + y
-		}
-		return monthAbbr[strings.ToLower(p[1])] + " " + y
+		return monthAbbr[strings.ToLower(p[1])] + " " + fullYear(p[2])
 	})
+}
+
+// fullYear writes a two-digit year with its century ("26" is "2026").
+func fullYear(y string) string {
+	if len(y) == 2 {
+		return "20" + y
+	}
+	return y
 }
 
 // markDates replaces numeric dates (dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy, yyyy-mm-dd) with date
