@@ -399,16 +399,12 @@ func (p *plan) ageCuboid(m *catalog.Metric, s snapshot) *cubeChoice {
 		}
 	}
 	usesAge := false
-	var cutoffs []time.Time
 	add(m.Where)
 	dims := append([]*catalog.Dimension{}, p.groupBy...)
 	for _, f := range append(append([]typedFilter{}, p.filters...), p.subset...) {
 		if f.dim.Type == catalog.TypeMonths && len(f.values) > 0 {
 			if _, ranged := f.values[0].(int); ranged {
-				usesAge = true
-				for _, n := range ageBoundaries(f) { // as monthsSQL compares
-					cutoffs = append(cutoffs, pgMinusMonths(s.date, n))
-				}
+				usesAge = true // a range in months: no column but the registration date
 				continue
 			}
 		}
@@ -418,9 +414,6 @@ func (p *plan) ageCuboid(m *catalog.Metric, s snapshot) *cubeChoice {
 		sql, _ := d.SQLFor(p.source)
 		if d.Type == catalog.TypeMonths {
 			usesAge = true
-			for _, years := range []int{1, 3, 5, 10} { // the classes of the catalog's anzianita
-				cutoffs = append(cutoffs, pgMinusMonths(s.date, 12*years))
-			}
 			sql = strings.ReplaceAll(sql, "{ref}", "")
 		}
 		add(sql)
@@ -428,12 +421,8 @@ func (p *plan) ageCuboid(m *catalog.Metric, s snapshot) *cubeChoice {
 	if !usesAge {
 		return nil
 	}
-	onMonths := true
-	for _, c := range cutoffs {
-		if c.AddDate(0, 0, 1).Day() != 1 || c.Before(meta.horizon.AddDate(0, 0, -1)) {
-			onMonths = false
-		}
-	}
+	// Every age boundary a month's end after the horizon (age.go).
+	onMonths := p.ageOnMonths(s, meta.horizon)
 	// The registration date is the cube's month, or, when every boundary is one of the
 	// classes', the class of age the cuboids of 00058 keep: the smaller cuboid wins.
 	var best *cuboid
