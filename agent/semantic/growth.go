@@ -2,7 +2,6 @@ package semantic
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -47,15 +46,18 @@ func (p *plan) growthSince(s snapshot, w window, need map[string]bool, meta *cub
 // table's days in the months the period cuts (from c.since on in its first month), under the
 // columns both cuboids keep.
 func (c *cubeChoice) sinceRelation(b *builder, source string) string {
-	var keep []string
-	for _, col := range c.cuboidColumns() {
-		for _, tc := range c.totals.cuboids {
-			if tc.id == c.totalsCuboid && tc.cols[col] {
-				keep = append(keep, col)
-			}
+	var total map[string]bool
+	for _, tc := range c.totals.cuboids {
+		if tc.id == c.totalsCuboid {
+			total = tc.cols
 		}
 	}
-	slices.Sort(keep)
+	var keep []string
+	for _, col := range c.cuboidColumns() { // sorted
+		if total[col] {
+			keep = append(keep, col)
+		}
+	}
 	list := strings.Join(append(append([]string{"evento"}, eventMeasures[source]...), keep...), ", ")
 	first := monthStart(c.since)
 	if !first.Equal(c.since) {
