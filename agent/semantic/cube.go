@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/comune-bologna/conoscenza/agent/catalog"
-	"github.com/comune-bologna/conoscenza/ingest/db"
 )
 
 // The event cubes of migration 00032: per source, a table of cuboids (events counted by month
@@ -116,43 +115,11 @@ func loadStockCuboids(ctx context.Context, tx pgx.Tx, s snapshot) (*cubeMeta, er
 	return readCube(ctx, tx, "agg_stock_cuboidi", s)
 }
 
-func readCube(ctx context.Context, tx pgx.Tx, table string, s snapshot) (*cubeMeta, error) {
-	if s.metas != nil {
-		return s.metas[table], nil // read once for the query (readCubes)
-	}
-	rows, err := tx.Query(ctx, `SELECT s.tipo, s.as_of, s.orizzonte, s.prima, s.anomalie, c.cuboide, c.dims, c.righe
-		FROM agg_stato s JOIN agg_cuboidi c USING (tabella)
-		WHERE s.tabella = $1 AND (s.tipo = 'stock' OR s.versione = agg_versione_di(s.tabella)) ORDER BY c.cuboide`, table)
-	if err != nil {
-		return nil, db.Translate(err, "read aggregates")
-	}
-	defer rows.Close()
-	m := &cubeMeta{table: table}
-	for rows.Next() {
-		var kind string
-		var asOf, horizon *time.Time
-		var c cuboid
-		var dims []string
-		if err := rows.Scan(&kind, &asOf, &horizon, &m.bucket, &m.anomalies, &c.id, &dims, &c.rows); err != nil {
-			return nil, db.Translate(err, "read aggregates")
-		}
-		if asOf == nil || !asOf.Equal(s.date) {
-			return nil, nil // built from another snapshot: stale
-		}
-		m.facts, m.events, m.asOf = kind == "fatti", kind == "eventi", *asOf
-		if horizon != nil {
-			m.horizon = *horizon
-		}
-		c.cols = colSet(dims)
-		m.cuboids = append(m.cuboids, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, db.Translate(err, "read aggregates")
-	}
-	if len(m.cuboids) == 0 {
-		return nil, nil
-	}
-	return m, nil
+// readCube is the description of the aggregate table, if it is current and built from the
+// snapshot s: readCubes read them all in one statement for the latest snapshot; no other
+// snapshot has any.
+func readCube(_ context.Context, _ pgx.Tx, table string, s snapshot) (*cubeMeta, error) {
+	return s.metas[table], nil
 }
 
 // onCube rewrites catalog SQL of source to the cube's single alias i.
