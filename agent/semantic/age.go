@@ -12,16 +12,6 @@ import (
 // snapshot at a month's end): a monthly cuboid then answers openings by age exactly, reading
 // its month as the registration date (ageColumn "mese"), as ageCuboid does for stock counts.
 
-// openingsAgeOnMonths says whether a flow query on the openings can read the company's age
-// from a cuboid's months: the metric counts openings and every age boundary is the last day of
-// a month after the horizon (months before it are one bucket, older than every boundary).
-func (p *plan) openingsAgeOnMonths(m *catalog.Metric, s snapshot, horizon time.Time) bool {
-	if m.Name != "aperture" || p.source != "register" || p.series {
-		return false
-	}
-	return p.ageOnMonths(s, horizon)
-}
-
 // ageOnMonths says whether the query uses the company's age and every age boundary it compares
 // the registration date with is the last day of a month after the horizon: then the first day
 // of the registration month (a cuboid's month for openings, or its registration month,

@@ -226,10 +226,10 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 	case !ref:
 		pick(need, "")
 	default:
-		if p.openingsAgeOnMonths(m, s, meta.horizon) {
-			pick(without(""), "mese")
-		}
 		if p.ageOnMonths(s, meta.horizon) {
+			if m.Name == "aperture" && p.source == "register" {
+				pick(without(""), "mese") // an opening's month is its registration month
+			}
 			pick(need, "")
 		}
 		if p.ageOnClasses() {
