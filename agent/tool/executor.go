@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/comune-bologna/conoscenza/agent/catalog"
 	"github.com/comune-bologna/conoscenza/agent/dossier"
@@ -268,7 +269,9 @@ func TableFromResult(cat *catalog.Catalog, r *semantic.Result) Table {
 		Query: r.Query, SQL: r.SQL, Params: r.Params, Sources: r.Sources, AsOf: r.AsOf, Notes: r.Notes, Suppressed: r.Suppressed}
 }
 
-// Title describes a typed query in Italian: "Chiusure per quartiere — femminile: sì, dal 2020-01-01".
+// Title describes a typed query in Italian: "Chiusure per quartiere — imprese femminili: sì,
+// dal 01/01/2020". Dimensions read by their Italian names, operators and comparisons as words,
+// dates as the UI writes them.
 func Title(cat *catalog.Catalog, q semantic.Query, metric string) string {
 	name := metric
 	if m, ok := cat.Metric(metric); ok {
@@ -286,42 +289,100 @@ func Title(cat *catalog.Catalog, q semantic.Query, metric string) string {
 	}
 	var cond []string
 	for _, f := range append(q.Filters, q.Subset...) {
-		v := f.Value
-		if v == nil {
-			v = f.Values
-		}
-		switch x := v.(type) {
-		case bool:
-			if x {
-				v = "sì"
-			} else {
-				v = "no"
-			}
-		}
-		op := f.Op
-		switch op {
-		case "", "=", "in":
-			op = ":"
-		case "between", "not_in":
-			op = " " + strings.ReplaceAll(op, "_", " ") // "anzianita between [58 69]", not "anzianitabetween"
-		}
-		cond = append(cond, fmt.Sprintf("%s%s %v", f.Dimension, op, v))
+		cond = append(cond, filterTitle(cat, f))
 	}
 	switch {
 	case q.From != "" && q.To != "":
-		cond = append(cond, "dal "+q.From+" al "+q.To)
+		cond = append(cond, "dal "+italianDate(q.From)+" al "+italianDate(q.To))
 	case q.From != "":
-		cond = append(cond, "dal "+q.From)
+		cond = append(cond, "dal "+italianDate(q.From))
 	case q.To != "":
-		cond = append(cond, "fino al "+q.To)
+		cond = append(cond, "fino al "+italianDate(q.To))
 	}
-	if q.CompareTo != "" {
+	if q.AsOf != "" {
+		cond = append(cond, "situazione al "+italianDate(q.AsOf))
+	}
+	if c, ok := compareTitle[q.CompareTo]; ok {
+		cond = append(cond, c)
+	} else if q.CompareTo != "" {
 		cond = append(cond, "confronto: "+strings.ReplaceAll(q.CompareTo, "_", " "))
 	}
 	if len(cond) > 0 {
 		title += " — " + strings.Join(cond, ", ")
 	}
 	return title
+}
+
+var compareTitle = map[string]string{
+	"previous_period": "confronto con il periodo precedente",
+	"previous_year":   "confronto con lo stesso periodo dell'anno precedente",
+}
+
+// filterTitle writes one filter: "quartiere: Navile", "quartiere escluso Navile",
+// "anzianità di iscrizione tra 58 e 69 mesi", "addetti ≥ 10".
+func filterTitle(cat *catalog.Catalog, f semantic.Filter) string {
+	label, unit := f.Dimension, ""
+	if d, ok := cat.Dimension(f.Dimension); ok {
+		label = strings.ToLower(d.IT)
+		if d.Type == "months" {
+			unit = " mesi"
+		}
+	}
+	v := f.Value
+	if v == nil {
+		v = f.Values
+	}
+	value := titleValue(v)
+	switch f.Op {
+	case "", "=", "in":
+		return label + ": " + value
+	case "not_in", "!=":
+		return label + " escluso " + value
+	case "between":
+		if vs, ok := v.([]any); ok && len(vs) == 2 {
+			return label + " tra " + titleValue(vs[0]) + " e " + titleValue(vs[1]) + unit
+		}
+		return label + " tra " + value + unit
+	case "<", "<=", ">", ">=":
+		sym := map[string]string{"<": "<", "<=": "≤", ">": ">", ">=": "≥"}[f.Op]
+		return label + " " + sym + " " + value + unit
+	}
+	return label + " " + f.Op + " " + value
+}
+
+// titleValue writes a filter's value: booleans as sì/no, lists joined by commas, ISO dates
+// as dd/mm/yyyy.
+func titleValue(v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "sì"
+		}
+		return "no"
+	case string:
+		return italianDate(x)
+	case []any:
+		out := make([]string, len(x))
+		for i, e := range x {
+			out[i] = titleValue(e)
+		}
+		return strings.Join(out, ", ")
+	case []string:
+		out := make([]string, len(x))
+		for i, e := range x {
+			out[i] = italianDate(e)
+		}
+		return strings.Join(out, ", ")
+	}
+	return fmt.Sprint(v)
+}
+
+// italianDate writes an ISO date (YYYY-MM-DD) as 31/12/2024; anything else is returned as is.
+func italianDate(s string) string {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t.Format("02/01/2006")
+	}
+	return s
 }
 
 func rowsForModel(t Table) [][]any {
