@@ -192,7 +192,7 @@ func (t *text) pointAt(i int) (span, bool) {
 		return span{n: 1, noYear: true, month: m}, true
 	}
 	// "primo semestre 2020", "secondo trimestre del 2021", "first half of 2020"
-	if o, ok := ordinals[w]; ok {
+	if o, ok := ordinalOf(w); ok {
 		if y, k, ok := yearAfter(i + 2); ok {
 			switch t.tok(i + 1) {
 			case "semestre", "half":

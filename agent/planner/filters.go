@@ -88,7 +88,8 @@ func (t *text) readFilters(source string) []semantic.Filter {
 	}
 	t.readPlaces(&s)
 	if (source == "register" || source == "cig") && t.take("fuori bologna", "fuori comune", "fuori dal comune", "fuori del comune",
-		"in altri comuni", "outside bologna") {
+		"in altri comuni", "outside bologna", "non bolognesi", "non bolognese", "non di bologna", "di fuori bologna", "fuori citta",
+		"outside the city", "not based in bologna") {
 		// "imprese con sede fuori Bologna" (CIG requests name the applicant's comune)
 		s.set(semantic.Filter{Dimension: "comune", Op: "!=", Value: "BOLOGNA"})
 	}
@@ -98,6 +99,7 @@ func (t *text) readFilters(source string) []semantic.Filter {
 		t.readTertiary(&s)
 		t.readSections(&s)
 		t.readDivisions(&s)
+		t.readValues(&s, divisionWords)
 		t.readValues(&s, sectorWords)
 	}
 	if source == "suap" {
@@ -348,7 +350,7 @@ func (t *text) readSize(s *filterSet) {
 		s.set(eq("classe_addetti", "10-49"))
 	case t.take("medie imprese", "medium sized", "medium businesses"):
 		s.set(eq("classe_addetti", "50-249"))
-	case t.take("grandi imprese", "grandi aziende", "imprese piu grandi", "aziende piu grandi", "large companies", "large firms",
+	case t.take("grandi imprese", "grandi aziende", "imprese grandi", "aziende grandi", "imprese piu grandi", "aziende piu grandi", "large companies", "large firms",
 		"big companies", "largest companies", "largest firms", "biggest companies", "biggest firms"):
 		s.set(eq("classe_addetti", "250+"))
 	}
@@ -374,9 +376,9 @@ func (t *text) readAge(s *filterSet) {
 	for i, w := range t.tokens {
 		mul := 0
 		switch w {
-		case "mesi", "months":
+		case "mesi", "months", "mese", "month":
 			mul = 1
-		case "anni", "years":
+		case "anni", "years", "anno", "year":
 			mul = 12
 		default:
 			continue
@@ -388,10 +390,11 @@ func (t *text) readAge(s *filterSet) {
 		cmp := t.tok(i-3) + " " + t.tok(i-2)
 		op := ""
 		switch {
-		case strings.HasSuffix(cmp, "meno di") || strings.HasSuffix(cmp, "less than") || strings.HasSuffix(cmp, "fewer than"):
+		case strings.HasSuffix(cmp, "meno di") || strings.HasSuffix(cmp, "less than") || strings.HasSuffix(cmp, "fewer than") ||
+			strings.HasSuffix(cmp, "younger than"):
 			op = "<"
 		case strings.HasSuffix(cmp, "piu di") || strings.HasSuffix(cmp, "more than") || strings.HasSuffix(cmp, "over") ||
-			strings.HasSuffix(cmp, "oltre"):
+			strings.HasSuffix(cmp, "oltre") || strings.HasSuffix(cmp, "older than"):
 			op = ">"
 		case strings.HasSuffix(cmp, "almeno") || strings.HasSuffix(cmp, "at least"):
 			op = ">="
@@ -408,6 +411,12 @@ func (t *text) readAge(s *filterSet) {
 	}
 	if t.take("startup", "start up", "startups", "start ups") {
 		s.set(semantic.Filter{Dimension: "anzianita", Op: "<", Value: 36})
+	}
+	// "imprese ultradecennali": more than ten (twenty) years since registration
+	if t.take("ultradecennali", "ultradecennale", "ultra decennali") {
+		s.set(semantic.Filter{Dimension: "anzianita", Op: ">", Value: 120})
+	} else if t.take("ultraventennali", "ultraventennale", "ultra ventennali") {
+		s.set(semantic.Filter{Dimension: "anzianita", Op: ">", Value: 240})
 	}
 }
 
@@ -443,8 +452,13 @@ func (t *text) readGroups(source string) []string {
 			(articles[prev] && (mostWords[t.tok(i+n)] || rankWords[t.tok(i+n)] != 0)) ||
 			// "in che mese del 2020 ..."
 			(prev == "che" && len(before) > 1 && before[1] == "in") ||
-			// "classifica dei quartieri per saldo", "ranking of districts"
+			// "classifica dei quartieri per saldo", "ranking of districts", "classifica settori"
 			(len(before) > 1 && rankingWords[before[1]] && (prev == "dei" || prev == "delle" || prev == "degli" || prev == "of" || prev == "per")) ||
+			rankingWords[prev] ||
+			// "tipo di cig più richiesto nel 2021": the question opening with the dimension ranked
+			(len(before) == 0 && (mostWords[t.tok(i+n)] || rankWords[t.tok(i+n)] != 0)) ||
+			// "esiti delle domande cig": the plural names the breakdown
+			(dim == "esito" && (t.tok(i) == "esiti" || t.tok(i) == "outcomes" || len(before) == 0)) ||
 			// "la top 10 delle aree statistiche", "i primi 5 tra i quartieri"
 			(len(before) > 1 && (prev == "dei" || prev == "delle" || prev == "degli" || prev == "of" || prev == "tra" || prev == "fra" || prev == "among") &&
 				(before[1] == "top" || isNumber(before[1]))) ||
@@ -469,7 +483,7 @@ func (t *text) readGroups(source string) []string {
 // periodAdjectives name a time breakdown by themselves ("andamento trimestrale", "dati
 // mensili"), with no "per" before them.
 var periodAdjectives = map[string]bool{"trimestrale": true, "trimestrali": true, "mensile": true, "mensili": true,
-	"quarterly": true, "monthly": true}
+	"quarterly": true, "monthly": true, "annue": true, "annui": true, "annuali": true, "yearly": true, "annual": true}
 
 func isTimeDim(d string) bool { return d == "anno" || d == "trimestre" || d == "mese" }
 

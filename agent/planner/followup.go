@@ -50,7 +50,9 @@ func isFollowUp(t *text) bool {
 		return true
 	}
 	limit, _ := probe.readTop()
-	return limit > 0 && len(probe.readGroups("register")) > 0
+	// "quale è andato peggio?", "ordina dalla più alta", "le 3 peggiori": a ranking of the
+	// previous breakdown
+	return limit > 0 && len(probe.readGroups("register")) > 0 || (limit > 0 || probe.wantsRanking()) && len(t.tokens) <= 6
 }
 
 // restrictCues narrow the previous answer ("quante di queste sono giovanili?"): the new
@@ -146,7 +148,8 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 	if m.named && m.name != q.Metric && !(m.share && q.Metric == "quota") && !(m.generic && sourceOf(m.name) == sourceOf(q.Metric)) {
 		if m.share {
 			q.Subset, q.Filters = splitSubset(q.Filters)
-			if q.Metric == "aperture" || q.Metric == "chiusure" || q.Metric == "imprese_registrate" {
+			if q.Metric == "aperture" || q.Metric == "chiusure" || q.Metric == "imprese_registrate" || q.Metric == "cig_domande" ||
+				q.Metric == "cig_imprese" || q.Metric == "suap_pratiche" || q.Metric == "contributi_beneficiari" {
 				q.Base = q.Metric // "in percentuale?" after the openings: a share of the openings
 			}
 		} else if q.Metric == "quota" {
@@ -186,6 +189,9 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 			return slices.Contains(groups, f.Dimension) && (f.Op == "" || f.Op == "=")
 		})
 	}
+	if badWhenHigh(q.Metric) && t.has("peggiore", "peggior", "peggiori", "peggio", "worst", "migliore", "miglior", "migliori", "meglio", "best") {
+		asc = !asc // the worst for closures or CIG has the most of them
+	}
 	if limit > 0 && len(q.GroupBy) > 0 {
 		q.Limit, q.Order, changed = limit, &semantic.Order{By: "value", Dir: "desc"}, true
 		if asc {
@@ -193,6 +199,12 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		}
 		if !hasTime(q.GroupBy) {
 			excludeUnattributed(&q)
+		}
+	} else if t.wantsRanking() && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
+		// "ordina dalla più alta": the whole breakdown in order
+		q.Order, changed = &semantic.Order{By: "value", Dir: "desc"}, true
+		if t.has(worstFirst...) || asc && !t.has(bestFirst...) {
+			q.Order.Dir = "asc"
 		}
 	}
 	if named && cmp == "" && isStock(q.Metric) {

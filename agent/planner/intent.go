@@ -110,7 +110,8 @@ var noData = []struct {
 		"i flussi turistici", "tourism flows"},
 	{[]string{"disoccupazione", "disoccupati", "tasso di occupazione", "occupati", "unemployment", "unemployed", "employment rate", "jobless"},
 		"l'occupazione e la disoccupazione", "employment and unemployment"},
-	{[]string{"affitto medio", "affitti medi", "in media l affitto", "costa in media", "prezzi degli affitti", "canoni", "prezzo al metro", "prezzi delle case", "average rent", "house prices", "rents",
+	{[]string{"affitto medio", "affitti medi", "affitto commerciale", "affitti commerciali", "costa un affitto", "costo dell affitto",
+		"canone di locazione", "metro quadro", "metro quadrato", "al mq", "square metre", "square meter", "in media l affitto", "costa in media", "prezzi degli affitti", "canoni", "prezzo al metro", "prezzi delle case", "average rent", "house prices", "rents",
 		"sfitti", "sfitto", "sfitte", "sfitta", "vacanti", "negozi vuoti", "locali vuoti", "vacant", "empty shops"},
 		"i prezzi e gli affitti degli immobili", "property prices and rents"},
 	{[]string{"numero medio di addetti", "numero medio di dipendenti", "media degli addetti", "media dei dipendenti", "addetti medi",
@@ -128,6 +129,17 @@ var noData = []struct {
 	{[]string{"superbonus", "ecobonus", "bonus edilizi", "bonus edilizio", "credito d imposta", "crediti d imposta", "tax credit", "tax credits"},
 		"gli incentivi fiscali nazionali (conosco i contributi dei bandi del Comune)",
 		"national tax incentives (I know the grants of the city's own calls)"},
+	{[]string{"evasione", "evadono", "evasori", "evasore", "tasse pagate", "imposte pagate", "tributi pagati", "tax evasion", "evade taxes", "taxes paid"},
+		"i dati fiscali delle imprese (tasse, imposte, evasione)", "companies' tax data (taxes paid, evasion)"},
+	{[]string{"brevetti", "brevetto", "marchi registrati", "patents", "patent", "trademarks"},
+		"i brevetti e i marchi", "patents and trademarks"},
+	{[]string{"certificazione iso", "certificazioni iso", "certificate iso", "certificazione di qualita", "certificazioni di qualita",
+		"certificazione ambientale", "iso 9001", "iso 14001", "iso certified", "iso certification"},
+		"le certificazioni delle imprese (qualità, ambiente)", "companies' certifications (quality, environment)"},
+	{[]string{"cambiato sede", "cambiato indirizzo", "cambiato quartiere", "spostato la sede", "trasferito la sede", "trasferito la sede",
+		"trasferimenti di sede", "traslocato", "traslocate", "moved their seat", "moved address", "relocated", "relocations"},
+		"i trasferimenti di sede (conto le imprese per quartiere alla data di ogni estratto del Registro)",
+		"moves of a company's seat (I count companies by district at the date of each register extract)"},
 	{[]string{"reati", "criminalita", "furti", "crime", "crimes", "traffico", "traffic", "inquinamento", "smog", "pollution"},
 		"la sicurezza, il traffico e l'ambiente", "crime, traffic and the environment"},
 	// the other comuni of the metropolitan city, when a number is asked (a CIG request names its
@@ -219,7 +231,9 @@ var (
 		// a call's budget and who may have it are in the call ("quanti soldi ha stanziato il Comune
 		// per ...", "poteva avere i ristori se ...")
 		"ha stanziato", "hanno stanziato", "stanziati per", "dotazione", "mette a disposizione", "messo a disposizione",
-		"puo avere", "poteva avere", "possono avere", "potevano avere", "puo ottenere", "poteva ottenere"}
+		"puo avere", "poteva avere", "possono avere", "potevano avere", "puo ottenere", "poteva ottenere",
+		// a call's ceiling is in the call ("quanto è il contributo massimo del bando ...")
+		"contributo massimo", "importo massimo", "massimale", "tetto massimo", "maximum grant", "maximum amount"}
 	docNouns = []string{"delibera", "delibere", "regolamento", "regolamenti", "linee guida", "faq", "protocollo", "rapporto",
 		"relazione", "documento", "documenti", "piano", "avviso", "incubatore", "regulation", "guidelines", "report", "plan",
 		"resolution", "document", "documents", "voucher", "dehors", "tari", "microcredito", "mercatini", "gemello digitale"}
@@ -251,7 +265,25 @@ func (t *text) quantityCue() bool {
 		"andamento", "trend", "totale", "conta quante", "conta quanti", "contami", "count", "saldo", "share", "ci sono", "esistono", "aumentat*", "diminuit*",
 		"cresciut*", "calat*", "increased", "decreased", "grown", "fell", "rose", "more", "fewer",
 		"in aumento", "in calo", "in diminuzione", "in crescita", "aumentano", "diminuiscono", "calano", "crescono", "stanno calando",
-		"stanno aumentando", "increasing", "decreasing", "declining", "rising", "falling")
+		"stanno aumentando", "increasing", "decreasing", "declining", "rising", "falling", "ce ne sono", "ce n e") || t.moneyAsked()
+}
+
+// moneyAsked says whether "quanto" asks for an amount given or spent ("quanto ha erogato il
+// Comune con il voucher digitale", "quanto abbiamo speso in contributi"), not "quanto tempo".
+func (t *text) moneyAsked() bool {
+	for i, w := range t.tokens {
+		if w != "quanto" {
+			continue
+		}
+		for k := i + 1; k <= i+3; k++ {
+			switch tk := t.tok(k); {
+			case strings.HasPrefix(tk, "erogat"), strings.HasPrefix(tk, "spes"), strings.HasPrefix(tk, "concess"), tk == "dato", tk == "dati",
+				strings.HasPrefix(tk, "distribuit"), tk == "erogato", tk == "speso", strings.HasPrefix(tk, "pagat"):
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var platCues = []string{"platea", "potrebbero partecipare", "potrebbe partecipare", "potenziali beneficiari", "potenziali beneficiarie",
@@ -272,7 +304,10 @@ func (t *text) wantsList() bool {
 var outcomeCues = []string{"come sono andate", "come sono andati", "come e andata", "come e andato", "che fine hanno fatto",
 	"ancora attive", "ancora attivi", "ancora aperte", "ancora aperti", "sopravvissute", "sopravvivenza", "impatto", "effetto",
 	"effetti", "risultati hanno", "che risultati", "how did", "fared", "afterwards", "impact", "still active", "still open",
-	"survived", "outcome of", "esito del bando per le imprese", "che esito ha avuto", "che esiti ha avuto"}
+	"survived", "outcome of", "esito del bando per le imprese", "che esito ha avuto", "che esiti ha avuto",
+	// "com'è andato il bando giovani imprese 2023?", "i ristori del 2021 hanno funzionato?", "esito del bando B-2024-01"
+	"com e andato", "com e andata", "com sono andate", "com sono andati", "hanno funzionato", "ha funzionato", "e servito", "sono serviti",
+	"did it work", "did they work", "esito del bando", "esiti del bando", "l esito del"}
 
 func (t *text) isOutcome() bool { return t.has(outcomeCues...) }
 
@@ -377,16 +412,22 @@ func (t *text) afterCallNoun(phrase string) int {
 
 var dossierCues = []string{"fascicolo", "scheda dell impresa", "scheda impresa", "scheda della ditta", "scheda dell azienda",
 	"mostrami l impresa", "mostrami la ditta", "mostrami l azienda", "fammi vedere l impresa", "dimmi tutto su",
-	"dimmi tutto sull impresa", "company profile", "dossier", "informazioni sull impresa", "tell me about the company",
+	"dimmi tutto sull impresa", "company profile", "profile of company", "profile of the company", "profilo dell impresa", "dossier", "informazioni sull impresa", "tell me about the company",
 	"show me the company", "chi e l impresa", "dati dell impresa"}
 
 // dossierKey returns the codice fiscale or the name a dossier request names.
 func (t *text) dossierKey() (cf, name string, ok bool) {
 	cue := t.has(dossierCues...)
-	if m := cfRE.FindString(t.raw); m != "" && (cue || t.has("codice fiscale", "partita iva", "tax code")) {
+	// a codice fiscale alone is a request for that company ("93453560158")
+	alone := len(t.read) == 1 && t.read[0] == "codicefiscale"
+	if m := cfRE.FindString(t.raw); m != "" && (cue || alone || t.has("codice fiscale", "partita iva", "tax code")) {
 		return strings.ToUpper(m), "", true
 	}
 	if !cue {
+		// "che contributi ha ricevuto Trabelsi Amel?": one firm, named after its verb
+		if name := firmAfterVerb(t.raw); name != "" {
+			return "", name, true
+		}
 		return "", "", false
 	}
 	// the name: the upper-case words (or the words after the cue) of the question as asked
@@ -443,4 +484,53 @@ func isUpperWord(w string) bool {
 		}
 	}
 	return letters >= 2 || (letters == 1 && len(w) == 1)
+}
+
+// receiveVerbs have one firm as their subject ("ha ricevuto", "ha ottenuto"): the capitalised
+// words after them name it.
+var receiveVerbs = map[string]bool{"ricevuto": true, "ottenuto": true, "avuto": true, "preso": true, "incassato": true}
+
+// firmAfterVerb returns the name of a firm written with capitals right after a singular verb
+// of receiving ("quanto ha ricevuto la Pizzeria del Portico?") or after "quanti dipendenti ha"
+// (the dossier has the size class), unless the words are a place
+// or a call the planner knows; else "".
+func firmAfterVerb(raw string) string {
+	words := strings.Fields(punct.Replace(raw))
+	for i := 1; i+1 < len(words); i++ {
+		prev, w := strings.ToLower(words[i-1]), strings.ToLower(words[i])
+		// "quanto ha ricevuto X", "quanti dipendenti ha X"
+		if !(prev == "ha" && receiveVerbs[w] || (prev == "dipendenti" || prev == "addetti" || prev == "employees") && (w == "ha" || w == "has")) {
+			continue
+		}
+		k := i + 1
+		for k < len(words) && articles[strings.ToLower(words[k])] {
+			k++
+		}
+		var parts []string
+		for ; k < len(words); k++ {
+			w := strings.Trim(words[k], "'’.\"")
+			r, _ := utf8.DecodeRuneInString(w)
+			lw := strings.ToLower(w)
+			if unicode.IsUpper(r) || len(parts) > 0 && namePrepositions[lw] || len(parts) > 0 && (lw == "srl" || lw == "spa" || lw == "snc" || lw == "sas") {
+				parts = append(parts, w)
+				continue
+			}
+			break
+		}
+		for len(parts) > 0 && namePrepositions[strings.ToLower(parts[len(parts)-1])] {
+			parts = parts[:len(parts)-1]
+		}
+		if len(parts) == 0 {
+			return ""
+		}
+		name := strings.Join(parts, " ")
+		probe := newText(name)
+		var fs filterSet
+		probe.readPlaces(&fs)
+		if len(fs.list) > 0 || bandoRE.MatchString(name) || probe.bando() != "" || probe.mentionsPeriod() {
+			return ""
+		}
+		return name
+	}
+	return ""
 }

@@ -7,7 +7,7 @@ import "slices"
 // ("aperture", "chiusure") they reuse.
 var (
 	cigWords = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "wage supplementation", "cassintegrati", "cassaintegrati",
-		"in cassa", "messi in cassa", "lavoratori in cassa"}
+		"in cassa", "messi in cassa", "lavoratori in cassa", "domande di cassa", "richieste di cassa", "ore di cassa"}
 	hoursWords    = []string{"ore", "hours", "monte ore"}
 	requestedWord = []string{"richieste", "richiesta", "requested", "chieste"}
 	workerWords   = []string{"lavoratori", "lavoratrici", "dipendenti coinvolti", "workers", "employees", "persone"}
@@ -15,7 +15,8 @@ var (
 	// integrazione"), not a size class ("imprese con più di 50 dipendenti")
 	staffWords = []string{"quanti dipendenti", "quanti addetti", "dipendenti finiti", "dipendenti in", "addetti in",
 		"dipendenti sono", "addetti coinvolti", "how many staff"}
-	suapWords     = []string{"suap", "pratiche", "pratica", "scia", "permessi", "permits", "permit", "sportello unico", "applications"}
+	suapWords = []string{"suap", "pratiche", "pratica", "scia", "permessi", "permits", "permit", "sportello unico", "applications",
+		"subingressi", "subentri", "takeovers"}
 	grantWords    = []string{"contributi", "contributo", "grant", "grants", "sovvenzioni", "finanziamenti", "ristori", "fondi", "beneficiari", "beneficiarie", "beneficiato", "finanziate", "funded"}
 	amountWords   = []string{"euro", "soldi", "importo", "importi", "amount", "amounts", "quanto", "how much", "money", "concessi", "erogati", "stanziati", "valore"}
 	recipientWord = []string{"beneficiari", "beneficiarie", "beneficiato", "quante imprese", "quante aziende", "imprese finanziate", "hanno ricevuto", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms"}
@@ -32,8 +33,8 @@ var (
 		"media degli importi", "average grant", "average amount"}
 	averageWords = []string{"in media", "mediamente", "media per impresa", "ogni impresa", "ciascuna impresa", "per impresa", "per beneficiario",
 		"per beneficiaria", "average", "on average", "each firm", "each company", "per firm", "per company", "per beneficiary"}
-	notAwardedWords = []string{"non ammesse", "non ammessi", "escluse", "esclusi", "revocati", "revocate", "rinunce", "not admitted"}
-	balanceWords    = []string{"natimortalita", "nati mortalita", "saldo", "saldo netto", "ha perso", "hanno perso", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
+	notAwardedWords = []string{"non ammesse", "non ammessi", "escluse", "esclusi", "revocati", "revocate", "rinunce", "not admitted", "revoked", "withdrawn"}
+	balanceWords    = []string{"natimortalita", "nati mortalita", "saldo", "saldo netto", "ha perso", "hanno perso", "abbiamo perso", "si sono perse", "abbiamo guadagnato", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
 	growthWords     = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
 	shareWords      = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "pesano", "quanto pesa", "share", "proportion",
 		"percentage", "che parte", "what fraction",
@@ -123,6 +124,10 @@ func (t *text) readMetric() metricReading {
 		}
 		return metricReading{name: "cig_domande", named: true, generic: !t.has("domande", "domanda", "richieste", "requests", "applications", "istanze")}
 	case t.has(suapWords...) && !t.has(grantWords...):
+		if share {
+			// "quota di pratiche SUAP accolte": a share of the permits
+			return metricReading{name: "quota", share: true, named: true, base: "suap_pratiche"}
+		}
 		return metricReading{name: "suap_pratiche", named: true}
 	case t.has(grantWords...) || bandoRE.MatchString(t.raw) || t.has("concesso", "concessi", "concesse", "erogato", "erogati", "erogate") ||
 		// "quanti soldi ha dato il Comune alle imprese di Navile"
@@ -187,7 +192,7 @@ func (t *text) readMetric() metricReading {
 		return metricReading{name: "imprese_registrate", named: true}
 	case t.has(activeWords...):
 		return metricReading{name: "imprese_attive", named: true}
-	case t.has(firmWords...) || t.has(firmNouns...) && !t.docNoun():
+	case t.has(firmWords...) || (t.has(firmNouns...) || t.sectorNounCount() || t.namesActivityCode()) && !t.docNoun():
 		// "quante attività commerciali ci sono", "quanti ristoranti ci sono a Navile" (but "che
 		// tasso applicano le banche nel protocollo" asks a document)
 		return metricReading{name: "imprese_attive"}

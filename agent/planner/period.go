@@ -58,6 +58,25 @@ var months = map[string]time.Month{
 var ordinals = map[string]int{"primo": 1, "prima": 1, "first": 1, "secondo": 2, "seconda": 2, "second": 2,
 	"terzo": 3, "third": 3, "quarto": 4, "fourth": 4, "ultimo": 4, "last": 4}
 
+// ordinalOf reads an ordinal in words or digits ("primo", "1°", "2nd"); digits are read only
+// where a unit follows (see pointAt).
+func ordinalOf(w string) (int, bool) {
+	if o, ok := ordinals[w]; ok {
+		return o, true
+	}
+	w = strings.TrimRight(w, "°ºo")
+	for _, suf := range []string{"st", "nd", "rd", "th"} {
+		w = strings.TrimSuffix(w, suf)
+	}
+	if len(w) == 1 && w[0] >= '1' && w[0] <= '4' {
+		return int(w[0] - '0'), true
+	}
+	return 0, false
+}
+
+// multiYears are the nouns of a span of years ("triennio").
+var multiYears = map[string]int{"biennio": 2, "triennio": 3, "quadriennio": 4, "quinquennio": 5, "decennio": 10, "decade": 10}
+
 func isYearTok(tok string) bool {
 	_, ok := year(tok)
 	return ok
@@ -112,7 +131,7 @@ func (t *text) comparison() (string, int) {
 				continue
 			}
 			lead = 2
-		case (w == "con" || w == "with") && t.has("confronta", "confronto", "paragona", "compare", "compared", "confrontate",
+		case (w == "con" || w == "col" || w == "with") && t.has("confronta", "confronto", "paragona", "compare", "compared", "confrontate",
 			"confrontati", "confrontata", "confrontato", "confrontare", "paragonate", "paragonati", "paragonare", "confrontando"):
 			lead = 1
 			for t.tok(i+lead) == "quelle" || t.tok(i+lead) == "quelli" || t.tok(i+lead) == "quella" || t.tok(i+lead) == "quello" || t.tok(i+lead) == "del" ||
@@ -157,14 +176,19 @@ func (t *text) comparison() (string, int) {
 			{"stessi mesi dell anno scorso", "previous_year"}, {"stessi mesi dell anno precedente", "previous_year"},
 			{"same months last year", "previous_year"}, {"same months of last year", "previous_year"},
 		} {
-			if t.find(c.phrase, j) == j {
-				t.consume(i, j-i+len(strings.Fields(c.phrase)))
-				return c.cmp, 0
+			// "vs stesso periodo anno precedente": the article may be left out
+			for _, ph := range []string{c.phrase, strings.Replace(c.phrase, " dell anno ", " anno ", 1)} {
+				if t.find(ph, j) == j {
+					t.consume(i, j-i+len(strings.Fields(ph)))
+					return c.cmp, 0
+				}
 			}
 		}
 		// "rispetto allo stesso periodo del 2019"
 		for _, lead := range []string{"stesso periodo del", "stesso periodo dell anno", "same period of", "same period in",
-			"stessi mesi del", "stessi mesi dell anno", "same months of", "same months in"} {
+			"stessi mesi del", "stessi mesi dell anno", "same months of", "same months in",
+			// "vs same period 2025", "vs stesso periodo 2025"
+			"stesso periodo", "same period", "stessi mesi", "same months"} {
 			if t.find(lead, j) == j {
 				k := j + len(strings.Fields(lead))
 				if y, ok := year(t.tok(k)); ok {
@@ -253,6 +277,9 @@ func (t *text) aroundLockdown() (period, bool) {
 		p = period{from: lockdown.to.AddDate(0, 0, 1), found: true, open: true}
 	case t.take("prima del lockdown", "prima del primo lockdown", "before the lockdown", "before lockdown"):
 		p = period{to: lockdown.from.AddDate(0, 0, -1), found: true}
+	case t.take(afterPandemic...):
+		// "nel post-covid", "dopo la pandemia": from the end of the state of emergency
+		return period{from: pandemic.to.AddDate(0, 0, 1), found: true, open: true}, true
 	case t.takeSince(sinceLockdown...):
 		// "dal lockdown a oggi": from its first day, end open
 		return period{from: lockdown.from, found: true, open: true}, true
@@ -413,6 +440,28 @@ func (t *text) period(now time.Time) period {
 // lastN reads "negli ultimi 12 mesi", "ultimi tre anni", "past 2 years": whole months ending
 // with the last complete month.
 func (t *text) lastN(now time.Time) (period, bool) {
+	// "nell'ultimo triennio", "nel decennio scorso": years as in "ultimi 3 anni"
+	for i, w := range t.tokens {
+		years, ok := multiYears[w]
+		if !ok {
+			continue
+		}
+		start, end := i, i
+		switch {
+		case t.tok(i-1) == "ultimo" || t.tok(i-1) == "last" || t.tok(i-1) == "past":
+			start = i - 1
+		case t.tok(i+1) == "scorso":
+			end = i + 1
+		default:
+			continue
+		}
+		if w := t.tok(start - 1); w == "nell" || w == "nel" || w == "l" || w == "the" || w == "in" || w == "dell" || w == "over" {
+			start--
+		}
+		last := lastCompleteMonthEnd(now)
+		t.consume(start, end-start+1)
+		return period{from: day(last.Year(), last.Month(), 1).AddDate(0, -(years*12 - 1), 0), to: last, found: true}, true
+	}
 	for i, w := range t.tokens {
 		if w != "ultimi" && w != "ultime" && w != "last" && w != "past" && w != "scorsi" {
 			continue

@@ -88,19 +88,25 @@ func (t *text) singularRank() bool {
 // readTop reads "i 3 quartieri con più ...", "top 5", "il quartiere con meno ...": the limit and
 // whether the smallest come first.
 // rankWords are adjectives that ask for the first of a ranking: 1 the largest, -1 the smallest.
-var rankWords = map[string]int{"migliore": 1, "miglior": 1, "best": 1, "highest": 1, "largest": 1, "biggest": 1,
-	"peggiore": -1, "peggior": -1, "worst": -1, "lowest": -1, "smallest": -1}
+var rankWords = map[string]int{"migliore": 1, "miglior": 1, "migliori": 1, "meglio": 1, "best": 1, "highest": 1, "largest": 1, "biggest": 1,
+	"peggiore": -1, "peggior": -1, "peggiori": -1, "peggio": -1, "worst": -1, "lowest": -1, "smallest": -1}
 
 func (t *text) readTop() (int, bool) {
-	asc := t.has("meno", "least", "fewest", "lowest", "minore", "minor", "smallest", "peggiore", "peggior", "worst", "piu basso", "piu bassa",
-		"piu negativo", "piu negativa", "most negative") && !t.has(bestFirst...) || t.has(worstFirst...)
-	most := t.has("piu", "most", "maggiore", "maggior", "highest", "largest", "biggest", "top", "primi", "prime", "migliore", "miglior", "best") || asc
+	asc := t.has("meno", "least", "fewest", "lowest", "minore", "minor", "smallest", "peggiore", "peggior", "peggiori", "peggio", "worst",
+		"piu basso", "piu bassa", "piu negativo", "piu negativa", "most negative") && !t.has(bestFirst...) || t.has(worstFirst...)
+	most := t.has("piu", "most", "maggiore", "maggior", "highest", "largest", "biggest", "top", "primi", "prime", "migliore", "miglior",
+		"migliori", "meglio", "best") || asc
 	for i, w := range t.tokens {
 		n, ok := number(w)
 		if !ok || n < 1 || n > 50 {
 			continue
 		}
 		prev := t.tok(i - 1)
+		// "le ultime 3 zone per saldo", "bottom 5 districts": the last of the ranking (not "gli
+		// ultimi 3 anni", a period, whose unit is no dimension to rank)
+		if (prev == "ultime" || prev == "ultimi" || prev == "bottom") && t.rankedDimAt(i+1) {
+			return n, true
+		}
 		if prev == "top" || prev == "primi" || prev == "prime" || prev == "i" || prev == "le" || prev == "gli" || prev == "which" || prev == "the" || prev == "sono" {
 			if most {
 				return n, asc
@@ -133,4 +139,28 @@ func superlative(a, b string) bool {
 		return a != "the" || b == "most" || b == "least" || b == "fewest" || b == "highest" || b == "lowest"
 	}
 	return false
+}
+
+// rankedDimAt says whether a dimension other than time is named at token i ("le ultime 3 zone").
+func (t *text) rankedDimAt(i int) bool {
+	for _, g := range groupWords {
+		if !isTimeDim(g.dim) && t.startsAny(i, g.words) {
+			return true
+		}
+	}
+	return false
+}
+
+// wherePlace says whether the question asks where there is the most or the least of something
+// ("dove ci sono più imprese giovanili?", "where do most firms close?"): the place is the
+// quartiere, the first of a ranking.
+func (t *text) wherePlace() bool {
+	first := ""
+	for _, w := range t.tokens {
+		if w != "" {
+			first = w
+			break
+		}
+	}
+	return (first == "dove" || first == "where") && t.has("piu", "meno", "most", "least", "fewest")
 }

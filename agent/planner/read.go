@@ -49,7 +49,8 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 		// a call's words count only where a call or a grant is named ("women-led firms still
 		// active among those registered in 2022" is no call's outcome)
 		if id := t.bando(); id != "" && (bandoRE.MatchString(t.raw) || t.has("bando", "bandi", "contributo", "contributi", "grant", "grants",
-			"call", "avviso", "fondo", "voucher", "ristori", "finanziate", "finanziati", "beneficiarie", "beneficiari", "funded", "misura")) {
+			"call", "avviso", "fondo", "voucher", "ristori", "finanziate", "finanziati", "beneficiarie", "beneficiari", "funded", "misura",
+			"beneficiaries", "fund", "scheme")) {
 			return Plan{Intent: IntentOutcome, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.BandoOutcome, map[string]string{"bando": id})},
 				State: State{Intent: IntentOutcome}}
 		}
@@ -116,7 +117,9 @@ func topRanking(t *text) bool {
 
 // alternatives splits a query that names two things to set side by side into one query each:
 // two company types joined by "o", "or", "vs" ("più imprese femminili o giovanili?"), which
-// together would count the firms that are both; and a call's beneficiaries with its amount
+// together would count the firms that are both; two sectors of different levels ("più bar o
+// più negozi?", a section and a division, which together match no firm); the hours requested
+// and authorised ("ore richieste vs autorizzate"); and a call's beneficiaries with its amount
 // ("beneficiari e importo", "quante imprese ... e quanto in totale"). Otherwise nil.
 func alternatives(q semantic.Query, t *text) []semantic.Query {
 	placesCompared := slices.ContainsFunc(q.Filters, func(f semantic.Filter) bool { return f.Op == "in" && slices.Contains(q.GroupBy, f.Dimension) })
@@ -127,15 +130,38 @@ func alternatives(q semantic.Query, t *text) []semantic.Query {
 				types = append(types, i)
 			}
 		}
-		if len(types) == 2 {
+		// "hanno chiuso più bar o più negozi?": two sectors of different levels (a section and a
+		// division), which together would match no firm
+		var sectors []int
+		for i, f := range q.Filters {
+			if family(f.Dimension) == "settore" && (f.Op == "" || f.Op == "=") {
+				sectors = append(sectors, i)
+			}
+		}
+		split := func(pair []int) []semantic.Query {
 			var out []semantic.Query
 			for k := range 2 {
 				x := q
-				x.Filters = slices.Delete(slices.Clone(q.Filters), types[1-k], types[1-k]+1)
+				x.Filters = slices.Delete(slices.Clone(q.Filters), pair[1-k], pair[1-k]+1)
 				out = append(out, x)
 			}
 			return out
 		}
+		if len(types) == 2 {
+			return split(types)
+		}
+		if len(sectors) == 2 && q.Filters[sectors[0]].Dimension != q.Filters[sectors[1]].Dimension {
+			return split(sectors)
+		}
+	}
+	// "ore richieste vs autorizzate": the two measures of the hours side by side
+	if (q.Metric == "cig_ore_richieste" || q.Metric == "cig_ore_autorizzate") && t.has(requestedWord...) &&
+		t.has("autorizzate", "autorizzata", "authorised", "authorized") && t.has("vs", "versus", "o", "or", "e", "and", "rispetto", "compared", "confronto") {
+		a, b := q, q
+		a.Metric, b.Metric = "cig_ore_richieste", "cig_ore_autorizzate"
+		a.Filters = slices.DeleteFunc(slices.Clone(q.Filters), func(f semantic.Filter) bool { return f.Dimension == "esito" && f.Value == "AUTORIZZATA" })
+		b.Filters = dropImplied(b.Metric, slices.Clone(a.Filters))
+		return []semantic.Query{a, b}
 	}
 	if sourceOf(q.Metric) == "contributi" && q.Metric != "contributi_importo_medio" && t.has(recipientWord...) &&
 		t.has("importo", "importi", "quanto in totale", "quanti soldi", "quanti euro", "amount", "how much") {
@@ -165,7 +191,11 @@ func courtesyOnly(t *text) bool {
 // firmHeading says whether the question is a heading naming firms and their conditions
 // ("imprese con titolare donna e under 35", "aziende artigiane a Navile"): it asks for the count.
 func firmHeading(t *text) bool {
-	if len(t.tokens) == 0 || !slices.Contains([]string{"imprese", "aziende", "ditte", "societa", "firms", "companies", "businesses"}, t.tokens[0]) {
+	first := 0
+	if articles[t.tok(0)] || t.tok(0) == "le" || t.tok(0) == "gli" {
+		first = 1 // "le imprese con oltre 250 addetti"
+	}
+	if !slices.Contains([]string{"imprese", "aziende", "ditte", "societa", "firms", "companies", "businesses"}, t.tok(first)) {
 		return false
 	}
 	return len(t.readFilters("register")) > 0
@@ -321,6 +351,13 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	limit, asc := t.readTop()
 	ranking, worst := t.wantsRanking() || t.pluralWhich() && t.has("most", "least", "fewest", "highest", "lowest", "piu", "meno"), t.has(worstFirst...)
 	groups := t.readGroups(src)
+	if len(groups) == 0 && t.wherePlace() {
+		// "dove ci sono più imprese giovanili?": the quartiere with the most
+		groups = []string{"quartiere"}
+		if limit == 0 {
+			limit = 1
+		}
+	}
 
 	q := semantic.Query{Metric: m.name, GroupBy: groups}
 	if isStock(m.name) && m.name != "imprese_registrate" && hasDim(filters, "stato") && !m.share {

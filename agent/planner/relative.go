@@ -31,6 +31,8 @@ var (
 	sinceLockdown = []string{"dal lockdown", "dall inizio del lockdown", "dal primo lockdown", "since the lockdown", "since lockdown"}
 	sincePandemic = []string{"dalla pandemia", "dall inizio della pandemia", "dal covid", "dall inizio del covid",
 		"dallo scoppio della pandemia", "since the pandemic", "since the start of the pandemic", "since covid", "since the covid"}
+	afterPandemic = []string{"post covid", "dopo il covid", "dopo la pandemia", "post pandemia", "post pandemic", "after the pandemic",
+		"after covid", "after the covid"}
 	lastQuarter  = []string{"ultimo trimestre", "trimestre scorso", "scorso trimestre", "last quarter", "previous quarter", "past quarter"}
 	lastSemester = []string{"ultimo semestre", "semestre scorso", "scorso semestre", "last half", "previous half"}
 	lastBimester = []string{"ultimo bimestre", "bimestre scorso", "scorso bimestre"}
@@ -156,7 +158,8 @@ func (t *text) ordinalThisYear(now time.Time) {
 }
 
 func init() {
-	for _, l := range [][]string{sinceLockdown, sincePandemic, lastQuarter, lastSemester, lastBimester} {
+	addVocabulary("biennio", "triennio", "quinquennio", "decennio")
+	for _, l := range [][]string{sinceLockdown, sincePandemic, afterPandemic, lastQuarter, lastSemester, lastBimester} {
 		addVocabulary(l...)
 	}
 }

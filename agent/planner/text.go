@@ -193,7 +193,8 @@ var keepAsIs = map[string]bool{"quanto": true, "quanta": true, "quali": true, "q
 	"after": true, "before": true, "between": true, "during": true, "other": true, "first": true,
 	"cresciute": true, "cresciuti": true, "cresciuta": true, "cresciuto": true, "crescono": true, "cresce": true,
 	"second": true, "third": true, "fourth": true, "under": true, "over": true, "last": true, "next": true,
-	"conta": true, "contano": true, "calcola": true, "misura": true, "ordine": true, "crescente": true, "decrescente": true, "sociali": true}
+	"conta": true, "contano": true, "calcola": true, "misura": true, "ordine": true, "crescente": true, "decrescente": true, "sociali": true,
+	"metro": true, "metri": true, "centro": true}
 
 // abbreviations are short forms people type ("imprese attv. femm. Navile", "nr. iscrizioni"),
 // read as the words they stand for; too short to be corrected.
@@ -203,7 +204,9 @@ var abbreviations = map[string]string{"femm": "femminili", "giov": "giovanili", 
 	"qnte": "quante", "qnti": "quanti", "1t": "primo trimestre", "2t": "secondo trimestre", "3t": "terzo trimestre", "4t": "quarto trimestre",
 	"t1": "primo trimestre", "t2": "secondo trimestre", "t3": "terzo trimestre", "t4": "quarto trimestre",
 	"h1": "primo semestre", "h2": "secondo semestre", "ytd": "da inizio anno", "mom": "rispetto al mese precedente",
-	"qoq": "rispetto al trimestre precedente"}
+	"qoq": "rispetto al trimestre precedente",
+	// "aperture 1° sem 2025", "quante impr. individuali"
+	"sem": "semestre", "trim": "trimestre", "impr": "imprese", "az": "aziende"}
 
 func addVocabulary(phrases ...string) {
 	for _, p := range phrases {

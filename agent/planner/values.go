@@ -23,14 +23,14 @@ var sectorWords = []valueWords{
 	{"sezione_ateco", "O", []string{"settore pubblico", "pubblica amministrazione", "public sector", "public administration"}},
 	{"sezione_ateco", "H", []string{"trasporti", "trasporto", "logistica", "magazzinaggio", "transport", "logistics"}},
 	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "ristorative", "ristorativa", "ristorativi", "bar", "pizzerie", "pizzeria", "trattorie", "osterie", "alloggio", "alberghi", "albergo", "hotel", "alberghiere", "attivita ricettive", "strutture ricettive", "ricettive", "ricettivo", "affittacamere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
-	{"sezione_ateco", "J", []string{"informatica", "informatiche", "ict", "software", "telecomunicazioni", "information technology", "servizi di informazione", "tech"}},
+	{"sezione_ateco", "J", []string{"informatica", "informatiche", "ict", "information technology", "servizi di informazione", "tech"}},
 	{"sezione_ateco", "K", []string{"finanza", "finanziarie", "finanziario", "banche", "banca", "assicurazioni", "assicurative", "finance", "banking", "banks", "insurance"}},
 	{"sezione_ateco", "L", []string{"immobiliari", "immobiliare", "real estate"}},
 	{"sezione_ateco", "M", []string{"professionali", "professionisti", "consulenza", "studi professionali", "professional", "scientific", "consulting"}},
-	{"sezione_ateco", "N", []string{"noleggio", "agenzie di viaggio", "servizi di supporto", "rental", "travel agencies"}},
+	{"sezione_ateco", "N", []string{"noleggio", "servizi di supporto", "rental"}},
 	{"sezione_ateco", "P", []string{"istruzione", "scuole", "education", "schools"}},
 	{"sezione_ateco", "Q", []string{"sanita", "sanitarie", "sanitario", "sanitari", "assistenza sociale", "health", "healthcare"}},
-	{"sezione_ateco", "R", []string{"arte", "artistiche", "sport", "sportive", "intrattenimento", "divertimento", "palestre", "entertainment", "arts"}},
+	{"sezione_ateco", "R", []string{"arte", "artistiche", "sport", "sportive", "intrattenimento", "divertimento", "entertainment", "arts"}},
 	// hairdressers and beauticians are ATECO 96.02, one class of section S (which also has
 	// repairs and associations): the narrower reading first
 	{"ateco", "96.02", []string{"parrucchieri", "parrucchiere", "estetisti", "estetiste", "acconciatori", "barbieri",
@@ -76,7 +76,7 @@ var cigTypeWords = []valueWords{
 	{"causale_cig", "RIORGANIZZAZIONE", []string{"riorganizzazione", "ristrutturazione"}},
 	{"causale_cig", "MANCANZA DI LAVORO", []string{"mancanza di lavoro", "mancanza lavoro", "carenza di lavoro", "calo di lavoro",
 		"calo del lavoro", "mancanza di commesse", "calo delle commesse", "calo degli ordini", "lack of work"}},
-	{"causale_cig", "EVENTI METEO", []string{"eventi meteo", "maltempo", "meteo", "alluvione"}},
+	{"causale_cig", "EVENTI METEO", []string{"eventi meteo", "maltempo", "meteo", "alluvione", "weather events", "bad weather", "weather", "flood", "floods"}},
 }
 
 var esitoWords = map[string][]valueWords{
@@ -90,15 +90,15 @@ var esitoWords = map[string][]valueWords{
 		{"esito", "ACCOLTA", []string{"accolte", "accolta", "approvate", "approved", "accepted", "granted"}},
 		{"esito", "IN CORSO", []string{"in corso", "pending"}},
 		{"tipo_pratica", "APERTURA", []string{"di apertura", "apertura", "aperture", "opening", "openings"}},
-		{"tipo_pratica", "SUBINGRESSO", []string{"subingresso", "subingressi", "subentri"}},
+		{"tipo_pratica", "SUBINGRESSO", []string{"subingresso", "subingressi", "subentri", "takeovers", "takeover"}},
 		{"tipo_pratica", "MODIFICA", []string{"di modifica", "modifica", "modifiche"}},
 		{"tipo_pratica", "CESSAZIONE", []string{"di cessazione", "cessazione", "cessazioni", "chiusura", "chiusure"}},
 		{"tipo_pratica", "AMPLIAMENTO", []string{"ampliamento", "ampliamenti"}},
 	},
 	"contributi": {
 		{"esito", "NON AMMESSO", []string{"non ammesse", "non ammessi", "non ammessa", "escluse", "esclusi", "escluse dal", "respinte", "bocciate", "not admitted", "rejected"}},
-		{"esito", "REVOCATO", []string{"revocati", "revocate", "revocato"}},
-		{"esito", "RINUNCIA", []string{"rinunce", "rinuncia"}},
+		{"esito", "REVOCATO", []string{"revocati", "revocate", "revocato", "revoked", "withdrawn by the city"}},
+		{"esito", "RINUNCIA", []string{"rinunce", "rinuncia", "renounced", "withdrawn"}},
 	},
 }
 
@@ -134,7 +134,7 @@ type place struct {
 var places = []place{
 	{"quartiere", "Borgo Panigale-Reno", []string{"borgo panigale reno", "borgo panigale", "panigale"}},
 	{"quartiere", "Navile", []string{"navile"}},
-	{"quartiere", "Porto-Saragozza", []string{"porto saragozza", "saragozza", "quartiere porto"}},
+	{"quartiere", "Porto-Saragozza", []string{"porto saragozza", "saragozza", "quartiere porto", "a porto", "al porto"}},
 	{"quartiere", "San Donato-San Vitale", []string{"san donato san vitale", "san donato", "san vitale", "s donato"}},
 	{"quartiere", "Santo Stefano", []string{"santo stefano", "s stefano"}},
 	{"quartiere", "Savena", []string{"savena"}},
@@ -144,7 +144,7 @@ var places = []place{
 	{"zona", "Costa Saragozza", []string{"costa saragozza"}},
 	{"zona", "Malpighi", []string{"malpighi"}},
 	{"zona", "Marconi", []string{"marconi"}},
-	{"zona", "Irnerio", []string{"irnerio"}},
+	{"zona", "Irnerio", []string{"irnerio", "zona universitaria", "zona universita", "university area", "university district"}},
 	{"zona", "Colli", []string{"zona colli", "colli"}},
 	{"zona", "Galvani", []string{"galvani"}},
 	{"zona", "Murri", []string{"murri"}},
@@ -177,7 +177,7 @@ var groupWords = []struct {
 	{"comune", []string{"comune", "comuni", "municipality", "municipalities"}},
 	{"bando", []string{"bando", "bandi", "grant call", "call"}},
 	{"tipo_pratica", []string{"tipo di pratica", "tipi di pratica"}},
-	{"anno", []string{"anno", "anni", "year", "years", "annuale", "yearly"}},
+	{"anno", []string{"anno", "anni", "year", "years", "annuale", "annuali", "annue", "annui", "yearly", "annual"}},
 	{"trimestre", []string{"trimestre", "trimestri", "quarter", "quarters", "quarterly", "trimestrale", "trimestrali"}},
 	{"mese", []string{"mese", "mesi", "month", "months", "monthly", "mensile", "mensili"}},
 }
@@ -201,4 +201,5 @@ func init() {
 	for _, g := range groupWords {
 		addVocabulary(g.words...)
 	}
+	addVocabulary("ultradecennali", "ultraventennali")
 }
