@@ -440,6 +440,8 @@ func (t *text) readGroups(source string) []string {
 			// "quante imprese nuove al mese", "new firms per month" ("a month" is one month)
 			dim == "mese" && prev == "al" && !slices.Contains([]string{"scorso", "precedente", "prima"}, t.tok(i+n)) ||
 			(len(before) > 1 && (groupTriggers[before[1]] && (prev == "i" || prev == "le" || prev == "gli" || prev == "diversi" || prev == "singoli"))) ||
+			// "elenca i quartieri per ...", "list the districts by ..."
+			(len(before) > 1 && listVerbs[before[1]] && (prev == "i" || prev == "le" || prev == "gli" || prev == "the" || prev == "all")) ||
 			((prev == "e" || prev == "and") && lastEnd == i-1) ||
 			// "la zona che ha perso più imprese", "il settore dove chiudono più imprese"
 			((t.tok(i+n) == "che" || t.tok(i+n) == "dove" || t.tok(i+n) == "in cui") && (prev == "la" || prev == "il" || prev == "l") &&

@@ -265,7 +265,8 @@ func (t *text) quantityCue() bool {
 		"andamento", "trend", "totale", "conta quante", "conta quanti", "contami", "count", "saldo", "share", "ci sono", "esistono", "aumentat*", "diminuit*",
 		"cresciut*", "calat*", "increased", "decreased", "grown", "fell", "rose", "more", "fewer",
 		"in aumento", "in calo", "in diminuzione", "in crescita", "aumentano", "diminuiscono", "calano", "crescono", "stanno calando",
-		"stanno aumentando", "increasing", "decreasing", "declining", "rising", "falling", "ce ne sono", "ce n e") || t.moneyAsked()
+		"stanno aumentando", "increasing", "decreasing", "declining", "rising", "falling", "ce ne sono", "ce n e",
+		"importo medio", "contributo medio", "importo totale", "importo complessivo", "average grant", "total amount") || t.moneyAsked()
 }
 
 // moneyAsked says whether "quanto" asks for an amount given or spent ("quanto ha erogato il

@@ -477,6 +477,13 @@ func (t *text) lastN(now time.Time) (period, bool) {
 			mul = 1
 		case "anni", "years":
 			mul = 12
+		case "giorni", "days":
+			// "negli ultimi 90 giorni": the register is monthly, so the nearest number of whole
+			// months (a month or less is read by recentDays)
+			if n <= 31 {
+				continue
+			}
+			n, mul = (n+15)/30, 1
 		default:
 			continue
 		}

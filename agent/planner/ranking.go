@@ -66,7 +66,8 @@ var (
 func (t *text) singularRank() bool {
 	for i := range t.tokens {
 		// "il quartiere con più ...", or the question opening with it ("quartiere con più ...")
-		if (!articles[t.tok(i-1)] || t.tok(i-1) == "i") && i > 0 {
+		// "nel quartiere con più imprese": the preposition holds the article
+		if (!articles[t.tok(i-1)] && !articledPrep[t.tok(i-1)] || t.tok(i-1) == "i") && i > 0 {
 			continue
 		}
 		for _, g := range groupWords {
@@ -164,3 +165,7 @@ func (t *text) wherePlace() bool {
 	}
 	return (first == "dove" || first == "where") && t.has("piu", "meno", "most", "least", "fewest")
 }
+
+// articledPrep are prepositions joined to a singular article ("nel quartiere con più ...").
+var articledPrep = map[string]bool{"nel": true, "nella": true, "nell": true, "del": true, "della": true, "dell": true, "al": true,
+	"alla": true, "sul": true, "sulla": true, "dal": true, "dalla": true}

@@ -360,7 +360,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	}
 
 	q := semantic.Query{Metric: m.name, GroupBy: groups}
-	if isStock(m.name) && m.name != "imprese_registrate" && hasDim(filters, "stato") && !m.share {
+	if isStock(m.name) && m.name != "imprese_registrate" && (hasDim(filters, "stato") || slices.Contains(groups, "stato")) && !m.share {
 		q.Metric = "imprese_registrate"
 	}
 	if m.share {

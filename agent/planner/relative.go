@@ -36,9 +36,11 @@ var (
 	lastQuarter  = []string{"ultimo trimestre", "trimestre scorso", "scorso trimestre", "last quarter", "previous quarter", "past quarter"}
 	lastSemester = []string{"ultimo semestre", "semestre scorso", "scorso semestre", "last half", "previous half"}
 	lastBimester = []string{"ultimo bimestre", "bimestre scorso", "scorso bimestre"}
+	lastFour     = []string{"ultimo quadrimestre", "quadrimestre scorso", "scorso quadrimestre"}
 	// recentDays are spans shorter than the register's month: read as the last complete month
 	recentDays = []string{"ultima settimana", "in settimana", "questa settimana", "settimana scorsa", "ultimi giorni",
-		"last week", "this week", "past week"}
+		"nel weekend", "nel fine settimana", "weekend scorso", "ultimo weekend", "last week", "this week", "past week", "last weekend",
+		"this weekend"}
 )
 
 // seasons are the meteorological seasons by their first month and length; "periodo natalizio"
@@ -159,7 +161,7 @@ func (t *text) ordinalThisYear(now time.Time) {
 
 func init() {
 	addVocabulary("biennio", "triennio", "quinquennio", "decennio")
-	for _, l := range [][]string{sinceLockdown, sincePandemic, afterPandemic, lastQuarter, lastSemester, lastBimester} {
+	for _, l := range [][]string{sinceLockdown, sincePandemic, afterPandemic, lastQuarter, lastSemester, lastBimester, lastFour} {
 		addVocabulary(l...)
 	}
 }
@@ -190,6 +192,7 @@ func (t *text) lastUnit(now time.Time) (period, bool) {
 		{lastQuarter, 3},
 		{lastSemester, 6},
 		{lastBimester, 2},
+		{lastFour, 4},
 	} {
 		i, n := t.first(u.phrases...)
 		if i < 0 {

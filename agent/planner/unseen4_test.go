@@ -97,6 +97,23 @@ func TestUnseenPhrasingsFourthRound(t *testing.T) {
 			`{"metric":"cig_domande","filters":[{"dimension":"causale_cig","value":"EVENTI METEO"}],"from":"2024-01-01","to":"2024-12-31"}`},
 		{"saldo imprese giovanili ultimo triennio",
 			`{"metric":"saldo","filters":[{"dimension":"giovanile","value":true}],"from":"2023-11-01","to":"2026-10-31"}`},
+		// round 5 (51 fresh after rounds 1-4's fixes, 7 misread): a calendar quadrimester, an
+		// amount named as the number asked, "list the districts", a ranking after "nel", days as
+		// whole months, the weekend as the last month, a breakdown by state of every registered firm
+		{"chiusure imprese individuali ultimo quadrimestre",
+			`{"metric":"chiusure","filters":[{"dimension":"classe_forma","value":"imprese individuali"}],"from":"2026-05-01","to":"2026-08-31"}`},
+		{"importo medio del voucher digitale",
+			`{"metric":"contributi_importo_medio","filters":[{"dimension":"bando","value":"B-2026-03"}]}`},
+		{"could you list the districts by number of closures in 2025, worst first?",
+			`{"metric":"chiusure","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"}}`},
+		{"quante imprese ci sono nel quartiere con più imprese?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"order":{"by":"value","dir":"desc"},"limit":1}`},
+		{"quante imprese nuove negli ultimi 90 giorni?",
+			`{"metric":"aperture","from":"2026-08-01","to":"2026-10-31"}`},
+		{"aperture nel weekend",
+			`{"metric":"aperture","from":"2026-10-01","to":"2026-10-31"}`},
+		{"numero imprese per stato di attività a Porto-Saragozza",
+			`{"metric":"imprese_registrate","filters":[{"dimension":"quartiere","value":"Porto-Saragozza"}],"group_by":["stato"]}`},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {

@@ -182,6 +182,10 @@ var groupWords = []struct {
 	{"mese", []string{"mese", "mesi", "month", "months", "monthly", "mensile", "mensili"}},
 }
 
+// listVerbs ask to list a dimension's values ("list the districts by closures").
+var listVerbs = map[string]bool{"elenca": true, "elencami": true, "ordina": true, "mostra": true, "mostrami": true, "list": true,
+	"rank": true, "sort": true, "show": true}
+
 // groupTriggers are the words before a dimension that make it a breakdown.
 var groupTriggers = map[string]bool{"per": true, "by": true, "ogni": true, "each": true, "every": true,
 	"quale": true, "quali": true, "which": true, "nei": true, "tra": true, "fra": true, "suddivise": true,
