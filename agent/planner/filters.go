@@ -86,6 +86,10 @@ func (t *text) readFilters(source string) []semantic.Filter {
 			}
 		}
 	}
+	if source == "cig" {
+		// before the places: "San Lazzaro di Savena" is no quartiere Savena
+		t.readValues(&s, comuni)
+	}
 	t.readPlaces(&s)
 	if (source == "register" || source == "cig") && t.take("fuori bologna", "fuori comune", "fuori dal comune", "fuori del comune",
 		"in altri comuni", "outside bologna", "non bolognesi", "non bolognese", "non di bologna", "di fuori bologna", "fuori citta",

@@ -217,7 +217,10 @@ var (
 		"cosa diceva", "cosa stabilisce", "cosa stabiliscono", "cosa stabiliva", "cosa succede", "requisiti", "requisito",
 		"ammissibili", "ammissibile", "chi puo", "chi possono", "come funziona", "come funzionano", "come si presenta",
 		"come partecipare", "come si partecipa", "entro quando", "scadenza", "scadenze", "secondo il", "secondo la",
-		"secondo le", "according to", "what does", "what do the", "rules", "requirements", "eligible costs", "deadline",
+		"secondo le",
+		// which measures exist for someone: the calls and plans say
+		"quali aiuti", "che aiuti", "quali agevolazioni", "che agevolazioni", "quali incentivi", "quali misure", "che misure",
+		"what support", "which support", "what help", "according to", "what does", "what do the", "rules", "requirements", "eligible costs", "deadline",
 		"how does", "cosa contiene", "cosa riporta", "cosa emerge", "riguardo", "obiettivi del", "quali regole", "che regole",
 		// why and how something is counted: the documents explain, the data do not
 		"perche", "why", "come si conta", "come si contano", "come si calcola", "come si misura", "come vengono contat*",
@@ -236,7 +239,8 @@ var (
 		"contributo massimo", "importo massimo", "massimale", "tetto massimo", "maximum grant", "maximum amount"}
 	docNouns = []string{"delibera", "delibere", "regolamento", "regolamenti", "linee guida", "faq", "protocollo", "rapporto",
 		"relazione", "documento", "documenti", "piano", "avviso", "incubatore", "regulation", "guidelines", "report", "plan",
-		"resolution", "document", "documents", "voucher", "dehors", "tari", "microcredito", "mercatini", "gemello digitale"}
+		"resolution", "document", "documents", "voucher", "dehors", "tari", "microcredito", "mercatini", "gemello digitale",
+		"osservatorio"}
 )
 
 func (t *text) docCue() bool { return t.has(docVerbs...) || t.aims() }
@@ -299,7 +303,7 @@ var listCues = []string{"elenco", "elenca", "lista", "codici fiscali", "nomi del
 func (t *text) isPlatea() bool { return t.has(platCues...) }
 
 func (t *text) wantsList() bool {
-	return t.has(listCues...) && (t.has(firmWords...) || t.has("titolari", "titolare", "owners"))
+	return t.has(listCues...) && (t.has(firmWords...) || t.has(firmNouns...) || t.has("titolari", "titolare", "owners"))
 }
 
 var outcomeCues = []string{"come sono andate", "come sono andati", "come e andata", "come e andato", "che fine hanno fatto",
@@ -491,29 +495,42 @@ func isUpperWord(w string) bool {
 // words after them name it.
 var receiveVerbs = map[string]bool{"ricevuto": true, "ottenuto": true, "avuto": true, "preso": true, "incassato": true}
 
-// firmAfterVerb returns the name of a firm written with capitals right after a singular verb
-// of receiving ("quanto ha ricevuto la Pizzeria del Portico?") or after "quanti dipendenti ha"
-// (the dossier has the size class), unless the words are a place
-// or a call the planner knows; else "".
+// notFirmNames are capitalised words that name no firm ("lavorano per il Comune").
+var notFirmNames = map[string]bool{"comune": true, "bologna": true, "regione": true, "stato": true, "camera": true, "inps": true}
+
+// firmAfterVerb returns the name of a firm written with capitals after a verb whose subject or
+// object is one firm: "quanto ha ricevuto la Pizzeria del Portico?", "quanti dipendenti ha X"
+// (the dossier has the size class), "what grants did X receive?", "how many people work for
+// X?"; unless the words are a place, a call or a period the planner knows; else "".
 func firmAfterVerb(raw string) string {
 	words := strings.Fields(punct.Replace(raw))
+	lower := func(k int) string {
+		if k < 0 || k >= len(words) {
+			return ""
+		}
+		return strings.ToLower(words[k])
+	}
 	for i := 1; i+1 < len(words); i++ {
-		prev, w := strings.ToLower(words[i-1]), strings.ToLower(words[i])
-		// "quanto ha ricevuto X", "quanti dipendenti ha X"
-		if !(prev == "ha" && receiveVerbs[w] || (prev == "dipendenti" || prev == "addetti" || prev == "employees") && (w == "ha" || w == "has")) {
+		prev, w := lower(i-1), lower(i)
+		switch {
+		case prev == "ha" && receiveVerbs[w],
+			(prev == "dipendenti" || prev == "addetti" || prev == "employees") && (w == "ha" || w == "has"),
+			(prev == "work" || prev == "works" || prev == "lavorano" || prev == "lavora") && (w == "for" || w == "at" || w == "per" || w == "presso"),
+			w == "did" || w == "does":
+		default:
 			continue
 		}
 		k := i + 1
-		for k < len(words) && articles[strings.ToLower(words[k])] {
+		for k < len(words) && articles[lower(k)] {
 			k++
 		}
 		var parts []string
 		for ; k < len(words); k++ {
-			w := strings.Trim(words[k], "'’.\"")
-			r, _ := utf8.DecodeRuneInString(w)
-			lw := strings.ToLower(w)
-			if unicode.IsUpper(r) || len(parts) > 0 && namePrepositions[lw] || len(parts) > 0 && (lw == "srl" || lw == "spa" || lw == "snc" || lw == "sas") {
-				parts = append(parts, w)
+			wd := strings.Trim(words[k], "'’.\"")
+			r, _ := utf8.DecodeRuneInString(wd)
+			lw := strings.ToLower(wd)
+			if unicode.IsUpper(r) || len(parts) > 0 && (namePrepositions[lw] || lw == "srl" || lw == "spa" || lw == "snc" || lw == "sas") {
+				parts = append(parts, wd)
 				continue
 			}
 			break
@@ -521,8 +538,11 @@ func firmAfterVerb(raw string) string {
 		for len(parts) > 0 && namePrepositions[strings.ToLower(parts[len(parts)-1])] {
 			parts = parts[:len(parts)-1]
 		}
-		if len(parts) == 0 {
-			return ""
+		if (w == "did" || w == "does") && !slices.Contains([]string{"receive", "get", "obtain", "have", "employ"}, lower(k)) {
+			continue // "what grants did X receive?": the verb after the name says it is the subject
+		}
+		if len(parts) == 0 || notFirmNames[strings.ToLower(parts[0])] {
+			continue
 		}
 		name := strings.Join(parts, " ")
 		probe := newText(name)

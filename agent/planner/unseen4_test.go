@@ -114,6 +114,12 @@ func TestUnseenPhrasingsFourthRound(t *testing.T) {
 			`{"metric":"aperture","from":"2026-10-01","to":"2026-10-31"}`},
 		{"numero imprese per stato di attività a Porto-Saragozza",
 			`{"metric":"imprese_registrate","filters":[{"dimension":"quartiere","value":"Porto-Saragozza"}],"group_by":["stato"]}`},
+		// round 6 (52 fresh, 7 misread): the comuni of the metropolitan city in a CIG question
+		// ("San Lazzaro di Savena" is no quartiere Savena)
+		{"quante imprese di San Lazzaro hanno chiesto la cig nel 2020?",
+			`{"metric":"cig_imprese","filters":[{"dimension":"comune","value":"SAN LAZZARO DI SAVENA"}],"from":"2020-01-01","to":"2020-12-31"}`},
+		{"domande di cassa integrazione di aziende con sede a Casalecchio",
+			`{"metric":"cig_domande","filters":[{"dimension":"comune","value":"CASALECCHIO DI RENO"}]}`},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
@@ -121,6 +127,15 @@ func TestUnseenPhrasingsFourthRound(t *testing.T) {
 		if string(got) != c.want {
 			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
 		}
+	}
+	// a list of firms named by their legal form is a platea with the list
+	pl := p.Plan("elenco codici fiscali delle cooperative di Savena", nil, now)
+	if len(pl.Calls) != 1 || string(pl.Calls[0].Arguments) != `{"filters":[{"dimension":"quartiere","value":"Savena"},{"dimension":"forma_giuridica","value":"SC"}],"list":true}` {
+		t.Errorf("list of cooperatives: %+v", pl.Calls)
+	}
+	// the register's comuni other than Bologna stay declined
+	if pl := p.Plan("quante imprese ci sono a Imola?", nil, now); pl.Intent != IntentNoData {
+		t.Errorf("register in another comune: %s", pl.Intent)
 	}
 }
 
@@ -149,9 +164,11 @@ func TestFourthRoundIntents(t *testing.T) {
 		"How did the 2021 rent support fund beneficiaries do?": `{"bando":"B-2021-05"}`,
 		// dossiers: a codice fiscale alone, a firm named after "ha ricevuto" or "dipendenti ha"
 		"93453560158": `{"codice_fiscale":"93453560158"}`,
-		"Give me the profile of company 64921720369":    `{"codice_fiscale":"64921720369"}`,
-		"che contributi ha ricevuto Trabelsi Amel?":     `{"name":"Trabelsi Amel"}`,
-		"quanti dipendenti ha la Pizzeria del Portico?": `{"name":"Pizzeria del Portico"}`,
+		"Give me the profile of company 64921720369":        `{"codice_fiscale":"64921720369"}`,
+		"che contributi ha ricevuto Trabelsi Amel?":         `{"name":"Trabelsi Amel"}`,
+		"quanti dipendenti ha la Pizzeria del Portico?":     `{"name":"Pizzeria del Portico"}`,
+		"What grants did PIZZERIA DEL PORTICO SRL receive?": `{"name":"PIZZERIA DEL PORTICO SRL"}`,
+		"How many people work for Appennino Casa?":          `{"name":"Appennino Casa"}`,
 	} {
 		pl := p.Plan(q, nil, now)
 		if len(pl.Calls) != 1 || string(pl.Calls[0].Arguments) != want {
@@ -162,6 +179,13 @@ func TestFourthRoundIntents(t *testing.T) {
 	for _, q := range []string{"quanto ha ricevuto Navile nel 2024?", "quanto ha ricevuto il bando Botteghe di quartiere?"} {
 		if pl := p.Plan(q, nil, now); pl.Intent == IntentDossier {
 			t.Errorf("%q read as a dossier", q)
+		}
+	}
+	// a number an observatory reports, and which aids exist, are for the documents
+	for _, q := range []string{"quante imprese femminili ci sono secondo l'osservatorio 2025?", "e quali aiuti ci sono per le imprese femminili?",
+		"quanti lavorano per il Comune di Bologna?"} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentDocument {
+			t.Errorf("%q: intent %s, want document", q, pl.Intent)
 		}
 	}
 	// a call's ceiling is in the call

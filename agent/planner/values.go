@@ -207,3 +207,26 @@ func init() {
 	}
 	addVocabulary("ultradecennali", "ultraventennali")
 }
+
+// comuni are the other comuni of the metropolitan city by the words people use, with the name
+// the regional lists write (upper case, as BOLOGNA): a CIG request names its firm's comune
+// ("domande di CIG di imprese di Imola"); the register holds the seats in the city only.
+var comuni = []valueWords{
+	{"comune", "CASALECCHIO DI RENO", []string{"casalecchio di reno", "casalecchio"}},
+	{"comune", "SAN LAZZARO DI SAVENA", []string{"san lazzaro di savena", "san lazzaro"}},
+	{"comune", "IMOLA", []string{"imola"}},
+	{"comune", "CASTEL MAGGIORE", []string{"castel maggiore"}},
+	{"comune", "ZOLA PREDOSA", []string{"zola predosa"}},
+	{"comune", "PIANORO", []string{"pianoro"}},
+	{"comune", "GRANAROLO DELL'EMILIA", []string{"granarolo dell emilia", "granarolo"}},
+	{"comune", "CASTENASO", []string{"castenaso"}},
+	{"comune", "BUDRIO", []string{"budrio"}},
+	{"comune", "SAN GIOVANNI IN PERSICETO", []string{"san giovanni in persiceto", "persiceto"}},
+	{"comune", "ANZOLA DELL'EMILIA", []string{"anzola dell emilia", "anzola"}},
+	{"comune", "CALDERARA DI RENO", []string{"calderara di reno", "calderara"}},
+	{"comune", "SASSO MARCONI", []string{"sasso marconi"}},
+	{"comune", "OZZANO DELL'EMILIA", []string{"ozzano dell emilia", "ozzano"}},
+	{"comune", "CASTEL SAN PIETRO TERME", []string{"castel san pietro terme", "castel san pietro"}},
+	{"comune", "MEDICINA", []string{"medicina"}},
+	{"comune", "MOLINELLA", []string{"molinella"}},
+}
