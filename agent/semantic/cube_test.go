@@ -233,8 +233,38 @@ func cubeQueries(cat *catalog.Catalog) []Query {
 			Query{Metric: m.Name, GroupBy: []string{"stato"}, Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 40}}},
 			Query{Metric: "quota", Base: m.Name, GroupBy: []string{"zona", "classe_forma"}, Subset: []Filter{{Dimension: "giovanile", Value: true}}},
 		)
+		if strings.Contains(m.Value, "count(DISTINCT ") {
+			qs = append(qs, distinctQueries(m.Name)...)
+		}
 	}
 	return qs
+}
+
+// distinctQueries are shapes of a distinct count of companies that the first occurrences
+// (00062, distinct.go) answer with one of the row's own columns grouped or filtered to one
+// value, time periods starting inside the window or at its start, and those they must leave to
+// count(DISTINCT): two own columns, several values of one, a filter on time.
+func distinctQueries(metric string) []Query {
+	return []Query{
+		{Metric: metric, From: "2020-03-15", GroupBy: []string{"tipo_cig"}},
+		{Metric: metric, From: "2019-06-15", GroupBy: []string{"esito", "anno"}},
+		{Metric: metric, From: "2020-02-10", To: "2021-03-20", TimeGrain: "month", GroupBy: []string{"quartiere"},
+			Filters: []Filter{{Dimension: "causale_cig", Value: "COVID-19"}}},
+		{Metric: metric, From: "2021-01-10", To: "2021-12-31", GroupBy: []string{"trimestre"}, CompareTo: "previous_year",
+			Filters: []Filter{{Dimension: "esito", Value: "AUTORIZZATA"}}},
+		{Metric: metric, To: "2020-12-31", GroupBy: []string{"mese", "femminile"}},
+		{Metric: metric, GroupBy: []string{"causale_cig", "classe_forma"}, Filters: []Filter{{Dimension: "tipo_cig", Value: "CIGO"}}},
+		{Metric: metric, GroupBy: []string{"causale_cig", "esito"}},
+		{Metric: metric, GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "tipo_cig", Op: "in", Values: []any{"CIGO", "CIGS"}}}},
+		{Metric: metric, From: "2020-01-01", Filters: []Filter{{Dimension: "tipo_cig", Op: "!=", Value: "FIS"}}},
+		{Metric: metric, GroupBy: []string{"zona"}, Filters: []Filter{{Dimension: "anno", Value: 2021}}},
+		{Metric: metric, From: "2021-01-01", TimeGrain: "quarter", GroupBy: []string{"bando"}},
+		{Metric: metric, GroupBy: []string{"femminile"}, Filters: []Filter{{Dimension: "bando", Value: "B-2021-07"}}},
+		{Metric: metric, From: "2020-09-09", GroupBy: []string{"zona"}, Filters: []Filter{{Dimension: "bando", Op: "in", Values: []any{"B-2020-03", "B-2023-02"}}}},
+		{Metric: metric, From: "2019-03-03", To: "2023-09-09", GroupBy: []string{"sezione_ateco", "comune"}, CompareTo: "previous_period"},
+		{Metric: metric, From: "2020-06-10", TimeGrain: "year", GroupBy: []string{"classe_forma"}, CompareTo: "previous_year",
+			Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 60}}},
+	}
 }
 
 // seriesQueries are stock series over the fixture's two snapshots (2025-12-31 and the latest,
@@ -335,6 +365,12 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		if strings.Contains(got.SQL, "agg_imprese_vive") {
 			onCube["live companies"]++
 		}
+		if strings.Contains(got.SQL, "i.prec") {
+			onCube["distinct companies as first occurrences"]++
+			if strings.Contains(got.SQL, "i.prec_") {
+				onCube["first occurrences along a row's own column"]++
+			}
+		}
 		if strings.Contains(got.SQL, "UNION ALL SELECT data") {
 			onCube["cuboid with edge days"]++
 		}
@@ -390,6 +426,10 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	}
 	if onCube["month-less cuboids"] < 40 {
 		t.Errorf("only %d flows with no period read the month-less cuboids", onCube["month-less cuboids"])
+	}
+	if onCube["distinct companies as first occurrences"] < 100 || onCube["first occurrences along a row's own column"] < 20 {
+		t.Errorf("distinct companies as first occurrences: %d, along a row's own column: %d",
+			onCube["distinct companies as first occurrences"], onCube["first occurrences along a row's own column"])
 	}
 	if onCube["live companies"] < 15 {
 		t.Errorf("only %d stock queries read the live companies", onCube["live companies"])

@@ -60,7 +60,7 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 	case cube != nil && cube.meta.facts:
 		from = cube.meta.table + " i"
 		date, ref = rw(m.Date), b.lazyDate(s.date)
-		value = rw(m.Value)
+		value = p.firstOccurrences(b, cube.meta.table, rw(m.Value), date, w, cube.meta.cuboids[0].cols)
 		where = append(where, b.periodCond(date, w))
 	case cube != nil && m.Kind == catalog.KindBalance:
 		var cond string
@@ -134,6 +134,9 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		ref = b.lazyDate(s.date)
 		where = append(where, and(cond, fmt.Sprintf("i.evento = '%s'", cm.event)), b.periodCond(date, w))
 		value, n = cm.value, "sum(i.n)"
+		if !summed && cube.direct {
+			value = p.firstOccurrences(b, cube.meta.table, value, date, w, cube.meta.cuboids[0].cols)
+		}
 	case m.Kind == catalog.KindBalance:
 		rel := registerRel(b, s, false)
 		open := b.periodCond("r.dt_iscrizione", w)

@@ -1,0 +1,137 @@
+package semantic
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+)
+
+// Distinct companies as first occurrences (migration 00062). A count of distinct codici
+// fiscali sorts every group's rows. The CIG event table and the grants' facts carry, on each
+// row, the date of the company's previous row (prec), and of its previous row with the same
+// value of one column the row itself carries (prec_<column>: the request's type, reason,
+// outcome, sector, comune; the grant's call). Over a window [start, end] a company has exactly
+// one row in the window whose previous row is before start (or none): its first. Counting those
+// rows gives the distinct companies when every row the query keeps for a company in a group
+// lies in the same partition: the company's attributes are the same on all its rows, and the
+// query uses at most one of the row's own columns, grouped by or filtered to one value. A time
+// dimension or grain makes each group's window start at its period's first day, or at the
+// query's start if later.
+
+// rowColumns are the columns of each table that belong to the row (a request, a grant), not
+// to its company, and have a prec_ partition; constant are those holding one value in the
+// table (the grants' facts keep only granted rows).
+var rowColumns = map[string]struct{ own, constant map[string]bool }{
+	"agg_eventi_cig": {own: set("tipo", "causale", "esito", "sezione_ateco", "divisione_ateco", "ateco", "comune")},
+	"agg_contributi": {own: set("id_bando"), constant: set("esito")},
+}
+
+func set(names ...string) map[string]bool {
+	out := make(map[string]bool, len(names))
+	for _, n := range names {
+		out[n] = true
+	}
+	return out
+}
+
+var distinctCompanies = regexp.MustCompile(`count\(DISTINCT i\.codice_fiscale\)`)
+
+// timeUnits is the period each time dimension groups by.
+var timeUnits = map[string]string{"anno": "year", "trimestre": "quarter", "mese": "month"}
+
+var unitOrder = map[string]int{"": 0, "year": 1, "quarter": 2, "month": 3}
+
+// firstOccurrences rewrites the distinct count of companies in value (a metric's expression on
+// table, alias i) as the count of the companies' first rows in the window w, dated by date; it
+// returns value unchanged when that would not give the same numbers.
+func (p *plan) firstOccurrences(b *builder, table, value, date string, w window, cols map[string]bool) string {
+	if !distinctCompanies.MatchString(value) {
+		return value
+	}
+	prec, unit, ok := p.firstPartition(table, cols)
+	if !ok {
+		return value
+	}
+	start := ""
+	switch {
+	case unit != "" && !w.from.IsZero():
+		start = fmt.Sprintf("GREATEST(%s, date_trunc('%s', %s)::date)", b.date(w.from), unit, date)
+	case unit != "":
+		start = fmt.Sprintf("date_trunc('%s', %s)::date", unit, date)
+	case !w.from.IsZero():
+		start = b.date(w.from)
+	}
+	first := "i." + prec + " IS NULL"
+	if start != "" {
+		first = fmt.Sprintf("(i.%s IS NULL OR i.%s < %s)", prec, prec, start)
+	}
+	count := "count(*) FILTER (WHERE i.codice_fiscale IS NOT NULL AND " + first + ")"
+	return distinctCompanies.ReplaceAllLiteralString(value, count)
+}
+
+// firstPartition is the prec column whose partition keeps every row of a company that the
+// query counts in one group, and the finest time period the query groups by; ok is false when
+// none does (more than one of the row's own columns, a filter on time, a share).
+func (p *plan) firstPartition(table string, cols map[string]bool) (prec, unit string, ok bool) {
+	rc, known := rowColumns[table]
+	if !known || p.metric.Kind == catalog.KindShare || p.series {
+		return "", "", false
+	}
+	if p.grain != "" {
+		unit = p.grain
+	}
+	grouped := map[string]bool{}
+	for _, d := range p.groupBy {
+		if u, isTime := timeUnits[d.Name]; isTime && unitOrder[u] > unitOrder[unit] {
+			unit = u
+		}
+		for _, c := range p.columnsOf(d) {
+			grouped[c] = true
+		}
+	}
+	used := map[string]bool{}
+	for c := range grouped {
+		if rc.own[c] {
+			used[c] = true
+		}
+	}
+	for _, f := range p.filters {
+		if f.dim.Type == catalog.TypeTime {
+			return "", "", false // a window with holes: its first row is not the first after the start
+		}
+		for _, c := range p.columnsOf(f.dim) {
+			switch {
+			case rc.constant[c] || !rc.own[c] || grouped[c]:
+			case f.op == "=" && f.dim.Type != catalog.TypePrefix:
+				used[c] = true // one value: a partition of its own
+			default:
+				return "", "", false
+			}
+		}
+	}
+	switch len(used) {
+	case 0:
+		prec = "prec"
+	case 1:
+		for c := range used {
+			prec = "prec_" + c
+		}
+	default:
+		return "", "", false
+	}
+	if !cols[prec] {
+		return "", "", false // built before migration 00062
+	}
+	return prec, unit, true
+}
+
+// columnsOf are the table columns a dimension's expression reads.
+func (p *plan) columnsOf(d *catalog.Dimension) []string {
+	sql, _ := d.SQLFor(p.source)
+	var out []string
+	for _, c := range columnRef.FindAllStringSubmatch(onCube(p.source, sql), -1) {
+		out = append(out, c[1])
+	}
+	return out
+}
