@@ -390,6 +390,9 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 	default:
 		err = refreshAggregates(ctx, tx, r)
 	}
+	if err == nil {
+		err = keepStockHistory(ctx, tx, r, false)
+	}
 	if err != nil {
 		return nil, err
 	}

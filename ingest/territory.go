@@ -97,7 +97,23 @@ func mergeStradario(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int
 	if err := refreshAggregates(ctx, tx, r); err != nil {
 		return nil, err
 	}
+	if err := keepStockHistory(ctx, tx, r, true); err != nil {
+		return nil, err
+	}
 	return stats, nil
+}
+
+// keepStockHistory records the latest snapshot's stock roll-ups under its date (migration
+// 00062), so that a stock query as of that snapshot, once a later one is loaded, reads them
+// instead of the register's history; reattributed (a new street register) drops the earlier
+// snapshots' rows, whose territory the register no longer has.
+func keepStockHistory(ctx context.Context, tx pgx.Tx, r *batchRun, reattributed bool) error {
+	t0 := time.Now()
+	if _, err := tx.Exec(ctx, `SELECT agg_stock_storia_salva($1)`, reattributed); err != nil {
+		return fmt.Errorf("keep stock history: %w", err)
+	}
+	r.took("storico_stock", t0)
+	return nil
 }
 
 // refreshAggregates rebuilds the semantic layer's aggregates of the latest snapshot (migrations

@@ -443,8 +443,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	t.Logf("%d queries, on the cubes: %v", total, onCube)
 }
 
-// TestEachQueryReadsTheStructureThatAnswersIt: an earlier snapshot goes to the detailed
-// tables; days that cut a month read a cuboid's whole months and the event table's days;
+// TestEachQueryReadsTheStructureThatAnswersIt: a flow on an earlier snapshot goes to the
+// detailed tables, a stock to the roll-ups recorded for it; days that cut a month read a
+// cuboid's whole months and the event table's days;
 // months before the horizon one by one, company ages and breakdowns no cuboid keeps read the
 // event table. (TestCubeAndDetailedPathsGiveTheSameRows checks their rows.)
 func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
@@ -497,6 +498,12 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		// Stock by age along the area: the openings of a monthly cuboid (00056).
 		{Query{Metric: "imprese_attive", GroupBy: []string{"area_statistica", "anzianita"}}, "FROM agg_imprese_flussi i", "agg_imprese_vive"},
 		{Query{Metric: "imprese_attive", TimeGrain: "year", GroupBy: []string{"quartiere"}}, "imprese_storia", "agg_"},
+		// Stock as of an earlier snapshot, or compared with one: the roll-ups recorded for it
+		// (00063), unless none keeps the query's columns.
+		{Query{Metric: "imprese_attive", AsOf: "2025-12-31", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "femminile", Value: true}}}, "FROM agg_stock_storia i", "imprese_storia"},
+		{Query{Metric: "imprese_registrate", AsOf: "2025-12-31", GroupBy: []string{"classe_addetti", "classe_forma"}}, "FROM agg_stock_storia i", "imprese_storia"},
+		{Query{Metric: "imprese_attive", CompareTo: "previous_period", GroupBy: []string{"sezione_ateco"}}, "FROM agg_stock_storia i", "imprese_storia"},
+		{Query{Metric: "imprese_attive", AsOf: "2025-12-31", GroupBy: []string{"area_statistica"}}, "imprese_storia", "agg_stock_storia"},
 	} {
 		r, err := e.Run(ctx, c.q, Policy{AllowDetails: true})
 		if err != nil {

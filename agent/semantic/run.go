@@ -188,6 +188,11 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 			return cur, prev, 0, err
 		}
 	}
+	if !cur.latest && p.effectiveKind() == catalog.KindStock && !p.series && !e.detailedOnly {
+		if cur, err = withStockHistory(ctx, tx, cur); err != nil {
+			return cur, prev, 0, err
+		}
+	}
 	if cur.latest && p.effectiveKind() == catalog.KindStock && !e.detailedOnly {
 		if err = tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM agg_imprese_stock WHERE as_of = $1)", cur.date).Scan(&cur.cube); err != nil {
 			return cur, prev, 0, db.Translate(err, "read stock aggregate")
@@ -242,6 +247,11 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 		prev, _, err = resolveSnapshot(ctx, tx, target, *latest)
 		if err != nil {
 			return cur, prev, 0, fmt.Errorf("comparison: %w", err)
+		}
+		if !e.detailedOnly {
+			if prev, err = withStockHistory(ctx, tx, prev); err != nil {
+				return cur, prev, 0, err
+			}
 		}
 	}
 	return cur, prev, batch, nil

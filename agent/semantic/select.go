@@ -160,9 +160,9 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		value = fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 2)", open, closed, start)
 		n = start
 		extras = []extra{{"aperture", "Aperture", open}, {"chiusure", "Chiusure", closed}, {"registrate_inizio", "Registrate a inizio periodo", start}}
-	case m.Kind == catalog.KindStock && p.cubeEligible(s):
+	case m.Kind == catalog.KindStock && p.stockFromRollups(s):
 		if k, ok := p.stockCuboid(m, s); ok {
-			from = "agg_stock_cuboidi i"
+			from = s.stock.table + " i" // the latest snapshot's roll-ups, or those recorded for an earlier one
 			where = append(where, fmt.Sprintf("i.cuboide = %d AND i.as_of = %s", k, b.date(s.date)))
 		} else {
 			from = "(SELECT * FROM agg_imprese_stock WHERE as_of = " + b.date(s.date) + ") i"
