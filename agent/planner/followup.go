@@ -52,7 +52,14 @@ func isFollowUp(t *text) bool {
 	limit, _ := probe.readTop()
 	// "quale è andato peggio?", "ordina dalla più alta", "le 3 peggiori": a ranking of the
 	// previous breakdown
-	return limit > 0 && len(probe.readGroups("register")) > 0 || (limit > 0 || probe.wantsRanking()) && len(t.tokens) <= 6
+	return limit > 0 && len(probe.readGroups("register")) > 0 || (limit > 0 || probe.wantsRanking() || probe.shortSuperlative()) && len(t.tokens) <= 6
+}
+
+// shortSuperlative is a fragment asking for the first of the previous breakdown: "la più
+// alta?", "il peggiore?", "quella con meno?".
+func (t *text) shortSuperlative() bool {
+	return len(t.tokens) <= 5 && t.has("la", "il", "l", "quella", "quello", "the") &&
+		(t.has("piu", "meno", "most", "least", "highest", "lowest") || slices.ContainsFunc(t.tokens, func(w string) bool { return rankWords[w] != 0 }))
 }
 
 // restrictCues narrow the previous answer ("quante di queste sono giovanili?"): the new
@@ -181,6 +188,9 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		}
 	}
 	limit, asc := t.readTop()
+	if limit == 0 && t.shortSuperlative() {
+		limit = 1 // "la più alta?"
+	}
 	if groups := t.readGroups(sourceOf(q.Metric)); len(groups) > 0 {
 		q.GroupBy, q.Limit, q.Order, changed = groups, 0, nil, true
 		q.Filters = slices.DeleteFunc(q.Filters, isUnattributedFilter)

@@ -295,7 +295,9 @@ var platCues = []string{"platea", "potrebbero partecipare", "potrebbe partecipar
 	"rientrerebbero", "rientrano nei requisiti", "raggiungerebbe", "potremmo raggiungere", "possiamo raggiungere",
 	"a quante imprese arriva", "a quante imprese arriverebbe", "quante imprese raggiunge", "eligible", "could apply",
 	"would qualify", "potential beneficiaries", "potrebbero candidarsi", "potrebbero accedere", "avrebbero diritto",
-	"se facessimo", "se facciamo", "se facesse", "se il comune facesse", "if we launched", "if we ran"}
+	"se facessimo", "se facciamo", "se facesse", "se il comune facesse", "if we launched", "if we ran",
+	"potenzialmente interessat*", "potrebbero essere interessat*", "interessate da un bando", "interessate a un bando",
+	"destinatarie di un bando", "destinatari di un bando", "could be interested", "potentially eligible"}
 
 var listCues = []string{"elenco", "elenca", "lista", "codici fiscali", "nomi delle", "nominativi", "list of", "names of", "tax codes",
 	"chi sono le", "chi sono gli", "who are the"}
@@ -312,7 +314,8 @@ var outcomeCues = []string{"come sono andate", "come sono andati", "come e andat
 	"survived", "outcome of", "esito del bando per le imprese", "che esito ha avuto", "che esiti ha avuto",
 	// "com'è andato il bando giovani imprese 2023?", "i ristori del 2021 hanno funzionato?", "esito del bando B-2024-01"
 	"com e andato", "com e andata", "com sono andate", "com sono andati", "hanno funzionato", "ha funzionato", "e servito", "sono serviti",
-	"did it work", "did they work", "esito del bando", "esiti del bando", "l esito del"}
+	"did it work", "did they work", "esito del bando", "esiti del bando", "l esito del",
+	"hanno resistito", "hanno retto", "sono rimaste aperte", "sono rimaste attive", "are still around", "held up"}
 
 func (t *text) isOutcome() bool { return t.has(outcomeCues...) }
 

@@ -194,7 +194,9 @@ var keepAsIs = map[string]bool{"quanto": true, "quanta": true, "quali": true, "q
 	"cresciute": true, "cresciuti": true, "cresciuta": true, "cresciuto": true, "crescono": true, "cresce": true,
 	"second": true, "third": true, "fourth": true, "under": true, "over": true, "last": true, "next": true,
 	"conta": true, "contano": true, "calcola": true, "misura": true, "ordine": true, "crescente": true, "decrescente": true, "sociali": true,
-	"metro": true, "metri": true, "centro": true}
+	"metro": true, "metri": true, "centro": true,
+	// "il saldo più basso" is no "tasso"
+	"basso": true, "bassa": true, "bassi": true, "basse": true, "alto": true, "alta": true, "alti": true, "alte": true}
 
 // abbreviations are short forms people type ("imprese attv. femm. Navile", "nr. iscrizioni"),
 // read as the words they stand for; too short to be corrected.
