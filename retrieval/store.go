@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -46,10 +47,13 @@ func (s *Store) EmbedModel() string { return s.embedder.Model() }
 // FileResult is what happened to one file of an ingest run.
 type FileResult struct {
 	Path   string `json:"path"`
-	Status string `json:"status"` // added, replaced, unchanged, removed, failed
+	Status string `json:"status"` // added, replaced, unchanged, removed, failed, skipped
 	Title  string `json:"title,omitempty"`
 	Chunks int    `json:"chunks,omitempty"`
 	Error  string `json:"error,omitempty"`
+	// Warnings say what was left out of a file that loaded (a metadata field, a page without
+	// text), or why a file was skipped.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Report summarises an ingest run; it is also stored in load_batches.stats.
@@ -63,6 +67,8 @@ type Report struct {
 	Unchanged  int          `json:"unchanged"`
 	Removed    int          `json:"removed"`
 	Failed     int          `json:"failed"`
+	Skipped    int          `json:"skipped"`       // sidecars without a document
+	Warnings   int          `json:"warnings"`      // files that loaded with a warning
 	Chunks     int          `json:"chunks"`        // chunks written by this run
 	Reembedded int          `json:"reembedded"`    // chunks of other models embedded again
 	Fit        *FitReport   `json:"fit,omitempty"` // the local model's re-fit, if any
@@ -86,6 +92,9 @@ type IngestOptions struct {
 type Item struct {
 	Source  loader.Source
 	ReadErr error
+	// Skip, when set, says why the file is reported and not loaded (a sidecar without its
+	// document).
+	Skip string
 }
 
 // IngestFiles expands files and directories and ingests every document under them.
@@ -101,6 +110,14 @@ func (s *Store) IngestFiles(ctx context.Context, paths []string, opt IngestOptio
 			src.Path = f
 		}
 		items = append(items, Item{Source: src, ReadErr: err})
+	}
+	for _, side := range loader.OrphanSidecars(paths) {
+		abs, err := filepath.Abs(side)
+		if err != nil {
+			abs = side
+		}
+		items = append(items, Item{Source: loader.Source{Path: abs},
+			Skip: "sidecar without its document (NAME.meta.json needs NAME.md, .txt, .html or .pdf beside it): its metadata was not used"})
 	}
 	return s.Ingest(ctx, items, opt)
 }
@@ -180,6 +197,11 @@ func (r *Report) add(res FileResult) {
 		r.Removed++
 	case "failed":
 		r.Failed++
+	case "skipped":
+		r.Skipped++
+	}
+	if len(res.Warnings) > 0 && res.Status != "skipped" {
+		r.Warnings++
 	}
 	r.Chunks += res.Chunks
 	r.Results = append(r.Results, res)
@@ -191,6 +213,10 @@ func (s *Store) ingestOne(ctx context.Context, batch int64, emb Embedder, it Ite
 		res.Status, res.Error = "failed", err.Error()
 		return res
 	}
+	if it.Skip != "" {
+		res.Status, res.Warnings = "skipped", []string{it.Skip}
+		return res
+	}
 	if it.ReadErr != nil {
 		return fail(it.ReadErr)
 	}
@@ -198,7 +224,10 @@ func (s *Store) ingestOne(ctx context.Context, batch int64, emb Embedder, it Ite
 	if err != nil {
 		return fail(err)
 	}
-	res.Title = doc.Meta.Title
+	res.Title, res.Warnings = doc.Meta.Title, doc.Warnings
+	for _, w := range doc.Warnings {
+		s.logger.Warn("document loaded with a warning", "path", res.Path, "warning", w)
+	}
 	var oldID int64
 	var oldSum string
 	err = s.pool.QueryRow(ctx, `SELECT id, checksum FROM documents WHERE path = $1`, doc.Path).Scan(&oldID, &oldSum)
@@ -497,6 +526,9 @@ func (s *Store) closeBatch(ctx context.Context, id int64, rep *Report) error {
 	for _, r := range rep.Results {
 		if r.Status == "failed" {
 			warnings = append(warnings, r.Path+": "+r.Error)
+		}
+		for _, w := range r.Warnings {
+			warnings = append(warnings, r.Path+": "+w)
 		}
 	}
 	if warnings == nil {

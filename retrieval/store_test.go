@@ -212,16 +212,18 @@ func TestChangedFileReplacesItsChunksAndReusesUnchangedVectors(t *testing.T) {
 func TestUnreadableFilesAreReportedAndTheRestLoads(t *testing.T) {
 	lib := newLibrary(t)
 	lib.write(t, "rotto.pdf", "%PDF-1.7 non è un pdf")
-	lib.write(t, "data.md", "---\ndate: 31/02/2026\n---\ncittà di Bologna") // Windows-1252 text would load (decoded)
+	lib.write(t, "data.md", "---\ndate: 31/02/2026\n---\ncittà di Bologna") // loads, undated, with a warning
 	lib.write(t, "vuoto.md", "---\ntitle: Vuoto\n---\n")
 	rep := lib.ingest(t, IngestOptions{}, lib.dir, lib.path("manca.md"))
-	if rep.Added != 4 || rep.Failed != 4 {
+	if rep.Added != 5 || rep.Failed != 3 || rep.Warnings != 1 {
 		t.Fatalf("report = %+v", rep)
 	}
 	reasons := map[string]string{}
 	for _, r := range rep.Results {
 		if r.Status == "failed" {
 			reasons[filepath.Base(r.Path)] = r.Error
+		} else if len(r.Warnings) > 0 {
+			reasons[filepath.Base(r.Path)] = strings.Join(r.Warnings, "; ")
 		}
 	}
 	for file, want := range map[string]string{"rotto.pdf": "PDF", "data.md": "not a date", "vuoto.md": "no text", "manca.md": "no such file"} {
@@ -229,9 +231,10 @@ func TestUnreadableFilesAreReportedAndTheRestLoads(t *testing.T) {
 			t.Errorf("%s: reason %q, want it to mention %q", file, reasons[file], want)
 		}
 	}
-	if n := lib.scalar(t, `SELECT rows_rejected FROM load_batches WHERE id = $1`, rep.BatchID); n != 4 {
+	if n := lib.scalar(t, `SELECT rows_rejected FROM load_batches WHERE id = $1`, rep.BatchID); n != 3 {
 		t.Errorf("rows_rejected = %d", n)
 	}
+	// The batch keeps the failures and the warnings.
 	if n := lib.scalar(t, `SELECT jsonb_array_length(warnings) FROM load_batches WHERE id = $1`, rep.BatchID); n != 4 {
 		t.Errorf("warnings = %d", n)
 	}

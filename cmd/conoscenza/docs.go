@@ -130,9 +130,12 @@ func printReport(w io.Writer, r retrieval.Report) error {
 		switch f.Status {
 		case "failed":
 			fmt.Fprintf(w, "  non caricato  %s: %s\n", f.Path, f.Error)
-		case "unchanged":
+		case "unchanged", "skipped":
 		default:
 			fmt.Fprintf(w, "  %-13s %s (%d passaggi)\n", f.Status, f.Path, f.Chunks)
+		}
+		for _, warn := range f.Warnings {
+			fmt.Fprintf(w, "  avviso        %s: %s\n", f.Path, warn)
 		}
 	}
 	return err

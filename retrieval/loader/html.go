@@ -3,6 +3,7 @@ package loader
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -12,25 +13,68 @@ import (
 // parseHTML walks the DOM with goquery. langchaingo's HTML loader returns the page as one flat
 // string, which loses the headings, lists and tables that citations and chunking rely on, so
 // the walk is done here on the same parser. Only text nodes are read: scripts, styles and
-// markup never reach the index.
+// markup never reach the index. A page saved from a CMS carries its site around the document
+// (menus, breadcrumbs, cookie banners, share buttons, footers): only the main content is read
+// when the page marks it (<main>, role="main"), and the site's furniture
+// (navigation, forms, asides, elements whose class or id names them) is left out in any case.
+// A plain <header> without such a class may hold the issuing office: it is kept.
 func parseHTML(doc *Document, data []byte) error {
 	page, err := goquery.NewDocumentFromReader(bytes.NewReader(data))
 	if err != nil {
 		return fmt.Errorf("parse HTML: %w", err)
 	}
-	doc.Meta.Title = clean(page.Find("head title").First().Text())
+	title := clean(page.Find("head title").First().Text())
 	// Removed up front so that no element's text (a <p> holding a <script>) can include them.
-	page.Find("script, style, noscript, template, svg, iframe, nav").Remove()
-	root := page.Find("body")
+	page.Find("script, style, noscript, template, svg, iframe, nav, form, button, select, aside, dialog, " +
+		"[role=navigation], [role=banner], [role=contentinfo], [role=dialog], [role=alertdialog], [role=search], " +
+		"[aria-hidden=true], [hidden]").Remove()
+	page.Find("body *").Each(func(_ int, s *goquery.Selection) {
+		if goquery.NodeName(s) == "main" || goquery.NodeName(s) == "article" {
+			return
+		}
+		id, _ := s.Attr("id")
+		class, _ := s.Attr("class")
+		if boilerplateRe.MatchString(id) || boilerplateRe.MatchString(class) {
+			s.Remove()
+		}
+	})
+	root := page.Find("main, [role=main]").First()
+	if root.Length() == 0 {
+		root = page.Find("body")
+	}
 	if root.Length() == 0 {
 		root = page.Selection
 	}
+	doc.Meta.Title = htmlTitle(title, root.Find("h1"))
 	w := &htmlWalker{}
 	root.Each(func(_ int, s *goquery.Selection) { w.walk(s.Nodes[0]) })
 	w.flushLoose()
 	doc.Blocks = w.blocks
 	return nil
 }
+
+// boilerplateRe matches the ids and classes that CMS templates (Designers Italia's among them)
+// give to a site's furniture rather than to the document.
+var boilerplateRe = regexp.MustCompile(`(?i)(^|[\s_-])(cookies?|cookiebar|consent|gdpr|breadcrumbs?|share|sharing|social|skip-?links?|rating|feedback|navbar|menu|sidebar|correlati|related|footer|masthead|header-wrapper|header-slim)($|[\s_-])`)
+
+// htmlTitle is the page's <title> without the site's name a CMS appends to it ("Bando | Comune
+// di Bologna"), or the page's only <h1> when there is no <title>.
+func htmlTitle(title string, h1 *goquery.Selection) string {
+	if i := strings.LastIndex(title, " | "); i > 0 {
+		title = strings.TrimSpace(title[:i])
+	}
+	for _, sep := range []string{" - ", " – ", " — "} {
+		if i := strings.LastIndex(title, sep); i > 0 && siteNameRe.MatchString(title[i+len(sep):]) {
+			title = strings.TrimSpace(title[:i])
+		}
+	}
+	if title == "" && h1.Length() == 1 {
+		title = clean(h1.Text())
+	}
+	return title
+}
+
+var siteNameRe = regexp.MustCompile(`(?i)^\s*(comune|città|citta|regione|provincia|unione)\b`)
 
 type htmlWalker struct {
 	blocks []Block

@@ -5,11 +5,9 @@
 package loader
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,7 +20,7 @@ import (
 
 // Version is mixed into every checksum: a change in how documents are parsed or chunked must
 // re-ingest files whose bytes did not change.
-const Version = "loader-v1"
+const Version = "loader-v2"
 
 // Kind is the structural role of a block.
 type Kind int
@@ -66,6 +64,11 @@ type Document struct {
 	Blocks   []Block
 	Pages    int    // number of pages for PDF, 0 otherwise
 	Checksum string // sha256 of the content, the sidecar and Version
+	// Warnings say what was left out of a document that still loads: a metadata field that
+	// could not be used, pages without a text layer.
+	Warnings []string
+
+	infoTitle string // a PDF's own title, when it has no top-level heading
 }
 
 // ParsedDate parses Meta.Date; ok is false when it is empty.
@@ -184,6 +187,55 @@ func Expand(paths []string) ([]string, error) {
 	return out, nil
 }
 
+// OrphanSidecars lists the .meta.json files under the directories in paths that belong to no
+// document (NAME.meta.json with no NAME.ext of a known format beside it, nor NAME.ext.meta.json
+// with no NAME.ext): metadata that a typo in a name would otherwise lose in silence.
+func OrphanSidecars(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if info, err := os.Stat(p); err != nil || !info.IsDir() {
+			continue
+		}
+		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil //nolint:nilerr // Expand reports unreadable directories
+			}
+			if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != p {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && IsSidecar(path) && !hasDocument(path) {
+				out = append(out, path)
+			}
+			return nil
+		})
+	}
+	sort.Strings(out)
+	return out
+}
+
+func hasDocument(sidecar string) bool {
+	base := sidecar[:len(sidecar)-len(".meta.json")]
+	exists := func(name string) bool {
+		info, err := os.Stat(name)
+		return err == nil && !info.IsDir()
+	}
+	if FormatOf(base) != "" && exists(base) {
+		return true
+	}
+	dir, stem := filepath.Dir(base), filepath.Base(base)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() && !IsSidecar(name) && FormatOf(name) != "" && strings.TrimSuffix(name, filepath.Ext(name)) == stem {
+			return true
+		}
+	}
+	return false
+}
+
 // Parse turns a source into a document. ctx bounds the PDF reader, the slowest format.
 func Parse(ctx context.Context, src Source) (*Document, error) {
 	format := FormatOf(src.Path)
@@ -206,23 +258,26 @@ func Parse(ctx context.Context, src Source) (*Document, error) {
 		return nil, err
 	}
 	if src.Sidecar != nil {
-		var side metaIn
-		dec := json.NewDecoder(bytes.NewReader(decodeText(src.Sidecar)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&side); err != nil {
-			return nil, fmt.Errorf("sidecar .meta.json: %w", err)
+		side, warns, err := readSidecar(src.Sidecar)
+		if err != nil {
+			return nil, err
 		}
-		doc.Meta = merge(doc.Meta, side.meta())
+		doc.Warnings = append(doc.Warnings, warns...)
+		doc.Meta = merge(doc.Meta, side)
 	}
 	if doc.Meta.Title == "" {
 		doc.Meta.Title = firstHeading(doc.Blocks)
+	}
+	if doc.Meta.Title == "" {
+		doc.Meta.Title = doc.infoTitle
 	}
 	if doc.Meta.Title == "" {
 		base := filepath.Base(src.Path)
 		doc.Meta.Title = strings.TrimSuffix(base, filepath.Ext(base))
 	}
 	if doc.Meta.Date, err = normalizeDate(doc.Meta.Date); err != nil {
-		return nil, err
+		// The document is good; only its date is not: it loads undated, and the run says why.
+		doc.Warnings = append(doc.Warnings, err.Error()+": loaded without a date")
 	}
 	doc.Meta.Type = strings.ToLower(strings.TrimSpace(doc.Meta.Type))
 	if !hasText(doc.Blocks) {
@@ -263,9 +318,11 @@ func checksum(src Source) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// firstHeading is the first top-level heading: a document's first "1. Premessa" or
+// "Art. 1" names a section, not the document.
 func firstHeading(blocks []Block) string {
 	for _, b := range blocks {
-		if b.Kind == Heading {
+		if b.Kind == Heading && b.Level == 1 {
 			return b.Text
 		}
 	}

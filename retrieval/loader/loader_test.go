@@ -121,17 +121,58 @@ func TestParseRefusesWithAReason(t *testing.T) {
 		{"unsupported", Source{Path: "a.docx", Data: []byte("x")}, "unsupported format"},
 		{"unclosed front matter", Source{Path: "a.md", Data: []byte("---\ntitle: x\n\ntesto")}, "closing ---"},
 		{"bad yaml", Source{Path: "a.md", Data: []byte("---\ntitle: [x\n---\ntesto")}, "front matter"},
-		{"bad date", Source{Path: "a.md", Data: []byte("---\ndate: 31/02/2026\n---\ntesto")}, "YYYY-MM-DD"},
-		{"not a date", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte(`{"date": "febbraio"}`)}, "not a date"},
-		{"tags of numbers", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte(`{"tags": [1, 2]}`)}, "tags"},
 		{"empty", Source{Path: "a.txt", Data: []byte("  \n\n")}, "no text"},
-		{"bad sidecar", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte(`{"titolo": "x"}`)}, "sidecar"},
+		{"sidecar that is not JSON", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte("{\"title\": \"x\",\n}")}, "sidecar .meta.json: invalid JSON at line 2, column 1"},
+		{"sidecar that is not an object", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte(`["x"]`)}, "one JSON object"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse(context.Background(), tc.src)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// A good document with a metadata field that cannot be used loads without that field, and the
+// run says which field and why (as an unknown column or a bad row of a data file would).
+func TestMetadataFieldsThatCannotBeUsedAreWarningsNotFailures(t *testing.T) {
+	cases := []struct {
+		name string
+		src  Source
+		want Meta
+		warn string
+	}{
+		{"impossible date in front matter", Source{Path: "a.md", Data: []byte("---\ntitle: A\ndate: 31/02/2026\n---\ntesto")},
+			Meta{Title: "A"}, `date "31/02/2026" is not a date`},
+		{"word for a date in a sidecar", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte(`{"title": "A", "date": "febbraio"}`)},
+			Meta{Title: "A"}, `date "febbraio" is not a date`},
+		{"unknown keys in a sidecar", Source{Path: "a.txt", Data: []byte("testo"),
+			Sidecar: []byte(`{"title": "A", "type": "delibera", "protocollo": "PG 1/2025", "allegati": 2}`)},
+			Meta{Title: "A", Type: "delibera"}, "unknown keys ignored: allegati, protocollo"},
+		{"Italian keys, a number for a date, numbers for tags", Source{Path: "a.txt", Data: []byte("testo"),
+			Sidecar: []byte(`{"titolo": "A", "data": 20250415, "tipo": "Bando", "ente": "Giunta", "tags": [2025, "commercio"]}`)},
+			Meta{Title: "A", Date: "2025-04-15", Type: "bando", Issuer: "Giunta", Tags: []string{"2025", "commercio"}}, ""},
+		{"an object for a title", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte(`{"title": {"it": "A"}, "issuer": "Giunta"}`)},
+			Meta{Title: "a", Issuer: "Giunta"}, `"title" must be a string, not an object`},
+		{"date written out in Italian", Source{Path: "a.md", Data: []byte("---\ntitle: A\ndate: 1° marzo 2024\n---\ntesto")},
+			Meta{Title: "A", Date: "2024-03-01"}, ""},
+		{"front matter closed by ...", Source{Path: "a.md", Data: []byte("---\ntitle: A\ndate: 2024-05-10T09:30:00+02:00\n...\n\ntesto")},
+			Meta{Title: "A", Date: "2024-05-10"}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := Parse(context.Background(), tc.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(doc.Meta, tc.want) {
+				t.Errorf("meta = %+v, want %+v", doc.Meta, tc.want)
+			}
+			got := strings.Join(doc.Warnings, "; ")
+			if tc.warn == "" && got != "" || !strings.Contains(got, tc.warn) {
+				t.Errorf("warnings = %q, want %q", got, tc.warn)
 			}
 		})
 	}

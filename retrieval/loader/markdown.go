@@ -1,9 +1,9 @@
 package loader
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"gitlab.com/golang-commonmark/markdown"
 	"gopkg.in/yaml.v3"
@@ -14,43 +14,52 @@ import (
 // so a table keeps its header row and a list its markers: the passage quoted in a citation is
 // the text as written.
 func parseMarkdown(doc *Document, data []byte) error {
-	body, meta, err := splitFrontMatter(data)
+	body, meta, warns, err := splitFrontMatter(data)
 	if err != nil {
 		return err
 	}
 	doc.Meta = meta
+	doc.Warnings = append(doc.Warnings, warns...)
 	doc.Blocks = markdownBlocks(body)
 	return nil
 }
 
-// splitFrontMatter separates a leading "---" YAML block from the Markdown body.
-func splitFrontMatter(data []byte) (string, Meta, error) {
+// splitFrontMatter separates a leading YAML block from the Markdown body: opened by "---",
+// closed by "---" or by YAML's end-of-document marker "...".
+func splitFrontMatter(data []byte) (string, Meta, []string, error) {
 	text := strings.TrimPrefix(string(data), "\ufeff")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
-	if !strings.HasPrefix(text, "---\n") {
-		return text, Meta{}, nil
+	lines := strings.Split(text, "\n")
+	if strings.TrimRight(lines[0], " \t") != "---" {
+		return text, Meta{}, nil, nil
 	}
-	rest := text[len("---\n"):]
-	end := strings.Index(rest, "\n---")
+	end := -1
+	for i := 1; i < len(lines); i++ {
+		if l := strings.TrimRight(lines[i], " \t"); l == "---" || l == "..." {
+			end = i
+			break
+		}
+	}
 	if end < 0 {
-		return "", Meta{}, fmt.Errorf("front matter: opening --- has no closing ---")
+		return "", Meta{}, nil, fmt.Errorf("front matter: opening --- has no closing --- (or ...)")
 	}
-	var fm struct {
-		metaIn `yaml:",inline"`
-		// Extra keys are allowed in front matter (authors write their own); only ours are read.
-		Other map[string]any `yaml:",inline"`
+	var node yaml.Node
+	if err := yaml.Unmarshal([]byte(strings.Join(lines[1:end], "\n")), &node); err != nil {
+		return "", Meta{}, nil, fmt.Errorf("front matter: %w", err)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader([]byte(rest[:end])))
-	if err := dec.Decode(&fm); err != nil && err.Error() != "EOF" {
-		return "", Meta{}, fmt.Errorf("front matter: %w", err)
+	// Extra keys are allowed in front matter (authors write their own); only ours are read.
+	values, err := yamlFields(&node)
+	if err != nil {
+		return "", Meta{}, nil, err
 	}
-	body := rest[end+len("\n---"):]
-	if i := strings.IndexByte(body, '\n'); i >= 0 {
-		body = body[i+1:]
-	} else {
-		body = ""
+	meta, warns := metaFrom(values, "front matter")
+	var kept []string
+	for _, w := range warns {
+		if !strings.Contains(w, "unknown keys ignored") {
+			kept = append(kept, w)
+		}
 	}
-	return body, fm.meta(), nil
+	return strings.Join(lines[end+1:], "\n"), meta, kept, nil
 }
 
 func markdownBlocks(body string) []Block {
@@ -64,10 +73,22 @@ func markdownBlocks(body string) []Block {
 	md := markdown.New(markdown.Typographer(false), markdown.Linkify(false), markdown.Tables(true), markdown.HTML(false))
 	tokens := md.Parse([]byte(body))
 	var blocks []Block
+	lastLevel := 0 // of the last Markdown heading
 	add := func(kind Kind, m [2]int) {
-		if text := source(m); text != "" {
-			blocks = append(blocks, Block{Kind: kind, Text: text})
+		text := source(m)
+		if text == "" {
+			return
 		}
+		if kind == Paragraph {
+			if h, ok := pseudoHeading(text); ok {
+				// "**Art. 3 - Beneficiari**": a heading written as a paragraph, as documents
+				// converted from a word processor write their articles. It sits one level
+				// under the last real heading, so that articles are siblings.
+				blocks = append(blocks, Block{Kind: Heading, Level: min(lastLevel+1, 6), Text: h})
+				return
+			}
+		}
+		blocks = append(blocks, Block{Kind: kind, Text: text})
 	}
 	for i, tok := range tokens {
 		if tok.Level() != 0 {
@@ -78,6 +99,7 @@ func markdownBlocks(body string) []Block {
 			if i+1 < len(tokens) {
 				if in, ok := tokens[i+1].(*markdown.Inline); ok && strings.TrimSpace(in.Content) != "" {
 					blocks = append(blocks, Block{Kind: Heading, Level: t.HLevel, Text: strings.TrimSpace(in.Content)})
+					lastLevel = t.HLevel
 				}
 			}
 		case *markdown.ParagraphOpen:
@@ -97,4 +119,27 @@ func markdownBlocks(body string) []Block {
 		}
 	}
 	return blocks
+}
+
+// pseudoHeading reads a one-line paragraph as a heading when it is wholly bold and short and
+// not a sentence ("**Art. 3 - Beneficiari**", "**Premesso che**"), or when it is an article
+// heading ("Art. 4 - Cause di esclusione"); it returns the heading's text without the markup.
+func pseudoHeading(text string) (string, bool) {
+	if strings.Contains(text, "\n") {
+		return "", false
+	}
+	inner := text
+	for _, m := range []string{"**", "__"} {
+		if strings.HasPrefix(inner, m) && strings.HasSuffix(inner, m) && len(inner) > 2*len(m) {
+			inner = strings.TrimSpace(inner[len(m) : len(inner)-len(m)])
+			if strings.Contains(inner, m) || utf8.RuneCountInString(inner) > 90 || endsSentence(inner) || strings.HasSuffix(inner, ":") {
+				return "", false
+			}
+			return inner, true
+		}
+	}
+	if articleRe.MatchString(text) && headingLevel(text) > 0 {
+		return text, true
+	}
+	return "", false
 }

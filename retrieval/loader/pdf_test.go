@@ -34,11 +34,25 @@ func TestParsePDFKeepsPagesAndHeadings(t *testing.T) {
 		{Kind: Heading, Level: 2, Text: "1. Premessa", Page: 1},
 		{Kind: Paragraph, Text: "Il Comune promuove la città digitale con una frase abbastanza lunga da andare a capo nella pagina, perché supera la larghezza della riga.", Page: 1},
 		{Kind: Heading, Level: 2, Text: "2. Obiettivi", Page: 2},
-		{Kind: List, Text: "- primo obiettivo", Page: 2},
-		{Kind: List, Text: "- secondo obiettivo", Page: 2},
+		{Kind: List, Text: "- primo obiettivo\n- secondo obiettivo", Page: 2}, // one list, as in Markdown
 		{Kind: Paragraph, Text: "Testo della terza pagina, senza titolo proprio.", Page: 3},
 	}
 	assertBlocks(t, doc.Blocks, want)
+}
+
+// Without a top-level heading, a PDF is named by the title of its information dictionary (unless
+// that names the file it was printed from), else by its file name: not by its first section.
+func TestPDFTitleWithoutATopHeading(t *testing.T) {
+	for info, want := range map[string]string{"Rapporto sul commercio": "Rapporto sul commercio", "Microsoft Word - rapporto.docx": "rapporto"} {
+		data, err := corpus.PDF(info, [][]string{{"# 1. Sintesi", "Il commercio cresce."}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := Parse(context.Background(), Source{Path: "/d/rapporto.pdf", Data: data})
+		if err != nil || doc.Meta.Title != want {
+			t.Errorf("info title %q: title %q, want %q (%v)", info, doc.Meta.Title, want, err)
+		}
+	}
 }
 
 func TestParsePDFRefusesDamagedAndImageOnlyFiles(t *testing.T) {
