@@ -26,6 +26,9 @@ type snapshot struct {
 	history *cubeMeta            // the register's openings and closures by month since ever, if current
 	metas   map[string]*cubeMeta // every current aggregate of this snapshot (readCubes), once read
 	snaps   []time.Time          // every loaded snapshot, ascending (read for stock series only)
+	// histFrom is, per stock cuboid, the earliest snapshot agg_stock_storia records it for
+	// (read for stock series only).
+	histFrom map[int]time.Time
 }
 
 // cubeDims are the dimensions the stock aggregate (agg_imprese_stock) keeps.
@@ -273,6 +276,42 @@ func dimExpr(d *catalog.Dimension, source, date string, ref func() string) strin
 }
 
 func (b *builder) filterSQL(f typedFilter, source, date string, ref func() string) string {
+	cond := b.filterCond(f, source, date, ref)
+	if lo, hi, ok := yearSpan(f); ok {
+		// The same rows, and a range on the date that an index or a period's bounds can use:
+		// the year's expression alone is evaluated on every row of the period.
+		at := date
+		if at == "" {
+			at = ref()
+		}
+		cond = fmt.Sprintf("%s AND %s >= %s AND %s < %s", cond, at, b.date(time.Date(lo, 1, 1, 0, 0, 0, 0, time.UTC)),
+			at, b.date(time.Date(hi+1, 1, 1, 0, 0, 0, 0, time.UTC)))
+	}
+	return cond
+}
+
+// yearSpan is the first and last year a filter on anno keeps (=, in, between); ok is false for
+// the other operators and dimensions.
+func yearSpan(f typedFilter) (lo, hi int, ok bool) {
+	if f.dim.Name != "anno" || f.op != "=" && f.op != "in" && f.op != "between" || len(f.values) == 0 {
+		return 0, 0, false
+	}
+	for i, v := range f.values {
+		y, isInt := v.(int)
+		if !isInt {
+			return 0, 0, false
+		}
+		if i == 0 || y < lo {
+			lo = y
+		}
+		if i == 0 || y > hi {
+			hi = y
+		}
+	}
+	return lo, hi, true
+}
+
+func (b *builder) filterCond(f typedFilter, source, date string, ref func() string) string {
 	expr := dimExpr(f.dim, source, date, ref)
 	if f.dim.Type == catalog.TypeMonths && len(f.values) > 0 {
 		if _, isInt := f.values[0].(int); isInt {

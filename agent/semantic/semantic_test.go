@@ -259,6 +259,40 @@ func TestFiltersTimeGrainAndOrder(t *testing.T) {
 		}
 	}
 
+	// Filters on the year, on a cuboid (whole months) and on the event tables (a period cutting
+	// months): the records of those years, each counted once (the compiler adds a range on the
+	// date to the year's expression).
+	for _, yf := range []Filter{{Dimension: "anno", Value: 2021}, {Dimension: "anno", Op: "between", Values: []any{2022, 2023}},
+		{Dimension: "anno", Op: "in", Values: []any{2024, 2020}}} {
+		years := map[int]bool{}
+		if yf.Value != nil {
+			years[yf.Value.(int)] = true
+		}
+		for y := range yf.Values {
+			years[yf.Values[y].(int)] = true
+		}
+		if yf.Op == "between" {
+			years[2022], years[2023] = true, true
+		}
+		for _, metric := range []string{"aperture", "chiusure", "cig_domande", "suap_pratiche"} {
+			for _, per := range [][2]string{{"2019-01-01", "2025-06-30"}, {"2019-06-15", "2024-06-20"}} {
+				res, err := e.Run(ctx, Query{Metric: metric, From: per[0], To: per[1], GroupBy: []string{"quartiere"}, Filters: []Filter{yf}}, Policy{AllowDetails: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var recs []rec
+				for _, r := range f.records(metric, snap2, day(per[0]), day(per[1])) {
+					if years[r.date.Year()] {
+						recs = append(recs, r)
+					}
+				}
+				if dd := diff(aggregate(metric, recs, "quartiere", snap2), resultMap(t, res, 1)); dd != "" {
+					t.Errorf("%s %v %v: %s\nSQL: %s", metric, per, yf, dd, res.SQL)
+				}
+			}
+		}
+	}
+
 	// Anzianità as a range in months: "iscritte da meno di 36 mesi".
 	res, err = e.Run(ctx, Query{Metric: "imprese_attive", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}}, Policy{})
 	if err != nil {
