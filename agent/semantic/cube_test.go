@@ -486,7 +486,8 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		{Query{Metric: "aperture", From: "2020-01-01", GroupBy: []string{"classe_forma", "area_statistica"}}, "agg_eventi_imprese", "_totali"},
 		{Query{Metric: "contributi_importo_concesso", From: "2020-01-15", GroupBy: []string{"quartiere"}}, "agg_contributi i", "agg_contributi_cubo"},
 		// A series whose periods pick only the latest snapshot reads its aggregates; one over
-		// both snapshots, the register's history.
+		// both snapshots, their recorded roll-ups (00063), or the register's history when no
+		// cuboid keeps its columns.
 		{Query{Metric: "imprese_attive", TimeGrain: "year", From: "2026-01-01", GroupBy: []string{"quartiere"}}, "agg_stock_cuboidi", "imprese_storia"},
 		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "ateco", "quartiere"}, From: "2026-01-01"}, "agg_stock_dettaglio", "imprese_storia"},
 		{Query{Metric: "imprese_attive", GroupBy: []string{"anno", "ateco", "classe_addetti"}, From: "2026-01-01"}, "agg_stock_dettaglio", "imprese_storia"},
@@ -497,7 +498,8 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		{Query{Metric: "imprese_registrate", GroupBy: []string{"comune", "ateco"}}, "FROM agg_stock_dettaglio i", "agg_imprese_vive"},
 		// Stock by age along the area: the openings of a monthly cuboid (00056).
 		{Query{Metric: "imprese_attive", GroupBy: []string{"area_statistica", "anzianita"}}, "FROM agg_imprese_flussi i", "agg_imprese_vive"},
-		{Query{Metric: "imprese_attive", TimeGrain: "year", GroupBy: []string{"quartiere"}}, "imprese_storia", "agg_"},
+		{Query{Metric: "imprese_attive", TimeGrain: "year", GroupBy: []string{"quartiere"}}, "FROM agg_stock_storia i", "imprese_storia"},
+		{Query{Metric: "imprese_attive", TimeGrain: "year", GroupBy: []string{"area_statistica"}}, "imprese_storia", "agg_stock_storia"},
 		// Stock as of an earlier snapshot, or compared with one: the roll-ups recorded for it
 		// (00063), unless none keeps the query's columns.
 		{Query{Metric: "imprese_attive", AsOf: "2025-12-31", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "femminile", Value: true}}}, "FROM agg_stock_storia i", "imprese_storia"},

@@ -237,6 +237,11 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 		if cur.snaps, err = loadSnapshotDates(ctx, tx); err != nil {
 			return cur, prev, 0, err
 		}
+		if p.effectiveKind() == catalog.KindStock {
+			if cur.histFrom, err = loadStockHistoryFrom(ctx, tx); err != nil {
+				return cur, prev, 0, err
+			}
+		}
 	}
 	prev = cur
 	if p.q.CompareTo != "" && p.effectiveKind() == catalog.KindStock && !p.series {

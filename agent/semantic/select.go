@@ -42,8 +42,6 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 	switch {
 	case p.series:
 		grain := p.seriesGrain()
-		from = "register_snapshots snap JOIN imprese_storia i ON i.valid_from <= snap.as_of AND (i.valid_to IS NULL OR i.valid_to > snap.as_of)"
-		date = "snap.as_of"
 		pick := "SELECT max(as_of) FROM register_snapshots"
 		var pw []string
 		if !w.from.IsZero() {
@@ -56,6 +54,16 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 			pick += " WHERE " + strings.Join(pw, " AND ")
 		}
 		pick += fmt.Sprintf(" GROUP BY date_trunc('%s', as_of)", grain)
+		if k, ok := p.seriesFromHistory(m, s, w); ok {
+			// Every snapshot of the window has its roll-ups recorded (00063).
+			from, date = stockHistoryTable+" i", "i.as_of"
+			ref = func() string { return "i.as_of" }
+			value, n = "sum(i.n)", "sum(i.n)"
+			where = append(where, fmt.Sprintf("i.cuboide = %d", k), "i.as_of IN ("+pick+")")
+			break
+		}
+		from = "register_snapshots snap JOIN imprese_storia i ON i.valid_from <= snap.as_of AND (i.valid_to IS NULL OR i.valid_to > snap.as_of)"
+		date = "snap.as_of"
 		where = append(where, "snap.as_of IN ("+pick+")")
 	case cube != nil && cube.meta.facts:
 		from = cube.meta.table + " i"

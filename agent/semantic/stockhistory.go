@@ -2,9 +2,11 @@ package semantic
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/comune-bologna/conoscenza/agent/catalog"
 	"github.com/comune-bologna/conoscenza/ingest/db"
 )
 
@@ -74,4 +76,62 @@ func (p *plan) stockFromRollups(s snapshot) bool {
 	}
 	_, ok := p.stockCuboid(m, s)
 	return ok
+}
+
+// loadStockHistoryFrom reads, for each stock cuboid, the earliest snapshot the history
+// records it for. Every later snapshot has its rows too: each register load records its own
+// in its transaction, a street register keeps only the latest's, and migration 00063 counted
+// the snapshots loaded before it; a cuboid added later starts at the snapshot it was added in.
+func loadStockHistoryFrom(ctx context.Context, tx pgx.Tx) (map[int]time.Time, error) {
+	rows, err := tx.Query(ctx, `SELECT c.cuboide, (SELECT min(h.as_of) FROM agg_stock_storia h WHERE h.cuboide = c.cuboide)
+		FROM agg_cuboidi c WHERE c.tabella = 'agg_stock_cuboidi'`)
+	if err != nil {
+		return nil, db.Translate(err, "read stock history")
+	}
+	defer rows.Close()
+	from := map[int]time.Time{}
+	for rows.Next() {
+		var k int
+		var d *time.Time
+		if err := rows.Scan(&k, &d); err != nil {
+			return nil, db.Translate(err, "read stock history")
+		}
+		if d != nil {
+			from[k] = *d
+		}
+	}
+	return from, db.Translate(rows.Err(), "read stock history")
+}
+
+// seriesFromHistory chooses the cuboid of the recorded roll-ups that a stock series over
+// snapshots reads: one the latest snapshot's roll-ups would answer the query with (its time
+// dimensions are the snapshot's date, i.as_of), recorded for every snapshot of the window w.
+func (p *plan) seriesFromHistory(m *catalog.Metric, s snapshot, w window) (int, bool) {
+	if m.Kind != catalog.KindStock || s.stock == nil || len(s.histFrom) == 0 {
+		return 0, false
+	}
+	one := *p
+	one.series, one.groupBy = false, nil
+	for _, d := range p.groupBy {
+		if d.Type != catalog.TypeTime {
+			one.groupBy = append(one.groupBy, d)
+		}
+	}
+	if !one.cubeEligible(s) {
+		return 0, false
+	}
+	k, ok := one.stockCuboid(m, s)
+	if !ok {
+		return 0, false
+	}
+	from, ok := s.histFrom[k]
+	if !ok {
+		return 0, false
+	}
+	for _, d := range s.snaps {
+		if d.Before(from) && (w.from.IsZero() || !d.Before(w.from)) && (w.to.IsZero() || !d.After(w.to)) {
+			return 0, false // a snapshot of the window without its roll-ups
+		}
+	}
+	return k, true
 }
