@@ -117,12 +117,22 @@ func topRanking(t *text) bool {
 
 // alternatives splits a query that names two things to set side by side into one query each:
 // two company types joined by "o", "or", "vs" ("più imprese femminili o giovanili?"), which
-// together would count the firms that are both; two sectors of different levels ("più bar o
-// più negozi?", a section and a division, which together match no firm); the hours requested
+// together would count the firms that are both; two sectors that do not nest ("più bar o più
+// negozi?", "ristoranti e palestre", which together match no firm); the hours requested
 // and authorised ("ore richieste vs autorizzate"); and a call's beneficiaries with its amount
 // ("beneficiari e importo", "quante imprese ... e quanto in totale"). Otherwise nil.
 func alternatives(q semantic.Query, t *text) []semantic.Query {
 	placesCompared := slices.ContainsFunc(q.Filters, func(f semantic.Filter) bool { return f.Op == "in" && slices.Contains(q.GroupBy, f.Dimension) })
+	// split keeps one of the two filters at pair in each query
+	split := func(pair []int) []semantic.Query {
+		var out []semantic.Query
+		for k := range 2 {
+			x := q
+			x.Filters = slices.Delete(slices.Clone(q.Filters), pair[1-k], pair[1-k]+1)
+			out = append(out, x)
+		}
+		return out
+	}
 	if q.Metric != "quota" && !placesCompared && t.has("o", "or", "oppure", "vs", "versus") {
 		var types []int
 		for i, f := range q.Filters {
@@ -130,29 +140,20 @@ func alternatives(q semantic.Query, t *text) []semantic.Query {
 				types = append(types, i)
 			}
 		}
-		// "hanno chiuso più bar o più negozi?": two sectors of different levels (a section and a
-		// division), which together would match no firm
-		var sectors []int
-		for i, f := range q.Filters {
-			if family(f.Dimension) == "settore" && (f.Op == "" || f.Op == "=") {
-				sectors = append(sectors, i)
-			}
-		}
-		split := func(pair []int) []semantic.Query {
-			var out []semantic.Query
-			for k := range 2 {
-				x := q
-				x.Filters = slices.Delete(slices.Clone(q.Filters), pair[1-k], pair[1-k]+1)
-				out = append(out, x)
-			}
-			return out
-		}
 		if len(types) == 2 {
 			return split(types)
 		}
-		if len(sectors) == 2 && q.Filters[sectors[0]].Dimension != q.Filters[sectors[1]].Dimension {
-			return split(sectors)
+	}
+	// two sectors that do not nest ("ristoranti e palestre": section I and division 93) match no
+	// firm together, whatever joins them: one query each
+	var sectors []int
+	for i, f := range q.Filters {
+		if family(f.Dimension) == "settore" && (f.Op == "" || f.Op == "=") {
+			sectors = append(sectors, i)
 		}
+	}
+	if len(sectors) == 2 && !placesCompared && !nested(q.Filters[sectors[0]], q.Filters[sectors[1]]) {
+		return split(sectors)
 	}
 	// "ore richieste vs autorizzate": the two measures of the hours side by side
 	if (q.Metric == "cig_ore_richieste" || q.Metric == "cig_ore_autorizzate") && t.has(requestedWord...) &&
@@ -705,4 +706,26 @@ func dropImplied(metric string, fs []semantic.Filter) []semantic.Filter {
 		return fs
 	}
 	return slices.DeleteFunc(fs, func(f semantic.Filter) bool { return f.Dimension == "esito" && f.Value == "AUTORIZZATA" })
+}
+
+// nested says whether one sector filter lies within the other (section G and ATECO 47, ATECO
+// 47 and 47.73), so that both together are the narrower.
+func nested(a, b semantic.Filter) bool {
+	code := func(f semantic.Filter) string { s, _ := f.Value.(string); return s }
+	section := func(f semantic.Filter) string {
+		if f.Dimension == "sezione_ateco" {
+			return code(f)
+		}
+		if c := code(f); len(c) >= 2 {
+			if d, ok := codes.LookupDivisione(c[:2]); ok {
+				return d.Sezione
+			}
+		}
+		return ""
+	}
+	ca, cb := code(a), code(b)
+	if a.Dimension == "sezione_ateco" || b.Dimension == "sezione_ateco" {
+		return section(a) == section(b)
+	}
+	return strings.HasPrefix(ca, cb) || strings.HasPrefix(cb, ca)
 }

@@ -252,6 +252,14 @@ func TestFourthRoundSideBySide(t *testing.T) {
 		{"nel 2020 hanno chiuso più bar o più negozi?", []string{
 			`{"metric":"chiusure","filters":[{"dimension":"ateco","value":"47"}],"from":"2020-01-01","to":"2020-12-31"}`,
 			`{"metric":"chiusure","filters":[{"dimension":"sezione_ateco","value":"I"}],"from":"2020-01-01","to":"2020-12-31"}`}},
+		// sectors that do not nest, whatever joins them (a retrieval-set question, h42, read
+		// both as one empty intersection)
+		{"ristoranti e palestre chiuse nel 2020", []string{
+			`{"metric":"chiusure","filters":[{"dimension":"divisione_ateco","value":"93"}],"from":"2020-01-01","to":"2020-12-31"}`,
+			`{"metric":"chiusure","filters":[{"dimension":"sezione_ateco","value":"I"}],"from":"2020-01-01","to":"2020-12-31"}`}},
+		// nested sectors stay one query
+		{"quante imprese del commercio al dettaglio nel commercio?", []string{
+			`{"metric":"imprese_attive","filters":[{"dimension":"ateco","value":"47"},{"dimension":"sezione_ateco","value":"G"}]}`}},
 		{"cig covid 2020 ore richieste vs autorizzate", []string{
 			`{"metric":"cig_ore_richieste","filters":[{"dimension":"causale_cig","value":"COVID-19"}],"from":"2020-01-01","to":"2020-12-31"}`,
 			`{"metric":"cig_ore_autorizzate","filters":[{"dimension":"causale_cig","value":"COVID-19"}],"from":"2020-01-01","to":"2020-12-31"}`}},
