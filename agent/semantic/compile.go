@@ -312,12 +312,15 @@ func yearSpan(f typedFilter) (lo, hi int, ok bool) {
 }
 
 func (b *builder) filterCond(f typedFilter, source, date string, ref func() string) string {
-	expr := dimExpr(f.dim, source, date, ref)
 	if f.dim.Type == catalog.TypeMonths && len(f.values) > 0 {
 		if _, isInt := f.values[0].(int); isInt {
 			return b.monthsSQL(f, ref())
 		}
+		if cond, ok := b.ageClassSQL(f, source, ref); ok {
+			return cond
+		}
 	}
+	expr := dimExpr(f.dim, source, date, ref) // before any other parameter: it may allocate the reference date's
 	if f.dim.Type == catalog.TypePrefix {
 		var ors []string
 		for _, v := range f.values {

@@ -293,6 +293,40 @@ func TestFiltersTimeGrainAndOrder(t *testing.T) {
 		}
 	}
 
+	// Filters on classes of age (compiled to ranges of the registration date, ageclass.go):
+	// the records whose class the oracle computes is among them, or not.
+	for _, af := range []Filter{{Dimension: "anzianita", Value: "10 anni e più"}, {Dimension: "anzianita", Value: "n.d."},
+		{Dimension: "anzianita", Op: "in", Values: []any{"meno di 1 anno", "3-5 anni"}}, {Dimension: "anzianita", Op: "!=", Value: "1-3 anni"},
+		{Dimension: "anzianita", Op: "not_in", Values: []any{"5-10 anni", "n.d."}}} {
+		keep := map[string]bool{}
+		for _, v := range append([]any{af.Value}, af.Values...) {
+			if v != nil {
+				keep[v.(string)] = true
+			}
+		}
+		negate := af.Op == "!=" || af.Op == "not_in"
+		for _, metric := range []string{"aperture", "chiusure", "cig_domande", "imprese_attive"} {
+			q := Query{Metric: metric, GroupBy: []string{"quartiere"}, Filters: []Filter{af}}
+			from, to := time.Time{}, time.Time{}
+			if metric != "imprese_attive" {
+				q.From, q.To, from, to = "2019-06-15", "2025-06-30", day("2019-06-15"), day("2025-06-30")
+			}
+			res, err := e.Run(ctx, q, Policy{AllowDetails: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var recs []rec
+			for _, r := range f.records(metric, snap2, from, to) {
+				if keep[dimValue("anzianita", r, snap2)] != negate {
+					recs = append(recs, r)
+				}
+			}
+			if dd := diff(aggregate(metric, recs, "quartiere", snap2), resultMap(t, res, 1)); dd != "" {
+				t.Errorf("%s %v: %s\nSQL: %s", metric, af, dd, res.SQL)
+			}
+		}
+	}
+
 	// Anzianità as a range in months: "iscritte da meno di 36 mesi".
 	res, err = e.Run(ctx, Query{Metric: "imprese_attive", Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 36}}}, Policy{})
 	if err != nil {
