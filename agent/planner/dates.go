@@ -54,6 +54,13 @@ var monthAbbr = map[string]string{"gen": "gennaio", "feb": "febbraio", "mar": "m
 // monthRangeRE finds two abbreviated months joined before a year ("lug-ago 2026").
 var monthRangeRE = regexp.MustCompile(`(?i)\b` + monthAbbrs + `\.?\s*[-/]\s*` + monthAbbrs + monthYear)
 
+// monthNames are the months written in full; fullMonthRangeRE two of them joined by a dash
+// ("gennaio-marzo 2026", "from January-March"), read as "da gennaio a marzo".
+const monthNames = `(gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|` +
+	`january|february|march|april|may|june|july|august|september|october|november|december)`
+
+var fullMonthRangeRE = regexp.MustCompile(`(?i)\b` + monthNames + `\s*[-–]\s*` + monthNames + `\b`)
+
 // decadeRE finds a decade ("anni '90", "anni 90", "anni novanta", "anni 2000", "the 1990s").
 var decadeRE = regexp.MustCompile(`(?i)\b(?:anni\s*['’]?\s*(50|60|70|80|90|2000|2010|cinquanta|sessanta|settanta|ottanta|novanta|duemila)|(19[5-9]0|20[01]0)s)\b`)
 
@@ -75,6 +82,7 @@ func expandDecades(q string) string {
 // expandMonths writes abbreviated months in full, with a two-digit year as four ("ago-26" is
 // August 2026; "lug-ago 2026" is from July to August 2026).
 func expandMonths(q string) string {
+	q = fullMonthRangeRE.ReplaceAllString(q, "da $1 a $2")
 	q = monthRangeRE.ReplaceAllStringFunc(q, func(s string) string {
 		p := monthRangeRE.FindStringSubmatch(s)
 		return "da " + monthAbbr[strings.ToLower(p[1])] + " a " + monthAbbr[strings.ToLower(p[2])] + " " + fullYear(p[3])

@@ -395,7 +395,7 @@ func (t *text) readAge(s *filterSet) {
 		op := ""
 		switch {
 		case strings.HasSuffix(cmp, "meno di") || strings.HasSuffix(cmp, "less than") || strings.HasSuffix(cmp, "fewer than") ||
-			strings.HasSuffix(cmp, "younger than"):
+			strings.HasSuffix(cmp, "younger than") || cmp == "sotto i" || cmp == "sotto gli":
 			op = "<"
 		case strings.HasSuffix(cmp, "piu di") || strings.HasSuffix(cmp, "more than") || strings.HasSuffix(cmp, "over") ||
 			strings.HasSuffix(cmp, "oltre") || strings.HasSuffix(cmp, "older than"):
@@ -440,6 +440,7 @@ func (t *text) readGroups(source string) []string {
 			prev = before[0]
 		}
 		_, isNum := number(prev)
+		isNum = isNum && prev != "un" && prev != "una" && prev != "uno" && prev != "one" // "hanno vinto un bando"
 		trig := groupTriggers[prev] || isNum || prev == "primi" || prev == "prime" || prev == "top" ||
 			// "quante imprese nuove al mese", "new firms per month" ("a month" is one month)
 			dim == "mese" && prev == "al" && !slices.Contains([]string{"scorso", "precedente", "prima"}, t.tok(i+n)) ||

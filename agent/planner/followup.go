@@ -65,6 +65,7 @@ func (t *text) shortSuperlative() bool {
 // restrictCues narrow the previous answer ("quante di queste sono giovanili?"): the new
 // conditions are added to the old ones, none replaced.
 var restrictCues = []string{"di queste", "di questi", "di quelle", "di quelli", "tra queste", "tra questi", "tra quelle",
+	"solo quelle", "solo quelli", "solo le", "soltanto quelle", "only those",
 	"fra queste", "fra quelle", "of these", "of them", "of those", "among them", "among these"}
 
 // sourceWords name each source whose metrics a follow-up may switch between by the measure alone.
@@ -108,6 +109,18 @@ func addFilters(old, add []semantic.Filter) []semantic.Filter {
 // followUp rewrites the previous query with what the question changes. It returns false when
 // the question changes nothing (then it is read as a question of its own).
 func (p *Planner) followUp(t *text, question, lang string, prev *State, now time.Time) (Plan, bool) {
+	if prev.Intent == IntentOutcome {
+		// "e quelle del 2021?" after a call's outcome: the call of the same words in that year
+		if prev.Text == "" || t.bando() == "" && !yearRE.MatchString(question) {
+			return Plan{}, false
+		}
+		id := newText(question + " " + prev.Text).bando()
+		if id == "" {
+			return Plan{}, false
+		}
+		return Plan{Intent: IntentOutcome, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.BandoOutcome, map[string]string{"bando": id})},
+			State: State{Intent: IntentOutcome, Text: question + " " + prev.Text}}, true
+	}
 	if prev.Intent == IntentDocument || (prev.Query == nil && prev.Text != "") {
 		if t.readMetric().named {
 			return Plan{}, false

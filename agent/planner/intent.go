@@ -119,6 +119,10 @@ var noData = []struct {
 		"addetti in media", "dipendenti in media", "dipendenti totali", "addetti totali", "totale dei dipendenti",
 		"totale degli addetti", "numero totale di addetti", "numero totale di dipendenti", "total employees"},
 		staffIT, staffEN},
+	{[]string{"impresa piu grande", "azienda piu grande", "ditta piu grande", "impresa piu importante", "azienda piu importante",
+		"largest company", "biggest company", "largest firm", "biggest firm", "largest employer", "maggiore datore di lavoro"},
+		"la graduatoria delle singole imprese per dimensione (posso contare le imprese per classe di addetti; il fascicolo di un'impresa ne dà la classe)",
+		"a ranking of single companies by size (I can count companies by size class; a company's dossier gives its class)"},
 	{[]string{"reddito", "redditi", "income", "incomes", "stipendi", "stipendio", "salari", "salaries", "wages", "quanto guadagna", "quanto guadagnano",
 		"earn", "earns", "piu ricco", "piu ricca",
 		"piu ricchi", "piu povero", "piu povera", "ricchezza", "richest", "poorest", "wealthiest", "wealth"},
@@ -420,7 +424,7 @@ func (t *text) afterCallNoun(phrase string) int {
 
 var dossierCues = []string{"fascicolo", "scheda dell impresa", "scheda impresa", "scheda della ditta", "scheda dell azienda",
 	"mostrami l impresa", "mostrami la ditta", "mostrami l azienda", "fammi vedere l impresa", "dimmi tutto su",
-	"dimmi tutto sull impresa", "company profile", "profile of company", "profile of the company", "profilo dell impresa", "dossier", "informazioni sull impresa", "tell me about the company",
+	"dimmi tutto sull impresa", "company profile", "profile of company", "mostrami la scheda", "fammi la scheda", "visura camerale", "visura", "company record", "profile of the company", "profilo dell impresa", "dossier", "informazioni sull impresa", "tell me about the company",
 	"show me the company", "chi e l impresa", "dati dell impresa"}
 
 // dossierKey returns the codice fiscale or the name a dossier request names.

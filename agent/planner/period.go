@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -389,7 +390,8 @@ func (t *text) period(now time.Time) period {
 	if t.take("lockdown", "primo lockdown", "confinamento") {
 		return lockdown
 	}
-	if t.take("periodo del covid", "periodo covid", "durante il covid", "anni del covid", "periodo della pandemia",
+	if t.take("periodo del covid", "periodo covid", "durante il covid", "anni del covid", "periodo della pandemia", "in piena pandemia",
+		"piena pandemia", "in pieno covid", "pieno covid", "in piena emergenza covid", "at the height of the pandemic",
 		"durante la pandemia", "anni della pandemia", "during the pandemic", "during covid") {
 		return pandemic
 	}
@@ -513,4 +515,15 @@ func (t *text) periodAt(i int) (period, int, bool) {
 		return period{from: s.from, to: s.to, found: true}, s.n, true
 	}
 	return period{}, 0, false
+}
+
+// yearsNamed are the distinct years written in the question.
+func (t *text) yearsNamed() []int {
+	var out []int
+	for _, w := range t.tokens {
+		if y, ok := year(w); ok && !slices.Contains(out, y) {
+			out = append(out, y)
+		}
+	}
+	return out
 }

@@ -52,7 +52,7 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 			"call", "avviso", "fondo", "voucher", "ristori", "finanziate", "finanziati", "beneficiarie", "beneficiari", "funded", "misura",
 			"beneficiaries", "fund", "scheme")) {
 			return Plan{Intent: IntentOutcome, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.BandoOutcome, map[string]string{"bando": id})},
-				State: State{Intent: IntentOutcome}}
+				State: State{Intent: IntentOutcome, Text: question}}
 		}
 		if t.has("bando", "bandi", "contributo", "contributi", "grant", "call", "avviso") {
 			return Plan{Intent: IntentOutcome, Lang: lang, Reply: whichBando(lang)}
@@ -381,7 +381,9 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	// places or sectors are compared, not summed
 	compared := t.has("o", "or", "oppure") || t.has(compareWords...) || t.has("rispetto a", "rispetto al", "rispetto ad", "compared to", "compared with")
 	for _, f := range q.Filters {
-		if f.Op == "in" && (family(f.Dimension) == "luogo" || family(f.Dimension) == "settore") && compared && !slices.Contains(q.GroupBy, f.Dimension) {
+		// "srl vs ditte individuali", "CIGO o CIGS": legal forms, CIG types and the like too
+		// (not the size classes a range of employees gives)
+		if f.Op == "in" && f.Dimension != "classe_addetti" && compared && !slices.Contains(q.GroupBy, f.Dimension) {
 			q.GroupBy = append([]string{f.Dimension}, q.GroupBy...)
 		}
 	}
@@ -410,8 +412,15 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		q.Filters = slices.DeleteFunc(q.Filters, func(f semantic.Filter) bool { return f.Dimension == "stato" })
 		q.Subset = []semantic.Filter{{Dimension: "stato", Value: "ATTIVA"}}
 	}
+	if cmp == "year" && !isStock(q.Metric) {
+		// "cig 2020 vs 2021 vs 2022": more than two years named are side by side, first to last
+		if ys := t.fresh().yearsNamed(); len(ys) > 2 {
+			per, cmp = period{from: day(slices.Min(ys), 1, 1), to: day(slices.Max(ys), 12, 31), found: true}, ""
+			q.GroupBy = appendTime(q.GroupBy, "anno")
+		}
+	}
 	p.applyTime(&q, per, cmp, cmpYear, now)
-	if badWhenHigh(q.Metric) && t.has("peggiore", "peggior", "peggiori", "worst", "migliore", "miglior", "migliori", "best") {
+	if badWhenHigh(q.Metric) && t.has("peggiore", "peggior", "peggiori", "peggio", "worst", "migliore", "miglior", "migliori", "meglio", "best") {
 		// the worst district for closures or CIG has the most of them
 		asc, worst = !(asc || worst), false
 	}
@@ -690,7 +699,11 @@ func (p *Planner) platea(t *text, lang string, now time.Time, base []semantic.Fi
 		extra = append(extra, semantic.Filter{Dimension: "anzianita", Op: "<", Value: months})
 	}
 	list := t.wantsList()
-	filters := mergeFilters(base, append(t.readFilters("register"), extra...))
+	merge := mergeFilters
+	if t.has(restrictCues...) {
+		merge = addFilters // "e solo quelle artigiane?": a narrower platea
+	}
+	filters := merge(base, append(t.readFilters("register"), extra...))
 	req := semantic.PlateaRequest{Filters: filters, List: list}
 	if req.Filters == nil {
 		req.Filters = []semantic.Filter{}

@@ -260,7 +260,7 @@ var (
 		"until": true, "according": true, "last": true, "year": true, "grant": true, "have": true, "would": true,
 		"for": true, "hours": true, "requested": true, "number": true, "from": true, "requests": true, "permits": true,
 		"workers": true, "average": true, "beneficiary": true, "amount": true, "half": true, "give": true, "zone": true,
-		"thanks": true, "thank": true, "hello": true, "hi": true}
+		"thanks": true, "thank": true, "hello": true, "hi": true, "new": true, "month": true}
 	italianWords = map[string]bool{"quante": true, "quanti": true, "quanto": true, "quale": true, "quali": true,
 		"il": true, "la": true, "le": true, "di": true, "del": true, "della": true, "delle": true, "nel": true,
 		"sono": true, "hanno": true, "imprese": true, "che": true, "per": true, "e": true, "cosa": true,

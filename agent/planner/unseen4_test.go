@@ -120,6 +120,23 @@ func TestUnseenPhrasingsFourthRound(t *testing.T) {
 			`{"metric":"cig_imprese","filters":[{"dimension":"comune","value":"SAN LAZZARO DI SAVENA"}],"from":"2020-01-01","to":"2020-12-31"}`},
 		{"domande di cassa integrazione di aziende con sede a Casalecchio",
 			`{"metric":"cig_domande","filters":[{"dimension":"comune","value":"CASALECCHIO DI RENO"}]}`},
+		// round 7 (40 after the held-out batch, written to find gaps, 12 misread): several years
+		// side by side, legal forms compared, "sotto i 3 anni", "in piena pandemia", a dash between
+		// two months, "un bando" is no breakdown, "messo peggio" for closures is the most
+		{"numeri cig 2020 vs 2021 vs 2022",
+			`{"metric":"cig_domande","group_by":["anno"],"from":"2020-01-01","to":"2022-12-31"}`},
+		{"srl vs ditte individuali: quante aperture nel 2025?",
+			`{"metric":"aperture","filters":[{"dimension":"classe_forma","op":"in","values":["imprese individuali","società di capitale"]}],"group_by":["classe_forma"],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"imprese attive sotto i 3 anni di vita a Navile",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"},{"dimension":"anzianita","op":"\u003c","value":36}]}`},
+		{"quante imprese artigiane hanno chiuso in piena pandemia?",
+			`{"metric":"chiusure","filters":[{"dimension":"artigiana","value":true}],"from":"2020-01-31","to":"2022-03-31"}`},
+		{"iscrizioni al registro gennaio-marzo 2026",
+			`{"metric":"aperture","from":"2026-01-01","to":"2026-03-31"}`},
+		{"quante imprese giovanili hanno vinto un bando nel 2026?",
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"giovanile","value":true}],"from":"2026-01-01","to":"2026-12-31"}`},
+		{"quale quartiere è messo peggio per chiusure?",
+			`{"metric":"chiusure","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"order":{"by":"value","dir":"desc"},"limit":1}`},
 		// held out h129-h174, misread on their first run and fixed after it: "basso" is no
 		// misspelt "tasso"
 		{"quale quartiere ha il saldo più basso nel 2024?",
@@ -155,6 +172,7 @@ func TestFourthRoundIntents(t *testing.T) {
 		// "metro" is no misspelt "meteo"
 		"prezzo medio al metro quadro dei negozi": "affitti",
 		"how many grants were revoked?":           "not applications",
+		"qual è l'impresa più grande di Bologna?": "singole imprese",
 	} {
 		pl := p.Plan(q, nil, now)
 		if pl.Intent != IntentNoData || !strings.Contains(pl.Reply, want) {
@@ -173,6 +191,7 @@ func TestFourthRoundIntents(t *testing.T) {
 		"quanti dipendenti ha la Pizzeria del Portico?":     `{"name":"Pizzeria del Portico"}`,
 		"What grants did PIZZERIA DEL PORTICO SRL receive?": `{"name":"PIZZERIA DEL PORTICO SRL"}`,
 		"How many people work for Appennino Casa?":          `{"name":"Appennino Casa"}`,
+		"mostrami la scheda di APPENNINO CASA S.R.L.":       `{"name":"APPENNINO CASA S.R.L"}`,
 		// held out: a call's firms "hanno resistito"
 		"le imprese sostenute dal fondo affitti 2021 hanno resistito?": `{"bando":"B-2021-05"}`,
 	} {
@@ -193,6 +212,20 @@ func TestFourthRoundIntents(t *testing.T) {
 		if pl := p.Plan(q, nil, now); pl.Intent != IntentDocument {
 			t.Errorf("%q: intent %s, want document", q, pl.Intent)
 		}
+	}
+	// round 7: "solo quelle" narrows a platea
+	pl0 := p.Plan("fammi la platea per un avviso rivolto alle imprese femminili con meno di 3 anni", nil, now)
+	if pl := p.Plan("e solo quelle artigiane?", &pl0.State, now); len(pl.Calls) != 1 ||
+		string(pl.Calls[0].Arguments) != `{"filters":[{"dimension":"femminile","value":true},{"dimension":"anzianita","op":"\u003c","value":36},{"dimension":"artigiana","value":true}]}` {
+		t.Errorf("platea narrowed: %+v", pl.Calls)
+	}
+	// a year after a call's outcome asks the outcome of that year's call
+	first := p.Plan("come sono andate le imprese che hanno preso i ristori nel 2020?", nil, now)
+	if pl := p.Plan("e quelle del 2021?", &first.State, now); len(pl.Calls) != 1 || string(pl.Calls[0].Arguments) != `{"bando":"B-2021-07"}` {
+		t.Errorf("outcome follow-up: %s %+v", pl.Intent, pl.Calls)
+	}
+	if pl := p.Plan("new businesses per month in 2026", nil, now); pl.Lang != "en" {
+		t.Errorf("English question read as %s", pl.Lang)
 	}
 	// held out: firms "potenzialmente interessate da un bando" are its platea
 	if pl := p.Plan("imprese potenzialmente interessate da un bando per l'artigianato alimentare in centro", nil, now); pl.Intent != IntentPlatea {
