@@ -256,6 +256,21 @@ func TestDocumentsAsTheyComeFromTheCity(t *testing.T) {
 		}
 	}
 
+	// A document without metadata is still found when the search is filtered by the kind of
+	// document its title names (as the assistant filters by the kind a question names).
+	for _, f := range []struct{ query, typ, title string }{
+		{"piazza Aldrovandi", "piano", "PIANO DEGLI INTERVENTI"},
+		{"dehors chiuso stagionale", "bando", "Bando dehors 2025"},
+	} {
+		resp, err := lib.store.Search(ctx, f.query, SearchOptions{Limit: 1, Filter: Filter{Types: []string{f.typ}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.Results) == 0 || resp.Results[0].Title != f.title || resp.Results[0].DocType != f.typ {
+			t.Errorf("%q with type %s: %+v, want %q", f.query, f.typ, resp.Results, f.title)
+		}
+	}
+
 	// Metadata as the contract writes it, and nothing of the page's or the site's furniture.
 	var title, typ, date, issuer string
 	if err := lib.db.Pool.QueryRow(ctx, `SELECT title, doc_type, coalesce(doc_date::text, ''), issuer FROM documents WHERE path LIKE '%/botteghe.md'`).

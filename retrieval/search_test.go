@@ -59,7 +59,7 @@ func TestSearchResultsCarryCitations(t *testing.T) {
 	lib.ingest(t, IngestOptions{})
 	resp := search(t, lib.store, "percentuale imprese femminili", SearchOptions{Limit: 1})
 	c := resp.Results[0].Citation
-	if c.Path != lib.path("relazione.pdf") || c.Page != 2 || c.DocType != "" || c.Title != "RELAZIONE SUL TESSUTO IMPRENDITORIALE" ||
+	if c.Path != lib.path("relazione.pdf") || c.Page != 2 || c.DocType != "report" /* named by its title */ || c.Title != "RELAZIONE SUL TESSUTO IMPRENDITORIALE" ||
 		c.SectionLabel() != "RELAZIONE SUL TESSUTO IMPRENDITORIALE › 2. Imprenditoria femminile" ||
 		!strings.Contains(c.Quote, "21 per cento") || c.DocumentID == 0 || c.ChunkID == 0 {
 		t.Fatalf("citation = %+v", c)

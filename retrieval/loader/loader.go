@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -239,8 +240,14 @@ func hasDocument(sidecar string) bool {
 // Parse turns a source into a document. ctx bounds the PDF reader, the slowest format.
 func Parse(ctx context.Context, src Source) (*Document, error) {
 	format := FormatOf(src.Path)
+	if IsSidecar(src.Path) {
+		return nil, errors.New("a .meta.json holds a document's metadata and is read with it: name the document (NAME.md, .txt, .html or .pdf) or its directory")
+	}
 	if format == "" {
 		return nil, ErrUnsupported
+	}
+	if len(src.Data) == 0 {
+		return nil, errors.New("the file is empty (0 bytes)")
 	}
 	doc := &Document{Path: src.Path, Format: format, Checksum: checksum(src)}
 	var err error
@@ -280,6 +287,10 @@ func Parse(ctx context.Context, src Source) (*Document, error) {
 		doc.Warnings = append(doc.Warnings, err.Error()+": loaded without a date")
 	}
 	doc.Meta.Type = strings.ToLower(strings.TrimSpace(doc.Meta.Type))
+	if doc.Meta.Type == "" {
+		base := filepath.Base(src.Path)
+		doc.Meta.Type = inferType(doc.Meta.Title, firstHeading(doc.Blocks), strings.TrimSuffix(base, filepath.Ext(base)))
+	}
 	if !hasText(doc.Blocks) {
 		if format == "pdf" {
 			return nil, errors.New("the PDF has no text layer (scanned images need OCR first)")
@@ -336,4 +347,33 @@ func hasText(blocks []Block) bool {
 		}
 	}
 	return false
+}
+
+// typeWords name the kinds of document by the words their titles use.
+var typeWords = []struct{ word, typ string }{
+	{"bando", "bando"}, {"avviso", "avviso"}, {"delibera", "delibera"}, {"deliberazione", "delibera"},
+	{"determina", "determina"}, {"determinazione", "determina"}, {"regolamento", "regolamento"},
+	{"piano", "piano"}, {"protocollo", "protocollo"}, {"linee guida", "linee guida"}, {"ordinanza", "ordinanza"},
+	{"rapporto", "report"}, {"relazione", "report"}, {"report", "report"}, {"osservatorio", "report"},
+}
+
+var wordRe = regexp.MustCompile(`\p{L}+`)
+
+// inferType gives a document without a declared type the kind its title names ("Avviso per i
+// mercatini", "PIANO DEGLI INTERVENTI"), else its first heading or file name: the first such
+// word wins. A search filtered by type (the assistant filters by the kind a question names)
+// would otherwise never see a document that came without metadata.
+func inferType(names ...string) string {
+	for _, name := range names {
+		words := wordRe.FindAllString(strings.ToLower(name), -1)
+		for i, w := range words {
+			for _, tw := range typeWords {
+				first, rest, _ := strings.Cut(tw.word, " ")
+				if w == first && (rest == "" || i+1 < len(words) && words[i+1] == rest) {
+					return tw.typ
+				}
+			}
+		}
+	}
+	return ""
 }

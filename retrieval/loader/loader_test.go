@@ -121,7 +121,9 @@ func TestParseRefusesWithAReason(t *testing.T) {
 		{"unsupported", Source{Path: "a.docx", Data: []byte("x")}, "unsupported format"},
 		{"unclosed front matter", Source{Path: "a.md", Data: []byte("---\ntitle: x\n\ntesto")}, "closing ---"},
 		{"bad yaml", Source{Path: "a.md", Data: []byte("---\ntitle: [x\n---\ntesto")}, "front matter"},
-		{"empty", Source{Path: "a.txt", Data: []byte("  \n\n")}, "no text"},
+		{"blank", Source{Path: "a.txt", Data: []byte("  \n\n")}, "no text"},
+		{"empty", Source{Path: "a.txt", Data: []byte{}}, "the file is empty"},
+		{"a sidecar named on its own", Source{Path: "a.meta.json", Data: []byte(`{"title": "x"}`)}, "name the document"},
 		{"sidecar that is not JSON", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte("{\"title\": \"x\",\n}")}, "sidecar .meta.json: invalid JSON at line 2, column 1"},
 		{"sidecar that is not an object", Source{Path: "a.txt", Data: []byte("testo"), Sidecar: []byte(`["x"]`)}, "one JSON object"},
 	}
@@ -257,5 +259,30 @@ func TestReadFileFindsSidecarAndExpandSkipsIt(t *testing.T) {
 	d2, _ := Parse(context.Background(), src)
 	if d1.Checksum == d2.Checksum {
 		t.Error("a sidecar change must change the checksum")
+	}
+}
+
+// A document that declares no type takes the kind its title, first heading or file name names,
+// so that a search filtered by type finds it; a declared type is never replaced.
+func TestTypeInferredWhenNotDeclared(t *testing.T) {
+	cases := []struct {
+		src  Source
+		want string
+	}{
+		{Source{Path: "/d/x.html", Data: []byte("<title>Avviso per i mercatini di Natale</title><p>Testo.</p>")}, "avviso"},
+		{Source{Path: "/d/x.txt", Data: []byte("PIANO DEGLI INTERVENTI 2025\n\nIl piano riqualifica piazza Aldrovandi.")}, "piano"},
+		{Source{Path: "/d/relazione_commercio_2024.pdf.txt", Data: []byte("Nel 2024 il commercio cresce.")}, "report"},
+		{Source{Path: "/d/x.md", Data: []byte("# Linee guida per i dehors\n\nTesto.")}, "linee guida"},
+		{Source{Path: "/d/x.md", Data: []byte("---\ntype: Circolare\n---\n# Bando dehors\n\nTesto.")}, "circolare"},
+		{Source{Path: "/d/x.md", Data: []byte("# Nota sul gemello digitale\n\nTesto.")}, ""},
+	}
+	for _, tc := range cases {
+		doc, err := Parse(context.Background(), tc.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Meta.Type != tc.want {
+			t.Errorf("%s: type %q, want %q", tc.src.Data, doc.Meta.Type, tc.want)
+		}
 	}
 }
