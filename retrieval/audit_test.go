@@ -185,10 +185,12 @@ func TestDocumentsAsTheyComeFromTheCity(t *testing.T) {
 		"**Art. 3 - Contributo**\n\nIl contributo copre fino al 60% delle spese di allestimento.\n")
 	lib.writeBytes(t, "regolamento.txt", []byte("REGOLAMENTO DEL SUOLO PUBBLICO\r\n\r\nArticolo 3\r\nDurata della concessione\r\n\r\n"+
 		"La concessione ha durata massima di cinque anni ed \xe8 rinnovabile su richiesta del titolare.\r\n"))
+	lib.write(t, "atto.txt", "ATTO DI INDIRIZZO\n\nArt. 1 - Oggetto\n\nIl Comune sostiene i mercati rionali.\n\f"+
+		"Art. 2 - Contributo\n\nAi mercati rionali coperti spetta un contributo di 5.000 euro l'anno.\n\f")
 	lib.write(t, "orfano.meta.json", `{"title": "Documento che non c'è"}`)
 
 	rep := lib.ingest(t, IngestOptions{})
-	if rep.Failed != 0 || rep.Added != 7 {
+	if rep.Failed != 0 || rep.Added != 8 {
 		t.Fatalf("every document must load (a sidecar's own keys lost the delibera): %+v", rep)
 	}
 	warned := map[string]string{}
@@ -230,6 +232,8 @@ func TestDocumentsAsTheyComeFromTheCity(t *testing.T) {
 			"Possono partecipare i pubblici esercizi di somministrazione"},
 		{"beneficiarie imprese individuali addetti", "Bando botteghe di quartiere", "Art. 2 - Beneficiari", 0,
 			"Sono beneficiarie le imprese individuali con meno di dieci addetti."},
+		{"contributo ai mercati rionali coperti", "ATTO DI INDIRIZZO", "Art. 2 - Contributo", 2,
+			"Ai mercati rionali coperti spetta un contributo di 5.000 euro"},
 		{"durata massima concessione suolo", "REGOLAMENTO DEL SUOLO PUBBLICO", "Articolo 3 - Durata della concessione", 0,
 			"La concessione ha durata massima di cinque anni ed è rinnovabile"},
 	}

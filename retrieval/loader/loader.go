@@ -21,7 +21,7 @@ import (
 
 // Version is mixed into every checksum: a change in how documents are parsed or chunked must
 // re-ingest files whose bytes did not change.
-const Version = "loader-v2"
+const Version = "loader-v3"
 
 // Kind is the structural role of a block.
 type Kind int
@@ -63,7 +63,7 @@ type Document struct {
 	Format   string // markdown, text, html, pdf
 	Meta     Meta
 	Blocks   []Block
-	Pages    int    // number of pages for PDF, 0 otherwise
+	Pages    int    // number of pages for PDF and paged text (form feeds), 0 otherwise
 	Checksum string // sha256 of the content, the sidecar and Version
 	// Warnings say what was left out of a document that still loads: a metadata field that
 	// could not be used, pages without a text layer.

@@ -70,3 +70,37 @@ func TestParsePDFRefusesDamagedAndImageOnlyFiles(t *testing.T) {
 		})
 	}
 }
+
+// Ligature glyphs are spelled out and a soft hyphen at the end of a line joins the word, so a
+// passage typeset with "ﬁ" or hyphenated by the typesetter is found by the words as written.
+func TestPDFLinesSpellOutLigaturesAndSoftHyphens(t *testing.T) {
+	lines := pageLines([]pdfRun{
+		{x: 72, y: 700, x1: 300, size: 11, text: "Il ﬁnanziamento è concesso alle attivi\u00ad"},
+		{x: 72, y: 686, x1: 300, size: 11, text: "tà in ﬂessione."},
+	})
+	var texts []string
+	for _, l := range lines {
+		texts = append(texts, l.text)
+	}
+	if got := joinLines(texts); got != "Il finanziamento è concesso alle attività in flessione." {
+		t.Errorf("joined = %q", got)
+	}
+}
+
+// Plain text extracted from a paged document keeps its pages: pdftotext writes a form feed
+// between them.
+func TestTextWithFormFeedsHasPages(t *testing.T) {
+	doc, err := Parse(context.Background(), Source{Path: "/d/atto.txt", Data: []byte("Art. 1 - Oggetto\n\nPrima pagina.\n\fArt. 2 - Termini\n\nSeconda pagina.\n\f")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Pages != 2 {
+		t.Errorf("pages = %d", doc.Pages)
+	}
+	assertBlocks(t, doc.Blocks, []Block{
+		{Kind: Heading, Level: 2, Text: "Art. 1 - Oggetto", Page: 1},
+		{Kind: Paragraph, Text: "Prima pagina.", Page: 1},
+		{Kind: Heading, Level: 2, Text: "Art. 2 - Termini", Page: 2},
+		{Kind: Paragraph, Text: "Seconda pagina.", Page: 2},
+	})
+}

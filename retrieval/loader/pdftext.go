@@ -379,7 +379,11 @@ func pageLines(runs []pdfRun) []pdfLine {
 		cur = &lines[len(lines)-1]
 	}
 	for i := range lines {
-		lines[i].text = strings.Join(strings.Fields(lines[i].text), " ")
+		t := strings.Join(strings.Fields(ligatures.Replace(lines[i].text)), " ")
+		if cut, ok := strings.CutSuffix(t, "\u00ad"); ok {
+			t = cut + "-" // a soft hyphen where the line breaks is a hyphen the paragraph's joining removes
+		}
+		lines[i].text = strings.ReplaceAll(t, "\u00ad", "")
 	}
 	return lines
 }
@@ -448,3 +452,8 @@ func findGutter(lines []pdfLine, width float64) (float64, bool) {
 	}
 	return best, bestRight > 0
 }
+
+// ligatures spells out the typographic ligatures fonts map their glyphs to: a word typeset with
+// "ﬁ" must be found by "fi".
+var ligatures = strings.NewReplacer("\ufb00", "ff", "\ufb01", "fi", "\ufb02", "fl", "\ufb03", "ffi", "\ufb04", "ffl",
+	"\ufb05", "st", "\ufb06", "st")

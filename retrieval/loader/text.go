@@ -24,7 +24,17 @@ func parseText(ctx context.Context, doc *Document, data []byte) error {
 		return fmt.Errorf("read text: %w", err)
 	}
 	for _, p := range pages {
-		doc.Blocks = append(doc.Blocks, textBlocks(p.PageContent, 0)...)
+		content := p.PageContent
+		if !strings.Contains(strings.TrimRight(content, "\f\r\n "), "\f") {
+			doc.Blocks = append(doc.Blocks, textBlocks(content, 0)...)
+			continue
+		}
+		// Text extracted from a paged document (pdftotext writes a form feed between pages):
+		// the page is what a citation can name.
+		for i, page := range strings.Split(strings.TrimRight(content, "\f\r\n "), "\f") {
+			doc.Blocks = append(doc.Blocks, textBlocks(page, i+1)...)
+			doc.Pages = i + 1
+		}
 	}
 	return nil
 }
