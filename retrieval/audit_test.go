@@ -183,6 +183,9 @@ func TestDocumentsAsTheyComeFromTheCity(t *testing.T) {
 	lib.write(t, "botteghe.md", "---\ntitle: Bando botteghe di quartiere\ndate: 1 marzo 2024\ntype: bando\n...\n\n# Bando botteghe di quartiere\n\n"+
 		"**Art. 2 - Beneficiari**\n\nSono beneficiarie le imprese individuali con meno di dieci addetti.\n\n"+
 		"**Art. 3 - Contributo**\n\nIl contributo copre fino al 60% delle spese di allestimento.\n")
+	lib.write(t, "botteghe-copia.md", "---\ntitle: Bando botteghe di quartiere\ndate: 1 marzo 2024\ntype: bando\n...\n\n# Bando botteghe di quartiere\n\n"+
+		"**Art. 2 - Beneficiari**\n\nSono beneficiarie le imprese individuali con meno di dieci addetti.\n\n"+
+		"**Art. 3 - Contributo**\n\nIl contributo copre fino al 60% delle spese di allestimento.\n")
 	lib.writeBytes(t, "regolamento.txt", []byte("REGOLAMENTO DEL SUOLO PUBBLICO\r\n\r\nArticolo 3\r\nDurata della concessione\r\n\r\n"+
 		"La concessione ha durata massima di cinque anni ed \xe8 rinnovabile su richiesta del titolare.\r\n"))
 	lib.write(t, "atto.txt", "ATTO DI INDIRIZZO\n\nArt. 1 - Oggetto\n\nIl Comune sostiene i mercati rionali.\n\f"+
@@ -190,7 +193,7 @@ func TestDocumentsAsTheyComeFromTheCity(t *testing.T) {
 	lib.write(t, "orfano.meta.json", `{"title": "Documento che non c'è"}`)
 
 	rep := lib.ingest(t, IngestOptions{})
-	if rep.Failed != 0 || rep.Added != 8 {
+	if rep.Failed != 0 || rep.Added != 9 {
 		t.Fatalf("every document must load (a sidecar's own keys lost the delibera): %+v", rep)
 	}
 	warned := map[string]string{}
@@ -201,13 +204,14 @@ func TestDocumentsAsTheyComeFromTheCity(t *testing.T) {
 		"delibera.pdf":     "unknown keys ignored: allegati, protocollo",
 		"ordinanza.pdf":    "page 2 without a text layer",
 		"orfano.meta.json": "sidecar without its document",
+		"botteghe.md":      "same content as " + lib.path("botteghe-copia.md"),
 	} {
 		if !strings.Contains(warned[name], want) {
 			t.Errorf("%s: warnings %q, want %q", name, warned[name], want)
 		}
 	}
-	if rep.Skipped != 1 || rep.Warnings != 2 {
-		t.Errorf("skipped %d, warned %d; want 1 and 2", rep.Skipped, rep.Warnings)
+	if rep.Skipped != 1 || rep.Warnings != 3 {
+		t.Errorf("skipped %d, warned %d; want 1 and 3", rep.Skipped, rep.Warnings)
 	}
 
 	cases := []struct {

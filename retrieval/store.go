@@ -234,6 +234,14 @@ func (s *Store) ingestOne(ctx context.Context, batch int64, emb Embedder, it Ite
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return fail(fmt.Errorf("look up document: %w", err))
 	}
+	var twin string
+	err = s.pool.QueryRow(ctx, `SELECT path FROM documents WHERE checksum = $1 AND path <> $2 ORDER BY path LIMIT 1`, doc.Checksum, doc.Path).Scan(&twin)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fail(fmt.Errorf("look up copies: %w", err))
+	}
+	if twin != "" {
+		res.Warnings = append(res.Warnings, "same content as "+twin+" (a copy under another name): its passages are in the library twice")
+	}
 	if oldSum == doc.Checksum {
 		res.Status = "unchanged"
 		return res

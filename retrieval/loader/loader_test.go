@@ -120,7 +120,7 @@ func TestParseRefusesWithAReason(t *testing.T) {
 	}{
 		{"unsupported", Source{Path: "a.docx", Data: []byte("x")}, "unsupported format"},
 		{"unclosed front matter", Source{Path: "a.md", Data: []byte("---\ntitle: x\n\ntesto")}, "closing ---"},
-		{"bad yaml", Source{Path: "a.md", Data: []byte("---\ntitle: [x\n---\ntesto")}, "front matter"},
+		{"bad yaml", Source{Path: "a.md", Data: []byte("---\n[x\n---\ntesto")}, "front matter"},
 		{"blank", Source{Path: "a.txt", Data: []byte("  \n\n")}, "no text"},
 		{"empty", Source{Path: "a.txt", Data: []byte{}}, "the file is empty"},
 		{"a sidecar named on its own", Source{Path: "a.meta.json", Data: []byte(`{"title": "x"}`)}, "name the document"},
@@ -160,6 +160,8 @@ func TestMetadataFieldsThatCannotBeUsedAreWarningsNotFailures(t *testing.T) {
 			Meta{Title: "a", Issuer: "Giunta"}, `"title" must be a string, not an object`},
 		{"date written out in Italian", Source{Path: "a.md", Data: []byte("---\ntitle: A\ndate: 1° marzo 2024\n---\ntesto")},
 			Meta{Title: "A", Date: "2024-03-01"}, ""},
+		{"front matter that is not YAML", Source{Path: "a.md", Data: []byte("---\ntitle: Bando: dehors 2025\ndate: 01/03/2025\ntags: [dehors, commercio]\n---\ntesto")},
+			Meta{Title: "Bando: dehors 2025", Date: "2025-03-01", Type: "bando", Tags: []string{"dehors", "commercio"}}, "not valid YAML"},
 		{"front matter closed by ...", Source{Path: "a.md", Data: []byte("---\ntitle: A\ndate: 2024-05-10T09:30:00+02:00\n...\n\ntesto")},
 			Meta{Title: "A", Date: "2024-05-10"}, ""},
 	}
@@ -285,4 +287,13 @@ func TestTypeInferredWhenNotDeclared(t *testing.T) {
 			t.Errorf("%s: type %q, want %q", tc.src.Data, doc.Meta.Type, tc.want)
 		}
 	}
+}
+
+// A Markdown text that opens with a thematic break has no front matter: it loads whole.
+func TestMarkdownOpeningWithARuleHasNoFrontMatter(t *testing.T) {
+	doc, err := Parse(context.Background(), Source{Path: "/d/nota.md", Data: []byte("---\nTesto della nota.\n\n---\n\nAltro testo.\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertBlocks(t, doc.Blocks, []Block{{Kind: Paragraph, Text: "Testo della nota."}, {Kind: Paragraph, Text: "Altro testo."}})
 }

@@ -44,15 +44,23 @@ func splitFrontMatter(data []byte) (string, Meta, []string, error) {
 		return "", Meta{}, nil, fmt.Errorf("front matter: opening --- has no closing --- (or ...)")
 	}
 	var node yaml.Node
+	var values map[string]metaValue
+	var lenient []string
 	if err := yaml.Unmarshal([]byte(strings.Join(lines[1:end], "\n")), &node); err != nil {
-		return "", Meta{}, nil, fmt.Errorf("front matter: %w", err)
+		// Hand-written front matter often is not YAML ("title: Bando: dehors 2025", a tab):
+		// its key: value lines are read one by one rather than the document refused.
+		values = keyValueLines(lines[1:end])
+		if len(values) == 0 {
+			return "", Meta{}, nil, fmt.Errorf("front matter: %w", err)
+		}
+		lenient = append(lenient, fmt.Sprintf("front matter is not valid YAML (%v): read as key: value lines", err))
+	} else if values, err = yamlFields(&node); err != nil {
+		// Not a mapping: the "---" was a thematic break opening the text, not front matter.
+		return text, Meta{}, nil, nil
 	}
 	// Extra keys are allowed in front matter (authors write their own); only ours are read.
-	values, err := yamlFields(&node)
-	if err != nil {
-		return "", Meta{}, nil, err
-	}
 	meta, warns := metaFrom(values, "front matter")
+	warns = append(lenient, warns...)
 	var kept []string
 	for _, w := range warns {
 		if !strings.Contains(w, "unknown keys ignored") {
@@ -142,4 +150,24 @@ func pseudoHeading(text string) (string, bool) {
 		return text, true
 	}
 	return "", false
+}
+
+// keyValueLines reads "key: value" lines, the value being everything after the first colon
+// (quotes around it removed); a "[a, b]" value is a list.
+func keyValueLines(lines []string) map[string]metaValue {
+	out := map[string]metaValue{}
+	for _, l := range lines {
+		key, value, ok := strings.Cut(l, ":")
+		key = strings.TrimSpace(key)
+		if !ok || key == "" || strings.ContainsAny(key, " \t") {
+			continue
+		}
+		value = strings.Trim(strings.TrimSpace(value), `"'`)
+		if inner, ok := strings.CutPrefix(value, "["); ok && strings.HasSuffix(inner, "]") {
+			out[key] = metaValue{list: splitTags(strings.TrimSuffix(inner, "]")), kind: "list"}
+			continue
+		}
+		out[key] = metaValue{scalar: value, kind: "scalar"}
+	}
+	return out
 }
