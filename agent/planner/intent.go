@@ -404,7 +404,40 @@ func (t *text) bando() string {
 			best, bestScore = a.id, score
 		}
 	}
+	if best == "" && asked != 0 && t.callOfYear() {
+		// "il bando del 2023 come è andato?": the one call of that year
+		var ids []string
+		for _, a := range bandoAliases {
+			if a.year == asked {
+				ids = append(ids, a.id)
+			}
+		}
+		if len(ids) == 1 {
+			return ids[0]
+		}
+	}
 	return best
+}
+
+// callOfYear says whether a call is named by its year alone ("il bando del 2023", "the 2023
+// call"), not a period of the question ("contributi 2023 per bando").
+func (t *text) callOfYear() bool {
+	for i, w := range t.tokens {
+		if w != "bando" && w != "avviso" && w != "call" {
+			continue
+		}
+		k := i + 1
+		if t.tok(k) == "del" || t.tok(k) == "of" {
+			k++
+		}
+		if _, ok := year(t.tok(k)); ok {
+			return true
+		}
+		if _, ok := year(t.tok(i - 1)); ok && (t.tok(i-2) == "the" || t.tok(i-2) == "il") {
+			return true
+		}
+	}
+	return false
 }
 
 // afterCallNoun scores how closely the phrase follows a call's noun: 2 right after it ("fondo

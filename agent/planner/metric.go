@@ -60,7 +60,7 @@ var (
 		"cresciuti di piu", "cresce di meno", "crescono di meno", "cresce meno", "crescono meno", "grew the most", "grown the most",
 		"growing the most", "growing fastest", "grew fastest", "fastest growing"}
 	activeWords = []string{"attive", "attiva", "in attivita", "operative", "active", "operating", "esistenti"}
-	firmWords   = []string{"imprese", "impresa", "aziende", "azienda", "ditte", "societa", "companies", "businesses", "firms", "company", "business", "startup", "start up", "startups",
+	firmWords   = []string{"imprese", "impresa", "aziende", "azienda", "ditte", "societa", "companies", "businesses", "firms", "company", "business", "enterprises", "enterprise", "startup", "start up", "startups",
 		"attivita", "esercizi", "sedi d impresa", "sedi", "partite iva", "partita iva"}
 )
 
@@ -72,7 +72,7 @@ func init() {
 	}
 	addVocabulary("quante", "quanti", "quanta", "autorizzate", "autorizzata", "authorised", "authorized", "domande",
 		"requests", "hanno", "nuove", "rispetto", "precedente", "ultimi", "trimestre", "semestre", "lockdown",
-		"fascicolo", "platea", "partecipare", "potrebbero", "elenco", "codici", "fiscali", "prevede", "requisiti",
+		"fascicolo", "platea", "partecipare", "partecipato", "partecipanti", "potrebbero", "elenco", "codici", "fiscali", "prevede", "requisiti",
 		"delibera", "regolamento", "documento", "documenti", "indirizzo", "cancella", "elimina", "modifica")
 }
 

@@ -65,6 +65,16 @@ func ordinalOf(w string) (int, bool) {
 	if o, ok := ordinals[w]; ok {
 		return o, true
 	}
+	switch w { // "IV trimestre 2025"
+	case "i":
+		return 1, true
+	case "ii":
+		return 2, true
+	case "iii":
+		return 3, true
+	case "iv":
+		return 4, true
+	}
 	w = strings.TrimRight(w, "°ºo")
 	for _, suf := range []string{"st", "nd", "rd", "th"} {
 		w = strings.TrimSuffix(w, suf)
@@ -97,7 +107,7 @@ func year(tok string) (int, bool) {
 func (t *text) comparison() (string, int) {
 	for i := range t.tokens {
 		w := t.tokens[i]
-		lead := 0
+		lead, phrasesOnly := 0, false
 		switch {
 		case w == "rispetto" && (t.tok(i+1) == "al" || t.tok(i+1) == "all" || t.tok(i+1) == "a" || t.tok(i+1) == "ai" || t.tok(i+1) == "allo" ||
 			t.tok(i+1) == "ad" || t.tok(i+1) == "alla" || t.tok(i+1) == "alle" || t.tok(i+1) == "agli"):
@@ -120,6 +130,10 @@ func (t *text) comparison() (string, int) {
 			}
 		case w == "than" || w == "vs" || w == "versus":
 			lead = 1
+		case (w == "sul" || w == "sull" || w == "sullo" || w == "over" || w == "on") && t.tok(i+1) != "":
+			// "variazione sul mese precedente", "crescita sull'anno scorso", "change on the
+			// previous month": only a named comparison ("dati sul 2025" is no comparison)
+			lead, phrasesOnly = 1, true
 		case w == "che" && (t.tok(i+1) == "nel" || t.tok(i+1) == "nell" || t.tok(i+1) == "a" || t.tok(i+1) == "in"):
 			// "più chiusure nel 2020 che nel 2019?"
 			if _, ok := year(t.tok(i + 2)); !ok {
@@ -146,6 +160,13 @@ func (t *text) comparison() (string, int) {
 		for t.tok(j) == "il" || t.tok(j) == "the" || t.tok(j) == "lo" || t.tok(j) == "i" || t.tok(j) == "l" {
 			j++
 		}
+		if phrasesOnly {
+			if c, n := t.namedComparison(j); c != "" {
+				t.consume(i, j-i+n)
+				return c, 0
+			}
+			continue
+		}
 		if (t.tok(j) == "fine" || t.tok(j) == "end") && (months[t.tok(j+1)] > 0 || t.tok(j+1) == "of") {
 			j++ // "rispetto a fine maggio 2026": the month's snapshot
 			if t.tok(j) == "of" {
@@ -161,29 +182,9 @@ func (t *text) comparison() (string, int) {
 			t.consume(i, j-i+1)
 			return "average", t.averageYears(j + 1)
 		}
-		for _, c := range []struct{ phrase, cmp string }{
-			{"periodo precedente", "previous_period"}, {"previous period", "previous_period"}, {"prior period", "previous_period"},
-			{"semestre precedente", "previous_period"}, {"trimestre precedente", "previous_period"}, {"mese precedente", "previous_period"},
-			{"12 mesi precedenti", "previous_period"}, {"mesi precedenti", "previous_period"},
-			{"anno precedente", "previous_year"}, {"anno prima", "previous_year"}, {"anno scorso", "previous_year"},
-			{"un anno fa", "previous_year"}, {"a year ago", "previous_year"}, {"previous year", "previous_year"},
-			{"prior year", "previous_year"}, {"last year", "previous_year"}, {"year before", "previous_year"},
-			{"stesso periodo dell anno precedente", "previous_year"}, {"stesso periodo dell anno scorso", "previous_year"},
-			{"same period last year", "previous_year"},
-			{"stesso mese dell anno scorso", "previous_year"}, {"stesso mese dell anno precedente", "previous_year"},
-			{"stesso trimestre dell anno scorso", "previous_year"}, {"stesso trimestre dell anno precedente", "previous_year"},
-			{"stesso semestre dell anno scorso", "previous_year"}, {"stesso semestre dell anno precedente", "previous_year"},
-			{"same month last year", "previous_year"}, {"same quarter last year", "previous_year"},
-			{"stessi mesi dell anno scorso", "previous_year"}, {"stessi mesi dell anno precedente", "previous_year"},
-			{"same months last year", "previous_year"}, {"same months of last year", "previous_year"},
-		} {
-			// "vs stesso periodo anno precedente": the article may be left out
-			for _, ph := range []string{c.phrase, strings.Replace(c.phrase, " dell anno ", " anno ", 1)} {
-				if t.find(ph, j) == j {
-					t.consume(i, j-i+len(strings.Fields(ph)))
-					return c.cmp, 0
-				}
-			}
+		if c, n := t.namedComparison(j); c != "" {
+			t.consume(i, j-i+n)
+			return c, 0
 		}
 		// "rispetto allo stesso periodo del 2019"
 		for _, lead := range []string{"stesso periodo del", "stesso periodo dell anno", "same period of", "same period in",
@@ -264,6 +265,39 @@ func (t *text) comparison() (string, int) {
 		"falling", "declining", "shrinking") {
 		t.cmpTrend = true
 		return "previous_year", 0
+	}
+	return "", 0
+}
+
+// namedComparison reads a comparison named at token j ("periodo precedente", "mese scorso",
+// "stesso periodo dell'anno precedente", "same period last year"; the article of "dell anno"
+// may be left out) and returns compare_to with the number of tokens it takes.
+func (t *text) namedComparison(j int) (string, int) {
+	for _, c := range []struct{ phrase, cmp string }{
+		{"periodo precedente", "previous_period"}, {"previous period", "previous_period"}, {"prior period", "previous_period"},
+		{"semestre precedente", "previous_period"}, {"trimestre precedente", "previous_period"}, {"mese precedente", "previous_period"},
+		{"mese scorso", "previous_period"}, {"mese prima", "previous_period"}, {"trimestre scorso", "previous_period"},
+		{"trimestre prima", "previous_period"}, {"semestre scorso", "previous_period"}, {"previous month", "previous_period"},
+		{"prior month", "previous_period"}, {"last month", "previous_period"}, {"month before", "previous_period"},
+		{"previous quarter", "previous_period"}, {"last quarter", "previous_period"},
+		{"12 mesi precedenti", "previous_period"}, {"mesi precedenti", "previous_period"},
+		{"anno precedente", "previous_year"}, {"anno prima", "previous_year"}, {"anno scorso", "previous_year"},
+		{"un anno fa", "previous_year"}, {"a year ago", "previous_year"}, {"previous year", "previous_year"},
+		{"prior year", "previous_year"}, {"last year", "previous_year"}, {"year before", "previous_year"},
+		{"stesso periodo dell anno precedente", "previous_year"}, {"stesso periodo dell anno scorso", "previous_year"},
+		{"same period last year", "previous_year"},
+		{"stesso mese dell anno scorso", "previous_year"}, {"stesso mese dell anno precedente", "previous_year"},
+		{"stesso trimestre dell anno scorso", "previous_year"}, {"stesso trimestre dell anno precedente", "previous_year"},
+		{"stesso semestre dell anno scorso", "previous_year"}, {"stesso semestre dell anno precedente", "previous_year"},
+		{"same month last year", "previous_year"}, {"same quarter last year", "previous_year"},
+		{"stessi mesi dell anno scorso", "previous_year"}, {"stessi mesi dell anno precedente", "previous_year"},
+		{"same months last year", "previous_year"}, {"same months of last year", "previous_year"},
+	} {
+		for _, ph := range []string{c.phrase, strings.Replace(c.phrase, " dell anno ", " anno ", 1)} {
+			if t.find(ph, j) == j {
+				return c.cmp, len(strings.Fields(ph))
+			}
+		}
 	}
 	return "", 0
 }

@@ -196,8 +196,12 @@ func firmHeading(t *text) bool {
 	if articles[t.tok(0)] || t.tok(0) == "le" || t.tok(0) == "gli" {
 		first = 1 // "le imprese con oltre 250 addetti"
 	}
-	if !slices.Contains([]string{"imprese", "aziende", "ditte", "societa", "firms", "companies", "businesses"}, t.tok(first)) {
-		return false
+	nouns := []string{"imprese", "aziende", "ditte", "societa", "firms", "companies", "businesses", "enterprises"}
+	if !slices.Contains(nouns, t.tok(first)) {
+		// English puts the firms' adjectives first: "micro enterprises in the food sector"
+		if !slices.Contains(nouns, t.tok(first+1)) && !slices.Contains(nouns, t.tok(first+2)) || language(t.raw) != "en" {
+			return false
+		}
 	}
 	return len(t.readFilters("register")) > 0
 }
@@ -319,6 +323,13 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	}
 	// "comprese quelle inattive": the states named are included, not the only ones
 	including := t.has("comprese", "compresi", "incluse", "inclusi", "including", "included")
+	if isStock(m.name) && !m.share && t.has("attive e non", "attive e inattive", "attive o no", "attive o meno", "anche non attive",
+		"anche le non attive", "active and inactive", "active or not") {
+		// "quante imprese ci sono, attive e non?": every registered firm, whatever its state
+		m.name = "imprese_registrate"
+		t.take("attive e non", "attive e inattive", "attive o no", "attive o meno", "anche non attive", "anche le non attive",
+			"active and inactive", "active or not")
+	}
 	filters := placesAsZones(t.readFilters(src))
 	if including && isStock(m.name) && hasDim(filters, "stato") {
 		filters = slices.DeleteFunc(filters, func(f semantic.Filter) bool { return f.Dimension == "stato" })

@@ -250,7 +250,8 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 		t.consume(i, n)
 		return period{from: day(latest(m1), m1, 1), found: true, open: true}, true
 	}
-	// "a dicembre", "nel mese di marzo", "in December": the latest such month complete
+	// "a dicembre", "nel mese di marzo", "aperture di ottobre", "in December": the latest such
+	// month complete
 	for i := range t.tokens {
 		m, ok := months[t.tok(i)]
 		if _, y := year(t.tok(i + 1)); !ok || y {
@@ -258,9 +259,12 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 		}
 		start := i - 1
 		switch lead := t.tok(i - 1); {
-		case lead == "di" && t.tok(i-2) == "mese" && (t.tok(i-3) == "nel" || t.tok(i-3) == "il"):
+		case lead == "di" && t.tok(i-2) == "mese" && (t.tok(i-3) == "nel" || t.tok(i-3) == "il" || t.tok(i-3) == "del" || t.tok(i-3) == "al"):
 			start = i - 3
-		case lead == "a" || lead == "ad" || lead == "in" || lead == "nel" || lead == "durante" || lead == "during":
+		case lead == "di" && t.tok(i-2) == "mese":
+			start = i - 2
+		case lead == "a" || lead == "ad" || lead == "in" || lead == "nel" || lead == "durante" || lead == "during" ||
+			lead == "di" || lead == "of" || lead == "for":
 		default:
 			continue
 		}

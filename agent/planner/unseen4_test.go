@@ -137,6 +137,20 @@ func TestUnseenPhrasingsFourthRound(t *testing.T) {
 			`{"metric":"contributi_beneficiari","filters":[{"dimension":"giovanile","value":true}],"from":"2026-01-01","to":"2026-12-31"}`},
 		{"quale quartiere è messo peggio per chiusure?",
 			`{"metric":"chiusure","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"order":{"by":"value","dir":"desc"},"limit":1}`},
+		// round 8 (40, 10 misread): English adjectives before the firms, SUAP permit types in
+		// English, "attive e non", roman quarters, a zone whose name holds a quartiere's word
+		{"micro enterprises in the food sector",
+			`{"metric":"imprese_attive","filters":[{"dimension":"ateco","op":"in","values":["10","11","46.3","47.2"]},{"dimension":"classe_addetti","op":"in","values":["0","1-9"]}]}`},
+		{"how many SUAP permits for changes were filed in 2025?",
+			`{"metric":"suap_pratiche","filters":[{"dimension":"tipo_pratica","value":"MODIFICA"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"extensions permits in 2024 by sector",
+			`{"metric":"suap_pratiche","filters":[{"dimension":"tipo_pratica","value":"AMPLIAMENTO"}],"group_by":["settore_suap"],"from":"2024-01-01","to":"2024-12-31"}`},
+		{"quante imprese ci sono in tutto nel quartiere Navile, attive e non?",
+			`{"metric":"imprese_registrate","filters":[{"dimension":"quartiere","value":"Navile"}]}`},
+		{"quante chiusure nel IV trimestre 2025?",
+			`{"metric":"chiusure","from":"2025-10-01","to":"2025-12-31"}`},
+		{"imprese attive zona Costa Saragozza per settore",
+			`{"metric":"imprese_attive","filters":[{"dimension":"zona","value":"Costa Saragozza"}],"group_by":["sezione_ateco"]}`},
 		// held out h129-h174, misread on their first run and fixed after it: "basso" is no
 		// misspelt "tasso"
 		{"quale quartiere ha il saldo più basso nel 2024?",
@@ -218,6 +232,14 @@ func TestFourthRoundIntents(t *testing.T) {
 	if pl := p.Plan("e solo quelle artigiane?", &pl0.State, now); len(pl.Calls) != 1 ||
 		string(pl.Calls[0].Arguments) != `{"filters":[{"dimension":"femminile","value":true},{"dimension":"anzianita","op":"\u003c","value":36},{"dimension":"artigiana","value":true}]}` {
 		t.Errorf("platea narrowed: %+v", pl.Calls)
+	}
+	// round 8: a call named by its year alone, when one call has that year; not a period
+	if pl := p.Plan("il bando del 2023 come è andato?", nil, now); len(pl.Calls) != 1 || string(pl.Calls[0].Arguments) != `{"bando":"B-2023-02"}` {
+		t.Errorf("call by its year: %s %+v", pl.Intent, pl.Calls)
+	}
+	if got, _ := json.Marshal(queryOf(t, p.Plan("contributi 2023 per bando", nil, now))); string(got) !=
+		`{"metric":"contributi_importo_concesso","group_by":["bando"],"from":"2023-01-01","to":"2023-12-31"}` {
+		t.Errorf("grants of a year by call: %s", got)
 	}
 	// a year after a call's outcome asks the outcome of that year's call
 	first := p.Plan("come sono andate le imprese che hanno preso i ristori nel 2020?", nil, now)

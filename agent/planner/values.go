@@ -91,9 +91,9 @@ var esitoWords = map[string][]valueWords{
 		{"esito", "IN CORSO", []string{"in corso", "pending"}},
 		{"tipo_pratica", "APERTURA", []string{"di apertura", "apertura", "aperture", "opening", "openings"}},
 		{"tipo_pratica", "SUBINGRESSO", []string{"subingresso", "subingressi", "subentri", "takeovers", "takeover"}},
-		{"tipo_pratica", "MODIFICA", []string{"di modifica", "modifica", "modifiche"}},
+		{"tipo_pratica", "MODIFICA", []string{"di modifica", "modifica", "modifiche", "changes", "modifications"}},
 		{"tipo_pratica", "CESSAZIONE", []string{"di cessazione", "cessazione", "cessazioni", "chiusura", "chiusure"}},
-		{"tipo_pratica", "AMPLIAMENTO", []string{"ampliamento", "ampliamenti"}},
+		{"tipo_pratica", "AMPLIAMENTO", []string{"ampliamento", "ampliamenti", "extensions", "extension", "expansions", "expansion"}},
 	},
 	"contributi": {
 		{"esito", "NON AMMESSO", []string{"non ammesse", "non ammessi", "non ammessa", "escluse", "esclusi", "escluse dal", "respinte", "bocciate", "not admitted", "rejected"}},
@@ -132,6 +132,8 @@ type place struct {
 }
 
 var places = []place{
+	// a zone whose name holds a quartiere's word comes first ("zona Costa Saragozza")
+	{"zona", "Costa Saragozza", []string{"costa saragozza"}},
 	{"quartiere", "Borgo Panigale-Reno", []string{"borgo panigale reno", "borgo panigale", "panigale"}},
 	{"quartiere", "Navile", []string{"navile"}},
 	{"quartiere", "Porto-Saragozza", []string{"porto saragozza", "saragozza", "quartiere porto", "a porto", "al porto"}},
@@ -141,7 +143,6 @@ var places = []place{
 	{"zona", "Bolognina", []string{"bolognina"}},
 	{"zona", "Corticella", []string{"corticella"}},
 	{"zona", "Lame", []string{"zona lame", "lame"}},
-	{"zona", "Costa Saragozza", []string{"costa saragozza"}},
 	{"zona", "Malpighi", []string{"malpighi"}},
 	{"zona", "Marconi", []string{"marconi"}},
 	{"zona", "Irnerio", []string{"irnerio", "zona universitaria", "zona universita", "university area", "university district"}},
