@@ -103,6 +103,11 @@ func pageText(lines []pdfLine) string {
 			t := prev.text
 			short := (strings.HasSuffix(t, ".") || strings.HasSuffix(t, ":")) && right(prev)-prev.x1 > 6*prev.size
 			switch {
+			case math.Abs(d) < 0.4*l.size:
+				// The cells of a table row (segments apart on one baseline, not columns).
+				b.WriteString(" ")
+				b.WriteString(l.text)
+				continue
 			case d <= 0, lead > 0 && d > 1.3*lead, math.Abs(l.size-prev.size) > 0.12*prev.size, l.bold != prev.bold, short:
 				b.WriteString("\n\n")
 			default:

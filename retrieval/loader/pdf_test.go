@@ -1,8 +1,11 @@
 package loader
 
 import (
+	"bytes"
 	"context"
 	"testing"
+
+	"github.com/go-pdf/fpdf"
 
 	"github.com/comune-bologna/conoscenza/retrieval/corpus"
 )
@@ -102,5 +105,31 @@ func TestTextWithFormFeedsHasPages(t *testing.T) {
 		{Kind: Paragraph, Text: "Prima pagina.", Page: 1},
 		{Kind: Heading, Level: 2, Text: "Art. 2 - Termini", Page: 2},
 		{Kind: Paragraph, Text: "Seconda pagina.", Page: 2},
+	})
+}
+
+// The cells of a table row stay on one line, in order, rows one after the other.
+func TestPDFTableRowsStayTogether(t *testing.T) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "B", 11)
+	pdf.Text(20, 20, "IMPORTI DEL CONTRIBUTO")
+	pdf.SetFont("Helvetica", "", 10)
+	for i, row := range [][]string{{"Tipologia", "Contributo massimo", "Quota"}, {"Dehors aperto", "3.000 euro", "50%"}, {"Dehors chiuso", "6.500 euro", "40%"}} {
+		for j, cell := range row {
+			pdf.Text(20+float64(j)*60, 35+float64(i)*7, cell)
+		}
+	}
+	var b bytes.Buffer
+	if err := pdf.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Parse(context.Background(), Source{Path: "/d/importi.pdf", Data: b.Bytes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertBlocks(t, doc.Blocks, []Block{
+		{Kind: Heading, Level: 1, Text: "IMPORTI DEL CONTRIBUTO", Page: 1},
+		{Kind: Paragraph, Text: "Tipologia Contributo massimo Quota Dehors aperto 3.000 euro 50% Dehors chiuso 6.500 euro 40%", Page: 1},
 	})
 }
