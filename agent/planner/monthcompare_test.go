@@ -1,0 +1,36 @@
+package planner
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+)
+
+// A comparison with the month (or quarter) before is the previous period, however it is
+// named ("mese scorso", "mese prima", "sul mese precedente", "last month"); a month named
+// after "di" ("aperture di ottobre", "del mese di ottobre") is the question's period. Before,
+// "rispetto al mese scorso" compared with a year before, or compared nothing, and "di
+// ottobre" was no period at all.
+func TestComparisonWithThePreviousMonthAndMonthsAfterDi(t *testing.T) {
+	p := New(catalog.Default())
+	for q, want := range map[string]string{
+		"le imprese femminili attive sono aumentate rispetto al mese scorso?": `{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}],"compare_to":"previous_period"}`,
+		"quante imprese attive in più rispetto al mese scorso?":               `{"metric":"imprese_attive","compare_to":"previous_period"}`,
+		"imprese attive: variazione sul mese precedente":                      `{"metric":"imprese_attive","compare_to":"previous_period"}`,
+		"active firms compared with last month":                               `{"metric":"imprese_attive","compare_to":"previous_period"}`,
+		"chiusure nel terzo trimestre rispetto al trimestre scorso":           `{"metric":"chiusure","from":"2026-07-01","to":"2026-09-30","compare_to":"previous_period"}`,
+		"crescita delle aperture nel 2025 sull'anno precedente":               `{"metric":"aperture","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`,
+		"aperture di ottobre rispetto al mese prima":                          `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31","compare_to":"previous_period"}`,
+		"aperture di ottobre":                                                 `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31"}`,
+		"aperture del mese di ottobre":                                        `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31"}`,
+		"chiusure di settembre per quartiere":                                 `{"metric":"chiusure","group_by":["quartiere"],"from":"2026-09-01","to":"2026-09-30"}`,
+		"openings of October":                                                 `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31"}`,
+		// "sul" alone is no comparison
+		"dati sul 2025 delle aperture": `{"metric":"aperture","from":"2025-01-01","to":"2025-12-31"}`,
+	} {
+		if got, _ := json.Marshal(queryOf(t, p.Plan(q, nil, now))); string(got) != want {
+			t.Errorf("%q:\n got %s\nwant %s", q, got, want)
+		}
+	}
+}
