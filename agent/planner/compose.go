@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/comune-bologna/conoscenza/agent/tool"
@@ -57,6 +58,10 @@ var toolNames = map[string][2]string{
 	tool.BandoOutcome:    {"gli esiti dei bandi", "call outcomes"},
 }
 
+// missingSnapshot reads the semantic layer's error for a date before the first register
+// snapshot: the date asked and the earliest loaded.
+var missingSnapshot = regexp.MustCompile(`no register snapshot at or before (\d{4}-\d{2}-\d{2}): the earliest is (\d{4}-\d{2}-\d{2})`)
+
 // errorSentence turns a tool error into a sentence for people.
 func errorSentence(lang string, r tool.Result) string {
 	name := toolNames[r.Call.Name]
@@ -75,9 +80,15 @@ func errorSentence(lang string, r tool.Result) string {
 			return tr(lang, "Non ho trovato l'impresa richiesta nel Registro: controlli il codice fiscale o il nome.",
 				"I could not find that company in the register: please check the tax code or the name.")
 		}
+		if m := missingSnapshot.FindStringSubmatch(r.Error); m != nil {
+			return tr(lang, "Non ho un estratto del Registro al "+formatDate(m[1], lang)+": il primo caricato è del "+formatDate(m[2], lang)+
+				" (gli estratti sono mensili, dal primo caricamento in poi). Può chiedere il confronto con quell'estratto, oppure le aperture e le chiusure dell'ultimo anno.",
+				"I have no register extract at "+formatDate(m[1], lang)+": the earliest loaded is of "+formatDate(m[2], lang)+
+					" (extracts are monthly, from the first load on). You can ask for a comparison with that extract, or for the openings and closures over the past twelve months.")
+		}
 		if strings.Contains(r.Error, "snapshot") {
-			return tr(lang, "Non ho un estratto del Registro per quella data: i dati caricati partono da un periodo successivo ("+r.Error+").",
-				"I have no register extract for that date ("+r.Error+").")
+			return tr(lang, "Non ho un estratto del Registro per quella data: i dati caricati partono da un periodo successivo.",
+				"I have no register extract for that date: the data loaded start later.")
 		}
 		return tr(lang, "Non ho trovato dati per questa richiesta ("+r.Error+").", "I found no data for this request ("+r.Error+").")
 	case "invalid":

@@ -2,9 +2,11 @@ package planner
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/comune-bologna/conoscenza/agent/catalog"
+	"github.com/comune-bologna/conoscenza/agent/tool"
 )
 
 // A comparison with the month (or quarter) before is the previous period, however it is
@@ -32,5 +34,24 @@ func TestComparisonWithThePreviousMonthAndMonthsAfterDi(t *testing.T) {
 		if got, _ := json.Marshal(queryOf(t, p.Plan(q, nil, now))); string(got) != want {
 			t.Errorf("%q:\n got %s\nwant %s", q, got, want)
 		}
+	}
+}
+
+// A date before the first register snapshot is answered with both dates and what can be asked
+// instead, in the question's language, without the semantic layer's English.
+func TestMissingSnapshotSentenceNamesTheEarliest(t *testing.T) {
+	r := tool.Result{Code: "not_found", Error: "no register snapshot at or before 2025-10-31: the earliest is 2026-05-31",
+		Call: tool.Call{Name: tool.QueryMetrics}}
+	it := errorSentence("it", r)
+	for _, want := range []string{"31/10/2025", "31/05/2026", "dell'ultimo anno"} {
+		if !strings.Contains(it, want) {
+			t.Errorf("%q lacks %q", it, want)
+		}
+	}
+	if strings.Contains(it, "snapshot") || strings.ContainsAny(it, "0123456789") && strings.Contains(it, " 12 ") {
+		t.Errorf("Italian sentence carries the error's English or an unchecked number: %q", it)
+	}
+	if en := errorSentence("en", r); !strings.Contains(en, "31/05/2026") || !strings.Contains(en, "past twelve months") {
+		t.Errorf("English sentence: %q", en)
 	}
 }

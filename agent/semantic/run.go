@@ -272,7 +272,12 @@ func resolveSnapshot(ctx context.Context, tx pgx.Tx, want, latest time.Time) (sn
 	var batch *int64
 	err := tx.QueryRow(ctx, `SELECT as_of, batch_id FROM register_snapshots WHERE as_of <= $1 ORDER BY as_of DESC LIMIT 1`, want).Scan(&d, &batch)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return snapshot{}, 0, db.Errorf(db.CodeNotFound, "no register snapshot at or before %s", want.Format(time.DateOnly))
+		var first time.Time
+		if err := tx.QueryRow(ctx, `SELECT min(as_of) FROM register_snapshots`).Scan(&first); err != nil {
+			return snapshot{}, 0, db.Translate(err, "register snapshot")
+		}
+		return snapshot{}, 0, db.Errorf(db.CodeNotFound, "no register snapshot at or before %s: the earliest is %s",
+			want.Format(time.DateOnly), first.Format(time.DateOnly))
 	}
 	if err != nil {
 		return snapshot{}, 0, db.Translate(err, "register snapshot")
