@@ -10,13 +10,21 @@ import (
 	"github.com/comune-bologna/conoscenza/agent/tool"
 )
 
-// Grounding reports whether the numbers of an answer come from this turn's tool results.
+// Grounding reports whether the numbers of an answer come from this turn's tool results, and
+// whether what it quotes from documents is their text.
 type Grounding struct {
 	Checked    int      `json:"checked"`
 	Grounded   int      `json:"grounded"`
 	Ungrounded []string `json:"ungrounded"`
-	OK         bool     `json:"ok"`
+	OK         bool     `json:"ok"` // every number is grounded
+	// Quotes counts the quotations of the answer («...», “...”) checked against the passages the
+	// turn's document searches returned; UnverifiedQuotes are those found in none of them.
+	Quotes           int      `json:"quotes,omitempty"`
+	UnverifiedQuotes []string `json:"unverified_quotes,omitempty"`
 }
+
+// QuoteMarker follows a quotation that is the text of no passage of this turn.
+const QuoteMarker = " [citazione non verificata]"
 
 // Marker follows a number the check could not ground, so that people see it.
 const Marker = " [non verificato]"
@@ -50,7 +58,83 @@ func Ground(text, question string, results []tool.Result) (string, Grounding) {
 	}
 	out.WriteString(text[last:])
 	g.OK = len(g.Ungrounded) == 0
-	return out.String(), g
+	marked := checkQuotes(out.String(), results, &g)
+	return marked, g
+}
+
+// quoteRE finds the quotations of an answer: «...» or “...”, long enough to be a passage's words
+// rather than a name or a term.
+var quoteRE = regexp.MustCompile(`«([^«»]{20,})»|“([^“”]{20,})”`)
+
+// ellipsisRE cuts a quotation where it leaves words out ("…", "...", "[...]").
+var ellipsisRE = regexp.MustCompile(`\[?(…|\.\.\.)\]?`)
+
+// checkQuotes marks each quotation of text that is in none of the passages the results carry
+// (compared without case, spacing, typographic quotes and Markdown emphasis; each part of a
+// quotation cut by an ellipsis on its own): a model must quote the documents, not paraphrase
+// them inside quotation marks.
+func checkQuotes(text string, results []tool.Result, g *Grounding) string {
+	var sources []string
+	for _, r := range results {
+		if len(r.Citations) == 0 {
+			continue
+		}
+		sources = append(sources, normQuote(r.Content))
+		for _, c := range r.Citations {
+			sources = append(sources, normQuote(c.Quote))
+		}
+	}
+	if len(sources) == 0 {
+		return text
+	}
+	var out strings.Builder
+	last := 0
+	for _, loc := range quoteRE.FindAllStringSubmatchIndex(text, -1) {
+		var inner string
+		if loc[2] >= 0 {
+			inner = text[loc[2]:loc[3]]
+		} else {
+			inner = text[loc[4]:loc[5]]
+		}
+		checked, found := false, true
+		for _, part := range ellipsisRE.Split(inner, -1) {
+			part = normQuote(part)
+			if len([]rune(part)) < 12 {
+				continue
+			}
+			checked = true
+			in := false
+			for _, src := range sources {
+				if strings.Contains(src, part) {
+					in = true
+					break
+				}
+			}
+			found = found && in
+		}
+		if !checked {
+			continue
+		}
+		g.Quotes++
+		if found {
+			continue
+		}
+		g.UnverifiedQuotes = append(g.UnverifiedQuotes, inner)
+		out.WriteString(text[last:loc[1]])
+		out.WriteString(QuoteMarker)
+		last = loc[1]
+	}
+	out.WriteString(text[last:])
+	return out.String()
+}
+
+var quoteFold = strings.NewReplacer("‹", "<", "›", ">", "’", "'", "‘", "'", "“", "\"", "”", "\"", "«", "\"", "»", "\"",
+	"**", "", "__", "", "\u00a0", " ")
+
+// normQuote folds what a quotation may change without changing the words.
+func normQuote(s string) string {
+	s = strings.ToLower(quoteFold.Replace(s))
+	return strings.Join(strings.Fields(strings.Trim(strings.TrimSpace(s), ".,;: ")), " ")
 }
 
 // isPartOfIdentifier skips digits inside codes (ATECO 56.10.11 is matched whole, but B-2021-07,

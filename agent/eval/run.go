@@ -79,6 +79,9 @@ func CheckAnswer(want Turn, a *agent.Answer) []string {
 	if !a.Grounding.OK {
 		p = append(p, fmt.Sprintf("ungrounded numbers %v", a.Grounding.Ungrounded))
 	}
+	if len(a.Grounding.UnverifiedQuotes) > 0 {
+		p = append(p, fmt.Sprintf("quotations that are no passage's text %q", a.Grounding.UnverifiedQuotes))
+	}
 	lower := strings.ToLower(a.Answer)
 	if len(want.AnswerContains) > 0 {
 		for _, s := range want.AnswerContains {

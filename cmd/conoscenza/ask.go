@@ -121,6 +121,9 @@ func printAnswer(w io.Writer, a *agent.Answer) error {
 		fmt.Fprintf(w, "verifica dei numeri: %d di %d non trovati nei dati: %s\n",
 			len(a.Grounding.Ungrounded), a.Grounding.Checked, strings.Join(a.Grounding.Ungrounded, ", "))
 	}
+	if n := len(a.Grounding.UnverifiedQuotes); n > 0 {
+		fmt.Fprintf(w, "verifica delle citazioni: %d di %d non sono il testo di un passaggio trovato\n", n, a.Grounding.Quotes)
+	}
 	_, err := fmt.Fprintf(w, "conversazione: %s (risposta %d)\n", a.ConversationID, a.MessageID)
 	return err
 }
