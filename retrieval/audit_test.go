@@ -37,6 +37,12 @@ func auditPDF(t *testing.T, header string, pages [][]string) []byte {
 	pdf.AliasNbPages("{nb}")
 	for _, lines := range pages {
 		pdf.AddPage()
+		// The digital signature's stamp up the left margin of every page.
+		pdf.SetFont("Helvetica", "", 7)
+		pdf.TransformBegin()
+		pdf.TransformRotate(90, 10, 200)
+		pdf.Text(10, 200, "Documento firmato digitalmente da Mario Rossi il 15/04/2025")
+		pdf.TransformEnd()
 		pdf.SetY(25)
 		for _, l := range lines {
 			if h, ok := strings.CutPrefix(l, "# "); ok {
@@ -289,7 +295,7 @@ func TestDocumentsAsTheyComeFromTheCity(t *testing.T) {
 		Scan(&title, &typ, &date, &issuer); err != nil || date != "2025-04-15" || typ != "delibera" || issuer != "Giunta comunale" {
 		t.Errorf("delibera.pdf: %q %q %q %q, %v", title, typ, date, issuer, err)
 	}
-	for _, junk := range []string{"Pagina 1 di", "Deliberazione della Giunta PG", "cookie", "Vai al contenuto", "Servizi", "Condividi",
+	for _, junk := range []string{"firmato digitalmente", "Pagina 1 di", "Deliberazione della Giunta PG", "cookie", "Vai al contenuto", "Servizi", "Condividi",
 		"Quanto sono chiare", "P.IVA", "contri- buti", "Aldrovandicon", "Ilcantiere"} {
 		if n := lib.scalar(t, `SELECT count(*) FROM chunks WHERE content || ' ' || array_to_string(heading_path, ' ') LIKE '%' || $1 || '%'`, junk); n != 0 {
 			t.Errorf("%d passages hold %q", n, junk)

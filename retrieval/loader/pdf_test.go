@@ -133,3 +133,30 @@ func TestPDFTableRowsStayTogether(t *testing.T) {
 		{Kind: Paragraph, Text: "Tipologia Contributo massimo Quota Dehors aperto 3.000 euro 50% Dehors chiuso 6.500 euro 40%", Page: 1},
 	})
 }
+
+// Text written up the margin (the digital signature's stamp) is not read as letters scattered
+// among the lines: it is one line after the page's text.
+func TestPDFRotatedMarginStampStaysOutOfTheLines(t *testing.T) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "", 11)
+	pdf.Text(20, 40, "Il contributo copre il 50 per cento delle spese ammissibili.")
+	pdf.Text(20, 46, "La domanda si presenta entro il 30 giugno.")
+	pdf.SetFont("Helvetica", "", 7)
+	pdf.TransformBegin()
+	pdf.TransformRotate(90, 10, 43) // it starts between the two lines
+	pdf.Text(10, 43, "Documento firmato digitalmente ai sensi del D.Lgs. 82/2005")
+	pdf.TransformEnd()
+	var b bytes.Buffer
+	if err := pdf.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Parse(context.Background(), Source{Path: "/d/atto.pdf", Data: b.Bytes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertBlocks(t, doc.Blocks, []Block{
+		{Kind: Paragraph, Text: "Il contributo copre il 50 per cento delle spese ammissibili. La domanda si presenta entro il 30 giugno.", Page: 1},
+		{Kind: Paragraph, Text: "Documento firmato digitalmente ai sensi del D.Lgs. 82/2005", Page: 1},
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/ledongthuc/pdf"
@@ -14,6 +15,7 @@ import (
 type pdfRun struct {
 	x, y, x1, size float64
 	bold           bool
+	rotated        bool // written along another direction than the page's lines (a margin stamp)
 	text           string
 }
 
@@ -209,7 +211,8 @@ func interpretRuns(strm, res pdf.Value, ctm [6]float64, runs *[]pdfRun, depth in
 		if strings.TrimSpace(text) == "" && text != " " {
 			return
 		}
-		*runs = append(*runs, pdfRun{x: start[4], y: start[5], x1: end[4], size: size, bold: g.font.bold, text: text})
+		rotated := start[0] <= 0 || math.Abs(start[1]) > 0.2*math.Abs(start[0])
+		*runs = append(*runs, pdfRun{x: start[4], y: start[5], x1: end[4], size: size, bold: g.font.bold, rotated: rotated, text: text})
 	}
 	nextLine := func(tx, ty float64) {
 		g.tlm = mul([6]float64{1, 0, 0, 1, tx, ty}, g.tlm)
@@ -342,9 +345,18 @@ type pdfLine struct {
 // same baseline are joined, with a space where the gap between them is wider than a narrow
 // space, and a gap of several ems separates two segments (two columns, two table cells).
 func pageLines(runs []pdfRun) []pdfLine {
-	// A TJ word space has no position: it belongs to the run before it.
+	// A TJ word space has no position: it belongs to the run before it. Text written along
+	// another direction (the "documento firmato digitalmente" stamp up a margin) cannot be
+	// placed among the lines: it is kept, in the order written, as one line under the page.
 	var rs []pdfRun
+	var rotated []string
+	singles := true
 	for _, r := range runs {
+		if r.rotated {
+			rotated = append(rotated, r.text)
+			singles = singles && utf8.RuneCountInString(strings.TrimSpace(r.text)) <= 1
+			continue
+		}
 		if r.x == -1 {
 			if len(rs) > 0 && !strings.HasSuffix(rs[len(rs)-1].text, " ") {
 				rs[len(rs)-1].text += " "
@@ -377,6 +389,13 @@ func pageLines(runs []pdfRun) []pdfLine {
 		}
 		lines = append(lines, pdfLine{x0: r.x, x1: r.x1, y: r.y, size: size, bold: r.bold, text: r.text})
 		cur = &lines[len(lines)-1]
+	}
+	if len(rotated) > 0 {
+		sep := " "
+		if singles {
+			sep = "" // written glyph by glyph
+		}
+		lines = append(lines, pdfLine{x0: 0, x1: 0, y: -1e6, size: 1, text: strings.Join(rotated, sep)})
 	}
 	for i := range lines {
 		t := strings.Join(strings.Fields(ligatures.Replace(lines[i].text)), " ")
