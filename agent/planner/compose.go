@@ -82,9 +82,9 @@ func errorSentence(lang string, r tool.Result) string {
 		}
 		if m := missingSnapshot.FindStringSubmatch(r.Error); m != nil {
 			return tr(lang, "Non ho un estratto del Registro al "+formatDate(m[1], lang)+": il primo caricato è del "+formatDate(m[2], lang)+
-				" (gli estratti sono mensili, dal primo caricamento in poi). Può chiedere il confronto con quell'estratto, oppure le aperture e le chiusure dell'ultimo anno.",
+				" (gli estratti sono mensili, dal primo caricamento in poi). Può chiedere i dati di quell'estratto, o un confronto con esso, oppure le aperture e le chiusure dell'ultimo anno.",
 				"I have no register extract at "+formatDate(m[1], lang)+": the earliest loaded is of "+formatDate(m[2], lang)+
-					" (extracts are monthly, from the first load on). You can ask for a comparison with that extract, or for the openings and closures over the past twelve months.")
+					" (extracts are monthly, from the first load on). You can ask for that extract's data, or a comparison with it, or for the openings and closures over the past twelve months.")
 		}
 		if strings.Contains(r.Error, "snapshot") {
 			return tr(lang, "Non ho un estratto del Registro per quella data: i dati caricati partono da un periodo successivo.",

@@ -28,6 +28,11 @@ func TestComparisonWithThePreviousMonthAndMonthsAfterDi(t *testing.T) {
 		"aperture del mese di ottobre":                                        `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31"}`,
 		"chiusure di settembre per quartiere":                                 `{"metric":"chiusure","group_by":["quartiere"],"from":"2026-09-01","to":"2026-09-30"}`,
 		"openings of October":                                                 `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31"}`,
+		// the end of a month without its year: that month (a stock's snapshot), or up to it
+		"imprese attive a fine agosto per quartiere": `{"metric":"imprese_attive","group_by":["quartiere"],"from":"2026-08-01","to":"2026-08-31"}`,
+		"imprese attive alla fine di agosto":         `{"metric":"imprese_attive","from":"2026-08-01","to":"2026-08-31"}`,
+		"chiusure fino a fine settembre":             `{"metric":"chiusure","to":"2026-09-30"}`,
+		"aperture fino alla fine di agosto":          `{"metric":"aperture","to":"2026-08-31"}`,
 		// "sul" alone is no comparison
 		"dati sul 2025 delle aperture": `{"metric":"aperture","from":"2025-01-01","to":"2025-12-31"}`,
 	} {

@@ -263,6 +263,13 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 			start = i - 3
 		case lead == "di" && t.tok(i-2) == "mese":
 			start = i - 2
+		case lead == "di" && t.tok(i-2) == "fine" && (t.tok(i-3) == "a" || t.tok(i-3) == "alla"):
+			start = i - 3 // "alla fine di agosto"
+		case lead == "di" && t.tok(i-2) == "fine":
+			start = i - 2
+		case lead == "fine" && (t.tok(i-2) == "a" || t.tok(i-2) == "alla"):
+			start = i - 2 // "a fine agosto": that month (its snapshot, for a stock)
+		case lead == "fine":
 		case lead == "a" || lead == "ad" || lead == "in" || lead == "nel" || lead == "durante" || lead == "during" ||
 			lead == "di" || lead == "of" || lead == "for":
 		default:
@@ -272,9 +279,9 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 		if m >= now.Month() {
 			y--
 		}
-		if t.tok(i-2) == "fino" {
-			// "fino a marzo": to the end of the latest March, the start open
-			t.consume(i-2, 3)
+		if t.tok(start-1) == "fino" {
+			// "fino a marzo", "fino a fine marzo": to the end of the latest March, the start open
+			t.consume(start-1, i+2-start)
 			return period{to: day(y, m+1, 1).AddDate(0, 0, -1), found: true}, true
 		}
 		t.consume(start, i+1-start)
