@@ -50,6 +50,11 @@ func parsePDF(ctx context.Context, doc *Document, data []byte) (err error) {
 	}
 	// Running heads are found top to bottom, before the columns are put in reading order.
 	dropRunningHeads(pages, margins)
+	if share := undecodable(pages); share > 0.5 {
+		return fmt.Errorf("the PDF's text cannot be decoded (%.0f%% of its characters are control or private codes: fonts without a Unicode map); OCR of the printed pages is needed", 100*share)
+	} else if share > 0.1 {
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("%.0f%% of the text's characters cannot be decoded (fonts without a Unicode map): some passages are unreadable", 100*share))
+	}
 	for i := range pages {
 		pages[i] = readingOrder(pages[i], widths[i])
 	}
@@ -209,4 +214,28 @@ func mediaBox(p pdf.Page) pdf.Value {
 		}
 	}
 	return pdf.Value{}
+}
+
+// undecodable is the share of a document's characters that are control codes, private-use
+// code points or replacement characters: what a font without a Unicode map (a subset numbered
+// from 1, a Type 3 font) yields instead of its text.
+func undecodable(pages [][]pdfLine) float64 {
+	bad, all := 0, 0
+	for _, lines := range pages {
+		for _, l := range lines {
+			for _, r := range l.text {
+				if unicode.IsSpace(r) {
+					continue
+				}
+				all++
+				if unicode.IsControl(r) || unicode.Is(unicode.Co, r) || r == unicode.ReplacementChar {
+					bad++
+				}
+			}
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(bad) / float64(all)
 }

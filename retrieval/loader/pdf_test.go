@@ -3,6 +3,8 @@ package loader
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/go-pdf/fpdf"
@@ -159,4 +161,37 @@ func TestPDFRotatedMarginStampStaysOutOfTheLines(t *testing.T) {
 		{Kind: Paragraph, Text: "Il contributo copre il 50 per cento delle spese ammissibili. La domanda si presenta entro il 30 giugno.", Page: 1},
 		{Kind: Paragraph, Text: "Documento firmato digitalmente ai sensi del D.Lgs. 82/2005", Page: 1},
 	})
+}
+
+// A text layer in a font without a Unicode map (codes from 1, as subset fonts number their
+// glyphs) is not text: the document is refused with the reason, not loaded as noise.
+func TestPDFWithUndecodableTextIsRefused(t *testing.T) {
+	content := "BT /F1 11 Tf 72 770 Td (\\001\\002\\003\\004\\005 \\006\\007\\010\\011\\013 \\014\\016\\017) Tj ET"
+	_, err := Parse(context.Background(), Source{Path: "/d/x.pdf", Data: rawTestPDF(content)})
+	if err == nil || !strings.Contains(err.Error(), "cannot be decoded") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// rawTestPDF writes a one-page PDF around a content stream, with Helvetica as /F1.
+func rawTestPDF(content string) []byte {
+	var b bytes.Buffer
+	var offs []int
+	obj := func(s string) {
+		offs = append(offs, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offs), s)
+	}
+	b.WriteString("%PDF-1.4\n")
+	obj("<< /Type /Catalog /Pages 2 0 R >>")
+	obj("<< /Type /Pages /Kids [4 0 R] /Count 1 >>")
+	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>")
+	obj(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offs)+1)
+	for _, o := range offs {
+		fmt.Fprintf(&b, "%010d 00000 n \n", o)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offs)+1, xref)
+	return b.Bytes()
 }
