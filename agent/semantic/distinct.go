@@ -3,6 +3,7 @@ package semantic
 import (
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/comune-bologna/conoscenza/agent/catalog"
 )
@@ -49,18 +50,22 @@ func (p *plan) firstOccurrences(b *builder, table, value, date string, w window,
 	if !distinctCompanies.MatchString(value) {
 		return value
 	}
-	prec, unit, ok := p.firstPartition(table, cols)
+	prec, unit, since, ok := p.firstPartition(table, cols)
 	if !ok {
 		return value
 	}
+	from := w.from
+	if since.After(from) {
+		from = since // the first year a filter on anno keeps: the window starts there
+	}
 	start := ""
 	switch {
-	case unit != "" && !w.from.IsZero():
-		start = fmt.Sprintf("GREATEST(%s, date_trunc('%s', %s)::date)", b.date(w.from), unit, date)
+	case unit != "" && !from.IsZero():
+		start = fmt.Sprintf("GREATEST(%s, date_trunc('%s', %s)::date)", b.date(from), unit, date)
 	case unit != "":
 		start = fmt.Sprintf("date_trunc('%s', %s)::date", unit, date)
-	case !w.from.IsZero():
-		start = b.date(w.from)
+	case !from.IsZero():
+		start = b.date(from)
 	}
 	first := "i." + prec + " IS NULL"
 	if start != "" {
@@ -71,12 +76,13 @@ func (p *plan) firstOccurrences(b *builder, table, value, date string, w window,
 }
 
 // firstPartition is the prec column whose partition keeps every row of a company that the
-// query counts in one group, and the finest time period the query groups by; ok is false when
-// none does (more than one of the row's own columns, a filter on time, a share).
-func (p *plan) firstPartition(table string, cols map[string]bool) (prec, unit string, ok bool) {
+// query counts in one group, the finest time period the query groups by, and the first day of
+// the years a filter on anno keeps (zero: none); ok is false when none does (more than one of
+// the row's own columns, a filter on time that leaves holes in the window, a share).
+func (p *plan) firstPartition(table string, cols map[string]bool) (prec, unit string, since time.Time, ok bool) {
 	rc, known := rowColumns[table]
 	if !known || p.metric.Kind == catalog.KindShare || p.series {
-		return "", "", false
+		return "", "", since, false
 	}
 	if p.grain != "" {
 		unit = p.grain
@@ -98,7 +104,15 @@ func (p *plan) firstPartition(table string, cols map[string]bool) (prec, unit st
 	}
 	for _, f := range p.filters {
 		if f.dim.Type == catalog.TypeTime {
-			return "", "", false // a window with holes: its first row is not the first after the start
+			lo, hi, isSpan := yearSpan(f)
+			if !isSpan || f.op == "in" && hi-lo+1 != distinctYears(f.values) {
+				// A window with holes: its first row is not the first after the start.
+				return "", "", since, false
+			}
+			if y := time.Date(lo, 1, 1, 0, 0, 0, 0, time.UTC); y.After(since) {
+				since = y
+			}
+			continue
 		}
 		for _, c := range p.columnsOf(f.dim) {
 			switch {
@@ -106,7 +120,7 @@ func (p *plan) firstPartition(table string, cols map[string]bool) (prec, unit st
 			case f.op == "=" && f.dim.Type != catalog.TypePrefix:
 				used[c] = true // one value: a partition of its own
 			default:
-				return "", "", false
+				return "", "", since, false
 			}
 		}
 	}
@@ -118,12 +132,12 @@ func (p *plan) firstPartition(table string, cols map[string]bool) (prec, unit st
 			prec = "prec_" + c
 		}
 	default:
-		return "", "", false
+		return "", "", since, false
 	}
 	if !cols[prec] {
-		return "", "", false // built before migration 00062
+		return "", "", since, false // built before migration 00062
 	}
-	return prec, unit, true
+	return prec, unit, since, true
 }
 
 // columnsOf are the table columns a dimension's expression reads.
@@ -134,4 +148,13 @@ func (p *plan) columnsOf(d *catalog.Dimension) []string {
 		out = append(out, c[1])
 	}
 	return out
+}
+
+// distinctYears is the number of different years among a filter's values (ints: yearSpan).
+func distinctYears(values []any) int {
+	seen := map[any]bool{}
+	for _, v := range values {
+		seen[v] = true
+	}
+	return len(seen)
 }
