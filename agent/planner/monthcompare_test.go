@@ -33,6 +33,10 @@ func TestComparisonWithThePreviousMonthAndMonthsAfterDi(t *testing.T) {
 		"imprese attive alla fine di agosto":         `{"metric":"imprese_attive","from":"2026-08-01","to":"2026-08-31"}`,
 		"chiusure fino a fine settembre":             `{"metric":"chiusure","to":"2026-09-30"}`,
 		"aperture fino alla fine di agosto":          `{"metric":"aperture","to":"2026-08-31"}`,
+		// the unit of the comparison is the period when the question names none
+		"aperture rispetto al mese scorso":          `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31","compare_to":"previous_period"}`,
+		"chiusure rispetto al trimestre precedente": `{"metric":"chiusure","from":"2026-07-01","to":"2026-09-30","compare_to":"previous_period"}`,
+		"openings compared with last month":         `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31","compare_to":"previous_period"}`,
 		// "sul" alone is no comparison
 		"dati sul 2025 delle aperture": `{"metric":"aperture","from":"2025-01-01","to":"2025-12-31"}`,
 	} {

@@ -295,6 +295,14 @@ func (t *text) namedComparison(j int) (string, int) {
 	} {
 		for _, ph := range []string{c.phrase, strings.Replace(c.phrase, " dell anno ", " anno ", 1)} {
 			if t.find(ph, j) == j {
+				if c.cmp == "previous_period" {
+					switch f := strings.Fields(ph)[0]; {
+					case f == "mese" || strings.Contains(ph, "month"):
+						t.cmpUnit = "month"
+					case f == "trimestre" || strings.Contains(ph, "quarter"):
+						t.cmpUnit = "quarter"
+					}
+				}
 				return c.cmp, len(strings.Fields(ph))
 			}
 		}

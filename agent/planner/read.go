@@ -313,6 +313,11 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	if m.name == "" {
 		m.name = "imprese_attive"
 	}
+	if cmp == "previous_period" && !per.found && t.cmpUnit != "" && !isStock(m.name) {
+		// "aperture rispetto al mese scorso": the last complete month against the one before (a
+		// stock compares its latest snapshot with the one before already)
+		per = lastCompleteUnit(t.cmpUnit, now)
+	}
 	src := sourceOf(m.name)
 	if m.share && m.base != "" {
 		src = sourceOf(m.base) // a share of CIG requests reads the requests' filters
@@ -752,4 +757,14 @@ func nested(a, b semantic.Filter) bool {
 		return section(a) == section(b)
 	}
 	return strings.HasPrefix(ca, cb) || strings.HasPrefix(cb, ca)
+}
+
+// lastCompleteUnit is the last complete month or calendar quarter before now.
+func lastCompleteUnit(unit string, now time.Time) period {
+	if unit == "quarter" {
+		start := day(now.Year(), time.Month((int(now.Month())-1)/3*3+1), 1) // this quarter's first day
+		return period{from: start.AddDate(0, -3, 0), to: start.AddDate(0, 0, -1), found: true}
+	}
+	end := lastCompleteMonthEnd(now)
+	return monthSpan(end.Year(), end.Month(), end.Month())
 }

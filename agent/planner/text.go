@@ -27,6 +27,9 @@ type text struct {
 	// cmpMonth is "rispetto a maggio" (the latest May), cmpMonthsAgo "rispetto a sei mesi fa"
 	cmpMonth     time.Month
 	cmpMonthsAgo int
+	// cmpUnit is the unit a comparison with the previous period names ("rispetto al mese
+	// scorso": month; "al trimestre precedente": quarter), the question's period when it names none
+	cmpUnit string
 	// cmpTrend says the comparison came from a direction alone ("sono in aumento?"), no reference
 	cmpTrend bool
 }
