@@ -37,6 +37,17 @@ func TestComparisonWithThePreviousMonthAndMonthsAfterDi(t *testing.T) {
 		"aperture rispetto al mese scorso":          `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31","compare_to":"previous_period"}`,
 		"chiusure rispetto al trimestre precedente": `{"metric":"chiusure","from":"2026-07-01","to":"2026-09-30","compare_to":"previous_period"}`,
 		"openings compared with last month":         `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31","compare_to":"previous_period"}`,
+		// a day without its year: the latest such date; a span of them the latest that has ended
+		"quante imprese attive c'erano il 30 giugno?": `{"metric":"imprese_attive","from":"2026-06-30","to":"2026-06-30"}`,
+		"chiusure fino al 30 settembre":               `{"metric":"chiusure","to":"2026-09-30"}`,
+		"aperture dal 1 luglio":                       `{"metric":"aperture","from":"2026-07-01"}`,
+		"aperture dal 1 marzo al 30 giugno":           `{"metric":"aperture","from":"2026-03-01","to":"2026-06-30"}`,
+		"aperture dal 1 novembre al 28 febbraio":      `{"metric":"aperture","from":"2025-11-01","to":"2026-02-28"}`,
+		// a series: month by month over a year or less, also since a date
+		"serie storica delle imprese attive":                        `{"metric":"imprese_attive","group_by":["mese"]}`,
+		"how did the number of active companies change since June?": `{"metric":"imprese_attive","group_by":["mese"],"from":"2026-06-01"}`,
+		"andamento delle aperture da giugno":                        `{"metric":"aperture","group_by":["mese"],"from":"2026-06-01"}`,
+		"andamento delle aperture dal 2020":                         `{"metric":"aperture","group_by":["anno"],"from":"2020-01-01"}`,
 		// "sul" alone is no comparison
 		"dati sul 2025 delle aperture": `{"metric":"aperture","from":"2025-01-01","to":"2025-12-31"}`,
 	} {

@@ -358,7 +358,8 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		}
 	}
 	stockChange := isStock(m.name) && !m.share && per.found && !per.from.Equal(per.to) && t.has(deltaWords...)
-	trend := stockChange || t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo")
+	trend := stockChange || t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo",
+		"serie storica", "serie storiche", "time series", "historical series")
 	if t.cmpTrend && isStock(m.name) && (!m.share || m.base == "") && !per.found {
 		// "le srl semplificate sono in aumento?": a stock's direction is its snapshots, first to
 		// last, not a comparison with a year before the register may not reach
@@ -414,7 +415,9 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		if isStock(m.name) && !per.found {
 			// a stock's trend is its monthly snapshots; by year it is one point a year
 			q.GroupBy = append(q.GroupBy, "mese")
-		} else if per.found && !per.from.IsZero() && !per.to.IsZero() && per.to.Sub(per.from) < 370*24*time.Hour {
+		} else if per.found && !per.from.IsZero() &&
+			endOr(per, lastCompleteMonthEnd(now)).Sub(per.from) < 370*24*time.Hour {
+			// a year or less, or since a date less than a year ago: month by month
 			q.GroupBy = append(q.GroupBy, "mese")
 		} else {
 			q.GroupBy = append(q.GroupBy, "anno")
@@ -767,4 +770,12 @@ func lastCompleteUnit(unit string, now time.Time) period {
 	}
 	end := lastCompleteMonthEnd(now)
 	return monthSpan(end.Year(), end.Month(), end.Month())
+}
+
+// endOr is the period's end, or end for an open one.
+func endOr(p period, end time.Time) time.Time {
+	if p.to.IsZero() {
+		return end
+	}
+	return p.to
 }

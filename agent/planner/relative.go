@@ -257,6 +257,9 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 		if _, y := year(t.tok(i + 1)); !ok || y {
 			continue
 		}
+		if p, ok := t.dayWithoutYear(i, m, now); ok {
+			return p, true
+		}
 		start := i - 1
 		switch lead := t.tok(i - 1); {
 		case lead == "di" && t.tok(i-2) == "mese" && (t.tok(i-3) == "nel" || t.tok(i-3) == "il" || t.tok(i-3) == "del" || t.tok(i-3) == "al"):
@@ -288,6 +291,57 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 		return monthSpan(y, m, m), true
 	}
 	return period{}, false
+}
+
+// dayWithoutYear reads a day of the month m at token i written without its year ("al 30
+// giugno", "il 15 marzo", "fino al 30 settembre", "dal 1 luglio"): the latest such date that is
+// not after now; "fino al" makes it the end of an open period, "dal" the start of one.
+func (t *text) dayWithoutYear(i int, m time.Month, now time.Time) (period, bool) {
+	d, ok := dayNumber(t.tok(i - 1))
+	if !ok {
+		return period{}, false
+	}
+	lead := t.tok(i - 2)
+	if lead != "il" && lead != "al" && lead != "del" && lead != "dal" && lead != "on" {
+		return period{}, false
+	}
+	dt, ok := validDate(now.Year(), int(m), d)
+	if ok && dt.After(now) {
+		dt, ok = validDate(now.Year()-1, int(m), d)
+	}
+	if !ok {
+		return period{}, false
+	}
+	switch {
+	case lead == "al" && t.tok(i-3) == "fino":
+		t.consume(i-3, 4)
+		return period{to: dt, found: true}, true
+	case lead == "dal":
+		// "dal 1 marzo al 30 giugno": the end in the same year, or the next one after it
+		if d2, ok := dayNumber(t.tok(i + 2)); ok && (t.tok(i+1) == "al" || t.tok(i+1) == "a") {
+			if m2, ok := months[t.tok(i+3)]; ok && !isYearTok(t.tok(i+4)) {
+				end, ok := validDate(dt.Year(), int(m2), d2)
+				if ok && end.Before(dt) {
+					end, ok = validDate(dt.Year()+1, int(m2), d2)
+				}
+				if ok && end.After(now) { // the latest such span that has ended
+					from2, ok1 := validDate(dt.Year()-1, int(dt.Month()), dt.Day())
+					end2, ok2 := validDate(end.Year()-1, int(m2), d2)
+					if ok1 && ok2 {
+						dt, end = from2, end2
+					}
+				}
+				if ok {
+					t.consume(i-2, 6)
+					return period{from: dt, to: end, found: true}, true
+				}
+			}
+		}
+		t.consume(i-2, 3)
+		return period{from: dt, found: true, open: true}, true
+	}
+	t.consume(i-2, 3)
+	return period{from: dt, to: dt, found: true}, true
 }
 
 // recentDays reads "negli ultimi 30 giorni", "last 15 days" (up to a month) and blanks it.
