@@ -48,6 +48,11 @@ func TestComparisonWithThePreviousMonthAndMonthsAfterDi(t *testing.T) {
 		"how did the number of active companies change since June?": `{"metric":"imprese_attive","group_by":["mese"],"from":"2026-06-01"}`,
 		"andamento delle aperture da giugno":                        `{"metric":"aperture","group_by":["mese"],"from":"2026-06-01"}`,
 		"andamento delle aperture dal 2020":                         `{"metric":"aperture","group_by":["anno"],"from":"2020-01-01"}`,
+		// months ago: the month that was current then; a stock's direction since a month
+		"quante imprese attive c'erano 3 mesi fa?":       `{"metric":"imprese_attive","from":"2026-08-01","to":"2026-08-31"}`,
+		"how many active firms were there 2 months ago?": `{"metric":"imprese_attive","from":"2026-09-01","to":"2026-09-30"}`,
+		"aperture di sei mesi fa":                        `{"metric":"aperture","from":"2026-05-01","to":"2026-05-31"}`,
+		"le imprese straniere sono cresciute da maggio?": `{"metric":"imprese_attive","filters":[{"dimension":"straniera","value":true}],"group_by":["mese"],"from":"2026-05-01"}`,
 		// "sul" alone is no comparison
 		"dati sul 2025 delle aperture": `{"metric":"aperture","from":"2025-01-01","to":"2025-12-31"}`,
 	} {

@@ -445,6 +445,9 @@ func (t *text) period(now time.Time) period {
 	if p, ok := t.lastN(now); ok {
 		return p
 	}
+	if p, ok := t.monthsAgo(now); ok {
+		return p
+	}
 	switch {
 	case t.take("quest anno", "questo anno", "this year", "anno in corso", "anno corrente", "current year", "da inizio anno",
 		"dall inizio dell anno", "dall inizio di quest anno", "da inizio d anno", "year to date", "so far this year"):
@@ -568,4 +571,27 @@ func (t *text) yearsNamed() []int {
 		}
 	}
 	return out
+}
+
+// monthsAgo reads "tre mesi fa", "un mese fa", "6 months ago" (a comparison's "rispetto a sei
+// mesi fa" is read before): the calendar month that was current then, so that a stock is its
+// snapshot at that month's end.
+func (t *text) monthsAgo(now time.Time) (period, bool) {
+	for i := range t.tokens {
+		if t.tok(i+1) != "mesi" && t.tok(i+1) != "mese" && t.tok(i+1) != "months" && t.tok(i+1) != "month" ||
+			t.tok(i+2) != "fa" && t.tok(i+2) != "ago" {
+			continue
+		}
+		n, ok := number(t.tok(i))
+		if t.tok(i) == "un" || t.tok(i) == "a" || t.tok(i) == "one" {
+			n, ok = 1, true
+		}
+		if !ok || n < 1 || n > 120 {
+			continue
+		}
+		then := day(now.Year(), now.Month(), 1).AddDate(0, -n, 0)
+		t.consume(i, 3)
+		return monthSpan(then.Year(), then.Month(), then.Month()), true
+	}
+	return period{}, false
 }

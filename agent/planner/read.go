@@ -360,9 +360,10 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	stockChange := isStock(m.name) && !m.share && per.found && !per.from.Equal(per.to) && t.has(deltaWords...)
 	trend := stockChange || t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo",
 		"serie storica", "serie storiche", "time series", "historical series")
-	if t.cmpTrend && isStock(m.name) && (!m.share || m.base == "") && !per.found {
+	if t.cmpTrend && isStock(m.name) && (!m.share || m.base == "") && (!per.found || per.to.IsZero() && !per.from.IsZero()) {
 		// "le srl semplificate sono in aumento?": a stock's direction is its snapshots, first to
-		// last, not a comparison with a year before the register may not reach
+		// last, not a comparison with a year before the register may not reach; "sono cresciute
+		// da maggio?": the snapshots since then
 		cmp, trend = "", true
 	}
 	// the ranking is read before the breakdown blanks its words ("il settore con più ...")
