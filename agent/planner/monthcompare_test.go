@@ -53,6 +53,9 @@ func TestComparisonWithThePreviousMonthAndMonthsAfterDi(t *testing.T) {
 		"how many active firms were there 2 months ago?": `{"metric":"imprese_attive","from":"2026-09-01","to":"2026-09-30"}`,
 		"aperture di sei mesi fa":                        `{"metric":"aperture","from":"2026-05-01","to":"2026-05-31"}`,
 		"le imprese straniere sono cresciute da maggio?": `{"metric":"imprese_attive","filters":[{"dimension":"straniera","value":true}],"group_by":["mese"],"from":"2026-05-01"}`,
+		// a bare month after the metric word
+		"aperture ottobre": `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31"}`,
+		"saldo agosto":     `{"metric":"saldo","from":"2026-08-01","to":"2026-08-31"}`,
 		// "sul" alone is no comparison
 		"dati sul 2025 delle aperture": `{"metric":"aperture","from":"2025-01-01","to":"2025-12-31"}`,
 	} {

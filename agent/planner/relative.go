@@ -275,6 +275,8 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 		case lead == "fine":
 		case lead == "a" || lead == "ad" || lead == "in" || lead == "nel" || lead == "durante" || lead == "during" ||
 			lead == "di" || lead == "of" || lead == "for":
+		case telegraphicLead[lead]:
+			start = i // the metric word stays
 		default:
 			continue
 		}
@@ -292,6 +294,11 @@ func (t *text) monthsThisYear(now time.Time) (period, bool) {
 	}
 	return period{}, false
 }
+
+// telegraphicLead are the metric words a month may follow with no preposition ("aperture
+// ottobre", "attive settembre").
+var telegraphicLead = map[string]bool{"aperture": true, "chiusure": true, "iscrizioni": true, "cessazioni": true,
+	"saldo": true, "attive": true, "registrate": true, "openings": true, "closures": true}
 
 // dayWithoutYear reads a day of the month m at token i written without its year ("al 30
 // giugno", "il 15 marzo", "fino al 30 settembre", "dal 1 luglio"): the latest such date that is
