@@ -56,6 +56,10 @@ func TestComparisonWithThePreviousMonthAndMonthsAfterDi(t *testing.T) {
 		// a bare month after the metric word
 		"aperture ottobre": `{"metric":"aperture","from":"2026-10-01","to":"2026-10-31"}`,
 		"saldo agosto":     `{"metric":"saldo","from":"2026-08-01","to":"2026-08-31"}`,
+		// a quarter as Qn without its year: the latest complete one
+		"closures in Q3 vs Q2":             `{"metric":"chiusure","from":"2026-07-01","to":"2026-09-30","compare_to":"previous_period"}`,
+		"aperture Q4":                      `{"metric":"aperture","from":"2025-10-01","to":"2025-12-31"}`,
+		"Saldo imprese Q1 2026 vs Q1 2025": `{"metric":"saldo","from":"2026-01-01","to":"2026-03-31","compare_to":"previous_year"}`,
 		// "sul" alone is no comparison
 		"dati sul 2025 delle aperture": `{"metric":"aperture","from":"2025-01-01","to":"2025-12-31"}`,
 	} {

@@ -139,9 +139,16 @@ func (t *text) yearUntilMonth() {
 }
 
 // ordinalThisYear gives a quarter or semester named by its number without a year ("nel primo
-// trimestre", "il secondo semestre") the year of the latest such one complete before now.
+// trimestre", "il secondo semestre", "Q3") the year of the latest such one complete before now.
 func (t *text) ordinalThisYear(now time.Time) {
 	end := lastCompleteMonthEnd(now)
+	for i := 0; i < len(t.tokens); i++ {
+		// "Q3" without its year: "terzo trimestre", given its year below
+		if o, ok := map[string]string{"q1": "primo", "q2": "secondo", "q3": "terzo", "q4": "quarto"}[t.tok(i)]; ok && !isYearTok(t.tok(i+1)) {
+			t.tokens[i] = o
+			t.tokens = slices.Insert(t.tokens, i+1, "trimestre")
+		}
+	}
 	for i := 0; i < len(t.tokens); i++ {
 		months := map[string]int{"trimestre": 3, "semestre": 6, "quarter": 3}[t.tok(i)]
 		n, ok := cmpOrdinals[t.tok(i-1)]
