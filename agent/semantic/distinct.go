@@ -24,16 +24,8 @@ import (
 // to its company, and have a prec_ partition; constant are those holding one value in the
 // table (the grants' facts keep only granted rows).
 var rowColumns = map[string]struct{ own, constant map[string]bool }{
-	"agg_eventi_cig": {own: set("tipo", "causale", "esito", "sezione_ateco", "divisione_ateco", "ateco", "comune")},
-	"agg_contributi": {own: set("id_bando"), constant: set("esito")},
-}
-
-func set(names ...string) map[string]bool {
-	out := make(map[string]bool, len(names))
-	for _, n := range names {
-		out[n] = true
-	}
-	return out
+	"agg_eventi_cig": {own: colSet("tipo", "causale", "esito", "sezione_ateco", "divisione_ateco", "ateco", "comune")},
+	"agg_contributi": {own: colSet("id_bando"), constant: colSet("esito")},
 }
 
 var distinctCompanies = regexp.MustCompile(`count\(DISTINCT i\.codice_fiscale\)`)

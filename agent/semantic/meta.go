@@ -46,7 +46,7 @@ func readCubes(ctx context.Context, tx pgx.Tx, s snapshot) (map[string]*cubeMeta
 			}
 			out[table] = m
 		}
-		c.cols = colSet(dims)
+		c.cols = colSet(dims...)
 		m.cuboids = append(m.cuboids, c)
 	}
 	if err := rows.Err(); err != nil {
@@ -58,8 +58,8 @@ func readCubes(ctx context.Context, tx pgx.Tx, s snapshot) (map[string]*cubeMeta
 	return out, nil
 }
 
-// colSet is a cuboid's dimension columns as a set.
-func colSet(dims []string) map[string]bool {
+// colSet is a set of column names: a cuboid's dimensions, a table's row columns.
+func colSet(dims ...string) map[string]bool {
 	set := make(map[string]bool, len(dims))
 	for _, d := range dims {
 		set[d] = true

@@ -35,7 +35,7 @@ func loadStockHistory(ctx context.Context, tx pgx.Tx, s snapshot) (*cubeMeta, er
 			rows.Close()
 			return nil, db.Translate(err, "read stock history")
 		}
-		c.cols = colSet(dims)
+		c.cols = colSet(dims...)
 		meta.cuboids = append(meta.cuboids, c)
 	}
 	if err := rows.Err(); err != nil {
