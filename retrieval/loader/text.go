@@ -24,14 +24,14 @@ func parseText(ctx context.Context, doc *Document, data []byte) error {
 		return fmt.Errorf("read text: %w", err)
 	}
 	for _, p := range pages {
-		content := p.PageContent
-		if !strings.Contains(strings.TrimRight(content, "\f\r\n "), "\f") {
-			doc.Blocks = append(doc.Blocks, textBlocks(content, 0)...)
+		trimmed := strings.TrimRight(p.PageContent, "\f\r\n ")
+		if !strings.Contains(trimmed, "\f") {
+			doc.Blocks = append(doc.Blocks, textBlocks(p.PageContent, 0)...)
 			continue
 		}
 		// Text extracted from a paged document (pdftotext writes a form feed between pages):
 		// the page is what a citation can name.
-		for i, page := range strings.Split(strings.TrimRight(content, "\f\r\n "), "\f") {
+		for i, page := range strings.Split(trimmed, "\f") {
 			doc.Blocks = append(doc.Blocks, textBlocks(page, i+1)...)
 			doc.Pages = i + 1
 		}
