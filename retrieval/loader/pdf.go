@@ -138,17 +138,19 @@ func dropRunningHeads(pages [][]pdfLine, margins [][2]float64) {
 			return unicode.IsSpace(r) || unicode.IsDigit(r)
 		}), " "))
 	}
-	var page int
-	edge := func(lines []pdfLine, i int) bool {
-		y := lines[i].y
-		return (i < 2 || i >= len(lines)-2) && (y <= margins[page][0] || y >= margins[page][1])
+	// edge: the line i of page p is among its first or last two and in its top or bottom margin.
+	edge := func(p, i int) bool {
+		lines, y := pages[p], pages[p][i].y
+		return (i < 2 || i >= len(lines)-2) && (y <= margins[p][0] || y >= margins[p][1])
 	}
 	count := map[string]int{}
 	for p, lines := range pages {
-		page = p
 		seen := map[string]bool{}
 		for i, l := range lines {
-			if k := key(l.text); edge(lines, i) && !seen[k] {
+			if !edge(p, i) {
+				continue
+			}
+			if k := key(l.text); !seen[k] {
 				seen[k] = true
 				count[k]++
 			}
@@ -156,12 +158,13 @@ func dropRunningHeads(pages [][]pdfLine, margins [][2]float64) {
 	}
 	need := max(2, (len(pages)+1)/2)
 	for p, lines := range pages {
-		page = p
 		var kept []pdfLine
 		for i, l := range lines {
-			repeated := len(pages) >= 2 && count[key(l.text)] >= need && !articleRe.MatchString(l.text) && !numberedRe.MatchString(l.text)
-			if edge(lines, i) && (repeated || pageNumberRe.MatchString(strings.TrimSpace(l.text))) {
-				continue
+			if edge(p, i) {
+				repeated := len(pages) >= 2 && count[key(l.text)] >= need && !articleRe.MatchString(l.text) && !numberedRe.MatchString(l.text)
+				if repeated || pageNumberRe.MatchString(strings.TrimSpace(l.text)) {
+					continue
+				}
 			}
 			kept = append(kept, l)
 		}
