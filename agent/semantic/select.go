@@ -16,10 +16,7 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		one.series, one.pinned = false, true
 		return one.selectFor(b, w, s, shift)
 	}
-	m := p.metric
-	if p.base != nil {
-		m = p.base
-	}
+	m := p.effectiveMetric()
 	var from, date string
 	ref := func() string { return "snap.as_of" }
 	var where []string

@@ -70,11 +70,7 @@ func (p *plan) stockFromRollups(s snapshot) bool {
 	if s.stock == nil || s.stock.table != stockHistoryTable {
 		return true
 	}
-	m := p.metric
-	if p.base != nil {
-		m = p.base
-	}
-	_, ok := p.stockCuboid(m, s)
+	_, ok := p.stockCuboid(p.effectiveMetric(), s)
 	return ok
 }
 

@@ -181,13 +181,16 @@ func validate(cat *catalog.Catalog, q Query) (*plan, error) {
 	return p, nil
 }
 
-// effectiveKind is the kind that decides the query's shape (the base's for quota).
-func (p *plan) effectiveKind() string {
+// effectiveMetric is the metric that decides the query's shape: the base's for quota.
+func (p *plan) effectiveMetric() *catalog.Metric {
 	if p.base != nil {
-		return p.base.Kind
+		return p.base
 	}
-	return p.metric.Kind
+	return p.metric
 }
+
+// effectiveKind is the kind that decides the query's shape (the base's for quota).
+func (p *plan) effectiveKind() string { return p.effectiveMetric().Kind }
 
 func typeFilters(cat *catalog.Catalog, source, field string, in []Filter, bad func(string, ...any)) []typedFilter {
 	var out []typedFilter
