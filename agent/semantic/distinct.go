@@ -76,9 +76,7 @@ func (p *plan) firstPartition(table string, cols map[string]bool) (prec, unit st
 	if !known || p.metric.Kind == catalog.KindShare || p.series {
 		return "", "", since, false
 	}
-	if p.grain != "" {
-		unit = p.grain
-	}
+	unit = p.grain
 	grouped := map[string]bool{}
 	for _, d := range p.groupBy {
 		if u, isTime := timeUnits[d.Name]; isTime && unitOrder[u] > unitOrder[unit] {
