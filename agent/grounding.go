@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/comune-bologna/conoscenza/agent/tool"
 )
@@ -99,18 +101,11 @@ func checkQuotes(text string, results []tool.Result, g *Grounding) string {
 		checked, found := false, true
 		for _, part := range ellipsisRE.Split(inner, -1) {
 			part = normQuote(part)
-			if len([]rune(part)) < 12 {
+			if utf8.RuneCountInString(part) < 12 {
 				continue
 			}
 			checked = true
-			in := false
-			for _, src := range sources {
-				if strings.Contains(src, part) {
-					in = true
-					break
-				}
-			}
-			found = found && in
+			found = found && slices.ContainsFunc(sources, func(src string) bool { return strings.Contains(src, part) })
 		}
 		if !checked {
 			continue
