@@ -29,13 +29,13 @@ var (
 	ageNull = regexp.MustCompile(`WHEN (\S+) IS NULL THEN '([^']+)'`)
 	ageElse = regexp.MustCompile(`ELSE '([^']+)' END\s*$`)
 
-	ageClassesOnce sync.Map // the dimension's SQL → map[string]ageClass (nil: not such a CASE)
+	ageClassCache sync.Map // the dimension's SQL → map[string]ageClass (nil: not such a CASE)
 )
 
 // ageClasses reads the classes of a dimension's CASE on the registration date: its WHEN
 // branches in order, each bounded by the one before, an IS NULL branch and an ELSE.
 func ageClasses(sql, column string) map[string]ageClass {
-	if v, ok := ageClassesOnce.Load(sql); ok {
+	if v, ok := ageClassCache.Load(sql); ok {
 		return v.(map[string]ageClass)
 	}
 	var out map[string]ageClass
@@ -58,7 +58,7 @@ func ageClasses(sql, column string) map[string]ageClass {
 			out[other[1]] = ageClass{from: prev}
 		}
 	}
-	ageClassesOnce.Store(sql, out)
+	ageClassCache.Store(sql, out)
 	return out
 }
 
