@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -182,7 +183,7 @@ func pdfTitle(r *pdf.Reader) string {
 			return ""
 		}
 	}
-	if len([]rune(t)) < 4 {
+	if utf8.RuneCountInString(t) < 4 {
 		return ""
 	}
 	return t
