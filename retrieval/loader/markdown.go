@@ -59,15 +59,8 @@ func splitFrontMatter(data []byte) (string, Meta, []string, error) {
 		return text, Meta{}, nil, nil
 	}
 	// Extra keys are allowed in front matter (authors write their own); only ours are read.
-	meta, warns := metaFrom(values, "front matter")
-	warns = append(lenient, warns...)
-	var kept []string
-	for _, w := range warns {
-		if !strings.Contains(w, "unknown keys ignored") {
-			kept = append(kept, w)
-		}
-	}
-	return strings.Join(lines[end+1:], "\n"), meta, kept, nil
+	meta, warns := metaFrom(values, "front matter", true)
+	return strings.Join(lines[end+1:], "\n"), meta, append(lenient, warns...), nil
 }
 
 func markdownBlocks(body string) []Block {

@@ -39,9 +39,10 @@ var metaKeys = map[string]string{
 
 // metaFrom reads Meta from the fields of a front matter or a sidecar. As the formats' common
 // rules say of unknown columns and bad rows, a field it cannot use is left out and reported
-// (an unknown key, a value of the wrong shape), and the document still loads: one bad field
-// does not lose a good document. where names the origin in the warnings.
-func metaFrom(values map[string]metaValue, where string) (Meta, []string) {
+// (an unknown key, unless extraKeys allows them, a value of the wrong shape), and the document
+// still loads: one bad field does not lose a good document. where names the origin in the
+// warnings.
+func metaFrom(values map[string]metaValue, where string, extraKeys bool) (Meta, []string) {
 	var m Meta
 	var warns, unknown []string
 	keys := make([]string, 0, len(values))
@@ -87,7 +88,7 @@ func metaFrom(values map[string]metaValue, where string) (Meta, []string) {
 			m.URL = strings.TrimSpace(v.scalar)
 		}
 	}
-	if len(unknown) > 0 {
+	if len(unknown) > 0 && !extraKeys {
 		warns = append(warns, fmt.Sprintf("%s: unknown keys ignored: %s (known: title, date, type, issuer, url, tags)", where, strings.Join(unknown, ", ")))
 	}
 	return m, warns
@@ -110,7 +111,7 @@ func readSidecar(data []byte) (Meta, []string, error) {
 	for k, r := range raw {
 		values[k] = jsonValue(r)
 	}
-	m, warns := metaFrom(values, "sidecar .meta.json")
+	m, warns := metaFrom(values, "sidecar .meta.json", false)
 	return m, warns, nil
 }
 
