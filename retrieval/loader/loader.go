@@ -278,9 +278,10 @@ func Parse(ctx context.Context, src Source) (*Document, error) {
 	if doc.Meta.Title == "" {
 		doc.Meta.Title = doc.infoTitle
 	}
+	base := filepath.Base(src.Path)
+	stem := strings.TrimSuffix(base, filepath.Ext(base)) // the file's name without its extension
 	if doc.Meta.Title == "" {
-		base := filepath.Base(src.Path)
-		doc.Meta.Title = strings.TrimSuffix(base, filepath.Ext(base))
+		doc.Meta.Title = stem
 	}
 	if doc.Meta.Date, err = normalizeDate(doc.Meta.Date); err != nil {
 		// The document is good; only its date is not: it loads undated, and the run says why.
@@ -288,8 +289,7 @@ func Parse(ctx context.Context, src Source) (*Document, error) {
 	}
 	doc.Meta.Type = strings.ToLower(strings.TrimSpace(doc.Meta.Type))
 	if doc.Meta.Type == "" {
-		base := filepath.Base(src.Path)
-		doc.Meta.Type = inferType(doc.Meta.Title, firstHeading(doc.Blocks), strings.TrimSuffix(base, filepath.Ext(base)))
+		doc.Meta.Type = inferType(doc.Meta.Title, firstHeading(doc.Blocks), stem)
 	}
 	if !hasText(doc.Blocks) {
 		if format == "pdf" {
