@@ -272,9 +272,12 @@ func resolveSnapshot(ctx context.Context, tx pgx.Tx, want, latest time.Time) (sn
 	var batch *int64
 	err := tx.QueryRow(ctx, `SELECT as_of, batch_id FROM register_snapshots WHERE as_of <= $1 ORDER BY as_of DESC LIMIT 1`, want).Scan(&d, &batch)
 	if errors.Is(err, pgx.ErrNoRows) {
-		var first time.Time
+		var first *time.Time // NULL only if the snapshots went in between: the caller read the latest
 		if err := tx.QueryRow(ctx, `SELECT min(as_of) FROM register_snapshots`).Scan(&first); err != nil {
 			return snapshot{}, 0, db.Translate(err, "register snapshot")
+		}
+		if first == nil {
+			return snapshot{}, 0, db.Errorf(db.CodeNotFound, "no register snapshot at or before %s", want.Format(time.DateOnly))
 		}
 		return snapshot{}, 0, db.Errorf(db.CodeNotFound, "no register snapshot at or before %s: the earliest is %s",
 			want.Format(time.DateOnly), first.Format(time.DateOnly))
