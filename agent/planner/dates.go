@@ -79,6 +79,53 @@ func expandDecades(q string) string {
 	})
 }
 
+// yearWordsRE finds a year written in words, Italian or English: "duemilaventicinque",
+// "duemila venticinque", "twenty twenty-five" (2001-2039; "gli anni duemila" is a decade and
+// was read before).
+var yearWordsRE = regexp.MustCompile(`(?i)\b(?:duemila\s*(` + itUnits + `)|twenty[\s-]+(twenty[\s-]*(?:` + enUnits + `)?|thirty[\s-]*(?:` + enUnits + `)?|` + enTeens + `))\b`)
+
+const (
+	itUnits = `trentanove|trentotto|trentasette|trentasei|trentacinque|trentaquattro|trentatr[eé]|trentadue|trentuno|trenta|` +
+		`ventinove|ventotto|ventisette|ventisei|venticinque|ventiquattro|ventitr[eé]|ventidue|ventuno|venti|diciannove|diciotto|` +
+		`diciassette|sedici|quindici|quattordici|tredici|dodici|undici|dieci|nove|otto|sette|sei|cinque|quattro|tre|due|uno`
+	enUnits = `one|two|three|four|five|six|seven|eight|nine`
+	enTeens = `ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen`
+)
+
+var itYearUnits = map[string]int{"uno": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9,
+	"dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14, "quindici": 15, "sedici": 16, "diciassette": 17,
+	"diciotto": 18, "diciannove": 19, "venti": 20, "ventuno": 21, "ventidue": 22, "ventitre": 23, "ventiquattro": 24,
+	"venticinque": 25, "ventisei": 26, "ventisette": 27, "ventotto": 28, "ventinove": 29, "trenta": 30, "trentuno": 31,
+	"trentadue": 32, "trentatre": 33, "trentaquattro": 34, "trentacinque": 35, "trentasei": 36, "trentasette": 37,
+	"trentotto": 38, "trentanove": 39}
+
+var enYearUnits = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+	"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+	"eighteen": 18, "nineteen": 19}
+
+// expandYearWords writes a year named in words in digits ("chiusure duemilaventicinque" is
+// "chiusure 2025"), so that every period reading sees it.
+func expandYearWords(q string) string {
+	return yearWordsRE.ReplaceAllStringFunc(q, func(s string) string {
+		p := yearWordsRE.FindStringSubmatch(s)
+		if p[1] != "" {
+			return strconv.Itoa(2000 + itYearUnits[strings.ReplaceAll(strings.ToLower(p[1]), "é", "e")])
+		}
+		w := strings.ToLower(p[2])
+		y := 2000
+		for _, tens := range []struct {
+			word string
+			n    int
+		}{{"twenty", 20}, {"thirty", 30}} {
+			if strings.HasPrefix(w, tens.word) {
+				y += tens.n
+				w = strings.TrimLeft(strings.TrimPrefix(w, tens.word), " -")
+			}
+		}
+		return strconv.Itoa(y + enYearUnits[w])
+	})
+}
+
 // expandMonths writes abbreviated months in full, with a two-digit year as four ("ago-26" is
 // August 2026; "lug-ago 2026" is from July to August 2026).
 func expandMonths(q string) string {

@@ -45,8 +45,15 @@ var divisionWords = []valueWords{
 	{"ateco", "47.76", []string{"fiorai", "fioristi", "florists"}},
 	{"ateco", "47.77", []string{"gioiellerie", "orologerie", "jewellers", "jewelers"}},
 	// transport, media, professions, services
+	{"ateco", "49.32", []string{"tassisti", "tassista", "taxi", "taxi drivers", "taxi services"}},
 	{"divisione_ateco", "49", []string{"trasporto terrestre", "trasporti terrestri", "autotrasporto", "autotrasporti", "autotrasportatori",
-		"trasporto merci su strada", "taxi", "road transport", "road haulage"}},
+		"trasporto merci su strada", "road transport", "road haulage"}},
+	// hotels and other lodging (division 55) are not the restaurants and bars of section I;
+	// ice-cream and pastry shops are their own class of restaurants (56.10.3)
+	{"divisione_ateco", "55", []string{"alberghi", "albergo", "hotel", "hotels", "bed and breakfast", "b b", "bnb", "affittacamere",
+		"ostelli", "strutture alberghiere", "lodging"}},
+	{"ateco", "56.10.3", []string{"gelaterie", "gelateria", "pasticcerie", "pasticceria", "ice cream shops", "ice cream parlours",
+		"pastry shops"}},
 	{"divisione_ateco", "53", []string{"corrieri", "servizi postali", "couriers", "postal services"}},
 	{"divisione_ateco", "58", []string{"editoria", "case editrici", "casa editrice", "publishing", "publishers"}},
 	{"divisione_ateco", "59", []string{"produzione cinematografica", "cinema e video", "film production"}},

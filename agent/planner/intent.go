@@ -247,7 +247,31 @@ var (
 		"osservatorio"}
 )
 
-func (t *text) docCue() bool { return t.has(docVerbs...) || t.aims() }
+func (t *text) docCue() bool { return t.has(docVerbs...) || t.aims() || t.docAsked() }
+
+// docAsked says whether the question asks whether documents of a kind exist ("ci sono delibere
+// sulla TARI per le nuove attività?", "esiste un regolamento per i dehors?", "are there any
+// guidelines ..."): the documents answer, whatever numbers their subject names.
+func (t *text) docAsked() bool {
+	kinds := []string{"delibera", "delibere", "regolamento", "regolamenti", "piano", "piani", "bando", "bandi", "avviso", "avvisi",
+		"protocollo", "protocolli", "linee guida", "documento", "documenti", "atto", "atti", "norme", "regole",
+		"resolution", "resolutions", "regulation", "regulations", "guidelines", "plan", "plans", "document", "documents", "rules"}
+	for _, lead := range []string{"ci sono", "c e", "ce", "esiste", "esistono", "avete", "abbiamo", "is there", "are there"} {
+		for i := t.find(lead, 0); i >= 0; i = t.find(lead, i+1) {
+			k := i + len(strings.Fields(lead))
+			for n := 0; n < 2; n++ {
+				switch t.tok(k) {
+				case "un", "una", "uno", "dei", "delle", "degli", "gli", "le", "il", "la", "any", "a", "some", "the", "gia":
+					k++
+				}
+			}
+			if t.startsAny(k, kinds) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // aims says whether the question asks what the city means to do ("quante vetrine sfitte
 // vogliamo riaprire entro il 2027?"), which the plans say; "vogliamo sapere quante imprese" asks

@@ -6,7 +6,7 @@ import "slices"
 // readMetric: the specific sources (CIG, SUAP, grants) come before the register, whose words
 // ("aperture", "chiusure") they reuse.
 var (
-	cigWords = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "wage supplementation", "cassintegrati", "cassaintegrati",
+	cigWords = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "wage supplementation", "short time work", "short time working", "short time allowance", "cassintegrati", "cassaintegrati",
 		"in cassa", "messi in cassa", "lavoratori in cassa", "domande di cassa", "richieste di cassa", "ore di cassa"}
 	hoursWords    = []string{"ore", "hours", "monte ore"}
 	requestedWord = []string{"richieste", "richiesta", "requested", "chieste"}
@@ -132,7 +132,7 @@ func (t *text) readMetric() metricReading {
 	case t.has(grantWords...) || bandoRE.MatchString(t.raw) || t.has("concesso", "concessi", "concesse", "erogato", "erogati", "erogate") ||
 		// "quanti soldi ha dato il Comune alle imprese di Navile"
 		t.has("soldi", "euro", "denaro", "money") && t.has("dato", "dati", "date", "ricevuto", "ricevuti", "ricevute", "andati", "andate",
-			"assegnato", "assegnati", "given", "received", "paid",
+			"assegnato", "assegnati", "given", "received", "paid", "give", "gave", "spent", "spend", "pay",
 			"award", "awarded", "granted", "distribuiti", "distribuito", "erogato", "erogati") ||
 		t.has("bando", "bandi", "fondo", "voucher", "call", "calls") && (t.has(amountWords...) || t.has(notAwardedWords...) || t.has(recipientWord...)) ||
 		t.has("granted", "awarded") && t.has("call", "calls", "grant", "grants", "amount"):
@@ -192,7 +192,7 @@ func (t *text) readMetric() metricReading {
 		return metricReading{name: "imprese_registrate", named: true}
 	case t.has(activeWords...):
 		return metricReading{name: "imprese_attive", named: true}
-	case t.has(firmWords...) || (t.has(firmNouns...) || t.sectorNounCount() || t.namesActivityCode()) && !t.docNoun():
+	case t.has(firmWords...) || (t.has(firmNouns...) || t.sectorNounCount() || t.namesActivityCode() || t.opensWithTrade()) && !t.docNoun():
 		// "quante attività commerciali ci sono", "quanti ristoranti ci sono a Navile" (but "che
 		// tasso applicano le banche nel protocollo" asks a document)
 		return metricReading{name: "imprese_attive"}
@@ -253,7 +253,7 @@ func (t *text) startsAny(k int, phrases []string) bool {
 var firmNouns = []string{"ristoranti", "bar", "negozi", "alberghi", "hotel", "pizzerie", "parrucchieri", "estetisti",
 	"officine", "botteghe", "attivita commerciali", "esercizi commerciali", "restaurants", "bars", "shops", "hotels", "retailers",
 	// legal forms name firms too ("le srl semplificate sono in aumento?")
-	"srl", "spa", "snc", "sas", "srls", "cooperative", "consorzi", "ditte individuali", "imprese individuali", "partite iva",
+	"srl", "spa", "snc", "sas", "srls", "cooperative", "cooperatives", "consorzi", "ditte individuali", "imprese individuali", "partite iva",
 	// and sizes ("quante microimprese straniere?")
 	"microimprese", "micro imprese", "microimpresa", "pmi", "microenterprises", "smes"}
 

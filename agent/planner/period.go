@@ -128,8 +128,19 @@ func (t *text) comparison() (string, int) {
 			if lead == 1 {
 				continue
 			}
-		case w == "than" || w == "vs" || w == "versus":
+		case w == "than" || w == "vs" || w == "versus" || w == "contro":
 			lead = 1
+			if t.tok(i+1) == "in" || t.tok(i+1) == "nel" || t.tok(i+1) == "il" {
+				lead = 2 // "more than in 2023", "contro il 2019"
+			}
+		case (w == "quelle" || w == "quelli" || w == "quella" || w == "quello" || w == "those") &&
+			(t.tok(i+1) == "del" || t.tok(i+1) == "dell" || t.tok(i+1) == "nel" || t.tok(i+1) == "of" || t.tok(i+1) == "in") &&
+			t.has("piu", "meno", "superiori", "inferiori", "maggiori", "minori", "more", "fewer", "less"):
+			// "le ore del 2024 sono più o meno di quelle del 2023?"
+			if _, ok := year(t.tok(i + 2)); !ok {
+				continue
+			}
+			lead = 2
 		case (w == "sul" || w == "sull" || w == "sullo" || w == "over" || w == "on") && t.tok(i+1) != "":
 			// "variazione sul mese precedente", "crescita sull'anno scorso", "change on the
 			// previous month": only a named comparison ("dati sul 2025" is no comparison)
@@ -262,7 +273,11 @@ func (t *text) comparison() (string, int) {
 		"stanno calando", "sta calando", "stanno diminuendo", "sta diminuendo", "stanno aumentando", "sta aumentando",
 		"in calo", "in aumento", "in diminuzione", "in flessione", "in ripresa", "are falling", "is falling", "are rising",
 		"is rising", "are declining", "is declining", "are increasing", "is increasing", "are decreasing", "is decreasing",
-		"falling", "declining", "shrinking") {
+		"falling", "declining", "shrinking",
+		// "'sti parrucchieri aumentano o calano?", "le srl calano?" (not "crescono", which
+		// may ask which grows the most)
+		"aumentano o calano", "aumentano o diminuiscono", "crescono o calano", "crescono o diminuiscono", "calano o crescono",
+		"calano o aumentano", "salgono o scendono", "aumentano", "calano", "diminuiscono", "going up or down", "up or down") {
 		t.cmpTrend = true
 		return "previous_year", 0
 	}
@@ -531,11 +546,23 @@ func (t *text) lastN(now time.Time) (period, bool) {
 				continue
 			}
 			n, mul = (n+15)/30, 1
+		case "trimestri", "quarters", "semestri":
+			// "negli ultimi due trimestri": whole calendar quarters (semesters), the last one
+			// complete, as "l'ultimo trimestre" is
+			mul = 3
+			if unit == "semestri" {
+				mul = 6
+			}
 		default:
 			continue
 		}
 		end := lastCompleteMonthEnd(now)
 		from := day(end.Year(), end.Month(), 1).AddDate(0, -(n*mul - 1), 0)
+		if mul == 3 || mul == 6 {
+			start := day(now.Year(), time.Month((int(now.Month())-1)/mul*mul+1), 1) // this unit's first day
+			end = start.AddDate(0, 0, -1)
+			from = start.AddDate(0, -n*mul, 0)
+		}
 		start := i
 		if w := t.tok(i - 1); w == "negli" || w == "nei" || w == "in" || w == "the" || w == "over" || w == "degli" {
 			start = i - 1
@@ -595,3 +622,6 @@ func (t *text) monthsAgo(now time.Time) (period, bool) {
 	}
 	return period{}, false
 }
+
+// "gli ultimi due semestri" is no "semestre" mistyped
+func init() { addVocabulary("semestri", "trimestri") }

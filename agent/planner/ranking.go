@@ -55,9 +55,12 @@ func (t *text) wantsRanking() bool {
 // worstFirst and bestFirst ask for a ranking from the lowest or from the highest.
 var (
 	worstFirst = []string{"dalla peggiore", "dal peggiore", "dai peggiori", "dalle peggiori", "dal piu basso", "dalla piu bassa",
-		"in ordine crescente", "worst first", "lowest first", "ascending"}
+		"in ordine crescente", "worst first", "lowest first", "ascending",
+		// "per zona, dalla zona messa peggio", "dal quartiere che va peggio"
+		"dal* * mess* peggio", "dai * mess* peggio", "dal* mess* peggio", "dal* * che va peggio", "dal* * che vanno peggio"}
 	bestFirst = []string{"dalla migliore", "dal migliore", "dai migliori", "dalle migliori", "dal piu alto", "dalla piu alta",
-		"in ordine decrescente", "best first", "highest first", "descending"}
+		"in ordine decrescente", "best first", "highest first", "descending",
+		"dal* * mess* meglio", "dai * mess* meglio", "dal* mess* meglio", "dal* * che va meglio", "dal* * che vanno meglio"}
 )
 
 // singularRank says whether a dimension is asked as the one first of a ranking, with no

@@ -197,6 +197,12 @@ func firmHeading(t *text) bool {
 		first = 1 // "le imprese con oltre 250 addetti"
 	}
 	nouns := []string{"imprese", "aziende", "ditte", "societa", "firms", "companies", "businesses", "enterprises"}
+	if t.opensWithTrade() {
+		// a heading opening with the firms' own noun or trade ("ristoranti a San Donato",
+		// "officine meccaniche a Borgo Panigale", "cooperatives by sector"): the trade is a
+		// filter, so a place, a breakdown or another condition must come with it
+		return len(t.readFilters("register")) > 1 || t.explicitBreakdown()
+	}
 	if !slices.Contains(nouns, t.tok(first)) {
 		// English puts the firms' adjectives first: "micro enterprises in the food sector"
 		if !slices.Contains(nouns, t.tok(first+1)) && !slices.Contains(nouns, t.tok(first+2)) || language(t.raw) != "en" {
@@ -204,6 +210,16 @@ func firmHeading(t *text) bool {
 		}
 	}
 	return len(t.readFilters("register")) > 0
+}
+
+// opensWithTrade says whether the question opens (after an article) with the firms' own noun
+// or their trade ("ristoranti ...", "le palestre ...", "officine meccaniche ...").
+func (t *text) opensWithTrade() bool {
+	first := 0
+	if articles[t.tok(0)] || t.tok(0) == "le" || t.tok(0) == "gli" {
+		first = 1
+	}
+	return t.startsAny(first, firmNouns) || slices.ContainsFunc(divisionWords, func(v valueWords) bool { return t.startsAny(first, v.words) })
 }
 
 // grantsNotAwarded answers a grant question about applications not awarded (non ammesse,
@@ -564,7 +580,9 @@ func hasEqFilter(fs []semantic.Filter, dim string) bool {
 var deltaWords = []string{"delta", "variazione", "variazioni", "differenza", "change", "changed"}
 
 // compareWords ask for two things side by side.
-var compareWords = []string{"confronto", "confronta", "confrontare", "confrontate", "confrontati", "vs", "versus", "compare", "comparison", "paragone"}
+var compareWords = []string{"confronto", "confronta", "confrontare", "confrontate", "confrontati", "vs", "versus", "compare", "comparison", "paragone",
+	// "imprese straniere: Navile contro San Donato"
+	"contro", "against"}
 
 // excludeUnattributed makes a ranking of places one of named places: "la zona con meno
 // imprese" is not the dozen addresses outside the street register.

@@ -142,7 +142,7 @@ var foodSectors = []struct {
 	words []string
 	codes []string
 }{
-	{[]string{"negozi alimentari", "negozio alimentare", "alimentari al dettaglio", "dettaglio alimentare", "commercio alimentare al dettaglio",
+	{[]string{"negozi di alimentari", "negozio di alimentari", "negozi di generi alimentari", "botteghe alimentari", "negozi alimentari", "negozio alimentare", "alimentari al dettaglio", "dettaglio alimentare", "commercio alimentare al dettaglio",
 		"food shops", "food retail", "grocery", "groceries", "grocery stores"}, []string{"47.2"}},
 	{[]string{"industria alimentare", "industrie alimentari", "produzione alimentare", "food industry", "food manufacturing", "food production"}, []string{"10", "11"}},
 	{[]string{"commercio alimentare", "food trade"}, []string{"46.3", "47.2"}},

@@ -39,7 +39,7 @@ var punct = strings.NewReplacer("?", " ", "!", " ", ",", " ", ";", " ", ":", " "
 
 func newText(question string) *text {
 	// Codes are read from the raw question; in the folded one they must not look like years.
-	q := markDates(expandMonths(expandDecades(question)))
+	q := markDates(expandMonths(expandYearWords(expandDecades(question))))
 	q = bandoRE.ReplaceAllString(q, " codicebando ")
 	q = cfRE.ReplaceAllString(q, " codicefiscale ")
 	q = atecoRE.ReplaceAllString(q, " codiceateco ")
@@ -263,7 +263,9 @@ var (
 		"until": true, "according": true, "last": true, "year": true, "grant": true, "have": true, "would": true,
 		"for": true, "hours": true, "requested": true, "number": true, "from": true, "requests": true, "permits": true,
 		"workers": true, "average": true, "beneficiary": true, "amount": true, "half": true, "give": true, "zone": true,
-		"thanks": true, "thank": true, "hello": true, "hi": true, "new": true, "month": true}
+		"thanks": true, "thank": true, "hello": true, "hi": true, "new": true, "month": true,
+		// "SUAP applications rejected in 2025", "net change in businesses per quarter"
+		"applications": true, "rejected": true, "accepted": true, "net": true, "change": true, "quarter": true, "quarters": true}
 	italianWords = map[string]bool{"quante": true, "quanti": true, "quanto": true, "quale": true, "quali": true,
 		"il": true, "la": true, "le": true, "di": true, "del": true, "della": true, "delle": true, "nel": true,
 		"sono": true, "hanno": true, "imprese": true, "che": true, "per": true, "e": true, "cosa": true,

@@ -22,7 +22,7 @@ var sectorWords = []valueWords{
 	{"sezione_ateco", "G", []string{"commercio", "commerciali", "commerciale", "commercianti", "trade"}},
 	{"sezione_ateco", "O", []string{"settore pubblico", "pubblica amministrazione", "public sector", "public administration"}},
 	{"sezione_ateco", "H", []string{"trasporti", "trasporto", "logistica", "magazzinaggio", "transport", "logistics"}},
-	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "ristorative", "ristorativa", "ristorativi", "bar", "pizzerie", "pizzeria", "trattorie", "osterie", "alloggio", "alberghi", "albergo", "hotel", "alberghiere", "attivita ricettive", "strutture ricettive", "ricettive", "ricettivo", "affittacamere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
+	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "ristorative", "ristorativa", "ristorativi", "bar", "pizzerie", "pizzeria", "trattorie", "osterie", "alloggio", "alberghiere", "attivita ricettive", "strutture ricettive", "ricettive", "ricettivo", "affittacamere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
 	{"sezione_ateco", "J", []string{"informatica", "informatiche", "ict", "information technology", "servizi di informazione", "tech"}},
 	{"sezione_ateco", "K", []string{"finanza", "finanziarie", "finanziario", "banche", "banca", "assicurazioni", "assicurative", "finance", "banking", "banks", "insurance"}},
 	{"sezione_ateco", "L", []string{"immobiliari", "immobiliare", "real estate"}},
@@ -30,7 +30,9 @@ var sectorWords = []valueWords{
 	{"sezione_ateco", "N", []string{"noleggio", "servizi di supporto", "rental"}},
 	{"sezione_ateco", "P", []string{"istruzione", "scuole", "education", "schools"}},
 	{"sezione_ateco", "Q", []string{"sanita", "sanitarie", "sanitario", "sanitari", "assistenza sociale", "health", "healthcare"}},
-	{"sezione_ateco", "R", []string{"arte", "artistiche", "sport", "sportive", "intrattenimento", "divertimento", "entertainment", "arts"}},
+	{"sezione_ateco", "R", []string{"arte", "artistiche", "sport", "sportive", "intrattenimento", "divertimento", "entertainment", "arts",
+		// "il settore cultura e spettacolo" (not "imprese culturali", the words of a call)
+		"cultura e spettacolo", "spettacolo", "settore cultura", "settore della cultura"}},
 	// hairdressers and beauticians are ATECO 96.02, one class of section S (which also has
 	// repairs and associations): the narrower reading first
 	{"ateco", "96.02", []string{"parrucchieri", "parrucchiere", "estetisti", "estetiste", "acconciatori", "barbieri",
@@ -106,7 +108,8 @@ var esitoWords = map[string][]valueWords{
 // sections: "pubblici esercizi" are bars and restaurants, "commercio" is split in two (see
 // readSuapSectors).
 var suapSectorWords = []valueWords{
-	{"settore_suap", "COMMERCIO SU AREE PUBBLICHE", []string{"commercio su aree pubbliche", "aree pubbliche", "area pubblica", "ambulanti", "ambulante", "mercati", "mercato", "street vendors", "market stalls"}},
+	{"settore_suap", "COMMERCIO SU AREE PUBBLICHE", []string{"commercio su aree pubbliche", "aree pubbliche", "area pubblica", "ambulanti", "ambulante", "mercati", "mercato", "street vendors", "market stalls",
+		"street trading", "street traders", "street markets", "itinerant trade"}},
 	{"settore_suap", "COMMERCIO AL DETTAGLIO", []string{"commercio al dettaglio", "dettaglio", "negozi", "negozio", "retail", "shops"}},
 	{"settore_suap", "PUBBLICO ESERCIZIO", []string{"pubblici esercizi", "pubblico esercizio", "somministrazione", "ristorazione", "ristoranti", "ristorante", "bar", "pizzerie", "pizzeria", "locali", "bars", "restaurants", "public premises", "public establishments"}},
 	{"settore_suap", "STRUTTURE RICETTIVE", []string{"strutture ricettive", "struttura ricettiva", "ricettive", "alberghi", "albergo", "hotel", "affittacamere", "accommodation"}},

@@ -1,0 +1,102 @@
+package planner
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+)
+
+// Fifth round of unseen phrasings (session 9, 26/11/2026, docs/assistant-eval.md "Session 9:
+// fifth round"): the fixed questions, each with the whole query expected.
+func TestUnseenPhrasingsFifthRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		// a year in words
+		{"chiusure duemilaventicinque",
+			`{"metric":"chiusure","from":"2025-01-01","to":"2025-12-31"}`},
+		{"le tre zone con più aperture nel duemila ventiquattro",
+			`{"metric":"aperture","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2024-01-01","to":"2024-12-31","order":{"by":"value","dir":"desc"},"limit":3}`},
+		{"openings in twenty twenty-five",
+			`{"metric":"aperture","from":"2025-01-01","to":"2025-12-31"}`},
+		// the last N quarters or semesters: whole calendar ones, the last complete
+		{"chiusure negli ultimi due trimestri",
+			`{"metric":"chiusure","from":"2026-04-01","to":"2026-09-30"}`},
+		{"aperture negli ultimi 2 semestri",
+			`{"metric":"aperture","from":"2025-07-01","to":"2026-06-30"}`},
+		// trades: taxis, ice-cream shops, hotels, food shops, entertainment
+		{"quanti tassisti ci sono?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"ateco","value":"49.32"}]}`},
+		{"gelaterie aperte nel 2025",
+			`{"metric":"aperture","filters":[{"dimension":"ateco","value":"56.10.3"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"alberghi e b&b attivi",
+			`{"metric":"imprese_attive","filters":[{"dimension":"divisione_ateco","value":"55"}]}`},
+		{"negozi di alimentari aperti nel 2024",
+			`{"metric":"aperture","filters":[{"dimension":"ateco","value":"47.2"}],"from":"2024-01-01","to":"2024-12-31"}`},
+		// a heading opening with the trade and a place or a breakdown counts the firms
+		{"ristoranti a San Donato",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"San Donato-San Vitale"},{"dimension":"sezione_ateco","value":"I"}]}`},
+		{"officine meccaniche a Borgo Panigale",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Borgo Panigale-Reno"},{"dimension":"ateco","value":"45.2"}]}`},
+		{"palestre per quartiere",
+			`{"metric":"imprese_attive","filters":[{"dimension":"divisione_ateco","value":"93"}],"group_by":["quartiere"]}`},
+		{"cooperatives by sector",
+			`{"metric":"imprese_attive","filters":[{"dimension":"forma_giuridica","value":"SC"}],"group_by":["sezione_ateco"]}`},
+		// a direction asked as "aumentano o calano": a stock's monthly snapshots
+		{"'sti parrucchieri aumentano o calano?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"ateco","value":"96.02"}],"group_by":["mese"]}`},
+		{"le chiusure calano?",
+			`{"metric":"chiusure","from":"2026-01-01","to":"2026-10-31","compare_to":"previous_year"}`},
+		// "contro": side by side, or against a year
+		{"imprese straniere: Navile contro San Donato-San Vitale",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","op":"in","values":["Navile","San Donato-San Vitale"]},{"dimension":"straniera","value":true}],"group_by":["quartiere"]}`},
+		{"aperture 2025 contro 2024",
+			`{"metric":"aperture","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
+		{"le ore di cig del 2024 sono più o meno di quelle del 2023?",
+			`{"metric":"cig_ore_autorizzate","from":"2024-01-01","to":"2024-12-31","compare_to":"previous_year"}`},
+		{"more closures in 2025 than in 2024?",
+			`{"metric":"chiusure","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
+		// a ranking "dalla zona messa peggio"
+		{"saldo imprese per zona nel 2025, dalla zona messa peggio",
+			`{"metric":"saldo","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"}}`},
+		// English: short-time work, street trading, the city's money
+		{"short-time work requests by type in 2020",
+			`{"metric":"cig_domande","group_by":["tipo_cig"],"from":"2020-01-01","to":"2020-12-31"}`},
+		{"how many permits for street trading in 2025?",
+			`{"metric":"suap_pratiche","filters":[{"dimension":"settore_suap","value":"COMMERCIO SU AREE PUBBLICHE"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"how much money did the city give to businesses in 2024?",
+			`{"metric":"contributi_importo_concesso","from":"2024-01-01","to":"2024-12-31"}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+	// a platea for "il settore cultura e spettacolo" keeps the sector
+	if pl := p.Plan("quante imprese del settore cultura e spettacolo potrebbero essere interessate a un bando?", nil, now); len(pl.Calls) != 1 ||
+		string(pl.Calls[0].Arguments) != `{"filters":[{"dimension":"sezione_ateco","value":"R"}]}` {
+		t.Errorf("platea of culture: %s %+v", pl.Intent, pl.Calls)
+	}
+	// whether documents of a kind exist is asked of the documents, whatever numbers they name
+	for _, q := range []string{"ci sono delibere sulla TARI per le nuove attività?", "c'è un regolamento sui dehors?",
+		"are there any rules for street vendors?"} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentDocument {
+			t.Errorf("%q: intent %s, want document", q, pl.Intent)
+		}
+	}
+	// ... but "ci sono" before firms is a count, and "imprese culturali" is still the call's words
+	if pl := p.Plan("quante imprese ci sono a Navile?", nil, now); pl.Intent != IntentMetric {
+		t.Errorf("ci sono imprese: %s", pl.Intent)
+	}
+	// English questions that have few English function words
+	for _, q := range []string{"SUAP applications rejected in 2025", "net change in businesses per quarter in 2025"} {
+		if pl := p.Plan(q, nil, now); pl.Lang != "en" {
+			t.Errorf("%q read as %s", q, pl.Lang)
+		}
+	}
+	// a heading with the trade alone and no condition stays as it was read (no count asked)
+	if pl := p.Plan("ristoranti e dehors", nil, now); pl.Intent != IntentDocument {
+		t.Errorf("ristoranti e dehors: %s", pl.Intent)
+	}
+}
