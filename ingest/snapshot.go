@@ -375,8 +375,8 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		// the aggregate below is planned as one hash aggregate (without them, right after the
 		// bulk path, it sorted a million rows on 13 keys: 17 s).
 		t0 := time.Now()
-		if _, err := tx.Exec(ctx, `ANALYZE imprese_dati, imprese_versioni`); err != nil {
-			return nil, fmt.Errorf("analyze: %w", err)
+		if err := analyzeRegister(ctx, tx, r.direct && r.pendingStock != nil); err != nil {
+			return nil, err
 		}
 		r.took("analyze", t0)
 	}
@@ -443,6 +443,32 @@ func mergeImprese(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64
 		stats["prima_istantanea"] = 1
 	}
 	return stats, nil
+}
+
+// analyzeRegister refreshes the statistics of the register's tables. sampled, on a first
+// snapshot's direct copy whose stock aggregate the loader counted (no statement of the load
+// reads imprese_dati after it), samples a tenth of the rows (default_statistics_target 10
+// instead of 100: 0.06 instead of 0.5 s for a million companies): the planner still knows
+// that every company is current, the columns' null fractions and rough distributions, and
+// autovacuum analyzes the table fully about a minute after the commit anyway (the load's
+// million inserts are counted when it commits, after its own ANALYZE: n_mod_since_analyze is
+// then the whole table). The statistics choose plans, never results.
+func analyzeRegister(ctx context.Context, tx pgx.Tx, sampled bool) error {
+	var target string
+	if sampled {
+		if err := tx.QueryRow(ctx, `SELECT current_setting('default_statistics_target'), set_config('default_statistics_target', '10', true)`).Scan(&target, new(string)); err != nil {
+			return fmt.Errorf("analyze: %w", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `ANALYZE imprese_dati, imprese_versioni`); err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
+	if sampled {
+		if _, err := tx.Exec(ctx, `SELECT set_config('default_statistics_target', $1, true)`, target); err != nil {
+			return fmt.Errorf("analyze: %w", err)
+		}
+	}
+	return nil
 }
 
 // staleStats says whether the register's statistics are missing or far from the snapshot's

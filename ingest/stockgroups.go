@@ -342,6 +342,11 @@ func (p *pendingStock) write(ctx context.Context, tx pgx.Tx, r *batchRun, stats 
 			return fmt.Errorf("rollback to savepoint: %w (after %v)", rerr, err)
 		}
 		stats["aggregati_ricalcolati"] = 1
+		// The load sampled the register's statistics only (analyzeRegister): the recount reads
+		// it, and is planned on full ones.
+		if err := analyzeRegister(ctx, tx, false); err != nil {
+			return err
+		}
 		return refreshAggregates(ctx, tx, r)
 	}
 	r.took("aggregati", t0)
