@@ -207,13 +207,13 @@ var impreseSchema = func() *schema {
 			return &csvx.RowError{Line: row.Line, Column: "DT-CESSAZ", Value: row.Get(8), Reason: "data di cessazione precedente all'iscrizione"}
 		}
 		f, _ := codes.LookupForma(rc.vals[iNG].(string))
-		rc.vals[iClasse] = f.Classe
+		rc.vals[iClasse] = rc.box.str(f.Classe)
 		if rc.vals[iDesc] == "" && f.Descrizione != "" {
-			rc.vals[iDesc] = formaUpper[f.Code]
+			rc.vals[iDesc] = rc.box.str(formaUpper[f.Code])
 		}
-		rc.vals[iSez], rc.vals[iDiv] = nullIfEmpty(rc.ateco.Sezione), nullIfEmpty(rc.ateco.Divisione)
-		rc.vals[iHash] = rowHash(rc.vals[1 : 1+nFields])
-		rc.vals[iRaw] = rawHash(rc, row)
+		rc.vals[iSez], rc.vals[iDiv] = rc.box.strOrNil(rc.ateco.Sezione), rc.box.strOrNil(rc.ateco.Divisione)
+		rc.vals[iHash] = rc.box.str(rowHash(rc.vals[1 : 1+nFields]))
+		rc.vals[iRaw] = rc.box.int64(rawHash(rc, row))
 		return nil
 	}
 	s.merge = mergeImprese

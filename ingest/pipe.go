@@ -135,7 +135,8 @@ func newPipeline(ctx context.Context, r *batchRun, main copyTarget, limit time.T
 	seed := maphash.MakeSeed()
 	p.layout = layoutHash(r.reader, len(sc.fields))
 	for i := 0; i < n; i++ {
-		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols())), sep: byte(r.reader.Separator), layout: p.layout}, seed: seed, keyPos: keyPos,
+		w := &worker{sc: sc, rc: rowCtx{limit: limit, vals: make([]any, len(sc.stagingCols())), sep: byte(r.reader.Separator), layout: p.layout,
+			box: newRowBoxes(len(sc.stagingCols()))}, seed: seed, keyPos: keyPos,
 			stock: r.stock, id: i}
 		if r.prev != nil {
 			w.prev, w.hashPos, w.rawPos = r.prev, sc.pos("row_hash"), sc.pos("raw_hash")
@@ -397,6 +398,7 @@ func (w *worker) validate(row csvx.Row) bool {
 			return false
 		}
 	}
+	rc.box.reset() // the previous row's values are encoded: their slots are free
 	rc.vals[0] = int32(row.Line)
 	rc.rowMax = time.Time{}
 	for i := range sc.fields {
@@ -433,7 +435,7 @@ func (w *worker) validate(row csvx.Row) bool {
 	if sc.terr >= 0 {
 		addr, _ := rc.vals[1+sc.address].(string)
 		t, ok := w.matcher.Match(addr)
-		rc.vals[sc.terr], rc.vals[sc.terr+1], rc.vals[sc.terr+2] = nullIfEmpty(t.Quartiere), nullIfEmpty(t.Zona), nullIfEmpty(t.Area)
+		rc.vals[sc.terr], rc.vals[sc.terr+1], rc.vals[sc.terr+2] = rc.box.strOrNil(t.Quartiere), rc.box.strOrNil(t.Zona), rc.box.strOrNil(t.Area)
 		if ok {
 			w.matched++
 		}

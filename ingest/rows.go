@@ -34,20 +34,21 @@ type rowCtx struct {
 	rowMax  time.Time // latest checked date of the row being validated
 	ateco   codes.Ateco
 	vals    []any
-	sep     byte   // the file's separator (rawHash)
-	layout  uint64 // the header's layout (rawHash, layoutHash)
-	rawBuf  []byte // rawHash's scratch
+	sep     byte      // the file's separator (rawHash)
+	layout  uint64    // the header's layout (rawHash, layoutHash)
+	rawBuf  []byte    // rawHash's scratch
+	box     *rowBoxes // where the row's values are boxed (box.go); nil: allocated
 
 	atecoCache map[string]atecoResult
 }
 
-func text(_ *rowCtx, raw string) (any, error) { return raw, nil }
+func text(rc *rowCtx, raw string) (any, error) { return rc.box.str(raw), nil }
 
-func upperText(_ *rowCtx, raw string) (any, error) {
+func upperText(rc *rowCtx, raw string) (any, error) {
 	if isCleanUpper(raw) {
-		return raw, nil
+		return rc.box.str(raw), nil
 	}
-	return strings.ToUpper(strings.Join(strings.Fields(raw), " ")), nil
+	return rc.box.str(strings.ToUpper(strings.Join(strings.Fields(raw), " "))), nil
 }
 
 // isCleanUpper reports ASCII text without lower case letters or repeated or odd spaces: the
@@ -73,7 +74,7 @@ func required(p parseFunc) parseFunc {
 	}
 }
 
-func codiceFiscale(_ *rowCtx, raw string) (any, error) {
+func codiceFiscale(rc *rowCtx, raw string) (any, error) {
 	if raw == "" {
 		return nil, fields.ErrEmpty
 	}
@@ -81,7 +82,7 @@ func codiceFiscale(_ *rowCtx, raw string) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("codice fiscale non valido: %s", italianCF(err))
 	}
-	return cf, nil
+	return rc.box.str(cf), nil
 }
 
 // italianCF turns ingest/codes' English reasons into the Italian ones stored with rejections.
@@ -117,12 +118,12 @@ func date(checked bool) parseFunc {
 				rc.rowMax = t
 			}
 		}
-		return t, nil
+		return rc.box.date(t), nil
 	}
 }
 
 func enum(e fields.Enum, what string, req bool) parseFunc {
-	return func(_ *rowCtx, raw string) (any, error) {
+	return func(rc *rowCtx, raw string) (any, error) {
 		v, ok, err := e.Parse(raw, what)
 		if err != nil {
 			return nil, err
@@ -133,7 +134,7 @@ func enum(e fields.Enum, what string, req bool) parseFunc {
 			}
 			return nil, nil
 		}
-		return v, nil
+		return rc.box.str(v), nil
 	}
 }
 
@@ -220,7 +221,7 @@ func ateco(rc *rowCtx, raw string) (any, error) {
 		return nil, c.err
 	}
 	rc.ateco = c.a
-	return c.a.Code, nil
+	return rc.box.str(c.a.Code), nil
 }
 
 type atecoResult struct {

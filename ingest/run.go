@@ -284,7 +284,7 @@ func (r *batchRun) stage(ctx context.Context, tx pgx.Tx) error {
 		}
 	}
 	if r.direct {
-		r.stock = newStockGroups(r.schema, pipeWorkers())
+		r.stock = newStockGroups(r.schema, pipeWorkers(), int(r.size/128)) // ~140 bytes a register row
 	}
 	pipe, err := newPipeline(ctx, r, main, limit)
 	if err != nil {

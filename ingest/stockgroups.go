@@ -107,8 +107,13 @@ type stockCounter struct {
 	folded map[uint64]int64
 }
 
-func newStockGroups(sc *schema, workers int) *stockGroups {
+// newStockGroups counts for the given validation goroutines a file of about rows rows (each
+// goroutine's buffer starts at its share, so that it does not grow by copies).
+func newStockGroups(sc *schema, workers, rows int) *stockGroups {
 	g := &stockGroups{workers: make([]stockCounter, workers)}
+	for w := range g.workers {
+		g.workers[w].keys = make([]uint64, 0, min(stockBufKeys, rows/workers+1024))
+	}
 	for i, c := range stockCols {
 		g.pos[i] = sc.pos(c.name)
 		m := map[string]uint64{}
