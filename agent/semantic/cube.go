@@ -149,6 +149,9 @@ type cubeChoice struct {
 	// ageColumn: the cuboid's column the query's registration date is read from (its month
 	// for openings, see age.go, or the class of age, 00058), if not dt_iscrizione itself.
 	ageColumn string
+	// firsts: the cuboid's count of first occurrences (00065) that answers a distinct count of
+	// companies, summed over the window's months (distinct.go).
+	firsts string
 }
 
 // cubeFor chooses the structure that answers a flow, balance or growth query over the window w
@@ -187,6 +190,9 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 		}
 	}
 	if _, ok := cubeMeasures[m.Name]; !ok && m.Kind == catalog.KindFlow {
+		if c := p.firstsOnCuboid(m, meta, w, need, ref); c != nil {
+			return c // the first occurrences the cuboids count per period (distinct.go)
+		}
 		return p.distinctOnEvents(m, s, need) // no cuboid sums a distinct count
 	}
 	if m.Name == "contributi_beneficiari" && (months || need["id_bando"] || need["esito"] || p.metric.Kind == catalog.KindShare) {

@@ -268,6 +268,26 @@ func distinctQueries(metric string) []Query {
 		{Metric: metric, From: "2019-03-03", To: "2023-09-09", GroupBy: []string{"sezione_ateco", "comune"}, CompareTo: "previous_period"},
 		{Metric: metric, From: "2020-06-10", TimeGrain: "year", GroupBy: []string{"classe_forma"}, CompareTo: "previous_year",
 			Filters: []Filter{{Dimension: "anzianita", Op: "<", Value: 60}}},
+		// Periods that start on their first day, or no start: the cuboids' first occurrences
+		// of the month, quarter, year or ever (00065), along the partition the cuboid keeps.
+		{Metric: metric, From: "2020-01-01", TimeGrain: "month", GroupBy: []string{"quartiere"}},
+		{Metric: metric, TimeGrain: "quarter", GroupBy: []string{"esito"}},
+		{Metric: metric, GroupBy: []string{"causale_cig"}},
+		{Metric: metric, From: "2021-01-01", To: "2021-12-31", GroupBy: []string{"forma_giuridica", "artigiana"}},
+		{Metric: metric, From: "2020-04-01", To: "2020-06-30", GroupBy: []string{"sezione_ateco", "divisione_ateco"}},
+		{Metric: metric, From: "2021-03-01", To: "2021-03-31", GroupBy: []string{"comune"}},
+		{Metric: metric, From: "2020-01-01", To: "2020-05-31", GroupBy: []string{"femminile"}},
+		{Metric: metric, GroupBy: []string{"mese", "zona"}, Filters: []Filter{{Dimension: "anno", Value: 2021}}},
+		{Metric: metric, From: "2019-01-01", TimeGrain: "year", GroupBy: []string{"classe_addetti"}, CompareTo: "previous_year"},
+		{Metric: metric, From: "2020-01-01", To: "2022-06-30", TimeGrain: "quarter", Filters: []Filter{{Dimension: "esito", Value: "AUTORIZZATA"}}},
+		{Metric: metric, GroupBy: []string{"sezione_ateco", "quartiere"}, Filters: []Filter{{Dimension: "sezione_ateco", Op: "!=", Value: "C"}}},
+		{Metric: metric, GroupBy: []string{"tipo_cig", "anno"}, CompareTo: "previous_year"},
+		{Metric: metric, GroupBy: []string{"divisione_ateco"}, TimeGrain: "year", Filters: []Filter{{Dimension: "stato", Value: "ATTIVA"}}},
+		{Metric: metric, TimeGrain: "year", GroupBy: []string{"quartiere", "classe_forma"}},
+		{Metric: metric, From: "2021-01-01", To: "2021-12-31", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "sezione_ateco", Value: "G"}}},
+		{Metric: metric, From: "2020-01-01", To: "2021-12-31", GroupBy: []string{"quartiere"}}, // two years: no single period
+		{Metric: metric, From: "2020-02-01", TimeGrain: "quarter"},                             // a quarter cut at its start
+		{Metric: metric, From: "2020-01-01", To: "2020-12-20", TimeGrain: "month"},             // a month cut at its end
 	}
 }
 
@@ -369,6 +389,12 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		if strings.Contains(got.SQL, "agg_imprese_vive") {
 			onCube["live companies"]++
 		}
+		if strings.Contains(got.SQL, "i.prime_") {
+			onCube[q.Metric+" on the cuboids' first occurrences"]++
+			if strings.Contains(name, "divisione_ateco") || strings.Contains(name, "esito") || strings.Contains(name, "causale") || strings.Contains(name, "tipo_cig") {
+				onCube["cuboids' first occurrences along a row's own column"]++
+			}
+		}
 		if strings.Contains(got.SQL, "i.prec") {
 			onCube["distinct companies as first occurrences"]++
 			if strings.Contains(got.SQL, "i.prec_") {
@@ -393,9 +419,12 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 			continue
 		}
 		if _, summed := cubeMeasures[m.Name]; !summed && m.Kind == catalog.KindFlow && m.Source != "contributi" {
-			// Only the event table (one row per event) may answer it (distinctOnEvents).
-			if onCube[m.Name] != onCube[m.Name+" on the event table"] || onCube[m.Name] < 10 {
-				t.Errorf("%s: %d queries read an aggregate, %d the event table", m.Name, onCube[m.Name], onCube[m.Name+" on the event table"])
+			// Only the event table (one row per event) may answer it (distinctOnEvents), or the
+			// cuboids' counts of first occurrences (firstsOnCuboid).
+			firsts := onCube[m.Name+" on the cuboids' first occurrences"]
+			if onCube[m.Name] != onCube[m.Name+" on the event table"]+firsts || onCube[m.Name] < 10 || firsts < 12 {
+				t.Errorf("%s: %d queries read an aggregate, %d the event table, %d the cuboids' first occurrences",
+					m.Name, onCube[m.Name], onCube[m.Name+" on the event table"], firsts)
 			}
 			continue
 		}
@@ -434,6 +463,10 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	if onCube["distinct companies as first occurrences"] < 100 || onCube["first occurrences along a row's own column"] < 20 {
 		t.Errorf("distinct companies as first occurrences: %d, along a row's own column: %d",
 			onCube["distinct companies as first occurrences"], onCube["first occurrences along a row's own column"])
+	}
+	if onCube["cuboids' first occurrences along a row's own column"] < 6 {
+		t.Errorf("only %d distinct counts along a row's own column read the cuboids' first occurrences",
+			onCube["cuboids' first occurrences along a row's own column"])
 	}
 	if onCube["live companies"] < 15 {
 		t.Errorf("only %d stock queries read the live companies", onCube["live companies"])

@@ -114,6 +114,7 @@ func (p *plan) firstPartition(table string, cols map[string]bool) (prec, unit st
 			}
 		}
 	}
+	used = partitioning(used)
 	switch len(used) {
 	case 0:
 		prec = "prec"
@@ -147,4 +148,129 @@ func distinctYears(values []any) int {
 		seen[v] = true
 	}
 	return len(seen)
+}
+
+// impliedBy: the own columns another one determines. The CIG loader derives a request's
+// section and division from its ATECO code, and a division belongs to one section: a company's
+// first row among those of a division is its first among those of the division and section.
+var impliedBy = map[string][]string{"sezione_ateco": {"divisione_ateco", "ateco"}, "divisione_ateco": {"ateco"}}
+
+// partitioning is the set of own columns less those the others determine: the partition of
+// the rows by all of them is the partition by these (migration 00065 reduces alike).
+func partitioning(cols map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for c := range cols {
+		implied := false
+		for _, by := range impliedBy[c] {
+			implied = implied || cols[by]
+		}
+		if !implied {
+			out[c] = true
+		}
+	}
+	return out
+}
+
+// firstsColumns are the cuboid measures of migration 00065: per month and group, the rows that
+// are their company's first (in the partition the cuboid keeps) of the month, the quarter, the
+// year, or ever.
+var firstsColumns = map[string]string{"month": "prime_mese", "quarter": "prime_trimestre", "year": "prime_anno", "": "prime_sempre"}
+
+// firstsTables are the cuboid tables with those measures, and the event table they count.
+var firstsTables = map[string]string{"agg_cig": "agg_eventi_cig"}
+
+// firstsOnCuboid answers a distinct count of companies from a cuboid's first occurrences when
+// every group's window starts on the first day of its period (a month, quarter or year, or no
+// start at all) and covers whole months: the sum of the firsts of the period over its months is
+// then the count of the companies' first rows in the window, as firstOccurrences counts them on
+// the event table. The cuboid must keep every column the query uses and, of the row's own
+// columns, exactly the one its partition uses (or none): its firsts are counted in that
+// partition.
+func (p *plan) firstsOnCuboid(m *catalog.Metric, meta *cubeMeta, w window, need map[string]bool, ref bool) *cubeChoice {
+	if meta == nil || ref || !distinctCompanies.MatchString(onCube(p.source, m.Value)) {
+		return nil
+	}
+	events, ok := firstsTables[meta.table]
+	if !ok {
+		return nil
+	}
+	own := rowColumns[events].own
+	precs := map[string]bool{"prec": true}
+	for c := range own {
+		precs["prec_"+c] = true
+	}
+	prec, unit, since, ok := p.firstPartition(events, precs)
+	if !ok {
+		return nil
+	}
+	from, to := w.from, w.to
+	if since.After(from) {
+		from = since
+	}
+	for _, f := range p.filters {
+		if _, hi, isSpan := yearSpan(f); isSpan {
+			if end := time.Date(hi, 12, 31, 0, 0, 0, 0, time.UTC); to.IsZero() || end.Before(to) {
+				to = end // the last year a filter on anno keeps
+			}
+		}
+	}
+	if !from.IsZero() && from.Before(meta.horizon) || !to.IsZero() && to.Before(meta.horizon) ||
+		unit != "" && from.IsZero() && meta.bucket || !to.IsZero() && to.AddDate(0, 0, 1).Day() != 1 {
+		return nil // months before the horizon are one bucket; a period that cuts a month
+	}
+	if unit == "" && !from.IsZero() {
+		// One period without a grain: the coarsest whose start is the window's and that holds
+		// its end.
+		unit = ""
+		for _, u := range []string{"year", "quarter", "month"} {
+			if periodStart(from, u).Equal(from) && !to.IsZero() && to.Before(periodStart(from, u).AddDate(0, unitMonths[u], 0)) {
+				unit = u
+				break
+			}
+		}
+		if unit == "" {
+			return nil
+		}
+	}
+	if unit != "" && !from.IsZero() && !periodStart(from, unit).Equal(from) {
+		return nil // the first period starts within it
+	}
+	var best *cuboid
+	for i, c := range meta.cuboids {
+		if !covers(c.cols, need) || best != nil && c.rows >= best.rows {
+			continue
+		}
+		kept := map[string]bool{}
+		for col := range own {
+			if c.cols[col] {
+				kept[col] = true
+			}
+		}
+		kept = partitioning(kept)
+		part := "prec"
+		for col := range kept {
+			part = "prec_" + col
+		}
+		if len(kept) <= 1 && part == prec {
+			best = &meta.cuboids[i]
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return &cubeChoice{meta: meta, cuboid: best.id, firsts: firstsColumns[unit]}
+}
+
+var unitMonths = map[string]int{"year": 12, "quarter": 3, "month": 1}
+
+// periodStart is the first day of the period of unit (year, quarter, month) that holds t.
+func periodStart(t time.Time, unit string) time.Time {
+	mo := int(t.Month())
+	switch unit {
+	case "year":
+		mo = 1
+	case "quarter":
+		mo = (mo-1)/3*3 + 1
+	}
+	return time.Date(t.Year(), time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
 }

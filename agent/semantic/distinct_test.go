@@ -2,6 +2,8 @@ package semantic
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -43,5 +45,89 @@ func TestFirstOccurrencePartitionsAreTheCatalogsGroups(t *testing.T) {
 		if checked < len(rowColumns[table].own) {
 			t.Errorf("%s: %d of its %d own columns checked", table, checked, len(rowColumns[table].own))
 		}
+	}
+}
+
+// TestCuboidFirstsAreTheDistinctCompaniesOfEachPeriod checks migration 00065's counts against
+// the event table, independently of the compiler: in every cuboid of agg_cig whose groups keep
+// at most one of the request's own columns (once a sector is reduced to its finest code), the
+// first occurrences of a month, quarter or year summed over the period's months, and those
+// ever, are the distinct companies of each group in that period; the other cuboids hold none.
+func TestCuboidFirstsAreTheDistinctCompaniesOfEachPeriod(t *testing.T) {
+	e, _ := testEngine(t)
+	ctx := context.Background()
+	var repeated int
+	if err := e.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT codice_fiscale FROM agg_eventi_cig WHERE evento = 'D'
+		GROUP BY codice_fiscale, date_trunc('month', data) HAVING count(DISTINCT (tipo, causale, esito)) > 1) r`).Scan(&repeated); err != nil || repeated < 20 {
+		t.Fatalf("the fixture has %d companies with requests of two kinds in a month (%v)", repeated, err)
+	}
+	rows, err := e.pool.Query(ctx, `SELECT cuboide, dims FROM agg_cuboidi WHERE tabella = 'agg_cig' ORDER BY cuboide`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type cub struct {
+		id   int
+		dims []string
+	}
+	var cubs []cub
+	for rows.Next() {
+		var c cub
+		if err := rows.Scan(&c.id, &c.dims); err != nil {
+			t.Fatal(err)
+		}
+		cubs = append(cubs, c)
+	}
+	if rows.Err() != nil {
+		t.Fatal(rows.Err())
+	}
+	own := rowColumns["agg_eventi_cig"].own
+	checked, empty := 0, 0
+	for _, c := range cubs {
+		kept := map[string]bool{}
+		for _, d := range c.dims {
+			if own[d] {
+				kept[d] = true
+			}
+		}
+		var filled int
+		if err := e.pool.QueryRow(ctx, `SELECT count(prime_mese) + count(prime_trimestre) + count(prime_anno) + count(prime_sempre)
+			FROM agg_cig WHERE cuboide = $1 AND evento = 'D'`, c.id).Scan(&filled); err != nil {
+			t.Fatal(err)
+		}
+		if len(partitioning(kept)) > 1 {
+			if filled != 0 {
+				t.Errorf("cuboid %d %v keeps several own columns but holds %d first counts", c.id, c.dims, filled)
+			}
+			empty++
+			continue
+		}
+		if slices.Contains(c.dims, classColumn) {
+			continue // the class of age at the snapshot: not a column of the event table
+		}
+		keys := strings.Join(append([]string{"evento"}, c.dims...), ", ")
+		for unit, col := range map[string]string{"month": "prime_mese", "quarter": "prime_trimestre", "year": "prime_anno", "": "prime_sempre"} {
+			period, eperiod := "NULL::date", "NULL::date"
+			if unit != "" {
+				period = fmt.Sprintf("date_trunc('%s', mese)::date", unit)
+				eperiod = fmt.Sprintf("date_trunc('%s', data)::date", unit)
+			}
+			var diff, groups int
+			q := fmt.Sprintf(`WITH cub AS (SELECT %[1]s, %[2]s AS p, sum(%[3]s) AS n FROM agg_cig WHERE cuboide = %[4]d AND evento = 'D'
+					GROUP BY %[1]s, p HAVING sum(%[3]s) > 0),
+				ev AS (SELECT %[1]s, %[5]s AS p, count(DISTINCT codice_fiscale) AS n FROM agg_eventi_cig
+					WHERE evento = 'D' AND codice_fiscale IS NOT NULL GROUP BY %[1]s, p)
+				SELECT (SELECT count(*) FROM ((SELECT * FROM cub EXCEPT SELECT * FROM ev) UNION ALL (SELECT * FROM ev EXCEPT SELECT * FROM cub)) d),
+				       (SELECT count(*) FROM ev)`, keys, period, col, c.id, eperiod)
+			if err := e.pool.QueryRow(ctx, q).Scan(&diff, &groups); err != nil {
+				t.Fatalf("cuboid %d %s: %v", c.id, col, err)
+			}
+			if diff != 0 || groups == 0 {
+				t.Errorf("cuboid %d %v: %s differs from the distinct companies in %d of %d groups", c.id, c.dims, col, diff, groups)
+			}
+			checked++
+		}
+	}
+	if checked < 40 || empty < 3 {
+		t.Errorf("checked %d counts, %d cuboids without", checked, empty)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -165,6 +166,32 @@ func buildFixture(seed uint64, n int) *fixture {
 		row := cigRow{id: fmt.Sprintf("ER%06d", i), cf: cf, tipo: tipi[r.IntN(5)], causale: causali[r.IntN(3)],
 			esito: esiti[r.IntN(4)], comune: "BOLOGNA", ateco: c.ateco, sez: c.sez, div: c.div,
 			dom: randomDate(r, day("2019-01-01"), day("2026-06-30")), oreR: float64(r.IntN(5000)) + 0.5, lav: 1 + r.IntN(40)}
+		if row.esito == "AUTORIZZATA" {
+			row.aut = ptr(row.dom.AddDate(0, 0, 10+r.IntN(60)))
+			row.oreA = float64(int(row.oreR * 0.8))
+		}
+		f.cig = append(f.cig, row)
+	}
+	// Companies with a second request within days of the first, of another type, reason or
+	// outcome: distinct companies then differ from requests along every partition of the
+	// first occurrences (distinct.go), within a month, a quarter and a year.
+	for i, n0 := 0, len(f.cig); i < 60 && i < n0; i++ {
+		row := f.cig[i]
+		row.id = fmt.Sprintf("ER9%05d", i)
+		row.dom = row.dom.AddDate(0, 0, -r.IntN(3))
+		switch i % 3 {
+		case 0:
+			row.tipo = tipi[(slices.Index(tipi, row.tipo)+1)%len(tipi)]
+		case 1:
+			row.causale = causali[(slices.Index(causali, row.causale)+1)%len(causali)]
+		default:
+			row.esito = esiti[(slices.Index(esiti, row.esito)+2)%len(esiti)]
+		}
+		if i%4 == 3 { // a request filed under another activity code than the company's
+			o := f.companies[r.IntN(len(f.companies))]
+			row.ateco, row.sez, row.div = o.ateco, o.sez, o.div
+		}
+		row.aut, row.oreA = nil, 0
 		if row.esito == "AUTORIZZATA" {
 			row.aut = ptr(row.dom.AddDate(0, 0, 10+r.IntN(60)))
 			row.oreA = float64(int(row.oreR * 0.8))

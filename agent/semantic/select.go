@@ -134,6 +134,9 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		if !summed { // a distinct count on the event table (distinctOnEvents)
 			cm = cubeMeasure{eventOfDate[m.Date], onCube(p.source, m.Value)}
 		}
+		if cube.firsts != "" { // or on a cuboid's first occurrences (firstsOnCuboid)
+			cm.value = "COALESCE(sum(i." + cube.firsts + "), 0)::bigint" // a count, as count(*) on the event table
+		}
 		var cond string
 		from, cond, date = cube.relation(b, p.source)
 		ref = b.lazyDate(s.date)
