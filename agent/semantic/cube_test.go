@@ -284,6 +284,7 @@ func distinctQueries(metric string) []Query {
 		{Metric: metric, GroupBy: []string{"tipo_cig", "anno"}, CompareTo: "previous_year"},
 		{Metric: metric, GroupBy: []string{"divisione_ateco"}, TimeGrain: "year", Filters: []Filter{{Dimension: "stato", Value: "ATTIVA"}}},
 		{Metric: metric, TimeGrain: "year", GroupBy: []string{"quartiere", "classe_forma"}},
+		{Metric: metric, From: "2021-01-01", To: "2021-12-31", Filters: []Filter{{Dimension: "tipo_cig", Op: "in", Values: []any{"CIGO", "CIGO"}}}},
 		{Metric: metric, From: "2021-01-01", To: "2021-12-31", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "sezione_ateco", Value: "G"}}},
 		{Metric: metric, From: "2020-01-01", To: "2021-12-31", GroupBy: []string{"quartiere"}}, // two years: no single period
 		{Metric: metric, From: "2020-02-01", TimeGrain: "quarter"},                             // a quarter cut at its start

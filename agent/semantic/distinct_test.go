@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
 )
 
 // TestFirstOccurrencePartitionsAreTheCatalogsGroups: a prec_<column> partition of migration
@@ -129,5 +131,23 @@ func TestCuboidFirstsAreTheDistinctCompaniesOfEachPeriod(t *testing.T) {
 	}
 	if checked < 40 || empty < 3 {
 		t.Errorf("checked %d counts, %d cuboids without", checked, empty)
+	}
+}
+
+// TestRepeatedValuesOfAnInFilterAreOneFilter: "in" with one value repeated is an equality (the
+// cuboids' first occurrences serve it), with several values each is kept once, in order.
+func TestRepeatedValuesOfAnInFilterAreOneFilter(t *testing.T) {
+	cat := catalog.Default()
+	p, err := validate(cat, Query{Metric: "cig_imprese", Filters: []Filter{
+		{Dimension: "tipo_cig", Op: "in", Values: []any{"CIGO", "CIGO", "CIGO"}},
+		{Dimension: "esito", Op: "not_in", Values: []any{"RESPINTA", "RESPINTA"}},
+		{Dimension: "causale_cig", Op: "in", Values: []any{"COVID-19", "CRISI AZIENDALE", "COVID-19"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprintln(p.filters[0].op, p.filters[0].values, p.filters[1].op, p.filters[1].values, p.filters[2].op, p.filters[2].values)
+	if want := "= [CIGO] != [RESPINTA] in [COVID-19 CRISI AZIENDALE]\n"; got != want {
+		t.Errorf("filters %s, want %s", got, want)
 	}
 }

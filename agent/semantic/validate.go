@@ -248,7 +248,15 @@ func typeFilters(cat *catalog.Catalog, source, field string, in []Filter, bad fu
 				bad("%s: %v", where, err)
 				continue
 			}
+			if (op == "in" || op == "not_in") && slices.Contains(tf.values, tv) {
+				continue // a repeated value: the same rows
+			}
 			tf.values = append(tf.values, tv)
+		}
+		if len(tf.values) == 1 && (op == "in" || op == "not_in") {
+			// One value is an equality: the aggregates and the first occurrences (distinct.go)
+			// serve it as such.
+			tf.op = map[string]string{"in": "=", "not_in": "!="}[op]
 		}
 		out = append(out, tf)
 	}
