@@ -16,6 +16,9 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		one.series, one.pinned = false, true
 		return one.selectFor(b, w, s, shift)
 	}
+	if sql, extras, ok := p.shareSplit(b, w, s, shift); ok {
+		return sql, extras // a share whose subset alone keeps it off a cuboid (share.go)
+	}
 	m := p.effectiveMetric()
 	var from, date string
 	ref := func() string { return "snap.as_of" }
@@ -27,6 +30,9 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 	if k := m.Kind; k == catalog.KindFlow || k == catalog.KindBalance || k == catalog.KindGrowth {
 		if cube = p.cubeFor(m, s, w); cube == nil {
 			cube = p.factsFor(m, s)
+		}
+		if p.pair != nil && cube != nil && !cube.direct {
+			cube = p.pairCube(cube, s) // both periods of a growth rate in one scan (compare.go)
 		}
 	}
 	if cube != nil {
@@ -112,6 +118,9 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 			if p.pair != nil {
 				extras = append(extras, p.pairExtras(b)...)
 			}
+		}
+		if !cube.direct && p.pair != nil {
+			extras = append(extras, p.pairCubeExtras(b, month)...)
 		}
 		value = fmt.Sprintf("round(100.0 * (%s - %s) / NULLIF(%s, 0), 2)", open, closed, start)
 		n = start
