@@ -13,7 +13,8 @@ import (
 
 // eventFilterIndexes are the indexes of migration 00038 (and of 00052 on the live companies) by dimension: each is built on the
 // expression the compiler writes for the dimension, and serves its filters only while the two
-// are the same tree.
+// are the same tree. 00066 rebuilt those of the event tables on (the expression, evento, data)
+// under the same names, and added the quartiere's.
 var eventFilterIndexes = map[string]string{
 	"ateco":           "ateco",
 	"divisione_ateco": "divisione",
@@ -24,6 +25,7 @@ var eventFilterIndexes = map[string]string{
 	"comune":          "comune",
 	"causale_cig":     "causale",
 	"settore_suap":    "settore",
+	"quartiere":       "quartiere", // the event tables only (00066)
 }
 
 // TestEventFilterIndexesServeTheCatalogsFilters: a filter on each indexed dimension, on each
@@ -63,12 +65,15 @@ func TestEventFilterIndexesServeTheCatalogsFilters(t *testing.T) {
 		// Closures by age, size and a flag: no cuboid keeps the closing company's registration
 		// month or class of age with both (00056 and 00058 keep them with a few dimensions).
 		{"agg_eventi_imprese", Query{Metric: "chiusure", GroupBy: []string{"anzianita", "classe_addetti", "giovanile"}},
-			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune"}},
+			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune", "quartiere"}},
+		// A period: the index's (evento, data) after the dimension (00066).
+		{"agg_eventi_imprese", Query{Metric: "aperture", From: "2024-03-10", To: "2025-09-20", GroupBy: []string{"area_statistica", "divisione_ateco", "forma_giuridica"}},
+			[]string{"ateco", "sezione_ateco", "zona", "comune", "quartiere"}},
 		{"agg_eventi_cig", Query{Metric: "cig_domande", GroupBy: []string{"area_statistica", "ateco", "forma_giuridica"}},
-			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune", "causale_cig"}},
+			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune", "causale_cig", "quartiere"}},
 		// By age: no cuboid, monthly or month-less (00053), keeps it.
 		{"agg_eventi_suap", Query{Metric: "suap_pratiche", GroupBy: []string{"area_statistica", "settore_suap", "anzianita"}},
-			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune", "settore_suap"}},
+			[]string{"ateco", "divisione_ateco", "sezione_ateco", "area_statistica", "zona", "forma_giuridica", "comune", "settore_suap", "quartiere"}},
 	}
 	checked := 0
 	for _, s := range shapes {
