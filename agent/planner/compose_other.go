@@ -3,6 +3,7 @@ package planner
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -348,8 +349,16 @@ func describeDossier(r tool.Result, lang string) string {
 	if i.Cessazione != nil {
 		s += tr(lang, ", cessata il ", ", closed on ") + formatDate(*i.Cessazione, lang)
 	}
-	s += fmt.Sprintf(tr(lang, ". Eventi: %d; domande CIG: %d; pratiche SUAP: %d; contributi: %d.", ". Events: %d; CIG requests: %d; SUAP permits: %d; grants: %d."),
-		len(d.Eventi), len(d.CIG), len(d.SUAP), len(d.Contributi))
+	// a list that is empty is written in words: "0" is no number of the dossier the grounding
+	// check could find, and "nessuna" says it better
+	count := func(n int, noneIt string) string {
+		if n == 0 {
+			return tr(lang, noneIt, "none")
+		}
+		return strconv.Itoa(n)
+	}
+	s += fmt.Sprintf(tr(lang, ". Eventi: %s; domande CIG: %s; pratiche SUAP: %s; contributi: %s.", ". Events: %s; CIG requests: %s; SUAP permits: %s; grants: %s."),
+		count(len(d.Eventi), "nessuno"), count(len(d.CIG), "nessuna"), count(len(d.SUAP), "nessuna"), count(len(d.Contributi), "nessuno"))
 	return s
 }
 

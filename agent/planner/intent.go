@@ -15,13 +15,21 @@ import (
 var writeVerbs = []string{"cancella", "cancellare", "elimina", "eliminare", "rimuovi", "rimuovere", "modifica",
 	"modificare", "aggiorna", "aggiornare", "inserisci", "inserire", "aggiungi", "aggiungere", "sostituisci",
 	"svuota", "correggi", "cambia", "imposta", "scrivi", "delete", "remove", "drop", "update", "insert", "modify",
-	"change", "truncate", "erase", "add", "alter", "overwrite", "set"}
+	"change", "truncate", "erase", "add", "alter", "overwrite", "set", "azzera", "azzerare", "reset"}
+
+// writePhrases ask to change data with a verb that alone asks nothing of the kind ("metti a
+// zero le chiusure del 2020"; "metti a confronto" is a comparison).
+var writePhrases = []string{"metti a zero", "mettere a zero", "porta a zero", "portare a zero", "metti a 0", "porta a 0",
+	"set to zero", "set to 0"}
 
 var politeLead = map[string]bool{"puoi": true, "potresti": true, "vorrei": true, "voglio": true, "per": true,
 	"favore": true, "please": true, "can": true, "could": true, "you": true, "ti": true, "chiedo": true, "di": true,
 	"i": true, "want": true, "to": true, "devi": true}
 
 func (t *text) isWrite() bool {
+	if i, _ := t.first(writePhrases...); i >= 0 && i < 5 {
+		return true
+	}
 	for i, w := range t.tokens {
 		if !politeLead[w] && !isWriteVerb(w) {
 			return false
@@ -345,7 +353,14 @@ var outcomeCues = []string{"come sono andate", "come sono andati", "come e andat
 	"did it work", "did they work", "esito del bando", "esiti del bando", "l esito del",
 	"hanno resistito", "hanno retto", "sono rimaste aperte", "sono rimaste attive", "are still around", "held up"}
 
-func (t *text) isOutcome() bool { return t.has(outcomeCues...) }
+// helpedCues ask whether a call helped its firms ("il bando fondo affitti ha aiutato le imprese
+// a sopravvivere?"): its outcome, but only when a known call is named ("quali bandi hanno
+// aiutato le imprese giovanili?" asks which calls exist).
+var helpedCues = []string{"ha aiutato", "hanno aiutato", "ha salvato", "hanno salvato", "a sopravvivere", "did it help", "helped", "help"}
+
+func (t *text) isOutcome() bool {
+	return t.has(outcomeCues...) || t.has(helpedCues...) && !t.has("quali", "quale", "which", "what") && t.bando() != ""
+}
 
 // bandoAlias is a past call known by its words: the planner has no database, so the calls of
 // the demo data are listed here (docs/assistant-eval.md). An explicit id always wins.

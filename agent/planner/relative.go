@@ -50,10 +50,10 @@ var seasons = []struct {
 	first  time.Month
 	months int
 }{
-	{[]string{"primavera", "spring"}, 3, 3},
-	{[]string{"estate", "summer"}, 6, 3},
-	{[]string{"autunno", "autumn"}, 9, 3},
-	{[]string{"inverno", "winter"}, 12, 3},
+	{[]string{"primavera", "mesi primaverili", "periodo primaverile", "spring"}, 3, 3},
+	{[]string{"estate", "mesi estivi", "periodo estivo", "stagione estiva", "summer", "summer months"}, 6, 3},
+	{[]string{"autunno", "mesi autunnali", "periodo autunnale", "autumn"}, 9, 3},
+	{[]string{"inverno", "mesi invernali", "periodo invernale", "stagione invernale", "winter", "winter months"}, 12, 3},
 	{[]string{"periodo natalizio", "natale", "feste natalizie", "christmas"}, 12, 1},
 }
 

@@ -152,7 +152,10 @@ func (t *text) wordsBefore(i, n int) []string {
 
 var numberWords = map[string]int{
 	"un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7,
-	"otto": 8, "nove": 9, "dieci": 10, "dodici": 12, "quindici": 15, "diciotto": 18, "venti": 20, "ventiquattro": 24,
+	"otto": 8, "nove": 9, "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14, "quindici": 15, "sedici": 16,
+	"diciassette": 17, "diciotto": 18, "diciannove": 19, "venti": 20, "ventiquattro": 24, "trenta": 30, "quaranta": 40, "cinquanta": 50,
+	// elided before a vowel: "da più di trent'anni", "vent'anni fa"
+	"vent": 20, "trent": 30, "quarant": 40, "cinquant": 50,
 	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
 	"ten": 10, "fifteen": 15, "twenty": 20,
 }
