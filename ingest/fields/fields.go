@@ -21,13 +21,19 @@ func ParseDate(raw string) (t time.Time, ok bool, err error) {
 	if s == "" {
 		return time.Time{}, false, nil
 	}
+	var y, m, d int
+	if len(s) == 10 && s[2] == '/' && s[5] == '/' && allDigits(s[0:2]) && allDigits(s[3:5]) && allDigits(s[6:10]) {
+		// dd/mm/yyyy, as the register writes its dates: read in place (the general case below
+		// splits and joins the string: three allocations a date)
+		d, m, y = atoi(s[0:2]), atoi(s[3:5]), atoi(s[6:10])
+		return checkedDate(raw, y, m, d)
+	}
 	for _, midnight := range midnights { // a pure date as spreadsheets and databases export it
 		if len(s) > len(midnight) && strings.HasSuffix(s, midnight) {
 			s = s[:len(s)-len(midnight)]
 			break
 		}
 	}
-	var y, m, d int
 	switch {
 	case len(s) == 8 && allDigits(s):
 		y, m, d = atoi(s[0:4]), atoi(s[4:6]), atoi(s[6:8])
@@ -45,6 +51,11 @@ func ParseDate(raw string) (t time.Time, ok bool, err error) {
 		}
 		d, m, y = atoi(parts[0]), atoi(parts[1]), atoi(parts[2])
 	}
+	return checkedDate(raw, y, m, d)
+}
+
+// checkedDate is the date y-m-d read from raw, if it exists and is within the years accepted.
+func checkedDate(raw string, y, m, d int) (time.Time, bool, error) {
 	if y < 1800 || y > 2999 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, time.Month(m)) {
 		return time.Time{}, false, fmt.Errorf("data impossibile %q", raw)
 	}

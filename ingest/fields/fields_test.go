@@ -1,6 +1,7 @@
 package fields
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,43 @@ func TestParseDate(t *testing.T) {
 			t.Errorf("ParseDate(%q) = %v, want none", c.in, got)
 		case c.want != "" && got.Format(time.DateOnly) != c.want:
 			t.Errorf("ParseDate(%q) = %v, want %s", c.in, got, c.want)
+		}
+	}
+}
+
+// dd/mm/yyyy, the register's form, is read in place; every day of every month of years at
+// the edges (leap or not, 1800 and 2999 the limits), and the days and months that do not
+// exist, read as the general forms read them (d/m/yyyy, yyyymmdd).
+func TestParseDateDayMonthYearAsTheOtherForms(t *testing.T) {
+	for _, y := range []int{1799, 1800, 1900, 2000, 2023, 2024, 2100, 2999, 3000} {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				raw := fmt.Sprintf("%02d/%02d/%04d", d, m, y)
+				got, ok, err := ParseDate(raw)
+				want := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+				exists := y >= 1800 && y <= 2999 && m >= 1 && m <= 12 && d >= 1 && want.Day() == d
+				if ok != exists || (err == nil) != exists || exists && !got.Equal(want) {
+					t.Fatalf("ParseDate(%q) = %v %v %v, want %v (exists %v)", raw, got, ok, err, want, exists)
+				}
+				other, ok2, err2 := ParseDate(fmt.Sprintf("%d/%d/%04d", d, m, y))
+				if d > 9 || m > 9 { // the same date through the general path
+					other, ok2, err2 = ParseDate(fmt.Sprintf("%04d%02d%02d", y, m, d))
+				}
+				if ok2 != ok || !other.Equal(got) || (err2 == nil) != (err == nil) {
+					t.Fatalf("ParseDate(%q) = %v %v %v, the general path %v %v %v", raw, got, ok, err, other, ok2, err2)
+				}
+			}
+		}
+	}
+	for _, raw := range []string{"1a/02/2020", "01/0b/2020", "01/02/20x0", "01-02-2020 ", " 01/02/2020"} {
+		got, ok, err := ParseDate(raw)
+		t.Logf("%q -> %v %v %v", raw, got, ok, err)
+		if raw[0] == '1' || raw[0] == '0' && raw[2] == '/' {
+			if ok || err == nil {
+				t.Errorf("ParseDate(%q) = %v, want an error", raw, got)
+			}
+		} else if !ok || got.Day() != 1 || got.Month() != 2 {
+			t.Errorf("ParseDate(%q) = %v %v %v, want 1 February 2020", raw, got, ok, err)
 		}
 	}
 }
