@@ -284,6 +284,12 @@ func distinctQueries(metric string) []Query {
 		{Metric: metric, GroupBy: []string{"tipo_cig", "anno"}, CompareTo: "previous_year"},
 		{Metric: metric, GroupBy: []string{"divisione_ateco"}, TimeGrain: "year", Filters: []Filter{{Dimension: "stato", Value: "ATTIVA"}}},
 		{Metric: metric, TimeGrain: "year", GroupBy: []string{"quartiere", "classe_forma"}},
+		// Since a month's first day with no end: the companies' last rows (00067).
+		{Metric: metric, From: "2020-01-01", GroupBy: []string{"quartiere"}},
+		{Metric: metric, From: "2021-04-01", GroupBy: []string{"esito"}},
+		{Metric: metric, From: "2020-03-01", Filters: []Filter{{Dimension: "causale_cig", Value: "COVID-19"}}},
+		{Metric: metric, From: "2019-06-01", GroupBy: []string{"sezione_ateco", "divisione_ateco"}},
+		{Metric: metric, From: "2022-01-01", GroupBy: []string{"classe_forma"}, CompareTo: "previous_period"},
 		{Metric: metric, From: "2021-01-01", To: "2021-12-31", Filters: []Filter{{Dimension: "tipo_cig", Op: "in", Values: []any{"CIGO", "CIGO"}}}},
 		{Metric: metric, From: "2021-01-01", To: "2021-12-31", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "sezione_ateco", Value: "G"}}},
 		{Metric: metric, From: "2020-01-01", To: "2021-12-31", GroupBy: []string{"quartiere"}}, // two years: no single period
@@ -390,7 +396,10 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		if strings.Contains(got.SQL, "agg_imprese_vive") {
 			onCube["live companies"]++
 		}
-		if strings.Contains(got.SQL, "i.prime_") {
+		if strings.Contains(got.SQL, "i.ultime") {
+			onCube["distinct companies since a month on the cuboids' last rows"]++
+		}
+		if strings.Contains(got.SQL, "i.prime_") || strings.Contains(got.SQL, "i.ultime") {
 			onCube[q.Metric+" on the cuboids' first occurrences"]++
 			if strings.Contains(name, "divisione_ateco") || strings.Contains(name, "esito") || strings.Contains(name, "causale") || strings.Contains(name, "tipo_cig") {
 				onCube["cuboids' first occurrences along a row's own column"]++
@@ -464,6 +473,10 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	if onCube["distinct companies as first occurrences"] < 100 || onCube["first occurrences along a row's own column"] < 20 {
 		t.Errorf("distinct companies as first occurrences: %d, along a row's own column: %d",
 			onCube["distinct companies as first occurrences"], onCube["first occurrences along a row's own column"])
+	}
+	if onCube["distinct companies since a month on the cuboids' last rows"] < 5 {
+		t.Errorf("only %d distinct counts since a month read the cuboids' last rows",
+			onCube["distinct companies since a month on the cuboids' last rows"])
 	}
 	if onCube["cuboids' first occurrences along a row's own column"] < 6 {
 		t.Errorf("only %d distinct counts along a row's own column read the cuboids' first occurrences",

@@ -173,7 +173,7 @@ func partitioning(cols map[string]bool) map[string]bool {
 
 // firstsColumns are the cuboid measures of migration 00065: per month and group, the rows that
 // are their company's first (in the partition the cuboid keeps) of the month, the quarter, the
-// year, or ever.
+// year, or ever. ultime (00067) counts the rows that are their company's last.
 var firstsColumns = map[string]string{"month": "prime_mese", "quarter": "prime_trimestre", "year": "prime_anno", "": "prime_sempre"}
 
 // firstsTables are the cuboid tables with those measures, and the event table they count.
@@ -218,19 +218,27 @@ func (p *plan) firstsOnCuboid(m *catalog.Metric, meta *cubeMeta, w window, need 
 		unit != "" && from.IsZero() && meta.bucket || !to.IsZero() && to.AddDate(0, 0, 1).Day() != 1 {
 		return nil // months before the horizon are one bucket; a period that cuts a month
 	}
+	column := ""
 	if unit == "" && !from.IsZero() {
 		// One period without a grain: the coarsest whose start is the window's and that holds
-		// its end.
-		unit = ""
+		// its end; or, with no end, every month from the start, where the companies' last rows
+		// are (00067: a company has a row since the start exactly when its last row is).
 		for _, u := range []string{"year", "quarter", "month"} {
 			if periodStart(from, u).Equal(from) && !to.IsZero() && to.Before(periodStart(from, u).AddDate(0, unitMonths[u], 0)) {
 				unit = u
 				break
 			}
 		}
-		if unit == "" {
+		switch {
+		case unit != "":
+		case to.IsZero() && from.Day() == 1:
+			column = "ultime"
+		default:
 			return nil
 		}
+	}
+	if column == "" {
+		column = firstsColumns[unit]
 	}
 	if unit != "" && !from.IsZero() && !periodStart(from, unit).Equal(from) {
 		return nil // the first period starts within it
@@ -258,7 +266,7 @@ func (p *plan) firstsOnCuboid(m *catalog.Metric, meta *cubeMeta, w window, need 
 	if best == nil {
 		return nil
 	}
-	return &cubeChoice{meta: meta, cuboid: best.id, firsts: firstsColumns[unit]}
+	return &cubeChoice{meta: meta, cuboid: best.id, firsts: column}
 }
 
 var unitMonths = map[string]int{"year": 12, "quarter": 3, "month": 1}

@@ -54,7 +54,8 @@ func TestFirstOccurrencePartitionsAreTheCatalogsGroups(t *testing.T) {
 // the event table, independently of the compiler: in every cuboid of agg_cig whose groups keep
 // at most one of the request's own columns (once a sector is reduced to its finest code), the
 // first occurrences of a month, quarter or year summed over the period's months, and those
-// ever, are the distinct companies of each group in that period; the other cuboids hold none.
+// ever, are the distinct companies of each group in that period, and the last rows (00067)
+// summed from a month on are those since that month; the other cuboids hold none.
 func TestCuboidFirstsAreTheDistinctCompaniesOfEachPeriod(t *testing.T) {
 	e, _ := testEngine(t)
 	ctx := context.Background()
@@ -125,6 +126,23 @@ func TestCuboidFirstsAreTheDistinctCompaniesOfEachPeriod(t *testing.T) {
 			}
 			if diff != 0 || groups == 0 {
 				t.Errorf("cuboid %d %v: %s differs from the distinct companies in %d of %d groups", c.id, c.dims, col, diff, groups)
+			}
+			checked++
+		}
+		// The last rows (00067): since a month's first day, the companies of each group.
+		for _, since := range []string{"2019-01-01", "2020-03-01", "2023-07-01"} {
+			var diff, groups int
+			q := fmt.Sprintf(`WITH cub AS (SELECT %[1]s, sum(ultime) AS n FROM agg_cig WHERE cuboide = %[2]d AND evento = 'D'
+					AND mese >= '%[3]s' GROUP BY %[1]s HAVING sum(ultime) > 0),
+				ev AS (SELECT %[1]s, count(DISTINCT codice_fiscale) AS n FROM agg_eventi_cig
+					WHERE evento = 'D' AND codice_fiscale IS NOT NULL AND data >= '%[3]s' GROUP BY %[1]s)
+				SELECT (SELECT count(*) FROM ((SELECT * FROM cub EXCEPT SELECT * FROM ev) UNION ALL (SELECT * FROM ev EXCEPT SELECT * FROM cub)) d),
+				       (SELECT count(*) FROM ev)`, keys, c.id, since)
+			if err := e.pool.QueryRow(ctx, q).Scan(&diff, &groups); err != nil {
+				t.Fatalf("cuboid %d ultime: %v", c.id, err)
+			}
+			if diff != 0 || groups == 0 {
+				t.Errorf("cuboid %d %v: the last rows since %s differ from the distinct companies in %d of %d groups", c.id, c.dims, since, diff, groups)
 			}
 			checked++
 		}
