@@ -10,6 +10,71 @@
 -- from the start counts the companies. A window with an end before the last data cannot use
 -- it (its companies' last requests may lie after the end).
 ALTER TABLE agg_cig ADD COLUMN ultime bigint;
+-- The event table marks each request that is its company's last in each partition of 00062 (the
+-- same windows as the prec columns: one sort each for both).
+ALTER TABLE agg_eventi_cig ADD COLUMN ultima boolean, ADD COLUMN ultima_tipo boolean, ADD COLUMN ultima_causale boolean,
+    ADD COLUMN ultima_esito boolean, ADD COLUMN ultima_sezione_ateco boolean, ADD COLUMN ultima_divisione_ateco boolean,
+    ADD COLUMN ultima_ateco boolean, ADD COLUMN ultima_comune boolean;
+
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION refresh_agg_eventi_cig() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    snap date := (SELECT max(as_of) FROM register_snapshots);
+    v bigint := agg_versione_di('agg_eventi_cig');
+    t0 timestamptz := clock_timestamp();
+BEGIN
+    DELETE FROM agg_eventi_cig;
+    INSERT INTO agg_eventi_cig (evento, data, dt_iscrizione, addetti, artigiana, sezione_ateco, divisione_ateco,
+        lavoratori, ore_richieste, ore_autorizzate, tipo, causale, esito, ateco, comune, femminile, giovanile,
+        straniera, stato, classe_forma, forma_giuridica, quartiere, zona, area_statistica, codice_fiscale,
+        prec, prec_tipo, prec_causale, prec_esito, prec_sezione_ateco, prec_divisione_ateco, prec_ateco, prec_comune,
+        ultima, ultima_tipo, ultima_causale, ultima_esito, ultima_sezione_ateco, ultima_divisione_ateco, ultima_ateco, ultima_comune)
+    SELECT e.evento, CASE e.evento WHEN 'D' THEN c.dt_domanda ELSE c.dt_autorizzazione END, i.dt_iscrizione,
+           agg_addetti(i.addetti), i.artigiana, c.sezione_ateco, c.divisione_ateco,
+           CASE WHEN e.evento = 'D' THEN c.lavoratori END,
+           CASE WHEN e.evento = 'D' THEN c.ore_richieste END,
+           CASE WHEN e.evento = 'U' THEN c.ore_autorizzate END,
+           c.tipo, c.causale, c.esito, c.ateco, c.comune,
+           CASE WHEN i.femminile IS NOT NULL THEN 'S' END, CASE WHEN i.giovanile IS NOT NULL THEN 'S' END,
+           CASE WHEN i.straniera IS NOT NULL THEN 'S' END, i.stato, i.classe_forma, i.forma_giuridica,
+           i.quartiere, i.zona, i.area_statistica, c.codice_fiscale,
+           CASE WHEN e.evento = 'D' THEN c.prec END, CASE WHEN e.evento = 'D' THEN c.prec_tipo END,
+           CASE WHEN e.evento = 'D' THEN c.prec_causale END, CASE WHEN e.evento = 'D' THEN c.prec_esito END,
+           CASE WHEN e.evento = 'D' THEN c.prec_sezione_ateco END, CASE WHEN e.evento = 'D' THEN c.prec_divisione_ateco END,
+           CASE WHEN e.evento = 'D' THEN c.prec_ateco END, CASE WHEN e.evento = 'D' THEN c.prec_comune END,
+           e.evento = 'D' AND c.ultima, e.evento = 'D' AND c.ultima_tipo, e.evento = 'D' AND c.ultima_causale,
+           e.evento = 'D' AND c.ultima_esito, e.evento = 'D' AND c.ultima_sezione_ateco, e.evento = 'D' AND c.ultima_divisione_ateco,
+           e.evento = 'D' AND c.ultima_ateco, e.evento = 'D' AND c.ultima_comune
+    FROM (SELECT c.*,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale ORDER BY c.dt_domanda) AS prec,
+                 lead(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale ORDER BY c.dt_domanda) IS NULL AS ultima,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, c.tipo ORDER BY c.dt_domanda) AS prec_tipo,
+                 lead(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, c.tipo ORDER BY c.dt_domanda) IS NULL AS ultima_tipo,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, c.causale ORDER BY c.dt_domanda) AS prec_causale,
+                 lead(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, c.causale ORDER BY c.dt_domanda) IS NULL AS ultima_causale,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, c.esito ORDER BY c.dt_domanda) AS prec_esito,
+                 lead(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, c.esito ORDER BY c.dt_domanda) IS NULL AS ultima_esito,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(c.sezione_ateco, 'n.d.') ORDER BY c.dt_domanda) AS prec_sezione_ateco,
+                 lead(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(c.sezione_ateco, 'n.d.') ORDER BY c.dt_domanda) IS NULL AS ultima_sezione_ateco,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(c.divisione_ateco, 'n.d.') ORDER BY c.dt_domanda) AS prec_divisione_ateco,
+                 lead(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(c.divisione_ateco, 'n.d.') ORDER BY c.dt_domanda) IS NULL AS ultima_divisione_ateco,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(c.ateco, 'n.d.') ORDER BY c.dt_domanda) AS prec_ateco,
+                 lead(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(c.ateco, 'n.d.') ORDER BY c.dt_domanda) IS NULL AS ultima_ateco,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(NULLIF(c.comune, ''), 'n.d.') ORDER BY c.dt_domanda) AS prec_comune,
+                 lead(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(NULLIF(c.comune, ''), 'n.d.') ORDER BY c.dt_domanda) IS NULL AS ultima_comune
+          FROM cig_domande c) c
+    LEFT JOIN imprese i ON i.codice_fiscale = c.codice_fiscale
+    CROSS JOIN (VALUES ('D'), ('U')) e(evento)
+    WHERE e.evento = 'D' OR c.dt_autorizzazione IS NOT NULL
+    ORDER BY 1, 2;
+    UPDATE agg_stato SET as_of = snap, versione = v, righe = (SELECT count(*) FROM agg_eventi_cig),
+        durata_ms = (extract(epoch FROM clock_timestamp() - t0) * 1000)::int, aggiornato = now()
+    WHERE tabella = 'agg_eventi_cig';
+    UPDATE agg_cuboidi SET righe = (SELECT righe FROM agg_stato WHERE tabella = 'agg_eventi_cig') WHERE tabella = 'agg_eventi_cig';
+    RETURN v;
+END
+$$;
+-- +goose StatementEnd
 
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION agg_fill_cube(tab text, base text, measures text[], own text[] DEFAULT NULL) RETURNS void LANGUAGE plpgsql
@@ -110,14 +175,8 @@ BEGIN
                date_trunc('year', e.data::timestamp)::date AS inizio_anno,
                e.evento = 'D' AND e.codice_fiscale IS NOT NULL AS prima, e.prec, e.prec_tipo, e.prec_causale, e.prec_esito,
                e.prec_sezione_ateco, e.prec_divisione_ateco, e.prec_ateco, e.prec_comune,
-               lead(e.data) OVER (PARTITION BY e.evento, e.codice_fiscale ORDER BY e.data) IS NULL AS ultima,
-               lead(e.data) OVER (PARTITION BY e.evento, e.codice_fiscale, e.tipo ORDER BY e.data) IS NULL AS ultima_tipo,
-               lead(e.data) OVER (PARTITION BY e.evento, e.codice_fiscale, e.causale ORDER BY e.data) IS NULL AS ultima_causale,
-               lead(e.data) OVER (PARTITION BY e.evento, e.codice_fiscale, e.esito ORDER BY e.data) IS NULL AS ultima_esito,
-               lead(e.data) OVER (PARTITION BY e.evento, e.codice_fiscale, COALESCE(e.sezione_ateco, 'n.d.') ORDER BY e.data) IS NULL AS ultima_sezione_ateco,
-               lead(e.data) OVER (PARTITION BY e.evento, e.codice_fiscale, COALESCE(e.divisione_ateco, 'n.d.') ORDER BY e.data) IS NULL AS ultima_divisione_ateco,
-               lead(e.data) OVER (PARTITION BY e.evento, e.codice_fiscale, COALESCE(e.ateco, 'n.d.') ORDER BY e.data) IS NULL AS ultima_ateco,
-               lead(e.data) OVER (PARTITION BY e.evento, e.codice_fiscale, COALESCE(NULLIF(e.comune, ''), 'n.d.') ORDER BY e.data) IS NULL AS ultima_comune
+               e.ultima, e.ultima_tipo, e.ultima_causale, e.ultima_esito, e.ultima_sezione_ateco, e.ultima_divisione_ateco,
+               e.ultima_ateco, e.ultima_comune
         FROM agg_eventi_cig e$q$, h, snap), '{n,ore_richieste,ore_autorizzate,lavoratori}',
         '{tipo,causale,esito,sezione_ateco,divisione_ateco,ateco,comune}');
     UPDATE agg_stato SET as_of = snap, orizzonte = h, versione = v WHERE tabella = 'agg_cig';
@@ -125,9 +184,56 @@ END
 $$;
 -- +goose StatementEnd
 -- Rebuilt by the next refresh (RefreshCubes); until then the event table answers.
-UPDATE agg_stato SET versione = NULL WHERE tabella = 'agg_cig';
+UPDATE agg_stato SET versione = NULL WHERE tabella IN ('agg_eventi_cig', 'agg_cig');
 
 -- +goose Down
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION refresh_agg_eventi_cig() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    snap date := (SELECT max(as_of) FROM register_snapshots);
+    v bigint := agg_versione_di('agg_eventi_cig');
+    t0 timestamptz := clock_timestamp();
+BEGIN
+    DELETE FROM agg_eventi_cig;
+    INSERT INTO agg_eventi_cig (evento, data, dt_iscrizione, addetti, artigiana, sezione_ateco, divisione_ateco,
+        lavoratori, ore_richieste, ore_autorizzate, tipo, causale, esito, ateco, comune, femminile, giovanile,
+        straniera, stato, classe_forma, forma_giuridica, quartiere, zona, area_statistica, codice_fiscale,
+        prec, prec_tipo, prec_causale, prec_esito, prec_sezione_ateco, prec_divisione_ateco, prec_ateco, prec_comune)
+    SELECT e.evento, CASE e.evento WHEN 'D' THEN c.dt_domanda ELSE c.dt_autorizzazione END, i.dt_iscrizione,
+           agg_addetti(i.addetti), i.artigiana, c.sezione_ateco, c.divisione_ateco,
+           CASE WHEN e.evento = 'D' THEN c.lavoratori END,
+           CASE WHEN e.evento = 'D' THEN c.ore_richieste END,
+           CASE WHEN e.evento = 'U' THEN c.ore_autorizzate END,
+           c.tipo, c.causale, c.esito, c.ateco, c.comune,
+           CASE WHEN i.femminile IS NOT NULL THEN 'S' END, CASE WHEN i.giovanile IS NOT NULL THEN 'S' END,
+           CASE WHEN i.straniera IS NOT NULL THEN 'S' END, i.stato, i.classe_forma, i.forma_giuridica,
+           i.quartiere, i.zona, i.area_statistica, c.codice_fiscale,
+           CASE WHEN e.evento = 'D' THEN c.prec END, CASE WHEN e.evento = 'D' THEN c.prec_tipo END,
+           CASE WHEN e.evento = 'D' THEN c.prec_causale END, CASE WHEN e.evento = 'D' THEN c.prec_esito END,
+           CASE WHEN e.evento = 'D' THEN c.prec_sezione_ateco END, CASE WHEN e.evento = 'D' THEN c.prec_divisione_ateco END,
+           CASE WHEN e.evento = 'D' THEN c.prec_ateco END, CASE WHEN e.evento = 'D' THEN c.prec_comune END
+    FROM (SELECT c.*,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale ORDER BY c.dt_domanda) AS prec,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, c.tipo ORDER BY c.dt_domanda) AS prec_tipo,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, c.causale ORDER BY c.dt_domanda) AS prec_causale,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, c.esito ORDER BY c.dt_domanda) AS prec_esito,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(c.sezione_ateco, 'n.d.') ORDER BY c.dt_domanda) AS prec_sezione_ateco,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(c.divisione_ateco, 'n.d.') ORDER BY c.dt_domanda) AS prec_divisione_ateco,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(c.ateco, 'n.d.') ORDER BY c.dt_domanda) AS prec_ateco,
+                 lag(c.dt_domanda) OVER (PARTITION BY c.codice_fiscale, COALESCE(NULLIF(c.comune, ''), 'n.d.') ORDER BY c.dt_domanda) AS prec_comune
+          FROM cig_domande c) c
+    LEFT JOIN imprese i ON i.codice_fiscale = c.codice_fiscale
+    CROSS JOIN (VALUES ('D'), ('U')) e(evento)
+    WHERE e.evento = 'D' OR c.dt_autorizzazione IS NOT NULL
+    ORDER BY 1, 2;
+    UPDATE agg_stato SET as_of = snap, versione = v, righe = (SELECT count(*) FROM agg_eventi_cig),
+        durata_ms = (extract(epoch FROM clock_timestamp() - t0) * 1000)::int, aggiornato = now()
+    WHERE tabella = 'agg_eventi_cig';
+    UPDATE agg_cuboidi SET righe = (SELECT righe FROM agg_stato WHERE tabella = 'agg_eventi_cig') WHERE tabella = 'agg_eventi_cig';
+    RETURN v;
+END
+$$;
+-- +goose StatementEnd
 -- +goose StatementBegin
 CREATE OR REPLACE FUNCTION agg_fill_cube(tab text, base text, measures text[], own text[] DEFAULT NULL) RETURNS void LANGUAGE plpgsql
 SET work_mem = '256MB' AS $$
@@ -233,4 +339,6 @@ END
 $$;
 -- +goose StatementEnd
 ALTER TABLE agg_cig DROP COLUMN ultime;
-UPDATE agg_stato SET versione = NULL WHERE tabella = 'agg_cig';
+ALTER TABLE agg_eventi_cig DROP COLUMN ultima, DROP COLUMN ultima_tipo, DROP COLUMN ultima_causale, DROP COLUMN ultima_esito,
+    DROP COLUMN ultima_sezione_ateco, DROP COLUMN ultima_divisione_ateco, DROP COLUMN ultima_ateco, DROP COLUMN ultima_comune;
+UPDATE agg_stato SET versione = NULL WHERE tabella IN ('agg_eventi_cig', 'agg_cig');
