@@ -168,6 +168,12 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 	if m.named && m.name != q.Metric && !(m.share && q.Metric == "quota") && !(m.generic && sourceOf(m.name) == sourceOf(q.Metric)) {
 		if m.share {
 			q.Subset, q.Filters = splitSubset(q.Filters)
+			if i := slices.IndexFunc(q.Filters, func(f semantic.Filter) bool { return territorial(f.Dimension) }); len(q.Subset) == 0 && i >= 0 {
+				// "dammi la percentuale sul totale" after "aperture 2025 a Navile": with no other
+				// condition, the place's share of the city (a share needs a part)
+				q.Subset = []semantic.Filter{q.Filters[i]}
+				q.Filters = slices.Delete(slices.Clone(q.Filters), i, i+1)
+			}
 			if q.Metric == "aperture" || q.Metric == "chiusure" || q.Metric == "imprese_registrate" || q.Metric == "cig_domande" ||
 				q.Metric == "cig_imprese" || q.Metric == "suap_pratiche" || q.Metric == "contributi_beneficiari" {
 				q.Base = q.Metric // "in percentuale?" after the openings: a share of the openings

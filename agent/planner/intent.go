@@ -336,7 +336,9 @@ var platCues = []string{"platea", "potrebbero partecipare", "potrebbe partecipar
 	"destinatarie di un bando", "destinatari di un bando", "could be interested", "potentially eligible"}
 
 var listCues = []string{"elenco", "elenca", "lista", "codici fiscali", "nomi delle", "nominativi", "list of", "names of", "tax codes",
-	"chi sono le", "chi sono gli", "who are the"}
+	"chi sono le", "chi sono gli", "who are the",
+	// "list the youth-led companies in Savena"
+	"list the", "list all"}
 
 func (t *text) isPlatea() bool { return t.has(platCues...) }
 

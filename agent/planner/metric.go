@@ -34,9 +34,10 @@ var (
 	averageWords = []string{"in media", "mediamente", "media per impresa", "ogni impresa", "ciascuna impresa", "per impresa", "per beneficiario",
 		"per beneficiaria", "average", "on average", "each firm", "each company", "per firm", "per company", "per beneficiary"}
 	notAwardedWords = []string{"non ammesse", "non ammessi", "escluse", "esclusi", "revocati", "revocate", "rinunce", "not admitted", "revoked", "withdrawn"}
-	balanceWords    = []string{"natimortalita", "nati mortalita", "saldo", "saldo netto", "ha perso", "hanno perso", "abbiamo perso", "si sono perse", "abbiamo guadagnato", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
-	growthWords     = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
-	shareWords      = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "pesano", "quanto pesa", "share", "proportion",
+	balanceWords    = []string{"natimortalita", "nati mortalita", "saldo", "saldo netto", "ha perso", "hanno perso", "abbiamo perso", "si sono perse", "abbiamo guadagnato", "ha guadagnato", "hanno guadagnato", "perdita netta", "lost", "gained", "net balance", "net change", "net formation", "negative balance", "positive balance", "balance of openings",
+		"saldo negativo", "saldo positivo", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
+	growthWords = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
+	shareWords  = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "pesano", "quanto pesa", "share", "proportion",
 		"percentage", "che parte", "what fraction",
 		// "%" reads "percento": "il quartiere con più imprese artigiane in %"
 		"in percento", "percentualmente", "in termini percentuali", "in percentage terms"}
@@ -139,6 +140,15 @@ func (t *text) readMetric() metricReading {
 		if t.has(averageGrantWords...) || t.has(averageWords...) && t.has(amountWords...) && !t.has("eta", "age", "anni", "years") {
 			// "quanto hanno ricevuto in media", "l'importo medio dei contributi"
 			return metricReading{name: "contributi_importo_medio", named: true}
+		}
+		if share {
+			// "what share of grants went to women-led firms?", "percentuale di beneficiarie
+			// straniere": a share of the amount (of the beneficiaries); with no part named the
+			// query falls back to the base
+			if t.has(recipientWord...) {
+				return metricReading{name: "quota", share: true, named: true, base: "contributi_beneficiari"}
+			}
+			return metricReading{name: "quota", share: true, named: true, base: "contributi_importo_concesso"}
 		}
 		if t.has(recipientWord...) {
 			return metricReading{name: "contributi_beneficiari", named: true}

@@ -126,6 +126,15 @@ func (t *text) comparison() (string, int) {
 				}
 			}
 			if lead == 1 {
+				// "meglio o peggio dell'anno prima?": a comparison named after "di"
+				k := i + 1
+				for t.tok(k) == "di" || t.tok(k) == "del" || t.tok(k) == "dell" || t.tok(k) == "than" || t.tok(k) == "the" || t.tok(k) == "l" {
+					k++
+				}
+				if c, n := t.namedComparison(k); c != "" {
+					t.consume(i, k-i+n)
+					return c, 0
+				}
 				continue
 			}
 		case w == "than" || w == "vs" || w == "versus" || w == "contro":
@@ -158,7 +167,9 @@ func (t *text) comparison() (string, int) {
 			}
 			lead = 2
 		case (w == "con" || w == "col" || w == "with") && t.has("confronta", "confronto", "paragona", "compare", "compared", "confrontate",
-			"confrontati", "confrontata", "confrontato", "confrontare", "paragonate", "paragonati", "paragonare", "confrontando"):
+			"confrontati", "confrontata", "confrontato", "confrontare", "paragonate", "paragonati", "paragonare", "confrontando",
+			// "confrontale con il 2025": the verb with its pronoun
+			"confrontale", "confrontali", "confrontala", "confrontalo", "paragonale", "paragonali", "paragonala", "paragonalo"):
 			lead = 1
 			for t.tok(i+lead) == "quelle" || t.tok(i+lead) == "quelli" || t.tok(i+lead) == "quella" || t.tok(i+lead) == "quello" || t.tok(i+lead) == "del" ||
 				t.tok(i+lead) == "dell" || t.tok(i+lead) == "those" || t.tok(i+lead) == "of" || t.tok(i+lead) == "in" {
@@ -201,7 +212,10 @@ func (t *text) comparison() (string, int) {
 		for _, lead := range []string{"stesso periodo del", "stesso periodo dell anno", "same period of", "same period in",
 			"stessi mesi del", "stessi mesi dell anno", "same months of", "same months in",
 			// "vs same period 2025", "vs stesso periodo 2025"
-			"stesso periodo", "same period", "stessi mesi", "same months"} {
+			"stesso periodo", "same period", "stessi mesi", "same months",
+			// "compared with the same quarter of 2025", "rispetto allo stesso trimestre del 2025"
+			"stesso trimestre del", "stesso semestre del", "stesso mese del", "same quarter of", "same quarter in", "same half of",
+			"same month of", "same month in", "stesso trimestre", "stesso semestre", "stesso mese", "same quarter", "same month"} {
 			if t.find(lead, j) == j {
 				k := j + len(strings.Fields(lead))
 				if y, ok := year(t.tok(k)); ok {

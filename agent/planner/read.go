@@ -413,7 +413,8 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	q.Filters = dropImplied(q.Metric, filters)
 	// "a Navile o a Savena?", "Navile e Savena a confronto", "commercio o ristorazione": the
 	// places or sectors are compared, not summed
-	compared := t.has("o", "or", "oppure") || t.has(compareWords...) || t.has("rispetto a", "rispetto al", "rispetto ad", "compared to", "compared with")
+	compared := t.has("o", "or", "oppure") || t.has(compareWords...) || t.has("rispetto a", "rispetto al", "rispetto ad", "rispetto alla",
+		"rispetto alle", "rispetto ai", "rispetto agli", "rispetto all", "compared to", "compared with")
 	for _, f := range q.Filters {
 		// "srl vs ditte individuali", "CIGO o CIGS": legal forms, CIG types and the like too
 		// (not the size classes a range of employees gives)

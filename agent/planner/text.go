@@ -216,6 +216,13 @@ var abbreviations = map[string]string{"femm": "femminili", "giov": "giovanili", 
 	// "aperture 1° sem 2025", "quante impr. individuali"
 	"sem": "semestre", "trim": "trimestre", "impr": "imprese", "az": "aziende"}
 
+// numbers in words are kept as typed ("negli ultimi dodici mesi" is no "codici")
+func init() {
+	for w := range numberWords {
+		keepAsIs[w] = true
+	}
+}
+
 func addVocabulary(phrases ...string) {
 	for _, p := range phrases {
 		for _, w := range strings.Fields(catalog.Fold(p)) {

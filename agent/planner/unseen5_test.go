@@ -95,6 +95,47 @@ func TestUnseenPhrasingsFifthRound(t *testing.T) {
 			t.Errorf("%q read as %s", q, pl.Lang)
 		}
 	}
+	// a second batch written after the held-out run (session 9, round 2)
+	for q, want := range map[string]string{
+		// "dodici" is no misspelt "codici"
+		"quante nuove srl semplificate negli ultimi dodici mesi?": `{"metric":"aperture","filters":[{"dimension":"forma_giuridica","value":"RS"}],"from":"2025-11-01","to":"2026-10-31"}`,
+		// "rispetto alla manifattura": two sectors side by side
+		"quante ore di cassa ha chiesto il commercio nel 2020 rispetto alla manifattura?": `{"metric":"cig_ore_richieste","filters":[{"dimension":"sezione_ateco","op":"in","values":["C","G"]}],"group_by":["sezione_ateco"],"from":"2020-01-01","to":"2020-12-31"}`,
+		// "meglio o peggio dell'anno prima?", "compared with the same quarter of 2025"
+		"aperture di imprese giovanili nel 2025: meglio o peggio dell'anno prima?":                        `{"metric":"aperture","filters":[{"dimension":"giovanile","value":true}],"from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`,
+		"How many businesses closed in the first quarter of 2026 compared with the same quarter of 2025?": `{"metric":"chiusure","from":"2026-01-01","to":"2026-03-31","compare_to":"previous_year"}`,
+		// a negative balance is the balance
+		"which zones had a negative balance in 2025?": `{"metric":"saldo","group_by":["zona"],"from":"2025-01-01","to":"2025-12-31"}`,
+		// a share of the grants: of the amount, or of the beneficiaries
+		"what share of grants went to women-led firms in 2025?": `{"metric":"quota","from":"2025-01-01","to":"2025-12-31","subset":[{"dimension":"femminile","value":true}],"base":"contributi_importo_concesso"}`,
+		"percentuale di beneficiari stranieri nel 2025":         `{"metric":"quota","from":"2025-01-01","to":"2025-12-31","subset":[{"dimension":"straniera","value":true}],"base":"contributi_beneficiari"}`,
+	} {
+		if got, _ := json.Marshal(queryOf(t, p.Plan(q, nil, now))); string(got) != want {
+			t.Errorf("%q:\n got %s\nwant %s", q, got, want)
+		}
+	}
+	// "list the ..." is a list of firms
+	if pl := p.Plan("list the youth-led companies in Savena", nil, now); len(pl.Calls) != 1 ||
+		string(pl.Calls[0].Arguments) != `{"filters":[{"dimension":"quartiere","value":"Savena"},{"dimension":"giovanile","value":true}],"list":true}` {
+		t.Errorf("list the: %s %+v", pl.Intent, pl.Calls)
+	}
+	// "confrontale con il 2024" compares the previous query with that year
+	first := p.Plan("aperture 2025 a Navile", nil, now)
+	if got, _ := json.Marshal(queryOf(t, p.Plan("confrontale con il 2024", &first.State, now))); string(got) !=
+		`{"metric":"aperture","filters":[{"dimension":"quartiere","value":"Navile"}],"from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}` {
+		t.Errorf("confrontale: %s", got)
+	}
+	// "dammi la percentuale sul totale" with a place the only condition: the place's share of
+	// the city (the query had no part and failed)
+	if got, _ := json.Marshal(queryOf(t, p.Plan("dammi la percentuale sul totale", &first.State, now))); string(got) !=
+		`{"metric":"quota","from":"2025-01-01","to":"2025-12-31","subset":[{"dimension":"quartiere","value":"Navile"}],"base":"aperture"}` {
+		t.Errorf("place's share: %s", got)
+	}
+	second := p.Plan("imprese femminili attive a Navile", nil, now)
+	if got, _ := json.Marshal(queryOf(t, p.Plan("in percentuale?", &second.State, now))); string(got) !=
+		`{"metric":"quota","filters":[{"dimension":"quartiere","value":"Navile"}],"subset":[{"dimension":"femminile","value":true}]}` {
+		t.Errorf("share within the place: %s", got)
+	}
 	// held out h175-h210, misread on their first run and fixed after it
 	for q, want := range map[string]string{
 		// numbers in words, elided: "trent'anni"
