@@ -102,7 +102,10 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		open := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'A' AND %s BETWEEN %s AND %s), 0)", month, f, t)
 		closed := fmt.Sprintf("COALESCE(sum(i.n) FILTER (WHERE i.evento = 'C' AND %s BETWEEN %s AND %s), 0)", month, f, t)
 		start := fmt.Sprintf("COALESCE(sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END) FILTER (WHERE %s < %s), 0)", month, f)
-		if !cube.since.IsZero() {
+		if cube.weighted() {
+			// The same, or the events until the end, each with its weight (totals.go).
+			start = "COALESCE(sum(i.s), 0)"
+		} else if !cube.since.IsZero() {
 			// A month-less cuboid (every event, dated 1900-01-01) with the events since the
 			// start: registered at the start is the first minus the second.
 			start = fmt.Sprintf("(COALESCE(sum(CASE WHEN i.evento = 'A' THEN i.n ELSE -i.n END) FILTER (WHERE %s < %s), 0) - "+
