@@ -156,8 +156,9 @@ type cubeChoice struct {
 	history       *cubeMeta
 	historyCuboid int
 	// firsts: the cuboid's count of first occurrences (00065) that answers a distinct count of
-	// companies, summed over the window's months (distinct.go).
-	firsts string
+	// companies, summed over the window's months (distinct.go); lasts: with edges, the event
+	// table's column that marks the companies' last rows (00067), for firsts "ultime".
+	firsts, lasts string
 }
 
 // cubeFor chooses the structure that answers a flow, balance or growth query over the window w
@@ -196,7 +197,7 @@ func (p *plan) cubeFor(m *catalog.Metric, s snapshot, w window) *cubeChoice {
 		}
 	}
 	if _, ok := cubeMeasures[m.Name]; !ok && m.Kind == catalog.KindFlow {
-		if c := p.firstsOnCuboid(m, meta, w, need, ref); c != nil {
+		if c := p.firstsOnCuboid(m, s, meta, w, need, ref); c != nil {
 			return c // the first occurrences the cuboids count per period (distinct.go)
 		}
 		return p.distinctOnEvents(m, s, need) // no cuboid sums a distinct count

@@ -290,6 +290,9 @@ func distinctQueries(metric string) []Query {
 		{Metric: metric, From: "2020-03-01", Filters: []Filter{{Dimension: "causale_cig", Value: "COVID-19"}}},
 		{Metric: metric, From: "2019-06-01", GroupBy: []string{"sezione_ateco", "divisione_ateco"}},
 		{Metric: metric, From: "2022-01-01", GroupBy: []string{"classe_forma"}, CompareTo: "previous_period"},
+		{Metric: metric, From: "2020-03-09", GroupBy: []string{"quartiere"}},
+		{Metric: metric, From: "2021-07-15", GroupBy: []string{"esito", "femminile"}},
+		{Metric: metric, From: "2019-11-16", Filters: []Filter{{Dimension: "tipo_cig", Value: "CIGS"}}},
 		{Metric: metric, From: "2021-01-01", To: "2021-12-31", Filters: []Filter{{Dimension: "tipo_cig", Op: "in", Values: []any{"CIGO", "CIGO"}}}},
 		{Metric: metric, From: "2021-01-01", To: "2021-12-31", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "sezione_ateco", Value: "G"}}},
 		{Metric: metric, From: "2020-01-01", To: "2021-12-31", GroupBy: []string{"quartiere"}}, // two years: no single period
@@ -398,6 +401,9 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 		}
 		if strings.Contains(got.SQL, "i.ultime") {
 			onCube["distinct companies since a month on the cuboids' last rows"]++
+			if strings.Contains(got.SQL, "UNION ALL SELECT data") {
+				onCube["distinct companies since a day: last rows with edge days"]++
+			}
 		}
 		if strings.Contains(got.SQL, "i.prime_") || strings.Contains(got.SQL, "i.ultime") {
 			onCube[q.Metric+" on the cuboids' first occurrences"]++
@@ -477,6 +483,10 @@ func TestCubeAndDetailedPathsGiveTheSameRows(t *testing.T) {
 	if onCube["distinct companies since a month on the cuboids' last rows"] < 5 {
 		t.Errorf("only %d distinct counts since a month read the cuboids' last rows",
 			onCube["distinct companies since a month on the cuboids' last rows"])
+	}
+	if onCube["distinct companies since a day: last rows with edge days"] < 3 {
+		t.Errorf("only %d distinct counts since a day read the cuboids' last rows with the edge days",
+			onCube["distinct companies since a day: last rows with edge days"])
 	}
 	if onCube["cuboids' first occurrences along a row's own column"] < 6 {
 		t.Errorf("only %d distinct counts along a row's own column read the cuboids' first occurrences",

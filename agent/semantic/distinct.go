@@ -3,6 +3,7 @@ package semantic
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/comune-bologna/conoscenza/agent/catalog"
@@ -186,7 +187,7 @@ var firstsTables = map[string]string{"agg_cig": "agg_eventi_cig"}
 // the event table. The cuboid must keep every column the query uses and, of the row's own
 // columns, exactly the one its partition uses (or none): its firsts are counted in that
 // partition.
-func (p *plan) firstsOnCuboid(m *catalog.Metric, meta *cubeMeta, w window, need map[string]bool, ref bool) *cubeChoice {
+func (p *plan) firstsOnCuboid(m *catalog.Metric, s snapshot, meta *cubeMeta, w window, need map[string]bool, ref bool) *cubeChoice {
 	if meta == nil || ref || !distinctCompanies.MatchString(onCube(p.source, m.Value)) {
 		return nil
 	}
@@ -219,6 +220,8 @@ func (p *plan) firstsOnCuboid(m *catalog.Metric, meta *cubeMeta, w window, need 
 		return nil // months before the horizon are one bucket; a period that cuts a month
 	}
 	column := ""
+	var edges []time.Time
+	var days *cubeMeta
 	if unit == "" && !from.IsZero() {
 		// One period without a grain: the coarsest whose start is the window's and that holds
 		// its end; or, with no end, every month from the start, where the companies' last rows
@@ -233,6 +236,13 @@ func (p *plan) firstsOnCuboid(m *catalog.Metric, meta *cubeMeta, w window, need 
 		case unit != "":
 		case to.IsZero() && from.Day() == 1:
 			column = "ultime"
+		case to.IsZero():
+			// A start within a month: its days from the event table, whose rows mark the
+			// companies' last ones too (00067).
+			if days = p.eventsFor(s, need); days == nil {
+				return nil
+			}
+			column, edges = "ultime", []time.Time{monthStart(from)}
 		default:
 			return nil
 		}
@@ -266,7 +276,11 @@ func (p *plan) firstsOnCuboid(m *catalog.Metric, meta *cubeMeta, w window, need 
 	if best == nil {
 		return nil
 	}
-	return &cubeChoice{meta: meta, cuboid: best.id, firsts: column}
+	c := &cubeChoice{meta: meta, cuboid: best.id, firsts: column}
+	if len(edges) > 0 {
+		c.events, c.edges, c.lasts = days, edges, "ultima"+strings.TrimPrefix(prec, "prec")
+	}
+	return c
 }
 
 var unitMonths = map[string]int{"year": 12, "quarter": 3, "month": 1}

@@ -75,6 +75,11 @@ func (c *cubeChoice) relation(b *builder, source string) (from, cond, month stri
 	// The event table has the exact registration date where a cuboid has its class (00058):
 	// both compare alike with the class boundaries the query uses.
 	evList := strings.ReplaceAll(list, classColumn, "dt_iscrizione")
+	if c.lasts != "" {
+		// The cuboid's count of last rows, and on each request of the days whether it is one.
+		list += ", " + c.firsts
+		evList += fmt.Sprintf(", (%s AND codice_fiscale IS NOT NULL)::int", c.lasts)
+	}
 	edges := make([]string, len(c.edges))
 	var days []string
 	for i, e := range c.edges {
