@@ -159,7 +159,9 @@ func (v tableView) comparison(row []any, prev float64) string {
 		// growth rate) reads as nonsense
 		return s + tr(v.lang, " punti percentuali)", " percentage points)")
 	}
-	if pct, ok := v.num(row, "variazione_pct"); ok {
+	if pct, ok := v.num(row, "variazione_pct"); ok && prev > 0 {
+		// a percent change from a balance of zero or below ("+9, contro -9 (+18, -200%)")
+		// reads as nonsense: the change in units says it
 		s += ", " + signed(pct, 1, v.lang) + "%"
 	}
 	return s + ")"

@@ -8,6 +8,7 @@ import (
 	"github.com/comune-bologna/conoscenza/agent"
 	"github.com/comune-bologna/conoscenza/agent/dossier"
 	"github.com/comune-bologna/conoscenza/agent/planner"
+	"github.com/comune-bologna/conoscenza/agent/semantic"
 	"github.com/comune-bologna/conoscenza/agent/tool"
 )
 
@@ -32,6 +33,30 @@ func TestDossierWithEmptyListsIsGrounded(t *testing.T) {
 		}
 		if _, g := agent.Ground(text, "scheda dell'impresa 07732590372", results); !g.OK {
 			t.Errorf("%s: not grounded %v in %q", lang, g.Ungrounded, text)
+		}
+	}
+}
+
+// A balance compared with a year whose balance was zero or negative has no percent change:
+// "+9, contro -9 (+18, -200%)" read as nonsense (session 9, "come sta andando il commercio al
+// dettaglio in Bolognina?").
+func TestComparisonFromANegativeBalanceHasNoPercent(t *testing.T) {
+	q := semantic.Query{Metric: "saldo", From: "2026-01-01", To: "2026-10-31", CompareTo: "previous_year"}
+	for _, c := range []struct {
+		prev, diff, pct float64
+		want, not       string
+	}{
+		{-9, 18, -200, "contro -9 nello stesso periodo dell'anno precedente (+18)", "%"},
+		{5, 4, 80, "(+4, +80%)", ""},
+	} {
+		r := metricResult(table("saldo", "imprese", q, col("valore", "valore_confronto", "variazione", "variazione_pct"),
+			[]any{int64(c.prev + c.diff), int64(c.prev), int64(c.diff), c.pct}))
+		text := planner.Compose(planner.Plan{Intent: planner.IntentMetric, Lang: "it"}, []tool.Result{r})
+		if !strings.Contains(text, c.want) || c.not != "" && strings.Contains(text, c.not) {
+			t.Errorf("prev %v: %q", c.prev, text)
+		}
+		if _, g := agent.Ground(text, "come sta andando il commercio?", []tool.Result{r}); !g.OK {
+			t.Errorf("prev %v: not grounded %v in %q", c.prev, g.Ungrounded, text)
 		}
 	}
 }

@@ -82,7 +82,9 @@ func expandDecades(q string) string {
 // yearWordsRE finds a year written in words, Italian or English: "duemilaventicinque",
 // "duemila venticinque", "twenty twenty-five" (2001-2039; "gli anni duemila" is a decade and
 // was read before).
-var yearWordsRE = regexp.MustCompile(`(?i)\b(?:duemila\s*(` + itUnits + `)|twenty[\s-]+(twenty[\s-]*(?:` + enUnits + `)?|thirty[\s-]*(?:` + enUnits + `)?|` + enTeens + `))\b`)
+// No \b after the Italian words: "ventitré" ends with a letter Go's \b does not count as a
+// word's (the alternatives are listed longest first, so "ventitre" is read before "venti").
+var yearWordsRE = regexp.MustCompile(`(?i)\b(?:duemila\s*(` + itUnits + `)|twenty[\s-]+(twenty[\s-]*(?:` + enUnits + `)?|thirty[\s-]*(?:` + enUnits + `)?|` + enTeens + `)\b)`)
 
 const (
 	itUnits = `trentanove|trentotto|trentasette|trentasei|trentacinque|trentaquattro|trentatr[eé]|trentadue|trentuno|trenta|` +

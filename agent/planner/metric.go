@@ -7,9 +7,9 @@ import "slices"
 // ("aperture", "chiusure") they reuse.
 var (
 	cigWords = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "wage supplementation", "short time work", "short time working", "short time allowance", "cassintegrati", "cassaintegrati",
-		"in cassa", "messi in cassa", "lavoratori in cassa", "domande di cassa", "richieste di cassa", "ore di cassa"}
+		"in cassa", "messi in cassa", "lavoratori in cassa", "nella cassa", "alla cassa", "chiesto la cassa", "chiesto cassa", "domande di cassa", "richieste di cassa", "ore di cassa"}
 	hoursWords    = []string{"ore", "hours", "monte ore"}
-	requestedWord = []string{"richieste", "richiesta", "requested", "chieste"}
+	requestedWord = []string{"richieste", "richiesta", "requested", "chieste", "chiesto", "chiesta", "chiesti"}
 	workerWords   = []string{"lavoratori", "lavoratrici", "dipendenti coinvolti", "workers", "employees", "persone"}
 	// staffWords count staff in a CIG question ("quanti dipendenti sono finiti in cassa
 	// integrazione"), not a size class ("imprese con più di 50 dipendenti")
@@ -202,6 +202,11 @@ func (t *text) readMetric() metricReading {
 		return metricReading{name: "imprese_registrate", named: true}
 	case t.has(activeWords...):
 		return metricReading{name: "imprese_attive", named: true}
+	case t.has(goingWords...) && !t.docNoun() && len(t.fresh().readFilters("register")) > 0:
+		// "come sta andando il commercio al dettaglio in Bolognina?": how a sector or a place
+		// is doing is its balance of openings and closures (against the year before, see
+		// comparison)
+		return metricReading{name: "saldo", named: true}
 	case t.has(firmWords...) || (t.has(firmNouns...) || t.sectorNounCount() || t.namesActivityCode() || t.opensWithTrade()) && !t.docNoun():
 		// "quante attività commerciali ci sono", "quanti ristoranti ci sono a Navile" (but "che
 		// tasso applicano le banche nel protocollo" asks a document)
@@ -209,6 +214,10 @@ func (t *text) readMetric() metricReading {
 	}
 	return metricReading{}
 }
+
+// goingWords ask how something is doing ("come sta andando il commercio in Bolognina?").
+var goingWords = []string{"come sta andando", "come stanno andando", "come va", "come vanno", "come sta messo", "come sta messa",
+	"come stanno messi", "come stanno messe", "how is * doing", "how are * doing", "how is * faring", "how are * faring"}
 
 // birthWords say when firms were born; stillWords that they are still alive.
 var (

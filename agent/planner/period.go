@@ -291,7 +291,10 @@ func (t *text) comparison() (string, int) {
 		// "'sti parrucchieri aumentano o calano?", "le srl calano?" (not "crescono", which
 		// may ask which grows the most)
 		"aumentano o calano", "aumentano o diminuiscono", "crescono o calano", "crescono o diminuiscono", "calano o crescono",
-		"calano o aumentano", "salgono o scendono", "aumentano", "calano", "diminuiscono", "going up or down", "up or down") {
+		"calano o aumentano", "salgono o scendono", "aumentano", "calano", "diminuiscono", "going up or down", "up or down") ||
+		// "come sta andando il commercio in Bolognina?": this year against the one before (with
+		// a period of its own, that period alone; the words stay for readMetric)
+		t.has(goingWords...) && !t.mentionsPeriod() {
 		t.cmpTrend = true
 		return "previous_year", 0
 	}

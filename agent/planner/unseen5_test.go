@@ -136,6 +136,22 @@ func TestUnseenPhrasingsFifthRound(t *testing.T) {
 		`{"metric":"quota","filters":[{"dimension":"quartiere","value":"Navile"}],"subset":[{"dimension":"femminile","value":true}]}` {
 		t.Errorf("share within the place: %s", got)
 	}
+	// a third batch (session 9, round 3)
+	for q, want := range map[string]string{
+		"saldo delle imprese artigiane, quartiere per quartiere, nel duemilaventitré": `{"metric":"saldo","filters":[{"dimension":"artigiana","value":true}],"group_by":["quartiere"],"from":"2023-01-01","to":"2023-12-31"}`,
+		"quanti lavoratori coinvolti nella cassa per crisi aziendale dal 2022?":       `{"metric":"cig_lavoratori","filters":[{"dimension":"causale_cig","value":"CRISI AZIENDALE"}],"from":"2022-01-01"}`,
+		// how a sector or a place is doing: its balance, this year against the one before
+		"come sta andando il commercio al dettaglio in Bolognina?": `{"metric":"saldo","filters":[{"dimension":"zona","value":"Bolognina"},{"dimension":"ateco","value":"47"}],"from":"2026-01-01","to":"2026-10-31","compare_to":"previous_year"}`,
+		// ... with a period of its own, that period alone
+		"a Borgo Panigale come va il saldo quest'anno?": `{"metric":"saldo","filters":[{"dimension":"quartiere","value":"Borgo Panigale-Reno"}],"from":"2026-01-01"}`,
+	} {
+		if got, _ := json.Marshal(queryOf(t, p.Plan(q, nil, now))); string(got) != want {
+			t.Errorf("%q:\n got %s\nwant %s", q, got, want)
+		}
+	}
+	if pl := p.Plan("come va presentata la domanda per il voucher?", nil, now); pl.Intent != IntentDocument {
+		t.Errorf("come va presentata: %s", pl.Intent)
+	}
 	// held out h175-h210, misread on their first run and fixed after it
 	for q, want := range map[string]string{
 		// numbers in words, elided: "trent'anni"
