@@ -293,6 +293,9 @@ func distinctQueries(metric string) []Query {
 		{Metric: metric, From: "2020-03-09", GroupBy: []string{"quartiere"}},
 		{Metric: metric, From: "2021-07-15", GroupBy: []string{"esito", "femminile"}},
 		{Metric: metric, From: "2019-11-16", Filters: []Filter{{Dimension: "tipo_cig", Value: "CIGS"}}},
+		{Metric: metric, TimeGrain: "year", GroupBy: []string{"sezione_ateco", "femminile"}},
+		{Metric: metric, From: "2020-01-01", GroupBy: []string{"divisione_ateco", "straniera"}},
+		{Metric: metric, From: "2021-01-01", TimeGrain: "quarter", GroupBy: []string{"quartiere", "sezione_ateco"}, Filters: []Filter{{Dimension: "giovanile", Value: false}}},
 		{Metric: metric, From: "2021-01-01", To: "2021-12-31", Filters: []Filter{{Dimension: "tipo_cig", Op: "in", Values: []any{"CIGO", "CIGO"}}}},
 		{Metric: metric, From: "2021-01-01", To: "2021-12-31", GroupBy: []string{"quartiere"}, Filters: []Filter{{Dimension: "sezione_ateco", Value: "G"}}},
 		{Metric: metric, From: "2020-01-01", To: "2021-12-31", GroupBy: []string{"quartiere"}}, // two years: no single period
@@ -537,6 +540,11 @@ func TestEachQueryReadsTheStructureThatAnswersIt(t *testing.T) {
 		{Query{Metric: "suap_pratiche", From: "2020-01-01", GroupBy: []string{"quartiere", "settore_suap", "stato"}}, "FROM agg_suap i", "agg_eventi"},
 		{Query{Metric: "cig_domande", From: "2020-01-01", GroupBy: []string{"quartiere", "sezione_ateco", "classe_forma"}}, "FROM agg_cig i", "agg_eventi"},
 		{Query{Metric: "chiusure", From: "2024-01-01", GroupBy: []string{"ateco"}}, "agg_imprese_flussi", ""},
+		// A sector with the company's types, alone or by quartiere (00068): summed and distinct.
+		{Query{Metric: "cig_ore_richieste", From: "2020-01-01", GroupBy: []string{"divisione_ateco", "femminile"}}, "FROM agg_cig i", "agg_eventi"},
+		{Query{Metric: "cig_imprese", TimeGrain: "year", GroupBy: []string{"sezione_ateco", "straniera"}}, "i.prime_anno", "agg_eventi"},
+		{Query{Metric: "cig_imprese", From: "2020-01-01", GroupBy: []string{"quartiere", "sezione_ateco"}, Filters: []Filter{{Dimension: "giovanile", Value: true}}}, "i.ultime", "agg_eventi"},
+		{Query{Metric: "cig_imprese", From: "2020-01-01", GroupBy: []string{"divisione_ateco", "artigiana", "classe_forma"}, TimeGrain: "month"}, "i.prime_mese", "agg_eventi"},
 		// No period: the month-less cuboids, unless a time dimension or an age needs the dates.
 		{Query{Metric: "aperture", GroupBy: []string{"classe_forma", "quartiere"}}, "FROM agg_imprese_totali i", "agg_eventi"},
 		{Query{Metric: "cig_ore_richieste", GroupBy: []string{"causale_cig", "area_statistica"}}, "FROM agg_cig_totali i", "agg_eventi"},
