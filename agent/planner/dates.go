@@ -348,13 +348,26 @@ func (t *text) rangeAt(i int) (period, int, bool) {
 	}
 	// "luglio e agosto 2026": two months, the first taking the second's year
 	months2 := !hasLead && (sep == "e" || sep == "and") && p1.noYear && p1.d == 0
+	apart := false
+	if months2 {
+		// "gennaio e quelle di febbraio 2026", "settembre e di agosto 2026": the second month
+		// set apart from the first, one value each
+		for m := k; m < k+3 && (t.tok(m) == "quelle" || t.tok(m) == "quelli" || t.tok(m) == "quella" || t.tok(m) == "quello" ||
+			t.tok(m) == "di" || t.tok(m) == "del" || t.tok(m) == "a" || t.tok(m) == "ad"); m++ {
+			if _, ok := months[t.tok(m+1)]; ok {
+				k, apart = m+1, true
+				break
+			}
+		}
+	}
 	if p2, ok := t.pointAt(k); ok && (hasLead && k > j+p1.n || !hasLead && plain(p1, j) && plain(p2, k) || months2 && !p2.noYear && p2.to.Sub(p2.from) < 32*24*time.Hour) {
 		switch {
 		case p1.noYear && p2.noYear:
 			goto open
 		case p1.noYear: // "da novembre a febbraio 2025": November 2024
 			s := p1.inYear(p2.from.Year())
-			if !s.from.IsZero() && s.from.After(p2.from) {
+			// two months set apart are of the same year ("settembre e di agosto 2026")
+			if !s.from.IsZero() && s.from.After(p2.from) && !apart {
 				s = p1.inYear(p2.from.Year() - 1)
 			}
 			p1 = s
@@ -375,7 +388,8 @@ func (t *text) rangeAt(i int) (period, int, bool) {
 		_, y2 := year(t.tok(k))
 		// "2024 e 2025" names two years, not the span: one value each
 		each := !hasLead && (sep == "e" || sep == "and") && y1 && y2
-		return period{from: p1.from, to: p2.to, found: true, each: each}, k + p2.n - i, true
+		apart = apart || months2 && t.has(compareWords...) || months2 && t.has(deltaWords...)
+		return period{from: p1.from, to: p2.to, found: true, each: each, eachMonth: apart}, k + p2.n - i, true
 	}
 open:
 	if !hasLead || p1.noYear || lead == "tra" || lead == "fra" || lead == "between" {

@@ -16,6 +16,9 @@ type period struct {
 	open bool
 	// each says the years were named one by one ("nel 2024 e nel 2025"): a value per year
 	each bool
+	// eachMonth says two months were set apart ("le aperture di gennaio e quelle di febbraio
+	// 2026"): a value per month
+	eachMonth bool
 }
 
 func (p period) fromString() string { return dateString(p.from) }

@@ -678,6 +678,11 @@ func (p *Planner) applyTime(q *semantic.Query, per period, cmp string, cmpYear i
 	if per.each && !growth && !isStock(q.Metric) {
 		q.GroupBy = appendTime(q.GroupBy, "anno")
 	}
+	if per.eachMonth && !growth {
+		// "differenza tra le aperture di gennaio e quelle di febbraio 2026": month by month
+		// (a stock: its snapshots from one to the other, first to last with the change)
+		q.GroupBy = appendTime(q.GroupBy, "mese")
+	}
 	if growth && !per.found {
 		per = yearSpan(lastCompleteMonthEnd(now).Year() - boolInt(lastCompleteMonthEnd(now).Month() < 12))
 	}

@@ -149,6 +149,19 @@ func TestUnseenPhrasingsFifthRound(t *testing.T) {
 			t.Errorf("%q:\n got %s\nwant %s", q, got, want)
 		}
 	}
+	// two months set apart, or compared: one value each (a stock: its snapshots); joined
+	// plainly, the span
+	for q, want := range map[string]string{
+		"che differenza c'è tra le aperture di gennaio e quelle di febbraio 2026?": `{"metric":"aperture","group_by":["mese"],"from":"2026-01-01","to":"2026-02-28"}`,
+		"differenza tra le imprese attive di settembre e di agosto 2026":           `{"metric":"imprese_attive","group_by":["mese"],"from":"2026-08-01","to":"2026-09-30"}`,
+		"confronto chiusure luglio e agosto 2026":                                  `{"metric":"chiusure","group_by":["mese"],"from":"2026-07-01","to":"2026-08-31"}`,
+		"aperture di gennaio e febbraio 2026":                                      `{"metric":"aperture","from":"2026-01-01","to":"2026-02-28"}`,
+		"aperture da novembre a febbraio 2026":                                     `{"metric":"aperture","from":"2025-11-01","to":"2026-02-28"}`,
+	} {
+		if got, _ := json.Marshal(queryOf(t, p.Plan(q, nil, now))); string(got) != want {
+			t.Errorf("%q:\n got %s\nwant %s", q, got, want)
+		}
+	}
 	if pl := p.Plan("come va presentata la domanda per il voucher?", nil, now); pl.Intent != IntentDocument {
 		t.Errorf("come va presentata: %s", pl.Intent)
 	}
