@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -643,4 +644,24 @@ func TestAtecoFilterAtEveryLevel(t *testing.T) {
 			t.Errorf("imprese attive with ATECO %s = %d, want %d\n%s", prefix, got, n, res.SQL)
 		}
 	}
+}
+
+// againstDetailed runs q on fast and on the detailed tables (slow) and reports any difference
+// in columns, rows or types; it returns both results.
+func againstDetailed(t *testing.T, fast, slow *Engine, q Query) (got, want *Result) {
+	t.Helper()
+	ctx := context.Background()
+	name := fmt.Sprintf("%+v", q)
+	want, err := slow.Run(ctx, q, Policy{AllowDetails: true})
+	if err != nil {
+		t.Fatalf("%s: detailed: %v", name, err)
+	}
+	got, err = fast.Run(ctx, q, Policy{AllowDetails: true})
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if !reflect.DeepEqual(want.Columns, got.Columns) || !reflect.DeepEqual(want.Rows, got.Rows) {
+		t.Errorf("%s: aggregates and detailed path differ\naggregates: %v\ndetailed:   %v\nSQL: %s", name, got.Rows, want.Rows, got.SQL)
+	}
+	return got, want
 }
