@@ -549,10 +549,20 @@ func (t *text) lastN(now time.Time) (period, bool) {
 			continue
 		}
 		n, ok := number(t.tok(i + 1))
+		unit, width := t.tok(i+2), 3
 		if !ok {
-			continue
+			// "negli ultimi anni", "in the last months": no number, the usual reading of
+			// "recent" (five years, six months); the answer's title shows the dates.
+			switch t.tok(i + 1) {
+			case "anni", "years":
+				n = 5
+			case "mesi", "months":
+				n = 6
+			default:
+				continue
+			}
+			unit, width = t.tok(i+1), 2
 		}
-		unit := t.tok(i + 2)
 		mul := 0
 		switch unit {
 		case "mesi", "months":
@@ -587,7 +597,7 @@ func (t *text) lastN(now time.Time) (period, bool) {
 		if w := t.tok(i - 1); w == "negli" || w == "nei" || w == "in" || w == "the" || w == "over" || w == "degli" {
 			start = i - 1
 		}
-		t.consume(start, i+3-start)
+		t.consume(start, i+width-start)
 		return period{from: from, to: end, found: true}, true
 	}
 	return period{}, false

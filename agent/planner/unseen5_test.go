@@ -23,6 +23,13 @@ func TestUnseenPhrasingsFifthRound(t *testing.T) {
 			`{"metric":"chiusure","from":"2026-04-01","to":"2026-09-30"}`},
 		{"aperture negli ultimi 2 semestri",
 			`{"metric":"aperture","from":"2025-07-01","to":"2026-06-30"}`},
+		// "recent" years or months with no number: five years, six months to the last complete month
+		{"quanti negozi abbiamo perso in centro negli ultimi anni?",
+			`{"metric":"saldo","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]},{"dimension":"ateco","value":"47"}],"from":"2021-11-01","to":"2026-10-31"}`},
+		{"aperture negli ultimi mesi",
+			`{"metric":"aperture","from":"2026-05-01","to":"2026-10-31"}`},
+		{"closures over the last years",
+			`{"metric":"chiusure","from":"2021-11-01","to":"2026-10-31"}`},
 		// trades: taxis, ice-cream shops, hotels, food shops, entertainment
 		{"quanti tassisti ci sono?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"ateco","value":"49.32"}]}`},
