@@ -184,9 +184,10 @@ var firstsTables = map[string]string{"agg_cig": "agg_eventi_cig"}
 // every group's window starts on the first day of its period (a month, quarter or year, or no
 // start at all) and covers whole months: the sum of the firsts of the period over its months is
 // then the count of the companies' first rows in the window, as firstOccurrences counts them on
-// the event table. The cuboid must keep every column the query uses and, of the row's own
-// columns, exactly the one its partition uses (or none): its firsts are counted in that
-// partition.
+// the event table. A window with a start and no end sums the companies' last rows instead
+// (00067), from the start's month on, with that month's days from the event table when the
+// start is within it. The cuboid must keep every column the query uses and, of the row's own
+// columns, exactly the one its partition uses (or none): its counts are in that partition.
 func (p *plan) firstsOnCuboid(m *catalog.Metric, s snapshot, meta *cubeMeta, w window, need map[string]bool, ref bool) *cubeChoice {
 	if meta == nil || ref || !distinctCompanies.MatchString(onCube(p.source, m.Value)) {
 		return nil
@@ -227,7 +228,7 @@ func (p *plan) firstsOnCuboid(m *catalog.Metric, s snapshot, meta *cubeMeta, w w
 		// its end; or, with no end, every month from the start, where the companies' last rows
 		// are (00067: a company has a row since the start exactly when its last row is).
 		for _, u := range []string{"year", "quarter", "month"} {
-			if periodStart(from, u).Equal(from) && !to.IsZero() && to.Before(periodStart(from, u).AddDate(0, unitMonths[u], 0)) {
+			if truncDate(u, from).Equal(from) && !to.IsZero() && to.Before(truncDate(u, from).AddDate(0, unitMonths[u], 0)) {
 				unit = u
 				break
 			}
@@ -250,7 +251,7 @@ func (p *plan) firstsOnCuboid(m *catalog.Metric, s snapshot, meta *cubeMeta, w w
 	if column == "" {
 		column = firstsColumns[unit]
 	}
-	if unit != "" && !from.IsZero() && !periodStart(from, unit).Equal(from) {
+	if unit != "" && !from.IsZero() && !truncDate(unit, from).Equal(from) {
 		return nil // the first period starts within it
 	}
 	var best *cuboid
@@ -284,15 +285,3 @@ func (p *plan) firstsOnCuboid(m *catalog.Metric, s snapshot, meta *cubeMeta, w w
 }
 
 var unitMonths = map[string]int{"year": 12, "quarter": 3, "month": 1}
-
-// periodStart is the first day of the period of unit (year, quarter, month) that holds t.
-func periodStart(t time.Time, unit string) time.Time {
-	mo := int(t.Month())
-	switch unit {
-	case "year":
-		mo = 1
-	case "quarter":
-		mo = (mo-1)/3*3 + 1
-	}
-	return time.Date(t.Year(), time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
-}
