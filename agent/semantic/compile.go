@@ -275,7 +275,27 @@ func dimExpr(d *catalog.Dimension, source, date string, ref func() string) strin
 	return strings.ReplaceAll(s, "{date}", date)
 }
 
+// timeKey is the group key of a time dimension (anno, trimestre, mese) on the date expression
+// date: the start of its period as a timestamp. Grouping by it and computing the dimension's
+// label from it gives the label's groups, while the label (to_char, EXTRACT) is computed once
+// per group instead of on every row, and the date is truncated with no time zone (a date
+// passed to date_trunc or to_char is otherwise converted to timestamptz, row by row); ok is
+// false for other dimensions.
+func timeKey(d *catalog.Dimension, source, date string, ref func() string) (string, bool) {
+	unit, ok := timeUnits[d.Name]
+	if s, _ := d.SQLFor(source); !ok || d.Type != catalog.TypeTime || !strings.Contains(s, "{date}") {
+		return "", false
+	}
+	if date == "" {
+		date = ref()
+	}
+	return fmt.Sprintf("date_trunc('%s', (%s)::timestamp)", unit, date), true
+}
+
 func (b *builder) filterSQL(f typedFilter, source, date string, ref func() string) string {
+	if cond, ok := b.yearsOutside(f, source, date, ref); ok {
+		return cond
+	}
 	cond := b.filterCond(f, source, date, ref)
 	if lo, hi, ok := yearSpan(f); ok {
 		// The same rows, and a range on the date that an index or a period's bounds can use:
@@ -288,6 +308,31 @@ func (b *builder) filterSQL(f typedFilter, source, date string, ref func() strin
 			at, b.date(time.Date(hi+1, 1, 1, 0, 0, 0, 0, time.UTC)))
 	}
 	return cond
+}
+
+// yearsOutside is a filter on anno with != or not_in as ranges of the date, the same rows
+// (a NULL date is kept by neither) without the year's expression on every row; ok is false
+// for other filters.
+func (b *builder) yearsOutside(f typedFilter, source, date string, ref func() string) (string, bool) {
+	if f.dim.Name != "anno" || f.op != "!=" && f.op != "not_in" || len(f.values) == 0 {
+		return "", false
+	}
+	if s, _ := f.dim.SQLFor(source); !strings.Contains(s, "{date}") {
+		return "", false
+	}
+	if date == "" {
+		date = ref()
+	}
+	var conds []string
+	for _, v := range f.values {
+		y, isInt := v.(int)
+		if !isInt {
+			return "", false
+		}
+		conds = append(conds, fmt.Sprintf("(%s < %s OR %s >= %s)", date, b.date(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)),
+			date, b.date(time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC))))
+	}
+	return strings.Join(conds, " AND "), true
 }
 
 // yearSpan is the first and last year a filter on anno keeps (=, in, between); ok is false for

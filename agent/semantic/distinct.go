@@ -54,9 +54,9 @@ func (p *plan) firstOccurrences(b *builder, table, value, date string, w window,
 	start := ""
 	switch {
 	case unit != "" && !from.IsZero():
-		start = fmt.Sprintf("GREATEST(%s, date_trunc('%s', %s)::date)", b.date(from), unit, date)
+		start = fmt.Sprintf("GREATEST(%s, date_trunc('%s', (%s)::timestamp)::date)", b.date(from), unit, date)
 	case unit != "":
-		start = fmt.Sprintf("date_trunc('%s', %s)::date", unit, date)
+		start = fmt.Sprintf("date_trunc('%s', (%s)::timestamp)::date", unit, date)
 	case !from.IsZero():
 		start = b.date(from)
 	}

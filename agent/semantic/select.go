@@ -246,9 +246,16 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		value = fmt.Sprintf("round(100.0 * %s / NULLIF(%s, 0), 2)", ratio, value)
 	}
 
-	var cols []string
+	var cols, keys []string
 	for _, d := range p.groupBy {
+		if key, ok := timeKey(d, p.source, date, ref); ok {
+			// Grouped by the start of the period, its label computed once per group from it.
+			cols = append(cols, rw(dimExpr(d, p.source, key, ref))+" AS "+quote(d.Name))
+			keys = append(keys, rw(key))
+			continue
+		}
 		cols = append(cols, rw(dimExpr(d, p.source, date, ref))+" AS "+quote(d.Name))
+		keys = append(keys, strconv.Itoa(len(cols)))
 	}
 	if p.hasPeriod() {
 		grain := p.grain
@@ -259,13 +266,13 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 		if at == "" { // a pinned series: the period of the snapshot read
 			at = ref()
 		}
-		period := fmt.Sprintf("date_trunc('%s', %s)", grain, at)
+		period := fmt.Sprintf("date_trunc('%s', (%s)::timestamp)", grain, at)
 		if shift != "" {
 			period = fmt.Sprintf("(%s + interval '%s')", period, shift)
 		}
 		cols = append(cols, period+"::date AS periodo")
+		keys = append(keys, strconv.Itoa(len(cols)))
 	}
-	groups := len(cols)
 	cols = append(cols, numeric(value)+" AS valore")
 	for _, e := range extras {
 		cols = append(cols, numeric(e.sql)+" AS "+e.name)
@@ -276,12 +283,8 @@ func (p *plan) selectFor(b *builder, w window, s snapshot, shift string) (string
 	if len(where) > 0 {
 		sql += " WHERE " + strings.Join(where, " AND ")
 	}
-	if groups > 0 {
-		pos := make([]string, groups)
-		for i := range pos {
-			pos[i] = strconv.Itoa(i + 1)
-		}
-		sql += " GROUP BY " + strings.Join(pos, ", ")
+	if len(keys) > 0 {
+		sql += " GROUP BY " + strings.Join(keys, ", ")
 	}
 	return sql, extras
 }

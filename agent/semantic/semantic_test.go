@@ -262,9 +262,10 @@ func TestFiltersTimeGrainAndOrder(t *testing.T) {
 
 	// Filters on the year, on a cuboid (whole months) and on the event tables (a period cutting
 	// months): the records of those years, each counted once (the compiler adds a range on the
-	// date to the year's expression).
+	// date to the year's expression, and compiles != and not_in to ranges alone).
 	for _, yf := range []Filter{{Dimension: "anno", Value: 2021}, {Dimension: "anno", Op: "between", Values: []any{2022, 2023}},
-		{Dimension: "anno", Op: "in", Values: []any{2024, 2020}}} {
+		{Dimension: "anno", Op: "in", Values: []any{2024, 2020}}, {Dimension: "anno", Op: "!=", Value: 2021},
+		{Dimension: "anno", Op: "not_in", Values: []any{2024, 2020, 2022}}} {
 		years := map[int]bool{}
 		if yf.Value != nil {
 			years[yf.Value.(int)] = true
@@ -274,6 +275,13 @@ func TestFiltersTimeGrainAndOrder(t *testing.T) {
 		}
 		if yf.Op == "between" {
 			years[2022], years[2023] = true, true
+		}
+		if yf.Op == "!=" || yf.Op == "not_in" {
+			kept := map[int]bool{}
+			for y := 2000; y <= 2030; y++ {
+				kept[y] = !years[y]
+			}
+			years = kept
 		}
 		for _, metric := range []string{"aperture", "chiusure", "cig_domande", "suap_pratiche"} {
 			for _, per := range [][2]string{{"2019-01-01", "2025-06-30"}, {"2019-06-15", "2024-06-20"}} {
