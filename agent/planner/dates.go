@@ -197,11 +197,14 @@ func (s span) inYear(y int) span {
 	return span{from: p.from, to: p.to, n: s.n}
 }
 
-// dayNumber reads the day of a date written in words: "15", "1°", "primo".
+// dayNumber reads the day of a date written in words: "15", "1°", "primo", "trenta".
 func dayNumber(tok string) (int, bool) {
 	tok = strings.TrimSuffix(strings.TrimSuffix(tok, "°"), "º")
 	if tok == "primo" {
 		return 1, true
+	}
+	if d, ok := numberWords[tok]; ok {
+		return d, d >= 1 && d <= 31
 	}
 	if len(tok) > 2 {
 		return 0, false

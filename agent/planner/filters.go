@@ -317,16 +317,24 @@ func (t *text) readSize(s *filterSet) {
 			t.consume(i-4, 5)
 			return
 		}
-		cmp := t.tok(i-3) + " " + t.tok(i-2)
+		// the comparator before the number, past an article ("sotto i 10 addetti", "sopra i 49")
+		k := i - 2
+		if a := t.tok(k); a == "i" || a == "gli" || a == "le" || a == "the" {
+			k--
+		}
+		cmp := t.tok(k-1) + " " + t.tok(k)
 		lo, hi := -1, -1
 		switch {
-		case strings.HasSuffix(cmp, "piu di") || strings.HasSuffix(cmp, "more than") || strings.HasSuffix(cmp, "oltre") || strings.HasSuffix(cmp, "over"):
+		case strings.HasSuffix(cmp, "piu di") || strings.HasSuffix(cmp, "more than") || strings.HasSuffix(cmp, "oltre") || strings.HasSuffix(cmp, "over") ||
+			strings.HasSuffix(cmp, "sopra") || strings.HasSuffix(cmp, "above") || strings.HasSuffix(cmp, "superiore a") || strings.HasSuffix(cmp, "maggiore di"):
 			lo, hi = n+1, 1<<30
 		case strings.HasSuffix(cmp, "almeno") || strings.HasSuffix(cmp, "at least"):
 			lo, hi = n, 1<<30
-		case strings.HasSuffix(cmp, "meno di") || strings.HasSuffix(cmp, "less than") || strings.HasSuffix(cmp, "fewer than") || strings.HasSuffix(cmp, "under"):
+		case strings.HasSuffix(cmp, "meno di") || strings.HasSuffix(cmp, "less than") || strings.HasSuffix(cmp, "fewer than") || strings.HasSuffix(cmp, "under") ||
+			strings.HasSuffix(cmp, "sotto") || strings.HasSuffix(cmp, "below") || strings.HasSuffix(cmp, "inferiore a") || strings.HasSuffix(cmp, "minore di"):
 			lo, hi = 0, n-1
-		case strings.HasSuffix(cmp, "fino a") || strings.HasSuffix(cmp, "up to"):
+		case strings.HasSuffix(cmp, "fino a") || strings.HasSuffix(cmp, "up to") || strings.HasSuffix(cmp, "non piu di") || strings.HasSuffix(cmp, "massimo") ||
+			strings.HasSuffix(cmp, "al massimo") || strings.HasSuffix(cmp, "at most"):
 			lo, hi = 0, n
 		case t.tok(i-2) == "con" || t.tok(i-2) == "with" || t.tok(i-2) == "da":
 			// "imprese con 0 addetti": the class holding that number
@@ -338,7 +346,7 @@ func (t *text) readSize(s *filterSet) {
 			continue
 		}
 		s.set(inFilter("classe_addetti", pick(lo, hi)))
-		t.consume(i-3, 4)
+		t.consume(k-1, i-k+2)
 		return
 	}
 	switch {
@@ -459,6 +467,10 @@ func (t *text) readGroups(source string) []string {
 			(articles[prev] && (mostWords[t.tok(i+n)] || rankWords[t.tok(i+n)] != 0)) ||
 			// "in che mese del 2020 ..."
 			(prev == "che" && len(before) > 1 && before[1] == "in") ||
+			// "nelle zone del quartiere Navile", "le aree statistiche di Savena", "the zones of
+			// Navile": the plural of a smaller level before a place (already read as a filter)
+			((dim == "zona" || dim == "area_statistica") && pluralAreas[t.tok(i)] &&
+				(t.tok(i+n) == "del" || t.tok(i+n) == "di" || t.tok(i+n) == "of" || t.tok(i+n) == "in") && t.tok(i+n+1) == "" && i+n+1 < len(t.tokens)) ||
 			// "classifica dei quartieri per saldo", "ranking of districts", "classifica settori"
 			(len(before) > 1 && rankingWords[before[1]] && (prev == "dei" || prev == "delle" || prev == "degli" || prev == "of" || prev == "per")) ||
 			rankingWords[prev] ||
@@ -486,6 +498,9 @@ func (t *text) readGroups(source string) []string {
 	sort.SliceStable(out, func(i, j int) bool { return !isTimeDim(out[i]) && isTimeDim(out[j]) })
 	return out
 }
+
+// pluralAreas are the plurals of the zone and statistical-area words.
+var pluralAreas = map[string]bool{"zone": true, "aree": true, "zones": true, "areas": true}
 
 // periodAdjectives name a time breakdown by themselves ("andamento trimestrale", "dati
 // mensili"), with no "per" before them.

@@ -501,9 +501,26 @@ var dossierCues = []string{"fascicolo", "scheda dell impresa", "scheda impresa",
 	"dimmi tutto sull impresa", "company profile", "profile of company", "mostrami la scheda", "fammi la scheda", "visura camerale", "visura", "company record", "profile of the company", "profilo dell impresa", "dossier", "informazioni sull impresa", "tell me about the company",
 	"show me the company", "chi e l impresa", "dati dell impresa"}
 
+// sheetOfFirm reads a company's sheet with words between ("la scheda completa della ditta
+// Rossi", "l'anagrafica aggiornata dell'impresa X", "the full profile of the company X").
+func (t *text) sheetOfFirm() bool {
+	for i, w := range t.tokens {
+		if w != "scheda" && w != "anagrafica" && w != "profilo" && w != "profile" && w != "record" {
+			continue
+		}
+		for k := i + 1; k <= i+4; k++ {
+			switch t.tok(k) {
+			case "ditta", "impresa", "azienda", "societa", "company", "firm", "business":
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // dossierKey returns the codice fiscale or the name a dossier request names.
 func (t *text) dossierKey() (cf, name string, ok bool) {
-	cue := t.has(dossierCues...)
+	cue := t.has(dossierCues...) || t.sheetOfFirm()
 	// a codice fiscale alone is a request for that company ("93453560158")
 	alone := len(t.read) == 1 && t.read[0] == "codicefiscale"
 	if m := cfRE.FindString(t.raw); m != "" && (cue || alone || t.has("codice fiscale", "partita iva", "tax code")) {

@@ -6,7 +6,8 @@ import "slices"
 // readMetric: the specific sources (CIG, SUAP, grants) come before the register, whose words
 // ("aperture", "chiusure") they reuse.
 var (
-	cigWords = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "wage supplementation", "short time work", "short time working", "short time allowance", "cassintegrati", "cassaintegrati",
+	cigWords = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "furloughed", "wage supplementation", "wage guarantee", "wage integration", "wage subsidy", "wage subsidies", "earnings supplement",
+		"redundancy fund", "layoff fund", "temporary layoff", "temporary layoffs", "short time work", "short time working", "short time allowance", "cassintegrati", "cassaintegrati",
 		"in cassa", "messi in cassa", "lavoratori in cassa", "nella cassa", "alla cassa", "chiesto la cassa", "chiesto cassa", "domande di cassa", "richieste di cassa", "ore di cassa"}
 	hoursWords    = []string{"ore", "hours", "monte ore"}
 	requestedWord = []string{"richieste", "richiesta", "requested", "chieste", "chiesto", "chiesta", "chiesti"}

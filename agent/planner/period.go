@@ -104,6 +104,29 @@ func year(tok string) (int, bool) {
 	return y, err == nil && y >= 1950 && y <= 2100
 }
 
+// beforePandemic are the ways of naming the time before covid as a reference ("rispetto a prima
+// del covid", "ai livelli pre-pandemia").
+var beforePandemic = []string{"prima del covid", "prima della pandemia", "prima del coronavirus", "prima del lockdown",
+	"pre covid", "pre pandemia", "pre pandemici", "pre pandemiche", "pre lockdown", "precovid", "prepandemia",
+	"before covid", "before the pandemic", "before the covid", "before the lockdown", "pre pandemic"}
+
+// beforePandemicAt returns how many tokens from i name the time before covid, optionally after
+// "i livelli", "quelli", "the levels" ("rispetto ai livelli di prima del covid"), or 0.
+func (t *text) beforePandemicAt(i int) int {
+	k := i
+	for t.tok(k) == "livelli" || t.tok(k) == "livello" || t.tok(k) == "valori" || t.tok(k) == "dati" || t.tok(k) == "quelli" ||
+		t.tok(k) == "quelle" || t.tok(k) == "di" || t.tok(k) == "del" || t.tok(k) == "periodo" || t.tok(k) == "levels" ||
+		t.tok(k) == "the" || t.tok(k) == "anni" {
+		k++
+	}
+	for _, ph := range beforePandemic {
+		if t.find(ph, k) == k {
+			return k - i + len(strings.Fields(ph))
+		}
+	}
+	return 0
+}
+
 // comparison reads "rispetto al 2019", "rispetto all'anno precedente", "compared with the
 // previous period" and blanks it. It returns compare_to ("" for none) and, for an explicit
 // year, that year.
@@ -201,6 +224,12 @@ func (t *text) comparison() (string, int) {
 		if y, ok := year(t.tok(j)); ok {
 			t.consume(i, j-i+1)
 			return "year", y
+		}
+		// "rispetto a prima del covid", "rispetto ai livelli pre-pandemia", "compared with
+		// before the pandemic": the last whole year before it, 2019
+		if n := t.beforePandemicAt(j); n > 0 {
+			t.consume(i, j-i+n)
+			return "year", 2019
 		}
 		// "rispetto alla media degli ultimi 5 anni": the years before, one by one
 		if t.tok(j) == "media" || t.tok(j) == "average" {

@@ -50,6 +50,10 @@ func newText(question string) *text {
 			toks = append(toks, strings.Fields(a)...)
 			continue
 		}
+		if a, b, ok := unelided(tk); ok {
+			toks = append(toks, a, b)
+			continue
+		}
 		toks = append(toks, correct(tk))
 	}
 	return &text{raw: question, tokens: toks, read: slices.Clone(toks)}
@@ -153,7 +157,8 @@ func (t *text) wordsBefore(i, n int) []string {
 var numberWords = map[string]int{
 	"un": 1, "uno": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7,
 	"otto": 8, "nove": 9, "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14, "quindici": 15, "sedici": 16,
-	"diciassette": 17, "diciotto": 18, "diciannove": 19, "venti": 20, "ventiquattro": 24, "trenta": 30, "quaranta": 40, "cinquanta": 50,
+	"diciassette": 17, "diciotto": 18, "diciannove": 19, "venti": 20, "ventuno": 21, "ventidue": 22, "ventitre": 23,
+	"venticinque": 25, "ventisei": 26, "ventisette": 27, "ventotto": 28, "ventinove": 29, "trentuno": 31, "ventiquattro": 24, "trenta": 30, "quaranta": 40, "cinquanta": 50,
 	// elided before a vowel: "da più di trent'anni", "vent'anni fa"
 	"vent": 20, "trent": 30, "quarant": 40, "cinquant": 50,
 	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -231,6 +236,27 @@ func addVocabulary(phrases ...string) {
 			}
 		}
 	}
+}
+
+// elisionLeads are the articles and prepositions Italian elides before a vowel.
+var elisionLeads = []string{"dell", "nell", "dall", "all", "sull", "quest", "un", "l"}
+
+// unelided splits a word typed without its apostrophe ("lanno scorso", "dellanno",
+// "nellultimo trimestre", "questanno") into the elided article and a word the planner knows.
+func unelided(tok string) (string, string, bool) {
+	if vocabulary[tok] || keepAsIs[tok] {
+		return "", "", false
+	}
+	for _, l := range elisionLeads {
+		rest, ok := strings.CutPrefix(tok, l)
+		if !ok || len(rest) < 4 || !strings.ContainsRune("aeiou", rune(rest[0])) {
+			continue
+		}
+		if _, month := months[rest]; vocabulary[rest] || keepAsIs[rest] || month {
+			return l, rest, true
+		}
+	}
+	return "", "", false
 }
 
 // correct maps a mistyped key word to the vocabulary word one edit away (two for long words).

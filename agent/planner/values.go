@@ -84,14 +84,17 @@ var cigTypeWords = []valueWords{
 var esitoWords = map[string][]valueWords{
 	"cig": {
 		{"esito", "RESPINTA", []string{"respinte", "respinta", "rifiutate", "rejected", "refused"}},
-		{"esito", "AUTORIZZATA", []string{"autorizzate", "autorizzata", "approvate", "approved"}},
+		// "domande accolte": a CIG request granted is authorised
+		{"esito", "AUTORIZZATA", []string{"autorizzate", "autorizzata", "approvate", "approved", "accolte", "accolta", "accettate",
+			"accepted", "granted", "authorised", "authorized"}},
 		{"esito", "IN ISTRUTTORIA", []string{"in istruttoria", "in attesa", "pending"}},
 	},
 	"suap": {
 		{"esito", "RESPINTA", []string{"respinte", "respinta", "rejected"}},
 		{"esito", "ACCOLTA", []string{"accolte", "accolta", "approvate", "approved", "accepted", "granted"}},
 		{"esito", "IN CORSO", []string{"in corso", "pending"}},
-		{"tipo_pratica", "APERTURA", []string{"di apertura", "apertura", "aperture", "opening", "openings"}},
+		{"tipo_pratica", "APERTURA", []string{"di apertura", "apertura", "aperture", "opening", "openings", "per aprire", "per avviare",
+			"avvio", "avvii", "to open", "to start"}},
 		{"tipo_pratica", "SUBINGRESSO", []string{"subingresso", "subingressi", "subentri", "takeovers", "takeover"}},
 		{"tipo_pratica", "MODIFICA", []string{"di modifica", "modifica", "modifiche", "changes", "modifications"}},
 		{"tipo_pratica", "CESSAZIONE", []string{"di cessazione", "cessazione", "cessazioni", "chiusura", "chiusure"}},
@@ -156,6 +159,8 @@ var places = []place{
 	{"zona", "San Ruffillo", []string{"san ruffillo"}},
 	{"zona", "Barca", []string{"barca"}},
 	{"zona", "Santa Viola", []string{"santa viola"}},
+	// a rione inside one zone: the Pilastro is in the zone San Donato
+	{"zona", "San Donato", []string{"pilastro", "al pilastro"}},
 }
 
 // groupWords are the words naming a dimension to break results down by.

@@ -1,0 +1,93 @@
+package planner
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+)
+
+// Sixth round of unseen phrasings (session 10, 26/11/2026, docs/assistant-eval.md "Session 10:
+// sixth round"): the fixed questions, each with the whole query expected.
+func TestUnseenPhrasingsSixthRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		// the time before covid as a reference is 2019, as "rispetto al 2019"
+		{"le aperture sono salite o scese rispetto a prima del covid?",
+			`{"metric":"aperture","group_by":["anno"],"from":"2019-01-01"}`},
+		{"chiusure nel 2025 rispetto ai livelli pre-covid",
+			`{"metric":"chiusure","group_by":["anno"],"from":"2019-01-01","to":"2025-12-31"}`},
+		{"openings in 2025 compared with before the pandemic",
+			`{"metric":"aperture","group_by":["anno"],"from":"2019-01-01","to":"2025-12-31"}`},
+		// a CIG request "accolta" is authorised; two outcomes set against each other, side by side
+		{"domande cig accolte vs respinte nel 2025",
+			`{"metric":"cig_domande","filters":[{"dimension":"esito","op":"in","values":["AUTORIZZATA","RESPINTA"]}],"group_by":["esito"],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"CIG requests granted in 2025",
+			`{"metric":"cig_domande","filters":[{"dimension":"esito","value":"AUTORIZZATA"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		// a size bound past an article, and more comparators
+		{"imprese attive sopra i 49 dipendenti",
+			`{"metric":"imprese_attive","filters":[{"dimension":"classe_addetti","op":"in","values":["250+","50-249"]}]}`},
+		{"imprese attive con al massimo 9 addetti a Navile",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"},{"dimension":"classe_addetti","op":"in","values":["0","1-9"]}]}`},
+		{"firms below 10 employees",
+			`{"metric":"imprese_attive","filters":[{"dimension":"classe_addetti","op":"in","values":["0","1-9"]}]}`},
+		// days in words
+		{"aperture dal primo gennaio al trenta giugno 2025",
+			`{"metric":"aperture","from":"2025-01-01","to":"2025-06-30"}`},
+		{"aperture dal quindici marzo al quindici aprile 2025",
+			`{"metric":"aperture","from":"2025-03-15","to":"2025-04-15"}`},
+		{"chiusure fino al trentuno marzo 2026",
+			`{"metric":"chiusure","to":"2026-03-31"}`},
+		// the plural of a smaller level before a place is a breakdown within it
+		{"saldo delle imprese nelle zone del quartiere Navile nel 2025",
+			`{"metric":"saldo","filters":[{"dimension":"quartiere","value":"Navile"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"aperture nelle aree statistiche di Savena",
+			`{"metric":"aperture","filters":[{"dimension":"quartiere","value":"Savena"}],"group_by":["area_statistica"]}`},
+		{"openings in the zones of Navile in 2025",
+			`{"metric":"aperture","filters":[{"dimension":"quartiere","value":"Navile"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"imprese attive nella zona di Navile",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"}]}`},
+		// an elision typed without its apostrophe
+		{"quante aperture in bolognina lanno scorso",
+			`{"metric":"aperture","filters":[{"dimension":"zona","value":"Bolognina"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"aperture nellultimo trimestre",
+			`{"metric":"aperture","from":"2026-07-01","to":"2026-09-30"}`},
+		{"chiusure dallinizio dellanno",
+			`{"metric":"chiusure","from":"2026-01-01"}`},
+		{"imprese attive a Lame",
+			`{"metric":"imprese_attive","filters":[{"dimension":"zona","value":"Lame"}]}`},
+		// English names of the CIG
+		{"How many workers were covered by wage guarantee in 2024?",
+			`{"metric":"cig_lavoratori","from":"2024-01-01","to":"2024-12-31"}`},
+		// a rione inside one zone
+		{"Quante nuove attività hanno aperto da inizio anno al Pilastro?",
+			`{"metric":"aperture","filters":[{"dimension":"zona","value":"San Donato"}],"from":"2026-01-01"}`},
+		// SUAP permits "per aprire" are of the opening type
+		{"SCIA presentate per aprire un'attività di ristorazione nel 2025",
+			`{"metric":"suap_pratiche","filters":[{"dimension":"settore_suap","value":"PUBBLICO ESERCIZIO"},{"dimension":"tipo_pratica","value":"APERTURA"}],"from":"2025-01-01","to":"2025-12-31"}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+	// a size bound in a platea
+	if pl := p.Plan("platea potenziale di un bando per giovani imprese artigiane sotto i 10 addetti", nil, now); len(pl.Calls) != 1 ||
+		string(pl.Calls[0].Arguments) != `{"filters":[{"dimension":"giovanile","value":true},{"dimension":"artigiana","value":true},{"dimension":"classe_addetti","op":"in","values":["0","1-9"]}]}` {
+		t.Errorf("platea under 10: %s %+v", pl.Intent, pl.Calls)
+	}
+	// a company's sheet with words between the cue and the firm
+	for q, want := range map[string]string{
+		"dammi la scheda completa della ditta Rossi":       `{"name":"Rossi"}`,
+		"l'anagrafica aggiornata dell'impresa Bianchi Srl": `{"name":"Bianchi Srl"}`,
+		"show me the full profile of the company Verdi":    `{"name":"Verdi"}`,
+	} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentDossier || len(pl.Calls) != 1 || string(pl.Calls[0].Arguments) != want {
+			t.Errorf("%q: %s %+v", q, pl.Intent, pl.Calls)
+		}
+	}
+	if pl := p.Plan("la scheda del bando per le imprese femminili", nil, now); pl.Intent != IntentDocument {
+		t.Errorf("scheda del bando: %s", pl.Intent)
+	}
+}
