@@ -65,6 +65,14 @@ func (t *text) readFilters(source string) []semantic.Filter {
 	var s filterSet
 	// "iscritte alla Camera di Commercio", "al Registro delle imprese": the register, not the trade sector
 	t.take("camera di commercio", "cciaa", "registro delle imprese", "registro imprese", "chamber of commerce")
+	// "il dettaglio delle cessazioni per settore", "nel dettaglio": the noun asks for detail,
+	// not retail ("commercio al dettaglio")
+	for i, w := range t.tokens {
+		if w == "dettaglio" && (articles[t.tok(i-1)] || t.tok(i-1) == "un" || t.tok(i-1) == "nel" || t.tok(i-1) == "in" ||
+			t.tok(i-1) == "col" || t.tok(i-1) == "con" || t.tok(i+1) == "per") {
+			t.consume(i, 1)
+		}
+	}
 	if m := atecoRE.FindString(markDates(t.raw)); m != "" {
 		s.set(eq("ateco", m))
 		t.take("codice ateco", "ateco")
@@ -226,6 +234,14 @@ func (t *text) readPlaces(s *filterSet) {
 	if t.take("centro storico", "in centro", "nel centro", "al centro", "zona centro", "centro citta", "centro cittadino",
 		"historic centre", "city centre", "old town", "historic center", "city center") {
 		s.set(inFilter("zona", slices.Clone(centro)))
+	}
+	// "le botteghe del centro", "imprese del centro": the centre, unless "centro" names something
+	// else ("del centro commerciale", "del centro per l'impiego")
+	for i, w := range t.tokens {
+		if (w == "del" || w == "dal" || w == "sul") && t.tok(i+1) == "centro" && !notCentre[t.tok(i+2)] {
+			s.set(inFilter("zona", slices.Clone(centro)))
+			t.consume(i, 2)
+		}
 	}
 	for _, p := range places {
 		for {
@@ -498,6 +514,11 @@ func (t *text) readGroups(source string) []string {
 	sort.SliceStable(out, func(i, j int) bool { return !isTimeDim(out[i]) && isTimeDim(out[j]) })
 	return out
 }
+
+// notCentre are words after "centro" that make it no part of the city.
+var notCentre = map[string]bool{"commerciale": true, "commerciali": true, "per": true, "sportivo": true, "congressi": true,
+	"estivo": true, "impiego": true, "servizi": true, "di": true, "della": true, "dei": true, "anziani": true, "giovanile": true,
+	"culturale": true, "sociale": true, "direzionale": true, "agroalimentare": true}
 
 // pluralAreas are the plurals of the zone and statistical-area words.
 var pluralAreas = map[string]bool{"zone": true, "aree": true, "zones": true, "areas": true}

@@ -306,7 +306,10 @@ func (t *text) quantityCue() bool {
 		"cresciut*", "calat*", "increased", "decreased", "grown", "fell", "rose", "more", "fewer",
 		"in aumento", "in calo", "in diminuzione", "in crescita", "aumentano", "diminuiscono", "calano", "crescono", "stanno calando",
 		"stanno aumentando", "increasing", "decreasing", "declining", "rising", "falling", "ce ne sono", "ce n e",
-		"importo medio", "contributo medio", "importo totale", "importo complessivo", "average grant", "total amount") || t.moneyAsked()
+		"importo medio", "contributo medio", "importo totale", "importo complessivo", "average grant", "total amount",
+		// "chi ha più imprese giovanili tra Navile e Savena?": which of the places has more
+		"chi ha piu", "chi ha meno", "chi ne ha piu", "chi ne ha meno", "who has more", "who has fewer", "who has the most", "who has the least") ||
+		t.moneyAsked()
 }
 
 // moneyAsked says whether "quanto" asks for an amount given or spent ("quanto ha erogato il

@@ -9,7 +9,7 @@ var (
 	cigWords = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "furloughed", "wage supplementation", "wage guarantee", "wage integration", "wage subsidy", "wage subsidies", "earnings supplement",
 		"redundancy fund", "layoff fund", "temporary layoff", "temporary layoffs", "short time work", "short time working", "short time allowance", "cassintegrati", "cassaintegrati",
 		"in cassa", "messi in cassa", "lavoratori in cassa", "nella cassa", "alla cassa", "chiesto la cassa", "chiesto cassa", "domande di cassa", "richieste di cassa", "ore di cassa"}
-	hoursWords    = []string{"ore", "hours", "monte ore"}
+	hoursWords    = []string{"ore", "hours", "monte ore", "quanto tempo", "tempo di cassa", "how long", "how much time"}
 	requestedWord = []string{"richieste", "richiesta", "requested", "chieste", "chiesto", "chiesta", "chiesti"}
 	workerWords   = []string{"lavoratori", "lavoratrici", "dipendenti coinvolti", "workers", "employees", "persone"}
 	// staffWords count staff in a CIG question ("quanti dipendenti sono finiti in cassa
@@ -90,7 +90,9 @@ type metricReading struct {
 
 // readMetric finds the metric a question asks about. It does not consume words.
 func (t *text) readMetric() metricReading {
-	share := t.has(shareWords...) || t.has("su 100", "su cento", "out of 100") ||
+	// "ogni mille imprese", "per 1000 attive": a rate per thousand is the share (in percent)
+	share := t.has(shareWords...) || t.has("su 100", "su cento", "out of 100", "ogni 100", "ogni cento", "ogni mille", "ogni 1000",
+		"su mille", "su 1000", "per mille", "per 1000", "out of 1000", "per thousand", "per 1 000", "every 100", "every 1000", "every thousand") ||
 		(t.has("quante", "quanti") && t.has("sul totale", "sul totale delle"))
 	hasCIG := t.has(cigWords...)
 	switch {

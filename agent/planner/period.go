@@ -357,7 +357,9 @@ func (t *text) namedComparison(j int) (string, int) {
 		{"stessi mesi dell anno scorso", "previous_year"}, {"stessi mesi dell anno precedente", "previous_year"},
 		{"same months last year", "previous_year"}, {"same months of last year", "previous_year"},
 	} {
-		for _, ph := range []string{c.phrase, strings.Replace(c.phrase, " dell anno ", " anno ", 1)} {
+		// the article of "dell anno" may be left out; "anno passato" is "anno scorso"
+		for _, ph := range []string{c.phrase, strings.Replace(c.phrase, " dell anno ", " anno ", 1),
+			strings.Replace(c.phrase, "anno scorso", "anno passato", 1)} {
 			if t.find(ph, j) == j {
 				if c.cmp == "previous_period" {
 					switch f := strings.Fields(ph)[0]; {
@@ -512,6 +514,8 @@ func (t *text) period(now time.Time) period {
 	if p, ok := t.monthsAgo(now); ok {
 		return p
 	}
+	// "il primo trimestre di quest'anno", "marzo dell'anno scorso": the year's number first
+	t.thisYearRelative(now)
 	switch {
 	case t.take("quest anno", "questo anno", "this year", "anno in corso", "anno corrente", "current year", "da inizio anno",
 		"dall inizio dell anno", "dall inizio di quest anno", "da inizio d anno", "year to date", "so far this year"):
@@ -533,7 +537,6 @@ func (t *text) period(now time.Time) period {
 		end := lastCompleteMonthEnd(now)
 		return monthSpan(end.Year(), end.Month(), end.Month())
 	}
-	t.thisYearRelative(now)
 	t.ordinalThisYear(now)
 	t.yearUntilMonth()
 	for i := range t.tokens {

@@ -13,6 +13,19 @@ func (t *text) pluralWhich() bool {
 	return false
 }
 
+// pluralDimWithArticle says whether a dimension is named in the plural with its article ("i
+// settori con più imprese straniere", "le zone con il maggior numero di chiusure"): with a
+// superlative, the whole ranking in order.
+func (t *text) pluralDimWithArticle() bool {
+	for i, w := range t.tokens {
+		if (w == "i" || w == "le" || w == "gli" || w == "the") && (italianPluralDims[t.tok(i+1)] || pluralDims[t.tok(i+1)]) &&
+			(t.tok(i+2) == "con" || t.tok(i+2) == "with") {
+			return true
+		}
+	}
+	return false
+}
+
 // pluralDims are English dimension words in the plural.
 var pluralDims = map[string]bool{"districts": true, "zones": true, "sectors": true, "areas": true, "industries": true,
 	"neighbourhoods": true, "neighborhoods": true, "municipalities": true, "calls": true, "divisions": true}

@@ -112,7 +112,11 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 // imprese giovanili", "top 10 delle aree statistiche"): a number, as "quante" is.
 func topRanking(t *text) bool {
 	limit, _ := t.readTop()
-	return limit > 0 && len(t.readGroups("register")) > 0
+	if limit == 0 && !t.has("piu", "meno", "most", "least", "fewest", "maggior", "maggiore", "minor", "minore") {
+		return false
+	}
+	// "i settori con più imprese straniere": the whole ranking, as "i 3 settori con più"
+	return len(t.readGroups("register")) > 0
 }
 
 // alternatives splits a query that names two things to set side by side into one query each:
@@ -384,7 +388,8 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	}
 	// the ranking is read before the breakdown blanks its words ("il settore con più ...")
 	limit, asc := t.readTop()
-	ranking, worst := t.wantsRanking() || t.pluralWhich() && t.has("most", "least", "fewest", "highest", "lowest", "piu", "meno"), t.has(worstFirst...)
+	ranking, worst := t.wantsRanking() || (t.pluralWhich() || t.pluralDimWithArticle()) && t.has("most", "least", "fewest", "highest", "lowest", "piu", "meno",
+		"maggior", "maggiore", "minor", "minore"), t.has(worstFirst...)
 	groups := t.readGroups(src)
 	if len(groups) == 0 && t.wherePlace() {
 		// "dove ci sono più imprese giovanili?": the quartiere with the most
@@ -414,7 +419,9 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	// "a Navile o a Savena?", "Navile e Savena a confronto", "commercio o ristorazione": the
 	// places or sectors are compared, not summed
 	compared := t.has("o", "or", "oppure") || t.has(compareWords...) || t.has("rispetto a", "rispetto al", "rispetto ad", "rispetto alla",
-		"rispetto alle", "rispetto ai", "rispetto agli", "rispetto all", "compared to", "compared with")
+		"rispetto alle", "rispetto ai", "rispetto agli", "rispetto all", "compared to", "compared with") ||
+		// "chi ha più imprese giovanili tra Navile e Borgo Panigale?": which of the two has more
+		t.has("tra", "fra", "between") && t.has("piu", "meno", "more", "fewer", "most", "least", "differenza", "difference")
 	for _, f := range q.Filters {
 		// "srl vs ditte individuali", "CIGO o CIGS": legal forms, CIG types and the like too
 		// (not the size classes a range of employees gives)

@@ -89,20 +89,47 @@ func (t *text) season(now time.Time) (period, bool) {
 	return period{}, false
 }
 
-// thisYearRelative turns "dell'anno", "di quest'anno" after "i primi tre mesi", "il primo
-// trimestre" into this year's number, so that the span reads as if the year were written.
+// thisYearRelative turns "dell'anno", "di quest'anno", "dell'anno in corso" and "dell'anno
+// scorso" after "i primi tre mesi", "il primo trimestre", "marzo" into the year's number, so that
+// the span reads as if the year were written ("il secondo semestre dell'anno scorso", "lo
+// stesso trimestre dell'anno passato").
 func (t *text) thisYearRelative(now time.Time) {
 	for i := range t.tokens {
-		if !(t.tok(i) == "dell" && t.tok(i+1) == "anno" || t.tok(i) == "di" && t.tok(i+1) == "quest" && t.tok(i+2) == "anno") {
+		w := t.tok(i - 1)
+		if _, month := months[w]; !month && w != "mesi" && w != "trimestre" && w != "semestre" && w != "months" && w != "quarter" && w != "half" {
 			continue
 		}
-		if w := t.tok(i - 1); w != "mesi" && w != "trimestre" && w != "semestre" && w != "months" && w != "quarter" {
+		y, n := 0, 0
+		switch {
+		case t.tok(i) == "di" && t.tok(i+1) == "quest" && t.tok(i+2) == "anno":
+			y, n = now.Year(), 3
+		case t.tok(i) == "of" && t.tok(i+1) == "this" && t.tok(i+2) == "year":
+			y, n = now.Year(), 3
+		case t.tok(i) == "of" && t.tok(i+1) == "last" && t.tok(i+2) == "year":
+			y, n = now.Year()-1, 3
+		case t.tok(i) == "dell" && t.tok(i+1) == "anno":
+			switch t.tok(i + 2) {
+			case "scorso", "passato":
+				y, n = now.Year()-1, 3
+			case "in", "corrente":
+				if t.tok(i+2) == "corrente" {
+					y, n = now.Year(), 3
+				} else if t.tok(i+3) == "corso" {
+					y, n = now.Year(), 4
+				}
+			case "precedente", "prima":
+				// "dell'anno precedente" refers to another year named: left to the comparison
+			default:
+				y, n = now.Year(), 2
+			}
+		}
+		if n == 0 {
 			continue
 		}
 		t.tokens[i] = "del"
-		t.tokens[i+1] = strconv.Itoa(now.Year())
-		if t.tok(i+2) == "anno" {
-			t.tokens[i+2] = "" // "di quest anno": the year took "quest"
+		t.tokens[i+1] = strconv.Itoa(y)
+		for k := i + 2; k < i+n; k++ {
+			t.tokens[k] = ""
 		}
 	}
 }

@@ -185,6 +185,8 @@ var vocabulary = map[string]bool{}
 
 // keepAsIs are common words that must never be "corrected" into a key word.
 var keepAsIs = map[string]bool{"quanto": true, "quanta": true, "quali": true, "quale": true, "come": true,
+	// "il maggior numero" is no "maggio"
+	"maggior": true, "maggiore": true, "maggiori": true, "minore": true, "minori": true,
 	"sono": true, "erano": true, "stato": true, "stata": true, "state": true, "stati": true, "anni": true,
 	"anno": true, "mese": true, "mesi": true, "dati": true, "data": true, "dopo": true, "prima": true,
 	"tutte": true, "tutti": true, "della": true, "delle": true, "dello": true, "degli": true, "nella": true,

@@ -65,6 +65,46 @@ func TestUnseenPhrasingsSixthRound(t *testing.T) {
 		{"SCIA presentate per aprire un'attività di ristorazione nel 2025",
 			`{"metric":"suap_pratiche","filters":[{"dimension":"settore_suap","value":"PUBBLICO ESERCIZIO"},{"dimension":"tipo_pratica","value":"APERTURA"}],"from":"2025-01-01","to":"2025-12-31"}`},
 	}
+	cases = append(cases, []struct{ question, want string }{
+		// batch 2: "il dettaglio delle" asks for detail, not retail
+		{"si richiede il dettaglio delle cessazioni per macrosettore nell'ultimo biennio",
+			`{"metric":"chiusure","group_by":["sezione_ateco"],"from":"2024-11-01","to":"2026-10-31"}`},
+		// an ordinal period of a year named relatively; "anno passato" is "anno scorso"
+		{"nel primo trimestre di quest'anno quante imprese hanno chiuso rispetto allo stesso trimestre dell'anno passato?",
+			`{"metric":"chiusure","from":"2026-01-01","to":"2026-03-31","compare_to":"previous_year"}`},
+		{"chiusure nel secondo semestre dell'anno scorso",
+			`{"metric":"chiusure","from":"2025-07-01","to":"2025-12-31"}`},
+		{"aperture nel primo trimestre dell'anno in corso",
+			`{"metric":"aperture","from":"2026-01-01","to":"2026-03-31"}`},
+		{"aperture a marzo dell'anno scorso",
+			`{"metric":"aperture","from":"2025-03-01","to":"2025-03-31"}`},
+		{"openings in the first quarter of last year",
+			`{"metric":"aperture","from":"2025-01-01","to":"2025-03-31"}`},
+		// a rate per thousand is the share
+		{"quante imprese femminili ci sono ogni mille imprese attive?",
+			`{"metric":"quota","subset":[{"dimension":"femminile","value":true}]}`},
+		// "chi ha più ... tra X e Y": the two side by side
+		{"chi ha più imprese giovani tra Navile e Borgo Panigale?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","op":"in","values":["Borgo Panigale-Reno","Navile"]},{"dimension":"giovanile","value":true}],"group_by":["quartiere"]}`},
+		{"imprese attive tra Navile e Savena",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]}]}`},
+		// a plural dimension "con più", "con il maggior numero": the whole ranking ("maggior" is no "maggio")
+		{"i settori con il maggior numero di imprese straniere",
+			`{"metric":"imprese_attive","filters":[{"dimension":"straniera","value":true}],"group_by":["sezione_ateco"],"order":{"by":"value","dir":"desc"}}`},
+		{"i settori con più imprese straniere",
+			`{"metric":"imprese_attive","filters":[{"dimension":"straniera","value":true}],"group_by":["sezione_ateco"],"order":{"by":"value","dir":"desc"}}`},
+		{"le zone con il maggior numero di chiusure nel 2025",
+			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"}}`},
+		// "quanto tempo di cassa integrazione" is hours
+		{"quanto tempo di cassa integrazione è stato autorizzato nel 2023?",
+			`{"metric":"cig_ore_autorizzate","from":"2023-01-01","to":"2023-12-31"}`},
+		// "del centro" is the centre, "del centro commerciale" is not
+		{"le imprese del centro",
+			`{"metric":"imprese_attive","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}]}`},
+		// "by cause" is the CIG's causale
+		{"Breakdown of CIG hours by cause in 2024",
+			`{"metric":"cig_ore_autorizzate","group_by":["causale_cig"],"from":"2024-01-01","to":"2024-12-31"}`},
+	}...)
 	p := New(catalog.Default())
 	for _, c := range cases {
 		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
@@ -86,6 +126,10 @@ func TestUnseenPhrasingsSixthRound(t *testing.T) {
 		if pl := p.Plan(q, nil, now); pl.Intent != IntentDossier || len(pl.Calls) != 1 || string(pl.Calls[0].Arguments) != want {
 			t.Errorf("%q: %s %+v", q, pl.Intent, pl.Calls)
 		}
+	}
+	if pl := p.Plan("quante imprese potrebbero accedere a un contributo per le botteghe storiche del centro con almeno cinque anni di attività?", nil, now); len(pl.Calls) != 1 ||
+		string(pl.Calls[0].Arguments) != `{"filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]},{"dimension":"anzianita","op":"\u003e=","value":60}]}` {
+		t.Errorf("platea of the centre: %s %+v", pl.Intent, pl.Calls)
 	}
 	if pl := p.Plan("la scheda del bando per le imprese femminili", nil, now); pl.Intent != IntentDocument {
 		t.Errorf("scheda del bando: %s", pl.Intent)

@@ -181,7 +181,7 @@ var groupWords = []struct {
 		"age", "company age"}},
 	{"stato", []string{"stato di attivita", "stato", "status", "state"}},
 	{"tipo_cig", []string{"tipo di cig", "tipo di cassa integrazione", "tipologia di cig", "tipologia", "cig type"}},
-	{"causale_cig", []string{"causale", "causali", "motivo", "motivi", "motivazione", "reason", "reasons"}},
+	{"causale_cig", []string{"causale", "causali", "motivo", "motivi", "motivazione", "reason", "reasons", "cause", "causes", "ragione", "ragioni"}},
 	{"esito", []string{"esito", "esiti", "outcome", "outcomes"}},
 	{"comune", []string{"comune", "comuni", "municipality", "municipalities"}},
 	{"bando", []string{"bando", "bandi", "grant call", "call"}},
