@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -35,6 +36,15 @@ func BenchmarkAskedQueries(b *testing.B) {
 	defer pool.Close()
 	cat := catalog.Default()
 	e := semantic.NewEngine(pool, cat).WithoutCache()
+	// CONOSCENZA_BENCH_WORKERS: parallel workers per query, as CONOSCENZA_QUERY_WORKERS sets
+	// them for the server (default 0).
+	if w := os.Getenv("CONOSCENZA_BENCH_WORKERS"); w != "" {
+		n, err := strconv.Atoi(w)
+		if err != nil {
+			b.Fatalf("CONOSCENZA_BENCH_WORKERS: %v", err)
+		}
+		e.WithParallelWorkers(n)
+	}
 
 	entries, err := Load()
 	if err != nil {
