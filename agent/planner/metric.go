@@ -42,10 +42,14 @@ var (
 		"percentage", "che parte", "what fraction",
 		// "%" reads "percento": "il quartiere con più imprese artigiane in %"
 		"in percento", "percentualmente", "in termini percentuali", "in percentage terms"}
-	closeWords = []string{"mortalita", "chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations"}
+	closeWords = []string{"mortalita", "chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations",
+		// "hanno tirato giù la saracinesca", "hanno chiuso i battenti": idioms for closing down
+		"giu la saracinesca", "abbassato la saracinesca", "abbassano la saracinesca", "abbassare la saracinesca", "abbassato le saracinesche",
+		"giu le saracinesche", "chiuso i battenti", "chiudono i battenti", "chiudere i battenti", "chiuso bottega", "gettato la spugna", "shut up shop", "closed their doors", "closed down"}
 	openWords  = []string{"natalita", "aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende",
 		"imprese nuove", "aziende nuove", "nuove attivita", "attivita nuove", "nuove aperture", "si sono iscritte", "si sono iscritti",
-		"sono state iscritte", "nuove iscritte", "iscrizioni", "iscritte nel", "avviate", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
+		"sono state iscritte", "nuove iscritte", "iscrizioni", "iscritte nel", "avviate",
+		"alzato la saracinesca", "alzano la saracinesca", "alzare la saracinesca", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
 	registeredW = []string{"registrate", "registered", "imprese registrate"}
 	// regWords say a firm was registered or founded: with a period they are openings ("imprese
 	// iscritte tra marzo e maggio 2020", "società costituite nel 2022"), without one the stock

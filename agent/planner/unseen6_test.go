@@ -104,6 +104,14 @@ func TestUnseenPhrasingsSixthRound(t *testing.T) {
 		// "by cause" is the CIG's causale
 		{"Breakdown of CIG hours by cause in 2024",
 			`{"metric":"cig_ore_autorizzate","group_by":["causale_cig"],"from":"2024-01-01","to":"2024-12-31"}`},
+		// held out h211-h243, misread on their first run and fixed after it: idioms for closing
+		// and opening; "la zona che ha il maggior numero"
+		{"quante attività hanno tirato giù la saracinesca a Savena nel duemilaventiquattro?",
+			`{"metric":"chiusure","filters":[{"dimension":"quartiere","value":"Savena"}],"from":"2024-01-01","to":"2024-12-31"}`},
+		{"quanti negozi hanno alzato la saracinesca nel 2025?",
+			`{"metric":"aperture","filters":[{"dimension":"ateco","value":"47"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"qual è la zona che ha il maggior numero di imprese giovanili?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"giovanile","value":true},{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"order":{"by":"value","dir":"desc"},"limit":1}`},
 	}...)
 	p := New(catalog.Default())
 	for _, c := range cases {
