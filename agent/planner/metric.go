@@ -46,7 +46,7 @@ var (
 		// "hanno tirato giù la saracinesca", "hanno chiuso i battenti": idioms for closing down
 		"giu la saracinesca", "abbassato la saracinesca", "abbassano la saracinesca", "abbassare la saracinesca", "abbassato le saracinesche",
 		"giu le saracinesche", "chiuso i battenti", "chiudono i battenti", "chiudere i battenti", "chiuso bottega", "gettato la spugna", "shut up shop", "closed their doors", "closed down"}
-	openWords  = []string{"natalita", "aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende",
+	openWords = []string{"natalita", "aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende",
 		"imprese nuove", "aziende nuove", "nuove attivita", "attivita nuove", "nuove aperture", "si sono iscritte", "si sono iscritti",
 		"sono state iscritte", "nuove iscritte", "iscrizioni", "iscritte nel", "avviate",
 		"alzato la saracinesca", "alzano la saracinesca", "alzare la saracinesca", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
