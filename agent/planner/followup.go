@@ -68,6 +68,10 @@ var restrictCues = []string{"di queste", "di questi", "di quelle", "di quelli", 
 	"solo quelle", "solo quelli", "solo le", "soltanto quelle", "only those",
 	"fra queste", "fra quelle", "of these", "of them", "of those", "among them", "among these"}
 
+// overallWords ask for the previous figure without its conditions ("e in totale?").
+var overallWords = []string{"in totale", "nel complesso", "complessivamente", "in tutto", "tutte quante", "tutte", "tutti",
+	"overall", "in total", "altogether", "all of them", "all firms", "all businesses"}
+
 // sourceWords name each source whose metrics a follow-up may switch between by the measure alone.
 var sourceWords = map[string]string{"cig": "cassa integrazione", "contributi": "contributi"}
 
@@ -252,6 +256,28 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 			cmp = q.CompareTo
 		}
 		p.applyTime(&q, per, cmp, cmpYear, now)
+	}
+	if !changed && len(t.tokens) <= 5 && t.has(overallWords...) {
+		// "e in totale?", "and overall?" after a question on one kind of firm: the same without
+		// the company types; with none, without the other conditions; with only a place, the city
+		kept := slices.DeleteFunc(slices.Clone(q.Filters), func(f semantic.Filter) bool { return family(f.Dimension) == "tipo" })
+		if len(kept) == len(q.Filters) {
+			kept = slices.DeleteFunc(kept, func(f semantic.Filter) bool { return !territorial(f.Dimension) && !isUnattributedFilter(f) })
+		}
+		if len(kept) == len(q.Filters) {
+			kept = slices.DeleteFunc(kept, func(f semantic.Filter) bool {
+				return territorial(f.Dimension) && !slices.Contains(q.GroupBy, f.Dimension)
+			})
+		}
+		switch {
+		case q.Metric == "quota":
+		case len(kept) < len(q.Filters):
+			q.Filters, changed = kept, true
+		case len(q.GroupBy) > 0:
+			// "chiusure per quartiere", then "e in totale?": the city's total
+			q.GroupBy, q.Limit, q.Order, changed = nil, 0, nil, true
+			q.Filters = slices.DeleteFunc(q.Filters, isUnattributedFilter)
+		}
 	}
 	if !changed {
 		return Plan{}, false

@@ -168,6 +168,16 @@ func alternatives(q semantic.Query, t *text) []semantic.Query {
 		b.Filters = dropImplied(b.Metric, slices.Clone(a.Filters))
 		return []semantic.Query{a, b}
 	}
+	// "ore di cassa integrazione per lavoratore": no ratio is computed; the hours and the
+	// workers side by side
+	// (the raw question: the singular "lavoratore" is corrected to the plural)
+	if raw := " " + foldName(punct.Replace(t.raw)) + " "; (q.Metric == "cig_ore_richieste" || q.Metric == "cig_ore_autorizzate") &&
+		(strings.Contains(raw, " per lavoratore ") || strings.Contains(raw, " a lavoratore ") || strings.Contains(raw, " per dipendente ") ||
+			strings.Contains(raw, " per addetto ") || t.has("per worker", "per employee", "ore medie", "media di ore", "average hours")) {
+		b := q
+		b.Metric = "cig_lavoratori"
+		return []semantic.Query{q, b}
+	}
 	if sourceOf(q.Metric) == "contributi" && q.Metric != "contributi_importo_medio" && t.has(recipientWord...) &&
 		t.has("importo", "importi", "quanto in totale", "quanti soldi", "quanti euro", "amount", "how much") {
 		a, b := q, q
@@ -421,7 +431,10 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	compared := t.has("o", "or", "oppure") || t.has(compareWords...) || t.has("rispetto a", "rispetto al", "rispetto ad", "rispetto alla",
 		"rispetto alle", "rispetto ai", "rispetto agli", "rispetto all", "compared to", "compared with") ||
 		// "chi ha più imprese giovanili tra Navile e Borgo Panigale?": which of the two has more
-		t.has("tra", "fra", "between") && t.has("piu", "meno", "more", "fewer", "most", "least", "differenza", "difference")
+		t.has("tra", "fra", "between") && t.has("piu", "meno", "more", "fewer", "most", "least", "differenza", "difference") ||
+		// "le cessazioni nella manifattura sono state superiori a quelle del commercio?"
+		t.has("superiori", "superiore", "inferiori", "inferiore", "maggiori di", "minori di", "piu di quelle", "meno di quelle",
+			"piu di quelli", "meno di quelli", "higher than", "lower than", "more than those", "fewer than those")
 	for _, f := range q.Filters {
 		// "srl vs ditte individuali", "CIGO o CIGS": legal forms, CIG types and the like too
 		// (not the size classes a range of employees gives)

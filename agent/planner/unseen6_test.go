@@ -112,6 +112,13 @@ func TestUnseenPhrasingsSixthRound(t *testing.T) {
 			`{"metric":"aperture","filters":[{"dimension":"ateco","value":"47"}],"from":"2025-01-01","to":"2025-12-31"}`},
 		{"qual è la zona che ha il maggior numero di imprese giovanili?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"giovanile","value":true},{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"order":{"by":"value","dir":"desc"},"limit":1}`},
+		// batch 3: "superiori a quelle del" sets the two sectors side by side; "quartiere Reno"
+		{"le cessazioni nel settore manifatturiero sono state superiori a quelle del commercio nel 2025?",
+			`{"metric":"chiusure","filters":[{"dimension":"sezione_ateco","op":"in","values":["C","G"]}],"group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"imprese femminili nel commercio e nella ristorazione",
+			`{"metric":"imprese_attive","filters":[{"dimension":"sezione_ateco","op":"in","values":["G","I"]},{"dimension":"femminile","value":true}]}`},
+		{"ditte che hanno cessato nel corso del 2024 nel quartiere Reno",
+			`{"metric":"chiusure","filters":[{"dimension":"quartiere","value":"Borgo Panigale-Reno"}],"from":"2024-01-01","to":"2024-12-31"}`},
 	}...)
 	p := New(catalog.Default())
 	for _, c := range cases {
@@ -141,5 +148,24 @@ func TestUnseenPhrasingsSixthRound(t *testing.T) {
 	}
 	if pl := p.Plan("la scheda del bando per le imprese femminili", nil, now); pl.Intent != IntentDocument {
 		t.Errorf("scheda del bando: %s", pl.Intent)
+	}
+	// hours per worker: no ratio, the hours and the workers side by side
+	for _, q := range []string{"ore di cassa integrazione per lavoratore nel 2024", "average hours of CIG per worker in 2024"} {
+		if pl := p.Plan(q, nil, now); len(pl.Calls) != 2 ||
+			string(pl.Calls[1].Arguments) != `{"metric":"cig_lavoratori","from":"2024-01-01","to":"2024-12-31"}` {
+			t.Errorf("%q: %+v", q, pl.Calls)
+		}
+	}
+	// "e in totale?" drops the company type; with none, the place; with a breakdown, the breakdown
+	for _, c := range []struct{ first, want string }{
+		{"quante imprese giovanili hanno chiuso nel 2024 a Navile?", `{"metric":"chiusure","filters":[{"dimension":"quartiere","value":"Navile"}],"from":"2024-01-01","to":"2024-12-31"}`},
+		{"chiusure a Navile nel 2024", `{"metric":"chiusure","from":"2024-01-01","to":"2024-12-31"}`},
+		{"chiusure per quartiere nel 2024", `{"metric":"chiusure","from":"2024-01-01","to":"2024-12-31"}`},
+	} {
+		first := p.Plan(c.first, nil, now)
+		got, _ := json.Marshal(queryOf(t, p.Plan("e in totale?", &first.State, now)))
+		if string(got) != c.want {
+			t.Errorf("%q, e in totale?:\n got %s\nwant %s", c.first, got, c.want)
+		}
 	}
 }

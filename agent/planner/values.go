@@ -140,7 +140,7 @@ type place struct {
 var places = []place{
 	// a zone whose name holds a quartiere's word comes first ("zona Costa Saragozza")
 	{"zona", "Costa Saragozza", []string{"costa saragozza"}},
-	{"quartiere", "Borgo Panigale-Reno", []string{"borgo panigale reno", "borgo panigale", "panigale"}},
+	{"quartiere", "Borgo Panigale-Reno", []string{"borgo panigale reno", "borgo panigale", "panigale", "quartiere reno"}},
 	{"quartiere", "Navile", []string{"navile"}},
 	{"quartiere", "Porto-Saragozza", []string{"porto saragozza", "saragozza", "quartiere porto", "a porto", "al porto"}},
 	{"quartiere", "San Donato-San Vitale", []string{"san donato san vitale", "san donato", "san vitale", "s donato"}},
