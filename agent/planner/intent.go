@@ -184,6 +184,19 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		return tr(lang, "il tasso di natalità o di mortalità delle imprese (posso dare le aperture e le chiusure del periodo e il tasso di crescita, cioè il saldo sulle imprese registrate a inizio periodo)",
 			"the birth or death rate of companies (I can give the period's openings and closures and the growth rate, the balance over the companies registered at the start)"), true
 	}
+	if t.has(firmCountWords...) && t.has(cigWords...) && t.has(grantWords...) && t.has("sia", "e", "and", "both", "anche") &&
+		!t.has("confronta", "confronto", "rispetto", "compare", "compared", "vs", "versus") {
+		// "quante imprese hanno avuto la cassa integrazione e un contributo?": firms in two
+		// sources at once; each source is counted on its own
+		return tr(lang, "l'incrocio tra fonti diverse, cioè le imprese che compaiono sia nelle domande di cassa integrazione sia tra le beneficiarie di contributi (posso dare le due cifre separatamente: le imprese che hanno chiesto la CIG e le beneficiarie dei contributi)",
+			"crossing two sources, that is firms found both among the wage-supplementation requests and among the grant beneficiaries (I can give the two figures separately: firms that asked for CIG and grant beneficiaries)"), true
+	}
+	if t.has(cigWords...) && t.has("piu di una volta", "piu volte", "ripetutamente", "due volte", "more than once", "repeatedly", "several times") {
+		// "quante imprese hanno chiesto la cig più di una volta?": distinct firms are counted,
+		// not how often each asked
+		return tr(lang, "quante volte ciascuna impresa ha chiesto la cassa integrazione (posso dare le domande e le imprese distinte che le hanno presentate)",
+			"how many times each firm asked for wage supplementation (I can give the requests and the distinct firms that made them)"), true
+	}
 	if t.has("quanti addetti", "quanti dipendenti", "how many employees", "number of employees", "how many people work") &&
 		t.has(firmWords...) && !t.has(cigWords...) {
 		// the firms' staff, not "quanti dipendenti comunali verranno formati"

@@ -44,12 +44,14 @@ var (
 		"in percento", "percentualmente", "in termini percentuali", "in percentage terms"}
 	closeWords = []string{"mortalita", "chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations",
 		// "hanno tirato giù la saracinesca", "hanno chiuso i battenti": idioms for closing down
-		"giu la saracinesca", "abbassato la saracinesca", "abbassano la saracinesca", "abbassare la saracinesca", "abbassato le saracinesche",
-		"giu le saracinesche", "chiuso i battenti", "chiudono i battenti", "chiudere i battenti", "chiuso bottega", "gettato la spugna", "shut up shop", "closed their doors", "closed down"}
+		// ("abbassato la serranda", "giù le saracinesche": any form of the verb, either shutter)
+		"giu la saracinesc*", "giu le saracinesc*", "abbass* la saracinesc*", "abbass* le saracinesc*", "giu la serrand*", "giu le serrand*",
+		"abbass* la serrand*", "abbass* le serrand*", "chius* la serrand*", "chius* la saracinesc*", "chius* i battenti", "chiud* i battenti",
+		"chiuso bottega", "gettato la spugna", "shut up shop", "closed their doors", "closed down"}
 	openWords = []string{"natalita", "aperture", "apertura", "aperte", "aperto", "aprono", "aprire", "nate", "nascite", "nuove imprese", "nuove aziende",
 		"imprese nuove", "aziende nuove", "nuove attivita", "attivita nuove", "nuove aperture", "si sono iscritte", "si sono iscritti",
 		"sono state iscritte", "nuove iscritte", "iscrizioni", "iscritte nel", "avviate",
-		"alzato la saracinesca", "alzano la saracinesca", "alzare la saracinesca", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
+		"alza* la saracinesc*", "alza* le saracinesc*", "alza* la serrand*", "alza* le serrand*", "openings", "opened", "opening", "new businesses", "new companies", "new firms", "registrations", "start ups", "startups nate"}
 	registeredW = []string{"registrate", "registered", "imprese registrate"}
 	// regWords say a firm was registered or founded: with a period they are openings ("imprese
 	// iscritte tra marzo e maggio 2020", "società costituite nel 2022"), without one the stock

@@ -119,6 +119,11 @@ func TestUnseenPhrasingsSixthRound(t *testing.T) {
 			`{"metric":"imprese_attive","filters":[{"dimension":"sezione_ateco","op":"in","values":["G","I"]},{"dimension":"femminile","value":true}]}`},
 		{"ditte che hanno cessato nel corso del 2024 nel quartiere Reno",
 			`{"metric":"chiusure","filters":[{"dimension":"quartiere","value":"Borgo Panigale-Reno"}],"from":"2024-01-01","to":"2024-12-31"}`},
+		// held out h244-h271: any form of the shutter idiom
+		{"quante imprese hanno abbassato la serranda nel quartiere Porto-Saragozza quest'anno?",
+			`{"metric":"chiusure","filters":[{"dimension":"quartiere","value":"Porto-Saragozza"}],"from":"2026-01-01"}`},
+		{"negozi che abbassano le serrande in centro",
+			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]},{"dimension":"ateco","value":"47"}]}`},
 	}...)
 	p := New(catalog.Default())
 	for _, c := range cases {
@@ -166,6 +171,18 @@ func TestUnseenPhrasingsSixthRound(t *testing.T) {
 		got, _ := json.Marshal(queryOf(t, p.Plan("e in totale?", &first.State, now)))
 		if string(got) != c.want {
 			t.Errorf("%q, e in totale?:\n got %s\nwant %s", c.first, got, c.want)
+		}
+	}
+	// firms in two sources at once, and how often a firm asked, are not measured: said so
+	for _, q := range []string{"quante imprese hanno ricevuto la cassa integrazione e un contributo?", "how many firms got both CIG and a grant?",
+		"quante imprese hanno fatto richiesta di cig più di una volta?", "firms that applied for CIG more than once"} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentNoData {
+			t.Errorf("%q: %s %+v", q, pl.Intent, pl.Calls)
+		}
+	}
+	for _, q := range []string{"quante imprese hanno chiesto la cig nel 2024?", "quante imprese hanno ricevuto contributi e per quanto in totale?"} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentMetric {
+			t.Errorf("%q: %s", q, pl.Intent)
 		}
 	}
 }
