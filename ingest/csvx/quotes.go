@@ -65,6 +65,9 @@ func (q *quoteRepair) Read(p []byte) (int, error) {
 				continue
 			}
 			q.err = err
+			// The end-of-file mark of old DOS tools (Ctrl-Z) written right after the last
+			// record, with no line break before it, is no part of the record's last value.
+			line = bytes.TrimRight(line, "\x1a")
 		}
 		if q.long {
 			q.long = false
