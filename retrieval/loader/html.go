@@ -69,7 +69,7 @@ func htmlTitle(title string, h1 *goquery.Selection) string {
 		}
 	}
 	if title == "" && h1.Length() == 1 {
-		title = clean(h1.Text())
+		title = clean(textOf(h1))
 	}
 	return title
 }
@@ -89,7 +89,7 @@ func (w *htmlWalker) add(kind Kind, level int, text string) {
 }
 
 func (w *htmlWalker) flushLoose() {
-	if text := clean(strings.Join(w.loose, " ")); text != "" {
+	if text := clean(strings.Join(w.loose, "")); text != "" { // text nodes carry their own spaces
 		w.blocks = append(w.blocks, Block{Kind: Paragraph, Text: text})
 	}
 	w.loose = nil
@@ -108,9 +108,9 @@ func (w *htmlWalker) walk(n *html.Node) {
 		s := goquery.NewDocumentFromNode(c).Selection
 		switch c.Data {
 		case "h1", "h2", "h3", "h4", "h5", "h6":
-			w.add(Heading, int(c.Data[1]-'0'), clean(s.Text()))
+			w.add(Heading, int(c.Data[1]-'0'), clean(textOf(s)))
 		case "p", "blockquote", "dd", "dt", "figcaption", "address":
-			w.add(Paragraph, 0, clean(s.Text()))
+			w.add(Paragraph, 0, clean(textOf(s)))
 		case "pre":
 			w.add(Code, 0, s.Text())
 		case "ul", "ol":
@@ -120,7 +120,7 @@ func (w *htmlWalker) walk(n *html.Node) {
 		case "br":
 			w.loose = append(w.loose, " ")
 		case "span", "a", "strong", "em", "b", "i", "abbr", "small", "sup", "sub", "time", "code", "mark":
-			w.loose = append(w.loose, s.Text())
+			w.loose = append(w.loose, textOf(s))
 		default: // div, section, article, main, header, footer, ...: containers
 			w.flushLoose()
 			w.walk(c)
@@ -142,7 +142,7 @@ func htmlList(list *goquery.Selection, ordered bool) string {
 			if ordered {
 				marker = fmt.Sprintf("%d.", i+1)
 			}
-			fmt.Fprintf(&b, "%s%s %s\n", strings.Repeat("  ", depth), marker, clean(own.Text()))
+			fmt.Fprintf(&b, "%s%s %s\n", strings.Repeat("  ", depth), marker, clean(textOf(own)))
 			nested.Each(func(_ int, n *goquery.Selection) { items(n, goquery.NodeName(n) == "ol", depth+1) })
 		})
 	}
@@ -156,7 +156,7 @@ func htmlTable(t *goquery.Selection) string {
 	t.Find("tr").Each(func(i int, tr *goquery.Selection) {
 		var cells []string
 		tr.Find("th, td").Each(func(_ int, c *goquery.Selection) {
-			cells = append(cells, strings.ReplaceAll(clean(c.Text()), "|", "/"))
+			cells = append(cells, strings.ReplaceAll(clean(textOf(c)), "|", "/"))
 		})
 		if len(cells) == 0 {
 			return
@@ -167,6 +167,43 @@ func htmlTable(t *goquery.Selection) string {
 		}
 	})
 	return b.String()
+}
+
+// textOf is the text of the selection as a browser lays it out: a line break (<br>) and the
+// edges of a block inside it (the paragraphs of a list item or of a table cell) separate
+// words. goquery's Text joins the text nodes as they are: `Primo paragrafo<br>seconda riga`
+// was the word `paragrafoseconda` in the passage, its quote and the search index.
+func textOf(s *goquery.Selection) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			if !inlineElements[n.Data] {
+				b.WriteByte(' ')
+				defer b.WriteByte(' ')
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range s.Nodes {
+		walk(n)
+	}
+	return b.String()
+}
+
+// inlineElements lay their text out within the line of the text around them (`<b>Bo</b>logna`
+// is one word); every other element, <br> among them, separates words.
+var inlineElements = map[string]bool{
+	"a": true, "abbr": true, "b": true, "bdi": true, "bdo": true, "cite": true, "code": true, "data": true,
+	"del": true, "dfn": true, "em": true, "font": true, "i": true, "ins": true, "kbd": true, "mark": true,
+	"q": true, "s": true, "samp": true, "small": true, "span": true, "strong": true, "sub": true,
+	"sup": true, "time": true, "u": true, "var": true, "wbr": true,
 }
 
 // clean collapses runs of whitespace, as a browser would when it renders text.
