@@ -21,7 +21,7 @@ import (
 
 // Version is mixed into every checksum: a change in how documents are parsed or chunked must
 // re-ingest files whose bytes did not change.
-const Version = "loader-v6"
+const Version = "loader-v7"
 
 // Kind is the structural role of a block.
 type Kind int
