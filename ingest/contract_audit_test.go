@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -33,5 +34,60 @@ func TestDOSEndOfFileMarkAfterTheLastRecord(t *testing.T) {
 		"D1;01234567897;CIGO;01/02/2025;AUTORIZZATA;10;15/02/2025\x1a"}, "\n"))), ingest.Options{})
 	if sum.Loaded != 1 || f.str(`SELECT dt_autorizzazione::text FROM cig_domande`) != "2025-02-15" {
 		t.Errorf("cig = %+v", sum)
+	}
+}
+
+// garbage is n bytes of noise without line breaks, quotes or separators (a line of binary
+// garbage in a text file), with control bytes and NULs when ctl is set.
+func garbage(n int, ctl bool) []byte {
+	b, x := make([]byte, 0, n), uint32(2463534242)
+	for len(b) < n {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		c := byte(x)
+		if c == '\n' || c == '\r' || c == '"' || c == ';' || !ctl && c < 0x80 {
+			continue
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// A line of binary garbage in a small UTF-8 file is one bad row: the good rows load, with their
+// accents. The whole file was refused as "not text" (control bytes over 1% of it), or, with
+// only high bytes in the garbage, decoded as Windows-1252: every accent mojibake (`CAFFÃˆ`).
+func TestALineOfGarbageIsOneBadRow(t *testing.T) {
+	for _, ctl := range []bool{true, false} {
+		f := newFixture(t)
+		head := "ID-DOMANDA;C-FISCALE;DENOMINAZIONE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE\n"
+		var rows []string
+		for _, id := range []string{"G1", "G2", "G3", "G4", "G5", "G6"} {
+			rows = append(rows, id+";01234567897;CAFFÈ CITTÀ "+id+";CIGO;01/09/2026;;IN ISTRUTTORIA;0\n")
+		}
+		content := []byte(head + strings.Join(rows[:3], ""))
+		content = append(append(content, garbage(300, ctl)...), '\n')
+		content = append(content, strings.Join(rows[3:], "")...)
+		sum := f.load(ingest.KindCIG, writeFile(t, "cig_2026-10.csv", content), ingest.Options{})
+		if sum.Encoding != "utf-8" || sum.Loaded != 6 || sum.Rejected != 1 || sum.Rejections[0].Line != 5 {
+			t.Errorf("control bytes %v: %+v", ctl, sum)
+		}
+		if s := f.str(`SELECT string_agg(DISTINCT left(denominazione, 11), ',') FROM cig_domande`); s != "CAFFÈ CITTÀ" {
+			t.Errorf("control bytes %v: names %q", ctl, s)
+		}
+	}
+	// A binary file is still refused whole, and so is a text file with garbage on its header
+	// line or on a quarter of its lines.
+	f := newFixture(t)
+	for name, content := range map[string][]byte{
+		"png":    append([]byte("\x89PNG\r\n\x1a\n"), garbage(200, true)...),
+		"header": append(garbage(100, true), "\nD1;01234567897;CIGO;01/09/2026;;RESPINTA;0\n"...),
+		"half": append(append([]byte("ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE\n"+
+			"D1;01234567897;CIGO;01/09/2026;;RESPINTA;0\n"), garbage(100, true)...), '\n'),
+	} {
+		_, err := f.loader.LoadFile(context.Background(), ingest.KindCIG, writeFile(t, "cig.csv", content), ingest.Options{})
+		if err == nil || !strings.Contains(err.Error(), "non è un CSV di testo") {
+			t.Errorf("%s: err = %v", name, err)
+		}
 	}
 }

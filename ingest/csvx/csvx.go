@@ -382,32 +382,52 @@ func blankHeader(rec []string) bool {
 }
 
 // rowText is a row that cannot be split into the header's columns, as its value in the
-// rejection: its fields joined by the separator, cut at 200 characters, valid UTF-8.
+// rejection: its fields joined by the separator, cut at 200 characters, valid UTF-8 without
+// NUL bytes (PostgreSQL's text refuses them: a line of garbage failed the whole load).
 func rowText(rec []string, sep rune) string {
-	s := strings.ToValidUTF8(strings.Join(rec, string(sep)), "?")
+	s := strings.ReplaceAll(strings.ToValidUTF8(strings.Join(rec, string(sep)), "?"), "\x00", "")
 	if r := []rune(s); len(r) > 200 {
 		s = string(r[:200]) + "…"
 	}
 	return s
 }
 
-// mostlyUTF8 reports text that is not valid UTF-8 but holds more valid multi-byte UTF-8
-// sequences than invalid bytes: UTF-8 with a few Windows-1252 bytes mixed in. (Italian text in
-// Windows-1252 is almost never valid UTF-8: an accented letter is followed by a letter or a
-// space, not by a continuation byte.)
+// mostlyUTF8 reports text that is not valid UTF-8 but reads as UTF-8 with a few foreign bytes:
+// more valid multi-byte UTF-8 sequences than invalid bytes (a Windows-1252 value typed into a
+// UTF-8 file), or more lines with multi-byte UTF-8 and no invalid byte than lines with invalid
+// bytes (a line of garbage, hundreds of invalid bytes on one line, in a UTF-8 file: read as
+// Windows-1252, every accent of the file was mojibake, `CAFFÃˆ`). Italian text in Windows-1252
+// is almost never valid UTF-8: an accented letter is followed by a letter or a space, not by a
+// continuation byte.
 func mostlyUTF8(b []byte) bool {
-	valid, invalid := 0, 0
+	valid, invalid := 0, 0    // multi-byte sequences, invalid bytes
+	u8Lines, badLines := 0, 0 // lines with multi-byte sequences only, lines with an invalid byte
+	lineValid, lineBad := false, false
+	endLine := func() {
+		switch {
+		case lineBad:
+			badLines++
+		case lineValid:
+			u8Lines++
+		}
+		lineValid, lineBad = false, false
+	}
 	for len(b) > 0 {
 		r, n := utf8.DecodeRune(b)
 		switch {
 		case r == utf8.RuneError && n == 1:
 			invalid++
+			lineBad = true
 		case n > 1:
 			valid++
+			lineValid = true
+		case b[0] == '\n':
+			endLine()
 		}
 		b = b[n:]
 	}
-	return valid > invalid
+	endLine()
+	return valid > invalid || u8Lines > badLines
 }
 
 // mixedToUTF8 keeps the valid UTF-8 of s and reads each invalid byte as Windows-1252.
@@ -440,18 +460,48 @@ func (c crLines) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// binary reports content that is not text: NUL bytes or many control characters.
+// binary reports content that is not text: the signature of a binary format, a header line
+// (the first that is not blank) with NUL bytes or control characters, or such lines making a
+// quarter or more of the lines. A text file with a line of garbage in it is text: that row is
+// rejected (Read) and the good rows load, as the formats want of any bad row (the whole file
+// was refused when its control bytes passed 1% of it, which one line does in a small file).
 func binary(b []byte) bool {
-	if bytes.IndexByte(b, 0) >= 0 {
-		return true
-	}
-	ctl := 0
-	for _, c := range b {
-		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
-			ctl++
+	for _, magic := range binaryMagic {
+		if bytes.HasPrefix(b, magic) {
+			return true
 		}
 	}
-	return ctl*100 > len(b)
+	lines, bad := 0, 0
+	for len(b) > 0 {
+		var line []byte
+		line, b, _ = bytes.Cut(b, []byte{'\n'})
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if binaryLine(line) {
+			if lines == 0 {
+				return true
+			}
+			bad++
+		}
+		lines++
+	}
+	return bad > 0 && 4*bad >= lines
+}
+
+// binaryMagic are the first bytes of binary files that may be uploaded in place of a CSV: PDF,
+// ZIP (XLSX, ODS), OLE2 (XLS), PNG, JPEG, GIF.
+var binaryMagic = [][]byte{[]byte("%PDF-"), []byte("PK\x03\x04"), {0xD0, 0xCF, 0x11, 0xE0}, []byte("\x89PNG"), {0xFF, 0xD8, 0xFF}, []byte("GIF8")}
+
+// binaryLine reports a line with a NUL byte or a control character other than TAB, carriage
+// return, form feed and the DOS end-of-file mark.
+func binaryLine(l []byte) bool {
+	for _, c := range l {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\f' && c != 0x1a {
+			return true
+		}
+	}
+	return false
 }
 
 // trimPartialRune drops an incomplete UTF-8 sequence cut by the end of the sample.
