@@ -91,3 +91,18 @@ func TestALineOfGarbageIsOneBadRow(t *testing.T) {
 		}
 	}
 }
+
+// A UTF-8 file with a BOM whose header has a name typed in Windows-1252 (`PARITÀ` as one byte)
+// and a value so typed under it: the row is rejected as not UTF-8, under the header name read
+// as Windows-1252. The name went to PostgreSQL as it was and failed the whole load.
+func TestABOMFileWithAWindows1252HeaderNameLoads(t *testing.T) {
+	f := newFixture(t)
+	sum := f.load(ingest.KindCIG, writeFile(t, "cig_2026-10.csv", []byte("\xef\xbb\xbf"+
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE;NOTE PARIT\xc0\n"+
+		"B1;01234567897;CIGO;01/09/2026;;RESPINTA;0;ok\n"+
+		"B2;01234567897;CIGO;01/09/2026;;RESPINTA;0;citt\xe0\n")), ingest.Options{})
+	if sum.Loaded != 1 || sum.Rejected != 1 || sum.Rejections[0].Column != "NOTE PARITÀ" ||
+		!strings.Contains(strings.Join(sum.Warnings, " "), "NOTE PARITÀ") {
+		t.Errorf("cig = %+v", sum)
+	}
+}

@@ -208,7 +208,7 @@ func NewReader(r io.Reader, cols []Column) (*Reader, error) {
 		return nil, &FileError{fmt.Sprintf("intestazione illeggibile: %v", err)}
 	}
 	x.Header = append([]string(nil), header...)
-	if x.Encoding == "utf-8" {
+	if x.checkU8 { // UTF-8, with or without BOM: a name typed in Windows-1252 is read as such
 		for i, h := range x.Header {
 			if !utf8.ValidString(h) {
 				x.Header[i] = mixedToUTF8(h)
