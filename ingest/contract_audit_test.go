@@ -106,3 +106,32 @@ func TestABOMFileWithAWindows1252HeaderNameLoads(t *testing.T) {
 		t.Errorf("cig = %+v", sum)
 	}
 }
+
+// A value longer than any of the formats' (1,000 characters) is one bad row: an identifier or a
+// company name that long did not fit PostgreSQL's index rows and failed the whole load.
+func TestAnOverlongValueIsOneBadRow(t *testing.T) {
+	f := newFixture(t)
+	var b []byte // letters in no repeating pattern: PostgreSQL compresses a repeated one under the limit
+	for _, c := range garbage(6000, true) {
+		b = append(b, 'A'+c%26)
+	}
+	long := string(b)
+	reg := f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", lines("\n",
+		"C-FISCALE;DENOMINAZIONE;N-G;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO",
+		"01234567897;"+long+";SR;01/01/2020;;ATTIVA;VIA TOSCANA 1;56.10.11",
+		"11111111115;BETA SRL;SR;01/01/2020;;ATTIVA;VIA TOSCANA "+long+" 3;56.10.11",
+		"00034567891;GAMMA SRL;SR;01/01/2020;;ATTIVA;VIA TOSCANA 3;56.10.11",
+	)), ingest.Options{})
+	cig := f.load(ingest.KindCIG, writeFile(t, "cig_2026-10.csv", lines("\n",
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE",
+		long+";01234567897;CIGO;01/09/2026;;RESPINTA;0",
+		"D2;01234567897;CIGO;01/09/2026;;RESPINTA;0",
+	)), ingest.Options{})
+	if reg.Loaded != 1 || reg.Rejected != 2 || reg.Rejections[0].Column != "DENOMINAZIONE" || reg.Rejections[1].Column != "INDIRIZZO" ||
+		!strings.Contains(reg.Rejections[0].Reason, "troppo lungo: 6000 caratteri") || len([]rune(reg.Rejections[0].Value)) != 201 {
+		t.Errorf("imprese = %+v", reg.Rejections)
+	}
+	if cig.Loaded != 1 || cig.Rejected != 1 || cig.Rejections[0].Column != "ID-DOMANDA" {
+		t.Errorf("cig = %+v", cig)
+	}
+}

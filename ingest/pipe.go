@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/comune-bologna/conoscenza/ingest/address"
 	"github.com/comune-bologna/conoscenza/ingest/csvx"
@@ -385,6 +386,12 @@ func (p *pipeline) close() {
 	}
 }
 
+// maxValue is the longest value a field may hold, in characters. No name, address or code of
+// the formats comes near it; a longer one (a line of garbage with the right number of
+// separators) does not fit PostgreSQL's index rows (2,704 bytes: the identifiers, the company
+// name) and failed the whole load instead of being one bad row.
+const maxValue = 1000
+
 // validate checks and maps one row into w.rc.vals and says whether to send it: a rejected row
 // is recorded, a row the previous register snapshot has unchanged is counted (and its address
 // not matched again: its attribution is the stored one, see unchanged.go).
@@ -404,6 +411,11 @@ func (w *worker) validate(row csvx.Row) bool {
 	for i := range sc.fields {
 		f := &sc.fields[i]
 		raw := row.Get(i)
+		if len(raw) > maxValue && utf8.RuneCountInString(raw) > maxValue {
+			w.rejects = append(w.rejects, Rejection{Line: row.Line, Column: f.Col, Value: string([]rune(raw)[:200]) + "…",
+				Reason: fmt.Sprintf("valore troppo lungo: %d caratteri (al massimo %d)", utf8.RuneCountInString(raw), maxValue)})
+			return false
+		}
 		v, err := f.Parse(rc, raw)
 		if err != nil {
 			w.rejects = append(w.rejects, Rejection{Line: row.Line, Column: f.Col, Value: raw, Reason: err.Error()})
