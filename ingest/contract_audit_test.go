@@ -135,3 +135,28 @@ func TestAnOverlongValueIsOneBadRow(t *testing.T) {
 		t.Errorf("cig = %+v", cig)
 	}
 }
+
+// Hours and amounts of 10^12 or more are a bad row (the columns are numeric(14,2): such a value
+// failed the whole load with a numeric field overflow).
+func TestAnAmountTooLargeIsOneBadRow(t *testing.T) {
+	f := newFixture(t)
+	cig := f.load(ingest.KindCIG, writeFile(t, "cig_2026-10.csv", lines("\n",
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE;ORE-RICHIESTE",
+		"N1;01234567897;CIGO;01/09/2026;;RESPINTA;0;1.000.000.000.000,00",
+		"N2;01234567897;CIGO;01/09/2026;;RESPINTA;0;999.999.999.999,99",
+	)), ingest.Options{})
+	grants := f.load(ingest.KindContributi, writeFile(t, "contributi_2026-10.csv", lines("\n",
+		"ID-BANDO;ANNO;C-FISCALE;ESITO;IMPORTO-CONCESSO",
+		"B1;2026;01234567897;CONCESSO;€ 99.999.999.999.999,99",
+		"B1;2026;11111111115;CONCESSO;10",
+	)), ingest.Options{})
+	if cig.Loaded != 1 || cig.Rejected != 1 || cig.Rejections[0].Column != "ORE-RICHIESTE" || !strings.Contains(cig.Rejections[0].Reason, "troppo grande") {
+		t.Errorf("cig = %+v", cig)
+	}
+	if grants.Loaded != 1 || grants.Rejected != 1 || grants.Rejections[0].Column != "IMPORTO-CONCESSO" {
+		t.Errorf("contributi = %+v", grants)
+	}
+	if s := f.str(`SELECT ore_richieste::text FROM cig_domande`); s != "999999999999.99" {
+		t.Errorf("hours = %s", s)
+	}
+}

@@ -157,7 +157,8 @@ func countOrZero(rc *rowCtx, raw string) (any, error) {
 	return v, err
 }
 
-// decimal reads a non-negative amount with up to two decimals.
+// decimal reads a non-negative amount with up to two decimals, below 10^12: the columns are
+// numeric(14,2), and a larger value failed the whole load (numeric field overflow).
 func decimal(_ *rowCtx, raw string) (any, error) {
 	d, ok, err := fields.ParseDecimal(raw, 2)
 	if err != nil || !ok {
@@ -165,6 +166,13 @@ func decimal(_ *rowCtx, raw string) (any, error) {
 	}
 	if d.Units < 0 {
 		return nil, fmt.Errorf("numero negativo %q non ammesso", raw)
+	}
+	limit := int64(1_000_000_000_000)
+	for i := int32(0); i < d.Scale; i++ {
+		limit *= 10
+	}
+	if d.Units >= limit {
+		return nil, fmt.Errorf("numero %q troppo grande (al massimo 999.999.999.999,99)", raw)
 	}
 	return pgtype.Numeric{Int: big.NewInt(d.Units), Exp: -d.Scale, Valid: true}, nil
 }
