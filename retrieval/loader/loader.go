@@ -237,6 +237,30 @@ func hasDocument(sidecar string) bool {
 	return false
 }
 
+// dropNUL removes NUL bytes from a document's text, metadata and warnings: they are no text (a
+// byte of garbage in a text file, a PDF string or a sidecar value holding one), and PostgreSQL
+// refuses them: the document failed ("invalid byte sequence for encoding UTF8: 0x00"), and a
+// title or warning holding one failed the record of the whole run.
+func dropNUL(doc *Document) {
+	clean := func(s *string) {
+		if strings.IndexByte(*s, 0) >= 0 {
+			*s = strings.ReplaceAll(*s, "\x00", "")
+		}
+	}
+	for i := range doc.Blocks {
+		clean(&doc.Blocks[i].Text)
+	}
+	for _, s := range []*string{&doc.Meta.Title, &doc.Meta.Date, &doc.Meta.Type, &doc.Meta.Issuer, &doc.Meta.URL} {
+		clean(s)
+	}
+	for i := range doc.Meta.Tags {
+		clean(&doc.Meta.Tags[i])
+	}
+	for i := range doc.Warnings {
+		clean(&doc.Warnings[i])
+	}
+}
+
 // Parse turns a source into a document. ctx bounds the PDF reader, the slowest format.
 func Parse(ctx context.Context, src Source) (*Document, error) {
 	format := FormatOf(src.Path)
@@ -291,6 +315,7 @@ func Parse(ctx context.Context, src Source) (*Document, error) {
 	if doc.Meta.Type == "" {
 		doc.Meta.Type = inferType(doc.Meta.Title, firstHeading(doc.Blocks), stem)
 	}
+	dropNUL(doc)
 	if !hasText(doc.Blocks) {
 		if format == "pdf" {
 			return nil, errors.New("the PDF has no text layer (scanned images need OCR first)")
