@@ -443,6 +443,48 @@ func TestStockSeriesOverSnapshots(t *testing.T) {
 	}
 }
 
+// TestStockSeriesAlongDimensionsMatchTheOracle: a stock series over both snapshots along a
+// dimension the recorded roll-ups do not keep (so it reads the register's history, its
+// versions grouped before they are joined to the snapshots: versionGroups), with a filter,
+// against the oracle's count at each snapshot; the company's age is each snapshot's own.
+func TestStockSeriesAlongDimensionsMatchTheOracle(t *testing.T) {
+	e, f := testEngine(t)
+	ctx := context.Background()
+	for _, metric := range []string{"imprese_attive", "imprese_registrate"} {
+		for _, dim := range []string{"forma_giuridica", "area_statistica", "anzianita", "ateco"} {
+			q := Query{Metric: metric, GroupBy: []string{"mese", dim}, Filters: []Filter{{Dimension: "femminile", Value: true}}}
+			res, err := e.Run(ctx, q, Policy{AllowDetails: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(res.SQL, "imprese_storia") {
+				t.Fatalf("%s by %s: not read from the history:\n%s", metric, dim, res.SQL)
+			}
+			for _, s := range []time.Time{snap1, snap2} {
+				var recs []rec
+				for _, r := range f.records(metric, s, time.Time{}, time.Time{}) {
+					if r.c.fem != nil {
+						recs = append(recs, r)
+					}
+				}
+				want := aggregate(metric, recs, dim, s)
+				got := map[string]float64{}
+				for k, v := range resultMap(t, res, 2) {
+					if month, value, _ := strings.Cut(k, "|"); month == s.Format("2006-01") {
+						got[value] = v
+					}
+				}
+				if len(want) == 0 {
+					t.Fatalf("%s by %s at %s: no records: the check would prove nothing", metric, dim, s.Format(time.DateOnly))
+				}
+				if dd := diff(want, got); dd != "" {
+					t.Errorf("%s by %s at %s: %s\nSQL: %s", metric, dim, s.Format(time.DateOnly), dd, res.SQL)
+				}
+			}
+		}
+	}
+}
+
 func TestSmallCellsAreSuppressedUnlessTheRoleAllowsDetails(t *testing.T) {
 	e, _ := testEngine(t)
 	ctx := context.Background()
