@@ -5,6 +5,7 @@
 package loader
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -237,6 +238,26 @@ func hasDocument(sidecar string) bool {
 	return false
 }
 
+// binaryText reports content given as Markdown, text or HTML that is not text: the signature
+// of a binary format, or control bytes (NUL among them) over a twentieth of its first 64 KiB.
+// Random bytes or a PDF saved as .txt loaded as passages of noise; a stray NUL in a text is
+// dropped instead (dropNUL).
+func binaryText(b []byte) bool {
+	for _, magic := range [][]byte{[]byte("%PDF-"), []byte("PK\x03\x04"), {0xD0, 0xCF, 0x11, 0xE0}, []byte("\x89PNG"), {0xFF, 0xD8, 0xFF}, []byte("GIF8")} {
+		if bytes.HasPrefix(b, magic) {
+			return true
+		}
+	}
+	b = b[:min(len(b), 64<<10)]
+	ctl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' {
+			ctl++
+		}
+	}
+	return ctl*20 > len(b)
+}
+
 // dropNUL removes NUL bytes from a document's text, metadata and warnings: they are no text (a
 // byte of garbage in a text file, a PDF string or a sidecar value holding one), and PostgreSQL
 // refuses them: the document failed ("invalid byte sequence for encoding UTF8: 0x00"), and a
@@ -274,14 +295,20 @@ func Parse(ctx context.Context, src Source) (*Document, error) {
 		return nil, errors.New("the file is empty (0 bytes)")
 	}
 	doc := &Document{Path: src.Path, Format: format, Checksum: checksum(src)}
+	var text []byte
+	if format != "pdf" {
+		if text = decodeText(src.Data); binaryText(text) {
+			return nil, errors.New("the file is not text but binary content (a PDF, an Office file or an image under a text name?)")
+		}
+	}
 	var err error
 	switch format {
 	case "markdown":
-		err = parseMarkdown(doc, decodeText(src.Data))
+		err = parseMarkdown(doc, text)
 	case "text":
-		err = parseText(ctx, doc, decodeText(src.Data))
+		err = parseText(ctx, doc, text)
 	case "html":
-		err = parseHTML(doc, decodeText(src.Data))
+		err = parseHTML(doc, text)
 	case "pdf":
 		err = parsePDF(ctx, doc, src.Data)
 	}

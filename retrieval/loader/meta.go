@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 	"gopkg.in/yaml.v3"
 
 	"github.com/comune-bologna/conoscenza/ingest/fields"
@@ -266,6 +267,12 @@ func normalizeDate(raw string) (string, error) {
 // read as Windows-1252 (a superset of ISO-8859-1's printable characters), as the formats'
 // common rules ask of every text file, rather than refused or stored as mojibake.
 func decodeText(data []byte) []byte {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		// UTF-16 with its byte-order mark, as Windows Notepad saves "Unicode" text.
+		if dec, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(data); err == nil {
+			return dec
+		}
+	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if utf8.Valid(data) {
 		return data

@@ -28,3 +28,33 @@ func TestNULBytesAreDroppedFromTextAndMetadata(t *testing.T) {
 		}
 	}
 }
+
+// Binary content under a text name (random bytes as .txt, a PDF saved as .md, an image as
+// .html) is refused with a reason, as a CSV of binary bytes is: it loaded as passages of noise.
+// UTF-16 text with its byte-order mark, as Notepad saves "Unicode", is text.
+func TestBinaryContentUnderATextNameIsRefused(t *testing.T) {
+	noise, x := make([]byte, 4000), uint32(2463534242)
+	for i := range noise {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		noise[i] = byte(x)
+	}
+	for _, src := range []Source{
+		{Path: "/d/rumore.txt", Data: noise},
+		{Path: "/d/bando.md", Data: []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")},
+		{Path: "/d/foto.html", Data: append([]byte("\x89PNG\r\n\x1a\n"), noise[:100]...)},
+	} {
+		if _, err := Parse(context.Background(), src); err == nil || !strings.Contains(err.Error(), "not text") {
+			t.Errorf("%s: err = %v", src.Path, err)
+		}
+	}
+	utf16 := []byte{0xFF, 0xFE}
+	for _, r := range "NOTA\r\n\r\nL'attività è ripresa.\r\n" {
+		utf16 = append(utf16, byte(r), byte(r>>8))
+	}
+	doc, err := Parse(context.Background(), Source{Path: "/d/nota.txt", Data: utf16})
+	if err != nil || len(doc.Blocks) != 2 || doc.Blocks[1].Text != "L'attività è ripresa." {
+		t.Errorf("UTF-16: %+v, %v", doc, err)
+	}
+}
