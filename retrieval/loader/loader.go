@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Version is mixed into every checksum: a change in how documents are parsed or chunked must
@@ -238,6 +239,29 @@ func hasDocument(sidecar string) bool {
 	return false
 }
 
+// maxKey is the longest type or tag, in characters: both are keys (delibera, bando; dehors,
+// commercio), and PostgreSQL's indexes on them take at most 2,704 bytes a value: a type of
+// thousands of characters failed the document.
+const maxKey = 100
+
+// dropOverlongKeys leaves out a type or a tag longer than maxKey, with a warning, as any
+// metadata field that cannot be used: the document still loads.
+func dropOverlongKeys(doc *Document) {
+	if n := utf8.RuneCountInString(doc.Meta.Type); n > maxKey {
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("type of %d characters is not a type (delibera, bando, piano, report, ...): ignored", n))
+		doc.Meta.Type = ""
+	}
+	tags := doc.Meta.Tags[:0]
+	for _, t := range doc.Meta.Tags {
+		if n := utf8.RuneCountInString(t); n > maxKey {
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("tag of %d characters (at most %d): ignored", n, maxKey))
+			continue
+		}
+		tags = append(tags, t)
+	}
+	doc.Meta.Tags = tags
+}
+
 // binaryText reports content given as Markdown, text or HTML that is not text: the signature
 // of a binary format, or control bytes (NUL among them) over a twentieth of its first 64 KiB.
 // Random bytes or a PDF saved as .txt loaded as passages of noise; a stray NUL in a text is
@@ -339,6 +363,7 @@ func Parse(ctx context.Context, src Source) (*Document, error) {
 		doc.Warnings = append(doc.Warnings, err.Error()+": loaded without a date")
 	}
 	doc.Meta.Type = strings.ToLower(strings.TrimSpace(doc.Meta.Type))
+	dropOverlongKeys(doc)
 	if doc.Meta.Type == "" {
 		doc.Meta.Type = inferType(doc.Meta.Title, firstHeading(doc.Blocks), stem)
 	}

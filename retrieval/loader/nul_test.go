@@ -58,3 +58,19 @@ func TestBinaryContentUnderATextNameIsRefused(t *testing.T) {
 		t.Errorf("UTF-16: %+v, %v", doc, err)
 	}
 }
+
+// A type or a tag of thousands of characters (trimmed: 3,599) is left out with a warning, as any metadata field
+// that cannot be used, and the document loads: such a type failed it in PostgreSQL's index.
+func TestOverlongTypeAndTagsAreLeftOut(t *testing.T) {
+	long := strings.Repeat("delibera ", 400)
+	doc, err := Parse(context.Background(), Source{Path: "/d/nota.txt", Data: []byte("Testo.\n"),
+		Sidecar: []byte(`{"type": "` + long + `", "tags": ["` + long + `", "dehors"]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := strings.Join(doc.Warnings, "; ")
+	if doc.Meta.Type == long || len(doc.Meta.Tags) != 1 || doc.Meta.Tags[0] != "dehors" ||
+		!strings.Contains(w, "type of 3599 characters") || !strings.Contains(w, "tag of 3599 characters") {
+		t.Errorf("meta = %+v, warnings %q", doc.Meta, w)
+	}
+}
