@@ -76,9 +76,18 @@ func TestALineOfGarbageIsOneBadRow(t *testing.T) {
 			t.Errorf("control bytes %v: names %q", ctl, s)
 		}
 	}
+	// Vertical tabs, line breaks inside a cell in some exports, on every line are text.
+	f := newFixture(t)
+	vt := f.load(ingest.KindCIG, writeFile(t, "cig_2026-09.csv", lines("\n",
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE;CAUSALE",
+		"V1;01234567897;CIGO;01/09/2026;;RESPINTA;0;CRISI\vAZIENDALE",
+		"V2;01234567897;CIGO;01/09/2026;;RESPINTA;0;EVENTI\vMETEO",
+	)), ingest.Options{})
+	if vt.Loaded != 2 || f.str(`SELECT string_agg(causale, ',' ORDER BY id_domanda) FROM cig_domande`) != "CRISI AZIENDALE,EVENTI METEO" {
+		t.Errorf("vertical tabs: %+v", vt)
+	}
 	// A binary file is still refused whole, and so is a text file with garbage on its header
 	// line or on a quarter of its lines.
-	f := newFixture(t)
 	for name, content := range map[string][]byte{
 		"png":    append([]byte("\x89PNG\r\n\x1a\n"), garbage(200, true)...),
 		"header": append(garbage(100, true), "\nD1;01234567897;CIGO;01/09/2026;;RESPINTA;0\n"...),

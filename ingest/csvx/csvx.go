@@ -494,10 +494,11 @@ func binary(b []byte) bool {
 var binaryMagic = [][]byte{[]byte("%PDF-"), []byte("PK\x03\x04"), {0xD0, 0xCF, 0x11, 0xE0}, []byte("\x89PNG"), {0xFF, 0xD8, 0xFF}, []byte("GIF8")}
 
 // binaryLine reports a line with a NUL byte or a control character other than TAB, carriage
-// return, form feed and the DOS end-of-file mark.
+// return, vertical tab (a line break inside a cell in some exports), form feed and the DOS
+// end-of-file mark.
 func binaryLine(l []byte) bool {
 	for _, c := range l {
-		if c < 0x20 && c != '\t' && c != '\r' && c != '\f' && c != 0x1a {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\v' && c != '\f' && c != 0x1a {
 			return true
 		}
 	}
