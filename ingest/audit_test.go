@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -81,16 +82,16 @@ func TestAMonthWithAnotherHeaderLayoutIsNotTakenAsUnchanged(t *testing.T) {
 }
 
 // A street register replaces the one in use, so a file with no valid segment (a header alone,
-// every row rejected) or with less than half its segments is refused, as a truncated register
-// snapshot is: it would leave every company of the missing streets "non attribuito".
+// every row rejected) or with less than half its segments (of at least 1,000) is refused, as a
+// truncated register snapshot is: it would leave every company of the missing streets "non
+// attribuito".
 func TestAnEmptyOrTruncatedStreetRegisterIsRefused(t *testing.T) {
 	f := newFixture(t)
-	f.load(ingest.KindStradario, writeFile(t, "stradario.csv", lines("\r\n",
-		"COD-VIA;DENOMINAZIONE;QUARTIERE",
-		"1;VIA ROSSINI;Navile",
-		"2;VIA VERDI;Navile",
-		"3;VIA BELLINI;Savena",
-	)), ingest.Options{})
+	street := []string{"COD-VIA;DENOMINAZIONE;QUARTIERE", "1;VIA ROSSINI;Navile", "2;VIA VERDI;Navile", "3;VIA BELLINI;Savena"}
+	for i := 4; i <= 1200; i++ {
+		street = append(street, fmt.Sprintf("%d;VIA DEL VICOLO %d;Savena", i, i))
+	}
+	f.load(ingest.KindStradario, writeFile(t, "stradario.csv", lines("\r\n", street...)), ingest.Options{})
 	f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", lines("\n",
 		"C-FISCALE;DENOMINAZIONE;N-G;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO",
 		"01234567897;ALFA;SR;01/02/2020;;ATTIVA;VIA ROSSINI 1;56.10.11",

@@ -52,8 +52,9 @@ type Options struct {
 	// StartedBy is recorded on the batch (a user name or "demo").
 	StartedBy string
 	// AllowPartial loads a register snapshot with less than half the companies of the
-	// previous one (refused by default: the missing ones would be recorded as having left),
-	// or a street register with less than half the segments of the one in use.
+	// previous one (refused by default when that one had at least 1,000: the missing ones
+	// would be recorded as having left), or a street register with less than half the
+	// segments of the one in use (likewise).
 	AllowPartial bool
 	// CompareInDatabase compares a register snapshot with the previous one in SQL, every row
 	// staged, instead of skipping in the loader the rows the previous snapshot has unchanged;

@@ -310,11 +310,13 @@ func TestSharedExampleFiles(t *testing.T) {
 
 func TestTruncatedSnapshotIsRefusedUnlessAllowed(t *testing.T) {
 	f := newFixture(t)
-	f.load(ingest.KindImprese, testdata("imprese_2026-09.csv"), ingest.Options{})
-	data, _ := os.ReadFile(testdata("imprese_2026-09.csv"))
+	// A register of 1,200 companies, then an extract cut at 400 of them: refused.
+	path := benchFirstSnapshot(f, t.TempDir(), 1200, func(lines []string) []string { return lines })
+	f.load(ingest.KindImprese, path, ingest.Options{})
+	data, _ := os.ReadFile(path)
 	lines := strings.SplitAfter(string(data), "\r\n")
-	partial := filepath.Join(t.TempDir(), "imprese_2026-10.csv")
-	_ = os.WriteFile(partial, []byte(strings.Join(lines[:4], "")), 0o644) // header + 3 of 8
+	partial := filepath.Join(t.TempDir(), "imprese_2026-11.csv")
+	_ = os.WriteFile(partial, []byte(strings.Join(lines[:401], "")), 0o644) // header + 400 of 1,200
 	_, err := f.loader.LoadFile(context.Background(), ingest.KindImprese, partial, ingest.Options{})
 	if err == nil || !strings.Contains(err.Error(), "estratto parziale") {
 		t.Fatalf("partial snapshot: err = %v", err)
@@ -323,13 +325,37 @@ func TestTruncatedSnapshotIsRefusedUnlessAllowed(t *testing.T) {
 		t.Errorf("%d events written by a refused snapshot", n)
 	}
 	sum := f.load(ingest.KindImprese, partial, ingest.Options{AllowPartial: true})
-	if sum.Stats["evento_uscita"] != 5 {
+	if sum.Stats["evento_uscita"] != 800 {
 		t.Errorf("allowed partial snapshot: stats %v", sum.Stats)
 	}
-	empty := filepath.Join(t.TempDir(), "imprese_2026-11.csv")
+	empty := filepath.Join(t.TempDir(), "imprese_2026-12.csv")
 	_ = os.WriteFile(empty, []byte(lines[0]+"BO;1;01234567060;X;SR;;01/01/2020;;;ATTIVA;BOLOGNA;VIA X 1;40100;62.01;1;;;;N\r\n"), 0o644)
 	if _, err := f.loader.LoadFile(context.Background(), ingest.KindImprese, empty, ingest.Options{AllowPartial: true}); err == nil || !strings.Contains(err.Error(), "nessuna impresa valida") {
 		t.Errorf("snapshot with no valid row: err = %v", err)
+	}
+}
+
+// A small register (under 1,000 companies: a test's files, a small comune) followed by a
+// snapshot of fewer than half as many is loaded: the companies missing from it have left.
+func TestSmallRegisterShrinksWithoutAllowPartial(t *testing.T) {
+	f := newFixture(t)
+	f.load(ingest.KindImprese, testdata("imprese_2026-09.csv"), ingest.Options{})
+	data, _ := os.ReadFile(testdata("imprese_2026-09.csv"))
+	lines := strings.SplitAfter(string(data), "\r\n")
+	smaller := filepath.Join(t.TempDir(), "imprese_2026-10.csv")
+	_ = os.WriteFile(smaller, []byte(strings.Join(lines[:4], "")), 0o644) // header + 3 of 8
+	sum := f.load(ingest.KindImprese, smaller, ingest.Options{})
+	if sum.Loaded != 3 || sum.Stats["evento_uscita"] != 5 {
+		t.Errorf("smaller snapshot of a small register: loaded %d, stats %v", sum.Loaded, sum.Stats)
+	}
+	// Likewise a small street register replaced by one of fewer than half its segments.
+	dir := t.TempDir()
+	big, small := filepath.Join(dir, "stradario.csv"), filepath.Join(dir, "stradario_nuovo.csv")
+	_ = os.WriteFile(big, []byte("COD-VIA;DENOMINAZIONE;QUARTIERE\n1;VIA ROSSINI;Navile\n2;VIA VERDI;Navile\n3;VIA BELLINI;Savena\n"), 0o644)
+	_ = os.WriteFile(small, []byte("COD-VIA;DENOMINAZIONE;QUARTIERE\n1;VIA ROSSINI;Navile\n"), 0o644)
+	f.load(ingest.KindStradario, big, ingest.Options{})
+	if st := f.load(ingest.KindStradario, small, ingest.Options{}); st.Loaded != 1 {
+		t.Errorf("smaller street register of a small one: %+v", st)
 	}
 }
 

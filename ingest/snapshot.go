@@ -119,8 +119,9 @@ func directFirstSnapshot(ctx context.Context, tx pgx.Tx, r *batchRun) (bool, err
 const directMinBytes = 1 << 20
 
 // checkShrink refuses a snapshot with no valid company, or with less than half the companies
-// of the previous one unless Options.AllowPartial: every company missing from a snapshot is
-// recorded as having left the register, so a truncated extract would rewrite history.
+// of the previous one (of at least partialFloor) unless Options.AllowPartial: every company
+// missing from a snapshot is recorded as having left the register, so a truncated extract
+// would rewrite history.
 func checkShrink(ctx context.Context, tx pgx.Tx, r *batchRun) error {
 	var prev int
 	err := tx.QueryRow(ctx, `SELECT companies FROM register_snapshots ORDER BY as_of DESC LIMIT 1`).Scan(&prev)
@@ -145,14 +146,20 @@ type shrink int
 const (
 	shrunkNot     shrink = iota
 	shrunkEmpty          // no valid row at all
-	shrunkPartial        // less than half the rows in use, and Options.AllowPartial not given
+	shrunkPartial        // less than half the rows in use (at least partialFloor), and Options.AllowPartial not given
 )
+
+// partialFloor is the size under which a register in use (companies or street segments) is
+// never taken to be cut by a smaller file: half of a few rows is no sign of a truncated
+// extract (a test's small files, a small comune's register, a street register of one
+// district), while a cut export of a city's register of tens of thousands still is.
+const partialFloor = 1000
 
 func (r *batchRun) shrunk(prev int) shrink {
 	switch {
 	case r.sum.Loaded == 0:
 		return shrunkEmpty
-	case prev > 0 && r.sum.Loaded*2 < prev && !r.opts.AllowPartial:
+	case prev >= partialFloor && r.sum.Loaded*2 < prev && !r.opts.AllowPartial:
 		return shrunkPartial
 	}
 	return shrunkNot

@@ -32,7 +32,8 @@ func loadMatcher(ctx context.Context, tx pgx.Tx) (*address.Matcher, error) {
 }
 
 // checkStreetRegisterShrink refuses a street register with no valid segment, or with less
-// than half the segments of the one in use unless Options.AllowPartial: the file replaces the
+// than half the segments of the one in use (of at least partialFloor) unless
+// Options.AllowPartial: the file replaces the
 // register and every address is attributed again, so an empty or truncated file (a header
 // alone, a cut extract) would leave the companies of whole streets "non attribuito".
 func checkStreetRegisterShrink(ctx context.Context, tx pgx.Tx, r *batchRun) error {
