@@ -99,9 +99,9 @@ The command fails (exit 1) when a file cannot be read at all; rejected rows do n
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON summary per file, one per line")
 	switch kind {
 	case ingest.KindImprese:
-		cmd.Flags().BoolVar(&allowPartial, "allow-partial", false, "load a snapshot with less than half the companies of the previous one")
+		cmd.Flags().BoolVar(&allowPartial, "allow-partial", false, "load a snapshot with less than half the companies of the previous one (refused when that one had 1,000 or more)")
 	case ingest.KindStradario:
-		cmd.Flags().BoolVar(&allowPartial, "allow-partial", false, "load a street register with less than half the segments of the one in use")
+		cmd.Flags().BoolVar(&allowPartial, "allow-partial", false, "load a street register with less than half the segments of the one in use (refused when it has 1,000 or more)")
 	}
 	return cmd
 }
