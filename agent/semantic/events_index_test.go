@@ -33,27 +33,9 @@ var eventFilterIndexes = map[string]string{
 // catalog's SQL that the index no longer matches fails here, not silently in the benchmark),
 // and the rows read through the index are those of the detailed tables.
 func TestEventFilterIndexesServeTheCatalogsFilters(t *testing.T) {
-	e, _ := testEngine(t)
 	ctx := context.Background()
-	d := dbtest.Shared(t)
-	if _, err := RefreshCubes(ctx, d.Pool); err != nil { // other tests commit loads
-		t.Fatal(err)
-	}
-	// The refresh analyses the tables it rebuilds; these may have been built before the
-	// package's other loads and carry an empty table's statistics.
-	if _, err := d.Pool.Exec(ctx, "ANALYZE agg_eventi_imprese, agg_eventi_cig, agg_eventi_suap, agg_imprese_vive"); err != nil {
-		t.Fatal(err)
-	}
-	sep := "?"
-	if strings.Contains(d.ROURL, "?") {
-		sep = "&"
-	}
-	forced, err := db.Open(ctx, d.ROURL+sep+"enable_seqscan=off&enable_indexscan=off")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer forced.Close()
-	indexed, slow := NewEngine(forced, e.catalog).WithoutCache(), detailedEngine(e)
+	indexed, slow := forcedEngines(t, "enable_seqscan=off&enable_indexscan=off",
+		"agg_eventi_imprese, agg_eventi_cig, agg_eventi_suap, agg_imprese_vive")
 
 	shapes := []struct {
 		table string
@@ -177,25 +159,8 @@ func explain(ctx context.Context, t *testing.T, e *Engine, res *Result) string {
 // keeps) is planned through their registration-date index (00069) when sequential scans are
 // off, with the detailed tables' rows.
 func TestAgeRangesOnTheLiveCompaniesReadTheRegistrationIndex(t *testing.T) {
-	e, _ := testEngine(t)
 	ctx := context.Background()
-	d := dbtest.Shared(t)
-	if _, err := RefreshCubes(ctx, d.Pool); err != nil { // other tests commit loads
-		t.Fatal(err)
-	}
-	if _, err := d.Pool.Exec(ctx, "ANALYZE agg_imprese_vive"); err != nil {
-		t.Fatal(err)
-	}
-	sep := "?"
-	if strings.Contains(d.ROURL, "?") {
-		sep = "&"
-	}
-	forced, err := db.Open(ctx, d.ROURL+sep+"enable_seqscan=off")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer forced.Close()
-	indexed, slow := NewEngine(forced, e.catalog).WithoutCache(), detailedEngine(e)
+	indexed, slow := forcedEngines(t, "enable_seqscan=off", "agg_imprese_vive")
 	for _, q := range []Query{
 		{Metric: "imprese_attive", Filters: []Filter{{Dimension: "anzianita", Op: ">=", Value: 60}}, GroupBy: []string{"area_statistica", "ateco", "giovanile"}},
 		{Metric: "imprese_registrate", Filters: []Filter{{Dimension: "anzianita", Op: "between", Values: []any{24, 96}}}, GroupBy: []string{"area_statistica", "ateco"}},
@@ -220,4 +185,31 @@ func TestAgeRangesOnTheLiveCompaniesReadTheRegistrationIndex(t *testing.T) {
 			t.Errorf("%s: index and detailed path differ (or no rows)\nindex:    %v\ndetailed: %v", name, got.Rows, want.Rows)
 		}
 	}
+}
+
+// forcedEngines refreshes the aggregates and analyzes tables (the refresh analyses the tables
+// it rebuilds; these may have been built before the package's other loads and carry an empty
+// table's statistics), then gives an engine whose connections run with settings (planner
+// switches, as URL parameters) and the detailed engine to compare it with.
+func forcedEngines(t *testing.T, settings, tables string) (forced, detailed *Engine) {
+	t.Helper()
+	e, _ := testEngine(t)
+	ctx := context.Background()
+	d := dbtest.Shared(t)
+	if _, err := RefreshCubes(ctx, d.Pool); err != nil { // other tests commit loads
+		t.Fatal(err)
+	}
+	if _, err := d.Pool.Exec(ctx, "ANALYZE "+tables); err != nil {
+		t.Fatal(err)
+	}
+	sep := "?"
+	if strings.Contains(d.ROURL, "?") {
+		sep = "&"
+	}
+	pool, err := db.Open(ctx, d.ROURL+sep+settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return NewEngine(pool, e.catalog).WithoutCache(), detailedEngine(e)
 }
