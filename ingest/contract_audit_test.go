@@ -169,3 +169,22 @@ func TestAnAmountTooLargeIsOneBadRow(t *testing.T) {
 		t.Errorf("hours = %s", s)
 	}
 }
+
+// An authorised request with no date of authorisation loads as the file says, with one
+// warning that counts such requests (their hours authorised fall in no period).
+func TestAuthorisedRequestWithoutDateIsLoadedWithAWarning(t *testing.T) {
+	f := newFixture(t)
+	sum := f.load(ingest.KindCIG, writeFile(t, "cig_2026-10.csv", lines("\n",
+		"ID-DOMANDA;C-FISCALE;TIPO;DT-DOMANDA;DT-AUTORIZZAZIONE;ESITO;ORE-AUTORIZZATE",
+		"A1;01234567897;CIGO;01/09/2026;;AUTORIZZATA;120",
+		"A2;01234567897;CIGO;01/09/2026;15/09/2026;AUTORIZZATA;80",
+		"A3;11111111115;FIS;02/09/2026;;IN ISTRUTTORIA;0",
+		"A4;11111111115;FIS;03/09/2026;;AUTORIZZATA;10",
+	)), ingest.Options{})
+	if sum.Loaded != 4 || sum.Stats["autorizzate_senza_data"] != 2 {
+		t.Fatalf("summary = %+v", sum)
+	}
+	if w := strings.Join(sum.Warnings, " | "); !strings.Contains(w, "2 domande AUTORIZZATA senza DT-AUTORIZZAZIONE") {
+		t.Errorf("warnings = %s", w)
+	}
+}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/comune-bologna/conoscenza/ingest/address"
 	"github.com/comune-bologna/conoscenza/ingest/codes"
@@ -257,7 +259,24 @@ var cigSchema = func() *schema {
 		rc.vals[iSez], rc.vals[iDiv] = nullIfEmpty(rc.ateco.Sezione), nullIfEmpty(rc.ateco.Divisione)
 		return nil
 	}
-	s.merge = upsertMerge("cig_domande", []string{"id_domanda"})
+	merge := upsertMerge("cig_domande", []string{"id_domanda"})
+	s.merge = func(ctx context.Context, tx pgx.Tx, r *batchRun) (map[string]int64, error) {
+		stats, err := merge(ctx, tx, r)
+		if err != nil {
+			return nil, err
+		}
+		// Authorised with no date of authorisation: loaded as the file says, but its hours
+		// authorised fall in no period (they count by DT-AUTORIZZAZIONE): said once.
+		var undated int64
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM ingest_stg WHERE esito = 'AUTORIZZATA' AND dt_autorizzazione IS NULL`).Scan(&undated); err != nil {
+			return nil, fmt.Errorf("count authorised requests without a date: %w", err)
+		}
+		if undated > 0 {
+			stats["autorizzate_senza_data"] = undated
+			r.sum.Warnings = append(r.sum.Warnings, fmt.Sprintf("%d domande AUTORIZZATA senza DT-AUTORIZZAZIONE: caricate, ma le loro ore autorizzate non cadono in nessun periodo", undated))
+		}
+		return stats, nil
+	}
 	return s
 }()
 
