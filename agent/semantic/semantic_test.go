@@ -19,11 +19,20 @@ import (
 	"github.com/comune-bologna/conoscenza/ingest/db/dbtest"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+// TestMain closes the shared engine's read-only pool before the package database is dropped:
+// the drop cannot end another role's sessions.
+func TestMain(m *testing.M) {
+	dbtest.MainWith(m, func() {
+		if roPool != nil {
+			roPool.Close()
+		}
+	})
+}
 
 var (
 	setupOnce sync.Once
 	engine    *Engine
+	roPool    *pgxpool.Pool
 	fx        *fixture
 )
 
@@ -40,6 +49,7 @@ func testEngine(t *testing.T) (*Engine, *fixture) {
 		if err != nil {
 			t.Fatalf("read-only pool: %v", err)
 		}
+		roPool = ro
 		engine = NewEngine(ro, catalog.Default())
 	})
 	if engine == nil {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/comune-bologna/conoscenza/ingest/db"
@@ -62,7 +64,9 @@ func MainWith(m *testing.M, cleanup func()) {
 	mu.Lock()
 	if shared != nil {
 		shared.Pool.Close()
-		_ = drop(context.Background(), shared.Name)
+		if err := drop(context.Background(), shared.Name); err != nil {
+			fmt.Fprintf(os.Stderr, "dbtest: dropping %s: %v\n", shared.Name, err)
+		}
 	}
 	mu.Unlock()
 	os.Exit(code)
@@ -99,7 +103,9 @@ func own(t testing.TB, migrate bool) *DB {
 	}
 	t.Cleanup(func() {
 		d.Pool.Close()
-		_ = drop(context.Background(), d.Name)
+		if err := drop(context.Background(), d.Name); err != nil {
+			t.Logf("dropping test database %s: %v", d.Name, err)
+		}
 	})
 	return d
 }
@@ -138,6 +144,10 @@ func create(ctx context.Context, migrate bool) (*DB, error) {
 	return &DB{Name: name, URL: url, ROURL: WithDatabase(ro, name), Pool: pool}, nil
 }
 
+// drop drops a test database. WITH (FORCE) ends the sessions still connected, but only those
+// of roles the base URL's user may signal: a read-only or audit session whose pool was just
+// closed can linger for a moment while its backend exits (a busy machine), and the drop is
+// refused (42501). It is retried until those sessions are gone, for up to 20 seconds.
 func drop(ctx context.Context, name string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -146,8 +156,19 @@ func drop(ctx context.Context, name string) error {
 		return err
 	}
 	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	return err
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, err = conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		var pgErr *pgconn.PgError
+		if err == nil || !errors.As(err, &pgErr) || pgErr.Code != "42501" || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 const (

@@ -58,3 +58,40 @@ func TestSweepDropsOnlyStale(t *testing.T) {
 		t.Errorf("a new test database's name %q carries no creation time", current.Name)
 	}
 }
+
+// TestDropWaitsForReadOnlySessions keeps a read-only session open on a test database while it
+// is dropped, and ends it half a second later: the owner may not end another role's session,
+// so a single DROP ... WITH (FORCE) is refused and the database would be left behind; drop
+// must wait for the session to go and then drop it.
+func TestDropWaitsForReadOnlySessions(t *testing.T) {
+	ctx := context.Background()
+	d, err := create(ctx, false)
+	if err != nil {
+		t.Skipf("no database server: %v", err)
+	}
+	d.Pool.Close()
+	ro, err := pgx.Connect(ctx, d.ROURL)
+	if err != nil {
+		_ = drop(ctx, d.Name)
+		t.Fatalf("read-only session: %v", err)
+	}
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		ro.Close(ctx)
+	}()
+	if err := drop(ctx, d.Name); err != nil {
+		t.Fatalf("drop with a read-only session open: %v", err)
+	}
+	conn, err := pgx.Connect(ctx, BaseURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_database WHERE datname = $1", d.Name).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("%s still exists after drop", d.Name)
+	}
+}
