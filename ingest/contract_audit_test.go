@@ -188,3 +188,31 @@ func TestAuthorisedRequestWithoutDateIsLoadedWithAWarning(t *testing.T) {
 		t.Errorf("warnings = %s", w)
 	}
 }
+
+// N-REA is digits (the formats' rule): a number with letters or signs is one bad row naming the
+// column; an empty one is none, and leading zeros are kept as written.
+func TestAnREANumberWithOtherThanDigitsIsOneBadRow(t *testing.T) {
+	f := newFixture(t)
+	reg := f.load(ingest.KindImprese, writeFile(t, "imprese_2026-10.csv", lines("\n",
+		"PRV;N-REA;C-FISCALE;DENOMINAZIONE;N-G;DT-ISCR-RI;DT-CESSAZ;STATO;INDIRIZZO;ATECO",
+		"BO;0123456;01234567897;ALFA SRL;SR;01/01/2020;;ATTIVA;VIA TOSCANA 1;56.10.11",
+		"BO;12A456;11111111115;BETA SRL;SR;01/01/2020;;ATTIVA;VIA TOSCANA 2;56.10.11",
+		"BO;;00034567891;GAMMA SRL;SR;01/01/2020;;ATTIVA;VIA TOSCANA 3;56.10.11",
+		"BO;-45;12345678903;DELTA SRL;SR;01/01/2020;;ATTIVA;VIA TOSCANA 4;56.10.11",
+	)), ingest.Options{})
+	if reg.Loaded != 2 || reg.Rejected != 2 {
+		t.Fatalf("loaded %d rejected %d: %+v", reg.Loaded, reg.Rejected, reg.Rejections)
+	}
+	for i, want := range []struct {
+		line  int
+		value string
+	}{{3, "12A456"}, {5, "-45"}} {
+		r := reg.Rejections[i]
+		if r.Line != want.line || r.Column != "N-REA" || r.Value != want.value || !strings.Contains(r.Reason, "solo cifre") {
+			t.Errorf("rejection %d = %+v, want line %d N-REA %q", i, r, want.line, want.value)
+		}
+	}
+	if s := f.str(`SELECT string_agg(rea, ',' ORDER BY codice_fiscale) FROM imprese`); s != ",0123456" {
+		t.Errorf("stored REA numbers = %q", s)
+	}
+}

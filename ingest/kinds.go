@@ -177,7 +177,7 @@ var impreseSchema = func() *schema {
 		kind: KindImprese, source: "InfoCamere - Registro Imprese", needAsOf: true,
 		fields: []field{
 			{"PRV", false, "provincia", "text", upperText},
-			{"N-REA", false, "rea", "text", text},
+			{"N-REA", false, "rea", "text", reaNumber},
 			{"C-FISCALE", true, "codice_fiscale", "text", codiceFiscale},
 			{"DENOMINAZIONE", true, "denominazione", "text", required(text)},
 			{"N-G", true, "forma_giuridica", "text", upperText},

@@ -44,6 +44,17 @@ type rowCtx struct {
 
 func text(rc *rowCtx, raw string) (any, error) { return rc.box.str(raw), nil }
 
+// reaNumber reads N-REA: digits, as the formats say (stored as written, leading zeros kept);
+// empty is none. Anything else is a bad row naming the column.
+func reaNumber(rc *rowCtx, raw string) (any, error) {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] < '0' || raw[i] > '9' {
+			return nil, fmt.Errorf("numero REA non valido: solo cifre")
+		}
+	}
+	return rc.box.str(raw), nil
+}
+
 func upperText(rc *rowCtx, raw string) (any, error) {
 	if isCleanUpper(raw) {
 		return rc.box.str(raw), nil
