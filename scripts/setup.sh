@@ -95,7 +95,10 @@ fi
 # saves on our sub-second aggregates), and room for the WAL of a bulk load between checkpoints
 # (a million-company register snapshot writes about 0.5 GB of WAL; with the default 1 GB the
 # shared development cluster had a checkpoint forced every 50 s on average, and every page
-# touched after a checkpoint is logged in full again). Written once; a change restarts the cluster below (these settings
+# touched after a checkpoint is logged in full again). min_wal_size keeps 2 GB of used WAL
+# segments for reuse at each checkpoint: with the default 80 MB a load wrote most of its WAL into
+# new segments, which the server first fills with zeros and syncs (WALInitWrite/WALInitSync were
+# about 13% of the loading backend's samples: docs/ingest.md, "Eleventh round"). Written once; a change restarts the cluster below (these settings
 # alone only need a reload).
 conf_dir=/etc/postgresql/${PG_MAJOR}/main/conf.d
 mem_mb=$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)
@@ -123,6 +126,7 @@ random_page_cost = 1.1
 max_parallel_workers_per_gather = 2
 log_min_duration_statement = 2000
 max_wal_size = 8GB
+min_wal_size = 2GB
 checkpoint_timeout = 15min"
 if [ -d "$conf_dir" ] && [ "$(cat "$conf_dir/conoscenza.conf" 2>/dev/null)" != "$want_conf" ]; then
   say "writing $conf_dir/conoscenza.conf (shared_buffers ${sb_mb}MB, jit off)"
