@@ -60,6 +60,8 @@ var divisionWords = []valueWords{
 	{"divisione_ateco", "61", []string{"telecomunicazioni", "telecommunications", "telecoms"}},
 	{"divisione_ateco", "62", []string{"produzione di software", "produzione software", "sviluppo software", "sviluppo di software",
 		"software house", "consulenza informatica", "software", "software development", "it consulting"}},
+	{"ateco", "68.31", []string{"agenzie immobiliari", "agenzia immobiliare", "agenti immobiliari", "intermediazione immobiliare",
+		"mediazione immobiliare", "real estate agencies", "real estate agents", "estate agents", "estate agencies"}},
 	{"divisione_ateco", "69", []string{"studi legali", "studio legale", "avvocati", "commercialisti", "studi contabili", "consulenti del lavoro",
 		"notai", "law firms", "lawyers", "accountants", "accounting firms"}},
 	{"divisione_ateco", "70", []string{"consulenza gestionale", "consulenza aziendale", "consulenza di direzione", "management consulting"}},

@@ -497,7 +497,12 @@ func (t *text) readGroups(source string) []string {
 			// "la top 10 delle aree statistiche", "i primi 5 tra i quartieri"
 			(len(before) > 1 && (prev == "dei" || prev == "delle" || prev == "degli" || prev == "of" || prev == "tra" || prev == "fra" || prev == "among") &&
 				(before[1] == "top" || isNumber(before[1]))) ||
-			periodAdjectives[t.tok(i)]
+			periodAdjectives[t.tok(i)] ||
+			// "le causali della cig più frequenti", "the most common causes": a plural dimension
+			// ranked by a superlative a few words on, or after one
+			(prev == "i" || prev == "le" || prev == "gli" || prev == "the") && (italianPluralDims[t.tok(i)] || pluralDims[t.tok(i)]) &&
+				slices.ContainsFunc([]int{0, 1, 2, 3}, func(k int) bool { return mostWords[t.tok(i+n+k)] }) ||
+			len(before) > 1 && (before[1] == "most" || before[1] == "least") && pluralDims[t.tok(i)]
 		if !trig {
 			continue
 		}

@@ -310,7 +310,25 @@ func (t *text) aims() bool {
 	}
 	return false
 }
-func (t *text) docNoun() bool { return t.has(docNouns...) }
+func (t *text) docNoun() bool {
+	if !t.has(docNouns...) {
+		return false
+	}
+	// "rapporto tra chiusure e aperture", "in rapporto alle imprese attive", "in relazione al
+	// numero di imprese": a ratio or a reference, not a report, when no other document is named
+	for _, ph := range []string{"rapporto tra", "rapporto fra", "in rapporto a", "in rapporto al", "in rapporto alle", "in rapporto ai",
+		"in rapporto agli", "in rapporto all", "in relazione a", "in relazione al", "in relazione alle", "in relazione ai", "in relazione all"} {
+		if i := t.find(ph, 0); i >= 0 {
+			rest := slices.Clone(t.tokens)
+			rest[i] = ""
+			if i+1 < len(rest) && rest[i+1] == "relazione" {
+				rest[i+1] = ""
+			}
+			return (&text{tokens: rest}).has(docNouns...)
+		}
+	}
+	return true
+}
 
 // quantityCue says the question asks for a number.
 func (t *text) quantityCue() bool {

@@ -39,6 +39,7 @@ var (
 		"saldo negativo", "saldo positivo", "differenza tra aperture e chiusure", "aperture meno chiusure", "openings minus closures"}
 	growthWords = []string{"tasso di crescita", "tasso crescita", "crescita", "growth rate", "growth"}
 	shareWords  = []string{"quota", "quote", "percentuale", "percentuali", "incidenza", "peso", "pesano", "quanto pesa", "share", "proportion",
+		"quanto incide", "quanto incidono", "incidono sul*", "incide sul*", "incidono tra", "incide tra",
 		"percentage", "che parte", "what fraction",
 		// "%" reads "percento": "il quartiere con più imprese artigiane in %"
 		"in percento", "percentualmente", "in termini percentuali", "in percentage terms"}
@@ -282,6 +283,7 @@ var firmNouns = []string{"ristoranti", "bar", "negozi", "alberghi", "hotel", "pi
 	"officine", "botteghe", "attivita commerciali", "esercizi commerciali", "restaurants", "bars", "shops", "hotels", "retailers",
 	// legal forms name firms too ("le srl semplificate sono in aumento?")
 	"srl", "spa", "snc", "sas", "srls", "cooperative", "cooperatives", "consorzi", "ditte individuali", "imprese individuali", "partite iva",
+	"sole proprietorships", "sole proprietors", "sole traders", "limited companies", "corporations", "partnerships", "consortia",
 	// and sizes ("quante microimprese straniere?")
 	"microimprese", "micro imprese", "microimpresa", "pmi", "microenterprises", "smes"}
 

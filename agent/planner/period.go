@@ -213,6 +213,12 @@ func (t *text) comparison() (string, int) {
 				t.consume(i, j-i+n)
 				return c, 0
 			}
+			// "variazione delle aperture 2025 sul 2024", "change in 2025 over 2024": a year after
+			// another with a word of change
+			if y, ok := year(t.tok(j)); ok && isYearTok(t.tok(i-1)) && (t.has(deltaWords...) || t.has(changeWords...)) {
+				t.consume(i, j-i+1)
+				return "year", y
+			}
 			continue
 		}
 		if (t.tok(j) == "fine" || t.tok(j) == "end") && (months[t.tok(j+1)] > 0 || t.tok(j+1) == "of") {
@@ -277,9 +283,14 @@ func (t *text) comparison() (string, int) {
 				return "span", 0
 			}
 		}
-		// "rispetto ad agosto 2025", "rispetto al primo trimestre 2026": resolved against the
-		// question's period by resolveSpan
+		// "rispetto ad agosto 2025", "rispetto al primo trimestre 2026", "rispetto all'estate
+		// 2024": resolved against the question's period by resolveSpan
 		if p, n, ok := t.periodAt(j); ok && !p.from.IsZero() && !p.to.IsZero() {
+			t.cmpSpan = p
+			t.consume(i, j-i+n)
+			return "span", 0
+		}
+		if p, n, ok := t.seasonAt(j); ok {
 			t.cmpSpan = p
 			t.consume(i, j-i+n)
 			return "span", 0
@@ -306,13 +317,13 @@ func (t *text) comparison() (string, int) {
 		t.cmpTrend = true
 		return "previous_year", 0
 	}
-	if !t.has("quanto", "di quanto", "how much") && t.take("e cresciuta", "e cresciuto", "e aumentata", "e aumentato", "e diminuita", "e diminuito",
+	if !t.has("quanto", "di quanto", "how much") && !t.has(growthMost...) && t.take("e cresciuta", "e cresciuto", "e aumentata", "e aumentato", "e diminuita", "e diminuito",
 		"e calata", "e calato", "has increased", "has decreased") {
 		// "la percentuale di imprese straniere a Navile è cresciuta?" (not "quanto è cresciuto")
 		t.cmpTrend = true
 		return "previous_year", 0
 	}
-	if t.take("aumentate o diminuite", "aumentati o diminuiti", "cresciute o diminuite", "cresciute o calate", "diminuite o aumentate",
+	if !t.has(growthMost...) && t.take("aumentate o diminuite", "aumentati o diminuiti", "cresciute o diminuite", "cresciute o calate", "diminuite o aumentate",
 		"sono aumentate", "sono aumentati", "sono diminuite", "sono diminuiti", "sono calate", "sono calati", "sono cresciute",
 		"sono cresciuti", "have increased", "have decreased", "went up or down", "increased or decreased",
 

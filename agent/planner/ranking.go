@@ -9,6 +9,20 @@ func (t *text) pluralWhich() bool {
 		if (w == "which" || w == "what") && pluralDims[t.tok(i+1)] || w == "quali" && italianPluralDims[t.tok(i+1)] {
 			return true
 		}
+		// "quali sono le causali più frequenti", "what are the main causes"
+		k := i + 1
+		if t.tok(k) == "sono" || t.tok(k) == "erano" || t.tok(k) == "are" || t.tok(k) == "were" {
+			k++
+			if t.tok(k) == "i" || t.tok(k) == "le" || t.tok(k) == "gli" || t.tok(k) == "the" {
+				k++
+			}
+			// "what are the most common causes": past a superlative
+			for d := k; d <= k+2 && k > i+2; d++ {
+				if w == "quali" && italianPluralDims[t.tok(d)] || (w == "which" || w == "what") && pluralDims[t.tok(d)] {
+					return true
+				}
+			}
+		}
 	}
 	return false
 }
@@ -18,9 +32,17 @@ func (t *text) pluralWhich() bool {
 // superlative, the whole ranking in order.
 func (t *text) pluralDimWithArticle() bool {
 	for i, w := range t.tokens {
-		if (w == "i" || w == "le" || w == "gli" || w == "the") && (italianPluralDims[t.tok(i+1)] || pluralDims[t.tok(i+1)]) &&
-			(t.tok(i+2) == "con" || t.tok(i+2) == "with") {
+		if !(w == "i" || w == "le" || w == "gli" || w == "the") || !italianPluralDims[t.tok(i+1)] && !pluralDims[t.tok(i+1)] {
+			continue
+		}
+		if t.tok(i+2) == "con" || t.tok(i+2) == "with" {
 			return true
+		}
+		// "le causali più frequenti", "i settori di attività più colpiti", "the most common causes"
+		for k := i + 2; k <= i+4; k++ {
+			if t.tok(k) == "piu" || t.tok(k) == "meno" || t.tok(k) == "most" || t.tok(k) == "least" {
+				return true
+			}
 		}
 	}
 	return false
@@ -28,11 +50,13 @@ func (t *text) pluralDimWithArticle() bool {
 
 // pluralDims are English dimension words in the plural.
 var pluralDims = map[string]bool{"districts": true, "zones": true, "sectors": true, "areas": true, "industries": true,
-	"neighbourhoods": true, "neighborhoods": true, "municipalities": true, "calls": true, "divisions": true}
+	"neighbourhoods": true, "neighborhoods": true, "municipalities": true, "calls": true, "divisions": true, "causes": true,
+	"reasons": true, "outcomes": true}
 
 // italianPluralDims are Italian dimension words in the plural: "quali settori hanno avuto più
 // cassa integrazione" asks for the ranking, in order.
-var italianPluralDims = map[string]bool{"quartieri": true, "zone": true, "settori": true, "comparti": true, "divisioni": true, "bandi": true}
+var italianPluralDims = map[string]bool{"quartieri": true, "zone": true, "settori": true, "comparti": true, "divisioni": true, "bandi": true,
+	"causali": true, "motivi": true, "motivazioni": true, "aree": true, "esiti": true}
 
 // explicitBreakdown says whether a dimension is asked for after "per", "by", "x", "ogni",
 // "ciascun" ("imprese sospese per quartiere"), not after a number ("nata sei mesi fa").

@@ -20,6 +20,13 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	switch {
 	case t.isWrite():
 		return Plan{Intent: IntentRefuse, Lang: lang, Reply: refusal(lang)}
+	case t.freeSQL():
+		return Plan{Intent: IntentRefuse, Lang: lang, Reply: sqlRefusal(lang)}
+	case t.personalData():
+		return Plan{Intent: IntentRefuse, Lang: lang, Reply: personalRefusal(lang)}
+	case t.has(contactWords...):
+		// an office's contacts ("qual è l'email del SUAP?") are in the documents
+		return documentPlan(question, lang)
 	case courtesyOnly(t):
 		// "grazie", "ciao", "buongiorno": a short reply pointing to what can be asked
 		it, en := "Buongiorno.", "Hello."
@@ -60,6 +67,9 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	}
 	if t.isPlatea() || t.wantsList() {
 		return p.platea(t, lang, now, nil)
+	}
+	if !docCue && !docNoun && t.forecast(now) {
+		return Plan{Intent: IntentNoData, Lang: lang, Reply: noDataReply(lang, forecastSubject(lang))}
 	}
 	if prev != nil && isFollowUp(t) {
 		if pl, ok := p.followUp(t, question, lang, prev, now); ok {
@@ -599,6 +609,10 @@ func hasEqFilter(fs []semantic.Filter, dim string) bool {
 // deltaWords ask for a change: of a flow between two years, of a stock over a span of months
 // ("variazione delle imprese attive da maggio a ottobre": its snapshots, first to last).
 var deltaWords = []string{"delta", "variazione", "variazioni", "differenza", "change", "changed"}
+
+// changeWords name a rise or a fall: with a year "sul" another ("crescita delle chiusure 2025
+// sul 2024") they compare the two.
+var changeWords = []string{"crescita", "aumento", "calo", "diminuzione", "incremento", "growth", "increase", "decrease", "drop", "rise", "fall"}
 
 // compareWords ask for two things side by side.
 var compareWords = []string{"confronto", "confronta", "confrontare", "confrontate", "confrontati", "vs", "versus", "compare", "comparison", "paragone",

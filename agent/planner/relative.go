@@ -3,6 +3,7 @@ package planner
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -87,6 +88,32 @@ func (t *text) season(now time.Time) (period, bool) {
 		return period{from: from, to: from.AddDate(0, se.months, -1), found: true}, true
 	}
 	return period{}, false
+}
+
+// seasonAt reads a season with its year at token i ("estate 2024", "the summer of 2024"), as a
+// comparison names it: the period and the number of tokens.
+func (t *text) seasonAt(i int) (period, int, bool) {
+	for _, se := range seasons {
+		for _, w := range se.words {
+			if t.find(w, i) != i {
+				continue
+			}
+			k := i + len(strings.Fields(w))
+			if t.tok(k) == "del" || t.tok(k) == "dell" || t.tok(k) == "of" {
+				k++
+			}
+			y, ok := year(t.tok(k))
+			if !ok {
+				return period{}, 0, false
+			}
+			from := day(y, se.first, 1)
+			if se.first == 12 && se.months > 1 {
+				from = day(y-1, 12, 1)
+			}
+			return period{from: from, to: from.AddDate(0, se.months, -1), found: true}, k + 1 - i, true
+		}
+	}
+	return period{}, 0, false
 }
 
 // thisYearRelative turns "dell'anno", "di quest'anno", "dell'anno in corso" and "dell'anno

@@ -86,8 +86,10 @@ func TestUnseenPhrasingsProbedOn26NovemberSecondRound(t *testing.T) {
 			`{"metric":"cig_ore_richieste","from":"2020-01-01","to":"2020-12-31"}`},
 		{"Quante imprese giovanili ci sono in ciascun quartiere?",
 			`{"metric":"imprese_attive","filters":[{"dimension":"giovanile","value":true}],"group_by":["quartiere"]}`},
+		// in order since session 11, as "quali quartieri hanno più chiusure" ("quali sono i/le ..." is
+		// "quali ..."), without the addresses no quartiere holds
 		{"Quali sono i quartieri dove chiudono più imprese straniere?",
-			`{"metric":"chiusure","filters":[{"dimension":"straniera","value":true}],"group_by":["quartiere"]}`},
+			`{"metric":"chiusure","filters":[{"dimension":"straniera","value":true},{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"order":{"by":"value","dir":"desc"}}`},
 		{"Quante cessazioni nel mese di agosto 2026 rispetto ad agosto 2025?",
 			`{"metric":"chiusure","from":"2026-08-01","to":"2026-08-31","compare_to":"previous_year"}`},
 		{"Quante imprese hanno aperto nel secondo trimestre 2026 rispetto al primo trimestre 2026?",

@@ -140,10 +140,12 @@ type place struct {
 var places = []place{
 	// a zone whose name holds a quartiere's word comes first ("zona Costa Saragozza")
 	{"zona", "Costa Saragozza", []string{"costa saragozza"}},
-	{"quartiere", "Borgo Panigale-Reno", []string{"borgo panigale reno", "borgo panigale", "panigale", "quartiere reno"}},
+	{"quartiere", "Borgo Panigale-Reno", []string{"borgo panigale reno", "borgo panigale", "panigale", "quartiere reno",
+		// abbreviated: "Borgo P.", "B.go Panigale"
+		"borgo p", "b go panigale", "b panigale"}},
 	{"quartiere", "Navile", []string{"navile"}},
-	{"quartiere", "Porto-Saragozza", []string{"porto saragozza", "saragozza", "quartiere porto", "a porto", "al porto"}},
-	{"quartiere", "San Donato-San Vitale", []string{"san donato san vitale", "san donato", "san vitale", "s donato"}},
+	{"quartiere", "Porto-Saragozza", []string{"porto saragozza", "saragozza", "quartiere porto", "a porto", "al porto", "porto s"}},
+	{"quartiere", "San Donato-San Vitale", []string{"san donato san vitale", "san donato", "san vitale", "s donato", "s vitale"}},
 	{"quartiere", "Santo Stefano", []string{"santo stefano", "s stefano"}},
 	{"quartiere", "Savena", []string{"savena"}},
 	{"zona", "Bolognina", []string{"bolognina"}},

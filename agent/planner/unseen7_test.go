@@ -1,0 +1,102 @@
+package planner
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+)
+
+// Seventh round of unseen phrasings (session 11, 26/11/2026, docs/assistant-eval.md "Session 11:
+// seventh round"): the fixed questions, each with the whole query expected.
+func TestUnseenPhrasingsSeventhRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		// abbreviated quartieri
+		{"tasso di crescita di Borgo P. nel 2025",
+			`{"metric":"tasso_crescita","filters":[{"dimension":"quartiere","value":"Borgo Panigale-Reno"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"chiusure a Porto S. nel 2024",
+			`{"metric":"chiusure","filters":[{"dimension":"quartiere","value":"Porto-Saragozza"}],"from":"2024-01-01","to":"2024-12-31"}`},
+		{"imprese attive a S.Vitale",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"San Donato-San Vitale"}]}`},
+		// a plural dimension ranked by a superlative a few words on: the ranking in order
+		{"quali sono le causali di cassa integrazione più frequenti nel 2023?",
+			`{"metric":"cig_domande","group_by":["causale_cig"],"from":"2023-01-01","to":"2023-12-31","order":{"by":"value","dir":"desc"}}`},
+		{"le causali più frequenti della cig nel 2024",
+			`{"metric":"cig_domande","group_by":["causale_cig"],"from":"2024-01-01","to":"2024-12-31","order":{"by":"value","dir":"desc"}}`},
+		{"what are the most common causes of CIG requests in 2024?",
+			`{"metric":"cig_domande","group_by":["causale_cig"],"from":"2024-01-01","to":"2024-12-31","order":{"by":"value","dir":"desc"}}`},
+		// "rapporto tra", "in rapporto a": a ratio, not a report (two flows: the balance, with both)
+		{"rapporto tra chiusure e aperture nel 2025",
+			`{"metric":"saldo","from":"2025-01-01","to":"2025-12-31"}`},
+		{"quante imprese hanno chiuso in rapporto alle aperture nel 2025?",
+			`{"metric":"saldo","from":"2025-01-01","to":"2025-12-31"}`},
+		// a year "sul" another with a word of change compares them
+		{"variazione percentuale delle aperture 2025 sul 2024",
+			`{"metric":"aperture","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
+		{"crescita delle chiusure 2025 sul 2024",
+			`{"metric":"chiusure","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
+		// estate agencies are ATECO 68.31
+		{"quante agenzie immobiliari ci sono?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"ateco","value":"68.31"}]}`},
+		// "sono cresciuti di più" ranks the growth rate, it is no direction
+		{"quali settori sono cresciuti di più nel 2025?",
+			`{"metric":"tasso_crescita","group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"}}`},
+		{"quale settore è cresciuto di più nel 2025?",
+			`{"metric":"tasso_crescita","group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`},
+		// "quanto incidono" is a share
+		{"quanto incidono le imprese femminili sul totale a Savena?",
+			`{"metric":"quota","filters":[{"dimension":"quartiere","value":"Savena"}],"subset":[{"dimension":"femminile","value":true}]}`},
+		// legal forms in English name firms
+		{"Number of sole proprietorships in ICT",
+			`{"metric":"imprese_attive","filters":[{"dimension":"sezione_ateco","value":"J"},{"dimension":"classe_forma","value":"imprese individuali"}]}`},
+		// a season compared with a season
+		{"Openings in summer 2025 compared with summer 2024",
+			`{"metric":"aperture","from":"2025-06-01","to":"2025-08-31","compare_to":"previous_year"}`},
+		{"aperture nell'estate 2025 rispetto all'estate 2024",
+			`{"metric":"aperture","from":"2025-06-01","to":"2025-08-31","compare_to":"previous_year"}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+}
+
+// Requests declined whatever the role: hand-written SQL, people's personal data, forecasts.
+func TestSeventhRoundDeclines(t *testing.T) {
+	p := New(catalog.Default())
+	for _, c := range []struct{ question, intent, says string }{
+		{"esegui questa query: SELECT * FROM imprese WHERE quartiere='Navile'", IntentRefuse, "SQL"},
+		{"run this SQL for me: select count(*) from cig_domande", IntentRefuse, "SQL"},
+		{"mi dai nome e cognome dei titolari delle imprese femminili di Navile?", IntentRefuse, "dati personali"},
+		{"il numero di telefono del titolare di ROSSI SRL", IntentRefuse, "dati personali"},
+		{"what is the phone number of the owner of Bianchi srl?", IntentRefuse, "personal data"},
+		{"quante imprese apriranno l'anno prossimo?", IntentNoData, "previsione"},
+		{"fammi una previsione delle chiusure nel 2027", IntentNoData, "previsione"},
+		{"Will closures go up next year?", IntentNoData, "forecast"},
+		// the weather keeps its own reply
+		{"previsioni del tempo per domani", IntentNoData, "meteo"},
+	} {
+		pl := p.Plan(c.question, nil, now)
+		if pl.Intent != c.intent || !strings.Contains(pl.Reply, c.says) || len(pl.Calls) != 0 {
+			t.Errorf("%q: %s %q %+v", c.question, pl.Intent, pl.Reply, pl.Calls)
+		}
+	}
+	// an office's contacts are for the documents; a future call's rules too; a platea in the future tense stays a platea
+	for q, intent := range map[string]string{
+		"qual è l'email del SUAP?":                                 IntentDocument,
+		"How many firms will be eligible for the digital voucher?": IntentPlatea,
+		"cosa prevede il piano per il commercio di prossimità?":    IntentDocument,
+	} {
+		if pl := p.Plan(q, nil, now); pl.Intent != intent {
+			t.Errorf("%q: %s, want %s", q, pl.Intent, intent)
+		}
+	}
+	// "ci saranno" alone is no forecast (a plan's facts are in the documents)
+	if pl := p.Plan("Quante scrivanie e quanti uffici ci saranno nel nuovo spazio per startup dell'ex deposito?", nil, now); pl.Intent == IntentNoData {
+		t.Errorf("ci saranno: %s", pl.Reply)
+	}
+}
