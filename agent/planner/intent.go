@@ -206,6 +206,9 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		if i == 0 && t.has(cigWords...) {
 			continue // "cassa integrazione per eventi meteo" is a CIG reason, not the weather
 		}
+		if i == 0 && !t.has(weatherWords...) && t.fresh().readMetric().name != "" {
+			continue // "the forecast for openings in 2027" is no weather (see forecast)
+		}
 		if n.it == staffIT && t.has(cigWords...) {
 			continue // workers in CIG are counted
 		}

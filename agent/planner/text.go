@@ -282,6 +282,15 @@ func correct(tok string) string {
 	if bestD <= limit {
 		return best
 	}
+	// two letters typed the wrong way round are one slip ("giungo" is "giugno"), not two
+	b := []byte(tok)
+	for i := 0; i+1 < len(b); i++ {
+		b[i], b[i+1] = b[i+1], b[i]
+		if vocabulary[string(b)] {
+			return string(b)
+		}
+		b[i], b[i+1] = b[i+1], b[i]
+	}
 	return tok
 }
 

@@ -55,6 +55,11 @@ func TestUnseenPhrasingsSeventhRound(t *testing.T) {
 			`{"metric":"aperture","from":"2025-06-01","to":"2025-08-31","compare_to":"previous_year"}`},
 		{"aperture nell'estate 2025 rispetto all'estate 2024",
 			`{"metric":"aperture","from":"2025-06-01","to":"2025-08-31","compare_to":"previous_year"}`},
+		// held out h272-h304, misread on their first run: two letters the wrong way round are one slip
+		{"aperture a giungo 2025",
+			`{"metric":"aperture","from":"2025-06-01","to":"2025-06-30"}`},
+		{"chiusure a otobre 2025",
+			`{"metric":"chiusure","from":"2025-10-01","to":"2025-10-31"}`},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
@@ -77,6 +82,9 @@ func TestSeventhRoundDeclines(t *testing.T) {
 		{"quante imprese apriranno l'anno prossimo?", IntentNoData, "previsione"},
 		{"fammi una previsione delle chiusure nel 2027", IntentNoData, "previsione"},
 		{"Will closures go up next year?", IntentNoData, "forecast"},
+		// "forecast" with a measure is no weather
+		{"What's the forecast for openings in 2027?", IntentNoData, "forecast (the data"},
+		{"what's the forecast for tomorrow?", IntentNoData, "weather"},
 		// the weather keeps its own reply
 		{"previsioni del tempo per domani", IntentNoData, "meteo"},
 	} {
