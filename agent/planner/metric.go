@@ -105,6 +105,15 @@ func (t *text) readMetric() metricReading {
 	switch {
 	case hasCIG || t.has("ore autorizzate", "ore richieste", "hours authorised", "hours authorized", "hours requested"):
 		switch {
+		case share && t.has(hoursWords...):
+			// "what percentage of CIG hours were authorised for COVID": a share of the hours
+			base := "cig_ore_autorizzate"
+			if t.has(requestedWord...) {
+				base = "cig_ore_richieste"
+			}
+			return metricReading{name: "quota", share: true, named: true, base: base}
+		case share && t.has(workerWords...):
+			return metricReading{name: "quota", share: true, named: true, base: "cig_lavoratori"}
 		case share && !t.has(hoursWords...) && !t.has(workerWords...):
 			// "percentuale di imprese con sede fuori Bologna che chiedono la CIG": a share of the
 			// firms (or of the requests) that asked

@@ -348,6 +348,30 @@ func (t *text) comparison() (string, int) {
 // "stesso periodo dell'anno precedente", "same period last year"; the article of "dell anno"
 // may be left out) and returns compare_to with the number of tokens it takes.
 func (t *text) namedComparison(j int) (string, int) {
+	// "lo stesso quadrimestre dell'anno prima", "la stessa stagione dell'anno scorso", "the same
+	// half of the previous year": the same span a year before, whatever its unit
+	if t.tok(j) == "stesso" || t.tok(j) == "stessa" || t.tok(j) == "stessi" || t.tok(j) == "stesse" || t.tok(j) == "same" {
+		k := j + 1
+		if sameUnits[t.tok(k)] {
+			k++
+			for t.tok(k) == "dell" || t.tok(k) == "del" || t.tok(k) == "of" || t.tok(k) == "the" || t.tok(k) == "in" {
+				k++
+			}
+			if t.tok(k) == "anno" || t.tok(k) == "year" {
+				k++
+			}
+			if t.tok(k-1) == "anno" && (t.tok(k) == "scorso" || t.tok(k) == "precedente" || t.tok(k) == "prima" || t.tok(k) == "passato") ||
+				t.tok(k-1) == "year" && (t.tok(k-2) == "last" || t.tok(k-2) == "previous" || t.tok(k-2) == "prior") {
+				if t.tok(k-1) == "anno" {
+					k++
+				}
+				return "previous_year", k - j
+			}
+			if (t.tok(k) == "last" || t.tok(k) == "previous" || t.tok(k) == "prior") && t.tok(k+1) == "year" {
+				return "previous_year", k + 2 - j
+			}
+		}
+	}
 	for _, c := range []struct{ phrase, cmp string }{
 		{"periodo precedente", "previous_period"}, {"previous period", "previous_period"}, {"prior period", "previous_period"},
 		{"semestre precedente", "previous_period"}, {"trimestre precedente", "previous_period"}, {"mese precedente", "previous_period"},
@@ -386,6 +410,10 @@ func (t *text) namedComparison(j int) (string, int) {
 	}
 	return "", 0
 }
+
+// sameUnits are the spans "lo stesso ... dell'anno prima" names.
+var sameUnits = map[string]bool{"periodo": true, "mese": true, "mesi": true, "bimestre": true, "trimestre": true, "quadrimestre": true,
+	"semestre": true, "stagione": true, "period": true, "month": true, "months": true, "quarter": true, "half": true, "season": true}
 
 // aroundLockdown reads "dopo il lockdown" (from the reopening, 19 May 2020) and "prima del
 // lockdown" (to 8 March 2020); a year named with it ("nel 2020") closes the other end.

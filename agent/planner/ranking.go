@@ -32,6 +32,9 @@ func (t *text) pluralWhich() bool {
 // superlative, the whole ranking in order.
 func (t *text) pluralDimWithArticle() bool {
 	for i, w := range t.tokens {
+		if i == 0 && (italianPluralDims[w] || pluralDims[w]) && (t.tok(1) == "con" || t.tok(1) == "with") {
+			return true // "settori con meno aperture nel 2025": opening the question, no article
+		}
 		if !(w == "i" || w == "le" || w == "gli" || w == "the") || !italianPluralDims[t.tok(i+1)] && !pluralDims[t.tok(i+1)] {
 			continue
 		}
@@ -108,6 +111,10 @@ func (t *text) singularRank() bool {
 		// "il quartiere con più ...", or the question opening with it ("quartiere con più ...")
 		// "nel quartiere con più imprese": the preposition holds the article
 		if (!articles[t.tok(i-1)] && !articledPrep[t.tok(i-1)] || t.tok(i-1) == "i") && i > 0 {
+			continue
+		}
+		// "settori con meno aperture" (a plural, no article): the ranking, not its first
+		if italianPluralDims[t.tok(i)] || pluralDims[t.tok(i)] {
 			continue
 		}
 		for _, g := range groupWords {

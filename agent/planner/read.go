@@ -436,6 +436,10 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		}
 	}
 	q.Filters = dropImplied(q.Metric, filters)
+	if q.Metric == "quota" && q.Base != "" {
+		// a share of the authorised hours: authorised is the whole, no condition
+		q.Filters = dropImplied(q.Base, q.Filters)
+	}
 	// "a Navile o a Savena?", "Navile e Savena a confronto", "commercio o ristorazione": the
 	// places or sectors are compared, not summed
 	compared := t.has("o", "or", "oppure") || t.has(compareWords...) || t.has("rispetto a", "rispetto al", "rispetto ad", "rispetto alla",

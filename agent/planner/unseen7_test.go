@@ -60,6 +60,21 @@ func TestUnseenPhrasingsSeventhRound(t *testing.T) {
 			`{"metric":"aperture","from":"2025-06-01","to":"2025-06-30"}`},
 		{"chiusure a otobre 2025",
 			`{"metric":"chiusure","from":"2025-10-01","to":"2025-10-31"}`},
+		// batch 2: "lo stesso <span> dell'anno prima", whatever the span
+		{"aperture dell'ultimo quadrimestre confrontate con lo stesso quadrimestre dell'anno prima",
+			`{"metric":"aperture","from":"2026-05-01","to":"2026-08-31","compare_to":"previous_year"}`},
+		{"openings in the first half of 2026 compared with the same half of the previous year",
+			`{"metric":"aperture","from":"2026-01-01","to":"2026-06-30","compare_to":"previous_year"}`},
+		// a plural dimension opening the question, no article: the whole ranking
+		{"settori con meno aperture nel 2025",
+			`{"metric":"aperture","group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"}}`},
+		{"settore con più aperture nel 2025",
+			`{"metric":"aperture","group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`},
+		// a share of CIG hours or workers takes them as the whole (authorised hours need no condition)
+		{"What percentage of CIG hours were authorised for COVID in 2021?",
+			`{"metric":"quota","from":"2021-01-01","to":"2021-12-31","subset":[{"dimension":"causale_cig","value":"COVID-19"}],"base":"cig_ore_autorizzate"}`},
+		{"percentuale di lavoratori in cig ordinaria nel 2023",
+			`{"metric":"quota","from":"2023-01-01","to":"2023-12-31","subset":[{"dimension":"tipo_cig","value":"CIGO"}],"base":"cig_lavoratori"}`},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
