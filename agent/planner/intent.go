@@ -380,6 +380,16 @@ var listCues = []string{"elenco", "elenca", "lista", "codici fiscali", "nomi del
 func (t *text) isPlatea() bool { return t.has(platCues...) }
 
 func (t *text) wantsList() bool {
+	if i, n := t.first(listCues...); i >= 0 {
+		// "list the zones of Savena by active firms": the zones are listed, a breakdown
+		k := i + n
+		for articles[t.tok(k)] || t.tok(k) == "le" || t.tok(k) == "gli" || t.tok(k) == "dei" || t.tok(k) == "delle" || t.tok(k) == "degli" || t.tok(k) == "the" {
+			k++
+		}
+		if t.rankedDimAt(k) && !t.startsAny(k, firmWords) {
+			return false
+		}
+	}
 	return t.has(listCues...) && (t.has(firmWords...) || t.has(firmNouns...) || t.has("titolari", "titolare", "owners"))
 }
 

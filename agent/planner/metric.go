@@ -6,7 +6,9 @@ import "slices"
 // readMetric: the specific sources (CIG, SUAP, grants) come before the register, whose words
 // ("aperture", "chiusure") they reuse.
 var (
-	cigWords = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga", "furlough", "furloughed", "wage supplementation", "wage guarantee", "wage integration", "wage subsidy", "wage subsidies", "earnings supplement",
+	cigWords = []string{"cassa integrazione", "cig", "cigo", "cigs", "fis", "fsb", "in deroga",
+		// a CIG request's reason: "la causale con più domande nel 2022"
+		"causale", "causali", "furlough", "furloughed", "wage supplementation", "wage guarantee", "wage integration", "wage subsidy", "wage subsidies", "earnings supplement",
 		"redundancy fund", "layoff fund", "temporary layoff", "temporary layoffs", "short time work", "short time working", "short time allowance", "cassintegrati", "cassaintegrati",
 		"in cassa", "messi in cassa", "lavoratori in cassa", "nella cassa", "alla cassa", "chiesto la cassa", "chiesto cassa", "domande di cassa", "richieste di cassa", "ore di cassa"}
 	hoursWords    = []string{"ore", "hours", "monte ore", "quanto tempo", "tempo di cassa", "how long", "how much time"}
@@ -82,6 +84,8 @@ func init() {
 	addVocabulary("quante", "quanti", "quanta", "autorizzate", "autorizzata", "authorised", "authorized", "domande",
 		"requests", "hanno", "nuove", "rispetto", "precedente", "ultimi", "trimestre", "semestre", "lockdown",
 		"fascicolo", "platea", "partecipare", "partecipato", "partecipanti", "potrebbero", "elenco", "codici", "fiscali", "prevede", "requisiti",
+		// "codice fiscale" is one company's, not "codici fiscali", a list
+		"codice", "fiscale",
 		"delibera", "regolamento", "documento", "documenti", "indirizzo", "cancella", "elimina", "modifica")
 }
 

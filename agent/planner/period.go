@@ -354,6 +354,13 @@ func (t *text) namedComparison(j int) (string, int) {
 		k := j + 1
 		if sameUnits[t.tok(k)] {
 			k++
+			// "the same quarter a year earlier", "lo stesso trimestre di un anno prima"
+			for _, ago := range []string{"a year earlier", "a year before", "a year ago", "one year earlier", "one year before",
+				"un anno prima", "un anno fa", "di un anno prima", "di un anno fa"} {
+				if t.find(ago, k) == k {
+					return "previous_year", k - j + len(strings.Fields(ago))
+				}
+			}
 			for t.tok(k) == "dell" || t.tok(k) == "del" || t.tok(k) == "of" || t.tok(k) == "the" || t.tok(k) == "in" {
 				k++
 			}
@@ -381,7 +388,8 @@ func (t *text) namedComparison(j int) (string, int) {
 		{"previous quarter", "previous_period"}, {"last quarter", "previous_period"},
 		{"12 mesi precedenti", "previous_period"}, {"mesi precedenti", "previous_period"},
 		{"anno precedente", "previous_year"}, {"anno prima", "previous_year"}, {"anno scorso", "previous_year"},
-		{"un anno fa", "previous_year"}, {"a year ago", "previous_year"}, {"previous year", "previous_year"},
+		{"un anno fa", "previous_year"}, {"a year ago", "previous_year"}, {"un anno prima", "previous_year"},
+		{"a year earlier", "previous_year"}, {"previous year", "previous_year"},
 		{"prior year", "previous_year"}, {"last year", "previous_year"}, {"year before", "previous_year"},
 		{"stesso periodo dell anno precedente", "previous_year"}, {"stesso periodo dell anno scorso", "previous_year"},
 		{"same period last year", "previous_year"},
@@ -578,6 +586,7 @@ func (t *text) period(now time.Time) period {
 	}
 	t.ordinalThisYear(now)
 	t.yearUntilMonth()
+	t.monthList()
 	for i := range t.tokens {
 		if p, n, ok := t.periodAt(i); ok {
 			t.consume(i, n)

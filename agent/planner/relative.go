@@ -161,6 +161,36 @@ func (t *text) thisYearRelative(now time.Time) {
 	}
 }
 
+// monthList reads three or more months in a row, listed ("a marzo, aprile e maggio 2026",
+// "gennaio febbraio marzo"), as the first and the last joined ("marzo e maggio 2026"): the span
+// from one to the other. Only months that follow each other in the calendar are a span.
+func (t *text) monthList() {
+	for i := 0; i < len(t.tokens); i++ {
+		if _, ok := months[t.tok(i)]; !ok {
+			continue
+		}
+		run := []int{i}
+		k := i + 1
+		for {
+			if t.tok(k) == "e" || t.tok(k) == "and" {
+				k++
+			}
+			m, ok := months[t.tok(k)]
+			if !ok || m != months[t.tok(run[len(run)-1])]%12+1 {
+				break
+			}
+			run = append(run, k)
+			k++
+		}
+		if len(run) < 3 {
+			continue
+		}
+		last := run[len(run)-1]
+		t.tokens = slices.Concat(t.tokens[:i+1], []string{"e"}, t.tokens[last:])
+		i++
+	}
+}
+
 // yearUntilMonth reads "2026 fino a settembre" (a year, then a month without one) as "dal 2026
 // fino a settembre 2026": from the year's start to that month's end.
 func (t *text) yearUntilMonth() {

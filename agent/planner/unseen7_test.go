@@ -75,6 +75,21 @@ func TestUnseenPhrasingsSeventhRound(t *testing.T) {
 			`{"metric":"quota","from":"2021-01-01","to":"2021-12-31","subset":[{"dimension":"causale_cig","value":"COVID-19"}],"base":"cig_ore_autorizzate"}`},
 		{"percentuale di lavoratori in cig ordinaria nel 2023",
 			`{"metric":"quota","from":"2023-01-01","to":"2023-12-31","subset":[{"dimension":"tipo_cig","value":"CIGO"}],"base":"cig_lavoratori"}`},
+		// second held-out batch h305-h335, misread on its first run: months listed in a row are
+		// the span from the first to the last (not months apart)
+		{"quante aperture a marzo, aprile e maggio 2026?",
+			`{"metric":"aperture","from":"2026-03-01","to":"2026-05-31"}`},
+		{"aperture gennaio febbraio marzo 2026",
+			`{"metric":"aperture","from":"2026-01-01","to":"2026-03-31"}`},
+		// "causale" is the CIG's
+		{"la causale con più domande nel 2022",
+			`{"metric":"cig_domande","group_by":["causale_cig"],"from":"2022-01-01","to":"2022-12-31","order":{"by":"value","dir":"desc"},"limit":1}`},
+		// "the same quarter a year earlier"
+		{"Openings in Q4 2025 compared with the same quarter a year earlier",
+			`{"metric":"aperture","from":"2025-10-01","to":"2025-12-31","compare_to":"previous_year"}`},
+		// listing a dimension is a breakdown, not a list of firms
+		{"List the zones of Savena by active firms",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Savena"}],"group_by":["zona"]}`},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
@@ -117,6 +132,14 @@ func TestSeventhRoundDeclines(t *testing.T) {
 		if pl := p.Plan(q, nil, now); pl.Intent != intent {
 			t.Errorf("%q: %s, want %s", q, pl.Intent, intent)
 		}
+	}
+	// one codice fiscale is that company's dossier ("codice fiscale" is not "codici fiscali", a list)
+	if pl := p.Plan("dammi l'impresa con codice fiscale 01234567897", nil, now); pl.Intent != IntentDossier || len(pl.Calls) != 1 ||
+		string(pl.Calls[0].Arguments) != `{"codice_fiscale":"01234567897"}` {
+		t.Errorf("codice fiscale: %s %+v", pl.Intent, pl.Calls)
+	}
+	if pl := p.Plan("elenco codici fiscali delle imprese giovanili di Savena", nil, now); pl.Intent != IntentPlatea {
+		t.Errorf("codici fiscali: %s", pl.Intent)
 	}
 	// "ci saranno" alone is no forecast (a plan's facts are in the documents)
 	if pl := p.Plan("Quante scrivanie e quanti uffici ci saranno nel nuovo spazio per startup dell'ex deposito?", nil, now); pl.Intent == IntentNoData {
