@@ -85,8 +85,8 @@ func (t *text) forecast(now time.Time) bool {
 }
 
 func forecastSubject(lang string) string {
-	return tr(lang, "una previsione sul futuro (i dati arrivano all'ultimo mese completo; posso dare l'andamento degli anni passati, per esempio «andamento delle chiusure dal 2019»)",
-		"a forecast (the data reach the last complete month; I can give the trend of past years, for example \"closures per year since 2019\")")
+	return tr(lang, "una previsione sul futuro (i dati arrivano all'ultimo mese completo; posso dare l'andamento degli anni passati, per esempio «andamento delle chiusure anno per anno»)",
+		"a forecast (the data reach the last complete month; I can give the trend of past years, for example \"closures year by year\")")
 }
 
 // The one-word forecasts and verbs are corrected when mistyped ("prevedi" is not "prevede").
