@@ -152,6 +152,13 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		// "e solo quelle di apertura?" after SUAP permits: the permit type, not the register's openings
 		m = metricReading{}
 	}
+	if !m.named && isHours(q.Metric) && (t.has(requestedWord...) || t.has("autorizzate", "autorizzata", "authorised", "authorized")) &&
+		!t.has("domande", "domanda", "lavoratori", "workers", "imprese", "aziende", "requests", "applications", "firms") {
+		// "e richieste?" after the hours authorised: the hours requested, not the requests
+		if m2 := newText(question + " ore di cassa integrazione").readMetric(); m2.named && isHours(m2.name) {
+			m = m2
+		}
+	}
 	if !m.named {
 		// "e i lavoratori?" after a CIG question: the measure is read within the previous source
 		if ctx := sourceWords[sourceOf(q.Metric)]; ctx != "" {
@@ -279,11 +286,41 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 			q.Filters = slices.DeleteFunc(q.Filters, isUnattributedFilter)
 		}
 	}
+	if !changed && len(t.tokens) <= 4 && t.has(deltaWords...) {
+		// "la differenza?": after the hours, requested and authorised side by side; after a flow
+		// of a period, against the year before
+		if isHours(q.Metric) {
+			a, b := q, q
+			a.Metric, b.Metric = "cig_ore_richieste", "cig_ore_autorizzate"
+			return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, a), tool.NewCall(tool.QueryMetrics, b)},
+				State: State{Intent: IntentMetric, Query: &q}}, true
+		}
+		if q.CompareTo == "" && q.From != "" && q.To != "" && !isStock(q.Metric) && q.Metric != "tasso_crescita" {
+			per, cmp := period{from: parseDay(q.From), to: parseDay(q.To), found: true}, "previous_year"
+			if b := prev.Before; b != nil && b.Metric == q.Metric && b.From != "" && b.To != "" && b.From != q.From {
+				// "chiusure nel 2025", "e nel 2024?", "la differenza?": the later of the two
+				// periods against the earlier, when one is the other a year or a span before
+				other := period{from: parseDay(b.From), to: parseDay(b.To), found: true}
+				if other.from.After(per.from) {
+					per, other = other, per
+				}
+				cmp = resolveSpan("span", per, other)
+			}
+			if cmp != "" {
+				p.applyTime(&q, per, cmp, 0, now)
+				changed = true
+			}
+		}
+	}
 	if !changed {
 		return Plan{}, false
 	}
 	return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, q)},
-		State: State{Intent: IntentMetric, Query: &q}}, true
+		State: State{Intent: IntentMetric, Query: &q, Before: prev.Query}}, true
+}
+
+func isHours(metric string) bool {
+	return metric == "cig_ore_richieste" || metric == "cig_ore_autorizzate"
 }
 
 func splitTypes(fs []semantic.Filter) (types, rest []semantic.Filter) {

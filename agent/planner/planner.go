@@ -30,6 +30,9 @@ type State struct {
 	Intent string          `json:"intent,omitempty"`
 	Query  *semantic.Query `json:"query,omitempty"`
 	Text   string          `json:"text,omitempty"` // the last document search
+	// Before is the query a follow-up rewrote ("chiusure nel 2025", then "e nel 2024?"), so
+	// that "la differenza?" can set the two side by side
+	Before *semantic.Query `json:"before,omitempty"`
 }
 
 // Plan is the planner's reading of a question.

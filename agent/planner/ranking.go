@@ -88,7 +88,7 @@ var rankingWords = map[string]bool{"classifica": true, "graduatoria": true, "ran
 // wantsRanking says whether the question asks for an ordered list ("classifica dei quartieri",
 // "dalla peggiore", "worst first").
 func (t *text) wantsRanking() bool {
-	return t.has("classifica", "graduatoria", "ranking", "rank", "ordinati", "ordinate", "in ordine", "ordered", "sorted") ||
+	return t.has("classifica", "graduatoria", "ranking", "rank", "ranked", "ordinati", "ordinate", "in ordine", "ordered", "sorted") ||
 		t.has(worstFirst...) || t.has(bestFirst...)
 }
 

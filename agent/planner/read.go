@@ -612,7 +612,9 @@ func hasEqFilter(fs []semantic.Filter, dim string) bool {
 
 // deltaWords ask for a change: of a flow between two years, of a stock over a span of months
 // ("variazione delle imprese attive da maggio a ottobre": its snapshots, first to last).
-var deltaWords = []string{"delta", "variazione", "variazioni", "differenza", "change", "changed"}
+var deltaWords = []string{"delta", "variazione", "variazioni", "differenza", "change", "changed",
+	// "com'è variato il numero delle ditte individuali nel triennio?"
+	"variato", "variata", "variati", "variate", "cambiato", "cambiata", "cambiati", "cambiate"}
 
 // changeWords name a rise or a fall: with a year "sul" another ("crescita delle chiusure 2025
 // sul 2024") they compare the two.

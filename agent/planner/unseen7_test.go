@@ -90,6 +90,17 @@ func TestUnseenPhrasingsSeventhRound(t *testing.T) {
 		// listing a dimension is a breakdown, not a list of firms
 		{"List the zones of Savena by active firms",
 			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Savena"}],"group_by":["zona"]}`},
+		// batch 3: "com'è variato" a stock over years is year by year
+		{"nel triennio 2022-2024 com'è variato il numero delle ditte individuali?",
+			`{"metric":"imprese_attive","filters":[{"dimension":"classe_forma","value":"imprese individuali"}],"group_by":["anno"],"from":"2022-01-01","to":"2024-12-31"}`},
+		// "ranked"
+		{"Women-led firms per district, ranked",
+			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true},{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"order":{"by":"value","dir":"desc"}}`},
+		// the outcome as a verb
+		{"How many permits did SUAP reject in the first quarter of this year?",
+			`{"metric":"suap_pratiche","filters":[{"dimension":"esito","value":"RESPINTA"}],"from":"2026-01-01","to":"2026-03-31"}`},
+		{"quante domande di cig ha respinto l'INPS nel 2024?",
+			`{"metric":"cig_domande","filters":[{"dimension":"esito","value":"RESPINTA"}],"from":"2024-01-01","to":"2024-12-31"}`},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
@@ -149,5 +160,46 @@ func TestSeventhRoundDeclines(t *testing.T) {
 	// "ci saranno" alone is no forecast (a plan's facts are in the documents)
 	if pl := p.Plan("Quante scrivanie e quanti uffici ci saranno nel nuovo spazio per startup dell'ex deposito?", nil, now); pl.Intent == IntentNoData {
 		t.Errorf("ci saranno: %s", pl.Reply)
+	}
+}
+
+// Follow-ups of the seventh round's batch 3: a qualifier of the hours stays within the hours;
+// "la differenza?" sets the hours side by side, or the two periods of the last two turns.
+func TestSeventhRoundFollowUps(t *testing.T) {
+	p := New(catalog.Default())
+	for _, c := range []struct {
+		turns []string
+		want  []string // the last turn's queries
+	}{
+		{[]string{"quante ore di cig autorizzate nel 2024?", "e richieste?"},
+			[]string{`{"metric":"cig_ore_richieste","from":"2024-01-01","to":"2024-12-31"}`}},
+		{[]string{"quante ore di cig autorizzate nel 2024?", "e richieste?", "la differenza?"},
+			[]string{`{"metric":"cig_ore_richieste","from":"2024-01-01","to":"2024-12-31"}`,
+				`{"metric":"cig_ore_autorizzate","from":"2024-01-01","to":"2024-12-31"}`}},
+		{[]string{"quante ore di cig autorizzate nel 2024?", "e richieste?", "la differenza?", "per causale"},
+			[]string{`{"metric":"cig_ore_richieste","group_by":["causale_cig"],"from":"2024-01-01","to":"2024-12-31"}`}},
+		{[]string{"chiusure nel 2025 a Navile", "e nel 2024?", "la differenza?"},
+			[]string{`{"metric":"chiusure","filters":[{"dimension":"quartiere","value":"Navile"}],"from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`}},
+		{[]string{"aperture nel primo trimestre 2026", "e nel quarto trimestre 2025?", "la differenza?"},
+			[]string{`{"metric":"aperture","from":"2026-01-01","to":"2026-03-31","compare_to":"previous_period"}`}},
+		{[]string{"chiusure nel 2025", "la differenza?"},
+			[]string{`{"metric":"chiusure","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`}},
+		// "e le domande?" after the hours is the requests
+		{[]string{"quante ore di cig autorizzate nel 2024?", "e le domande?"},
+			[]string{`{"metric":"cig_domande","from":"2024-01-01","to":"2024-12-31"}`}},
+	} {
+		var prev *State
+		var pl Plan
+		for _, q := range c.turns {
+			pl = p.Plan(q, prev, now)
+			prev = &pl.State
+		}
+		var got []string
+		for _, call := range pl.Calls {
+			got = append(got, string(call.Arguments))
+		}
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%q:\n got %s\nwant %s", c.turns, got, c.want)
+		}
 	}
 }

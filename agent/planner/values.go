@@ -83,15 +83,18 @@ var cigTypeWords = []valueWords{
 
 var esitoWords = map[string][]valueWords{
 	"cig": {
-		{"esito", "RESPINTA", []string{"respinte", "respinta", "rifiutate", "rejected", "refused"}},
+		{"esito", "RESPINTA", []string{"respinte", "respinta", "rifiutate", "rejected", "refused", "respinto", "rifiutato", "reject",
+			"rejects", "refuse", "refuses", "deny", "denied"}},
 		// "domande accolte": a CIG request granted is authorised
 		{"esito", "AUTORIZZATA", []string{"autorizzate", "autorizzata", "approvate", "approved", "accolte", "accolta", "accettate",
 			"accepted", "granted", "authorised", "authorized"}},
 		{"esito", "IN ISTRUTTORIA", []string{"in istruttoria", "in attesa", "pending"}},
 	},
 	"suap": {
-		{"esito", "RESPINTA", []string{"respinte", "respinta", "rejected"}},
-		{"esito", "ACCOLTA", []string{"accolte", "accolta", "approvate", "approved", "accepted", "granted"}},
+		{"esito", "RESPINTA", []string{"respinte", "respinta", "rejected", "respinto", "rifiutato", "rifiutate", "refused", "reject",
+			"rejects", "refuse", "refuses", "deny", "denied"}},
+		{"esito", "ACCOLTA", []string{"accolte", "accolta", "approvate", "approved", "accepted", "granted", "accolto", "approvato",
+			"approve", "approves", "accept", "accepts"}},
 		{"esito", "IN CORSO", []string{"in corso", "pending"}},
 		{"tipo_pratica", "APERTURA", []string{"di apertura", "apertura", "aperture", "opening", "openings", "per aprire", "per avviare",
 			"avvio", "avvii", "to open", "to start"}},
