@@ -24,6 +24,7 @@ func parseHTML(doc *Document, data []byte) error {
 		return fmt.Errorf("parse HTML: %w", err)
 	}
 	title := clean(page.Find("head title").First().Text())
+	keepFAQQuestions(page)
 	// Removed up front so that no element's text (a <p> holding a <script>) can include them.
 	page.Find("script, style, noscript, template, svg, iframe, nav, form, button, select, aside, dialog, " +
 		"[role=navigation], [role=banner], [role=contentinfo], [role=dialog], [role=alertdialog], [role=search], " +
@@ -76,9 +77,37 @@ func htmlTitle(title string, h1 *goquery.Selection) string {
 
 var siteNameRe = regexp.MustCompile(`(?i)^\s*(comune|città|citta|regione|provincia|unione)\b`)
 
+// questionTag marks an FAQ's question written as a toggle button (see keepFAQQuestions).
+const questionTag = "cz-question"
+
+// keepFAQQuestions keeps the questions of FAQ pages, which CMS templates (Bootstrap's and
+// Designers Italia's accordions) write as buttons that open the answer: buttons are otherwise
+// left out as the site's furniture, and the page kept its answers without the questions that
+// name them. A button inside a heading gives the heading its text; a toggle button elsewhere
+// (aria-controls, data-bs-toggle or data-toggle "collapse", an accordion class) becomes a
+// heading of its own, as does a <details> element's <summary> (see walk).
+func keepFAQQuestions(page *goquery.Document) {
+	page.Find("h1 button, h2 button, h3 button, h4 button, h5 button, h6 button, summary button").Each(func(_ int, b *goquery.Selection) {
+		b.ReplaceWithNodes(&html.Node{Type: html.TextNode, Data: " " + textOf(b) + " "})
+	})
+	page.Find("button").Each(func(_ int, b *goquery.Selection) {
+		toggle, _ := b.Attr("data-bs-toggle")
+		if toggle == "" {
+			toggle, _ = b.Attr("data-toggle")
+		}
+		class, _ := b.Attr("class")
+		_, controls := b.Attr("aria-controls")
+		if toggle == "collapse" || controls || strings.Contains(strings.ToLower(class), "accordion") {
+			b.Nodes[0].Data = questionTag
+			b.Nodes[0].Attr = nil
+		}
+	})
+}
+
 type htmlWalker struct {
 	blocks []Block
 	loose  []string // text directly inside containers, outside any block element
+	level  int      // level of the last real heading (h1-h6)
 }
 
 func (w *htmlWalker) add(kind Kind, level int, text string) {
@@ -108,7 +137,11 @@ func (w *htmlWalker) walk(n *html.Node) {
 		s := goquery.NewDocumentFromNode(c).Selection
 		switch c.Data {
 		case "h1", "h2", "h3", "h4", "h5", "h6":
-			w.add(Heading, int(c.Data[1]-'0'), clean(textOf(s)))
+			w.level = int(c.Data[1] - '0')
+			w.add(Heading, w.level, clean(textOf(s)))
+		case "summary", questionTag:
+			// an FAQ's question: a heading one level under the page's last heading
+			w.add(Heading, min(w.level+1, 6), clean(textOf(s)))
 		case "p", "blockquote", "dd", "dt", "figcaption", "address":
 			w.add(Paragraph, 0, clean(textOf(s)))
 		case "pre":
