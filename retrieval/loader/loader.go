@@ -23,7 +23,7 @@ import (
 
 // Version is mixed into every checksum: a change in how documents are parsed or chunked must
 // re-ingest files whose bytes did not change.
-const Version = "loader-v7"
+const Version = "loader-v8"
 
 // Kind is the structural role of a block.
 type Kind int
@@ -407,15 +407,35 @@ func checksum(src Source) string {
 }
 
 // firstHeading is the first top-level heading: a document's first "1. Premessa" or
-// "Art. 1" names a section, not the document.
+// "Art. 1" names a section, not the document. The lines of a letterhead ("COMUNE DI BOLOGNA",
+// "SETTORE PROTEZIONE CIVILE") over the act's own title line ("CIRCOLARE N. 7/2026 - ...")
+// name the issuer, not the document: when headings that name offices are followed, with no
+// text between, by a heading that names a kind of document, that heading is the title.
 func firstHeading(blocks []Block) string {
-	for _, b := range blocks {
-		if b.Kind == Heading && b.Level == 1 {
-			return b.Text
+	for i, b := range blocks {
+		if b.Kind != Heading || b.Level != 1 {
+			continue
 		}
+		if letterheadRe.MatchString(b.Text) {
+			for _, next := range blocks[i+1:] {
+				if next.Kind != Heading {
+					break
+				}
+				if !letterheadRe.MatchString(next.Text) {
+					if inferType(next.Text) != "" {
+						return next.Text
+					}
+					break
+				}
+			}
+		}
+		return b.Text
 	}
 	return ""
 }
+
+// letterheadRe matches the lines of an Italian administration's letterhead.
+var letterheadRe = regexp.MustCompile(`(?i)^\s*(comune|citt[àa]|regione|provincia|repubblica|settore|area|dipartimento|direzione|ufficio|servizio|quartiere|unione|u\.?\s?o\.?|unit[àa] operativa)\b`)
 
 func hasText(blocks []Block) bool {
 	for _, b := range blocks {
@@ -431,6 +451,7 @@ var typeWords = []struct{ word, typ string }{
 	{"bando", "bando"}, {"avviso", "avviso"}, {"delibera", "delibera"}, {"deliberazione", "delibera"},
 	{"determina", "determina"}, {"determinazione", "determina"}, {"regolamento", "regolamento"},
 	{"piano", "piano"}, {"protocollo", "protocollo"}, {"linee guida", "linee guida"}, {"ordinanza", "ordinanza"},
+	{"circolare", "circolare"}, {"disciplinare", "disciplinare"}, {"domande frequenti", "faq"}, {"faq", "faq"},
 	{"rapporto", "report"}, {"relazione", "report"}, {"report", "report"}, {"osservatorio", "report"},
 }
 

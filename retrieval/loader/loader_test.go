@@ -297,3 +297,27 @@ func TestMarkdownOpeningWithARuleHasNoFrontMatter(t *testing.T) {
 	}
 	assertBlocks(t, doc.Blocks, []Block{{Kind: Paragraph, Text: "Testo della nota."}, {Kind: Paragraph, Text: "Altro testo."}})
 }
+
+// A circular typed as plain text opens with its letterhead ("COMUNE DI BOLOGNA", the office)
+// over its own title line: the document was titled "COMUNE DI BOLOGNA" and typed as nothing,
+// so every citation named the city, not the circular. The letterhead is passed over when a
+// heading naming a kind of document follows it; a title that only starts like an office
+// ("SERVIZIO DI REFEZIONE ...") over a section heading stays the title.
+func TestLetterheadIsNotTheTitle(t *testing.T) {
+	for _, tc := range []struct{ file, title, typ string }{
+		{"testdata/circolare-carta-intestata.txt", "CIRCOLARE N. 7/2026 - PROCEDURE IN CASO DI ALLERTA METEO ROSSA", "circolare"},
+		{"testdata/titolo-servizio.txt", "SERVIZIO DI REFEZIONE SCOLASTICA", ""},
+	} {
+		src, err := ReadFile(tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := Parse(context.Background(), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Meta.Title != tc.title || doc.Meta.Type != tc.typ {
+			t.Errorf("%s: title %q, type %q; want %q, %q", tc.file, doc.Meta.Title, doc.Meta.Type, tc.title, tc.typ)
+		}
+	}
+}
