@@ -52,7 +52,13 @@ type queryLexeme struct {
 // the rarest lexemes and the next one only those holding a lexeme that the common ones cannot
 // do without (MaxScore). Every path returns the list that scoring every match would.
 func textSearch(ctx context.Context, tx pgx.Tx, query string, opt SearchOptions) ([]ranked, error) {
-	lex, qall, err := queryLexemes(ctx, tx, query)
+	return textSearchHinted(ctx, tx, query, "", opt)
+}
+
+// textSearchHinted is textSearch with hints (expandQuery): words the question stands for,
+// matched with hintWeight and not required by the all-words bonus.
+func textSearchHinted(ctx context.Context, tx pgx.Tx, query, hints string, opt SearchOptions) ([]ranked, error) {
+	lex, qall, err := queryLexemesHinted(ctx, tx, query, hints)
 	if err != nil || len(lex) == 0 {
 		return nil, err
 	}
@@ -239,16 +245,24 @@ func subset(a, b []queryLexeme) bool {
 // queryLexemes reads the question's lexemes kept for the query, in the order of its tsvector
 // (the order the score sums them in), with their statistics, and the all-words query.
 func queryLexemes(ctx context.Context, tx pgx.Tx, query string) ([]queryLexeme, string, error) {
+	return queryLexemesHinted(ctx, tx, query, "")
+}
+
+// queryLexemesHinted adds the lexemes of hints that the query lacks, their idf scaled by
+// hintWeight; the all-words tsquery is the query's alone.
+func queryLexemesHinted(ctx context.Context, tx pgx.Tx, query, hints string) ([]queryLexeme, string, error) {
 	rows, err := tx.Query(ctx, `WITH n AS (SELECT greatest(coalesce((SELECT df FROM chunk_lexemes WHERE lexeme = ''), 0), 1)::float8 AS n),
 	lx AS (
-		SELECT u.lexeme, u.ord, coalesce(s.df, 0)::float8 AS df, coalesce(s.max_rank, 0)::float8 AS max_rank
-		FROM unnest(to_tsvector('italian', $1)) WITH ORDINALITY u(lexeme, positions, weights, ord)
+		SELECT u.lexeme, u.ord, coalesce(s.df, 0)::float8 AS df, coalesce(s.max_rank, 0)::float8 AS max_rank,
+			u.lexeme = ANY(tsvector_to_array(to_tsvector('italian', $1))) AS own
+		FROM unnest(to_tsvector('italian', $1) || to_tsvector('italian', $3)) WITH ORDINALITY u(lexeme, positions, weights, ord)
 		LEFT JOIN chunk_lexemes s ON s.lexeme = u.lexeme AND u.lexeme <> '')
-	SELECT lexeme, to_tsquery('simple', quote_literal(lexeme))::text, df, ln(1 + (n.n - df + 0.5) / (df + 0.5)), max_rank,
+	SELECT lexeme, to_tsquery('simple', quote_literal(lexeme))::text, df,
+		ln(1 + (n.n - df + 0.5) / (df + 0.5)) * CASE WHEN own THEN 1 ELSE $4 END, max_rank,
 		websearch_to_tsquery('italian', $1)::text
 	FROM lx, n
 	WHERE df > 0 AND (df <= $2 * n.n OR df = (SELECT min(df) FROM lx WHERE df > 0))
-	ORDER BY ord`, query, maxQueryDF)
+	ORDER BY ord`, query, maxQueryDF, hints, hintWeight)
 	if err != nil {
 		return nil, "", db.Translate(err, "full-text search")
 	}

@@ -71,6 +71,7 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) (Se
 	}
 	opt.Candidates = max(opt.Candidates, opt.Limit)
 	resp := SearchResponse{Query: query, Method: opt.Method, Results: []Result{}}
+	eq := expandQuery(query)
 
 	// One read-only transaction: the settings below stay local to it, and (repeatable read:
 	// one snapshot for every statement) both lists see the same library, and the question is
@@ -87,7 +88,7 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) (Se
 	resp.EmbedModel = emb.Model()
 	var qvec pgvector.Vector
 	if opt.Method != FullText {
-		vecs, err := s.embedWith(ctx, emb, []string{query})
+		vecs, err := s.embedWith(ctx, emb, []string{eq.text})
 		if err != nil {
 			return resp, err
 		}
@@ -106,7 +107,7 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) (Se
 		}
 	}
 	if opt.Method != Vector {
-		if text, err = textSearch(ctx, tx, query, opt); err != nil {
+		if text, err = textSearchHinted(ctx, tx, eq.all, eq.hints, opt); err != nil {
 			return resp, err
 		}
 	}
@@ -122,7 +123,7 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) (Se
 	if len(results) > opt.Limit {
 		results = results[:opt.Limit]
 	}
-	if err := fillCitations(ctx, tx, results, query); err != nil {
+	if err := fillCitations(ctx, tx, results, eq.text); err != nil {
 		return resp, err
 	}
 	resp.Results = results
