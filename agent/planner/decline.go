@@ -37,7 +37,7 @@ var (
 		"owners names", "owner s name", "who owns", "who is the owner", "who are the owners"}
 	personWords = []string{"titolare", "titolari", "socio", "soci", "imprenditore", "imprenditori", "imprenditrice", "imprenditrici",
 		"proprietario", "proprietari", "proprietaria", "amministratore", "amministratori", "legale rappresentante",
-		"rappresentante legale", "owner", "owners", "founder", "founders"}
+		"rappresentante legale", "owner", "owners", "founder", "founders", "entrepreneur", "entrepreneurs", "business owners"}
 )
 
 // personalData says whether the question asks for people's personal data: the names behind

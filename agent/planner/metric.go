@@ -276,6 +276,12 @@ func (t *text) newFirms() bool {
 				return true
 			}
 		}
+		// "partite IVA nuove", "ristoranti nuovi": the adjective after the firms
+		for k := max(i-2, 0); k < i; k++ {
+			if (t.startsAny(k, firmWords) || t.startsAny(k, firmNouns)) && w != "new" {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -142,6 +142,10 @@ func (t *text) comparison() (string, int) {
 			lead = 2
 		case w == "confronto" && (t.tok(i+1) == "con" || t.tok(i+1) == "col"):
 			lead = 2
+		case (w == "differenza" || w == "difference") && (t.tok(i+1) == "con" || t.tok(i+1) == "col" || t.tok(i+1) == "dal" ||
+			t.tok(i+1) == "dall" || t.tok(i+1) == "from" || t.tok(i+1) == "with" || t.tok(i+1) == "to" || t.tok(i+1) == "vs"):
+			// "la differenza con il 2024", "the difference from 2024"
+			lead = 2
 		case (w == "meglio" || w == "peggio" || w == "better" || w == "worse") && t.tok(i+1) != "":
 			// "aperture nel 2025: meglio o peggio del 2024?"
 			lead = 1

@@ -451,8 +451,10 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 			"piu di quelli", "meno di quelli", "higher than", "lower than", "more than those", "fewer than those")
 	for _, f := range q.Filters {
 		// "srl vs ditte individuali", "CIGO o CIGS": legal forms, CIG types and the like too
-		// (not the size classes a range of employees gives)
-		if f.Op == "in" && f.Dimension != "classe_addetti" && compared && !slices.Contains(q.GroupBy, f.Dimension) {
+		// (not the size classes a range of employees gives); a share or a rate of two places
+		// ("quota di imprese straniere a Navile e a Savena") is one per place: they do not add up
+		perPlace := (q.Metric == "quota" || q.Metric == "tasso_crescita") && territorial(f.Dimension)
+		if f.Op == "in" && f.Dimension != "classe_addetti" && (compared || perPlace) && !slices.Contains(q.GroupBy, f.Dimension) {
 			q.GroupBy = append([]string{f.Dimension}, q.GroupBy...)
 		}
 	}
@@ -612,7 +614,7 @@ func hasEqFilter(fs []semantic.Filter, dim string) bool {
 
 // deltaWords ask for a change: of a flow between two years, of a stock over a span of months
 // ("variazione delle imprese attive da maggio a ottobre": its snapshots, first to last).
-var deltaWords = []string{"delta", "variazione", "variazioni", "differenza", "change", "changed",
+var deltaWords = []string{"delta", "variazione", "variazioni", "differenza", "difference", "change", "changed",
 	// "com'è variato il numero delle ditte individuali nel triennio?"
 	"variato", "variata", "variati", "variate", "cambiato", "cambiata", "cambiati", "cambiate"}
 

@@ -101,6 +101,21 @@ func TestUnseenPhrasingsSeventhRound(t *testing.T) {
 			`{"metric":"suap_pratiche","filters":[{"dimension":"esito","value":"RESPINTA"}],"from":"2026-01-01","to":"2026-03-31"}`},
 		{"quante domande di cig ha respinto l'INPS nel 2024?",
 			`{"metric":"cig_domande","filters":[{"dimension":"esito","value":"RESPINTA"}],"from":"2024-01-01","to":"2024-12-31"}`},
+		// third held-out batch h336-h363, misread on its first run: "nuove" after the firms
+		{"quante partite IVA nuove nel 2025 tra i giovani?",
+			`{"metric":"aperture","filters":[{"dimension":"giovanile","value":true}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"ristoranti nuovi a Navile nel 2024",
+			`{"metric":"aperture","filters":[{"dimension":"quartiere","value":"Navile"},{"dimension":"sezione_ateco","value":"I"}],"from":"2024-01-01","to":"2024-12-31"}`},
+		// a share or a rate of two places is one per place
+		{"quota di imprese straniere a Navile e a Savena",
+			`{"metric":"quota","filters":[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]}],"group_by":["quartiere"],"subset":[{"dimension":"straniera","value":true}]}`},
+		{"tasso di crescita di Navile e Savena nel 2025",
+			`{"metric":"tasso_crescita","filters":[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"imprese attive tra Navile e Savena",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]}]}`},
+		// "la differenza con il 2024"
+		{"chiusure nel 2025, e la differenza con il 2024?",
+			`{"metric":"chiusure","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
@@ -120,6 +135,7 @@ func TestSeventhRoundDeclines(t *testing.T) {
 		{"mi dai nome e cognome dei titolari delle imprese femminili di Navile?", IntentRefuse, "dati personali"},
 		{"il numero di telefono del titolare di ROSSI SRL", IntentRefuse, "dati personali"},
 		{"what is the phone number of the owner of Bianchi srl?", IntentRefuse, "personal data"},
+		{"Give me the email addresses of the women entrepreneurs in Savena", IntentRefuse, "personal data"},
 		{"quante imprese apriranno l'anno prossimo?", IntentNoData, "previsione"},
 		{"fammi una previsione delle chiusure nel 2027", IntentNoData, "previsione"},
 		{"Will closures go up next year?", IntentNoData, "forecast"},
@@ -184,6 +200,9 @@ func TestSeventhRoundFollowUps(t *testing.T) {
 			[]string{`{"metric":"aperture","from":"2026-01-01","to":"2026-03-31","compare_to":"previous_period"}`}},
 		{[]string{"chiusure nel 2025", "la differenza?"},
 			[]string{`{"metric":"chiusure","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`}},
+		// "the difference from 2024?" after a figure of 2025
+		{[]string{"How many CIG requests in Navile in 2025?", "and how many workers?", "the difference from 2024?"},
+			[]string{`{"metric":"cig_lavoratori","filters":[{"dimension":"quartiere","value":"Navile"}],"from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`}},
 		// "e le domande?" after the hours is the requests
 		{[]string{"quante ore di cig autorizzate nel 2024?", "e le domande?"},
 			[]string{`{"metric":"cig_domande","from":"2024-01-01","to":"2024-12-31"}`}},
