@@ -168,15 +168,12 @@ func countOrZero(rc *rowCtx, raw string) (any, error) {
 	return v, err
 }
 
-// decimal reads a non-negative amount with up to two decimals, below 10^12: the columns are
+// decimal reads a non-negative amount with up to two decimals and no sign, below 10^12: the columns are
 // numeric(14,2), and a larger value failed the whole load (numeric field overflow).
 func decimal(_ *rowCtx, raw string) (any, error) {
-	d, ok, err := fields.ParseDecimal(raw, 2)
+	d, ok, err := fields.ParseUnsigned(raw, 2)
 	if err != nil || !ok {
 		return nil, err
-	}
-	if d.Units < 0 {
-		return nil, fmt.Errorf("numero negativo %q non ammesso", raw)
 	}
 	limit := int64(1_000_000_000_000)
 	for i := int32(0); i < d.Scale; i++ {

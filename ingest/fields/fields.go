@@ -187,14 +187,27 @@ func stripThousands(s string) (string, bool) {
 	return strings.Join(groups, ""), true
 }
 
-// ParseCount reads a non-negative integer (thousands dots allowed). Empty gives ok=false.
+// ParseUnsigned reads a number as the formats write it: digits, optional thousands dots and
+// a decimal comma, with no sign. A minus is refused as a negative number even when the value
+// is zero ("-0"), a plus as not a number of the formats ("+3"): ParseDecimal alone let both
+// through as non-negative values. Empty gives ok=false.
+func ParseUnsigned(raw string, maxScale int) (d Decimal, ok bool, err error) {
+	s := strings.TrimSpace(raw)
+	if strings.HasPrefix(s, "-") {
+		return Decimal{}, false, fmt.Errorf("numero negativo %q non ammesso", raw)
+	}
+	if strings.HasPrefix(s, "+") {
+		return Decimal{}, false, fmt.Errorf("numero non valido %q: il segno non è ammesso", raw)
+	}
+	return ParseDecimal(raw, maxScale)
+}
+
+// ParseCount reads a non-negative integer (thousands dots allowed, no sign). Empty gives
+// ok=false.
 func ParseCount(raw string) (n int64, ok bool, err error) {
-	d, ok, err := ParseDecimal(raw, 0)
+	d, ok, err := ParseUnsigned(raw, 0)
 	if err != nil || !ok {
 		return 0, ok, err
-	}
-	if d.Units < 0 {
-		return 0, false, fmt.Errorf("numero negativo %q non ammesso", raw)
 	}
 	return d.Units, true, nil
 }
