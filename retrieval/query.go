@@ -103,8 +103,10 @@ var idiomHints = []struct {
 		"sanzione sanzioni amministrativa euro"},
 }
 
-// englishWords are function words that Italian does not use: two of them (and a quarter of
-// the words) make a question English.
+// englishWords are function words that Italian does not use ("i" and "me" are Italian too):
+// two of them (and a quarter of the words) make a question English; so do two words of these
+// and of the glossary together, when they are half of the question's words ("Grant amounts
+// awarded per year", written without function words).
 var englishWords = map[string]bool{
 	"the": true, "what": true, "which": true, "who": true, "how": true, "when": true, "where": true, "why": true,
 	"is": true, "are": true, "was": true, "were": true, "does": true, "do": true, "did": true, "can": true, "could": true,
@@ -112,18 +114,48 @@ var englishWords = map[string]bool{
 	"with": true, "from": true, "by": true, "there": true, "much": true, "many": true, "this": true, "that": true,
 	"it": true, "be": true, "have": true, "has": true, "any": true, "get": true, "and": true, "or": true, "an": true,
 	"at": true, "if": true, "we": true, "you": true, "they": true, "their": true, "its": true, "than": true,
-	"into": true, "about": true, "without": true, "i": true, "me": true, "us": true, "them": true,
+	"into": true, "about": true, "without": true, "us": true, "them": true,
 }
 
 func isEnglish(q string) bool {
 	words := strings.Fields(foldQuestion(q))
-	n := 0
+	fn, gn := 0, 0
 	for _, w := range words {
-		if englishWords[w] {
-			n++
+		switch {
+		case englishWords[w]:
+			fn++
+		case italianToo[w]:
+		case glossaryWord(w) != "":
+			gn++
 		}
 	}
-	return n >= 2 && n*4 >= len(words)
+	return fn >= 2 && fn*4 >= len(words) || fn+gn >= 2 && (fn+gn)*2 >= len(words)
+}
+
+// glossaryWord is the glossary's rendering of w or of its singular.
+func glossaryWord(w string) string {
+	if g := englishGlossary[w]; g != "" {
+		return g
+	}
+	if s, ok := strings.CutSuffix(w, "ies"); ok && englishGlossary[s+"y"] != "" {
+		return englishGlossary[s+"y"]
+	}
+	if s, ok := strings.CutSuffix(w, "es"); ok && englishGlossary[s] != "" {
+		return englishGlossary[s]
+	}
+	if s, ok := strings.CutSuffix(w, "s"); ok && englishGlossary[s] != "" {
+		return englishGlossary[s]
+	}
+	return ""
+}
+
+// italianToo are glossary words that Italian questions use as they are (Italian words or
+// loanwords): they do not make a question English.
+var italianToo = map[string]bool{
+	"fine": true, "false": true, "date": true, "rate": true, "cap": true, "online": true, "km": true, "isee": true,
+	"sport": true, "smog": true, "bus": true, "report": true, "budget": true, "staff": true, "business": true,
+	"target": true, "meeting": true, "park": true, "camp": true, "party": true, "ticket": true, "pass": true,
+	"box": true, "flat": true, "club": true, "ebook": true, "weekend": true, "pool": true, "hall": true, "ban": true,
 }
 
 // translateEnglish renders an English question word by word in the documents' Italian
@@ -136,16 +168,10 @@ func translateEnglish(q string) string {
 	}
 	var out []string
 	for _, w := range strings.Fields(text) {
-		switch {
+		switch g := glossaryWord(w); {
 		case englishWords[w] || englishStop[w]:
-		case englishGlossary[w] != "":
-			out = append(out, englishGlossary[w])
-		case strings.HasSuffix(w, "ies") && englishGlossary[strings.TrimSuffix(w, "ies")+"y"] != "":
-			out = append(out, englishGlossary[strings.TrimSuffix(w, "ies")+"y"])
-		case strings.HasSuffix(w, "es") && englishGlossary[strings.TrimSuffix(w, "es")] != "":
-			out = append(out, englishGlossary[strings.TrimSuffix(w, "es")])
-		case strings.HasSuffix(w, "s") && englishGlossary[strings.TrimSuffix(w, "s")] != "":
-			out = append(out, englishGlossary[strings.TrimSuffix(w, "s")])
+		case g != "":
+			out = append(out, g)
 		default:
 			out = append(out, w)
 		}
