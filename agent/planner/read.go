@@ -41,7 +41,18 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 			State: State{Intent: IntentCatalog}}
 	}
 	docCue, docNoun := t.docCue(), t.docNoun()
-	if subj, ok := t.noDataSubject(lang); ok && !docCue && !docNoun {
+	subj, lacking := t.noDataSubject(lang)
+	if !docCue && t.ruleAsked(marketPrice(subj)) {
+		// what a family pays, who is entitled, by when, whether it is allowed: the acts say
+		// (docroute.go)
+		docCue = true
+	}
+	if lacking && !docCue && !docNoun {
+		if t.reportSubject() {
+			// "come va il biossido di azoto nella stazione più critica?": no figure of the
+			// catalog asked, the city's reports may describe it (docroute.go)
+			return documentPlan(question, lang)
+		}
 		return Plan{Intent: IntentNoData, Lang: lang, Reply: noDataReply(lang, subj)}
 	}
 	if cf, name, ok := t.dossierKey(); ok {
