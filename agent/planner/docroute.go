@@ -25,7 +25,8 @@ var ruleCues = []string{
 	"per avere il", "per avere la", "per avere un", "per ottenere", "per accedere", "per chiedere il", "per chiedere la",
 	// deadlines, start dates, durations, hours
 	"entro che", "entro quale", "entro quanto", "da quando", "fino a quando", "a che ora", "in vigore", "quanto dura", "quanto durano",
-	"orari di apertura", "orario di apertura", "quando vengono", "quando viene",
+	"orari di apertura", "orario di apertura", "quando vengono", "quando viene", "quando si puo", "quando si possono",
+	"quando si potra", "quando si potranno", "quando si deve", "quando si devono", "quando bisogna", "quando posso",
 	// how something is obtained
 	"come si ottiene", "come si ottengono", "come si richiede", "come si richiedono", "come si chiede", "come si chiedono",
 	"come ottenere", "come richiedere", "come fare per", "cosa serve per", "cosa bisogna",
@@ -57,6 +58,13 @@ var countedCues = []string{"quante imprese", "quante aziende", "quante societa",
 	"how many companies", "how many firms", "how many businesses", "how many requests", "how many permits", "how many grants",
 	"per quartiere", "per settore", "per zona", "by district", "by sector"}
 
+// openCues say that a place is open (its hours), not that firms opened: "le biblioteche sono
+// aperte la sera?", "is the office open on Saturdays?". They count only when no number is asked
+// ("quanti bar sono aperti?" counts firms).
+var openCues = []string{"sono aperte", "sono aperti", "e aperto", "e aperta", "restano aperti", "restano aperte", "rimangono aperti",
+	"rimangono aperte", "stanno aperti", "stanno aperte", "resta aperto", "resta aperta", "rimane aperto", "rimane aperta",
+	"is it open", "is open on", "open on", "open at night", "open in the evening", "open at weekends", "open on weekends"}
+
 // ruleAsked says whether the question asks what a rule or an act says, not a figure of the data;
 // marketPrice says the question names prices or rents of property (a statistic the data lack).
 func (t *text) ruleAsked(marketPrice bool) bool {
@@ -64,7 +72,7 @@ func (t *text) ruleAsked(marketPrice bool) bool {
 	if t.has(countedCues...) || t.explicitBreakdown() || t.has("in media", "mediamente", "medio", "media", "average", "on average") {
 		return false
 	}
-	return t.has(ruleCues...) || t.has(actNouns...) || !marketPrice && t.has(feeCues...)
+	return t.has(ruleCues...) || t.has(actNouns...) || !marketPrice && t.has(feeCues...) || !t.quantityCue() && t.has(openCues...)
 }
 
 // reportSubject says whether a question on a subject the catalog lacks asks how things stand

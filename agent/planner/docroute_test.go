@@ -42,6 +42,10 @@ func TestRuleQuestionsGoToTheDocuments(t *testing.T) {
 		"Quando vengono chiusi i giardini pubblici in caso di vento forte?",
 		"What are the opening hours of the registry office?",
 		"By when must the summer camp refund be requested?",
+		// (after the held-out run) a date asked with a modal, a place open at some hours
+		"Quando si potrà pagare la retta del nido online?",
+		"I musei civici sono aperti il lunedì?",
+		"Is the registry office open on Saturdays?",
 		// a budget set aside for someone
 		"Quanti soldi sono destinati ai progetti per gli anziani?",
 		"Quanti soldi sono riservati alle associazioni sportive giovanili?",
@@ -72,6 +76,8 @@ func TestDataQuestionsKeepTheData(t *testing.T) {
 		{"importo dei contributi concessi per quartiere", IntentMetric},
 		{"Quanti soldi ha dato il Comune alle imprese sportive?", IntentMetric},
 		{"How many companies received a grant in 2024?", IntentMetric},
+		{"quanti bar sono aperti a Navile?", IntentMetric},
+		{"quante imprese sono state aperte nel 2024?", IntentMetric},
 		{"quante imprese femminili devono ancora ricevere il contributo per quartiere?", IntentMetric},
 		// a market price and a figure of the population stay no data
 		{"Quanto costa in media l'affitto di un negozio in centro?", IntentNoData},
