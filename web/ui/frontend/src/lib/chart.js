@@ -92,12 +92,18 @@ export class Chart {
       tooltip: { trigger: kind === 'map' ? 'item' : 'axis', valueFormatter: valueFmt },
     };
     if (kind === 'map') {
-      const vals = (table.rows ?? []).map((r) => ({ name: String(r[s.quartiere]), value: Number(r[s.num]) }));
-      const nums = vals.map((v) => v.value).filter(Number.isFinite);
+      // a hidden cell (null) has no value: Number(null) would count it as 0
+      const vals = (table.rows ?? []).map((r) => ({ name: String(r[s.quartiere]), value: r[s.num] == null ? null : Number(r[s.num]) }));
+      const nums = vals.map((v) => v.value).filter((v) => v != null && Number.isFinite(v));
+      // The colour scale spans the values drawn: from 0 it painted shares of 11-12 % all in
+      // one dark blue. The names are dark on a white halo, readable on every shade.
+      let [min, max] = nums.length ? [Math.min(...nums), Math.max(...nums)] : [0, 1];
+      if (min === max) [min, max] = [Math.min(min, 0), Math.max(max, 1)];
+      const label = { show: true, fontSize: 11, color: '#1a1a1a', textBorderColor: '#ffffff', textBorderWidth: 3 };
       this.ec.setOption({
         ...base,
-        visualMap: { min: Math.min(...nums, 0), max: Math.max(...nums, 1), calculable: true, left: 'left', bottom: 10, inRange: { color: ['#e6f0fa', '#0066cc', '#003366'] }, formatter: valueFmt },
-        series: [{ type: 'map', map: 'quartieri', name: s.cols[s.num].label, data: vals, label: { show: true, fontSize: 10 }, emphasis: { label: { show: true } } }],
+        visualMap: { min, max, calculable: true, left: 'left', bottom: 10, inRange: { color: ['#e6f0fa', '#0066cc', '#003366'] }, formatter: valueFmt },
+        series: [{ type: 'map', map: 'quartieri', name: s.cols[s.num].label, data: vals, label, emphasis: { label } }],
       });
       this.el.dataset.approx = mapInfo?.approssimato ? 'true' : 'false';
     } else {
