@@ -91,7 +91,7 @@ func TestCruscottoPanelsMapFiltersAndURL(t *testing.T) {
 		t.Fatalf("panels: %d SQL, %d as-of, %d questions", len(info.SQL), len(info.AsOf), len(info.Questions))
 	}
 	for i := range 4 {
-		if !strings.Contains(info.SQL[i], "SELECT") || !strings.Contains(info.AsOf[i], "2026-10-31") || !strings.HasPrefix(info.Questions[i], "/chiedi?q=") {
+		if !strings.Contains(info.SQL[i], "SELECT") || !strings.Contains(info.AsOf[i], "31/10/2026") || !strings.HasPrefix(info.Questions[i], "/chiedi?q=") {
 			t.Errorf("panel %d: sql %.60q, as-of %q, question %q", i, info.SQL[i], info.AsOf[i], info.Questions[i])
 		}
 	}

@@ -48,7 +48,7 @@ func TestDatiUploadShowsRejectionsAndDocumentsRoundTrip(t *testing.T) {
 	b := newBrowser(t, "staff")
 	b.open("/dati")
 	b.waitJS(`document.body.dataset.ready === 'true'`)
-	if asOf := b.text(`[data-cz=sources-table] tr[data-kind=imprese] [data-cz=source-asof]`); asOf != "2026-10-31" {
+	if asOf := b.text(`[data-cz=sources-table] tr[data-kind=imprese] [data-cz=source-asof]`); asOf != "31/10/2026" {
 		t.Errorf("register as-of on the page = %q", asOf)
 	}
 

@@ -89,7 +89,7 @@ func TestFascicoloSearchOpenDossierDeepLink(t *testing.T) {
 	if n := b.count(`[data-cz=dossier-cig] [data-cz=result-table] tbody tr`); n == 0 {
 		t.Errorf("no CIG request in the dossier of %s", cf)
 	}
-	if asOf := b.text(`[data-cz=dossier-asof]`); !strings.Contains(asOf, "2026-10-31") {
+	if asOf := b.text(`[data-cz=dossier-asof]`); !strings.Contains(asOf, "31/10/2026") {
 		t.Errorf("as-of line %q", asOf)
 	}
 	var cfRow string

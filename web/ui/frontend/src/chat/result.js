@@ -2,7 +2,7 @@
 // bars for categories, the quartieri map for territory) with buttons to switch, the table
 // itself, its SQL (copyable), parameters and sources, and the exports (CSV, XLSX, PNG, SVG).
 import { h } from '../lib/dom.js';
-import { t, fmtNumber } from '../lib/i18n.js';
+import { t, fmtNumber, fmtDate } from '../lib/i18n.js';
 import { Chart, chartKinds, mapNote } from '../lib/chart.js';
 import { renderTable, renderProvenance } from '../lib/table.js';
 import { exportCSV, exportXLSX, exportPNG, exportSVG } from '../lib/export.js';
@@ -16,7 +16,7 @@ export function resultBlock(tb, n) {
   const id = `cz-result-${++blockSeq}`;
   const kinds = chartKinds(tb);
   const title = tb.title || t('common.table');
-  const facts = [tb.as_of ? t('common.asof', tb.as_of) : '', t('chiedi.table.rows', fmtNumber((tb.rows ?? []).length)),
+  const facts = [tb.as_of ? t('common.asof', fmtDate(tb.as_of)) : '', t('chiedi.table.rows', fmtNumber((tb.rows ?? []).length)),
     tb.unit ? tb.unit : ''].filter(Boolean).join(' · ');
   const status = h('div', { 'data-cz': 'result-status' });
   const chartEl = h('div', { class: 'cz-chart', 'data-cz': 'chart', role: 'img', 'aria-label': t('chiedi.chart.aria', title) });
@@ -50,7 +50,7 @@ export function resultBlock(tb, n) {
     exportButton('csv', () => exportCSV(tb)), exportButton('xlsx', () => exportXLSX(tb)), chartExports);
 
   const notes = [];
-  if (tb.suppressed) notes.push(h('p', { class: 'small text-muted mb-1', text: t('chiedi.table.suppressed', tb.suppressed) }));
+  if (tb.suppressed) notes.push(h('p', { class: 'small text-muted mb-1', text: t(tb.suppressed === 1 ? 'chiedi.table.hidden1' : 'chiedi.table.suppressed', fmtNumber(tb.suppressed)) }));
 
   const el = h('section', { class: 'cz-result card card-bg mb-3', 'data-cz': 'result', 'data-table-id': tb.id ?? '', 'aria-labelledby': id + '-h' },
     h('div', { class: 'card-body' },

@@ -2,7 +2,7 @@
 // a chart (with a table as the accessible alternative), the SQL and sources of its numbers,
 // exports, and "chiedi di più" which opens the same question in the chat.
 import { h, icon } from '../lib/dom.js';
-import { t } from '../lib/i18n.js';
+import { t, fmtDate } from '../lib/i18n.js';
 import { Chart, mapNote } from '../lib/chart.js';
 import { renderTable, renderProvenance } from '../lib/table.js';
 import { exportCSV, exportXLSX, exportPNG, exportSVG } from '../lib/export.js';
@@ -71,7 +71,7 @@ export class Panel {
       const table = await fetchTable();
       if (seq !== this.seq) return;
       this.table = table;
-      this.asof.textContent = table.as_of ? t('common.asof', table.as_of) : '';
+      this.asof.textContent = table.as_of ? t('common.asof', fmtDate(table.as_of)) : '';
       this.status.replaceChildren();
       this.tableBox.replaceChildren(renderTable(table));
       this.prov.replaceChildren(renderProvenance(table));

@@ -1,7 +1,7 @@
 // Esplora's result: the table, a chart with a switch among the kinds that fit, exports, and the
 // SQL with its parameters and sources, plus the typed query that was sent.
 import { h } from '../lib/dom.js';
-import { t } from '../lib/i18n.js';
+import { t, fmtDate } from '../lib/i18n.js';
 import { Chart, chartKinds, mapNote } from '../lib/chart.js';
 import { renderTable, renderProvenance } from '../lib/table.js';
 import { exportCSV, exportXLSX, exportPNG, exportSVG } from '../lib/export.js';
@@ -41,7 +41,7 @@ export class Result {
     const kinds = chartKinds(table);
     const k = kinds.includes(kind) ? kind : kinds[0];
     const info = h('p', { class: 'small text-muted mb-2', 'data-cz': 'ez-result-info' },
-      [t('common.rows', (table.rows ?? []).length), table.as_of ? t('common.asof', table.as_of) : '',
+      [t('common.rows', (table.rows ?? []).length), table.as_of ? t('common.asof', fmtDate(table.as_of)) : '',
         table.suppressed ? t('esplora.suppressed', table.suppressed) : ''].filter(Boolean).join(' · '));
     const chartEl = h('div', { class: k === 'map' ? 'cz-map' : 'cz-chart', 'data-cz': 'chart', role: 'img', 'aria-label': `${t('chart.label')}: ${table.title ?? ''}` });
     const note = h('p', { class: 'small fst-italic', 'data-cz': 'map-note' });

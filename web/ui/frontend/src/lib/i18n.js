@@ -23,6 +23,17 @@ export function lang() {
 // fmtNumber formats a number the Italian (or English) way.
 export function fmtNumber(v, digits) {
   if (typeof v !== 'number' || !Number.isFinite(v)) return v == null ? '' : String(v);
+  // useGrouping 'always': Italian CLDR data leaves four-digit numbers ungrouped (1031 but
+  // 10.753), which puts 1031 and 10.753 side by side in one column; the answers' text writes 1.031.
   const opts = digits == null ? { maximumFractionDigits: 2 } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  opts.useGrouping = 'always';
   return v.toLocaleString(lang() === 'en' ? 'en-GB' : 'it-IT', opts);
+}
+
+// fmtDate writes an ISO date (2026-10-31) as the city's documents do, 31/10/2026 (the English
+// page too: dd/mm/yyyy, as en-GB); anything else is returned as it is.
+export function fmtDate(v) {
+  if (typeof v !== 'string') return v == null ? '' : String(v);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : v;
 }

@@ -9,7 +9,7 @@ import { h } from '../lib/dom.js';
 
 // put replaces el's children, leaving out the absent ones (replaceChildren would print "null").
 const put = (el, ...children) => el.replaceChildren(...children.filter((c) => c != null && c !== false));
-import { t, fmtNumber } from '../lib/i18n.js';
+import { t, fmtNumber, fmtDate } from '../lib/i18n.js';
 
 const root = document.getElementById('cz-dati');
 const KINDS = ['imprese', 'cig', 'suap', 'contributi', 'stradario', 'territorio'];
@@ -42,7 +42,7 @@ async function loadSources() {
       [t('dati.col.source'), t('dati.col.asof'), t('dati.col.batch'), t('dati.col.file'), t('dati.col.loadedat')],
       (out.sources ?? []).map((s) => h('tr', { 'data-kind': s.kind },
         h('th', { scope: 'row' }, kindName(s.kind), h('br'), h('small', { class: 'text-muted', text: s.source })),
-        h('td', { 'data-cz': 'source-asof', text: s.as_of ?? t('dati.never') }),
+        h('td', { 'data-cz': 'source-asof', text: s.as_of ? fmtDate(s.as_of) : t('dati.never') }),
         h('td', { text: s.batch_id ?? '—' }), h('td', { text: s.file || '—' }), h('td', { text: fmtTime(s.loaded_at) })))));
   } catch (err) {
     put(sourcesBox);
@@ -87,7 +87,7 @@ function rejectionsView(batchID, total) {
 // ---- batch report ----
 function reportView(sum, terr) {
   const items = [
-    [t('dati.rep.batch'), sum.batch_id], [t('dati.rep.file'), sum.file], [t('dati.rep.asof'), sum.as_of || '—'],
+    [t('dati.rep.batch'), sum.batch_id], [t('dati.rep.file'), sum.file], [t('dati.rep.asof'), sum.as_of ? fmtDate(sum.as_of) : '—'],
     [t('dati.rep.read'), fmtNumber(sum.read)], [t('dati.rep.loaded'), fmtNumber(sum.loaded)], [t('dati.rep.rejected'), fmtNumber(sum.rejected)],
     [t('dati.rep.unchanged'), sum.unchanged_file ? t('dati.rep.unchanged.yes', sum.same_as_batch) : t('common.no')],
     [t('dati.rep.match'), sum.match_rate == null ? t('dati.rep.match.na') : fmtNumber(sum.match_rate * 100, 1) + '%'],
@@ -249,7 +249,7 @@ const batches = (() => {
       });
       const timings = b.timings ? Object.entries(b.timings).map(([k, v]) => `${k} ${v} ms`).join(', ') : '';
       return h('tr', {},
-        h('th', { scope: 'row', text: b.id }), h('td', { text: kindName(b.kind) }), h('td', { text: b.file }), h('td', { text: b.as_of ?? '—' }),
+        h('th', { scope: 'row', text: b.id }), h('td', { text: kindName(b.kind) }), h('td', { text: b.file }), h('td', { text: b.as_of ? fmtDate(b.as_of) : '—' }),
         h('td', { text: t('dati.status.' + b.status) }), h('td', { class: 'text-end', text: fmtNumber(b.read) }),
         h('td', { class: 'text-end', text: fmtNumber(b.loaded) }), h('td', { class: 'text-end', text: fmtNumber(b.rejected) }),
         h('td', { text: b.match_rate == null ? '—' : fmtNumber(b.match_rate * 100, 1) + '%' }),
@@ -291,7 +291,7 @@ const docs = (() => {
       cell.append(remove);
       return h('tr', { 'data-doc': d.id },
         h('th', { scope: 'row' }, d.title, h('br'), h('small', { class: 'text-muted', text: d.path })),
-        h('td', { text: d.doc_type || '—' }), h('td', { text: d.date ?? '—' }), h('td', { text: d.format }),
+        h('td', { text: d.doc_type || '—' }), h('td', { text: d.date ? fmtDate(d.date) : '—' }), h('td', { text: d.format }),
         h('td', { class: 'text-end', text: fmtNumber(d.chunks) }), h('td', { text: fmtTime(d.loaded_at) }), cell);
     });
     put(listBox, rows.length ? table(t('dati.doc.caption', out.total),
@@ -330,7 +330,7 @@ const docs = (() => {
     const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-cz': 'doc-submit', text: t('dati.doc.submit') });
     const status = h('div', { class: 'mt-3', 'aria-live': 'polite', 'data-cz': 'doc-status' });
     const form = h('form', { class: 'card card-bg p-3 mb-4', 'data-cz': 'doc-form', novalidate: true, 'aria-labelledby': 'cz-doc-up-h' },
-      h('h3', { id: 'cz-doc-up-h', class: 'h5', text: t('dati.doc.upload') }),
+      h('h3', { id: 'cz-doc-up-h', class: 'h5 mb-4', text: t('dati.doc.upload') }),
       h('div', { class: 'row g-3' },
         h('div', { class: 'col-12 col-md-6' }, h('div', { class: 'form-group mb-0' }, h('label', { for: 'cz-doc-file', class: 'active', text: t('dati.doc.file') }), file,
           h('small', { id: 'cz-doc-file-help', class: 'form-text', text: t('dati.doc.file.help') }))),

@@ -9,7 +9,7 @@ import { h } from '../lib/dom.js';
 
 // put replaces el's children, leaving out the absent ones (replaceChildren would print "null").
 const put = (el, ...children) => el.replaceChildren(...children.filter((c) => c != null && c !== false));
-import { t } from '../lib/i18n.js';
+import { t, fmtDate } from '../lib/i18n.js';
 import { renderTable, renderProvenance } from '../lib/table.js';
 
 const root = document.getElementById('cz-fascicolo');
@@ -192,7 +192,7 @@ async function openDossier(cf) {
     h('span', { class: 'text-muted', text: t('fascicolo.cf', i.codice_fiscale) }));
   const heading = h('h2', { class: 'h3', tabindex: '-1', 'data-cz': 'dossier-title', text: i.denominazione });
   const sourcesLine = h('p', { class: 'small text-muted', 'data-cz': 'dossier-asof' },
-    t('fascicolo.asof', regAsOf || '—', asOf.cig || '—', asOf.suap || '—', asOf.contributi || '—'));
+    t('fascicolo.asof', fmtDate(regAsOf) || '—', fmtDate(asOf.cig) || '—', fmtDate(asOf.suap) || '—', fmtDate(asOf.contributi) || '—'));
   put(dossierBox, 
     heading, badges, sourcesLine,
     i.masked ? h('div', { class: 'alert alert-info', role: 'note', text: t('fascicolo.masked') }) : null,

@@ -1,0 +1,46 @@
+// node --test: how the tables write numbers and dates, Italian first — grouping from four
+// digits (1.031, as the answers' text does), years and identifiers as they are, one number of
+// decimals per column, ISO dates as dd/mm/yyyy.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+// i18n.js reads the page's language and strings from the document: a minimal stand-in.
+const page = { lang: 'it' };
+globalThis.document = { documentElement: page, getElementById: () => null };
+
+const { fmtNumber, fmtDate } = await import('../src/lib/i18n.js');
+const { cell, decimals } = await import('../src/lib/table.js');
+
+test('numbers are grouped from four digits, in Italian and in English', () => {
+  page.lang = 'it';
+  assert.equal(fmtNumber(1031), '1.031');
+  assert.equal(fmtNumber(10753), '10.753');
+  assert.equal(fmtNumber(985), '985');
+  assert.equal(fmtNumber(1234.5, 1), '1.234,5');
+  assert.equal(fmtNumber(0.25, 2), '0,25');
+  page.lang = 'en';
+  assert.equal(fmtNumber(1031), '1,031');
+  assert.equal(fmtNumber(1234.5, 1), '1,234.5');
+  page.lang = 'it';
+});
+
+test('ISO dates are written dd/mm/yyyy; anything else is left alone', () => {
+  assert.equal(fmtDate('2026-10-31'), '31/10/2026');
+  assert.equal(fmtDate('2026-10'), '2026-10');
+  assert.equal(fmtDate('2025-T1'), '2025-T1');
+  assert.equal(fmtDate('26/11/2026'), '26/11/2026');
+  assert.equal(fmtDate(null), '');
+});
+
+test('table cells: years as they are, grouped values, dates, one number of decimals per column', () => {
+  assert.equal(cell(2015, { name: 'anno', type: 'number' }), '2015');
+  assert.equal(cell(1031, { name: 'valore', type: 'number' }), '1.031');
+  assert.equal(cell('2002-11-01', { name: 'data_iscrizione', type: 'string' }), '01/11/2002');
+  assert.equal(cell('43791350374', { name: 'codice_fiscale', type: 'string' }), '43791350374');
+  assert.equal(cell(null, { name: 'valore', type: 'number' }), '—');
+  const rows = [['Navile', 11.04], ['Santo Stefano', 11.6], ['Savena', 12.02], ['x', null]];
+  assert.equal(decimals(rows, 1), 2);
+  assert.equal(cell(11.6, { name: 'quota', type: 'number' }, decimals(rows, 1)), '11,60');
+  assert.equal(decimals([['a', 485], ['b', 1031]], 1), 0);
+  assert.equal(decimals([['a', 0.123456]], 1), 2);
+});
