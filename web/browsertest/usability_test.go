@@ -34,17 +34,19 @@ type resultView struct {
 }
 
 var (
-	isoDate     = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
-	italianInt  = regexp.MustCompile(`^\d{1,3}(\.\d{3})*$`)
-	italianDec2 = regexp.MustCompile(`^\d{1,3}(\.\d{3})*,\d\d$`)
+	isoDate      = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+	italianInt   = regexp.MustCompile(`^\d{1,3}(\.\d{3})*$`)
+	italianDec2  = regexp.MustCompile(`^\d{1,3}(\.\d{3})*,\d\d$`)
+	italianMonth = regexp.MustCompile(`^(gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic) 2025$`)
 )
 
 // Numbers and dates in the chat are written the Italian way: values grouped from four digits
 // (1.031 beside 10.753, as the answer's text writes them; Italian locale data alone leave 1031),
-// years as they are, one number of decimals for a whole column (11,60 under 11,64), the as-of
+// years as they are, months as «gen 2025», one number of decimals for a whole column (11,60 under 11,64), the as-of
 // date as dd/mm/yyyy; one hidden cell is "1 cella nascosta"; the quartieri map's colour scale
-// spans the values drawn (from 0 it painted shares of 11–12 % in one colour, and a hidden
-// cell counted as 0), with names readable on every shade.
+// spans the values of the areas drawn (from 0 it painted shares of 11–12 % in one colour, a
+// hidden cell counted as 0, and "non attribuito" is on no map), with names readable on every
+// shade.
 func TestChiediWritesNumbersDatesAndMapsForItalianReaders(t *testing.T) {
 	b := newBrowser(t, "decisore")
 	b.open("/chiedi")
@@ -66,6 +68,11 @@ func TestChiediWritesNumbersDatesAndMapsForItalianReaders(t *testing.T) {
 	if grouped == 0 {
 		t.Errorf("no value of four or more digits grouped with a dot: %v", hours.Rows)
 	}
+	for _, r := range hours.Rows {
+		if !italianMonth.MatchString(r[0]) {
+			t.Errorf("month %q not written like «gen 2025»", r[0])
+		}
+	}
 	for _, s := range []string{hours.Facts, hours.Caption} {
 		if isoDate.MatchString(s) || !strings.Contains(s, "/2026") {
 			t.Errorf("as-of date not dd/mm/yyyy in %q", s)
@@ -77,6 +84,12 @@ func TestChiediWritesNumbersDatesAndMapsForItalianReaders(t *testing.T) {
 	b.eval(lastResult, &years)
 	if len(years.Rows) < 5 || years.Rows[0][0] != "2015" {
 		t.Errorf("years must read 2015, not 2.015: %v", years.Rows)
+	}
+
+	// An answer from documents says its numbers are in the passages, not in query results.
+	askByKeyboard(b, "Quali sono i requisiti del bando per le imprese giovanili?")
+	if g := b.eval2(`[...document.querySelectorAll('[data-cz=turn]')].pop().querySelector('[data-cz=grounded]')?.textContent ?? ''`); g != "" && !strings.Contains(g, "documenti citati") {
+		t.Errorf("grounding line of a document answer: %q", g)
 	}
 
 	askByKeyboard(b, "quota di imprese straniere per quartiere")
@@ -104,10 +117,12 @@ func TestChiediWritesNumbersDatesAndMapsForItalianReaders(t *testing.T) {
 	}
 	b.waitJS(`[...document.querySelectorAll('[data-cz=turn]')].pop().querySelector('[data-cz=chart][data-rendered=true]')`)
 	b.eval(`(() => {
+		const quartieri = ['Borgo Panigale-Reno', 'Navile', 'Porto-Saragozza', 'San Donato-San Vitale', 'Santo Stefano', 'Savena'];
 		const el = [...document.querySelectorAll('[data-cz=turn]')].pop().querySelector('[data-cz=chart]');
 		const o = el.czChart.ec.getOption();
 		return {kind: el.dataset.kind, min: o.visualMap[0].min, max: o.visualMap[0].max,
-			values: o.series[0].data.map((d) => d.value).filter((v) => v != null), halo: o.series[0].label.textBorderColor};
+			values: o.series[0].data.filter((d) => quartieri.includes(d.name)).map((d) => d.value).filter((v) => v != null),
+			halo: o.series[0].label.textBorderColor};
 	})()`, &scale)
 	if scale.Kind != "map" || len(scale.Values) == 0 {
 		t.Fatalf("the share by quartiere is not drawn as a map: %+v", scale)

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 const page = { lang: 'it' };
 globalThis.document = { documentElement: page, getElementById: () => null };
 
-const { fmtNumber, fmtDate } = await import('../src/lib/i18n.js');
+const { fmtNumber, fmtDate, fmtPeriod } = await import('../src/lib/i18n.js');
 const { cell, decimals } = await import('../src/lib/table.js');
 
 test('numbers are grouped from four digits, in Italian and in English', () => {
@@ -30,6 +30,19 @@ test('ISO dates are written dd/mm/yyyy; anything else is left alone', () => {
   assert.equal(fmtDate('2025-T1'), '2025-T1');
   assert.equal(fmtDate('26/11/2026'), '26/11/2026');
   assert.equal(fmtDate(null), '');
+});
+
+test('months read gen 2026; dates and other periods as fmtDate', () => {
+  page.lang = 'it';
+  assert.equal(fmtPeriod('2026-01'), 'gen 2026');
+  assert.equal(fmtPeriod('2025-12'), 'dic 2025');
+  assert.equal(fmtPeriod('2024-11-01', true), 'nov 2024');
+  assert.equal(fmtPeriod('2024-11-01'), '01/11/2024');
+  assert.equal(fmtPeriod('2025-T1'), '2025-T1');
+  page.lang = 'en';
+  assert.equal(fmtPeriod('2026-01'), 'Jan 2026');
+  page.lang = 'it';
+  assert.equal(cell('2026-04', { name: 'mese', type: 'text' }), 'apr 2026');
 });
 
 test('table cells: years as they are, grouped values, dates, one number of decimals per column', () => {

@@ -235,7 +235,7 @@ export class Turn {
         h('ul', { class: 'mb-0' }, bad.map((n) => h('li', {}, h('mark', { class: 'cz-ungrounded', text: n }))))));
     } else if (g.checked) {
       this.groundingBox.replaceChildren(h('p', { class: 'small text-success mb-2', 'data-cz': 'grounded' },
-        icon('it-check-circle', 'icon icon-xs icon-success me-1'), t('chiedi.grounded', g.grounded, g.checked)));
+        icon('it-check-circle', 'icon icon-xs icon-success me-1'), t(!this.tables.length && this.citations.length ? 'chiedi.grounded.docs' : 'chiedi.grounded', g.grounded, g.checked)));
     }
   }
 

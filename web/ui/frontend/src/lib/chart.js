@@ -7,7 +7,7 @@ import { LineChart, BarChart, MapChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, AriaComponent, TitleComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import { api } from './api.js';
-import { t, fmtNumber } from './i18n.js';
+import { t, fmtNumber, fmtPeriod } from './i18n.js';
 
 echarts.use([LineChart, BarChart, MapChart, GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, AriaComponent, TitleComponent, SVGRenderer]);
 
@@ -70,6 +70,14 @@ function series(table, s, values) {
   };
 }
 
+// monthly is true when the time axis counts months: a "mese" column, or first days of months
+// that are not all in January (a monthly "periodo" of the dashboard).
+function monthly(s, xs) {
+  if (s.time < 0) return false;
+  if (s.cols[s.time].name === 'mese') return true;
+  return xs.length > 1 && xs.every((v) => /^\d{4}-\d{2}-01$/.test(v)) && xs.some((v) => !/-01-01$/.test(v));
+}
+
 // Chart is one rendered chart.
 export class Chart {
   constructor(el) {
@@ -94,7 +102,9 @@ export class Chart {
     if (kind === 'map') {
       // a hidden cell (null) has no value: Number(null) would count it as 0
       const vals = (table.rows ?? []).map((r) => ({ name: String(r[s.quartiere]), value: r[s.num] == null ? null : Number(r[s.num]) }));
-      const nums = vals.map((v) => v.value).filter((v) => v != null && Number.isFinite(v));
+      // only the areas drawn count ("non attribuito" is on no map)
+      const drawn = new Set((mapInfo?.features ?? []).map((f) => f.properties?.name));
+      const nums = vals.filter((v) => !drawn.size || drawn.has(v.name)).map((v) => v.value).filter((v) => v != null && Number.isFinite(v));
       // The colour scale spans the values drawn: from 0 it painted shares of 11-12 % all in
       // one dark blue. The names are dark on a white halo, readable on every shade.
       let [min, max] = nums.length ? [Math.min(...nums), Math.max(...nums)] : [0, 1];
@@ -112,7 +122,8 @@ export class Chart {
         ...base,
         legend: ss.length > 1 ? { type: 'scroll', top: 0 } : undefined,
         grid: { left: 60, right: 20, top: ss.length > 1 ? 40 : 20, bottom: 60, containLabel: true },
-        xAxis: { type: 'category', data: xs, axisLabel: { rotate: xs.length > 8 && kind === 'bar' ? 30 : 0 } },
+        // months and dates as the tables write them (gen 2026, 31/10/2026); rows match on xs
+        xAxis: { type: 'category', data: xs.map((v) => fmtPeriod(v, monthly(s, xs))), axisLabel: { rotate: xs.length > 8 && kind === 'bar' ? 30 : 0 } },
         yAxis: { type: 'value', axisLabel: { formatter: valueFmt } },
         series: ss.map((x) => ({ ...x, type: kind, showSymbol: xs.length < 40, connectNulls: false })),
       });

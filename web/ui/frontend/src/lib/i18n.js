@@ -37,3 +37,15 @@ export function fmtDate(v) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   return m ? `${m[3]}/${m[2]}/${m[1]}` : v;
 }
+
+// fmtPeriod writes a period label: a month (2026-01, or the first day of a month in a monthly
+// column) as "gen 2026" / "Jan 2026", a date as fmtDate does; anything else as it is.
+export function fmtPeriod(v, monthly = false) {
+  if (typeof v !== 'string') return v == null ? '' : String(v);
+  const m = /^(\d{4})-(\d{2})(-01)?$/.exec(v);
+  if (m && (!m[3] || monthly)) {
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));
+    return d.toLocaleString(lang() === 'en' ? 'en-GB' : 'it-IT', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  }
+  return fmtDate(v);
+}
