@@ -37,6 +37,7 @@ var (
 	isoDate      = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
 	italianInt   = regexp.MustCompile(`^\d{1,3}(\.\d{3})*$`)
 	italianDec2  = regexp.MustCompile(`^\d{1,3}(\.\d{3})*,\d\d$`)
+	namedSection = regexp.MustCompile(`^[A-U] — \p{Lu}`)
 	italianMonth = regexp.MustCompile(`^(gen|feb|mar|apr|mag|giu|lug|ago|set|ott|nov|dic) 2025$`)
 )
 
@@ -84,6 +85,21 @@ func TestChiediWritesNumbersDatesAndMapsForItalianReaders(t *testing.T) {
 	b.eval(lastResult, &years)
 	if len(years.Rows) < 5 || years.Rows[0][0] != "2015" {
 		t.Errorf("years must read 2015, not 2.015: %v", years.Rows)
+	}
+
+	// Sectors are named, not only lettered: "G — Commercio" in the table and under the bars.
+	askByKeyboard(b, "I 5 settori con più aperture nel 2025")
+	var sectors resultView
+	b.eval(lastResult, &sectors)
+	var axis []string
+	b.eval(`[...document.querySelectorAll('[data-cz=turn]')].pop().querySelector('[data-cz=chart]').czChart.ec.getOption().xAxis[0].data`, &axis)
+	if len(sectors.Rows) == 0 || len(axis) != len(sectors.Rows) {
+		t.Fatalf("sectors: rows %v, axis %v", sectors.Rows, axis)
+	}
+	for i, r := range sectors.Rows {
+		if !namedSection.MatchString(r[0]) || axis[i] != r[0] {
+			t.Errorf("section %q (axis %q) without its name", r[0], axis[i])
+		}
 	}
 
 	// An answer from documents says its numbers are in the passages, not in query results.

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 
 // i18n.js reads the page's language and strings from the document: a minimal stand-in.
 const page = { lang: 'it' };
-globalThis.document = { documentElement: page, getElementById: () => null };
+const strings = { 'ateco.G': 'Commercio' };
+globalThis.document = { documentElement: page, getElementById: (id) => (id === 'cz-strings' ? { textContent: JSON.stringify(strings) } : null) };
 
-const { fmtNumber, fmtDate, fmtPeriod } = await import('../src/lib/i18n.js');
+const { fmtNumber, fmtDate, fmtPeriod, catLabel } = await import('../src/lib/i18n.js');
 const { cell, decimals } = await import('../src/lib/table.js');
 
 test('numbers are grouped from four digits, in Italian and in English', () => {
@@ -56,4 +57,11 @@ test('table cells: years as they are, grouped values, dates, one number of decim
   assert.equal(cell(11.6, { name: 'quota', type: 'number' }, decimals(rows, 1)), '11,60');
   assert.equal(decimals([['a', 485], ['b', 1031]], 1), 0);
   assert.equal(decimals([['a', 0.123456]], 1), 2);
+});
+
+test('ATECO sections read with their short name; other categories as they are', () => {
+  assert.equal(catLabel('sezione_ateco', 'G'), 'G — Commercio');
+  assert.equal(catLabel('sezione_ateco', 'Z'), 'Z');
+  assert.equal(catLabel('quartiere', 'G'), 'G');
+  assert.equal(cell('G', { name: 'sezione_ateco', type: 'text' }), 'G — Commercio');
 });

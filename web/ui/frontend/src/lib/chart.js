@@ -7,7 +7,7 @@ import { LineChart, BarChart, MapChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, AriaComponent, TitleComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import { api } from './api.js';
-import { t, fmtNumber, fmtPeriod } from './i18n.js';
+import { t, fmtNumber, fmtPeriod, catLabel } from './i18n.js';
 
 echarts.use([LineChart, BarChart, MapChart, GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, AriaComponent, TitleComponent, SVGRenderer]);
 
@@ -66,7 +66,7 @@ function series(table, s, values) {
   const groups = [...new Set(rows.map((r) => String(r[split])))].slice(0, 12);
   return {
     xs,
-    series: groups.map((g) => ({ name: g, data: xs.map((v) => rows.find((r) => String(r[x]) === v && String(r[split]) === g)?.[s.num] ?? null) })),
+    series: groups.map((g) => ({ name: catLabel(s.cols[split].name, g), data: xs.map((v) => rows.find((r) => String(r[x]) === v && String(r[split]) === g)?.[s.num] ?? null) })),
   };
 }
 
@@ -123,7 +123,7 @@ export class Chart {
         legend: ss.length > 1 ? { type: 'scroll', top: 0 } : undefined,
         grid: { left: 60, right: 20, top: ss.length > 1 ? 40 : 20, bottom: 60, containLabel: true },
         // months and dates as the tables write them (gen 2026, 31/10/2026); rows match on xs
-        xAxis: { type: 'category', data: xs.map((v) => fmtPeriod(v, monthly(s, xs))), axisLabel: { rotate: xs.length > 8 && kind === 'bar' ? 30 : 0 } },
+        xAxis: { type: 'category', data: xs.map((v) => (s.time >= 0 ? fmtPeriod(v, monthly(s, xs)) : catLabel(s.cols[s.cats[0]]?.name, v))), axisLabel: { rotate: xs.length > 8 && kind === 'bar' ? 30 : 0 } },
         yAxis: { type: 'value', axisLabel: { formatter: valueFmt } },
         series: ss.map((x) => ({ ...x, type: kind, showSymbol: xs.length < 40, connectNulls: false })),
       });

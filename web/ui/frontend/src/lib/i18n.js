@@ -38,6 +38,17 @@ export function fmtDate(v) {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : v;
 }
 
+// catLabel is a category as a table or a chart axis shows it: an ATECO section with its short
+// name ("G — Commercio"), anything else as it is.
+export function catLabel(name, v) {
+  if (name === 'sezione_ateco' && typeof v === 'string') {
+    const k = 'ateco.' + v;
+    const s = t(k);
+    if (s !== k) return `${v} — ${s}`;
+  }
+  return v == null ? '' : String(v);
+}
+
 // fmtPeriod writes a period label: a month (2026-01, or the first day of a month in a monthly
 // column) as "gen 2026" / "Jan 2026", a date as fmtDate does; anything else as it is.
 export function fmtPeriod(v, monthly = false) {

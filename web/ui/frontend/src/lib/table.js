@@ -1,7 +1,7 @@
 // Result tables as the API returns them (agent/tool.Table: columns, rows, sql, params,
 // sources, as_of): an accessible HTML table with its provenance (SQL, sources, as-of date).
 import { h, copyText } from './dom.js';
-import { t, fmtNumber, fmtDate, fmtPeriod } from './i18n.js';
+import { t, fmtNumber, fmtDate, fmtPeriod, catLabel } from './i18n.js';
 
 // Number columns that name a year or an identifier: written as they are (2015, not 2.015).
 const PLAIN = ['anno', 'year', 'id', 'lotto', 'batch_id', 'riga', 'line'];
@@ -15,6 +15,7 @@ export function cell(v, col, digits) {
     return fmtNumber(Number(v), digits);
   }
   if (col?.name === 'mese') return fmtPeriod(String(v), true);
+  if (col?.name === 'sezione_ateco') return catLabel(col.name, v);
   if (col?.type === 'date' || typeof v === 'string') return fmtDate(String(v));
   return String(v);
 }

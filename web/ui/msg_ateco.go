@@ -1,0 +1,51 @@
+package ui
+
+// Short names of the ATECO 2007 sections, beside their letters in tables and on chart axes
+// ("G — Commercio"): the catalog lists the sections by letter only.
+func init() {
+	register(map[string]string{
+		"ateco.A": "Agricoltura",
+		"ateco.B": "Estrazione",
+		"ateco.C": "Manifattura",
+		"ateco.D": "Energia",
+		"ateco.E": "Acqua e rifiuti",
+		"ateco.F": "Costruzioni",
+		"ateco.G": "Commercio",
+		"ateco.H": "Trasporti e logistica",
+		"ateco.I": "Alloggio e ristorazione",
+		"ateco.J": "Informazione e comunicazione",
+		"ateco.K": "Finanza e assicurazioni",
+		"ateco.L": "Immobiliari",
+		"ateco.M": "Attività professionali",
+		"ateco.N": "Noleggio e servizi alle imprese",
+		"ateco.O": "Pubblica amministrazione",
+		"ateco.P": "Istruzione",
+		"ateco.Q": "Sanità",
+		"ateco.R": "Arte, sport, intrattenimento",
+		"ateco.S": "Altri servizi",
+		"ateco.T": "Famiglie",
+		"ateco.U": "Organismi extraterritoriali",
+	}, map[string]string{
+		"ateco.A": "Agriculture",
+		"ateco.B": "Mining",
+		"ateco.C": "Manufacturing",
+		"ateco.D": "Energy",
+		"ateco.E": "Water and waste",
+		"ateco.F": "Construction",
+		"ateco.G": "Trade",
+		"ateco.H": "Transport",
+		"ateco.I": "Hospitality",
+		"ateco.J": "ICT",
+		"ateco.K": "Finance",
+		"ateco.L": "Real estate",
+		"ateco.M": "Professional services",
+		"ateco.N": "Business support",
+		"ateco.O": "Public administration",
+		"ateco.P": "Education",
+		"ateco.Q": "Health",
+		"ateco.R": "Arts and sport",
+		"ateco.S": "Other services",
+		"ateco.T": "Households",
+		"ateco.U": "Extraterritorial",
+	})
+}
