@@ -52,7 +52,7 @@ func init() {
 		"login.password":   "Password",
 		"login.submit":     "Accedi",
 		"login.oidc":       "Accedi con il sistema di identità del Comune",
-		"login.failed":     "Nome utente o password non validi.",
+		"login.failed":     "Nome utente o password non validi. Controlla di averli scritti bene (la password distingue maiuscole e minuscole) e riprova; se non ricordi la password, chiedi all'amministratore di Conoscenza di assegnartene una nuova.",
 	}, map[string]string{
 		"app.name":         "Conoscenza",
 		"app.owner":        "City of Bologna",
@@ -104,6 +104,6 @@ func init() {
 		"login.password":   "Password",
 		"login.submit":     "Log in",
 		"login.oidc":       "Log in with the City's identity provider",
-		"login.failed":     "Wrong username or password.",
+		"login.failed":     "Wrong username or password. Check what you typed (the password is case-sensitive) and try again; if you have forgotten your password, ask Conoscenza's administrator for a new one.",
 	})
 }
