@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-rod/rod/lib/input"
 	"github.com/go-rod/rod/lib/proto"
 )
 
@@ -107,6 +108,20 @@ func TestChiediWritesNumbersDatesAndMapsForItalianReaders(t *testing.T) {
 	if g := b.eval2(`[...document.querySelectorAll('[data-cz=turn]')].pop().querySelector('[data-cz=grounded]')?.textContent ?? ''`); g != "" && !strings.Contains(g, "documenti citati") {
 		t.Errorf("grounding line of a document answer: %q", g)
 	}
+	// Each cited source names its document once: "[1] Bando … 2026 — 2. Chi può partecipare",
+	// not "[1] Bando … 2026 — Bando … 2026 › 2. Chi può partecipare".
+	var cites []string
+	b.eval(`[...[...document.querySelectorAll('[data-cz=turn]')].pop().querySelectorAll('[data-cz=citation]')].map((c) => c.textContent)`, &cites)
+	if len(cites) == 0 {
+		t.Errorf("the document answer cites nothing")
+	}
+	for _, c := range cites {
+		title, where, _ := strings.Cut(strings.TrimSpace(c[strings.Index(c, "]")+1:]), " — ")
+		if where != "" && strings.HasPrefix(strings.ToLower(where), strings.ToLower(strings.Fields(title)[0]+" ")) &&
+			strings.HasPrefix(strings.ToLower(title), strings.ToLower(strings.Split(where, " › ")[0])) {
+			t.Errorf("citation repeats its document's title: %q", c)
+		}
+	}
 
 	askByKeyboard(b, "quota di imprese straniere per quartiere")
 	var share resultView
@@ -206,6 +221,48 @@ func TestDatiDatesAndDocumentFormReadWell(t *testing.T) {
 	// the label at 25 px.
 	if overlap > 12 {
 		t.Errorf("the document form's heading covers its first label by %.0f px", overlap)
+	}
+	b.noErrors()
+}
+
+// A question asked after the session expired is not lost: the login page comes back to the
+// chat with it, which asks it (it used to return to an empty chat).
+func TestQuestionSurvivesAnExpiredSession(t *testing.T) {
+	b := newBrowser(t, "decisore")
+	b.open("/chiedi")
+	b.waitJS(`document.body.dataset.ready === 'true'`)
+	if err := (proto.NetworkClearBrowserCookies{}).Call(b.page); err != nil {
+		t.Fatalf("clear cookies: %v", err)
+	}
+	const q = "Aperture di imprese per anno dal 2020"
+	wait := b.page.WaitNavigation(proto.PageLifecycleEventNameLoad)
+	b.el(`#cz-question`).MustFocus()
+	if err := b.page.InsertText(q); err != nil {
+		b.fail("type question", err)
+	}
+	b.keys(input.Enter)
+	wait()
+	b.waitVisible(`#login-form`)
+	b.allow("401")
+	b.input(`#username`, "demo.decisore")
+	b.input(`#password`, demoPassword("decisore"))
+	wait = b.page.WaitNavigation(proto.PageLifecycleEventNameLoad)
+	b.click(`#login-form button[type=submit]`)
+	wait()
+	b.waitVisible(`body[data-page="chiedi"]`)
+	b.waitJS(`document.querySelector('[data-cz=turn]') && ` + lastTurnDone)
+	var got struct {
+		Question string `json:"question"`
+		State    string `json:"state"`
+		Search   string `json:"search"`
+	}
+	b.eval(`(() => { const tn = [...document.querySelectorAll('[data-cz=turn]')].pop();
+		return {question: tn.querySelector('.cz-question')?.textContent ?? tn.textContent.slice(0, 200), state: tn.dataset.state, search: location.search}; })()`, &got)
+	if !strings.Contains(got.Question, q) || got.State != "done" {
+		t.Errorf("after logging in again: turn %+v", got)
+	}
+	if strings.Contains(got.Search, "q=") {
+		t.Errorf("the answered question stays in the URL: %q", got.Search)
 	}
 	b.noErrors()
 }

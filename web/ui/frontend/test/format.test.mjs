@@ -65,3 +65,12 @@ test('ATECO sections read with their short name; other categories as they are', 
   assert.equal(catLabel('quartiere', 'G'), 'G');
   assert.equal(cell('G', { name: 'sezione_ateco', type: 'text' }), 'G — Commercio');
 });
+
+test('a citation names its section without repeating the document title', async () => {
+  const { sectionWithin } = await import('../src/chat/where.js');
+  assert.equal(sectionWithin('Bando «Giovani al lavoro in proprio» 2026 › 2. Chi può partecipare', 'Bando «Giovani al lavoro in proprio» 2026'), '2. Chi può partecipare');
+  assert.equal(sectionWithin('BANDO PER LE IMPRESE CULTURALI E CREATIVE 2025 › 1. Obiettivo', 'Bando per le imprese culturali e creative 2025'), '1. Obiettivo');
+  assert.equal(sectionWithin('DELIBERA DI GIUNTA N. 144/2024', 'Delibera di Giunta n. 144/2024 - Incubatore d\'impresa nel quartiere Navile'), '');
+  assert.equal(sectionWithin('Art. 2 - Destinatari', 'Delibera di Giunta n. 144/2024'), 'Art. 2 - Destinatari');
+  assert.equal(sectionWithin('', 'Titolo'), '');
+});

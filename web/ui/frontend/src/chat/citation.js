@@ -3,7 +3,7 @@
 // dialog and back to the button that opened it.
 import Modal from '../../node_modules/bootstrap-italia/dist/plugins/modal.js';
 import { h, icon } from '../lib/dom.js';
-import { t } from '../lib/i18n.js';
+import { t, fmtDate } from '../lib/i18n.js';
 
 // safeURL keeps only web links (a document's URL is data: never a javascript: link).
 function safeURL(u) {
@@ -42,7 +42,7 @@ export class CitationDialog {
       [t('chiedi.citation.document'), c.title || c.document],
       [t('chiedi.citation.section'), c.section],
       c.page ? [t('chiedi.citation.page', '').trim(), String(c.page)] : null,
-      c.date ? [t('chiedi.citation.date'), c.date] : null,
+      c.date ? [t('chiedi.citation.date'), fmtDate(c.date)] : null,
     ].filter((f) => f && f[1]);
     this.body.replaceChildren(...[
       h('dl', { class: 'row small mb-2' }, facts.flatMap(([k, v]) => [h('dt', { class: 'col-sm-3', text: k }), h('dd', { class: 'col-sm-9 mb-1', text: v })])),

@@ -7,6 +7,7 @@ import { t, fmtNumber } from '../lib/i18n.js';
 import { announce } from '../lib/boot.js';
 import { resultBlock } from './result.js';
 import { feedbackForm } from './feedback.js';
+import { sectionWithin } from './where.js';
 
 let turnSeq = 0;
 
@@ -107,7 +108,7 @@ export class Turn {
     this.citations.push(c);
     this.citeBox.hidden = false;
     const n = this.citations.length;
-    const where = [c.section, c.page ? t('chiedi.citation.page', c.page) : ''].filter(Boolean).join(', ');
+    const where = [sectionWithin(c.section, c.title || c.document), c.page ? t('chiedi.citation.page', c.page) : ''].filter(Boolean).join(', ');
     const b = h('button', { type: 'button', class: 'btn btn-link p-0 text-start cz-cite-open', 'data-cz': 'citation', 'data-citation': c.id },
     h('span', { class: 'fw-semibold', text: `[${n}] ` }), c.title || c.document, where ? h('span', { class: 'text-muted', text: ' — ' + where }) : null);
     b.addEventListener('click', () => this.opts.openCitation(c, b));

@@ -77,6 +77,11 @@ async function ask(el, question) {
   if (state.conversation) body.conversation_id = state.conversation;
   if (el.mode.value) body.mode = el.mode.value;
   let finished = false;
+  // The question is in the URL while it is asked: if the session has expired, the login page
+  // comes back here with it (?q=) and asks it again, instead of losing what the user typed.
+  const pending = new URL(location.href);
+  pending.searchParams.set('q', question);
+  window.history.replaceState(null, '', pending);
   try {
     await stream('/ask/stream', body, ({ event, data }) => {
       switch (event) {
@@ -107,6 +112,8 @@ async function ask(el, question) {
     }, { signal: ctrl.signal });
     if (!finished) turn.error(new Error(t('err.network')));
   } catch (err) {
+    // the session expired: the page is on its way to the login, the question in its URL
+    if (err?.status === 401) return;
     if (err?.name === 'AbortError') {
       turn.stopped();
       announce(t('chiedi.announce.stopped'));
@@ -114,12 +121,16 @@ async function ask(el, question) {
       turn.error(err);
       announce(err?.message ?? t('err.network'));
     }
-  } finally {
-    state.abort = null;
-    setBusy(el, false);
-    historyList.load();
-    el.question.focus();
   }
+  const u = new URL(location.href);
+  if (u.searchParams.get('q') === question) {
+    u.searchParams.delete('q');
+    window.history.replaceState(null, '', u);
+  }
+  state.abort = null;
+  setBusy(el, false);
+  historyList.load();
+  el.question.focus();
 }
 
 // open shows a stored conversation, its questions and answers, and makes it the current one.
