@@ -172,7 +172,8 @@ func TestChiediWritesNumbersDatesAndMapsForItalianReaders(t *testing.T) {
 }
 
 // On a 390-pixel phone no page scrolls sideways: the header's two rows (language, user, Esci;
-// brand and mode) used to be 610 px wide, which cut "Esci" and the mode off every page.
+// brand and mode) used to be 610 px wide, which cut "Esci" and the mode off every page. A
+// bar chart keeps its labels and the exports their card.
 func TestPhoneHeaderFitsTheScreen(t *testing.T) {
 	b := newBrowser(t, "staff")
 	if err := (proto.EmulationSetDeviceMetricsOverride{Width: 390, Height: 844, DeviceScaleFactor: 1, Mobile: true}).Call(b.page); err != nil {
@@ -196,6 +197,39 @@ func TestPhoneHeaderFitsTheScreen(t *testing.T) {
 		if fit.Scroll > fit.Client || len(fit.Out) > 0 {
 			t.Errorf("%s on a phone: page %d px wide in a %d px screen; off screen: %v", path, fit.Scroll, fit.Client, fit.Out)
 		}
+	}
+
+	// A sector ranking on a phone: every bar keeps a label (ECharts hid them all as they
+	// overlapped), and the export buttons stay inside the answer's card (SVG stuck out).
+	b.open("/chiedi")
+	b.waitJS(`document.body.dataset.ready === 'true'`)
+	askByKeyboard(b, "I 5 settori con più aperture nel 2025")
+	b.waitJS(`[...document.querySelectorAll('[data-cz=turn]')].pop().querySelector('[data-cz=chart][data-rendered=true]')`)
+	var phone struct {
+		Rows   []string `json:"rows"`
+		Labels []string `json:"labels"`
+		Stick  float64  `json:"stick"`
+	}
+	b.eval(`(() => {
+		const tn = [...document.querySelectorAll('[data-cz=turn]')].pop();
+		const rows = [...tn.querySelectorAll('[data-cz=result-table] tbody tr td:first-child')].map((td) => td.textContent);
+		const labels = [...tn.querySelectorAll('[data-cz=chart] svg text')].map((x) => x.textContent);
+		const card = tn.querySelector('[data-cz=result]').getBoundingClientRect();
+		const stick = Math.max(...[...tn.querySelectorAll('[data-cz=exports] button')].map((x) => x.getBoundingClientRect().right)) - card.right;
+		return {rows, labels, stick};
+	})()`, &phone)
+	for _, r := range phone.Rows {
+		letter := strings.Split(r, " ")[0]
+		found := false
+		for _, l := range phone.Labels {
+			found = found || strings.HasPrefix(l, letter)
+		}
+		if !found {
+			t.Errorf("bar %q has no label on a phone; labels drawn: %q", r, phone.Labels)
+		}
+	}
+	if phone.Stick > 0 {
+		t.Errorf("export buttons stick out of the answer's card by %.0f px", phone.Stick)
 	}
 	b.noErrors()
 }

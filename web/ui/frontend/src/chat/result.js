@@ -46,7 +46,7 @@ export function resultBlock(tb, n) {
     exportButton('png', () => { const s = chart.svg(); return exportPNG(s.text, s.width, s.height, title); }),
     exportButton('svg', () => exportSVG(chart.svg().text, title)),
   ] : [];
-  const exports = h('div', { class: 'btn-group btn-group-sm', role: 'group', 'aria-label': t('export.label') + ' — ' + title, 'data-cz': 'exports' },
+  const exports = h('div', { class: 'btn-group btn-group-sm flex-wrap', role: 'group', 'aria-label': t('export.label') + ' — ' + title, 'data-cz': 'exports' },
     exportButton('csv', () => exportCSV(tb)), exportButton('xlsx', () => exportXLSX(tb)), chartExports);
 
   const notes = [];

@@ -27,7 +27,7 @@ export class Panel {
     this.prov = h('div');
     this.ask = h('a', { class: 'btn btn-outline-primary btn-sm', 'data-cz': 'ask-more', href: '/chiedi', 'aria-label': t('cruscotto.askmore.aria', spec.title) },
       icon('it-comment', 'icon icon-sm icon-primary me-1'), t('cruscotto.askmore'));
-    this.exports = h('div', { class: 'btn-group btn-group-sm ms-2', role: 'group', 'aria-label': t('export.label') },
+    this.exports = h('div', { class: 'btn-group btn-group-sm flex-wrap ms-2', role: 'group', 'aria-label': t('export.label') },
       this.exportButton('csv', () => exportCSV(this.table)),
       this.exportButton('xlsx', () => exportXLSX(this.table)),
       this.exportButton('png', () => { const s = this.chart.svg(); return exportPNG(s.text, s.width, s.height, this.table.title); }),

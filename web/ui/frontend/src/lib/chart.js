@@ -78,6 +78,19 @@ function monthly(s, xs) {
   return xs.length > 1 && xs.every((v) => /^\d{4}-\d{2}-01$/.test(v)) && xs.some((v) => !/-01-01$/.test(v));
 }
 
+// categoryLabels keeps every category named under its bar: ECharts hides labels that overlap,
+// which left a phone's sector ranking with no label at all; each label is cut to its share of
+// the width instead (the table below has them whole). Time axes keep ECharts' own spacing.
+function categoryLabels(el, xs, s, kind) {
+  const rotate = xs.length > 8 && kind === 'bar' ? 30 : 0;
+  if (s.time >= 0) return { rotate };
+  const plot = Math.max(200, (el.getBoundingClientRect().width || 600) - 90);
+  const width = rotate ? 110 : Math.max(24, Math.floor(plot / Math.max(1, xs.length)) - 6);
+  // too narrow for "G — Commercio": the section's letter alone
+  const short = width < 90 && s.cols[s.cats[0]]?.name === 'sezione_ateco';
+  return { rotate, interval: 0, width, overflow: 'truncate', hideOverlap: false, formatter: short ? (v) => String(v).split(' — ')[0] : undefined };
+}
+
 // Chart is one rendered chart.
 export class Chart {
   constructor(el) {
@@ -123,7 +136,7 @@ export class Chart {
         legend: ss.length > 1 ? { type: 'scroll', top: 0 } : undefined,
         grid: { left: 60, right: 20, top: ss.length > 1 ? 40 : 20, bottom: 60, containLabel: true },
         // months and dates as the tables write them (gen 2026, 31/10/2026); rows match on xs
-        xAxis: { type: 'category', data: xs.map((v) => (s.time >= 0 ? fmtPeriod(v, monthly(s, xs)) : catLabel(s.cols[s.cats[0]]?.name, v))), axisLabel: { rotate: xs.length > 8 && kind === 'bar' ? 30 : 0 } },
+        xAxis: { type: 'category', data: xs.map((v) => (s.time >= 0 ? fmtPeriod(v, monthly(s, xs)) : catLabel(s.cols[s.cats[0]]?.name, v))), axisLabel: categoryLabels(this.el, xs, s, kind) },
         yAxis: { type: 'value', axisLabel: { formatter: valueFmt } },
         series: ss.map((x) => ({ ...x, type: kind, showSymbol: xs.length < 40, connectNulls: false })),
       });
