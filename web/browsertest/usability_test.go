@@ -300,3 +300,17 @@ func TestQuestionSurvivesAnExpiredSession(t *testing.T) {
 	}
 	b.noErrors()
 }
+
+// A search that fills the page of results says there may be more and how to narrow it (it
+// read "50 imprese trovate", as if there were 50).
+func TestFascicoloSaysWhenResultsAreCut(t *testing.T) {
+	b := newBrowser(t, "staff")
+	b.open("/fascicolo?q=srl")
+	b.waitJS(`document.querySelector('#cz-fa-results-h')`)
+	n := b.count(`[data-cz=company-link]`)
+	h := b.text(`#cz-fa-results-h`)
+	if n != 50 || !strings.HasPrefix(h, "Le prime 50 imprese") || !strings.Contains(h, "codice fiscale") {
+		t.Errorf("%d results under %q", n, h)
+	}
+	b.noErrors()
+}

@@ -7,6 +7,9 @@ import { announce, showError, markReady } from '../lib/boot.js';
 import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
 
+// LIMIT is the most companies one search lists (the API's own bound).
+const LIMIT = 50;
+
 // put replaces el's children, leaving out the absent ones (replaceChildren would print "null").
 const put = (el, ...children) => el.replaceChildren(...children.filter((c) => c != null && c !== false));
 import { t, fmtDate } from '../lib/i18n.js';
@@ -84,14 +87,16 @@ async function search(q, focus) {
     h('p', { class: 'text-muted', text: t('common.loading') }));
   let out;
   try {
-    out = await api('/imprese?q=' + encodeURIComponent(q) + '&limit=50');
+    out = await api('/imprese?q=' + encodeURIComponent(q) + '&limit=' + LIMIT);
   } catch (err) {
     results.lastChild.remove();
     showError(err, results);
     return;
   }
   const list = out.candidates ?? [];
-  const found = list.length === 1 ? t('fascicolo.results.one', q) : t('fascicolo.results.n', list.length, q);
+  // a full page of results may not be all of them: say so, and how to narrow the search
+  const found = list.length === 1 ? t('fascicolo.results.one', q)
+    : list.length >= LIMIT ? t('fascicolo.results.cap', list.length, q) : t('fascicolo.results.n', list.length, q);
   const heading = h('h2', { id: 'cz-fa-results-h', class: 'h4', tabindex: '-1', text: found });
   if (!list.length) {
     put(results, heading, h('p', { text: t('fascicolo.results.none') }));
