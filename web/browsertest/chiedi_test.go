@@ -187,6 +187,8 @@ func TestChiediStreamsAnswersTablesChartsAndFollowUps(t *testing.T) {
 	// 3. A territorial question draws the quartieri map; a follow-up keeps the conversation.
 	conv := conversationInURL(b)
 	askByKeyboard(b, "Quante imprese femminili hanno chiuso dal 2020 per quartiere?")
+	// the map draws after the turn is done (it fetches the quartieri's shapes first)
+	b.waitJS(`[...document.querySelectorAll('[data-cz=turn]')].pop().querySelector('[data-cz=chart][data-rendered=true]')`)
 	if k := b.eval2(`[...document.querySelectorAll('[data-cz=turn]')].pop().querySelector('[data-cz=chart]').dataset.kind`); k != "map" {
 		t.Errorf("territorial answer drawn as %q, want map", k)
 	}

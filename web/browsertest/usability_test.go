@@ -306,11 +306,30 @@ func TestQuestionSurvivesAnExpiredSession(t *testing.T) {
 func TestFascicoloSaysWhenResultsAreCut(t *testing.T) {
 	b := newBrowser(t, "staff")
 	b.open("/fascicolo?q=srl")
-	b.waitJS(`document.querySelector('#cz-fa-results-h')`)
+	b.waitJS(`document.querySelector('[data-cz=company-link]')`)
 	n := b.count(`[data-cz=company-link]`)
 	h := b.text(`#cz-fa-results-h`)
 	if n != 50 || !strings.HasPrefix(h, "Le prime 50 imprese") || !strings.Contains(h, "codice fiscale") {
 		t.Errorf("%d results under %q", n, h)
+	}
+	b.noErrors()
+}
+
+// The dossier's register fields are read whole: the table is not a box that scrolls (sector
+// and employees were hidden under its fold).
+func TestDossierRegisterFieldsAreAllVisible(t *testing.T) {
+	b := newBrowser(t, "staff")
+	b.open("/fascicolo?q=srl")
+	b.waitJS(`document.querySelector('[data-cz=company-link]')`)
+	b.click(`[data-cz=company-link]`)
+	b.waitJS(`document.querySelector('[data-cz=dossier-anagrafica] .cz-table-wrap')`)
+	var box struct {
+		Scroll int `json:"scroll"`
+		Client int `json:"client"`
+	}
+	b.eval(`(() => { const w = document.querySelector('[data-cz=dossier-anagrafica] .cz-table-wrap'); return {scroll: w.scrollHeight, client: w.clientHeight}; })()`, &box)
+	if box.Scroll > box.Client+1 {
+		t.Errorf("register fields in a scrolling box: %d px of %d shown", box.Client, box.Scroll)
 	}
 	b.noErrors()
 }
