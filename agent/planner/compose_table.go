@@ -375,9 +375,29 @@ func (v tableView) footer() string {
 			s += tr(v.lang, " Fonte: ", " Source: ") + src.Description + tr(v.lang, ", dati al ", ", data as of ") + formatDate(src.AsOf, v.lang) + "."
 		}
 	}
+	if r := v.t.Reconstructed; r != nil {
+		s += " " + reconstructedSentence(r, v.lang)
+	}
 	if v.t.Suppressed > 0 {
 		s += tr(v.lang, " Alcune celle sono oscurate per il segreto statistico (meno di 3 imprese).",
 			" Some cells are suppressed for statistical confidentiality (fewer than 3 companies).")
+	}
+	return s
+}
+
+// reconstructedSentence says that a stock before the first snapshot was counted from the
+// register's registration and closure dates, and what that count cannot know.
+func reconstructedSentence(r *semantic.Reconstruction, lang string) string {
+	day, first := formatDate(r.Date, lang), formatDate(r.FirstSnapshot, lang)
+	s := tr(lang, "Non ho un estratto del Registro al "+day+" (il primo caricato è del "+first+"): il numero è ricostruito dalle date di iscrizione e di cessazione dell'ultimo estratto (iscritte entro il "+day+" meno cessate entro quella data), con il quartiere e le caratteristiche di oggi.",
+		"I have no register extract at "+day+" (the earliest loaded is of "+first+"): the figure is rebuilt from the latest extract's registration and closure dates (registered by "+day+" minus closed by then), with today's quartiere and attributes.")
+	if r.AskedMetric == "imprese_attive" {
+		s += tr(lang, " Lo stato di allora non è noto: sono le imprese registrate (attive, inattive, sospese, in liquidazione).",
+			" The state at that date is unknown: these are registered companies (active, inactive, suspended, in liquidation).")
+	}
+	if r.LowerBound {
+		s += tr(lang, " L'estratto elenca le cessazioni dal "+formatDate(r.ClosuresFrom, lang)+": le imprese chiuse prima mancano, quindi è un minimo.",
+			" The extract lists closures from "+formatDate(r.ClosuresFrom, lang)+" on: companies closed earlier are missing, so this is a lower bound.")
 	}
 	return s
 }

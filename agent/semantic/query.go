@@ -103,4 +103,7 @@ type Result struct {
 	Suppressed int          `json:"suppressed"`
 	Notes      []string     `json:"notes,omitempty"`
 	Cached     bool         `json:"cached,omitempty"` // served from the result cache (same data version)
+	// Reconstructed is set when a stock at a date before the first snapshot was counted from
+	// the register's registration and closure dates (reconstruct.go).
+	Reconstructed *Reconstruction `json:"reconstructed,omitempty"`
 }

@@ -98,6 +98,10 @@ func (e *Engine) Run(ctx context.Context, q Query, pol Policy) (*Result, error) 
 	}
 
 	cur, prev, snapBatch, err := e.snapshots(ctx, tx, p)
+	if bf := (*beforeFirstSnapshot)(nil); errors.As(err, &bf) && reconstructible(p) {
+		_ = tx.Rollback(ctx)
+		return e.reconstruct(ctx, p, bf, pol)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -279,8 +283,8 @@ func resolveSnapshot(ctx context.Context, tx pgx.Tx, want, latest time.Time) (sn
 		if first == nil {
 			return snapshot{}, 0, db.Errorf(db.CodeNotFound, "no register snapshot at or before %s", want.Format(time.DateOnly))
 		}
-		return snapshot{}, 0, db.Errorf(db.CodeNotFound, "no register snapshot at or before %s: the earliest is %s",
-			want.Format(time.DateOnly), first.Format(time.DateOnly))
+		return snapshot{}, 0, &beforeFirstSnapshot{want: want, first: *first, err: db.Errorf(db.CodeNotFound,
+			"no register snapshot at or before %s: the earliest is %s", want.Format(time.DateOnly), first.Format(time.DateOnly))}
 	}
 	if err != nil {
 		return snapshot{}, 0, db.Translate(err, "register snapshot")

@@ -266,7 +266,8 @@ func (x *Executor) runSQL(ctx context.Context, c Call, res *Result) error {
 // TableFromResult turns a semantic result into a table with a readable title.
 func TableFromResult(cat *catalog.Catalog, r *semantic.Result) Table {
 	return Table{Title: Title(cat, r.Query, r.Metric), Metric: r.Metric, Unit: r.Unit, Columns: r.Columns, Rows: r.Rows,
-		Query: r.Query, SQL: r.SQL, Params: r.Params, Sources: r.Sources, AsOf: r.AsOf, Notes: r.Notes, Suppressed: r.Suppressed}
+		Query: r.Query, SQL: r.SQL, Params: r.Params, Sources: r.Sources, AsOf: r.AsOf, Notes: r.Notes, Suppressed: r.Suppressed,
+		Reconstructed: r.Reconstructed}
 }
 
 // Title describes a typed query in Italian: "Chiusure per quartiere — imprese femminili: sì,

@@ -69,6 +69,8 @@ type Table struct {
 	AsOf       string                `json:"as_of"`
 	Notes      []string              `json:"notes,omitempty"`
 	Suppressed int                   `json:"suppressed,omitempty"`
+	// Reconstructed: a stock before the first snapshot, counted from the register's dates.
+	Reconstructed *semantic.Reconstruction `json:"reconstructed,omitempty"`
 }
 
 // Citation points at the passage of a document a statement rests on.
