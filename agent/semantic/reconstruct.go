@@ -79,7 +79,8 @@ func (e *Engine) reconstruct(ctx context.Context, p *plan, bf *beforeFirstSnapsh
 		return nil, fmt.Errorf("reconstruct %s at %s from the register's dates: %w", p.metric.Name, date, err)
 	}
 	var oldest *time.Time
-	if err := e.pool.QueryRow(ctx, "SELECT min(dt_cessazione) FROM imprese WHERE dt_cessazione IS NOT NULL").Scan(&oldest); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	if err := e.pool.QueryRow(ctx, `SELECT min(dt_cessazione) FROM imprese
+		WHERE dt_cessazione IS NOT NULL AND last_as_of = (SELECT max(as_of) FROM register_snapshots)`).Scan(&oldest); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return nil, db.Translate(err, "read the register's oldest closure")
 	}
 	rec := &Reconstruction{Date: date, FirstSnapshot: bf.first.Format(time.DateOnly), Extract: inner.AsOf, AskedMetric: p.metric.Name}

@@ -1,0 +1,132 @@
+package semantic
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/comune-bologna/conoscenza/ingest/db"
+)
+
+// registeredAt counts, from the fixture itself, the companies of the latest snapshot registered
+// on or before d and not closed on or before it, by their quartiere there: what a stock before
+// the first snapshot is rebuilt as (the flows count the latest snapshot's companies).
+func registeredAt(f *fixture, d time.Time, keep func(*company) bool) map[string]float64 {
+	out := map[string]float64{}
+	for _, c := range f.companies {
+		v := c.v2
+		if v == nil || c.iscr.After(d) || v.cess != nil && !v.cess.After(d) || !keep(c) {
+			continue
+		}
+		q := "non attribuito"
+		if v.quartiere != nil {
+			q = *v.quartiere
+		}
+		out[q]++
+	}
+	return out
+}
+
+func oldestClosure(f *fixture) time.Time {
+	var oldest time.Time
+	for _, c := range f.companies {
+		if v := c.v2; v != nil && v.cess != nil && (oldest.IsZero() || v.cess.Before(oldest)) {
+			oldest = *v.cess
+		}
+	}
+	return oldest
+}
+
+func TestAStockBeforeTheFirstSnapshotIsRebuiltFromTheRegistersDates(t *testing.T) {
+	e, f := testEngine(t)
+	ctx := context.Background()
+	women := func(c *company) bool { return c.fem != nil }
+	oldest := oldestClosure(f)
+	for _, tc := range []struct {
+		name, metric string
+		date         time.Time
+		lowerBound   bool
+	}{
+		{"registered, mid-2018", "imprese_registrate", day("2018-06-30"), false},
+		{"active asked, end of 2021", "imprese_attive", day("2021-12-31"), false},
+		{"before the extract's oldest closure", "imprese_registrate", oldest.AddDate(0, 0, -1), true},
+	} {
+		want := registeredAt(f, tc.date, women)
+		for name, eng := range map[string]*Engine{"cubes": e, "detailed": detailedEngine(e)} {
+			t.Run(tc.name+"/"+name, func(t *testing.T) {
+				q := Query{Metric: tc.metric, GroupBy: []string{"quartiere"}, AsOf: tc.date.Format(time.DateOnly),
+					Filters: []Filter{{Dimension: "femminile", Value: true}}}
+				res, err := eng.Run(ctx, q, Policy{AllowDetails: true})
+				if err != nil {
+					t.Fatalf("run: %v", err)
+				}
+				if dd := diff(want, resultMap(t, res, 1)); dd != "" {
+					t.Errorf("rebuilt stock differs from the fixture: %s", dd)
+				}
+				r := res.Reconstructed
+				if r == nil {
+					t.Fatalf("no reconstruction recorded: %+v", res)
+				}
+				if r.Date != tc.date.Format(time.DateOnly) || r.FirstSnapshot != "2025-12-31" || r.Extract != "2026-06-30" ||
+					r.AskedMetric != tc.metric || r.LowerBound != tc.lowerBound || r.ClosuresFrom != oldest.Format(time.DateOnly) {
+					t.Errorf("reconstruction = %+v", r)
+				}
+				if res.Metric != "imprese_registrate" || res.Query.Metric != tc.metric || res.Query.AsOf != q.AsOf {
+					t.Errorf("result names %q for query %+v", res.Metric, res.Query)
+				}
+				if len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "ricostruite") ||
+					strings.Contains(res.Notes[0], "un minimo") != tc.lowerBound ||
+					strings.Contains(res.Notes[0], "inattive") != (tc.metric == "imprese_attive") {
+					t.Errorf("notes = %q", res.Notes)
+				}
+				for _, row := range res.Rows {
+					if _, ok := row[1].(int64); !ok && row[1] != nil {
+						t.Errorf("a count of companies should be whole: %T %v", row[1], row[1])
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestTheRebuiltStockLeavesTheCachedBalanceAsItWas(t *testing.T) {
+	e, _ := testEngine(t)
+	ctx := context.Background()
+	if _, err := e.Run(ctx, Query{Metric: "imprese_registrate", AsOf: "2019-03-31", GroupBy: []string{"zona"}}, Policy{}); err != nil {
+		t.Fatal(err)
+	}
+	// The same balance asked directly is served from the cache: it must not carry the
+	// relabelled columns, the note or the whole numbers of the reconstruction.
+	res, err := e.Run(ctx, Query{Metric: "saldo", To: "2019-03-31", GroupBy: []string{"zona"}}, Policy{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Cached {
+		t.Fatalf("expected the balance from the cache")
+	}
+	if res.Reconstructed != nil || res.Metric != "saldo" || len(res.Notes) > 0 && strings.Contains(res.Notes[0], "ricostruite") {
+		t.Errorf("the cached balance was changed: %+v", res)
+	}
+	for _, c := range res.Columns {
+		if strings.Contains(c.Label, "ricostruite") || strings.HasPrefix(c.Label, "Iscritte entro") {
+			t.Errorf("the cached balance's column was relabelled: %+v", c)
+		}
+	}
+}
+
+func TestAStockBeforeTheFirstSnapshotThatNeedsItsStateThenIsRefused(t *testing.T) {
+	e, _ := testEngine(t)
+	ctx := context.Background()
+	for _, q := range []Query{
+		{Metric: "imprese_registrate", AsOf: "2020-01-01", GroupBy: []string{"stato"}},
+		{Metric: "imprese_attive", AsOf: "2020-01-01", Filters: []Filter{{Dimension: "stato", Value: "ATTIVA"}}},
+		{Metric: "imprese_attive", AsOf: "2020-01-01", GroupBy: []string{"anzianita"}},
+		{Metric: "imprese_attive", AsOf: "2020-01-01", CompareTo: "previous_year"},
+	} {
+		res, err := e.Run(ctx, q, Policy{})
+		if db.ErrorCode(err) != db.CodeNotFound || !strings.Contains(err.Error(), "the earliest is 2025-12-31") {
+			t.Errorf("%+v: err = %v, res = %+v; want the earliest snapshot named", q, err, res)
+		}
+	}
+}
