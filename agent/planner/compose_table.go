@@ -388,9 +388,13 @@ func (v tableView) footer() string {
 // reconstructedSentence says that a stock before the first snapshot was counted from the
 // register's registration and closure dates, and what that count cannot know.
 func reconstructedSentence(r *semantic.Reconstruction, lang string) string {
-	day, first := formatDate(r.Date, lang), formatDate(r.FirstSnapshot, lang)
-	s := tr(lang, "Non ho un estratto del Registro al "+day+" (il primo caricato è del "+first+"): il numero è ricostruito dalle date di iscrizione e di cessazione dell'ultimo estratto (iscritte entro il "+day+" meno cessate entro quella data), con il quartiere e le caratteristiche di oggi.",
-		"I have no register extract at "+day+" (the earliest loaded is of "+first+"): the figure is rebuilt from the latest extract's registration and closure dates (registered by "+day+" minus closed by then), with today's quartiere and attributes.")
+	day, missing, first := formatDate(r.Date, lang), formatDate(r.Missing, lang), formatDate(r.FirstSnapshot, lang)
+	s := tr(lang, "Non ho un estratto del Registro al "+missing+" (il primo caricato è del "+first+"): il numero è ricostruito dalle date di iscrizione e di cessazione dell'ultimo estratto (iscritte entro il "+day+" meno cessate entro quella data), con il quartiere e le caratteristiche di oggi.",
+		"I have no register extract at "+missing+" (the earliest loaded is of "+first+"): the figure is rebuilt from the latest extract's registration and closure dates (registered by "+day+" minus closed by then), with today's quartiere and attributes.")
+	if r.ComparedWith != "" {
+		s = tr(lang, "Non ho un estratto del Registro al "+missing+" (il primo caricato è del "+first+"): i numeri al "+day+" e al "+formatDate(r.ComparedWith, lang)+" sono ricostruiti allo stesso modo dalle date di iscrizione e di cessazione dell'ultimo estratto (iscritte entro la data meno cessate entro la data), con il quartiere e le caratteristiche di oggi.",
+			"I have no register extract at "+missing+" (the earliest loaded is of "+first+"): the figures at "+day+" and "+formatDate(r.ComparedWith, lang)+" are rebuilt alike from the latest extract's registration and closure dates (registered by each date minus closed by then), with today's quartiere and attributes.")
+	}
 	if r.AskedMetric == "imprese_attive" {
 		s += tr(lang, " Lo stato di allora non è noto: sono le imprese registrate (attive, inattive, sospese, in liquidazione).",
 			" The state at that date is unknown: these are registered companies (active, inactive, suspended, in liquidation).")

@@ -26,7 +26,11 @@ import (
 
 // Reconstruction describes a stock answered from the register's dates instead of a snapshot.
 type Reconstruction struct {
-	Date          string `json:"date"`           // the date asked (YYYY-MM-DD)
+	Date string `json:"date"` // the stock's date (YYYY-MM-DD)
+	// ComparedWith is the date a year before, when the stock is compared with it: both sides
+	// are rebuilt, so that they are counted alike.
+	ComparedWith  string `json:"compared_with,omitempty"`
+	Missing       string `json:"missing"`        // the date that has no snapshot
 	FirstSnapshot string `json:"first_snapshot"` // the earliest snapshot loaded
 	Extract       string `json:"extract"`        // the snapshot whose dates were read (the latest)
 	AskedMetric   string `json:"asked_metric"`   // imprese_attive is answered as registered
@@ -39,17 +43,20 @@ type Reconstruction struct {
 // beforeFirstSnapshot is the error of a date before the first register snapshot.
 type beforeFirstSnapshot struct {
 	want, first time.Time
-	err         *db.Error
+	// compared is the date of the stock whose comparison (a year before) has no snapshot;
+	// zero when the stock's own date has none.
+	compared time.Time
+	err      *db.Error
 }
 
 func (e *beforeFirstSnapshot) Error() string { return e.err.Error() }
 func (e *beforeFirstSnapshot) Unwrap() error { return e.err }
 
 // reconstructible reports whether a stock query can be answered from the register's dates:
-// one date, registered or active companies, and no column whose value at that date the
-// extract does not hold (the state, a period, the age).
+// one date (or one compared with a year before), registered or active companies, and no
+// column whose value at that date the extract does not hold (the state, a period, the age).
 func reconstructible(p *plan) bool {
-	if p.effectiveKind() != catalog.KindStock || p.series || p.q.CompareTo != "" ||
+	if p.effectiveKind() != catalog.KindStock || p.series || (p.q.CompareTo != "" && p.q.CompareTo != "previous_year") ||
 		(p.metric.Name != "imprese_registrate" && p.metric.Name != "imprese_attive") {
 		return false
 	}
@@ -72,36 +79,54 @@ func reconstructible(p *plan) bool {
 // reconstruct answers p, whose date is before the first snapshot, with the balance of every
 // month up to that date, as the asked metric, with a note that says how it was obtained.
 func (e *Engine) reconstruct(ctx context.Context, p *plan, bf *beforeFirstSnapshot, pol Policy) (*Result, error) {
-	date := bf.want.Format(time.DateOnly)
-	q := Query{Metric: "saldo", Filters: p.q.Filters, GroupBy: p.q.GroupBy, To: date, Order: p.q.Order, Limit: p.q.Limit}
+	own := bf.want // the stock's date
+	if !bf.compared.IsZero() {
+		own = bf.compared // the stock has a snapshot, the year before has none
+	}
+	earliest, before := own, time.Time{}
+	if p.q.CompareTo == "previous_year" {
+		before = own.AddDate(-1, 0, 0) // as the engine's comparison and the balance's window
+		earliest = before
+	}
+	// The balance up to a date compared with a year before is the balance up to that date a
+	// year earlier: both stocks, from one extract.
+	q := Query{Metric: "saldo", Filters: p.q.Filters, GroupBy: p.q.GroupBy, To: own.Format(time.DateOnly),
+		CompareTo: p.q.CompareTo, Order: p.q.Order, Limit: p.q.Limit}
 	inner, err := e.Run(ctx, q, pol)
 	if err != nil {
-		return nil, fmt.Errorf("reconstruct %s at %s from the register's dates: %w", p.metric.Name, date, err)
+		return nil, fmt.Errorf("reconstruct %s at %s from the register's dates: %w", p.metric.Name, own.Format(time.DateOnly), err)
 	}
 	var oldest *time.Time
 	if err := e.pool.QueryRow(ctx, `SELECT min(dt_cessazione) FROM imprese
 		WHERE dt_cessazione IS NOT NULL AND last_as_of = (SELECT max(as_of) FROM register_snapshots)`).Scan(&oldest); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return nil, db.Translate(err, "read the register's oldest closure")
 	}
-	rec := &Reconstruction{Date: date, FirstSnapshot: bf.first.Format(time.DateOnly), Extract: inner.AsOf, AskedMetric: p.metric.Name}
+	rec := &Reconstruction{Date: own.Format(time.DateOnly), Missing: bf.want.Format(time.DateOnly),
+		FirstSnapshot: bf.first.Format(time.DateOnly), Extract: inner.AsOf, AskedMetric: p.metric.Name}
+	if !before.IsZero() {
+		rec.ComparedWith = before.Format(time.DateOnly)
+	}
 	if oldest != nil {
 		rec.ClosuresFrom = oldest.Format(time.DateOnly)
-		rec.LowerBound = bf.want.Before(*oldest)
+		rec.LowerBound = earliest.Before(*oldest)
 	}
 	registrate, _ := e.catalog.Metric("imprese_registrate")
 	out := *inner // the inner result may sit in the cache: copy what changes
 	out.Metric, out.Unit, out.Query, out.Cached = registrate.Name, registrate.Unit, p.q, false
 	out.Reconstructed = rec
-	day := bf.want.Format("02/01/2006")
+	ownDay, beforeDay := own.Format("02/01/2006"), before.Format("02/01/2006")
+	whole := map[string]bool{"valore": true, "valore_confronto": true, "variazione": true}
 	out.Columns = make([]Column, len(inner.Columns))
 	for i, c := range inner.Columns {
 		switch c.Name {
 		case "valore":
-			c.Label = registrate.IT + " al " + day + " (ricostruite)"
+			c.Label = registrate.IT + " al " + ownDay + " (ricostruite)"
+		case "valore_confronto":
+			c.Label = registrate.IT + " al " + beforeDay + " (ricostruite)"
 		case "aperture":
-			c.Label = "Iscritte entro il " + day
+			c.Label = "Iscritte entro il " + ownDay
 		case "chiusure":
-			c.Label = "Cessate entro il " + day
+			c.Label = "Cessate entro il " + ownDay
 		}
 		out.Columns[i] = c
 	}
@@ -110,22 +135,26 @@ func (e *Engine) reconstruct(ctx context.Context, p *plan, bf *beforeFirstSnapsh
 	for i, row := range inner.Rows {
 		r := append([]any(nil), row...)
 		for j, c := range inner.Columns {
-			if f, ok := r[j].(float64); ok && c.Name == "valore" {
+			if f, ok := r[j].(float64); ok && whole[c.Name] {
 				r[j] = int64(f)
 			}
 		}
 		out.Rows[i] = r
 	}
-	out.Notes = append([]string{rec.note(day)}, inner.Notes...)
+	out.Notes = append([]string{rec.note()}, inner.Notes...)
 	return &out, nil
 }
 
 // note is the Italian sentence the result carries (tables, exports, the model's tool result).
-func (r *Reconstruction) note(day string) string {
+func (r *Reconstruction) note() string {
 	first, extract := italianDay(r.FirstSnapshot), italianDay(r.Extract)
-	s := fmt.Sprintf("Nessun estratto del Registro al %s (il primo caricato è del %s): imprese registrate ricostruite dall'estratto del %s, "+
-		"come iscritte entro il %s meno cessate entro il %s; quartiere e caratteristiche sono quelli dell'estratto del %s.",
-		day, first, extract, day, day, extract)
+	rebuilt := "imprese registrate al " + italianDay(r.Date) + " ricostruite"
+	if r.ComparedWith != "" {
+		rebuilt = "imprese registrate al " + italianDay(r.Date) + " e al " + italianDay(r.ComparedWith) + " ricostruite allo stesso modo"
+	}
+	s := fmt.Sprintf("Nessun estratto del Registro al %s (il primo caricato è del %s): %s dall'estratto del %s, "+
+		"come iscritte entro la data meno cessate entro la data; quartiere e caratteristiche sono quelli dell'estratto del %s.",
+		italianDay(r.Missing), first, rebuilt, extract, extract)
 	if r.AskedMetric == "imprese_attive" {
 		s += " Lo stato delle imprese a quella data non è nel Registro: il numero comprende anche le inattive, sospese e in liquidazione."
 	}

@@ -68,7 +68,7 @@ func TestAStockBeforeTheFirstSnapshotIsRebuiltFromTheRegistersDates(t *testing.T
 				if r == nil {
 					t.Fatalf("no reconstruction recorded: %+v", res)
 				}
-				if r.Date != tc.date.Format(time.DateOnly) || r.FirstSnapshot != "2025-12-31" || r.Extract != "2026-06-30" ||
+				if r.Date != tc.date.Format(time.DateOnly) || r.Missing != r.Date || r.ComparedWith != "" || r.FirstSnapshot != "2025-12-31" || r.Extract != "2026-06-30" ||
 					r.AskedMetric != tc.metric || r.LowerBound != tc.lowerBound || r.ClosuresFrom != oldest.Format(time.DateOnly) {
 					t.Errorf("reconstruction = %+v", r)
 				}
@@ -122,11 +122,69 @@ func TestAStockBeforeTheFirstSnapshotThatNeedsItsStateThenIsRefused(t *testing.T
 		{Metric: "imprese_registrate", AsOf: "2020-01-01", GroupBy: []string{"stato"}},
 		{Metric: "imprese_attive", AsOf: "2020-01-01", Filters: []Filter{{Dimension: "stato", Value: "ATTIVA"}}},
 		{Metric: "imprese_attive", AsOf: "2020-01-01", GroupBy: []string{"anzianita"}},
-		{Metric: "imprese_attive", AsOf: "2020-01-01", CompareTo: "previous_year"},
+		{Metric: "imprese_attive", AsOf: "2020-01-01", CompareTo: "previous_period"},
 	} {
 		res, err := e.Run(ctx, q, Policy{})
 		if db.ErrorCode(err) != db.CodeNotFound || !strings.Contains(err.Error(), "the earliest is 2025-12-31") {
 			t.Errorf("%+v: err = %v, res = %+v; want the earliest snapshot named", q, err, res)
+		}
+	}
+}
+
+func TestAStockComparedWithAYearBeforeTheFirstSnapshotRebuildsBothSides(t *testing.T) {
+	e, f := testEngine(t)
+	ctx := context.Background()
+	all := func(*company) bool { return true }
+	for _, tc := range []struct {
+		name, asOf, date, before, missing string
+	}{
+		// The latest snapshot is 2026-06-30, the first 2025-12-31: a year before has none.
+		{"latest against a year before", "", "2026-06-30", "2025-06-30", "2025-06-30"},
+		{"both before the first", "2020-03-31", "2020-03-31", "2019-03-31", "2020-03-31"},
+	} {
+		now, before := registeredAt(f, day(tc.date), all), registeredAt(f, day(tc.before), all)
+		for name, eng := range map[string]*Engine{"cubes": e, "detailed": detailedEngine(e)} {
+			q := Query{Metric: "imprese_attive", AsOf: tc.asOf, GroupBy: []string{"quartiere"}, CompareTo: "previous_year"}
+			res, err := eng.Run(ctx, q, Policy{AllowDetails: true})
+			if err != nil {
+				t.Fatalf("%s/%s: %v", tc.name, name, err)
+			}
+			col := map[string]int{}
+			for i, c := range res.Columns {
+				col[c.Name] = i
+			}
+			gotNow, gotBefore := map[string]float64{}, map[string]float64{}
+			for _, row := range res.Rows {
+				q := row[0].(string)
+				for _, x := range []struct {
+					m   map[string]float64
+					col string
+				}{{gotNow, "valore"}, {gotBefore, "valore_confronto"}} {
+					n, ok := row[col[x.col]].(int64)
+					if !ok {
+						t.Fatalf("%s/%s: %s is %T, want a whole count", tc.name, name, x.col, row[col[x.col]])
+					}
+					if n != 0 {
+						x.m[q] = float64(n)
+					}
+				}
+				if v := row[col["variazione"]].(int64); float64(v) != gotNow[q]-gotBefore[q] {
+					t.Errorf("%s/%s %s: change %d, want %v", tc.name, name, q, v, gotNow[q]-gotBefore[q])
+				}
+			}
+			if dd := diff(now, gotNow); dd != "" {
+				t.Errorf("%s/%s: the stock at %s differs: %s", tc.name, name, tc.date, dd)
+			}
+			if dd := diff(before, gotBefore); dd != "" {
+				t.Errorf("%s/%s: the stock a year before differs: %s", tc.name, name, dd)
+			}
+			r := res.Reconstructed
+			if r == nil || r.Date != tc.date || r.ComparedWith != tc.before || r.Missing != tc.missing || r.AskedMetric != "imprese_attive" {
+				t.Errorf("%s/%s: reconstruction = %+v", tc.name, name, r)
+			}
+			if res.Columns[col["valore_confronto"]].Label != "Imprese registrate al "+italianDay(tc.before)+" (ricostruite)" {
+				t.Errorf("%s/%s: columns = %+v", tc.name, name, res.Columns)
+			}
 		}
 	}
 }

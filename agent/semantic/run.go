@@ -255,6 +255,9 @@ func (e *Engine) snapshots(ctx context.Context, tx pgx.Tx, p *plan) (cur, prev s
 		}
 		prev, _, err = resolveSnapshot(ctx, tx, target, *latest)
 		if err != nil {
+			if bf := (*beforeFirstSnapshot)(nil); errors.As(err, &bf) {
+				bf.compared = cur.date // the stock itself has its snapshot: only the comparison lacks one
+			}
 			return cur, prev, 0, fmt.Errorf("comparison: %w", err)
 		}
 		if !e.detailedOnly {
