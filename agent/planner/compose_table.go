@@ -391,6 +391,10 @@ func reconstructedSentence(r *semantic.Reconstruction, lang string) string {
 	day, missing, first := formatDate(r.Date, lang), formatDate(r.Missing, lang), formatDate(r.FirstSnapshot, lang)
 	s := tr(lang, "Non ho un estratto del Registro al "+missing+" (il primo caricato è del "+first+"): il numero è ricostruito dalle date di iscrizione e di cessazione dell'ultimo estratto (iscritte entro il "+day+" meno cessate entro quella data), con il quartiere e le caratteristiche di oggi.",
 		"I have no register extract at "+missing+" (the earliest loaded is of "+first+"): the figure is rebuilt from the latest extract's registration and closure dates (registered by "+day+" minus closed by then), with today's quartiere and attributes.")
+	if r.From != "" {
+		s = tr(lang, "Non ho estratti del Registro prima del "+first+": la serie è ricostruita dalle date di iscrizione e di cessazione dell'ultimo estratto (per ogni periodo, le iscritte entro la sua fine meno le cessate entro quella data), con il quartiere e le caratteristiche di oggi.",
+			"I have no register extract before "+first+": the series is rebuilt from the latest extract's registration and closure dates (for each period, registered by its end minus closed by then), with today's quartiere and attributes.")
+	}
 	if r.ComparedWith != "" {
 		s = tr(lang, "Non ho un estratto del Registro al "+missing+" (il primo caricato è del "+first+"): i numeri al "+day+" e al "+formatDate(r.ComparedWith, lang)+" sono ricostruiti allo stesso modo dalle date di iscrizione e di cessazione dell'ultimo estratto (iscritte entro la data meno cessate entro la data), con il quartiere e le caratteristiche di oggi.",
 			"I have no register extract at "+missing+" (the earliest loaded is of "+first+"): the figures at "+day+" and "+formatDate(r.ComparedWith, lang)+" are rebuilt alike from the latest extract's registration and closure dates (registered by each date minus closed by then), with today's quartiere and attributes.")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,7 +28,9 @@ import (
 
 // Reconstruction describes a stock answered from the register's dates instead of a snapshot.
 type Reconstruction struct {
-	Date string `json:"date"` // the stock's date (YYYY-MM-DD)
+	Date string `json:"date,omitempty"` // the stock's date (YYYY-MM-DD)
+	// From is the start of a rebuilt series (each period's stock at its end).
+	From string `json:"from,omitempty"`
 	// ComparedWith is the date a year before, when the stock is compared with it: both sides
 	// are rebuilt, so that they are counted alike.
 	ComparedWith  string `json:"compared_with,omitempty"`
@@ -56,12 +60,21 @@ func (e *beforeFirstSnapshot) Unwrap() error { return e.err }
 // one date (or one compared with a year before), registered or active companies, and no
 // column whose value at that date the extract does not hold (the state, a period, the age).
 func reconstructible(p *plan) bool {
-	if p.effectiveKind() != catalog.KindStock || p.series || (p.q.CompareTo != "" && p.q.CompareTo != "previous_year") ||
-		(p.metric.Name != "imprese_registrate" && p.metric.Name != "imprese_attive") {
+	return !p.series && (p.q.CompareTo == "" || p.q.CompareTo == "previous_year") && stockWithoutStateThen(p, false)
+}
+
+// stockWithoutStateThen: registered or active companies, by and filtered on columns whose
+// value at an earlier date the extract holds (the latest one's), or may stand for (the
+// period's columns, for a series).
+func stockWithoutStateThen(p *plan, series bool) bool {
+	if p.effectiveKind() != catalog.KindStock || (p.metric.Name != "imprese_registrate" && p.metric.Name != "imprese_attive") {
+		return false
+	}
+	if series && p.q.CompareTo != "" {
 		return false
 	}
 	unknownAtDate := func(d *catalog.Dimension) bool {
-		return d.Name == "stato" || d.Name == "anzianita" || d.Type == "time"
+		return d.Name == "stato" || d.Name == "anzianita" || d.Type == catalog.TypeTime && !series
 	}
 	for _, d := range p.groupBy {
 		if unknownAtDate(d) {
@@ -69,7 +82,7 @@ func reconstructible(p *plan) bool {
 		}
 	}
 	for _, f := range p.filters {
-		if unknownAtDate(f.dim) {
+		if unknownAtDate(f.dim) || f.dim.Type == catalog.TypeTime {
 			return false
 		}
 	}
@@ -96,37 +109,39 @@ func (e *Engine) reconstruct(ctx context.Context, p *plan, bf *beforeFirstSnapsh
 	if err != nil {
 		return nil, fmt.Errorf("reconstruct %s at %s from the register's dates: %w", p.metric.Name, own.Format(time.DateOnly), err)
 	}
-	var oldest *time.Time
-	if err := e.pool.QueryRow(ctx, `SELECT min(dt_cessazione) FROM imprese
-		WHERE dt_cessazione IS NOT NULL AND last_as_of = (SELECT max(as_of) FROM register_snapshots)`).Scan(&oldest); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return nil, db.Translate(err, "read the register's oldest closure")
-	}
 	rec := &Reconstruction{Date: own.Format(time.DateOnly), Missing: bf.want.Format(time.DateOnly),
 		FirstSnapshot: bf.first.Format(time.DateOnly), Extract: inner.AsOf, AskedMetric: p.metric.Name}
 	if !before.IsZero() {
 		rec.ComparedWith = before.Format(time.DateOnly)
 	}
-	if oldest != nil {
-		rec.ClosuresFrom = oldest.Format(time.DateOnly)
-		rec.LowerBound = earliest.Before(*oldest)
+	if err := e.oldestClosure(ctx, rec, earliest); err != nil {
+		return nil, err
 	}
+	ownDay, beforeDay := own.Format("02/01/2006"), before.Format("02/01/2006")
+	return e.asRebuiltStock(inner, p, rec, map[string]string{
+		"valore":           " al " + ownDay + " (ricostruite)",
+		"valore_confronto": " al " + beforeDay + " (ricostruite)",
+		"aperture":         "Iscritte entro il " + ownDay,
+		"chiusure":         "Cessate entro il " + ownDay,
+	}), nil
+}
+
+// asRebuiltStock returns a copy of a balance result as the stock p asked for: the registered
+// companies' metric, the query asked, the reconstruction, relabelled columns (a label starting
+// with a space follows the metric's name), whole counts and the note first.
+func (e *Engine) asRebuiltStock(inner *Result, p *plan, rec *Reconstruction, labels map[string]string) *Result {
 	registrate, _ := e.catalog.Metric("imprese_registrate")
 	out := *inner // the inner result may sit in the cache: copy what changes
 	out.Metric, out.Unit, out.Query, out.Cached = registrate.Name, registrate.Unit, p.q, false
 	out.Reconstructed = rec
-	ownDay, beforeDay := own.Format("02/01/2006"), before.Format("02/01/2006")
-	whole := map[string]bool{"valore": true, "valore_confronto": true, "variazione": true}
+	whole := map[string]bool{"valore": true, "valore_confronto": true, "variazione": true, "aperture": true, "chiusure": true}
 	out.Columns = make([]Column, len(inner.Columns))
 	for i, c := range inner.Columns {
-		switch c.Name {
-		case "valore":
-			c.Label = registrate.IT + " al " + ownDay + " (ricostruite)"
-		case "valore_confronto":
-			c.Label = registrate.IT + " al " + beforeDay + " (ricostruite)"
-		case "aperture":
-			c.Label = "Iscritte entro il " + ownDay
-		case "chiusure":
-			c.Label = "Cessate entro il " + ownDay
+		if l, ok := labels[c.Name]; ok {
+			if strings.HasPrefix(l, " ") {
+				l = registrate.IT + l
+			}
+			c.Label = l
 		}
 		out.Columns[i] = c
 	}
@@ -142,7 +157,7 @@ func (e *Engine) reconstruct(ctx context.Context, p *plan, bf *beforeFirstSnapsh
 		out.Rows[i] = r
 	}
 	out.Notes = append([]string{rec.note()}, inner.Notes...)
-	return &out, nil
+	return &out
 }
 
 // note is the Italian sentence the result carries (tables, exports, the model's tool result).
@@ -155,6 +170,11 @@ func (r *Reconstruction) note() string {
 	s := fmt.Sprintf("Nessun estratto del Registro al %s (il primo caricato è del %s): %s dall'estratto del %s, "+
 		"come iscritte entro la data meno cessate entro la data; quartiere e caratteristiche sono quelli dell'estratto del %s.",
 		italianDay(r.Missing), first, rebuilt, extract, extract)
+	if r.From != "" {
+		s = fmt.Sprintf("Nessun estratto del Registro prima del %s: la serie delle imprese registrate dal %s è ricostruita dall'estratto del %s, "+
+			"a fine di ogni periodo (l'ultimo alla data dell'estratto), come iscritte entro la fine del periodo meno cessate entro quella data; "+
+			"quartiere e caratteristiche sono quelli dell'estratto del %s.", first, italianDay(r.From), extract, extract)
+	}
 	if r.AskedMetric == "imprese_attive" {
 		s += " Lo stato delle imprese a quella data non è nel Registro: il numero comprende anche le inattive, sospese e in liquidazione."
 	}
@@ -169,4 +189,122 @@ func italianDay(iso string) string {
 		return t.Format("02/01/2006")
 	}
 	return iso
+}
+
+// oldestClosure records the latest snapshot's oldest closure date, and whether earliest, the
+// earliest date rebuilt, comes before it (then the count is a lower bound).
+func (e *Engine) oldestClosure(ctx context.Context, rec *Reconstruction, earliest time.Time) error {
+	var oldest *time.Time
+	if err := e.pool.QueryRow(ctx, `SELECT min(dt_cessazione) FROM imprese
+		WHERE dt_cessazione IS NOT NULL AND last_as_of = (SELECT max(as_of) FROM register_snapshots)`).Scan(&oldest); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return db.Translate(err, "read the register's oldest closure")
+	}
+	if oldest != nil {
+		rec.ClosuresFrom = oldest.Format(time.DateOnly)
+		rec.LowerBound = earliest.Before(*oldest)
+	}
+	return nil
+}
+
+// seriesBeforeFirstSnapshot reports whether p is a stock series that starts before the first
+// register snapshot and can be rebuilt from the register's dates, with that snapshot's date.
+func seriesBeforeFirstSnapshot(ctx context.Context, tx pgx.Tx, p *plan) (time.Time, bool, error) {
+	if !p.series || p.from.IsZero() || !stockWithoutStateThen(p, true) {
+		return time.Time{}, false, nil
+	}
+	var first *time.Time
+	if err := tx.QueryRow(ctx, "SELECT min(as_of) FROM register_snapshots").Scan(&first); err != nil {
+		return time.Time{}, false, db.Translate(err, "read register snapshots")
+	}
+	if first == nil || !p.from.Before(*first) {
+		return time.Time{}, false, nil
+	}
+	return *first, true, nil
+}
+
+// reconstructSeries answers a stock series that starts before the first snapshot with the
+// running balance of every period up to each period's end, shown from the series' start: the
+// registered companies at the end of each period (at the latest snapshot for the period in
+// course), counted alike for every period from the one extract.
+func (e *Engine) reconstructSeries(ctx context.Context, p *plan, first time.Time, pol Policy) (*Result, error) {
+	q := Query{Metric: "saldo", Filters: p.q.Filters, GroupBy: p.q.GroupBy, TimeGrain: p.seriesGrain(), To: p.q.To}
+	inner, err := e.run(ctx, q, pol, runOptions{cumulateFrom: periodStart(p.from, p.seriesGrain())})
+	if err != nil {
+		return nil, fmt.Errorf("reconstruct the series of %s from %s from the register's dates: %w", p.metric.Name, p.from.Format(time.DateOnly), err)
+	}
+	rec := &Reconstruction{From: p.from.Format(time.DateOnly), Missing: p.from.Format(time.DateOnly),
+		FirstSnapshot: first.Format(time.DateOnly), Extract: inner.AsOf, AskedMetric: p.metric.Name}
+	if err := e.oldestClosure(ctx, rec, p.from); err != nil {
+		return nil, err
+	}
+	return e.asRebuiltStock(inner, p, rec, map[string]string{
+		"valore":   " a fine periodo (ricostruite)",
+		"aperture": "Iscritte entro la fine del periodo",
+		"chiusure": "Cessate entro la fine del periodo",
+	}), nil
+}
+
+// periodStart is the first day of the period of the grain that holds d.
+func periodStart(d time.Time, grain string) time.Time {
+	switch grain {
+	case "month":
+		return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
+	case "quarter":
+		return time.Date(d.Year(), d.Month()-(d.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(d.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// cumulate turns a compiled balance by period into the running balance of each group up to
+// each period, from the first period on and shown from the period starting at from. Every
+// group gets every period (a period without events carries the stock before it), so that no
+// stock is missing where nothing happened. The count behind each cell, for the small-cell
+// rule, is the stock itself.
+func cumulate(c compiled, from time.Time) compiled {
+	measures := map[string]bool{"valore": true, "aperture": true, "chiusure": true}
+	timeCols := map[string]bool{"anno": true, "trimestre": true, "mese": true, "periodo": true}
+	var keys, times, sel []string
+	for _, col := range c.columns {
+		id := quote(col.Name)
+		switch {
+		case measures[col.Name]:
+			sel = append(sel, fmt.Sprintf("(sum(COALESCE(s.%s, 0)) OVER w)::bigint AS %s", id, id))
+			continue
+		case timeCols[col.Name]:
+			times = append(times, id)
+		default:
+			keys = append(keys, id)
+		}
+		sel = append(sel, "g."+id)
+	}
+	sel = append(sel, "(sum(COALESCE(s.valore, 0)) OVER w)::bigint AS _n")
+	prefixed := func(alias string, ids []string) string {
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = alias + "." + id
+		}
+		return strings.Join(out, ", ")
+	}
+	grid := "SELECT " + prefixed("t", times) + " FROM (SELECT DISTINCT " + strings.Join(times, ", ") + " FROM s) t"
+	on := []string{"g.periodo = s.periodo"}
+	window := "ORDER BY g.periodo"
+	order := "r.periodo"
+	if len(keys) > 0 {
+		grid = "SELECT " + prefixed("k", keys) + ", " + prefixed("t", times) + " FROM (SELECT DISTINCT " + strings.Join(keys, ", ") +
+			" FROM s) k CROSS JOIN (SELECT DISTINCT " + strings.Join(times, ", ") + " FROM s) t"
+		for _, k := range keys {
+			on = append(on, "g."+k+" IS NOT DISTINCT FROM s."+k)
+		}
+		window = "PARTITION BY " + prefixed("g", keys) + " " + window
+		order += ", " + prefixed("r", keys)
+	}
+	out := c
+	// The balance's own limit (its last parameter, see orderAndLimit) would cut the early
+	// periods every stock rests on: the running stock is limited instead.
+	out.params = append(append([]any(nil), c.params...), from, maxRows+1)
+	out.params[len(c.params)-1] = math.MaxInt32
+	out.sql = "WITH s AS (" + c.sql + "), g AS (" + grid + ") SELECT * FROM (SELECT " + strings.Join(sel, ", ") +
+		" FROM g LEFT JOIN s ON " + strings.Join(on, " AND ") + " WINDOW w AS (" + window + ")) r" +
+		fmt.Sprintf(" WHERE r.periodo >= $%d::date ORDER BY %s LIMIT $%d", len(out.params)-1, order, len(out.params))
+	return out
 }

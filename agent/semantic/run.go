@@ -77,6 +77,17 @@ func (e *Engine) Validate(q Query) error {
 
 // Run validates, compiles and executes q, returning its numbers and provenance.
 func (e *Engine) Run(ctx context.Context, q Query, pol Policy) (*Result, error) {
+	return e.run(ctx, q, pol, runOptions{})
+}
+
+// runOptions change how a query is executed, for the engine's own derived queries.
+type runOptions struct {
+	// cumulateFrom turns a balance by period into the running stock at each period's end,
+	// shown from this date on (reconstruct.go).
+	cumulateFrom time.Time
+}
+
+func (e *Engine) run(ctx context.Context, q Query, pol Policy, opt runOptions) (*Result, error) {
 	p, err := validate(e.catalog, q)
 	if err != nil {
 		return nil, err
@@ -97,6 +108,12 @@ func (e *Engine) Run(ctx context.Context, q Query, pol Policy) (*Result, error) 
 		return nil, db.Translate(err, "set statement timeout")
 	}
 
+	if from, ok, err := seriesBeforeFirstSnapshot(ctx, tx, p); err != nil {
+		return nil, err
+	} else if ok {
+		_ = tx.Rollback(ctx)
+		return e.reconstructSeries(ctx, p, from, pol)
+	}
 	cur, prev, snapBatch, err := e.snapshots(ctx, tx, p)
 	if bf := (*beforeFirstSnapshot)(nil); errors.As(err, &bf) && reconstructible(p) {
 		_ = tx.Rollback(ctx)
@@ -106,6 +123,9 @@ func (e *Engine) Run(ctx context.Context, q Query, pol Policy) (*Result, error) 
 		return nil, err
 	}
 	c := compile(p, cur, prev)
+	if !opt.cumulateFrom.IsZero() {
+		c = cumulate(c, opt.cumulateFrom)
+	}
 	key, err := e.cacheKey(ctx, tx, c, pol)
 	if err != nil {
 		return nil, err
