@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/comune-bologna/conoscenza/agent/semantic"
 )
 
 // Requests the assistant declines whatever the role (session 11): hand-written SQL, people's
@@ -34,10 +36,23 @@ var (
 	nameWords = []string{"nome e cognome", "nomi e cognomi", "nomi dei titolari", "nome del titolare", "nomi delle titolari",
 		"nome della titolare", "chi e il titolare", "chi e la titolare", "chi sono i titolari", "chi sono le titolari", "nomi dei soci",
 		"nome dei soci", "nomi degli imprenditori", "nomi delle imprenditrici", "names of the owners", "name of the owner",
-		"owners names", "owner s name", "who owns", "who is the owner", "who are the owners"}
+		"owners names", "owner s name", "who owns", "who is the owner", "who are the owners",
+		"chi e il proprietario", "chi e la proprietaria", "chi sono i proprietari", "chi sono i soci", "chi e il socio",
+		"chi e l amministratore", "chi sono gli amministratori", "chi e il legale rappresentante",
+		"elenco delle persone", "lista delle persone", "elenco dei titolari", "lista dei titolari", "elenco delle titolari",
+		"elenco dei soci", "lista dei soci", "list of the people", "list of people", "list of the owners"}
+	// personalAttrs are what identifies a person; asked of the people behind firms ("il codice
+	// fiscale dei titolari", "gli indirizzi dei soci", "the tax codes of the owners") they are
+	// personal data. A firm's own codice fiscale, as the register publishes it, is not: "elenco
+	// codici fiscali delle imprese giovanili" names no person.
+	personalAttrs = []string{"codice fiscale", "codici fiscali", "nome", "nomi", "cognome", "cognomi", "nominativo", "nominativi",
+		"indirizzo", "indirizzi", "residenza", "domicilio", "data di nascit*", "date di nascit*", "luogo di nascit*",
+		"tax code", "tax codes", "fiscal code", "fiscal codes", "name", "names", "surname", "surnames", "address", "addresses",
+		"date of birth", "dates of birth"}
 	personWords = []string{"titolare", "titolari", "socio", "soci", "imprenditore", "imprenditori", "imprenditrice", "imprenditrici",
 		"proprietario", "proprietari", "proprietaria", "amministratore", "amministratori", "legale rappresentante",
-		"rappresentante legale", "owner", "owners", "founder", "founders", "entrepreneur", "entrepreneurs", "business owners"}
+		"rappresentante legale", "owner", "owners", "founder", "founders", "entrepreneur", "entrepreneurs", "business owners",
+		"persona", "persone", "persons", "people", "partner", "partners", "shareholders", "soci lavoratori"}
 )
 
 // personalData says whether the question asks for people's personal data: the names behind
@@ -45,7 +60,8 @@ var (
 // ROSSI SRL", "nome e cognome delle titolari"). An office's contacts ("l'email del SUAP") are
 // for the documents.
 func (t *text) personalData() bool {
-	return t.has(nameWords...) || t.has(contactWords...) && (t.has(personWords...) || t.has(firmWords...) || t.has(firmNouns...))
+	return t.has(nameWords...) || t.has(contactWords...) && (t.has(personWords...) || t.has(firmWords...) || t.has(firmNouns...)) ||
+		t.has(personalAttrs...) && t.has(personWords...)
 }
 
 func personalRefusal(lang string) string {
@@ -91,11 +107,41 @@ func forecastSubject(lang string) string {
 
 // The one-word forecasts and verbs are corrected when mistyped ("prevedi" is not "prevede").
 func init() {
-	for _, l := range [][]string{forecastWords, futureWords} {
+	for _, l := range [][]string{forecastWords, futureWords, personWords, nameWords} {
 		for _, w := range l {
 			if !strings.Contains(w, " ") {
 				addVocabulary(w)
 			}
 		}
 	}
+}
+
+// yearToDate is the query of a forecast asked of the current year ("quante imprese chiuderanno
+// nel 2026?" in November 2026): the same measure from the year's start to the last complete
+// month. ok is false when the period asked is not the current year or the measure is a stock.
+func (p *Planner) yearToDate(t *text, now time.Time) (semantic.Query, bool) {
+	f := t.fresh()
+	per := f.period(now)
+	end := lastCompleteMonthEnd(now)
+	if !per.found || per.from.IsZero() || per.from.Year() != now.Year() || !per.to.IsZero() && per.to.Year() != now.Year() ||
+		end.Year() != now.Year() {
+		return semantic.Query{}, false
+	}
+	q := p.query(t.fresh(), now)
+	switch {
+	case f.has("chiuderanno", "cesseranno", "will close", "will * close"):
+		q.Metric = "chiusure" // the flows' verbs in the future are no measure of the catalog
+	case f.has("apriranno", "nasceranno", "will open", "will * open"):
+		q.Metric = "aperture"
+	}
+	if q.Metric == "" || isStock(q.Metric) || q.Metric == "quota" || q.Metric == "tasso_crescita" {
+		return semantic.Query{}, false
+	}
+	q.From, q.To, q.CompareTo = dateString(day(now.Year(), 1, 1)), dateString(end), ""
+	return q, true
+}
+
+func yearToDateReply(lang string) string {
+	return tr(lang, "Non faccio previsioni: i dati arrivano all'ultimo mese completo. Per l'anno in corso posso darle il dato da inizio anno fino all'ultimo mese completo: risponda «sì» o chieda per esempio «chiusure da inizio anno».",
+		"I make no forecasts: the data reach the last complete month. For the current year I can give the figure from the start of the year to the last complete month: answer \"yes\" or ask, for example, \"closures so far this year\".")
 }

@@ -30,6 +30,10 @@ var ruleCues = []string{
 	// how something is obtained
 	"come si ottiene", "come si ottengono", "come si richiede", "come si richiedono", "come si chiede", "come si chiedono",
 	"come ottenere", "come richiedere", "come fare per", "cosa serve per", "cosa bisogna",
+	// what a term means ("che cos'è la cassa integrazione in deroga?", "what is a SCIA?")
+	"che cos e", "cos e il", "cos e la", "cos e lo", "cos e l", "cos e un", "cos e una", "cosa sono i", "cosa sono le", "cosa sono gli",
+	"cosa si intende", "cosa significa", "che significa", "cosa vuol dire", "che vuol dire", "definizione di", "what is a", "what is an",
+	"what is the definition", "what does * mean", "what is meant by",
 	// English
 	"income limit", "income threshold", "threshold", "cap for", "cap on", "contribution cap", "grant cap", "entitled", "must",
 	"have to", "has to", "is it possible", "are allowed", "is allowed", "can i", "can we", "can a", "can an",

@@ -144,6 +144,7 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 
 	cmp, cmpYear := t.comparison()
 	per := t.period(now)
+	per = inPreviousYear(t.fresh(), per, q)
 	other := t.otherSpan(per, now)
 	named := cmp == "span" && !other.from.IsZero()
 	cmp = resolveSpan(cmp, per, other)
@@ -197,6 +198,12 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		q.GroupBy = p.applicableGroups(q.Metric, q.GroupBy)
 	}
 	add := t.readFilters(sourceOf(q.Metric))
+	if len(add) > 0 && (t.has(compareWords...) || t.has("rispetto a", "rispetto al", "rispetto alla", "rispetto ad", "compared with",
+		"compared to")) {
+		// "imprese attive a Savena", "confronta con Navile": the two side by side, not the
+		// second instead of the first
+		add, changed = sideBySide(&q, add), true
+	}
 	if len(add) > 0 {
 		changed = true
 		if q.Metric == "quota" {
@@ -289,7 +296,10 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 	if !changed && len(t.tokens) <= 4 && t.has(deltaWords...) {
 		// "la differenza?": after the hours, requested and authorised side by side; after a flow
 		// of a period, against the year before
-		if isHours(q.Metric) {
+		b := prev.Before
+		periods := b != nil && b.Metric == q.Metric && b.From != "" && b.To != "" && q.From != "" && q.To != "" &&
+			(b.From != q.From || b.To != q.To) && q.CompareTo == "" && b.CompareTo == "" && !isStock(q.Metric) && q.Metric != "tasso_crescita"
+		if isHours(q.Metric) && !periods {
 			a, b := q, q
 			a.Metric, b.Metric = "cig_ore_richieste", "cig_ore_autorizzate"
 			return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, a), tool.NewCall(tool.QueryMetrics, b)},
@@ -309,10 +319,20 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 			if cmp != "" {
 				p.applyTime(&q, per, cmp, 0, now)
 				changed = true
+			} else if periods && slices.Equal(b.GroupBy, q.GroupBy) {
+				// "chiusure a gennaio 2025", "e a marzo?", "la differenza?": two periods neither
+				// a year nor a span apart, each queried, the earlier first, side by side
+				a := *b
+				if parseDay(q.From).Before(parseDay(a.From)) {
+					a, q = q, a
+				}
+				return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, a), tool.NewCall(tool.QueryMetrics, q)},
+					State: State{Intent: IntentMetric, Query: &q, Before: &a}}, true
 			}
 		}
 	}
-	if !changed {
+	if !changed && !(affirmative(t) && prev.Intent == IntentNoData) {
+		// "sì" after an offer (the year so far instead of a forecast) runs the query offered
 		return Plan{}, false
 	}
 	return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, q)},
@@ -354,4 +374,79 @@ func (p *Planner) applicableGroups(metric string, gs []string) []string {
 		d, ok := p.cat.Dimension(g)
 		return !ok || !d.AppliesTo(src)
 	})
+}
+
+// affirmativeWords accept what the previous turn offered.
+var affirmativeWords = map[string]bool{"si": true, "yes": true, "ok": true, "okay": true, "certo": true, "va": true, "bene": true,
+	"grazie": true, "please": true, "sure": true, "volentieri": true, "prego": true, "dammelo": true, "dammi": true, "pure": true,
+	"allora": true, "d": true, "accordo": true}
+
+// affirmative says whether the question is only a yes ("sì", "ok grazie", "va bene", "yes
+// please", "d'accordo").
+func affirmative(t *text) bool {
+	toks := slices.DeleteFunc(slices.Clone(t.read), func(w string) bool { return w == "" })
+	if len(toks) == 0 || len(toks) > 3 {
+		return false
+	}
+	for _, w := range toks {
+		if !affirmativeWords[w] {
+			return false
+		}
+	}
+	return toks[0] != "grazie" && toks[0] != "prego" && toks[0] != "please"
+}
+
+// inPreviousYear gives a month or a span named without a year in a follow-up ("e ad aprile?"
+// after "ore autorizzate a marzo 2025") the previous query's year, when that query was within
+// one year: the latest April would be another year's.
+func inPreviousYear(t *text, per period, q semantic.Query) period {
+	if !per.found || per.from.IsZero() || per.to.IsZero() || per.from.Year() != per.to.Year() || q.From == "" || q.To == "" {
+		return per
+	}
+	from, to := parseDay(q.From), parseDay(q.To)
+	if from.Year() != to.Year() || from.Year() == per.from.Year() {
+		return per
+	}
+	named := false
+	for _, w := range t.read {
+		if _, ok := months[w]; ok {
+			named = true
+		}
+		if isYearTok(w) {
+			return per
+		}
+	}
+	if !named || t.mentionsRelative() {
+		return per
+	}
+	shift := from.Year() - per.from.Year()
+	return period{from: per.from.AddDate(shift, 0, 0), to: day(per.to.Year()+shift, per.to.Month()+1, 1).AddDate(0, 0, -1), found: true}
+}
+
+// mentionsRelative says whether a period is named against today ("il mese scorso", "lo scorso
+// marzo", "last March", "quest'anno"): it keeps its own year.
+func (t *text) mentionsRelative() bool {
+	return t.has("scorso", "scorsa", "passato", "passata", "ultimo", "ultima", "ultimi", "ultime", "last", "this", "quest", "questo",
+		"corrente", "corso", "prossimo", "next", "fa", "ago", "precedente", "previous", "finora", "oggi")
+}
+
+// sideBySide joins each added condition to the query's condition on the same dimension with
+// another value ("Savena", then "confronta con Navile"): both values, broken down by it. It
+// returns the conditions left to add.
+func sideBySide(q *semantic.Query, add []semantic.Filter) []semantic.Filter {
+	var rest []semantic.Filter
+	for _, f := range add {
+		i := slices.IndexFunc(q.Filters, func(o semantic.Filter) bool {
+			return o.Dimension == f.Dimension && (o.Op == "" || o.Op == "=") && o.Value != nil && o.Value != f.Value
+		})
+		if (f.Op != "" && f.Op != "=") || f.Value == nil || i < 0 {
+			rest = append(rest, f)
+			continue
+		}
+		q.Filters[i] = semantic.Filter{Dimension: f.Dimension, Op: "in", Values: []any{q.Filters[i].Value, f.Value}}
+		if !slices.Contains(q.GroupBy, f.Dimension) {
+			q.GroupBy = append([]string{f.Dimension}, q.GroupBy...)
+		}
+	}
+	return rest
 }

@@ -56,7 +56,12 @@ func (t *text) isCatalog() bool {
 		"what data", "which data", "what can you", "what metrics", "what do you know", "catalogo", "catalog",
 		// how the assistant itself works ("come funziona questo strumento?")
 		"come funziona questo strumento", "come funziona questo assistente", "come funzioni", "come ti uso", "come si usa questo",
-		"how does this tool work", "how do you work", "how do i use you")
+		"how does this tool work", "how do you work", "how do i use you") ||
+		// how far the data go: "da quando ci sono i dati della cig?", "fino a quando sono
+		// aggiornati i dati del registro?", "how recent is the data?"
+		t.has("dati", "data") && t.has("da quando", "fino a quando", "a quando", "ultimo aggiornamento", "copertura", "partono",
+			"arrivano", "since when", "until when", "how recent", "last updated", "coverage") &&
+			!t.has("quante", "quanti", "numero", "how many", "entro", "deadline", "scadenza")
 }
 
 // staffIT and staffEN say that the firms' staff is not counted (a noData subject, also read
@@ -78,7 +83,7 @@ var noData = []struct {
 	{[]string{"popolazione", "abitanti", "residenti", "vivono", "abitano", "population", "inhabitants", "residents", "people live", "live in"},
 		"la popolazione", "population"},
 	{[]string{"fatturato", "fatturati", "fattura", "fatturano", "ricavi", "utile", "utili", "profitti", "bilancio", "bilanci", "revenue", "revenues", "turnover", "profit", "profits", "sales",
-		"valore aggiunto", "pil", "export", "esportazioni", "esporta", "exports", "value added", "gdp"},
+		"valore aggiunto", "pil", "export", "esportazioni", "exports", "value added", "gdp"},
 		"il fatturato e i bilanci delle imprese", "company revenue and accounts"},
 	{[]string{"fallite", "fallita", "fallito", "fallimento", "fallimenti", "procedure concorsuali", "procedura concorsuale",
 		"bankrupt", "bankruptcy", "bankruptcies", "insolvency", "insolvencies"},
@@ -149,9 +154,20 @@ var noData = []struct {
 		"certificazione ambientale", "iso 9001", "iso 14001", "iso certified", "iso certification"},
 		"le certificazioni delle imprese (qualità, ambiente)", "companies' certifications (quality, environment)"},
 	{[]string{"cambiato sede", "cambiato indirizzo", "cambiato quartiere", "spostato la sede", "trasferito la sede", "trasferito la sede",
-		"trasferimenti di sede", "traslocato", "traslocate", "moved their seat", "moved address", "relocated", "relocations"},
+		"trasferimenti di sede", "traslocato", "traslocate", "moved their seat", "moved address", "relocated", "relocations",
+		// any form of the verb: "si sono trasferite da Navile", "trasferitesi"
+		"trasferite", "trasferiti", "trasferita", "trasferito", "trasferitesi", "trasferimento", "trasferimenti", "spostate", "spostati",
+		"moved", "moves"},
 		"i trasferimenti di sede (conto le imprese per quartiere alla data di ogni estratto del Registro)",
 		"moves of a company's seat (I count companies by district at the date of each register extract)"},
+	{[]string{"cambi di stato", "cambio di stato", "cambiamenti di stato", "cambiato stato", "passaggi di stato", "passate a inattive",
+		"passate in liquidazione", "diventate inattive", "state changes", "changes of state", "status changes", "changed status"},
+		"i cambi di stato delle imprese (conto le imprese per stato alla data di ogni estratto del Registro, e le chiusure del periodo)",
+		"companies' changes of state (I count companies by state at the date of each register extract, and the period's closures)"},
+	{[]string{"importo richiest*", "importi richiest*", "somme richiest*", "somma richiest*", "quanto hanno chiesto", "quanto e stato chiesto",
+		"quanto e stato richiesto", "amount requested", "amounts requested", "requested amount"},
+		"l'importo richiesto nelle domande di contributo (conto l'importo concesso, le imprese beneficiarie e il contributo medio)",
+		"the amount requested in grant applications (I count the amount awarded, the beneficiaries and the average grant)"},
 	{[]string{"reati", "criminalita", "furti", "crime", "crimes", "traffico", "traffic", "inquinamento", "smog", "pollution"},
 		"la sicurezza, il traffico e l'ambiente", "crime, traffic and the environment"},
 	// the other comuni of the metropolitan city, when a number is asked (a CIG request names its
@@ -373,6 +389,8 @@ var platCues = []string{"platea", "potrebbero partecipare", "potrebbe partecipar
 	"destinatarie di un bando", "destinatari di un bando", "could be interested", "potentially eligible"}
 
 var listCues = []string{"elenco", "elenca", "lista", "codici fiscali", "nomi delle", "nominativi", "list of", "names of", "tax codes",
+	// "esporta le imprese attive di Navile": a list to download, not the firms' exports
+	"esporta", "esportami", "scarica", "scaricami", "export the", "download the",
 	"chi sono le", "chi sono gli", "who are the",
 	// "list the youth-led companies in Savena"
 	"list the", "list all"}
@@ -552,7 +570,11 @@ var dossierCues = []string{"fascicolo", "scheda dell impresa", "scheda impresa",
 // Rossi", "l'anagrafica aggiornata dell'impresa X", "the full profile of the company X").
 func (t *text) sheetOfFirm() bool {
 	for i, w := range t.tokens {
-		if w != "scheda" && w != "anagrafica" && w != "profilo" && w != "profile" && w != "record" {
+		told := w == "tutto" && (t.tok(i-1) == "dimmi" || t.tok(i-1) == "sapere" || t.tok(i-1) == "raccontami") ||
+			w == "everything" && t.tok(i-1) == "me"
+		if w != "scheda" && w != "anagrafica" && w != "profilo" && w != "profile" && w != "record" && w != "informazioni" &&
+			w != "dettagli" && w != "details" && !told {
+			// "dimmi tutto sulla ditta Bianchi snc", "informazioni sull'azienda X"
 			continue
 		}
 		for k := i + 1; k <= i+4; k++ {

@@ -240,7 +240,7 @@ func (t *text) readMetric() metricReading {
 
 // goingWords ask how something is doing ("come sta andando il commercio in Bolognina?").
 var goingWords = []string{"come sta andando", "come stanno andando", "come va", "come vanno", "come sta messo", "come sta messa",
-	"come stanno messi", "come stanno messe", "how is * doing", "how are * doing", "how is * faring", "how are * faring"}
+	"come stanno messi", "come stanno messe", "la situazione", "situazione delle", "situazione del", "stato di salute", "how is * doing", "how are * doing", "how is * faring", "how are * faring"}
 
 // birthWords say when firms were born; stillWords that they are still alive.
 var (
@@ -300,6 +300,8 @@ func (t *text) startsAny(k int, phrases []string) bool {
 // unlike those that name an activity ("sport", "scuole", "banca").
 var firmNouns = []string{"ristoranti", "bar", "negozi", "alberghi", "hotel", "pizzerie", "parrucchieri", "estetisti",
 	"officine", "botteghe", "attivita commerciali", "esercizi commerciali", "restaurants", "bars", "shops", "hotels", "retailers",
+	// the craftsmen name the craft firms ("artigiani a Porto-Saragozza")
+	"artigiani", "artigiane", "craftsmen", "artisans",
 	// legal forms name firms too ("le srl semplificate sono in aumento?")
 	"srl", "spa", "snc", "sas", "srls", "cooperative", "cooperatives", "consorzi", "ditte individuali", "imprese individuali", "partite iva",
 	"sole proprietorships", "sole proprietors", "sole traders", "limited companies", "corporations", "partnerships", "consortia",

@@ -568,7 +568,7 @@ func (t *text) period(now time.Time) period {
 	// "il primo trimestre di quest'anno", "marzo dell'anno scorso": the year's number first
 	t.thisYearRelative(now)
 	switch {
-	case t.take("quest anno", "questo anno", "this year", "anno in corso", "anno corrente", "current year", "da inizio anno",
+	case t.take("quest anno", "questo anno", "sto anno", "this year", "anno in corso", "anno corrente", "current year", "da inizio anno",
 		"dall inizio dell anno", "dall inizio di quest anno", "da inizio d anno", "year to date", "so far this year"):
 		return period{from: day(now.Year(), 1, 1), found: true, open: true}
 	case t.take("anno scorso", "anno passato", "last year", "previous year", "past year"):

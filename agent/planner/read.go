@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -27,7 +28,7 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	case t.has(contactWords...):
 		// an office's contacts ("qual è l'email del SUAP?") are in the documents
 		return documentPlan(question, lang)
-	case courtesyOnly(t):
+	case courtesyOnly(t) && !(prev != nil && prev.Intent == IntentNoData && prev.Query != nil && affirmative(t)):
 		// "grazie", "ciao", "buongiorno": a short reply pointing to what can be asked
 		it, en := "Buongiorno.", "Hello."
 		if t.has("grazie", "thanks", "thank") {
@@ -80,6 +81,11 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 		return p.platea(t, lang, now, nil)
 	}
 	if !docCue && !docNoun && t.forecast(now) {
+		if q, ok := p.yearToDate(t, now); ok {
+			// "quante imprese chiuderanno nel 2026?" in 2026: no forecast, but the year so far
+			// is there; the reply offers it and the next turn ("sì", "e finora?") inherits it
+			return Plan{Intent: IntentNoData, Lang: lang, Reply: yearToDateReply(lang), State: State{Intent: IntentNoData, Query: &q}}
+		}
 		return Plan{Intent: IntentNoData, Lang: lang, Reply: noDataReply(lang, forecastSubject(lang))}
 	}
 	if prev != nil && isFollowUp(t) {
@@ -364,6 +370,17 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 	if m.name == "" {
 		m.name = "imprese_attive"
 	}
+	if isStock(m.name) && !m.share && cmp == "" {
+		f := t.fresh()
+		if y, ok := f.startOfYear(); ok {
+			// "quante imprese attive c'erano a inizio 2025?": the stock on its first day (the
+			// snapshot at or before it), not at the year's end
+			per = period{from: day(y, 1, 1), to: day(y, 1, 1), found: true}
+		} else if !per.found && f.has(beforePandemic...) {
+			// "imprese attive prima del covid": the stock at the end of 2019
+			per = period{from: day(2019, 12, 31), to: day(2019, 12, 31), found: true}
+		}
+	}
 	if cmp == "previous_period" && !per.found && t.cmpUnit != "" && !isStock(m.name) {
 		// "aperture rispetto al mese scorso": the last complete month against the one before (a
 		// stock compares its latest snapshot with the one before already)
@@ -386,7 +403,13 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		t.take("attive e non", "attive e inattive", "attive o no", "attive o meno", "anche non attive", "anche le non attive",
 			"active and inactive", "active or not")
 	}
+	notActive := isStock(m.name) && !m.share && t.fresh().has("non attive", "non attivi", "non operative", "non operativi", "not active")
 	filters := placesAsZones(t.readFilters(src))
+	if notActive && !hasDim(filters, "stato") {
+		// "quante imprese registrate ma non attive?": every state but ATTIVA
+		m.name = "imprese_registrate"
+		filters = append(filters, semantic.Filter{Dimension: "stato", Op: "!=", Value: "ATTIVA"})
+	}
 	if including && isStock(m.name) && hasDim(filters, "stato") {
 		filters = slices.DeleteFunc(filters, func(f semantic.Filter) bool { return f.Dimension == "stato" })
 		m.name = "imprese_registrate"
@@ -504,6 +527,27 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		}
 	}
 	p.applyTime(&q, per, cmp, cmpYear, now)
+	if ms := t.fresh().monthsApart(); len(ms) > 1 && !isStock(q.Metric) && q.CompareTo == "" && q.From != "" && q.To != "" &&
+		q.From[:4] == q.To[:4] {
+		// "chiusure a gennaio e marzo 2025": the months named, one value each, not the span
+		// between them; without a year, the latest in which the last of them is complete
+		y := parseDay(q.To).Year()
+		if !t.fresh().yearNamed() {
+			y = lastCompleteMonthEnd(now).Year()
+			if lastCompleteMonthEnd(now).Month() < ms[len(ms)-1] {
+				y--
+			}
+		}
+		q.From, q.To = dateString(day(y, ms[0], 1)), dateString(day(y, ms[len(ms)-1]+1, 1).AddDate(0, 0, -1))
+		vals := make([]any, len(ms))
+		for i, m := range ms {
+			vals[i] = fmt.Sprintf("%d-%02d", y, int(m))
+		}
+		q.Filters = append(q.Filters, semantic.Filter{Dimension: "mese", Op: "in", Values: vals})
+		if q.Metric != "tasso_crescita" {
+			q.GroupBy = appendTime(q.GroupBy, "mese")
+		}
+	}
 	if badWhenHigh(q.Metric) && t.has("peggiore", "peggior", "peggiori", "peggio", "worst", "migliore", "miglior", "migliori", "meglio", "best") {
 		// the worst district for closures or CIG has the most of them
 		asc, worst = !(asc || worst), false
@@ -856,4 +900,31 @@ func endOr(p period, end time.Time) time.Time {
 		return end
 	}
 	return p.to
+}
+
+// yearNamed says whether a year is written in the question ("2025", "nel 2024").
+func (t *text) yearNamed() bool {
+	return slices.ContainsFunc(t.read, isYearTok)
+}
+
+// startOfYear reads "a inizio 2025", "all'inizio del 2025", "at the start of 2025": a point at
+// the year's start (not "da inizio 2025", a period from it).
+func (t *text) startOfYear() (int, bool) {
+	for i, w := range t.tokens {
+		if w != "inizio" && w != "start" && w != "beginning" {
+			continue
+		}
+		switch t.tok(i - 1) {
+		case "da", "dal", "dall", "dalla", "from", "since":
+			return 0, false
+		}
+		k := i + 1
+		for t.tok(k) == "del" || t.tok(k) == "dell" || t.tok(k) == "di" || t.tok(k) == "of" || t.tok(k) == "the" {
+			k++
+		}
+		if y, ok := year(t.tok(k)); ok {
+			return y, true
+		}
+	}
+	return 0, false
 }

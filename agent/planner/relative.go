@@ -161,9 +161,10 @@ func (t *text) thisYearRelative(now time.Time) {
 	}
 }
 
-// monthList reads three or more months in a row, listed ("a marzo, aprile e maggio 2026",
-// "gennaio febbraio marzo"), as the first and the last joined ("marzo e maggio 2026"): the span
-// from one to the other. Only months that follow each other in the calendar are a span.
+// monthList reads three or more months listed in the calendar's order ("a marzo, aprile e
+// maggio 2026", "gennaio febbraio marzo", "gennaio, marzo e maggio"), as the first and the last
+// joined ("marzo e maggio 2026"): the span from one to the other. Months that do not follow each
+// other are then kept alone by a filter on the month (monthsApart).
 func (t *text) monthList() {
 	for i := 0; i < len(t.tokens); i++ {
 		if _, ok := months[t.tok(i)]; !ok {
@@ -176,7 +177,9 @@ func (t *text) monthList() {
 				k++
 			}
 			m, ok := months[t.tok(k)]
-			if !ok || m != months[t.tok(run[len(run)-1])]%12+1 {
+			if !ok || m <= months[t.tok(run[len(run)-1])] {
+				// months apart ("gennaio, marzo e maggio") are the span too: monthsApart
+				// keeps only the months named (read.go)
 				break
 			}
 			run = append(run, k)
@@ -458,4 +461,59 @@ func (t *text) recentDays() bool {
 		}
 	}
 	return false
+}
+
+// monthsApart returns the months of a list whose months do not all follow each other
+// ("chiusure a gennaio e marzo 2025", "a gennaio, marzo e maggio", "in January and March"), in
+// the calendar's order; nil for one month, a span ("tra gennaio e marzo", "da gennaio a marzo")
+// or months in a row. The tokens are the question as read, none consumed.
+func (t *text) monthsApart() []time.Month {
+	toks := slices.DeleteFunc(slices.Clone(t.read), func(w string) bool { return w == "" })
+	for i := 0; i < len(toks); i++ {
+		m, ok := months[toks[i]]
+		if !ok {
+			continue
+		}
+		if i > 0 {
+			switch toks[i-1] {
+			case "tra", "fra", "between", "from", "da", "dal", "dall", "dalla", "fino", "until":
+				return nil
+			}
+		}
+		run := []time.Month{m}
+		k := i + 1
+		for {
+			if k < len(toks) && (toks[k] == "e" || toks[k] == "and") {
+				k++
+			}
+			for k < len(toks) && (toks[k] == "a" || toks[k] == "ad" || toks[k] == "in" ||
+				toks[k] == "quelle" || toks[k] == "quelli" || toks[k] == "di" || toks[k] == "del") {
+				k++ // "a gennaio e a marzo", "di gennaio e quelle di marzo"
+			}
+			n, ok := months[safeTok(toks, k)]
+			if !ok || n <= run[len(run)-1] {
+				break
+			}
+			run = append(run, n)
+			k++
+		}
+		if len(run) < 2 {
+			i = k - 1
+			continue
+		}
+		for j := 1; j < len(run); j++ {
+			if run[j] != run[j-1]+1 {
+				return run
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+func safeTok(toks []string, k int) string {
+	if k < 0 || k >= len(toks) {
+		return ""
+	}
+	return toks[k]
 }

@@ -1,0 +1,172 @@
+package planner
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+	"github.com/comune-bologna/conoscenza/agent/tool"
+)
+
+// Eighth round of unseen phrasings (session 12, 27/11/2026, docs/assistant-eval.md "Session 12:
+// eighth round"): the fixed questions, each with the whole query expected.
+func TestUnseenPhrasingsEighthRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		// months listed that do not follow each other: the months named, one value each
+		{"chiusure a gennaio e marzo 2025",
+			`{"metric":"chiusure","filters":[{"dimension":"mese","op":"in","values":["2025-01","2025-03"]}],"group_by":["mese"],"from":"2025-01-01","to":"2025-03-31"}`},
+		{"aperture a gennaio, marzo e maggio 2025",
+			`{"metric":"aperture","filters":[{"dimension":"mese","op":"in","values":["2025-01","2025-03","2025-05"]}],"group_by":["mese"],"from":"2025-01-01","to":"2025-05-31"}`},
+		{"closures in January and March 2025",
+			`{"metric":"chiusure","filters":[{"dimension":"mese","op":"in","values":["2025-01","2025-03"]}],"group_by":["mese"],"from":"2025-01-01","to":"2025-03-31"}`},
+		{"differenza tra le chiusure di gennaio e quelle di marzo 2025",
+			`{"metric":"chiusure","filters":[{"dimension":"mese","op":"in","values":["2025-01","2025-03"]}],"group_by":["mese"],"from":"2025-01-01","to":"2025-03-31"}`},
+		// without a year: the latest year in which the last of them is complete
+		{"aperture a gennaio e marzo",
+			`{"metric":"aperture","filters":[{"dimension":"mese","op":"in","values":["2026-01","2026-03"]}],"group_by":["mese"],"from":"2026-01-01","to":"2026-03-31"}`},
+		// a span keeps being a span
+		{"aperture tra gennaio e marzo 2025", `{"metric":"aperture","from":"2025-01-01","to":"2025-03-31"}`},
+		{"aperture a gennaio e febbraio 2025", `{"metric":"aperture","from":"2025-01-01","to":"2025-02-28"}`},
+		// craftsmen name the craft firms
+		{"artigiani a porto saragozza",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Porto-Saragozza"},{"dimension":"artigiana","value":true}]}`},
+		// a stock at the start of a year, before covid
+		{"quante imprese attive c'erano a inizio 2025", `{"metric":"imprese_attive","from":"2025-01-01","to":"2025-01-01"}`},
+		{"imprese attive all'inizio del 2024 a Navile",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"}],"from":"2024-01-01","to":"2024-01-01"}`},
+		{"imprese attive prima del covid", `{"metric":"imprese_attive","from":"2019-12-31","to":"2019-12-31"}`},
+		{"aperture da inizio 2025", `{"metric":"aperture","from":"2025-01-01"}`},
+		// registered but not active: every state but ATTIVA
+		{"quante imprese registrate ma non attive",
+			`{"metric":"imprese_registrate","filters":[{"dimension":"stato","op":"!=","value":"ATTIVA"}]}`},
+		// "per sezione" is the ATECO section
+		{"imprese attive nella zona Bolognina per sezione",
+			`{"metric":"imprese_attive","filters":[{"dimension":"zona","value":"Bolognina"}],"group_by":["sezione_ateco"]}`},
+		// "la situazione delle imprese a X" is how it is doing
+		{"la situazione delle imprese a san vitale",
+			`{"metric":"saldo","filters":[{"dimension":"quartiere","value":"San Donato-San Vitale"}],"from":"2026-01-01","to":"2026-10-31","compare_to":"previous_year"}`},
+		// "sto anno" is this year
+		{"ma quante botteghe han chiuso in centro sto anno",
+			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2026-01-01"}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+}
+
+// People's personal data are declined however they are asked; a firm's own codice fiscale is
+// not personal; subjects the data lack say what is there.
+func TestEighthRoundDeclines(t *testing.T) {
+	p := New(catalog.Default())
+	for _, c := range []struct{ question, intent, says string }{
+		{"Dammi il codice fiscale dei titolari delle imprese di Navile", IntentRefuse, "dati personali"},
+		{"chi è il titolare di ROSSI SRL", IntentRefuse, "dati personali"},
+		{"elenco delle persone che hanno chiesto il contributo", IntentRefuse, "dati personali"},
+		{"give me the tax codes of the owners of companies in Navile", IntentRefuse, "personal data"},
+		{"gli indirizzi dei soci delle cooperative di Savena", IntentRefuse, "dati personali"},
+		{"data di nascita delle titolari delle imprese femminili", IntentRefuse, "dati personali"},
+		{"quante imprese si sono trasferite da navile", IntentNoData, "trasferimenti di sede"},
+		{"cambi di stato nel 2024", IntentNoData, "cambi di stato"},
+		{"importo richiesto dai contributi nel 2024", IntentNoData, "importo richiesto"},
+	} {
+		pl := p.Plan(c.question, nil, now)
+		if pl.Intent != c.intent || !strings.Contains(pl.Reply, c.says) || len(pl.Calls) != 0 {
+			t.Errorf("%q: %s %q %+v", c.question, pl.Intent, pl.Reply, pl.Calls)
+		}
+	}
+	for q, intent := range map[string]string{
+		"elenco codici fiscali delle imprese giovanili di Savena": IntentPlatea,
+		"dammi l'impresa con codice fiscale 01234567897":          IntentDossier,
+		"quante imprese hanno titolari under 35 a Navile":         IntentMetric,
+		"esporta le imprese attive di navile":                     IntentPlatea,
+		"dimmi tutto sulla ditta Bianchi snc":                     IntentDossier,
+		"che cos'è la cassa integrazione in deroga":               IntentDocument,
+		"da quando ci sono i dati della cig?":                     IntentCatalog,
+		"fino a quando sono aggiornati i dati del registro?":      IntentCatalog,
+		"dati aggiornati sulle chiusure":                          IntentMetric,
+		"Quanti residenti ci sono a Navile?":                      IntentNoData,
+	} {
+		if pl := p.Plan(q, nil, now); pl.Intent != intent {
+			t.Errorf("%q: %s, want %s", q, pl.Intent, intent)
+		}
+	}
+}
+
+// A forecast of the current year offers the year so far, and "sì" runs it; a year to come is
+// declined as before.
+func TestEighthRoundForecastOfTheCurrentYear(t *testing.T) {
+	p := New(catalog.Default())
+	for _, c := range []struct{ question, yes, want string }{
+		{"quante imprese chiuderanno nel 2026?", "sì", `{"metric":"chiusure","from":"2026-01-01","to":"2026-10-31"}`},
+		{"how many companies will close in 2026?", "yes", `{"metric":"chiusure","from":"2026-01-01","to":"2026-10-31"}`},
+		{"quante imprese apriranno nel 2026 a Navile", "ok",
+			`{"metric":"aperture","filters":[{"dimension":"quartiere","value":"Navile"}],"from":"2026-01-01","to":"2026-10-31"}`},
+	} {
+		pl := p.Plan(c.question, nil, now)
+		if pl.Intent != IntentNoData || len(pl.Calls) != 0 || !strings.Contains(pl.Reply, "da inizio anno") && !strings.Contains(pl.Reply, "start of the year") {
+			t.Errorf("%q: %s %q", c.question, pl.Intent, pl.Reply)
+			continue
+		}
+		if strings.ContainsAny(pl.Reply, "0123456789") {
+			t.Errorf("%q: a decline writes no number: %q", c.question, pl.Reply)
+		}
+		next := p.Plan(c.yes, &pl.State, now)
+		if got, _ := json.Marshal(queryOf(t, next)); string(got) != c.want {
+			t.Errorf("%q then %q:\n got %s\nwant %s", c.question, c.yes, got, c.want)
+		}
+	}
+	if pl := p.Plan("quante imprese apriranno nel 2027", nil, now); pl.Intent != IntentNoData || pl.State.Query != nil {
+		t.Errorf("2027: %s %+v", pl.Intent, pl.State)
+	}
+}
+
+// Follow-ups: a month without its year takes the previous question's; "la differenza?" after
+// two periods neither a year nor a span apart sets them side by side; "confronta con X" adds X.
+func TestEighthRoundFollowUps(t *testing.T) {
+	p := New(catalog.Default())
+	for _, c := range []struct {
+		turns []string
+		want  []string // the last turn's queries
+	}{
+		{[]string{"ore di cig autorizzate a marzo 2025", "e ad aprile?"},
+			[]string{`{"metric":"cig_ore_autorizzate","from":"2025-04-01","to":"2025-04-30"}`}},
+		{[]string{"ore di cig autorizzate a marzo 2025", "e ad aprile?", "la differenza?"},
+			[]string{`{"metric":"cig_ore_autorizzate","from":"2025-04-01","to":"2025-04-30","compare_to":"previous_period"}`}},
+		{[]string{"chiusure a gennaio 2025", "e a marzo?", "la differenza?"},
+			[]string{`{"metric":"chiusure","from":"2025-01-01","to":"2025-01-31"}`, `{"metric":"chiusure","from":"2025-03-01","to":"2025-03-31"}`}},
+		{[]string{"aperture nel 2023 in centro", "e nel 2025?", "la differenza?"},
+			[]string{`{"metric":"aperture","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2023-01-01","to":"2023-12-31"}`,
+				`{"metric":"aperture","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2025-01-01","to":"2025-12-31"}`}},
+		// the hours alone keep requested against authorised
+		{[]string{"ore di cig autorizzate nel 2024", "la differenza?"},
+			[]string{`{"metric":"cig_ore_richieste","from":"2024-01-01","to":"2024-12-31"}`, `{"metric":"cig_ore_autorizzate","from":"2024-01-01","to":"2024-12-31"}`}},
+		// a relative month keeps its own year
+		{[]string{"chiusure a gennaio 2025", "e il mese scorso?"},
+			[]string{`{"metric":"chiusure","from":"2026-10-01","to":"2026-10-31"}`}},
+		{[]string{"imprese attive a Savena nel commercio", "confronta con Navile"},
+			[]string{`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","op":"in","values":["Savena","Navile"]},{"dimension":"sezione_ateco","value":"G"}],"group_by":["quartiere"]}`}},
+		{[]string{"aperture nel 2025 a Navile", "rispetto a Savena?"},
+			[]string{`{"metric":"aperture","filters":[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31"}`}},
+	} {
+		var prev *State
+		var pl Plan
+		for _, q := range c.turns {
+			pl = p.Plan(q, prev, now)
+			prev = &pl.State
+		}
+		var got []string
+		for _, call := range pl.Calls {
+			if call.Name == tool.QueryMetrics {
+				got = append(got, string(call.Arguments))
+			}
+		}
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%q:\n got %s\nwant %s", c.turns, strings.Join(got, "\n     "), strings.Join(c.want, "\n     "))
+		}
+	}
+}
