@@ -307,6 +307,10 @@ var plainWords = map[string]string{
 	"ritirato": "revoca", "tolto": "revoca", "rinunciare": "rinuncia", "annullare": "revoca annullata", "punteggio": "punti",
 	"classifica": "graduatoria", "precedenza": "priorita graduatoria", "priorita": "precedenza", "stanziato": "stanziati risorse",
 	"stanziati": "risorse", "finanziamento": "contributo", "finanziamenti": "contributi", "sostegno": "contributo",
+	"azienda": "impresa", "aziende": "imprese", "aziendale": "impresa", "ditta": "impresa", "ditte": "imprese",
+	"ambulante": "commercio itinerante aree pubbliche", "ambulanti": "commercio itinerante aree pubbliche",
+	"negozio": "esercizio commerciale attivita", "negozi": "esercizi commerciali attivita",
+	"buono": "voucher", "buoni": "voucher",
 }
 
 // plainPhrases are everyday phrases (folded) with the administration's words.

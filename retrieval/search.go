@@ -51,6 +51,9 @@ type SearchResponse struct {
 	// StaleChunks were embedded by another model: full-text search finds them, vector search
 	// does not until `conoscenza ingest docs --reembed` has run.
 	StaleChunks int `json:"stale_chunks,omitempty"`
+	// Support says whether the passages answer the question or are only the nearest ones
+	// (absent when nothing was found).
+	Support *Support `json:"support,omitempty"`
 }
 
 // Search finds the passages that best answer query.
@@ -127,6 +130,17 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) (Se
 		return resp, err
 	}
 	resp.Results = results
+	if len(results) > 0 {
+		sims := make(map[int64]float64, len(vec))
+		for _, v := range vec {
+			sims[v.id] = v.score
+		}
+		sup, err := measureSupport(ctx, tx, eq.all, emb.Model(), results, sims)
+		if err != nil {
+			return resp, err
+		}
+		resp.Support = &sup
+	}
 	if err := tx.QueryRow(ctx, staleChunksSQL, emb.Model()).Scan(&resp.StaleChunks); err != nil {
 		return resp, fmt.Errorf("search: count stale chunks: %w", err)
 	}

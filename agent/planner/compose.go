@@ -34,7 +34,7 @@ func compose(plan Plan, results []tool.Result) string {
 		case tool.CompanyDossier:
 			s = describeDossier(r, lang)
 		case tool.SearchDocuments:
-			s = describeCitations(r.Citations, lang)
+			s = describeDocuments(r, lang)
 		case tool.DescribeCatalog:
 			s = describeCatalog(lang)
 		}

@@ -143,16 +143,31 @@ func (x *Executor) searchDocuments(ctx context.Context, c Call, res *Result) err
 	if err != nil {
 		return err
 	}
+	var cs []Citation
 	for i, r := range resp.Results {
-		res.Citations = append(res.Citations, Citation{
+		cs = append(cs, Citation{
 			ID: fmt.Sprintf("D%d", i+1), Document: r.Path, Title: r.Title, Section: r.SectionLabel(),
 			Page: r.Page, Quote: r.Quote, URL: r.URL, DocType: r.DocType, Date: r.Date,
 		})
 	}
 	res.Rows = len(resp.Results)
 	res.Content = retrieval.RenderForModel(resp.Results)
+	if resp.Support != nil && !resp.Support.Answered {
+		// The nearest passages are about something else: quoting them as the answer would
+		// mislead. They stay available as further reading.
+		res.Related = cs
+		res.Content = notAnsweredNotice + "\n\n" + res.Content
+		return nil
+	}
+	res.Citations = cs
 	return nil
 }
+
+// notAnsweredNotice tells a model that the passages found do not answer the question (Italian,
+// as the prompts are).
+const notAnsweredNotice = `NESSUNO dei brani seguenti risponde alla domanda: sono solo i più vicini nella biblioteca, su
+altri argomenti. Di' che nei documenti caricati non c'è la risposta; puoi segnalarli come letture
+che potrebbero interessare, senza citarli come risposta.`
 
 func (x *Executor) platea(ctx context.Context, p Principal, c Call, res *Result) error {
 	var req semantic.PlateaRequest

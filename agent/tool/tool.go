@@ -99,6 +99,10 @@ type Result struct {
 	SQL       []string   `json:"sql,omitempty"`
 	Rows      int        `json:"rows"`
 	Cause     error      `json:"-"` // the underlying error, logged and never shown
+
+	// Related are the passages a document search found when they do not answer the question
+	// (retrieval.Support): offered as further reading, never cited as the answer.
+	Related []Citation `json:"related,omitempty"`
 }
 
 // Number reads a table cell as a number: the integer and float types results carry, and
