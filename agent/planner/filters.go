@@ -474,7 +474,9 @@ func (t *text) readGroups(source string) []string {
 			((prev == "e" || prev == "and") && lastEnd == i-1) ||
 			// "la zona che ha perso più imprese", "il settore dove chiudono più imprese"
 			((t.tok(i+n) == "che" || t.tok(i+n) == "dove" || t.tok(i+n) == "in cui") && (prev == "la" || prev == "il" || prev == "l") &&
-				t.has("qual", "quale", "which") && t.has("piu", "meno", "most", "least", "fewest", "maggior", "maggiore", "minor", "minore")) ||
+				(t.has("qual", "quale", "which") && t.has("piu", "meno", "most", "least", "fewest", "maggior", "maggiore", "minor", "minore") ||
+					// "il quartiere che va peggio"
+					t.has(faringWords...))) ||
 			// "quali sono i quartieri dove chiudono più imprese"
 			(len(before) > 1 && before[1] == "sono" && (prev == "i" || prev == "le" || prev == "gli") && t.has("quali", "quale")) ||
 			(t.tok(i+n) == "con" || t.tok(i+n) == "with" || t.tok(i+n) == "had" || t.tok(i+n) == "has") && superlative(t.tok(i+n+1), t.tok(i+n+2)) ||

@@ -18,8 +18,8 @@ func isFollowUp(t *text) bool {
 	if len(t.tokens) == 0 {
 		return false
 	}
-	if t.has(restrictCues...) {
-		return true // "how many of them are foreign-led?"
+	if t.has(restrictCues...) || t.has(twoWords...) {
+		return true // "how many of them are foreign-led?", "quale dei due?"
 	}
 	if followLead[t.tokens[0]] {
 		return !(t.tokens[0] == "what" || t.tokens[0] == "how") || t.tok(1) == "about"
@@ -203,6 +203,14 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		// "imprese attive a Savena", "confronta con Navile": the two side by side, not the
 		// second instead of the first
 		add, changed = sideBySide(&q, add), true
+	}
+	if len(add) == 0 && prev.Before != nil && t.has(twoWords...) {
+		// "e in quello delle costruzioni?", "quale dei due è cresciuto di più?": the two
+		// values the last two questions set one at a time, side by side
+		if f, ok := otherValue(*prev.Before, q); ok {
+			sideBySide(&q, []semantic.Filter{f})
+			changed = true
+		}
 	}
 	if len(add) > 0 {
 		changed = true
@@ -449,4 +457,29 @@ func sideBySide(q *semantic.Query, add []semantic.Filter) []semantic.Filter {
 		}
 	}
 	return rest
+}
+
+// twoWords ask which of the last two ("quale dei due", "chi ne ha di più?").
+var twoWords = []string{"dei due", "delle due", "tra i due", "tra le due", "fra i due", "fra le due", "entrambi", "entrambe",
+	"chi ne ha di piu", "chi ne ha di meno", "chi ne ha piu", "chi ne ha meno", "which of the two", "of the two", "both", "which one has more",
+	"which has more", "which has fewer"}
+
+// otherValue is the condition of before that q replaced: the same dimension, another value
+// ("commercio", then "e nelle costruzioni?"); ok is false when the two differ otherwise.
+func otherValue(before, q semantic.Query) (semantic.Filter, bool) {
+	var out semantic.Filter
+	n := 0
+	for _, f := range before.Filters {
+		i := slices.IndexFunc(q.Filters, func(o semantic.Filter) bool { return o.Dimension == f.Dimension })
+		if i < 0 || (f.Op != "" && f.Op != "=") || (q.Filters[i].Op != "" && q.Filters[i].Op != "=") {
+			if i < 0 {
+				return out, false
+			}
+			continue
+		}
+		if q.Filters[i].Value != f.Value {
+			out, n = f, n+1
+		}
+	}
+	return out, n == 1 && len(before.Filters) == len(q.Filters)
 }

@@ -225,6 +225,10 @@ func (t *text) readMetric() metricReading {
 		return metricReading{name: "imprese_registrate", named: true}
 	case t.has(activeWords...):
 		return metricReading{name: "imprese_attive", named: true}
+	case t.has(faringWords...) && !t.docNoun() && t.fresh().namesGroupWord():
+		// "il quartiere che va peggio", "quale settore sta andando meglio?": the places or
+		// sectors ranked by their balance of openings and closures
+		return metricReading{name: "saldo", named: true}
 	case t.has(goingWords...) && !t.docNoun() && len(t.fresh().readFilters("register")) > 0:
 		// "come sta andando il commercio al dettaglio in Bolognina?": how a sector or a place
 		// is doing is its balance of openings and closures (against the year before, see
@@ -236,6 +240,22 @@ func (t *text) readMetric() metricReading {
 		return metricReading{name: "imprese_attive"}
 	}
 	return metricReading{}
+}
+
+// faringWords compare how places or sectors are doing ("il quartiere che va peggio").
+var faringWords = []string{"va peggio", "va meglio", "vanno peggio", "vanno meglio", "sta andando peggio", "sta andando meglio",
+	"stanno andando peggio", "stanno andando meglio", "messo peggio", "messa peggio", "messo meglio", "messa meglio",
+	"in difficolta", "soffre di piu", "soffrono di piu", "doing worst", "doing best", "doing worse", "doing better", "faring worst",
+	"faring best", "struggling most"}
+
+// namesGroupWord says whether a dimension other than time is named ("quartiere", "settori").
+func (t *text) namesGroupWord() bool {
+	for i := range t.tokens {
+		if t.rankedDimAt(i) {
+			return true
+		}
+	}
+	return false
 }
 
 // goingWords ask how something is doing ("come sta andando il commercio in Bolognina?").

@@ -124,7 +124,8 @@ func (t *text) singularRank() bool {
 				}
 				next := t.tok(i + len(strings.Fields(w)))
 				if mostWords[next] || rankWords[next] != 0 || (next == "con" || next == "with" || next == "che" || next == "dove" || next == "that") &&
-					t.has("piu", "meno", "most", "least", "fewest", "maggiore", "minore", "maggior", "minor", "highest", "lowest") {
+					(t.has("piu", "meno", "most", "least", "fewest", "maggiore", "minore", "maggior", "minor", "highest", "lowest") ||
+						t.has(faringWords...)) {
 					return true
 				}
 			}

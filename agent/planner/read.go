@@ -381,6 +381,11 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 			per = period{from: day(2019, 12, 31), to: day(2019, 12, 31), found: true}
 		}
 	}
+	if m.name == "saldo" && !per.found && cmp == "" && t.fresh().has(faringWords...) {
+		// "il quartiere che va peggio": over the last twelve complete months
+		end := lastCompleteMonthEnd(now)
+		per = period{from: day(end.Year(), end.Month()-11, 1), to: end, found: true}
+	}
 	if cmp == "previous_period" && !per.found && t.cmpUnit != "" && !isStock(m.name) {
 		// "aperture rispetto al mese scorso": the last complete month against the one before (a
 		// stock compares its latest snapshot with the one before already)
@@ -432,7 +437,7 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		}
 	}
 	stockChange := isStock(m.name) && !m.share && per.found && !per.from.Equal(per.to) && t.has(deltaWords...)
-	trend := stockChange || t.take("andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo",
+	trend := stockChange || t.take("che in passato", "rispetto al passato", "than in the past", "compared with the past", "andamento", "trend", "evoluzione", "come e cambiato", "come sono cambiate", "over time", "nel tempo",
 		"serie storica", "serie storiche", "time series", "historical series")
 	if t.cmpTrend && isStock(m.name) && (!m.share || m.base == "") && (!per.found || per.to.IsZero() && !per.from.IsZero()) {
 		// "le srl semplificate sono in aumento?": a stock's direction is its snapshots, first to
@@ -487,7 +492,8 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		// "srl vs ditte individuali", "CIGO o CIGS": legal forms, CIG types and the like too
 		// (not the size classes a range of employees gives); a share or a rate of two places
 		// ("quota di imprese straniere a Navile e a Savena") is one per place: they do not add up
-		perPlace := (q.Metric == "quota" || q.Metric == "tasso_crescita") && territorial(f.Dimension)
+		perPlace := (q.Metric == "quota" || q.Metric == "tasso_crescita") && (territorial(f.Dimension) || f.Dimension == "sezione_ateco" ||
+			f.Dimension == "divisione_ateco" || f.Dimension == "classe_forma")
 		if f.Op == "in" && f.Dimension != "classe_addetti" && (compared || perPlace) && !slices.Contains(q.GroupBy, f.Dimension) {
 			q.GroupBy = append([]string{f.Dimension}, q.GroupBy...)
 		}

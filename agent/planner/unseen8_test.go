@@ -46,6 +46,17 @@ func TestUnseenPhrasingsEighthRound(t *testing.T) {
 		// "la situazione delle imprese a X" is how it is doing
 		{"la situazione delle imprese a san vitale",
 			`{"metric":"saldo","filters":[{"dimension":"quartiere","value":"San Donato-San Vitale"}],"from":"2026-01-01","to":"2026-10-31","compare_to":"previous_year"}`},
+		// places or sectors compared by how they are doing: ranked by their balance, last 12 months
+		{"il quartiere che va peggio",
+			`{"metric":"saldo","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"from":"2025-11-01","to":"2026-10-31","order":{"by":"value","dir":"asc"},"limit":1}`},
+		{"quale settore sta andando meglio quest'anno",
+			`{"metric":"saldo","group_by":["sezione_ateco"],"from":"2026-01-01","order":{"by":"value","dir":"desc"},"limit":1}`},
+		// "che in passato" is the years side by side
+		{"è vero che chiudono più negozi che in passato?",
+			`{"metric":"chiusure","filters":[{"dimension":"ateco","value":"47"}],"group_by":["anno"]}`},
+		// a growth rate of two sectors is one per sector
+		{"tasso di crescita nel commercio e nelle costruzioni nel 2025",
+			`{"metric":"tasso_crescita","filters":[{"dimension":"sezione_ateco","op":"in","values":["F","G"]}],"group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31"}`},
 		// "sto anno" is this year
 		{"ma quante botteghe han chiuso in centro sto anno",
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2026-01-01"}`},
@@ -150,6 +161,11 @@ func TestEighthRoundFollowUps(t *testing.T) {
 			[]string{`{"metric":"chiusure","from":"2026-10-01","to":"2026-10-31"}`}},
 		{[]string{"imprese attive a Savena nel commercio", "confronta con Navile"},
 			[]string{`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","op":"in","values":["Savena","Navile"]},{"dimension":"sezione_ateco","value":"G"}],"group_by":["quartiere"]}`}},
+		// "quale dei due", "chi ne ha di più": the values of the last two questions side by side
+		{[]string{"aperture nel 2025 nel settore alloggio e ristorazione", "e in quello delle costruzioni?", "quale dei due è cresciuto di più?"},
+			[]string{`{"metric":"tasso_crescita","filters":[{"dimension":"sezione_ateco","op":"in","values":["F","I"]}],"group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`}},
+		{[]string{"chiusure a Navile nel 2025", "e a Savena?", "chi ne ha di più?"},
+			[]string{`{"metric":"chiusure","filters":[{"dimension":"quartiere","op":"in","values":["Savena","Navile"]}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31"}`}},
 		{[]string{"aperture nel 2025 a Navile", "rispetto a Savena?"},
 			[]string{`{"metric":"aperture","filters":[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31"}`}},
 	} {
