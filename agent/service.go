@@ -53,6 +53,7 @@ type turn struct {
 	results  []tool.Result
 	started  time.Time
 	fallback string // why the planner answered instead of the model, if it did
+	lang     string // the question's language as the planner read it ("" until it does: Italian)
 }
 
 func (t *turn) step(s Step) Step {
@@ -187,6 +188,7 @@ func (s *Service) now() time.Time {
 func (s *Service) runPlanner(ctx context.Context, req Request, q string, prev *planner.State, t *turn, lim Limits) (string, *planner.State) {
 	ps := time.Now()
 	plan := s.Planner.Plan(q, prev, s.now())
+	t.lang = plan.Lang
 	t.step(Step{Kind: "plan", Key: "plan", Label: "interpreto la domanda", Detail: plan, DurationMS: time.Since(ps).Milliseconds()})
 	var results []tool.Result
 	for _, c := range plan.Calls {
@@ -220,6 +222,10 @@ func (s *Service) call(ctx context.Context, p tool.Principal, c tool.Call, t *tu
 	}
 	t.step(Step{Kind: "tool_call", Key: "tool." + c.Name, Label: label, Tool: c.Name, Arguments: c.Arguments, SQL: r.SQL, Rows: r.Rows,
 		Error: r.Error, Detail: toolDetail(r), DurationMS: time.Since(start).Milliseconds()})
+	for i := range r.Tables {
+		// the title, labels and unit in the answer's language, before anyone sees the table
+		planner.Present(&r.Tables[i], t.lang)
+	}
 	for _, tb := range r.Tables {
 		t.answer.Tables = append(t.answer.Tables, tb)
 		t.sink.emit("table", tb)

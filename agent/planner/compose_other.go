@@ -210,21 +210,48 @@ func opText(op, lang string) string {
 	return op
 }
 
-// periodText writes a period in words: "nel 2020", "dal 01/01/2020", "dal 09/03/2020 al
-// 18/05/2020".
+// periodText writes a period in words: "nel 2020", "dal 2020", "a marzo 2026", "nel primo
+// trimestre 2025", "da aprile a ottobre 2026", "dal 09/03/2020 al 18/05/2020" (English "in
+// 2020", "since 2020", "in March 2026", "in Q1 2025"). Every digit it writes is of the
+// query's dates, which the grounding check knows; a quarter's number is a word for that reason.
 func periodText(from, to, lang string) string {
 	f, t := parseDay(from), parseDay(to)
 	switch {
 	case from != "" && to != "" && isYear(period{from: f, to: t}):
 		return tr(lang, "nel ", "in ") + fmt.Sprint(f.Year())
+	case from != "" && to != "" && isYears(period{from: f, to: t}):
+		return tr(lang, fmt.Sprintf("dal %d al %d", f.Year(), t.Year()), fmt.Sprintf("from %d to %d", f.Year(), t.Year()))
+	case from != "" && to != "" && f.Day() == 1 && !t.IsZero() && monthEnd(t) && !t.Before(f):
+		return monthsText(f, t, lang)
 	case from != "" && to != "":
 		return tr(lang, "dal "+formatDate(from, lang)+" al "+formatDate(to, lang), "from "+formatDate(from, lang)+" to "+formatDate(to, lang))
+	case from != "" && f.Month() == 1 && f.Day() == 1:
+		return tr(lang, "dal ", "since ") + fmt.Sprint(f.Year())
+	case from != "" && f.Day() == 1:
+		return tr(lang, "da ", "since ") + monthName(f.Month(), lang) + " " + fmt.Sprint(f.Year())
 	case from != "":
 		return tr(lang, "dal ", "since ") + formatDate(from, lang)
 	case to != "":
 		return tr(lang, "fino al ", "until ") + formatDate(to, lang)
 	}
 	return ""
+}
+
+var quarterWords = [4]string{"primo", "secondo", "terzo", "quarto"}
+
+// monthsText writes whole months from f's to t's: one month, a quarter, or a span.
+func monthsText(f, t time.Time, lang string) string {
+	y1, y2 := fmt.Sprint(f.Year()), fmt.Sprint(t.Year())
+	switch {
+	case f.Year() == t.Year() && f.Month() == t.Month():
+		return tr(lang, "a ", "in ") + monthName(f.Month(), lang) + " " + y1
+	case f.Year() == t.Year() && (f.Month()-1)%3 == 0 && t.Month() == f.Month()+2:
+		q := int(f.Month()-1) / 3
+		return tr(lang, "nel "+quarterWords[q]+" trimestre "+y1, fmt.Sprintf("in Q%d %s", q+1, y1))
+	case f.Year() == t.Year():
+		return tr(lang, "da ", "from ") + monthName(f.Month(), lang) + tr(lang, " a ", " to ") + monthName(t.Month(), lang) + " " + y1
+	}
+	return tr(lang, "da ", "from ") + monthName(f.Month(), lang) + " " + y1 + tr(lang, " a ", " to ") + monthName(t.Month(), lang) + " " + y2
 }
 
 // describePlatea writes the size of a call's population and its main breakdowns.

@@ -64,6 +64,9 @@ func (v tableView) label(row []any) string {
 
 func (v tableView) value(f float64) string { return formatValue(f, v.unit, v.lang) }
 
+// when is a series row's period with its preposition: "a gennaio 2026", "nel 2025".
+func (v tableView) when(row []any) string { return periodWhen(row[v.dims[0]], v.lang) }
+
 // name is the metric's name in the answer's language, in lower case.
 func (v tableView) name() string {
 	if v.metric == nil {
@@ -91,7 +94,10 @@ func shortName(n string) string {
 func describeTable(t tool.Table, lang string) string {
 	v := newView(t, lang)
 	var b strings.Builder
-	subject := v.name() + v.scope()
+	subject := v.name()
+	if _, ok := t.Query.(semantic.Query); ok {
+		subject = v.subject()
+	}
 	switch {
 	case len(t.Rows) == 0 && len(v.dims) == 0 && v.countable():
 		// A count over no rows is zero (the grounding check knows the table has 0 rows).
@@ -188,14 +194,15 @@ func (v tableView) series(subject string) string {
 			best, bv = r, x
 		}
 	}
-	s := fmt.Sprintf("%s, %s: %s (%s) → %s (%s)", subject, tr(v.lang, "per periodo", "by period"),
-		v.label(first), v.value(fv), v.label(last), v.value(lv))
+	// "Imprese attive, per mese: 8.788 a maggio 2026 e 8.822 a luglio 2026 (+34, +0,4%)"
+	s := fmt.Sprintf("%s, %s %s: %s %s %s %s %s", subject, tr(v.lang, "per", "by"), v.dimName(),
+		v.value(fv), v.when(first), tr(v.lang, "e", "and"), v.value(lv), v.when(last))
 	if isStock(v.t.Metric) && v.unit != "%" && fv != 0 {
 		// a stock between two snapshots: how much it changed ("sono in crescita rispetto a maggio?")
-		s += ", " + signed(lv-fv, 0, v.lang) + " (" + signed(100*(lv-fv)/fv, 1, v.lang) + "%)"
+		s += " (" + signed(lv-fv, 0, v.lang) + ", " + signed(100*(lv-fv)/fv, 1, v.lang) + "%)"
 	}
 	if len(rows) > 2 {
-		s += tr(v.lang, "; il valore più alto è "+v.label(best)+" ("+v.value(bv)+")", "; the highest is "+v.label(best)+" ("+v.value(bv)+")")
+		s += tr(v.lang, "; il valore più alto è ", "; the highest is ") + v.value(bv) + ", " + v.when(best)
 	}
 	if v.additive() {
 		s += tr(v.lang, "; in totale "+v.value(v.total()), "; in total "+v.value(v.total()))
@@ -311,7 +318,7 @@ func (v tableView) dimName() string {
 		c := v.t.Columns[i]
 		n := strings.ToLower(c.Label)
 		if d, ok := catalog.Default().Dimension(c.Name); ok {
-			n = strings.ToLower(tr(v.lang, d.IT, d.EN))
+			n = lowerFirst(shortName(tr(v.lang, d.IT, d.EN)))
 		}
 		names = append(names, n)
 	}

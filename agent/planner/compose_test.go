@@ -46,7 +46,7 @@ func TestComposedAnswersAreGroundedAndLeadWithTheNumber(t *testing.T) {
 		{"one value", "Dal 2020 quante imprese femminili hanno chiuso?", "it",
 			[]tool.Result{metricResult(table("chiusure", "imprese", semantic.Query{Metric: "chiusure", Filters: fem, From: "2020-01-01"},
 				col("valore"), []any{int64(1234)}))},
-			[]string{"1.234", "imprese femminili", "dal 01/01/2020", "31/10/2026"}},
+			[]string{"Chiusure di imprese femminili (dal 2020): 1.234", "31/10/2026"}},
 		{"breakdown with total and share", "Chiusure per quartiere nel 2024", "it",
 			[]tool.Result{metricResult(table("chiusure", "imprese", semantic.Query{Metric: "chiusure", GroupBy: []string{"quartiere"}, From: "2024-01-01", To: "2024-12-31"},
 				col("quartiere", "valore"), []any{"Navile", int64(312)}, []any{"Savena", int64(250)}, []any{"Santo Stefano", int64(101)}))},

@@ -55,16 +55,16 @@ func TestComposedAnswersFoundWrongOn26November(t *testing.T) {
 			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", GroupBy: []string{"mese"}},
 				col("mese", "periodo", "valore"), []any{"2026-05", "2026-05-01", int64(8788)}, []any{"2026-06", "2026-06-01", int64(8796)},
 				[]any{"2026-07", "2026-07-01", int64(8822)}))},
-			[]string{"per periodo: 2026-05 (8.788) → 2026-07 (8.822), +34 (+0,4%)"}, []string{"in totale", "2026-05-01"}},
+			[]string{"per mese: 8.788 a maggio 2026 e 8.822 a luglio 2026 (+34, +0,4%)"}, []string{"in totale", "2026-05-01", "2026-05"}},
 		// a stock against an earlier month says the change (second round, 26/11/2026)
 		{"stock against a month", "imprese attive a Navile rispetto a sei mesi fa",
 			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", GroupBy: []string{"mese"}, From: "2026-04-01", To: "2026-10-31"},
 				col("mese", "periodo", "valore"), []any{"2026-05", "2026-05-01", int64(7344)}, []any{"2026-10", "2026-10-01", int64(7376)}))},
-			[]string{"2026-05 (7.344) → 2026-10 (7.376), +32 (+0,4%)"}, []string{"in totale"}},
+			[]string{"(da aprile a ottobre 2026), per mese: 7.344 a maggio 2026 e 7.376 a ottobre 2026 (+32, +0,4%)"}, []string{"in totale", "01/04/2026"}},
 		{"stock by place and month", "imprese attive per quartiere per mese",
 			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive", GroupBy: []string{"quartiere", "mese"}},
 				col("quartiere", "mese", "periodo", "valore"), []any{"Navile", "2026-05", "2026-05-01", int64(7344)}, []any{"Navile", "2026-06", "2026-06-01", int64(7350)}))},
-			[]string{"Navile – 2026-06 (7.350)"}, []string{"in totale"}},
+			[]string{"Navile – giugno 2026 (7.350)"}, []string{"in totale", "2026-06"}},
 		// English answers do not keep the Italian label of unplaced addresses
 		{"unattributed in English", "closures by district in 2024",
 			[]tool.Result{metricResult(table("chiusure", "imprese", semantic.Query{Metric: "chiusure", GroupBy: []string{"quartiere"}, From: "2024-01-01", To: "2024-12-31"},
@@ -74,7 +74,7 @@ func TestComposedAnswersFoundWrongOn26November(t *testing.T) {
 		{"legal form", "Quante cooperative attive ci sono?",
 			[]tool.Result{metricResult(table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive",
 				Filters: []semantic.Filter{{Dimension: "forma_giuridica", Value: "SC"}}}, col("valore"), []any{int64(1134)}))},
-			[]string{"Imprese attive (cooperative): 1.134"}, []string{"SC"}},
+			[]string{"Imprese attive cooperative: 1.134"}, []string{"SC"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

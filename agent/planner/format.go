@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -89,9 +90,15 @@ func cellText(v any, lang string) string {
 			return tr(lang, "sì", "yes")
 		}
 		return "no"
+	case time.Time:
+		return formatDate(x.Format(time.DateOnly), lang)
 	case string:
 		if s, ok := sectionNames[x]; ok {
-			return x + " " + tr(lang, s[0], s[1])
+			// as the tables and charts of the UI show it (web/ui/msg_ateco.go)
+			return x + " — " + tr(lang, s[0], s[1])
+		}
+		if p, ok := periodLabel(x, lang); ok {
+			return p
 		}
 		if x == unattributedPlace && lang == "en" {
 			return "unassigned address"
@@ -104,6 +111,66 @@ func cellText(v any, lang string) string {
 	return fmt.Sprint(v)
 }
 
+// answerMonths are the months as answers write them, Italian in lower case.
+var answerMonths = [2][12]string{
+	{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"},
+	{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"},
+}
+
+func monthName(m time.Month, lang string) string {
+	if lang == "en" {
+		return answerMonths[1][m-1]
+	}
+	return answerMonths[0][m-1]
+}
+
+var (
+	monthLabelRE   = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
+	quarterLabelRE = regexp.MustCompile(`^(\d{4})-T([1-4])$`)
+	dayLabelRE     = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+)
+
+// periodLabel writes a time dimension's label in words: a month (2026-01) as "gennaio 2026"
+// ("January 2026"), a quarter (2025-T1) as "1° trimestre 2025" ("Q1 2025"), a date as
+// formatDate does. The digits are those of the label, which the grounding check knows.
+func periodLabel(s, lang string) (string, bool) {
+	if m := monthLabelRE.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[2])
+		if n < 1 || n > 12 {
+			return "", false
+		}
+		return monthName(time.Month(n), lang) + " " + m[1], true
+	}
+	if m := quarterLabelRE.FindStringSubmatch(s); m != nil {
+		return tr(lang, m[2]+"° trimestre "+m[1], "Q"+m[2]+" "+m[1]), true
+	}
+	if dayLabelRE.MatchString(s) {
+		if _, err := time.Parse(time.DateOnly, s); err == nil {
+			return formatDate(s, lang), true
+		}
+	}
+	return "", false
+}
+
+// periodWhen is a time label with its preposition: "a gennaio 2026", "nel 1° trimestre 2025",
+// "nel 2025", "al 31/05/2026" ("in January 2026", "in Q1 2025", "in 2025", "as of 31/05/2026").
+func periodWhen(v any, lang string) string {
+	label := cellText(v, lang)
+	s, _ := v.(string)
+	switch {
+	case monthLabelRE.MatchString(s):
+		return tr(lang, "a ", "in ") + label
+	case quarterLabelRE.MatchString(s):
+		return tr(lang, "nel ", "in ") + label
+	case dayLabelRE.MatchString(s):
+		return tr(lang, "al ", "as of ") + label
+	}
+	if _, ok := v.(time.Time); ok {
+		return tr(lang, "al ", "as of ") + label
+	}
+	return tr(lang, "nel ", "in ") + label
+}
+
 func tr(lang, it, en string) string {
 	if lang == "en" {
 		return en
@@ -111,14 +178,15 @@ func tr(lang, it, en string) string {
 	return it
 }
 
-// sectionNames are short names of the ATECO sections for answers.
+// sectionNames are the short names of the ATECO sections, as the UI writes them beside the
+// letter in tables and on chart axes (web/ui/msg_ateco.go): "G — Commercio".
 var sectionNames = map[string][2]string{
-	"A": {"(agricoltura)", "(agriculture)"}, "B": {"(estrazione)", "(mining)"}, "C": {"(manifattura)", "(manufacturing)"},
-	"D": {"(energia)", "(energy)"}, "E": {"(acqua e rifiuti)", "(water and waste)"}, "F": {"(costruzioni)", "(construction)"},
-	"G": {"(commercio)", "(trade)"}, "H": {"(trasporti e logistica)", "(transport)"}, "I": {"(alloggio e ristorazione)", "(hospitality)"},
-	"J": {"(informazione e comunicazione)", "(ICT)"}, "K": {"(finanza e assicurazioni)", "(finance)"}, "L": {"(immobiliari)", "(real estate)"},
-	"M": {"(attività professionali)", "(professional services)"}, "N": {"(noleggio e servizi alle imprese)", "(business support)"},
-	"O": {"(pubblica amministrazione)", "(public administration)"}, "P": {"(istruzione)", "(education)"},
-	"Q": {"(sanità)", "(health)"}, "R": {"(arte, sport, intrattenimento)", "(arts and sport)"}, "S": {"(altri servizi)", "(other services)"},
-	"T": {"(famiglie)", "(households)"}, "U": {"(organismi extraterritoriali)", "(extraterritorial)"},
+	"A": {"Agricoltura", "Agriculture"}, "B": {"Estrazione", "Mining"}, "C": {"Manifattura", "Manufacturing"},
+	"D": {"Energia", "Energy"}, "E": {"Acqua e rifiuti", "Water and waste"}, "F": {"Costruzioni", "Construction"},
+	"G": {"Commercio", "Trade"}, "H": {"Trasporti e logistica", "Transport"}, "I": {"Alloggio e ristorazione", "Hospitality"},
+	"J": {"Informazione e comunicazione", "ICT"}, "K": {"Finanza e assicurazioni", "Finance"}, "L": {"Immobiliari", "Real estate"},
+	"M": {"Attività professionali", "Professional services"}, "N": {"Noleggio e servizi alle imprese", "Business support"},
+	"O": {"Pubblica amministrazione", "Public administration"}, "P": {"Istruzione", "Education"},
+	"Q": {"Sanità", "Health"}, "R": {"Arte, sport, intrattenimento", "Arts and sport"}, "S": {"Altri servizi", "Other services"},
+	"T": {"Famiglie", "Households"}, "U": {"Organismi extraterritoriali", "Extraterritorial"},
 }
