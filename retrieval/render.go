@@ -15,9 +15,10 @@ const quoteRunes = 400
 var sentenceEnd = regexp.MustCompile(`([.;:!?])\s+|\n+`)
 
 // Quote trims passage to about max runes around the sentences that share most words with the
-// query, cutting only between sentences and marking cuts with "…".
+// query, cutting only between sentences and marking cuts with "…". Markdown tables are written
+// as sentences first (readableTables): a quote read "| Tipologia | Quota | Massimale | |---|".
 func Quote(passage, query string, max int) string {
-	passage = strings.TrimSpace(passage)
+	passage = strings.TrimSpace(readableTables(passage))
 	if utf8.RuneCountInString(passage) <= max {
 		return passage
 	}
@@ -80,6 +81,72 @@ func Quote(passage, query string, max int) string {
 		out += " …"
 	}
 	return out
+}
+
+// readableTables writes each row of a Markdown table as a sentence that names its columns,
+// the first cell as the row's label ("Avvio d'impresa: Quota 60%, Massimale 15.000 euro."),
+// and drops the header and separator rows. A line is a table row when it starts and ends with
+// "|"; a table needs a separator row under its header, otherwise the lines stay as they are.
+func readableTables(passage string) string {
+	if !strings.Contains(passage, "|") {
+		return passage
+	}
+	lines := strings.Split(passage, "\n")
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		if !isTableRow(lines[i]) || i+1 >= len(lines) || !isSeparatorRow(lines[i+1]) {
+			out = append(out, lines[i])
+			continue
+		}
+		header := tableCells(lines[i])
+		i += 2
+		for ; i < len(lines) && isTableRow(lines[i]); i++ {
+			out = append(out, rowSentence(header, tableCells(lines[i])))
+		}
+		i--
+	}
+	return strings.Join(out, "\n")
+}
+
+func isTableRow(line string) bool {
+	l := strings.TrimSpace(line)
+	return len(l) > 1 && strings.HasPrefix(l, "|") && strings.HasSuffix(l, "|")
+}
+
+var separatorRe = regexp.MustCompile(`^\|(\s*:?-+:?\s*\|)+$`)
+
+func isSeparatorRow(line string) bool { return separatorRe.MatchString(strings.TrimSpace(line)) }
+
+func tableCells(line string) []string {
+	l := strings.TrimSpace(line)
+	cells := strings.Split(l[1:len(l)-1], "|")
+	for i, c := range cells {
+		cells[i] = strings.TrimSpace(c)
+	}
+	return cells
+}
+
+// rowSentence: "label: Header value, Header value." (a cell without a header stands alone).
+func rowSentence(header, cells []string) string {
+	if len(cells) == 0 {
+		return ""
+	}
+	var parts []string
+	for j := 1; j < len(cells); j++ {
+		if cells[j] == "" {
+			continue
+		}
+		if j < len(header) && header[j] != "" {
+			parts = append(parts, header[j]+" "+cells[j])
+		} else {
+			parts = append(parts, cells[j])
+		}
+	}
+	s := strings.TrimRight(cells[0], ".;:")
+	if len(parts) > 0 {
+		s += ": " + strings.Join(parts, ", ")
+	}
+	return s + "."
 }
 
 // dataNotice tells the model what the passages are. It is Italian because the prompts are.

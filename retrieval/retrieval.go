@@ -77,4 +77,8 @@ type Result struct {
 	Score      float64 `json:"score"`                 // RRF score (hybrid), cosine similarity (vector) or ts_rank_cd (full text)
 	VectorRank int     `json:"vector_rank,omitempty"` // 1-based rank in the vector list, 0 if absent
 	TextRank   int     `json:"text_rank,omitempty"`   // 1-based rank in the full-text list, 0 if absent
+	// OffTopic marks a passage after the first that lacks the subject the first shares with the
+	// question (Support): near in the ranking, but about another matter; not to be quoted as
+	// part of the answer.
+	OffTopic bool `json:"off_topic,omitempty"`
 }

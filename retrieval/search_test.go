@@ -157,3 +157,25 @@ func TestQuoteTrimsAroundTheQueryWords(t *testing.T) {
 		t.Error("a short passage is quoted whole")
 	}
 }
+
+func TestQuoteWritesTablesAsSentences(t *testing.T) {
+	passage := "Il contributo copre il 60% delle spese.\n\n| Tipologia | Quota | Massimale |\n|---|---|---|\n| Avvio d'impresa | 60% | 15.000 euro |\n| Avvio in quartiere periferico | 70% | 15.000 euro |\n\nSegue il testo."
+	got := Quote(passage, "quota per l'avvio in quartiere periferico", 400)
+	for _, want := range []string{"Avvio d'impresa: Quota 60%, Massimale 15.000 euro.", "Avvio in quartiere periferico: Quota 70%, Massimale 15.000 euro.", "Il contributo copre"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("quote lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "|") || strings.Contains(got, "---") {
+		t.Errorf("quote keeps the table's markup:\n%s", got)
+	}
+	// Long passages are trimmed around the row asked for.
+	long := strings.Repeat("Frase di contesto senza interesse. ", 12) + "\n" + passage
+	if got := Quote(long, "avvio in quartiere periferico", 200); !strings.Contains(got, "periferico: Quota 70%") {
+		t.Errorf("trimmed quote misses the row asked for:\n%s", got)
+	}
+	// Pipes outside a table (no separator row) are text.
+	if got := Quote("a | b | c", "a", 400); got != "a | b | c" {
+		t.Errorf("not a table: %q", got)
+	}
+}

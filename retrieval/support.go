@@ -75,12 +75,17 @@ func hintedWords(question string) string {
 	return strings.Join(out, " ")
 }
 
+// phraseWords belong to phrases that ask for something ("mette a disposizione"): they count
+// for the coverage as calibrated, but are never taken for the subject in markOffTopic.
+const phraseWords = `mette mettere messo messi disposizione`
+
 // questionLexeme is one content lexeme of the question with its weight.
 type questionLexeme struct {
 	lexeme string
 	df     float64
 	idf    float64
 	maxIDF float64 // the idf of a word in no passage: the largest the library gives
+	phrase bool    // a word of phraseWords: never the subject that marks passages off topic
 }
 
 // measureSupport reads the question's content lexemes and which of them each of the first
@@ -93,34 +98,34 @@ func measureSupport(ctx context.Context, tx pgx.Tx, question, model string, resu
 	}
 	rows, err := tx.Query(ctx, `WITH n AS (SELECT greatest(coalesce((SELECT df FROM chunk_lexemes WHERE lexeme = ''), 0), 1)::float8 AS n)
 	SELECT u.lexeme, coalesce(s.df, 0)::float8, ln(1 + (n.n - coalesce(s.df, 0) + 0.5) / (coalesce(s.df, 0) + 0.5)),
-		ln(1 + (n.n + 0.5) / 0.5)
+		ln(1 + (n.n + 0.5) / 0.5), u.lexeme = ANY(tsvector_to_array(to_tsvector('italian', $3)))
 	FROM n, unnest(tsvector_to_array(to_tsvector('italian', $1))) u(lexeme)
 	LEFT JOIN chunk_lexemes s ON s.lexeme = u.lexeme AND u.lexeme <> ''
 	WHERE u.lexeme <> ALL(tsvector_to_array(to_tsvector('italian', $2))) AND length(u.lexeme) > 1
-	ORDER BY u.lexeme`, question, genericQuestionWords+" "+hintedWords(question))
+	ORDER BY u.lexeme`, question, genericQuestionWords+" "+hintedWords(question), phraseWords)
 	if err != nil {
 		return sup, fmt.Errorf("search: question words: %w", err)
 	}
 	lex, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (questionLexeme, error) {
 		var l questionLexeme
-		err := r.Scan(&l.lexeme, &l.df, &l.idf, &l.maxIDF)
+		err := r.Scan(&l.lexeme, &l.df, &l.idf, &l.maxIDF, &l.phrase)
 		return l, err
 	})
 	if err != nil {
 		return sup, fmt.Errorf("search: question words: %w", err)
 	}
-	top := results[:min(supportPassages, len(results))]
-	ids := make([]int64, len(top))
-	for i, r := range top {
-		ids[i] = r.ChunkID
+	all := make([]int64, len(results))
+	for i, r := range results {
+		all[i] = r.ChunkID
 	}
+	ids := all[:min(supportPassages, len(all))]
 	words := make([]string, len(lex))
 	for i, l := range lex {
 		words[i] = l.lexeme
 	}
 	held := map[int64]map[string]bool{}
 	rows, err = tx.Query(ctx, `SELECT c.id, x FROM chunks c, unnest(tsvector_to_array(c.tsv)) x
-		WHERE c.id = ANY($1) AND x = ANY($2)`, ids, words)
+		WHERE c.id = ANY($1) AND x = ANY($2)`, all, words)
 	if err != nil {
 		return sup, fmt.Errorf("search: passage words: %w", err)
 	}
@@ -141,7 +146,8 @@ func measureSupport(ctx context.Context, tx pgx.Tx, question, model string, resu
 		return sup, fmt.Errorf("search: passage words: %w", err)
 	}
 	sup.Coverage, sup.Unknown, sup.Missing = coverage(lex, ids, held)
-	sup.Distinctive = distinctive(lex, held)
+	markOffTopic(lex, results, held)
+	sup.Distinctive = distinctive(lex, ids, held)
 	sup.Foreign = foreign(lex)
 	sup.Similarity = vecSim[results[0].ChunkID]
 	sup.Agree = results[0].VectorRank > 0 && results[0].VectorRank <= agreeRank &&
@@ -188,16 +194,55 @@ func coverage(lex []questionLexeme, ids []int64, held map[int64]map[string]bool)
 	return math.Round(best/total*1000) / 1000, unknown, missing
 }
 
-// distinctive is the largest idf of a question word held by one of the passages, over the
+// markOffTopic marks the results after the first that lack the subject the first shares with
+// the question: its rarest question word they do not hold, and they come from another
+// document and hold less of the question. A question on the young entrepreneurs' call found
+// that call first and then, filtered to calls, the cultural firms' and the women's calls,
+// which answer nothing about young entrepreneurs but were quoted beside it.
+func markOffTopic(lex []questionLexeme, results []Result, held map[int64]map[string]bool) {
+	// Only under a first result both rankings put on top: under a doubtful one, the right
+	// passage may be the second, on another document.
+	if f := results[0]; f.VectorRank < 1 || f.VectorRank > 2 || f.TextRank < 1 || f.TextRank > 2 {
+		return
+	}
+	first := held[results[0].ChunkID]
+	anchor, best := "", 0.0
+	for _, l := range lex {
+		// a year or an amount is no subject
+		if first[l.lexeme] && l.idf > best && !l.phrase && strings.Trim(l.lexeme, "0123456789.,") != "" {
+			anchor, best = l.lexeme, l.idf
+		}
+	}
+	if anchor == "" {
+		return
+	}
+	share := func(h map[string]bool) float64 {
+		var got float64
+		for _, l := range lex {
+			if h[l.lexeme] {
+				got += l.idf
+			}
+		}
+		return got
+	}
+	top := share(first)
+	for i := 1; i < len(results); i++ {
+		r := &results[i]
+		h := held[r.ChunkID]
+		r.OffTopic = r.DocumentID != results[0].DocumentID && !h[anchor] && share(h) < top
+	}
+}
+
+// distinctive is the largest idf of a question word held by one of the passages ids, over the
 // idf of a word in no passage.
-func distinctive(lex []questionLexeme, held map[int64]map[string]bool) float64 {
+func distinctive(lex []questionLexeme, ids []int64, held map[int64]map[string]bool) float64 {
 	var top, best float64
 	for _, l := range lex {
 		top = l.maxIDF
 	}
 	for _, l := range lex {
-		for _, h := range held {
-			if h[l.lexeme] && l.idf > best {
+		for _, id := range ids {
+			if held[id][l.lexeme] && l.idf > best {
 				best = l.idf
 			}
 		}

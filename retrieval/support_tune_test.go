@@ -35,17 +35,35 @@ func TestTuneSupportDump(t *testing.T) {
 		Top     string   `json:"top"`
 		Docs    []string `json:"docs"`
 		Section []string `json:"sec"`
+		// Per result: whether it is the expected passage (evaluation questions) and off topic.
+		Hits     []bool `json:"hits"`
+		OffTopic []bool `json:"off_topic"`
 		Support
+	}
+	evalQs, err := EvalSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]EvalQuestion{}
+	for _, q := range evalQs {
+		byID[q.ID] = q
 	}
 	var rows []row
 	for _, q := range qs {
-		resp, err := s.Search(ctx, q.Question, SearchOptions{Limit: 5})
+		opt := SearchOptions{Limit: 5}
+		if ty := os.Getenv("CONOSCENZA_SUPPORT_TYPE"); ty != "" {
+			opt.Filter.Types = []string{ty}
+		}
+		resp, err := s.Search(ctx, q.Question, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := row{answerabilityQuestion: q}
 		for _, x := range resp.Results {
 			r.Docs = append(r.Docs, x.Path)
+			eq, ok := byID[q.ID]
+			r.Hits = append(r.Hits, ok && eq.Hit(x))
+			r.OffTopic = append(r.OffTopic, x.OffTopic)
 		}
 		if len(resp.Results) > 0 {
 			r.Top, r.Section = resp.Results[0].Path, resp.Results[0].Section

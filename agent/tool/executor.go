@@ -143,24 +143,39 @@ func (x *Executor) searchDocuments(ctx context.Context, c Call, res *Result) err
 	if err != nil {
 		return err
 	}
+	res.Rows = len(resp.Results)
+	if resp.Support != nil && !resp.Support.Answered {
+		// The nearest passages are about something else: quoting them as the answer would
+		// mislead. They stay available as further reading.
+		res.Related = citations(resp.Results)
+		res.Content = notAnsweredNotice + "\n\n" + retrieval.RenderForModel(resp.Results)
+		return nil
+	}
+	// Passages about another matter than the first (retrieval.Result.OffTopic) are not cited
+	// beside it as part of the answer.
+	var on, off []retrieval.Result
+	for _, r := range resp.Results {
+		if r.OffTopic {
+			off = append(off, r)
+		} else {
+			on = append(on, r)
+		}
+	}
+	res.Citations, res.Related = citations(on), citations(off)
+	res.Content = retrieval.RenderForModel(on)
+	return nil
+}
+
+// citations numbers passages D1, D2, ... in order, as RenderForModel does.
+func citations(rs []retrieval.Result) []Citation {
 	var cs []Citation
-	for i, r := range resp.Results {
+	for i, r := range rs {
 		cs = append(cs, Citation{
 			ID: fmt.Sprintf("D%d", i+1), Document: r.Path, Title: r.Title, Section: r.SectionLabel(),
 			Page: r.Page, Quote: r.Quote, URL: r.URL, DocType: r.DocType, Date: r.Date,
 		})
 	}
-	res.Rows = len(resp.Results)
-	res.Content = retrieval.RenderForModel(resp.Results)
-	if resp.Support != nil && !resp.Support.Answered {
-		// The nearest passages are about something else: quoting them as the answer would
-		// mislead. They stay available as further reading.
-		res.Related = cs
-		res.Content = notAnsweredNotice + "\n\n" + res.Content
-		return nil
-	}
-	res.Citations = cs
-	return nil
+	return cs
 }
 
 // notAnsweredNotice tells a model that the passages found do not answer the question (Italian,
