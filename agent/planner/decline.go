@@ -107,6 +107,8 @@ func forecastSubject(lang string) string {
 
 // The one-word forecasts and verbs are corrected when mistyped ("prevedi" is not "prevede").
 func init() {
+	// "posti letto" is no "saldo netto"
+	addVocabulary("letto")
 	for _, l := range [][]string{forecastWords, futureWords, personWords, nameWords} {
 		for _, w := range l {
 			if !strings.Contains(w, " ") {

@@ -145,6 +145,10 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 	cmp, cmpYear := t.comparison()
 	per := t.period(now)
 	per = inPreviousYear(t.fresh(), per, q)
+	if !per.found {
+		// "aperture nel primo semestre 2025", "e nel secondo?": the same span, that number
+		per = ordinalFollowUp(t.fresh(), q)
+	}
 	other := t.otherSpan(per, now)
 	named := cmp == "span" && !other.from.IsZero()
 	cmp = resolveSpan(cmp, per, other)
@@ -210,6 +214,11 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		if f, ok := otherValue(*prev.Before, q); ok {
 			sideBySide(&q, []semantic.Filter{f})
 			changed = true
+		} else if a, ok := otherType(*prev.Before, q); ok {
+			// "imprese femminili a Navile", "e quelle giovanili?", "quali delle due sono di
+			// più?": one query each (together they would count the firms that are both)
+			return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, a), tool.NewCall(tool.QueryMetrics, q)},
+				State: State{Intent: IntentMetric, Query: &q, Before: &a}}, true
 		}
 	}
 	if len(add) > 0 {
@@ -235,6 +244,10 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 	limit, asc := t.readTop()
 	if limit == 0 && t.shortSuperlative() {
 		limit = 1 // "la più alta?"
+	}
+	if limit == 0 && len(t.read) <= 4 && t.has("il primo", "la prima", "the first", "the top one", "il primo in classifica") &&
+		!per.found && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
+		limit = 1 // "per quartiere", then "il primo?": the first of the ranking
 	}
 	if groups := t.readGroups(sourceOf(q.Metric)); len(groups) > 0 {
 		q.GroupBy, q.Limit, q.Order, changed = groups, 0, nil, true
@@ -482,4 +495,54 @@ func otherValue(before, q semantic.Query) (semantic.Filter, bool) {
 		}
 	}
 	return out, n == 1 && len(before.Filters) == len(q.Filters)
+}
+
+// otherType is q with its company type (femminile, giovanile, ...) replaced by the one before
+// had, when that is all the two differ in; ok is false otherwise.
+func otherType(before, q semantic.Query) (semantic.Query, bool) {
+	isType := func(f semantic.Filter) bool { return slices.Contains(typeDims, f.Dimension) && f.Value == true }
+	bt, qt := slices.IndexFunc(before.Filters, isType), slices.IndexFunc(q.Filters, isType)
+	if bt < 0 || qt < 0 || before.Filters[bt].Dimension == q.Filters[qt].Dimension || before.Metric != q.Metric {
+		return q, false
+	}
+	rest := func(fs []semantic.Filter) []semantic.Filter { return slices.DeleteFunc(slices.Clone(fs), isType) }
+	a, b := rest(before.Filters), rest(q.Filters)
+	if len(a) != len(b) {
+		return q, false
+	}
+	for _, f := range a {
+		if !slices.ContainsFunc(b, func(o semantic.Filter) bool { return o.Dimension == f.Dimension && o.Value == f.Value && o.Op == f.Op }) {
+			return q, false
+		}
+	}
+	x := q
+	x.Filters = slices.Clone(q.Filters)
+	x.Filters[qt] = before.Filters[bt]
+	return x, true
+}
+
+// ordinalWords are the numbers of a quarter or a semester named alone ("e nel secondo?").
+var ordinalWords = map[string]int{"primo": 1, "secondo": 2, "terzo": 3, "quarto": 4, "first": 1, "second": 2, "third": 3, "fourth": 4}
+
+// ordinalFollowUp reads an ordinal named alone in a follow-up ("e nel secondo?", "and the third?")
+// as the previous query's span (a quarter, a four-month span, a semester) of that number in the
+// same year; nothing when the previous period is no such span.
+func ordinalFollowUp(t *text, q semantic.Query) period {
+	if len(t.read) > 4 || q.From == "" || q.To == "" {
+		return period{}
+	}
+	n := 0
+	for _, w := range t.read {
+		if k, ok := ordinalWords[w]; ok {
+			n = k
+		}
+	}
+	from, to := parseDay(q.From), parseDay(q.To)
+	months := (to.Year()-from.Year())*12 + int(to.Month()) - int(from.Month()) + 1
+	if n == 0 || from.Day() != 1 || from.Year() != to.Year() || (months != 3 && months != 4 && months != 6) || int(from.Month()-1)%months != 0 ||
+		n*months > 12 {
+		return period{}
+	}
+	start := day(from.Year(), time.Month((n-1)*months+1), 1)
+	return period{from: start, to: start.AddDate(0, months, -1), found: true}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
 )
 
 // writeVerbs ask to change data. The assistant only reads: such requests are refused whatever
@@ -119,8 +121,10 @@ var noData = []struct {
 	{[]string{"pnrr", "fondi europei", "fondi ue", "fondi regionali", "contributi regionali", "fesr", "eu funds", "european funds"},
 		"contributi diversi dai bandi del Comune (PNRR, fondi europei o regionali)",
 		"grants other than the city's own calls (recovery plan, EU or regional funds)"},
-	{[]string{"turisti", "turistici", "turistiche", "turismo", "pernottamenti", "arrivi", "tourists", "tourism", "tourist", "visitors", "overnight stays"},
-		"i flussi turistici", "tourism flows"},
+	{[]string{"turisti", "turistici", "turistiche", "turismo", "pernottamenti", "arrivi", "tourists", "tourism", "tourist", "visitors", "overnight stays",
+		"posti letto", "posto letto", "hotel beds", "bed places"},
+		"i flussi turistici e la capacità ricettiva (posso contare gli alberghi e le altre strutture come imprese)",
+		"tourism flows and accommodation capacity (I can count hotels and other accommodation as companies)"},
 	{[]string{"disoccupazione", "disoccupati", "tasso di occupazione", "occupati", "unemployment", "unemployed", "employment rate", "jobless"},
 		"l'occupazione e la disoccupazione", "employment and unemployment"},
 	{[]string{"affitto medio", "affitti medi", "affitto commerciale", "affitti commerciali", "costa un affitto", "costo dell affitto",
@@ -206,6 +210,17 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		// sources at once; each source is counted on its own
 		return tr(lang, "l'incrocio tra fonti diverse, cioè le imprese che compaiono sia nelle domande di cassa integrazione sia tra le beneficiarie di contributi (posso dare le due cifre separatamente: le imprese che hanno chiesto la CIG e le beneficiarie dei contributi)",
 			"crossing two sources, that is firms found both among the wage-supplementation requests and among the grant beneficiaries (I can give the two figures separately: firms that asked for CIG and grant beneficiaries)"), true
+	}
+	if t.has("guadagn*", "earn", "earns", "earnings") && t.has(firmWords...) {
+		// "quanto guadagnano le imprese di Navile": the firms' turnover (a person's earnings
+		// are the incomes below)
+		return tr(lang, "il fatturato e i bilanci delle imprese", "company revenue and accounts"), true
+	}
+	if t.has(grantWords...) && grantThresholdRE.MatchString(catalog.Fold(t.raw)) {
+		// "quante imprese hanno ricevuto più di 10000 euro di contributi?": the amounts are
+		// summed, not counted per firm above a threshold
+		return tr(lang, "le imprese per importo ricevuto sopra o sotto una soglia (posso dare l'importo concesso, le imprese beneficiarie e il contributo medio)",
+			"companies by amount received above or below a threshold (I can give the amount awarded, the beneficiaries and the average grant)"), true
 	}
 	if t.has(cigWords...) && t.has("piu di una volta", "piu volte", "ripetutamente", "due volte", "more than once", "repeatedly", "several times") {
 		// "quante imprese hanno chiesto la cig più di una volta?": distinct firms are counted,
@@ -561,7 +576,11 @@ func (t *text) afterCallNoun(phrase string) int {
 	return best
 }
 
-var dossierCues = []string{"fascicolo", "scheda dell impresa", "scheda impresa", "scheda della ditta", "scheda dell azienda",
+// grantThresholdRE is an amount bound in euro ("più di 10000 euro", "oltre 5.000 €", "over
+// 10,000 euros").
+var grantThresholdRE = regexp.MustCompile(`(?:piu di|oltre|sopra i?|almeno|meno di|sotto i?|more than|over|at least|less than|under)\s+(?:€\s*)?\d[\d.,]*\s*(?:mila\s*)?(?:euro|€|eur)`)
+
+var dossierCues = []string{"ha la ditta", "ha l impresa", "ha l azienda", "ha la societa", "fascicolo", "scheda dell impresa", "scheda impresa", "scheda della ditta", "scheda dell azienda",
 	"mostrami l impresa", "mostrami la ditta", "mostrami l azienda", "fammi vedere l impresa", "dimmi tutto su",
 	"dimmi tutto sull impresa", "company profile", "profile of company", "mostrami la scheda", "fammi la scheda", "visura camerale", "visura", "company record", "profile of the company", "profilo dell impresa", "dossier", "informazioni sull impresa", "tell me about the company",
 	"show me the company", "chi e l impresa", "dati dell impresa"}

@@ -131,6 +131,7 @@ func (t *text) beforePandemicAt(i int) int {
 // previous period" and blanks it. It returns compare_to ("" for none) and, for an explicit
 // year, that year.
 func (t *text) comparison() (string, int) {
+	t.yearEnds()
 	for i := range t.tokens {
 		w := t.tokens[i]
 		lead, phrasesOnly := 0, false
@@ -224,6 +225,12 @@ func (t *text) comparison() (string, int) {
 				return "year", y
 			}
 			continue
+		}
+		if _, isNum := number(t.tok(j)); isNum && (t.tok(j+1) == "mesi" || t.tok(j+1) == "months") &&
+			(strings.HasPrefix(t.tok(j+2), "preceden") || t.tok(j+2) == "prima" || t.tok(j+2) == "before" || t.tok(j+2) == "prior" || t.tok(j+2) == "earlier") {
+			// "negli ultimi 6 mesi rispetto ai 6 mesi precedenti": the span before
+			t.consume(i, j-i+3)
+			return "previous_period", 0
 		}
 		if (t.tok(j) == "fine" || t.tok(j) == "end") && (months[t.tok(j+1)] > 0 || t.tok(j+1) == "of") {
 			j++ // "rispetto a fine maggio 2026": the month's snapshot
@@ -543,6 +550,7 @@ func monthCount(p period) int {
 
 // period reads the question's time window relative to now and blanks it.
 func (t *text) period(now time.Time) period {
+	t.yearEnds()
 	if p, ok := t.aroundLockdown(); ok {
 		return p
 	}

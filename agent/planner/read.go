@@ -164,7 +164,9 @@ func alternatives(q semantic.Query, t *text) []semantic.Query {
 		}
 		return out
 	}
-	if q.Metric != "quota" && !placesCompared && t.has("o", "or", "oppure", "vs", "versus") {
+	if q.Metric != "quota" && !placesCompared && (t.has("o", "or", "oppure", "vs", "versus") || t.has(compareWords...) ||
+		// "alle imprese femminili rispetto a quelle giovanili"
+		t.has("rispetto a quelle", "rispetto a quelli", "rispetto alle", "rispetto agli", "compared with", "compared to", "than")) {
 		var types []int
 		for i, f := range q.Filters {
 			if slices.Contains(typeDims, f.Dimension) && f.Value == true {

@@ -517,3 +517,41 @@ func safeTok(toks []string, k int) string {
 	}
 	return toks[k]
 }
+
+// yearEnds reads the end of a year named as a bound or a reference: "tra fine 2024 e fine
+// 2025", "da fine 2023 a fine 2025" are from December to December ("dicembre 2024"), "rispetto
+// a fine 2024", "compared with the end of 2024" the year itself ("rispetto al 2024": a stock
+// compares its year-end snapshots). "a fine 2025" alone keeps its reading (the year).
+func (t *text) yearEnds() {
+	ranged := t.has("tra fine", "fra fine", "da fine", "dalla fine", "between the end", "from the end")
+	for i := 0; i < len(t.tokens); i++ {
+		w := t.tok(i)
+		if w != "fine" && w != "end" {
+			continue
+		}
+		k := i + 1
+		for t.tok(k) == "del" || t.tok(k) == "dell" || t.tok(k) == "of" || t.tok(k) == "the" {
+			k++
+		}
+		if !isYearTok(t.tok(k)) {
+			continue
+		}
+		b := i - 1
+		for t.tok(b) == "the" || t.tok(b) == "alla" || t.tok(b) == "al" || t.tok(b) == "a" && t.tok(b-1) != "rispetto" {
+			b--
+		}
+		switch prev := t.tok(b); {
+		case prev == "a" && t.tok(b-1) == "rispetto":
+			// "rispetto a fine 2024": the year ("rispetto al 2024")
+			t.tokens = slices.Concat(t.tokens[:b], []string{"al"}, t.tokens[k:])
+		case prev == "rispetto":
+			t.tokens = slices.Concat(t.tokens[:b+1], []string{"al"}, t.tokens[k:])
+		case prev == "with" || prev == "to" && t.tok(b-1) == "compared":
+			t.tokens = slices.Concat(t.tokens[:b+1], t.tokens[k:])
+		case ranged && (prev == "tra" || prev == "fra" || prev == "between" || prev == "da" || prev == "dal" || prev == "dalla" ||
+			prev == "from" || prev == "e" || prev == "and" || prev == "a" || prev == "al" || prev == "to"):
+			// "tra fine 2024 e fine 2025": December to December
+			t.tokens = slices.Concat(t.tokens[:i], []string{"dicembre"}, t.tokens[k:])
+		}
+	}
+}

@@ -57,6 +57,17 @@ func TestUnseenPhrasingsEighthRound(t *testing.T) {
 		// a growth rate of two sectors is one per sector
 		{"tasso di crescita nel commercio e nelle costruzioni nel 2025",
 			`{"metric":"tasso_crescita","filters":[{"dimension":"sezione_ateco","op":"in","values":["F","G"]}],"group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31"}`},
+		// batch 2: the end of a year as a bound or a reference
+		{"variazione delle imprese attive a Navile tra fine 2024 e fine 2025",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"}],"group_by":["anno"],"from":"2024-12-01","to":"2025-12-31"}`},
+		{"imprese attive nei servizi di alloggio e ristorazione a fine 2025 rispetto a fine 2024",
+			`{"metric":"imprese_attive","filters":[{"dimension":"sezione_ateco","value":"I"}],"from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
+		{"active companies at the end of 2025 compared with the end of 2024",
+			`{"metric":"imprese_attive","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
+		{"aperture a fine 2024", `{"metric":"aperture","from":"2024-01-01","to":"2024-12-31"}`},
+		// "rispetto ai 6 mesi precedenti"
+		{"pratiche di apertura suap negli ultimi 6 mesi rispetto ai 6 mesi precedenti",
+			`{"metric":"suap_pratiche","filters":[{"dimension":"tipo_pratica","value":"APERTURA"}],"from":"2026-05-01","to":"2026-10-31","compare_to":"previous_period"}`},
 		// "sto anno" is this year
 		{"ma quante botteghe han chiuso in centro sto anno",
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2026-01-01"}`},
@@ -84,6 +95,9 @@ func TestEighthRoundDeclines(t *testing.T) {
 		{"quante imprese si sono trasferite da navile", IntentNoData, "trasferimenti di sede"},
 		{"cambi di stato nel 2024", IntentNoData, "cambi di stato"},
 		{"importo richiesto dai contributi nel 2024", IntentNoData, "importo richiesto"},
+		{"quante imprese hanno ricevuto più di 10000 euro di contributi", IntentNoData, "soglia"},
+		{"quanto guadagnano le imprese di Navile", IntentNoData, "fatturato"},
+		{"quanti posti letto ci sono negli alberghi", IntentNoData, "capacità ricettiva"},
 	} {
 		pl := p.Plan(c.question, nil, now)
 		if pl.Intent != c.intent || !strings.Contains(pl.Reply, c.says) || len(pl.Calls) != 0 {
@@ -101,6 +115,7 @@ func TestEighthRoundDeclines(t *testing.T) {
 		"fino a quando sono aggiornati i dati del registro?":      IntentCatalog,
 		"dati aggiornati sulle chiusure":                          IntentMetric,
 		"Quanti residenti ci sono a Navile?":                      IntentNoData,
+		"quanti dipendenti ha la ditta Rossi":                     IntentDossier,
 	} {
 		if pl := p.Plan(q, nil, now); pl.Intent != intent {
 			t.Errorf("%q: %s, want %s", q, pl.Intent, intent)
@@ -166,6 +181,23 @@ func TestEighthRoundFollowUps(t *testing.T) {
 			[]string{`{"metric":"tasso_crescita","filters":[{"dimension":"sezione_ateco","op":"in","values":["F","I"]}],"group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`}},
 		{[]string{"chiusure a Navile nel 2025", "e a Savena?", "chi ne ha di più?"},
 			[]string{`{"metric":"chiusure","filters":[{"dimension":"quartiere","op":"in","values":["Savena","Navile"]}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31"}`}},
+		// two company types, one query each
+		{[]string{"imprese femminili a Navile", "e quelle giovanili?", "quali delle due sono di più?"},
+			[]string{`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"},{"dimension":"femminile","value":true}]}`,
+				`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"},{"dimension":"giovanile","value":true}]}`}},
+		{[]string{"quanti soldi sono andati alle imprese femminili rispetto a quelle giovanili nel 2024"},
+			[]string{`{"metric":"contributi_importo_concesso","filters":[{"dimension":"femminile","value":true}],"from":"2024-01-01","to":"2024-12-31"}`,
+				`{"metric":"contributi_importo_concesso","filters":[{"dimension":"giovanile","value":true}],"from":"2024-01-01","to":"2024-12-31"}`}},
+		// an ordinal alone: the same span of that number
+		{[]string{"aperture nel primo semestre 2025", "e nel secondo?"},
+			[]string{`{"metric":"aperture","from":"2025-07-01","to":"2025-12-31"}`}},
+		{[]string{"aperture nel primo semestre 2025", "e nel secondo?", "la differenza?"},
+			[]string{`{"metric":"aperture","from":"2025-07-01","to":"2025-12-31","compare_to":"previous_period"}`}},
+		{[]string{"chiusure nel terzo trimestre 2024", "e nel quarto?"},
+			[]string{`{"metric":"chiusure","from":"2024-10-01","to":"2024-12-31"}`}},
+		// "il primo?" after a breakdown
+		{[]string{"contributi concessi nel 2025", "e quanti beneficiari?", "per quartiere", "il primo?"},
+			[]string{`{"metric":"contributi_beneficiari","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`}},
 		{[]string{"aperture nel 2025 a Navile", "rispetto a Savena?"},
 			[]string{`{"metric":"aperture","filters":[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31"}`}},
 	} {
