@@ -191,12 +191,13 @@ func italianDay(iso string) string {
 	return iso
 }
 
-// oldestClosure records the latest snapshot's oldest closure date, and whether earliest, the
+// oldestClosure records the oldest closure date the flows count (the latest snapshot's companies), and whether earliest, the
 // earliest date rebuilt, comes before it (then the count is a lower bound).
 func (e *Engine) oldestClosure(ctx context.Context, rec *Reconstruction, earliest time.Time) error {
 	var oldest *time.Time
-	if err := e.pool.QueryRow(ctx, `SELECT min(dt_cessazione) FROM imprese
-		WHERE dt_cessazione IS NOT NULL AND last_as_of = (SELECT max(as_of) FROM register_snapshots)`).Scan(&oldest); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	// The closures the flows count, on the event table's key: a few milliseconds, where the
+	// register view took a second on a million companies.
+	if err := e.pool.QueryRow(ctx, `SELECT min(data) FROM agg_eventi_imprese WHERE evento = 'C'`).Scan(&oldest); err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return db.Translate(err, "read the register's oldest closure")
 	}
 	if oldest != nil {
@@ -301,7 +302,7 @@ func cumulate(c compiled, from time.Time) compiled {
 	out := c
 	// The balance's own limit (its last parameter, see orderAndLimit) would cut the early
 	// periods every stock rests on: the running stock is limited instead.
-	out.params = append(append([]any(nil), c.params...), from, maxRows+1)
+	out.params = append(append([]any(nil), c.params...), from.Format(time.DateOnly), maxRows+1)
 	out.params[len(c.params)-1] = math.MaxInt32
 	out.sql = "WITH s AS (" + c.sql + "), g AS (" + grid + ") SELECT * FROM (SELECT " + strings.Join(sel, ", ") +
 		" FROM g LEFT JOIN s ON " + strings.Join(on, " AND ") + " WINDOW w AS (" + window + ")) r" +
