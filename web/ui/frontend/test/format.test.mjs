@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 
 // i18n.js reads the page's language and strings from the document: a minimal stand-in.
 const page = { lang: 'it' };
-const strings = { 'ateco.G': 'Commercio' };
+const strings = { 'ateco.G': 'Commercio', 'period.quarter': '{0}° trim. {1}' };
 globalThis.document = { documentElement: page, getElementById: (id) => (id === 'cz-strings' ? { textContent: JSON.stringify(strings) } : null) };
 
 const { fmtNumber, fmtDate, fmtPeriod, catLabel } = await import('../src/lib/i18n.js');
@@ -33,13 +33,16 @@ test('ISO dates are written dd/mm/yyyy; anything else is left alone', () => {
   assert.equal(fmtDate(null), '');
 });
 
-test('months read gen 2026; dates and other periods as fmtDate', () => {
+test('months read gen 2026, quarters 1° trim. 2025; dates and other periods as fmtDate', () => {
   page.lang = 'it';
   assert.equal(fmtPeriod('2026-01'), 'gen 2026');
   assert.equal(fmtPeriod('2025-12'), 'dic 2025');
   assert.equal(fmtPeriod('2024-11-01', true), 'nov 2024');
   assert.equal(fmtPeriod('2024-11-01'), '01/11/2024');
-  assert.equal(fmtPeriod('2025-T1'), '2025-T1');
+  // a quarter as the answer's text names it ("1° trimestre 2025"), shortened like the months
+  assert.equal(fmtPeriod('2025-T1'), '1° trim. 2025');
+  assert.equal(cell('2025-T3', { name: 'trimestre', type: 'text' }), '3° trim. 2025');
+  assert.equal(cell('2025-T3', { name: 'codice', type: 'text' }), '2025-T3');
   page.lang = 'en';
   assert.equal(fmtPeriod('2026-01'), 'Jan 2026');
   page.lang = 'it';

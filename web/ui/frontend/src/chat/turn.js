@@ -187,13 +187,17 @@ export class Turn {
     this.el.dataset.state = state;
   }
 
+  // renderMode shows how the answer was made; the prompt version and the time taken, for
+  // traceability, stay in a closed "technical details" element: jargon for a decision-maker.
   renderMode(mode, model, prompt, ms) {
     if (!mode) return;
     const label = mode === 'model' ? t('chiedi.mode.model', model || '') : t('chiedi.mode.planner');
+    const tech = [prompt ? t('chiedi.mode.prompt', prompt) : '', ms != null ? t('chiedi.mode.duration', fmtNumber(ms)) : ''].filter(Boolean);
     this.meta.replaceChildren(...[
       h('span', { class: `badge ${mode === 'model' ? 'bg-success' : 'bg-secondary'} me-2`, 'data-cz': 'answer-mode-badge', 'data-mode': mode, text: label }),
-      prompt ? h('span', { class: 'text-muted me-2', text: t('chiedi.mode.prompt', prompt) }) : null,
-      ms != null ? h('span', { class: 'text-muted', text: t('chiedi.mode.duration', fmtNumber(ms)) }) : null].filter(Boolean));
+      tech.length ? h('details', { class: 'cz-tech d-inline-block align-top text-muted', 'data-cz': 'answer-tech' },
+        h('summary', { text: t('chiedi.mode.tech') }),
+        h('span', { 'data-cz': 'answer-tech-text', text: tech.join(' · ') })) : null].filter(Boolean));
   }
 
   // renderText turns [D1] into buttons that open the passage and marks unverified numbers

@@ -50,9 +50,13 @@ export function catLabel(name, v) {
 }
 
 // fmtPeriod writes a period label: a month (2026-01, or the first day of a month in a monthly
-// column) as "gen 2026" / "Jan 2026", a date as fmtDate does; anything else as it is.
+// column) as "gen 2026" / "Jan 2026", a quarter (2025-T1) as "1° trim. 2025" / "Q1 2025", a
+// date as fmtDate does; anything else as it is.
 export function fmtPeriod(v, monthly = false) {
   if (typeof v !== 'string') return v == null ? '' : String(v);
+  // a quarter (2025-T1) as the answer's text names it: "1° trim. 2025" / "Q1 2025"
+  const q = /^(\d{4})-T([1-4])$/.exec(v);
+  if (q) return t('period.quarter', q[2], q[1]);
   const m = /^(\d{4})-(\d{2})(-01)?$/.exec(v);
   if (m && (!m[3] || monthly)) {
     const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1));

@@ -14,7 +14,7 @@ export function cell(v, col, digits) {
     if (PLAIN.includes(col?.name)) return String(v);
     return fmtNumber(Number(v), digits);
   }
-  if (col?.name === 'mese') return fmtPeriod(String(v), true);
+  if (col?.name === 'mese' || col?.name === 'trimestre') return fmtPeriod(String(v), true);
   if (col?.name === 'sezione_ateco') return catLabel(col.name, v);
   if (col?.type === 'date' || typeof v === 'string') return fmtDate(String(v));
   return String(v);
