@@ -86,7 +86,7 @@ func withRequestContext(c *gin.Context, err error) error {
 // writeError writes the JSON error body and stops the handler chain.
 func (s *Server) writeError(c *gin.Context, status int, code, msg string) {
 	c.AbortWithStatusJSON(status, apitypes.ErrorResponse{Error: apitypes.ErrorBody{
-		Code: code, Message: msg, RequestID: requestID(c)}})
+		Code: code, Message: localError(c, msg), RequestID: requestID(c)}})
 }
 
 // invalid is a 400 with a message for the client.

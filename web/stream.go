@@ -127,7 +127,7 @@ func (s *Server) handleAskStream(c *gin.Context) {
 		s.Logger.Error("stream failed", "request_id", requestID(c), "err", askErr)
 	}
 	if c.Request.Context().Err() == nil || code == apitypes.CodeTimeout {
-		b, _ := json.Marshal(apitypes.ErrorResponse{Error: apitypes.ErrorBody{Code: code, Message: msg, RequestID: requestID(c)}})
+		b, _ := json.Marshal(apitypes.ErrorResponse{Error: apitypes.ErrorBody{Code: code, Message: localError(c, msg), RequestID: requestID(c)}})
 		_ = w.send(sseMessage{event: apitypes.EventError, data: b})
 	}
 }
