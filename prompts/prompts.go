@@ -12,10 +12,11 @@ import (
 //go:embed templates/*.tmpl
 var files embed.FS
 
-// Version names the prompt set in use; change it whenever a template changes.
-const Version = "system.it.v1"
+// Version names the prompt set in use; change it whenever a template changes (a new file:
+// the earlier ones stay, for the answers that recorded them).
+const Version = "system.it.v2"
 
-var system = template.Must(template.ParseFS(files, "templates/system.it.v1.tmpl"))
+var system = template.Must(template.ParseFS(files, "templates/"+Version+".tmpl"))
 
 // SystemData fills the system prompt.
 type SystemData struct {
