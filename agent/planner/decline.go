@@ -40,7 +40,9 @@ var (
 		"chi e il proprietario", "chi e la proprietaria", "chi sono i proprietari", "chi sono i soci", "chi e il socio",
 		"chi e l amministratore", "chi sono gli amministratori", "chi e il legale rappresentante",
 		"elenco delle persone", "lista delle persone", "elenco dei titolari", "lista dei titolari", "elenco delle titolari",
-		"elenco dei soci", "lista dei soci", "list of the people", "list of people", "list of the owners"}
+		"elenco dei soci", "lista dei soci", "list of the people", "list of people", "list of the owners",
+		"elenca i titolari", "elencami i titolari", "elenco titolari", "lista titolari", "elenca le titolari", "elenca i soci",
+		"list the owners", "list owners", "list the partners", "list the shareholders"}
 	// personalAttrs are what identifies a person; asked of the people behind firms ("il codice
 	// fiscale dei titolari", "gli indirizzi dei soci", "the tax codes of the owners") they are
 	// personal data. A firm's own codice fiscale, as the register publishes it, is not: "elenco

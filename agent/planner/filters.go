@@ -259,16 +259,17 @@ func (t *text) readPlaces(s *filterSet) {
 				}
 			}
 			if p.dim == "quartiere" && t.tok(i-1) == "zona" {
-				dim = "zona"
 				if z := zoneNamed(strings.Join(t.tokens[i:i+n], " ")); z != "" {
-					s.set(eq(dim, z))
+					s.set(eq("zona", z))
 					t.consume(i-1, n+1)
 					continue
 				}
+				// "per zona a Porto-Saragozza" ("a porto" is a way to name the quartiere): no
+				// zone has that name, the quartiere is the place
 			}
 			s.set(eq(dim, p.value))
 			start := i
-			if w := t.tok(i - 1); w == "quartiere" || w == "zona" || w == "quartieri" {
+			if w := t.tok(i - 1); (w == "quartiere" || w == "zona" || w == "quartieri") && !groupTriggers[t.tok(i-2)] {
 				start--
 			}
 			t.consume(start, i+n-start)

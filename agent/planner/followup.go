@@ -208,7 +208,7 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		// second instead of the first
 		add, changed = sideBySide(&q, add), true
 	}
-	if len(add) == 0 && prev.Before != nil && t.has(twoWords...) {
+	if len(add) == 0 && prev.Before != nil && t.has(twoWords...) && !per.found && cmp == "" {
 		// "e in quello delle costruzioni?", "quale dei due è cresciuto di più?": the two
 		// values the last two questions set one at a time, side by side
 		if f, ok := otherValue(*prev.Before, q); ok {
@@ -475,7 +475,10 @@ func sideBySide(q *semantic.Query, add []semantic.Filter) []semantic.Filter {
 // twoWords ask which of the last two ("quale dei due", "chi ne ha di più?").
 var twoWords = []string{"dei due", "delle due", "tra i due", "tra le due", "fra i due", "fra le due", "entrambi", "entrambe",
 	"chi ne ha di piu", "chi ne ha di meno", "chi ne ha piu", "chi ne ha meno", "which of the two", "of the two", "both", "which one has more",
-	"which has more", "which has fewer"}
+	"which has more", "which has fewer",
+	// "confrontale", "mettile a confronto", "compare them": the last two side by side
+	"confrontale", "confrontali", "confrontiamole", "confrontiamoli", "mettile a confronto", "mettili a confronto", "compare them",
+	"compare the two", "side by side"}
 
 // otherValue is the condition of before that q replaced: the same dimension, another value
 // ("commercio", then "e nelle costruzioni?"); ok is false when the two differ otherwise.

@@ -117,7 +117,16 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	// a document named with only firms counted ("quante imprese hanno aderito al protocollo sul
 	// microcredito?") is the document's subject: the register does not know who adhered
 	if m.name != "" && (m.named || cue) && !(docNoun && (!cue || !m.named)) {
+		// "la quota di imprese giovanili a Borgo Panigale rispetto alla media cittadina": the
+		// place and the whole city side by side (not the average of past years)
+		cityRef := t.take(cityRefWords...)
 		q := p.query(t, now)
+		if cityRef && slices.ContainsFunc(q.Filters, func(f semantic.Filter) bool { return territorial(f.Dimension) && (f.Op == "" || f.Op == "=") }) {
+			city := q
+			city.Filters = slices.DeleteFunc(slices.Clone(q.Filters), func(f semantic.Filter) bool { return territorial(f.Dimension) })
+			return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, q), tool.NewCall(tool.QueryMetrics, city)},
+				State: State{Intent: IntentMetric, Query: &q}}
+		}
 		if pl, ok := grantsNotAwarded(q, lang); ok {
 			return pl
 		}
@@ -936,3 +945,11 @@ func (t *text) startOfYear() (int, bool) {
 	}
 	return 0, false
 }
+
+// cityRefWords compare a place with the whole city ("rispetto alla media cittadina").
+var cityRefWords = []string{"rispetto alla media cittadina", "rispetto alla media della citta", "rispetto alla media comunale",
+	"rispetto alla media di bologna", "rispetto al dato cittadino", "rispetto al totale cittadino", "rispetto al dato comunale",
+	"rispetto al resto della citta", "rispetto a tutta la citta", "rispetto all intera citta", "rispetto alla citta",
+	"confrontato con la media cittadina", "con la media cittadina", "e la media cittadina", "rispetto a bologna",
+	"compared with the city average", "compared to the city average", "compared with the city", "compared to the city",
+	"against the city average", "vs the city average", "versus the city average", "and the city average"}

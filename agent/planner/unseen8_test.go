@@ -68,6 +68,10 @@ func TestUnseenPhrasingsEighthRound(t *testing.T) {
 		// "rispetto ai 6 mesi precedenti"
 		{"pratiche di apertura suap negli ultimi 6 mesi rispetto ai 6 mesi precedenti",
 			`{"metric":"suap_pratiche","filters":[{"dimension":"tipo_pratica","value":"APERTURA"}],"from":"2026-05-01","to":"2026-10-31","compare_to":"previous_period"}`},
+		// held out 1, misread on its run: "per zona a Porto-Saragozza" ("a porto" names the
+		// quartiere, no zone) is the quartiere's zones
+		{"imprese femminili attive per zona a Porto-Saragozza",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Porto-Saragozza"},{"dimension":"femminile","value":true}],"group_by":["zona"]}`},
 		// "sto anno" is this year
 		{"ma quante botteghe han chiuso in centro sto anno",
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2026-01-01"}`},
@@ -96,6 +100,7 @@ func TestEighthRoundDeclines(t *testing.T) {
 		{"cambi di stato nel 2024", IntentNoData, "cambi di stato"},
 		{"importo richiesto dai contributi nel 2024", IntentNoData, "importo richiesto"},
 		{"quante imprese hanno ricevuto più di 10000 euro di contributi", IntentNoData, "soglia"},
+		{"list the owners of the restaurants in Navile", IntentRefuse, "personal data"},
 		{"quanto guadagnano le imprese di Navile", IntentNoData, "fatturato"},
 		{"quanti posti letto ci sono negli alberghi", IntentNoData, "capacità ricettiva"},
 	} {
@@ -198,6 +203,14 @@ func TestEighthRoundFollowUps(t *testing.T) {
 		// "il primo?" after a breakdown
 		{[]string{"contributi concessi nel 2025", "e quanti beneficiari?", "per quartiere", "il primo?"},
 			[]string{`{"metric":"contributi_beneficiari","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`}},
+		// held out 1: "confrontale" after two places; a place against the city
+		{[]string{"imprese attive a Savena", "e a Santo Stefano?", "confrontale"},
+			[]string{`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","op":"in","values":["Santo Stefano","Savena"]}],"group_by":["quartiere"]}`}},
+		{[]string{"percentuale di imprese giovanili a Borgo Panigale rispetto alla media cittadina"},
+			[]string{`{"metric":"quota","filters":[{"dimension":"quartiere","value":"Borgo Panigale-Reno"}],"subset":[{"dimension":"giovanile","value":true}]}`,
+				`{"metric":"quota","subset":[{"dimension":"giovanile","value":true}]}`}},
+		{[]string{"aperture nel 2025 rispetto alla media"},
+			[]string{`{"metric":"aperture","group_by":["anno"],"from":"2020-01-01","to":"2025-12-31"}`}},
 		{[]string{"aperture nel 2025 a Navile", "rispetto a Savena?"},
 			[]string{`{"metric":"aperture","filters":[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31"}`}},
 	} {
