@@ -159,7 +159,10 @@ func (t *text) readMetric() metricReading {
 			"assegnato", "assegnati", "given", "received", "paid", "give", "gave", "spent", "spend", "pay",
 			"award", "awarded", "granted", "distribuiti", "distribuito", "erogato", "erogati") ||
 		t.has("bando", "bandi", "fondo", "voucher", "call", "calls") && (t.has(amountWords...) || t.has(notAwardedWords...) || t.has(recipientWord...)) ||
-		t.has("granted", "awarded") && t.has("call", "calls", "grant", "grants", "amount"):
+		t.has("granted", "awarded") && t.has("call", "calls", "grant", "grants", "amount") ||
+		// "quanto ha ricevuto in media ogni impresa?": money received is a grant
+		t.has("quanto ha ricevuto", "quanto hanno ricevuto", "quanto hanno avuto", "quanto ha avuto", "how much did * receive",
+			"how much did * get", "how much have * received"):
 		if t.has(averageGrantWords...) || t.has(averageWords...) && t.has(amountWords...) && !t.has("eta", "age", "anni", "years") {
 			// "quanto hanno ricevuto in media", "l'importo medio dei contributi"
 			return metricReading{name: "contributi_importo_medio", named: true}
@@ -173,10 +176,11 @@ func (t *text) readMetric() metricReading {
 			}
 			return metricReading{name: "quota", share: true, named: true, base: "contributi_importo_concesso"}
 		}
-		if t.has(recipientWord...) {
+		howMuch := t.has("quanto ha ricevuto", "quanto hanno ricevuto", "quanto hanno avuto", "quanto ha avuto")
+		if t.has(recipientWord...) && !howMuch {
 			return metricReading{name: "contributi_beneficiari", named: true}
 		}
-		return metricReading{name: "contributi_importo_concesso", named: true, generic: !t.has(amountWords...)}
+		return metricReading{name: "contributi_importo_concesso", named: true, generic: !t.has(amountWords...) && !howMuch}
 	}
 	if !share && t.cohort() {
 		// "imprese attive nate dopo il 2020": the firms of the stock registered in that period

@@ -72,6 +72,11 @@ func TestUnseenPhrasingsEighthRound(t *testing.T) {
 		// quartiere, no zone) is the quartiere's zones
 		{"imprese femminili attive per zona a Porto-Saragozza",
 			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Porto-Saragozza"},{"dimension":"femminile","value":true}],"group_by":["zona"]}`},
+		// held out 2, misread on its run: money received is a grant
+		{"quanto ha ricevuto in media ogni impresa nel 2025?",
+			`{"metric":"contributi_importo_medio","from":"2025-01-01","to":"2025-12-31"}`},
+		{"quanto hanno ricevuto le imprese di Navile nel 2024",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"quartiere","value":"Navile"}],"from":"2024-01-01","to":"2024-12-31"}`},
 		// "sto anno" is this year
 		{"ma quante botteghe han chiuso in centro sto anno",
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2026-01-01"}`},
