@@ -23,6 +23,10 @@ type Query struct {
 	// For the share metric (quota): the subset counted and the base metric it is a share of.
 	Subset []Filter `json:"subset,omitempty"`
 	Base   string   `json:"base,omitempty"`
+	// rebuilt lets the engine's own reconstruction take a share of the balance (a share of
+	// the registered companies at a date before the first snapshot, reconstruct.go); a
+	// query from outside cannot set it.
+	rebuilt bool
 }
 
 // Filter restricts a dimension: op is =, !=, in, not_in, <, <=, >, >=, between.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,7 +68,7 @@ func reconstructible(p *plan) bool {
 // value at an earlier date the extract holds (the latest one's), or may stand for (the
 // period's columns, for a series).
 func stockWithoutStateThen(p *plan, series bool) bool {
-	if p.effectiveKind() != catalog.KindStock || (p.metric.Name != "imprese_registrate" && p.metric.Name != "imprese_attive") {
+	if stock := p.effectiveMetric(); p.effectiveKind() != catalog.KindStock || (stock.Name != "imprese_registrate" && stock.Name != "imprese_attive") {
 		return false
 	}
 	if series && p.q.CompareTo != "" {
@@ -81,12 +82,22 @@ func stockWithoutStateThen(p *plan, series bool) bool {
 			return false
 		}
 	}
-	for _, f := range p.filters {
+	for _, f := range append(slices.Clone(p.filters), p.subset...) {
 		if unknownAtDate(f.dim) || f.dim.Type == catalog.TypeTime {
 			return false
 		}
 	}
 	return true
+}
+
+// balanceQuery is the query that rebuilds p: the balance (saldo) up to a date, or for a share
+// of the registered companies the share of that balance.
+func balanceQuery(p *plan) Query {
+	q := Query{Metric: "saldo", Filters: p.q.Filters, GroupBy: p.q.GroupBy}
+	if p.metric.Kind == catalog.KindShare {
+		q.Metric, q.Base, q.Subset, q.rebuilt = p.metric.Name, "saldo", p.q.Subset, true
+	}
+	return q
 }
 
 // reconstruct answers p, whose date is before the first snapshot, with the balance of every
@@ -103,8 +114,8 @@ func (e *Engine) reconstruct(ctx context.Context, p *plan, bf *beforeFirstSnapsh
 	}
 	// The balance up to a date compared with a year before is the balance up to that date a
 	// year earlier: both stocks, from one extract.
-	q := Query{Metric: "saldo", Filters: p.q.Filters, GroupBy: p.q.GroupBy, To: own.Format(time.DateOnly),
-		CompareTo: p.q.CompareTo, Order: p.q.Order, Limit: p.q.Limit}
+	q := balanceQuery(p)
+	q.To, q.CompareTo, q.Order, q.Limit = own.Format(time.DateOnly), p.q.CompareTo, p.q.Order, p.q.Limit
 	inner, err := e.Run(ctx, q, pol)
 	if err != nil {
 		return nil, fmt.Errorf("reconstruct %s at %s from the register's dates: %w", p.metric.Name, own.Format(time.DateOnly), err)
@@ -123,6 +134,8 @@ func (e *Engine) reconstruct(ctx context.Context, p *plan, bf *beforeFirstSnapsh
 		"valore_confronto": " al " + beforeDay + " (ricostruite)",
 		"aperture":         "Iscritte entro il " + ownDay,
 		"chiusure":         "Cessate entro il " + ownDay,
+		"numeratore":       "Sottoinsieme al " + ownDay,
+		"denominatore":     "Imprese registrate al " + ownDay,
 	}), nil
 }
 
@@ -130,16 +143,22 @@ func (e *Engine) reconstruct(ctx context.Context, p *plan, bf *beforeFirstSnapsh
 // companies' metric, the query asked, the reconstruction, relabelled columns (a label starting
 // with a space follows the metric's name), whole counts and the note first.
 func (e *Engine) asRebuiltStock(inner *Result, p *plan, rec *Reconstruction, labels map[string]string) *Result {
-	registrate, _ := e.catalog.Metric("imprese_registrate")
-	out := *inner // the inner result may sit in the cache: copy what changes
-	out.Metric, out.Unit, out.Query, out.Cached = registrate.Name, registrate.Unit, p.q, false
-	out.Reconstructed = rec
+	shown, _ := e.catalog.Metric("imprese_registrate")
 	whole := map[string]bool{"valore": true, "valore_confronto": true, "variazione": true, "aperture": true, "chiusure": true}
+	if p.metric.Kind == catalog.KindShare { // a share of the registered companies: a percentage
+		shown, whole = p.metric, map[string]bool{"numeratore": true, "denominatore": true}
+	}
+	out := *inner // the inner result may sit in the cache: copy what changes
+	out.Metric, out.Unit, out.Query, out.Cached = shown.Name, shown.Unit, p.q, false
+	out.Reconstructed = rec
 	out.Columns = make([]Column, len(inner.Columns))
 	for i, c := range inner.Columns {
 		if l, ok := labels[c.Name]; ok {
 			if strings.HasPrefix(l, " ") {
-				l = registrate.IT + l
+				l = shown.IT + l
+				if p.metric.Kind == catalog.KindShare {
+					l = strings.ReplaceAll(l, "(ricostruite)", "(ricostruita)")
+				}
 			}
 			c.Label = l
 		}
@@ -228,7 +247,8 @@ func seriesBeforeFirstSnapshot(ctx context.Context, tx pgx.Tx, p *plan) (time.Ti
 // registered companies at the end of each period (at the latest snapshot for the period in
 // course), counted alike for every period from the one extract.
 func (e *Engine) reconstructSeries(ctx context.Context, p *plan, first time.Time, pol Policy) (*Result, error) {
-	q := Query{Metric: "saldo", Filters: p.q.Filters, GroupBy: p.q.GroupBy, TimeGrain: p.seriesGrain(), To: p.q.To}
+	q := balanceQuery(p)
+	q.TimeGrain, q.To = p.seriesGrain(), p.q.To
 	inner, err := e.run(ctx, q, pol, runOptions{cumulateFrom: periodStart(p.from, p.seriesGrain())})
 	if err != nil {
 		return nil, fmt.Errorf("reconstruct the series of %s from %s from the register's dates: %w", p.metric.Name, p.from.Format(time.DateOnly), err)
@@ -239,9 +259,11 @@ func (e *Engine) reconstructSeries(ctx context.Context, p *plan, first time.Time
 		return nil, err
 	}
 	return e.asRebuiltStock(inner, p, rec, map[string]string{
-		"valore":   " a fine periodo (ricostruite)",
-		"aperture": "Iscritte entro la fine del periodo",
-		"chiusure": "Cessate entro la fine del periodo",
+		"valore":       " a fine periodo (ricostruite)",
+		"aperture":     "Iscritte entro la fine del periodo",
+		"chiusure":     "Cessate entro la fine del periodo",
+		"numeratore":   "Sottoinsieme a fine periodo",
+		"denominatore": "Imprese registrate a fine periodo",
 	}), nil
 }
 
@@ -262,14 +284,22 @@ func periodStart(d time.Time, grain string) time.Time {
 // stock is missing where nothing happened. The count behind each cell, for the small-cell
 // rule, is the stock itself.
 func cumulate(c compiled, from time.Time) compiled {
-	measures := map[string]bool{"valore": true, "aperture": true, "chiusure": true}
+	measures := map[string]bool{"valore": true, "aperture": true, "chiusure": true, "numeratore": true, "denominatore": true}
 	timeCols := map[string]bool{"anno": true, "trimestre": true, "mese": true, "periodo": true}
+	running := func(col string) string { return fmt.Sprintf("(sum(COALESCE(s.%s, 0)) OVER w)::bigint", col) }
+	share, count := slices.ContainsFunc(c.columns, func(c Column) bool { return c.Name == "denominatore" }), running("valore")
+	if share {
+		count = running("numeratore")
+	}
 	var keys, times, sel []string
 	for _, col := range c.columns {
 		id := quote(col.Name)
 		switch {
+		case share && col.Name == "valore": // the share of the running counts, not a running share
+			sel = append(sel, fmt.Sprintf("round(100.0 * %s / NULLIF(%s, 0), 2)::float8 AS valore", running("numeratore"), running("denominatore")))
+			continue
 		case measures[col.Name]:
-			sel = append(sel, fmt.Sprintf("(sum(COALESCE(s.%s, 0)) OVER w)::bigint AS %s", id, id))
+			sel = append(sel, running(id)+" AS "+id)
 			continue
 		case timeCols[col.Name]:
 			times = append(times, id)
@@ -278,7 +308,7 @@ func cumulate(c compiled, from time.Time) compiled {
 		}
 		sel = append(sel, "g."+id)
 	}
-	sel = append(sel, "(sum(COALESCE(s.valore, 0)) OVER w)::bigint AS _n")
+	sel = append(sel, count+" AS _n")
 	prefixed := func(alias string, ids []string) string {
 		out := make([]string, len(ids))
 		for i, id := range ids {

@@ -3,6 +3,7 @@ package semantic
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -240,6 +241,63 @@ func TestAStockSeriesFromBeforeTheFirstSnapshotIsTheRunningBalance(t *testing.T)
 		}
 		if r := res.Reconstructed; r == nil || r.From != "2014-03-01" || r.Date != "" || r.FirstSnapshot != "2025-12-31" {
 			t.Errorf("%s: reconstruction = %+v", name, res.Reconstructed)
+		}
+	}
+}
+
+func TestAShareBeforeTheFirstSnapshotIsOfTheRebuiltCounts(t *testing.T) {
+	e, f := testEngine(t)
+	ctx := context.Background()
+	women := func(c *company) bool { return c.fem != nil }
+	all := func(*company) bool { return true }
+	share := func(d time.Time) map[string]float64 {
+		num, den := registeredAt(f, d, women), registeredAt(f, d, all)
+		out := map[string]float64{}
+		for q, n := range den {
+			out[q] = math.Round(10000*num[q]/n) / 100
+		}
+		return out
+	}
+	subset := []Filter{{Dimension: "femminile", Value: true}}
+	// Only the reconstruction may take a share of the balance; a query from outside may not.
+	if _, err := e.Run(ctx, Query{Metric: "quota", Base: "saldo", Subset: subset, To: "2019-06-30"}, Policy{}); db.ErrorCode(err) != db.CodeInvalid {
+		t.Errorf("a share of the balance from outside: err = %v, want invalid", err)
+	}
+	for name, eng := range map[string]*Engine{"cubes": e, "detailed": detailedEngine(e)} {
+		res, err := eng.Run(ctx, Query{Metric: "quota", Subset: subset, GroupBy: []string{"quartiere"}, AsOf: "2019-06-30"}, Policy{AllowDetails: true})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if dd := diff(share(day("2019-06-30")), resultMap(t, res, 1)); dd != "" {
+			t.Errorf("%s: the rebuilt share differs from the fixture: %s", name, dd)
+		}
+		if res.Metric != "quota" || res.Unit != "%" || res.Reconstructed == nil || res.Columns[1].Label != "Quota al 30/06/2019 (ricostruita)" {
+			t.Errorf("%s: %s %s %+v %+v", name, res.Metric, res.Unit, res.Reconstructed, res.Columns)
+		}
+		// A series of the share: the share of the running counts at each year's end.
+		res, err = eng.Run(ctx, Query{Metric: "quota", Subset: subset, TimeGrain: "year", From: "2016-01-01"}, Policy{AllowDetails: true})
+		if err != nil {
+			t.Fatalf("%s series: %v", name, err)
+		}
+		if len(res.Rows) != 11 {
+			t.Fatalf("%s series: %d rows, want 2016-2026", name, len(res.Rows))
+		}
+		for _, row := range res.Rows {
+			y := row[0].(string)[:4]
+			end := day(y + "-12-31")
+			if end.After(snap2) {
+				end = snap2
+			}
+			{
+				num, den := registeredAt(f, end, women), registeredAt(f, end, all)
+				var n, d float64
+				for q := range den {
+					n, d = n+num[q], d+den[q]
+				}
+				if got := row[1].(float64); got != math.Round(10000*n/d)/100 {
+					t.Errorf("%s series %s: %v, want %v (%v of %v)", name, y, got, math.Round(10000*n/d)/100, n, d)
+				}
+			}
 		}
 	}
 }

@@ -73,7 +73,7 @@ func validate(cat *catalog.Catalog, q Query) (*plan, error) {
 		switch {
 		case !ok:
 			bad("unknown base metric %q for quota%s", baseName, didYouMean(baseName, cat.MetricNames()))
-		case b.Kind != catalog.KindFlow && b.Kind != catalog.KindStock ||
+		case b.Kind != catalog.KindFlow && b.Kind != catalog.KindStock && !(b.Kind == catalog.KindBalance && q.rebuilt) ||
 			// an average is no whole to take a part of (a distinct count is)
 			b.NonAdditive && !strings.HasPrefix(b.Value, "count("):
 			bad("quota can be computed on a count or sum metric, not on %q", baseName)
