@@ -176,7 +176,7 @@ func filterText(f semantic.Filter, lang string) string {
 	}
 	name := f.Dimension
 	if d, ok := catalog.Default().Dimension(f.Dimension); ok {
-		name = strings.ToLower(tr(lang, d.IT, d.EN))
+		name = lowerFirst(shortName(tr(lang, d.IT, d.EN)))
 	}
 	if f.Op == "!=" || f.Op == "not_in" {
 		return name + tr(lang, " diverso da ", " other than ") + val

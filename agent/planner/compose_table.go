@@ -379,7 +379,11 @@ func (v tableView) footer() string {
 			continue
 		}
 		if i == 0 {
-			s += tr(v.lang, " Fonte: ", " Source: ") + src.Description + tr(v.lang, ", dati al ", ", data as of ") + formatDate(src.AsOf, v.lang) + "."
+			desc := src.Description
+			if c, ok := catalog.Default().Sources[src.Name]; ok && v.lang == "en" && c.EN != "" {
+				desc = c.EN // the source's name in the answer's language, as the catalog gives it
+			}
+			s += tr(v.lang, " Fonte: ", " Source: ") + desc + tr(v.lang, ", dati al ", ", data as of ") + formatDate(src.AsOf, v.lang) + "."
 		}
 	}
 	if r := v.t.Reconstructed; r != nil {

@@ -37,6 +37,10 @@ func Present(t *tool.Table, lang string) {
 		switch {
 		case c.Name == "valore" && v.metric != nil:
 			t.Columns[i].Label = shortName(v.metric.EN)
+		case c.Name == "valore_confronto" && v.q.CompareTo == "previous_year":
+			t.Columns[i].Label = "Same period a year earlier"
+		case c.Name == "valore_confronto":
+			t.Columns[i].Label = "Previous period"
 		case columnLabelsEN[c.Name] != "":
 			t.Columns[i].Label = columnLabelsEN[c.Name]
 		default:
@@ -83,8 +87,15 @@ func (v tableView) title() string {
 // commas when there are several.
 func (v tableView) subject() string {
 	head, cond := v.phrase(false)
-	if len(cond) == 0 {
+	if c := v.comparedWith(); c != "" && len(cond) > 0 && cond[len(cond)-1] == c {
+		cond = cond[:len(cond)-1] // the sentence says what the value is compared with
+	}
+	switch {
+	case len(cond) == 0:
 		return head
+	case strings.HasSuffix(head, ")"):
+		// "Active companies (craft firms; district Savena)", not two brackets in a row
+		return strings.TrimSuffix(head, ")") + "; " + strings.Join(cond, ", ") + ")"
 	}
 	return head + " (" + strings.Join(cond, ", ") + ")"
 }
@@ -131,13 +142,21 @@ func (v tableView) phrase(groups bool) (string, []string) {
 	if v.q.AsOf != "" {
 		cond = append(cond, tr(v.lang, "situazione al ", "state as of ")+formatDate(v.q.AsOf, v.lang))
 	}
-	switch v.q.CompareTo {
-	case "previous_year":
-		cond = append(cond, tr(v.lang, "rispetto allo stesso periodo dell'anno precedente", "against the same period a year earlier"))
-	case "previous_period":
-		cond = append(cond, tr(v.lang, "rispetto al periodo precedente", "against the previous period"))
+	if c := v.comparedWith(); c != "" {
+		cond = append(cond, c)
 	}
 	return name, cond
+}
+
+// comparedWith names the query's comparison, "" for none.
+func (v tableView) comparedWith() string {
+	switch v.q.CompareTo {
+	case "previous_year":
+		return tr(v.lang, "rispetto allo stesso periodo dell'anno precedente", "against the same period a year earlier")
+	case "previous_period":
+		return tr(v.lang, "rispetto al periodo precedente", "against the previous period")
+	}
+	return ""
 }
 
 // firms says which firms a title counts: "Imprese attive femminili", "Chiusure di imprese
@@ -149,7 +168,7 @@ func (v tableView) firms(name string, who []string) string {
 				who[i] = w + " firms"
 			}
 		}
-		if l := strings.ToLower(name); strings.Contains(l, "compan") || strings.HasPrefix(l, "share") {
+		if l := strings.ToLower(name); strings.Contains(l, "compan") {
 			return " (" + strings.Join(who, ", ") + ")"
 		}
 		return " of " + strings.Join(who, " and ")

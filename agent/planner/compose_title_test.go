@@ -1,6 +1,7 @@
 package planner_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/comune-bologna/conoscenza/agent/planner"
@@ -40,5 +41,40 @@ func TestPresentWritesTheTitleAsAPhrase(t *testing.T) {
 				t.Errorf("title %q, want %q", tb.Title, c.title)
 			}
 		})
+	}
+}
+
+// The answer's lead says the metric, the firms and the conditions once: no comparison named
+// twice, no two brackets in a row; a compared table's columns are English in English.
+func TestComposedLeadSaysEachConditionOnce(t *testing.T) {
+	compared := table("chiusure", "imprese", semantic.Query{Metric: "chiusure", From: "2021-01-01", To: "2021-12-31", CompareTo: "previous_year"},
+		[]semantic.Column{{Name: "valore", Label: "Chiusure"}, {Name: "valore_confronto", Label: "Stesso periodo anno precedente"}, {Name: "variazione", Label: "Variazione"}},
+		[]any{int64(2640), int64(2540), int64(100)})
+	savena := table("imprese_attive", "imprese", semantic.Query{Metric: "imprese_attive",
+		Filters: []semantic.Filter{{Dimension: "femminile", Value: true}, {Dimension: "quartiere", Value: "Savena"}}}, col("valore"), []any{int64(641)})
+	cases := []struct {
+		tb   tool.Table
+		lang string
+		lead string
+	}{
+		{compared, "en", "Closures (in 2021): 2,640, against 2,540 in the same period of the previous year (+100"},
+		{compared, "it", "Chiusure (nel 2021): 2.640, contro 2.540 nello stesso periodo dell'anno precedente (+100"},
+		{savena, "en", "Active companies (women-led firms; district Savena): 641."},
+		{savena, "it", "Imprese attive femminili (quartiere Savena): 641."},
+	}
+	for _, c := range cases {
+		tb := c.tb
+		tb.Columns = append([]semantic.Column(nil), c.tb.Columns...)
+		planner.Present(&tb, c.lang)
+		text := planner.Compose(planner.Plan{Intent: planner.IntentMetric, Lang: c.lang}, []tool.Result{metricResult(tb)})
+		if !strings.HasPrefix(text, c.lead) {
+			t.Errorf("answer %q, want it to start %q", text, c.lead)
+		}
+	}
+	tb := compared
+	tb.Columns = append([]semantic.Column(nil), compared.Columns...)
+	planner.Present(&tb, "en")
+	if got := tb.Columns[1].Label + "|" + tb.Columns[2].Label; got != "Same period a year earlier|Change" || compared.Columns[1].Label != "Stesso periodo anno precedente" {
+		t.Errorf("English labels of a compared table: %s", got)
 	}
 }
