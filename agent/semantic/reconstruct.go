@@ -38,7 +38,7 @@ type Reconstruction struct {
 	Missing       string `json:"missing"`        // the date that has no snapshot
 	FirstSnapshot string `json:"first_snapshot"` // the earliest snapshot loaded
 	Extract       string `json:"extract"`        // the snapshot whose dates were read (the latest)
-	AskedMetric   string `json:"asked_metric"`   // imprese_attive is answered as registered
+	AskedMetric   string `json:"asked_metric"`   // the stock asked (a share's base): imprese_attive is answered as registered
 	// ClosuresFrom is the oldest closure date in the register: for a date before it, companies
 	// closed in between are missing from the extract and the count is a lower bound.
 	ClosuresFrom string `json:"closures_from,omitempty"`
@@ -121,7 +121,7 @@ func (e *Engine) reconstruct(ctx context.Context, p *plan, bf *beforeFirstSnapsh
 		return nil, fmt.Errorf("reconstruct %s at %s from the register's dates: %w", p.metric.Name, own.Format(time.DateOnly), err)
 	}
 	rec := &Reconstruction{Date: own.Format(time.DateOnly), Missing: bf.want.Format(time.DateOnly),
-		FirstSnapshot: bf.first.Format(time.DateOnly), Extract: inner.AsOf, AskedMetric: p.metric.Name}
+		FirstSnapshot: bf.first.Format(time.DateOnly), Extract: inner.AsOf, AskedMetric: p.effectiveMetric().Name}
 	if !before.IsZero() {
 		rec.ComparedWith = before.Format(time.DateOnly)
 	}
@@ -254,7 +254,7 @@ func (e *Engine) reconstructSeries(ctx context.Context, p *plan, first time.Time
 		return nil, fmt.Errorf("reconstruct the series of %s from %s from the register's dates: %w", p.metric.Name, p.from.Format(time.DateOnly), err)
 	}
 	rec := &Reconstruction{From: p.from.Format(time.DateOnly), Missing: p.from.Format(time.DateOnly),
-		FirstSnapshot: first.Format(time.DateOnly), Extract: inner.AsOf, AskedMetric: p.metric.Name}
+		FirstSnapshot: first.Format(time.DateOnly), Extract: inner.AsOf, AskedMetric: p.effectiveMetric().Name}
 	if err := e.oldestClosure(ctx, rec, p.from); err != nil {
 		return nil, err
 	}

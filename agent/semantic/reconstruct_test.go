@@ -271,7 +271,7 @@ func TestAShareBeforeTheFirstSnapshotIsOfTheRebuiltCounts(t *testing.T) {
 		if dd := diff(share(day("2019-06-30")), resultMap(t, res, 1)); dd != "" {
 			t.Errorf("%s: the rebuilt share differs from the fixture: %s", name, dd)
 		}
-		if res.Metric != "quota" || res.Unit != "%" || res.Reconstructed == nil || res.Columns[1].Label != "Quota al 30/06/2019 (ricostruita)" {
+		if res.Metric != "quota" || res.Unit != "%" || res.Reconstructed == nil || res.Reconstructed.AskedMetric != "imprese_attive" || res.Columns[1].Label != "Quota al 30/06/2019 (ricostruita)" {
 			t.Errorf("%s: %s %s %+v %+v", name, res.Metric, res.Unit, res.Reconstructed, res.Columns)
 		}
 		// A series of the share: the share of the running counts at each year's end.
