@@ -103,6 +103,9 @@ func cellText(v any, lang string) string {
 		if x == unattributedPlace && lang == "en" {
 			return "unassigned address"
 		}
+		if en, ok := formClassesEN[x]; ok && lang == "en" {
+			return en
+		}
 		return x
 	}
 	if f, ok := tool.Number(v); ok {
@@ -177,6 +180,10 @@ func tr(lang, it, en string) string {
 	}
 	return it
 }
+
+// formClassesEN are the register's legal-form classes (catalog values classi_forma) in English.
+var formClassesEN = map[string]string{"società di capitale": "corporations", "società di persone": "partnerships",
+	"imprese individuali": "sole proprietorships", "altre forme": "other forms"}
 
 // sectionNames are the short names of the ATECO sections, as the UI writes them beside the
 // letter in tables and on chart axes (web/ui/msg_ateco.go): "G — Commercio".
