@@ -54,7 +54,9 @@ var (
 	personWords = []string{"titolare", "titolari", "socio", "soci", "imprenditore", "imprenditori", "imprenditrice", "imprenditrici",
 		"proprietario", "proprietari", "proprietaria", "amministratore", "amministratori", "legale rappresentante",
 		"rappresentante legale", "owner", "owners", "founder", "founders", "entrepreneur", "entrepreneurs", "business owners",
-		"persona", "persone", "persons", "people", "partner", "partners", "shareholders", "soci lavoratori"}
+		"persona", "persone", "persons", "people", "partner", "partners", "shareholders", "soci lavoratori",
+		// the people working in a firm ("i nomi dei dipendenti della Rossi srl")
+		"dipendenti", "dipendente", "lavoratori", "lavoratrici", "collaboratori", "employees", "employee", "workers", "staff members"}
 )
 
 // personalData says whether the question asks for people's personal data: the names behind

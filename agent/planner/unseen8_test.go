@@ -106,6 +106,9 @@ func TestEighthRoundDeclines(t *testing.T) {
 		{"importo richiesto dai contributi nel 2024", IntentNoData, "importo richiesto"},
 		{"quante imprese hanno ricevuto più di 10000 euro di contributi", IntentNoData, "soglia"},
 		{"list the owners of the restaurants in Navile", IntentRefuse, "personal data"},
+		// held out 3: the people working in a firm
+		{"dammi i nomi dei dipendenti della Rossi srl", IntentRefuse, "dati personali"},
+		{"names of the employees of Bianchi spa", IntentRefuse, "personal data"},
 		{"quanto guadagnano le imprese di Navile", IntentNoData, "fatturato"},
 		{"quanti posti letto ci sono negli alberghi", IntentNoData, "capacità ricettiva"},
 	} {
@@ -126,6 +129,8 @@ func TestEighthRoundDeclines(t *testing.T) {
 		"dati aggiornati sulle chiusure":                          IntentMetric,
 		"Quanti residenti ci sono a Navile?":                      IntentNoData,
 		"quanti dipendenti ha la ditta Rossi":                     IntentDossier,
+		"quanti lavoratori in cassa integrazione nel 2025":        IntentMetric,
+		"indirizzo email dell'ufficio SUAP":                       IntentDocument,
 	} {
 		if pl := p.Plan(q, nil, now); pl.Intent != intent {
 			t.Errorf("%q: %s, want %s", q, pl.Intent, intent)
