@@ -148,6 +148,6 @@ func (p *Planner) yearToDate(t *text, now time.Time) (semantic.Query, bool) {
 }
 
 func yearToDateReply(lang string) string {
-	return tr(lang, "Non faccio previsioni: i dati arrivano all'ultimo mese completo. Per l'anno in corso posso darle il dato da inizio anno fino all'ultimo mese completo: risponda «sì» o chieda per esempio «chiusure da inizio anno».",
-		"I make no forecasts: the data reach the last complete month. For the current year I can give the figure from the start of the year to the last complete month: answer \"yes\" or ask, for example, \"closures so far this year\".")
+	return tr(lang, "Non ho questi dati: non faccio previsioni, i dati arrivano all'ultimo mese completo. Per l'anno in corso posso darle il dato da inizio anno fino all'ultimo mese completo: risponda «sì» o chieda per esempio «chiusure da inizio anno».",
+		"I don't have that data: I make no forecasts, the data reach the last complete month. For the current year I can give the figure from the start of the year to the last complete month: answer \"yes\" or ask, for example, \"closures so far this year\".")
 }
