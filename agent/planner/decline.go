@@ -64,7 +64,8 @@ var (
 // ROSSI SRL", "nome e cognome delle titolari"). An office's contacts ("l'email del SUAP") are
 // for the documents.
 func (t *text) personalData() bool {
-	return t.has(nameWords...) || t.has(contactWords...) && (t.has(personWords...) || t.has(firmWords...) || t.has(firmNouns...)) ||
+	return t.has(nameWords...) || t.has(contactWords...) && (t.has(personWords...) || t.has(firmWords...) || t.has(firmNouns...) ||
+		t.has("ditta", "esercizio", "negozio", "locale")) ||
 		t.has(personalAttrs...) && t.has(personWords...)
 }
 

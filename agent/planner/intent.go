@@ -165,9 +165,17 @@ var noData = []struct {
 		"i trasferimenti di sede (conto le imprese per quartiere alla data di ogni estratto del Registro)",
 		"moves of a company's seat (I count companies by district at the date of each register extract)"},
 	{[]string{"cambi di stato", "cambio di stato", "cambiamenti di stato", "cambiato stato", "passaggi di stato", "passate a inattive",
-		"passate in liquidazione", "diventate inattive", "state changes", "changes of state", "status changes", "changed status"},
+		"passate in liquidazione", "diventate inattive", "state changes", "changes of state", "status changes", "changed status",
+		// "imprese passate da attive a inattive", "quante hanno cambiato forma giuridica"
+		"passate da attive", "passate da attiva", "da attive a", "diventate sospese", "cambiato forma giuridica", "cambiato la forma giuridica",
+		"cambi di forma giuridica", "cambio di forma giuridica", "trasformazioni societarie", "trasformazione societaria",
+		"changed legal form", "changes of legal form"},
 		"i cambi di stato delle imprese (conto le imprese per stato alla data di ogni estratto del Registro, e le chiusure del periodo)",
 		"companies' changes of state (I count companies by state at the date of each register extract, and the period's closures)"},
+	{[]string{"tempi medi", "tempo medi", "tempo medio di istruttoria", "tempi di istruttoria", "tempo di istruttoria", "tempi di rilascio", "tempi di risposta",
+		"durata media delle pratiche", "durata delle pratiche", "processing time", "processing times", "how long does the suap"},
+		"i tempi di istruttoria delle pratiche (conto le pratiche per tipo, settore ed esito, e quelle ancora in corso)",
+		"the permits' processing times (I count permits by type, sector and outcome, and those still in progress)"},
 	{[]string{"importo richiest*", "importi richiest*", "somme richiest*", "somma richiest*", "quanto hanno chiesto", "quanto e stato chiesto",
 		"quanto e stato richiesto", "amount requested", "amounts requested", "requested amount"},
 		"l'importo richiesto nelle domande di contributo (conto l'importo concesso, le imprese beneficiarie e il contributo medio)",
@@ -405,7 +413,7 @@ var platCues = []string{"platea", "potrebbero partecipare", "potrebbe partecipar
 
 var listCues = []string{"elenco", "elenca", "lista", "codici fiscali", "nomi delle", "nominativi", "list of", "names of", "tax codes",
 	// "esporta le imprese attive di Navile": a list to download, not the firms' exports
-	"esporta", "esportami", "scarica", "scaricami", "export the", "download the",
+	"esporta", "esportami", "scarica", "scaricami", "export the", "download the", "elenchi", "elencami", "elencate",
 	"chi sono le", "chi sono gli", "who are the",
 	// "list the youth-led companies in Savena"
 	"list the", "list all"}

@@ -22,7 +22,9 @@ var (
 		"subingressi", "subentri", "takeovers"}
 	grantWords    = []string{"contributi", "contributo", "grant", "grants", "sovvenzioni", "finanziamenti", "ristori", "fondi", "beneficiari", "beneficiarie", "beneficiato", "finanziate", "funded"}
 	amountWords   = []string{"euro", "soldi", "importo", "importi", "amount", "amounts", "quanto", "how much", "money", "concessi", "erogati", "stanziati", "valore"}
-	recipientWord = []string{"beneficiari", "beneficiarie", "beneficiato", "quante imprese", "quante aziende", "imprese finanziate", "hanno ricevuto", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms"}
+	recipientWord = []string{"beneficiari", "beneficiarie", "beneficiato", "quante imprese", "quante aziende", "imprese finanziate", "hanno ricevuto",
+		// "quali bandi hanno finanziato più imprese?"
+		"finanziato piu imprese", "finanziato meno imprese", "finanziato piu aziende", "funded the most", "funded more", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms"}
 	// firmCountWords count firms (in a CIG question: the distinct firms that asked)
 	firmCountWords = []string{"quante imprese", "quante aziende", "quante ditte", "quante societa", "numero di imprese", "numero di aziende",
 		"numero delle imprese", "imprese diverse", "imprese distinte", "aziende diverse", "imprese che hanno chiesto", "aziende che hanno chiesto",

@@ -599,6 +599,7 @@ func (t *text) period(now time.Time) period {
 	t.ordinalThisYear(now)
 	t.yearUntilMonth()
 	t.monthList()
+	t.yearList()
 	for i := range t.tokens {
 		if p, n, ok := t.periodAt(i); ok {
 			t.consume(i, n)

@@ -199,7 +199,9 @@ func alternatives(q semantic.Query, t *text) []semantic.Query {
 	}
 	// "ore richieste vs autorizzate": the two measures of the hours side by side
 	if (q.Metric == "cig_ore_richieste" || q.Metric == "cig_ore_autorizzate") && t.has(requestedWord...) &&
-		t.has("autorizzate", "autorizzata", "authorised", "authorized") && t.has("vs", "versus", "o", "or", "e", "and", "rispetto", "compared", "confronto") {
+		t.has("autorizzate", "autorizzata", "authorised", "authorized") && t.has("vs", "versus", "o", "or", "e", "and", "rispetto", "compared", "confronto",
+		// "ore autorizzate su ore richieste": a ratio is not computed, the two side by side
+		"su", "sulle", "over", "rapporto", "ratio") {
 		a, b := q, q
 		a.Metric, b.Metric = "cig_ore_richieste", "cig_ore_autorizzate"
 		a.Filters = slices.DeleteFunc(slices.Clone(q.Filters), func(f semantic.Filter) bool { return f.Dimension == "esito" && f.Value == "AUTORIZZATA" })
@@ -214,6 +216,14 @@ func alternatives(q semantic.Query, t *text) []semantic.Query {
 			strings.Contains(raw, " per addetto ") || t.has("per worker", "per employee", "ore medie", "media di ore", "average hours")) {
 		b := q
 		b.Metric = "cig_lavoratori"
+		return []semantic.Query{q, b}
+	}
+	// "ore di cig per impresa": the hours and the firms that asked, side by side
+	if raw := " " + foldName(punct.Replace(t.raw)) + " "; (q.Metric == "cig_ore_richieste" || q.Metric == "cig_ore_autorizzate") &&
+		(strings.Contains(raw, " per impresa ") || strings.Contains(raw, " per azienda ") || strings.Contains(raw, " a impresa ") ||
+			t.has("per firm", "per company", "per business")) {
+		b := q
+		b.Metric = "cig_imprese"
 		return []semantic.Query{q, b}
 	}
 	if sourceOf(q.Metric) == "contributi" && q.Metric != "contributi_importo_medio" && t.has(recipientWord...) &&
@@ -544,6 +554,12 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		}
 	}
 	p.applyTime(&q, per, cmp, cmpYear, now)
+	if ms := t.fresh().monthsApart(); len(ms) > 1 && isStock(q.Metric) && q.Metric != "quota" && q.CompareTo == "" && q.From != "" &&
+		q.To != "" && q.From[:4] == q.To[:4] && !hasTime(q.GroupBy) {
+		// "imprese attive a giugno e dicembre 2025": the monthly snapshots from the first to the
+		// last (the months between included: a stock's series is not filtered by month)
+		q.GroupBy = appendTime(q.GroupBy, "mese")
+	}
 	if ms := t.fresh().monthsApart(); len(ms) > 1 && !isStock(q.Metric) && q.CompareTo == "" && q.From != "" && q.To != "" &&
 		q.From[:4] == q.To[:4] {
 		// "chiusure a gennaio e marzo 2025": the months named, one value each, not the span

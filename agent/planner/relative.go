@@ -555,3 +555,28 @@ func (t *text) yearEnds() {
 		}
 	}
 }
+
+// yearList reads three or more years listed ("nel 2023, 2024 e 2025") as the first and the last
+// named one by one ("2023 e 2025": each year, from the first to the last).
+func (t *text) yearList() {
+	for i := 0; i < len(t.tokens); i++ {
+		if !isYearTok(t.tok(i)) {
+			continue
+		}
+		last, n, k := i, 1, i+1
+		for {
+			if t.tok(k) == "e" || t.tok(k) == "and" || t.tok(k) == "nel" || t.tok(k) == "in" {
+				k++
+			}
+			if !isYearTok(t.tok(k)) {
+				break
+			}
+			last, n, k = k, n+1, k+1
+		}
+		if n < 3 {
+			continue
+		}
+		t.tokens = slices.Concat(t.tokens[:i+1], []string{"e"}, t.tokens[last:])
+		i++
+	}
+}

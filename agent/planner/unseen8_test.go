@@ -77,6 +77,14 @@ func TestUnseenPhrasingsEighthRound(t *testing.T) {
 			`{"metric":"contributi_importo_medio","from":"2025-01-01","to":"2025-12-31"}`},
 		{"quanto hanno ricevuto le imprese di Navile nel 2024",
 			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"quartiere","value":"Navile"}],"from":"2024-01-01","to":"2024-12-31"}`},
+		// batch 3: three years listed, one value each; a stock at two months, its series
+		{"aperture nel 2023, 2024 e 2025 a Navile",
+			`{"metric":"aperture","filters":[{"dimension":"quartiere","value":"Navile"}],"group_by":["anno"],"from":"2023-01-01","to":"2025-12-31"}`},
+		{"imprese attive a giugno e dicembre 2025",
+			`{"metric":"imprese_attive","group_by":["mese"],"from":"2025-06-01","to":"2025-12-31"}`},
+		// "quali bandi hanno finanziato più imprese": the beneficiaries
+		{"quali bandi hanno finanziato più imprese?",
+			`{"metric":"contributi_beneficiari","group_by":["bando"],"order":{"by":"value","dir":"desc"}}`},
 		// "sto anno" is this year
 		{"ma quante botteghe han chiuso in centro sto anno",
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2026-01-01"}`},
@@ -106,6 +114,10 @@ func TestEighthRoundDeclines(t *testing.T) {
 		{"importo richiesto dai contributi nel 2024", IntentNoData, "importo richiesto"},
 		{"quante imprese hanno ricevuto più di 10000 euro di contributi", IntentNoData, "soglia"},
 		{"list the owners of the restaurants in Navile", IntentRefuse, "personal data"},
+		{"imprese passate da attive a inattive nel 2025", IntentNoData, "cambi di stato"},
+		{"quante imprese hanno cambiato forma giuridica", IntentNoData, "cambi di stato"},
+		{"tempi medi di istruttoria delle pratiche suap", IntentNoData, "tempi di istruttoria"},
+		{"numero di telefono della ditta Rossi", IntentRefuse, "dati personali"},
 		// held out 3: the people working in a firm
 		{"dammi i nomi dei dipendenti della Rossi srl", IntentRefuse, "dati personali"},
 		{"names of the employees of Bianchi spa", IntentRefuse, "personal data"},
@@ -118,19 +130,20 @@ func TestEighthRoundDeclines(t *testing.T) {
 		}
 	}
 	for q, intent := range map[string]string{
-		"elenco codici fiscali delle imprese giovanili di Savena": IntentPlatea,
-		"dammi l'impresa con codice fiscale 01234567897":          IntentDossier,
-		"quante imprese hanno titolari under 35 a Navile":         IntentMetric,
-		"esporta le imprese attive di navile":                     IntentPlatea,
-		"dimmi tutto sulla ditta Bianchi snc":                     IntentDossier,
-		"che cos'è la cassa integrazione in deroga":               IntentDocument,
-		"da quando ci sono i dati della cig?":                     IntentCatalog,
-		"fino a quando sono aggiornati i dati del registro?":      IntentCatalog,
-		"dati aggiornati sulle chiusure":                          IntentMetric,
-		"Quanti residenti ci sono a Navile?":                      IntentNoData,
-		"quanti dipendenti ha la ditta Rossi":                     IntentDossier,
-		"quanti lavoratori in cassa integrazione nel 2025":        IntentMetric,
-		"indirizzo email dell'ufficio SUAP":                       IntentDocument,
+		"elenco codici fiscali delle imprese giovanili di Savena":              IntentPlatea,
+		"dammi l'impresa con codice fiscale 01234567897":                       IntentDossier,
+		"quante imprese hanno titolari under 35 a Navile":                      IntentMetric,
+		"esporta le imprese attive di navile":                                  IntentPlatea,
+		"dimmi tutto sulla ditta Bianchi snc":                                  IntentDossier,
+		"che cos'è la cassa integrazione in deroga":                            IntentDocument,
+		"da quando ci sono i dati della cig?":                                  IntentCatalog,
+		"fino a quando sono aggiornati i dati del registro?":                   IntentCatalog,
+		"dati aggiornati sulle chiusure":                                       IntentMetric,
+		"Quanti residenti ci sono a Navile?":                                   IntentNoData,
+		"quanti dipendenti ha la ditta Rossi":                                  IntentDossier,
+		"mi elenchi le imprese giovanili di Navile con il loro codice fiscale": IntentPlatea,
+		"quanti lavoratori in cassa integrazione nel 2025":                     IntentMetric,
+		"indirizzo email dell'ufficio SUAP":                                    IntentDocument,
 	} {
 		if pl := p.Plan(q, nil, now); pl.Intent != intent {
 			t.Errorf("%q: %s, want %s", q, pl.Intent, intent)
@@ -196,6 +209,11 @@ func TestEighthRoundFollowUps(t *testing.T) {
 			[]string{`{"metric":"tasso_crescita","filters":[{"dimension":"sezione_ateco","op":"in","values":["F","I"]}],"group_by":["sezione_ateco"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`}},
 		{[]string{"chiusure a Navile nel 2025", "e a Savena?", "chi ne ha di più?"},
 			[]string{`{"metric":"chiusure","filters":[{"dimension":"quartiere","op":"in","values":["Savena","Navile"]}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31"}`}},
+		// hours over hours, hours per firm: side by side (no ratio is computed)
+		{[]string{"ore autorizzate su ore richieste nel 2025"},
+			[]string{`{"metric":"cig_ore_richieste","from":"2025-01-01","to":"2025-12-31"}`, `{"metric":"cig_ore_autorizzate","from":"2025-01-01","to":"2025-12-31"}`}},
+		{[]string{"quante ore di cig per impresa nel 2025"},
+			[]string{`{"metric":"cig_ore_autorizzate","from":"2025-01-01","to":"2025-12-31"}`, `{"metric":"cig_imprese","from":"2025-01-01","to":"2025-12-31"}`}},
 		// two company types, one query each
 		{[]string{"imprese femminili a Navile", "e quelle giovanili?", "quali delle due sono di più?"},
 			[]string{`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"},{"dimension":"femminile","value":true}]}`,
