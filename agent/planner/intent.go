@@ -237,7 +237,7 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 			"how many times each firm asked for wage supplementation (I can give the requests and the distinct firms that made them)"), true
 	}
 	if t.has("quanti addetti", "quanti dipendenti", "how many employees", "number of employees", "how many people work") &&
-		t.has(firmWords...) && !t.has(cigWords...) {
+		t.has(firmWords...) && !t.has(cigWords...) && firmAfterVerb(t.raw) == "" {
 		// the firms' staff, not "quanti dipendenti comunali verranno formati"
 		return tr(lang, staffIT, staffEN), true
 	}
@@ -696,6 +696,10 @@ var notFirmNames = map[string]bool{"comune": true, "bologna": true, "regione": t
 // object is one firm: "quanto ha ricevuto la Pizzeria del Portico?", "quanti dipendenti ha X"
 // (the dossier has the size class), "what grants did X receive?", "how many people work for
 // X?"; unless the words are a place, a call or a period the planner knows; else "".
+// firmNounBeforeName are the nouns that may stand between a verb and a firm's name.
+var firmNounBeforeName = map[string]bool{"ditta": true, "impresa": true, "azienda": true, "societa": true, "società": true,
+	"company": true, "firm": true}
+
 func firmAfterVerb(raw string) string {
 	words := strings.Fields(punct.Replace(raw))
 	lower := func(k int) string {
@@ -715,7 +719,9 @@ func firmAfterVerb(raw string) string {
 			continue
 		}
 		k := i + 1
-		for k < len(words) && articles[lower(k)] {
+		// "ha ricevuto la ditta Bianchi", "l'impresa Rossi": the article and the firm's noun
+		// before its name
+		for k < len(words) && (articles[lower(k)] || firmNounBeforeName[strings.TrimLeft(strings.TrimPrefix(strings.TrimPrefix(lower(k), "l'"), "l’"), "'’")]) {
 			k++
 		}
 		var parts []string

@@ -142,8 +142,12 @@ func TestEighthRoundDeclines(t *testing.T) {
 		"Quanti residenti ci sono a Navile?":                                   IntentNoData,
 		"quanti dipendenti ha la ditta Rossi":                                  IntentDossier,
 		"mi elenchi le imprese giovanili di Navile con il loro codice fiscale": IntentPlatea,
-		"quanti lavoratori in cassa integrazione nel 2025":                     IntentMetric,
-		"indirizzo email dell'ufficio SUAP":                                    IntentDocument,
+		// held out 4: a firm named after the verb and its noun ("la ditta Bianchi")
+		"quanti soldi ha ricevuto la ditta Bianchi?":       IntentDossier,
+		"quanti dipendenti ha l'azienda Verdi srl":         IntentDossier,
+		"quanto hanno ricevuto le imprese di Navile?":      IntentMetric,
+		"quanti lavoratori in cassa integrazione nel 2025": IntentMetric,
+		"indirizzo email dell'ufficio SUAP":                IntentDocument,
 	} {
 		if pl := p.Plan(q, nil, now); pl.Intent != intent {
 			t.Errorf("%q: %s, want %s", q, pl.Intent, intent)
