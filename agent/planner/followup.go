@@ -18,8 +18,10 @@ func isFollowUp(t *text) bool {
 	if len(t.tokens) == 0 {
 		return false
 	}
-	if t.has(restrictCues...) || t.has(twoWords...) {
-		return true // "how many of them are foreign-led?", "quale dei due?"
+	if t.has(restrictCues...) || t.has(twoWords...) || t.startsAny(0, []string{"confronta con", "confrontale con", "confrontali con",
+		"confrontiamo con", "compare with", "compare them with"}) {
+		// "confronta con le ditte individuali": a comparison with the previous question
+		return true
 	}
 	if followLead[t.tokens[0]] {
 		return !(t.tokens[0] == "what" || t.tokens[0] == "how") || t.tok(1) == "about"

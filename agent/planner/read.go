@@ -554,6 +554,14 @@ func (p *Planner) query(t *text, now time.Time) semantic.Query {
 		}
 	}
 	p.applyTime(&q, per, cmp, cmpYear, now)
+	if q.CompareTo == "" && !hasTime(q.GroupBy) && t.fresh().has("ancora", "tuttora", "still") &&
+		slices.ContainsFunc(q.Filters, func(f semantic.Filter) bool {
+			return f.Dimension == "esito" && (f.Value == "IN ISTRUTTORIA" || f.Value == "IN CORSO")
+		}) {
+		// "domande di cig ancora in istruttoria a fine ottobre 2026": the outcome is the
+		// current one, whenever the request was filed; a date would be the filing date's
+		q.From, q.To = "", ""
+	}
 	if ms := t.fresh().monthsApart(); len(ms) > 1 && isStock(q.Metric) && q.Metric != "quota" && q.CompareTo == "" && q.From != "" &&
 		q.To != "" && q.From[:4] == q.To[:4] && !hasTime(q.GroupBy) {
 		// "imprese attive a giugno e dicembre 2025": the monthly snapshots from the first to the

@@ -85,6 +85,11 @@ func TestUnseenPhrasingsEighthRound(t *testing.T) {
 		// "quali bandi hanno finanziato più imprese": the beneficiaries
 		{"quali bandi hanno finanziato più imprese?",
 			`{"metric":"contributi_beneficiari","group_by":["bando"],"order":{"by":"value","dir":"desc"}}`},
+		// a pending outcome asked "ancora": the current one, whenever the request was filed
+		{"domande di cig ancora in istruttoria a fine ottobre 2026",
+			`{"metric":"cig_domande","filters":[{"dimension":"esito","value":"IN ISTRUTTORIA"}]}`},
+		{"domande cig in istruttoria presentate nel 2026",
+			`{"metric":"cig_domande","filters":[{"dimension":"esito","value":"IN ISTRUTTORIA"}],"from":"2026-01-01","to":"2026-12-31"}`},
 		// "sto anno" is this year
 		{"ma quante botteghe han chiuso in centro sto anno",
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2026-01-01"}`},
@@ -117,6 +122,7 @@ func TestEighthRoundDeclines(t *testing.T) {
 		{"imprese passate da attive a inattive nel 2025", IntentNoData, "cambi di stato"},
 		{"quante imprese hanno cambiato forma giuridica", IntentNoData, "cambi di stato"},
 		{"tempi medi di istruttoria delle pratiche suap", IntentNoData, "tempi di istruttoria"},
+		{"numero di imprese cessate ma ancora iscritte", IntentNoData, "cessate ancora iscritte"},
 		{"numero di telefono della ditta Rossi", IntentRefuse, "dati personali"},
 		// held out 3: the people working in a firm
 		{"dammi i nomi dei dipendenti della Rossi srl", IntentRefuse, "dati personali"},
@@ -218,6 +224,9 @@ func TestEighthRoundFollowUps(t *testing.T) {
 			[]string{`{"metric":"cig_ore_richieste","from":"2025-01-01","to":"2025-12-31"}`, `{"metric":"cig_ore_autorizzate","from":"2025-01-01","to":"2025-12-31"}`}},
 		{[]string{"quante ore di cig per impresa nel 2025"},
 			[]string{`{"metric":"cig_ore_autorizzate","from":"2025-01-01","to":"2025-12-31"}`, `{"metric":"cig_imprese","from":"2025-01-01","to":"2025-12-31"}`}},
+		// "confronta con X" naming firms is still a follow-up
+		{[]string{"chiusure 2025 srl", "confronta con le ditte individuali"},
+			[]string{`{"metric":"chiusure","filters":[{"dimension":"classe_forma","op":"in","values":["società di capitale","imprese individuali"]}],"group_by":["classe_forma"],"from":"2025-01-01","to":"2025-12-31"}`}},
 		// two company types, one query each
 		{[]string{"imprese femminili a Navile", "e quelle giovanili?", "quali delle due sono di più?"},
 			[]string{`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"},{"dimension":"femminile","value":true}]}`,
