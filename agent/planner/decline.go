@@ -95,7 +95,9 @@ var (
 // the data describe the past, to the last complete month.
 func (t *text) forecast(now time.Time) bool {
 	// "quando saranno erogati i contributi?" asks a date the documents give
-	if t.has(weatherWords...) || t.has("quando", "when", "entro") || t.fresh().readMetric().name == "" && !t.has(firmWords...) {
+	// "entro quando", "entro che data" ask a date; "entro fine anno" is a period to come
+	dateAsked := t.has("quando", "when", "entro quando", "entro che", "entro quale", "entro il giorno", "by when")
+	if t.has(weatherWords...) || dateAsked || t.fresh().readMetric().name == "" && !t.has(firmWords...) {
 		return false
 	}
 	if t.has(forecastWords...) || t.has(futureWords...) {

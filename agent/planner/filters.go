@@ -353,6 +353,25 @@ func (t *text) readSize(s *filterSet) {
 		case strings.HasSuffix(cmp, "fino a") || strings.HasSuffix(cmp, "up to") || strings.HasSuffix(cmp, "non piu di") || strings.HasSuffix(cmp, "massimo") ||
 			strings.HasSuffix(cmp, "al massimo") || strings.HasSuffix(cmp, "at most"):
 			lo, hi = 0, n
+		case t.tok(i+1) == "o" && (t.tok(i+2) == "piu" || t.tok(i+2) == "oltre") || t.tok(i+1) == "or" && t.tok(i+2) == "more" ||
+			t.tok(i+1) == "e" && t.tok(i+2) == "oltre" || t.tok(i+1) == "in" && t.tok(i+2) == "su":
+			// "con 50 addetti o più", "50 employees or more", "50 addetti e oltre": from n up
+			s.set(inFilter("classe_addetti", pick(n, 1<<30)))
+			start := i - 1
+			if t.tok(i-2) == "con" || t.tok(i-2) == "with" || t.tok(i-2) == "da" {
+				start--
+			}
+			t.consume(start, i+3-start)
+			return
+		case t.tok(i+1) == "o" && t.tok(i+2) == "meno" || t.tok(i+1) == "or" && (t.tok(i+2) == "fewer" || t.tok(i+2) == "less"):
+			// "con 9 addetti o meno": up to n
+			s.set(inFilter("classe_addetti", pick(0, n)))
+			start := i - 1
+			if t.tok(i-2) == "con" || t.tok(i-2) == "with" || t.tok(i-2) == "da" {
+				start--
+			}
+			t.consume(start, i+3-start)
+			return
 		case t.tok(i-2) == "con" || t.tok(i-2) == "with" || t.tok(i-2) == "da":
 			// "imprese con 0 addetti": the class holding that number
 			lo, hi = n, n

@@ -240,8 +240,9 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		return tr(lang, "quante volte ciascuna impresa ha chiesto la cassa integrazione (posso dare le domande e le imprese distinte che le hanno presentate)",
 			"how many times each firm asked for wage supplementation (I can give the requests and the distinct firms that made them)"), true
 	}
-	if t.has("quanti addetti", "quanti dipendenti", "how many employees", "number of employees", "how many people work") &&
-		t.has(firmWords...) && !t.has(cigWords...) && firmAfterVerb(t.raw) == "" {
+	if t.has("quanti addetti", "quanti dipendenti", "how many employees", "number of employees", "how many people work",
+		"quante persone lavorano", "quante persone sono occupate", "quanti occupati", "quanti lavorano") &&
+		(t.has(firmWords...) || len(t.fresh().readFilters("register")) > 0) && !t.has(cigWords...) && firmAfterVerb(t.raw) == "" {
 		// the firms' staff, not "quanti dipendenti comunali verranno formati"
 		return tr(lang, staffIT, staffEN), true
 	}

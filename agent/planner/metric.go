@@ -19,6 +19,9 @@ var (
 	staffWords = []string{"quanti dipendenti", "quanti addetti", "dipendenti finiti", "dipendenti in", "addetti in",
 		"dipendenti sono", "addetti coinvolti", "how many staff"}
 	suapWords = []string{"suap", "pratiche", "pratica", "scia", "permessi", "permits", "permit", "sportello unico", "applications",
+		// "autorizzazioni per ampliamento": an authorisation of a SUAP permit type
+		"autorizzazioni per ampliamento", "autorizzazioni per apertura", "autorizzazioni per subingresso", "autorizzazioni di ampliamento",
+		"autorizzazioni di apertura", "autorizzazioni all apertura",
 		"subingressi", "subentri", "takeovers"}
 	grantWords    = []string{"contributi", "contributo", "grant", "grants", "sovvenzioni", "finanziamenti", "ristori", "fondi", "beneficiari", "beneficiarie", "beneficiato", "finanziate", "funded"}
 	amountWords   = []string{"euro", "soldi", "importo", "importi", "amount", "amounts", "quanto", "how much", "money", "concessi", "erogati", "stanziati", "valore"}
@@ -162,6 +165,9 @@ func (t *text) readMetric() metricReading {
 			"award", "awarded", "granted", "distribuiti", "distribuito", "erogato", "erogati") ||
 		t.has("bando", "bandi", "fondo", "voucher", "call", "calls") && (t.has(amountWords...) || t.has(notAwardedWords...) || t.has(recipientWord...)) ||
 		t.has("granted", "awarded") && t.has("call", "calls", "grant", "grants", "amount") ||
+		// "how much was granted in the first half of 2026?"
+		t.has("how much was granted", "how much was awarded", "how much has been granted", "how much has been awarded",
+			"how much were granted", "how much did the city grant", "how much did the city award") ||
 		// "quanto ha ricevuto in media ogni impresa?": money received is a grant
 		t.has("quanto ha ricevuto", "quanto hanno ricevuto", "quanto hanno avuto", "quanto ha avuto", "how much did * receive",
 			"how much did * get", "how much have * received"):
@@ -240,7 +246,10 @@ func (t *text) readMetric() metricReading {
 		// is doing is its balance of openings and closures (against the year before, see
 		// comparison)
 		return metricReading{name: "saldo", named: true}
-	case t.has(firmWords...) || (t.has(firmNouns...) || t.sectorNounCount() || t.namesActivityCode() || t.opensWithTrade()) && !t.docNoun():
+	case t.has(firmWords...) || (t.has(firmNouns...) || t.sectorNounCount() || t.namesActivityCode() || t.opensWithTrade()) && !t.docNoun() ||
+		// "quante sono femminili?": a kind of firm counted, the firms left unsaid
+		t.has("quante", "quanti", "how many") && t.has("femminili", "giovanili", "straniere", "artigiane", "women-led", "youth-led",
+			"foreign-led") && !t.docNoun():
 		// "quante attività commerciali ci sono", "quanti ristoranti ci sono a Navile" (but "che
 		// tasso applicano le banche nel protocollo" asks a document)
 		return metricReading{name: "imprese_attive"}

@@ -90,6 +90,17 @@ func TestUnseenPhrasingsEighthRound(t *testing.T) {
 			`{"metric":"cig_domande","filters":[{"dimension":"esito","value":"IN ISTRUTTORIA"}]}`},
 		{"domande cig in istruttoria presentate nel 2026",
 			`{"metric":"cig_domande","filters":[{"dimension":"esito","value":"IN ISTRUTTORIA"}],"from":"2026-01-01","to":"2026-12-31"}`},
+		// held out 5, misread on its run: a size bound after the number; a kind of firm counted;
+		// an authorisation of a SUAP type; "how much was granted"
+		{"imprese attive con 50 addetti o più per quartiere",
+			`{"metric":"imprese_attive","filters":[{"dimension":"classe_addetti","op":"in","values":["250+","50-249"]}],"group_by":["quartiere"]}`},
+		{"imprese con 9 addetti o meno a Navile",
+			`{"metric":"imprese_attive","filters":[{"dimension":"quartiere","value":"Navile"},{"dimension":"classe_addetti","op":"in","values":["0","1-9"]}]}`},
+		{"quante sono femminili?", `{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}]}`},
+		{"quante autorizzazioni per ampliamento sono state respinte nel 2024?",
+			`{"metric":"suap_pratiche","filters":[{"dimension":"esito","value":"RESPINTA"},{"dimension":"tipo_pratica","value":"AMPLIAMENTO"}],"from":"2024-01-01","to":"2024-12-31"}`},
+		{"how much was granted in the first half of 2026?",
+			`{"metric":"contributi_importo_concesso","from":"2026-01-01","to":"2026-06-30"}`},
 		// "sto anno" is this year
 		{"ma quante botteghe han chiuso in centro sto anno",
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2026-01-01"}`},
@@ -123,6 +134,8 @@ func TestEighthRoundDeclines(t *testing.T) {
 		{"quante imprese hanno cambiato forma giuridica", IntentNoData, "cambi di stato"},
 		{"tempi medi di istruttoria delle pratiche suap", IntentNoData, "tempi di istruttoria"},
 		{"numero di imprese cessate ma ancora iscritte", IntentNoData, "cessate ancora iscritte"},
+		{"quante imprese chiuderanno entro fine anno?", IntentNoData, "previsione"},
+		{"quante persone lavorano nel commercio a Bologna?", IntentNoData, "addetti"},
 		{"numero di telefono della ditta Rossi", IntentRefuse, "dati personali"},
 		// held out 3: the people working in a firm
 		{"dammi i nomi dei dipendenti della Rossi srl", IntentRefuse, "dati personali"},
