@@ -942,38 +942,3 @@ func endOr(p period, end time.Time) time.Time {
 	}
 	return p.to
 }
-
-// yearNamed says whether a year is written in the question ("2025", "nel 2024").
-func (t *text) yearNamed() bool {
-	return slices.ContainsFunc(t.read, isYearTok)
-}
-
-// startOfYear reads "a inizio 2025", "all'inizio del 2025", "at the start of 2025": a point at
-// the year's start (not "da inizio 2025", a period from it).
-func (t *text) startOfYear() (int, bool) {
-	for i, w := range t.tokens {
-		if w != "inizio" && w != "start" && w != "beginning" {
-			continue
-		}
-		switch t.tok(i - 1) {
-		case "da", "dal", "dall", "dalla", "from", "since":
-			return 0, false
-		}
-		k := i + 1
-		for t.tok(k) == "del" || t.tok(k) == "dell" || t.tok(k) == "di" || t.tok(k) == "of" || t.tok(k) == "the" {
-			k++
-		}
-		if y, ok := year(t.tok(k)); ok {
-			return y, true
-		}
-	}
-	return 0, false
-}
-
-// cityRefWords compare a place with the whole city ("rispetto alla media cittadina").
-var cityRefWords = []string{"rispetto alla media cittadina", "rispetto alla media della citta", "rispetto alla media comunale",
-	"rispetto alla media di bologna", "rispetto al dato cittadino", "rispetto al totale cittadino", "rispetto al dato comunale",
-	"rispetto al resto della citta", "rispetto a tutta la citta", "rispetto all intera citta", "rispetto alla citta",
-	"confrontato con la media cittadina", "con la media cittadina", "e la media cittadina", "rispetto a bologna",
-	"compared with the city average", "compared to the city average", "compared with the city", "compared to the city",
-	"against the city average", "vs the city average", "versus the city average", "and the city average"}
