@@ -135,7 +135,7 @@ func (s *Store) Search(ctx context.Context, query string, opt SearchOptions) (Se
 		for _, v := range vec {
 			sims[v.id] = v.score
 		}
-		sup, err := measureSupport(ctx, tx, eq.all, emb.Model(), results, sims)
+		sup, err := measureSupport(ctx, tx, eq.all, emb.Model(), isEnglish(query), results, sims)
 		if err != nil {
 			return resp, err
 		}

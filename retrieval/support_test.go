@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/comune-bologna/conoscenza/ingest/db/dbtest"
+	"github.com/comune-bologna/conoscenza/retrieval/embed"
 )
 
 // answerabilityQuestion is a question of testdata/answerability (or of the evaluation set,
@@ -99,8 +100,48 @@ func TestSearchSaysWhenTheDocumentsDoNotAnswer(t *testing.T) {
 			declined++
 		}
 	}
-	if declined < 8 {
-		t.Errorf("declined %d of the development questions without an answer, want at least 8", declined)
+	// 7: the eighth, in English, is no longer declined (English questions never are).
+	if declined < 7 {
+		t.Errorf("declined %d of the development questions without an answer, want at least 7", declined)
+	}
+}
+
+// TestEnglishQuestionsAndParaphrasesKeepTheirAnswer: an English question whose words the
+// glossary leaves English is not declined, and a passage that answers in other words than a
+// first result holding little of the question is not marked off topic; a first result holding
+// most of it still marks the other calls. With an embedder whose similarity was not
+// calibrated (the hash features here, as the assistant's end-to-end evaluation uses; bge-m3
+// in production) the words alone decide: both failed there.
+func TestEnglishQuestionsAndParaphrasesKeepTheirAnswer(t *testing.T) {
+	ctx := context.Background()
+	d := dbtest.Fresh(t)
+	s := NewStore(d.Pool, embed.Local{}, nil)
+	if _, err := s.LoadDemoCorpus(ctx); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := s.Search(ctx, "What are the rules for street markets in the public areas regulation?", SearchOptions{Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !resp.Support.Answered || resp.Support.Foreign < declineForeign {
+		t.Errorf("English question: %+v (its untranslated words should read as foreign, and still not decline it)", *resp.Support)
+	}
+	offTopic := func(q string, f Filter) map[string]bool {
+		resp, err := s.Search(ctx, q, SearchOptions{Limit: 5, Filter: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, r := range resp.Results {
+			out[r.Path] = out[r.Path] || r.OffTopic
+		}
+		return out
+	}
+	if got := offTopic("Fino a che ora possono stare aperti i tavolini all'aperto dei bar il sabato?", Filter{}); got["demo:regolamento-dehors.txt"] {
+		t.Errorf("the dehors regulation's opening hours marked off topic: %v", got)
+	}
+	if got := offTopic("Quali sono i requisiti del bando per le imprese giovanili?", Filter{Types: []string{"bando"}}); !got["demo:bando-imprese-culturali-creative-2025.txt"] || got["demo:bando-giovani-imprese-2026.md"] {
+		t.Errorf("the young entrepreneurs' call: off topic %v, want the cultural firms' call marked", got)
 	}
 }
 
