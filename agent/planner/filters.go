@@ -92,6 +92,22 @@ func (t *text) readFilters(source string) []semantic.Filter {
 			} else {
 				s.set(eq("bando", alias))
 			}
+			t.consumeTitle(alias)
+		}
+	} else if source == "contributi" && !t.has("quale bando", "quali bandi", "which call", "bandi", "per bando", "by call") {
+		// no call noun: the call's title named by words no filter reads ("il contributo per la
+		// digitalizzazione", "il contributo covid"), not a company type or a sector alone
+		// ("contributi alle imprese femminili", "contributi al commercio")
+		if id := t.bando(); id != "" {
+			if _, free := t.titleScore(id); free > 0 {
+				alias = id
+				if ids := t.sameCalls(alias); len(ids) > 1 {
+					s.set(inFilter("bando", ids))
+				} else {
+					s.set(eq("bando", alias))
+				}
+				t.consumeTitle(alias)
+			}
 		}
 	}
 	if source == "cig" {
@@ -143,6 +159,10 @@ func (t *text) readFilters(source string) []semantic.Filter {
 		t.readValues(&s, cigTypeWords)
 	case "register":
 		t.readValues(&s, stateWords)
+	}
+	if source == "cig" || source == "contributi" {
+		// "imprese che hanno chiesto la cig e poi hanno chiuso": the firm's state today
+		t.readCompanyState(&s)
 	}
 	if ws, ok := esitoWords[source]; ok {
 		t.readValues(&s, ws)

@@ -526,7 +526,16 @@ func (t *text) bando() string {
 				score += t.afterCallNoun(w)
 			}
 		}
-		if !ok || asked != 0 && asked != a.year {
+		// the call's title, word by word: "il bando giovani imprese" is the 2023 call's title,
+		// "il contributo per la digitalizzazione" the voucher's
+		// (by words a filter reads, "imprese giovanili hanno vinto un bando", only with its
+		// known words)
+		ts, free := t.titleScore(a.id)
+		if !ok && free == 0 {
+			ts = 0
+		}
+		score += ts
+		if !ok && ts == 0 || asked != 0 && asked != a.year {
 			continue
 		}
 		if asked != 0 {

@@ -23,9 +23,11 @@ var (
 		"autorizzazioni per ampliamento", "autorizzazioni per apertura", "autorizzazioni per subingresso", "autorizzazioni di ampliamento",
 		"autorizzazioni di apertura", "autorizzazioni all apertura",
 		"subingressi", "subentri", "takeovers"}
-	grantWords    = []string{"contributi", "contributo", "grant", "grants", "sovvenzioni", "finanziamenti", "ristori", "fondi", "beneficiari", "beneficiarie", "beneficiato", "finanziate", "funded"}
+	grantWords    = []string{"contributi", "contributo", "grant", "grants", "voucher", "vouchers", "sovvenzioni", "finanziamenti", "ristori", "fondi", "beneficiari", "beneficiarie", "beneficiato", "finanziate", "funded"}
 	amountWords   = []string{"euro", "soldi", "importo", "importi", "amount", "amounts", "quanto", "how much", "money", "concessi", "erogati", "stanziati", "valore"}
 	recipientWord = []string{"beneficiari", "beneficiarie", "beneficiato", "quante imprese", "quante aziende", "imprese finanziate", "hanno ricevuto",
+		// "imprese che hanno preso un contributo": the firms
+		"imprese che hanno preso", "aziende che hanno preso", "imprese che hanno avuto", "aziende che hanno avuto",
 		// "quali bandi hanno finanziato più imprese?"
 		"finanziato piu imprese", "finanziato meno imprese", "finanziato piu aziende", "funded the most", "funded more", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms"}
 	// firmCountWords count firms (in a CIG question: the distinct firms that asked)
