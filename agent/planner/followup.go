@@ -23,10 +23,15 @@ func isFollowUp(t *text) bool {
 		// "confronta con le ditte individuali": a comparison with the previous question
 		return true
 	}
-	if followLead[t.tokens[0]] {
+	if followLead[t.tokens[0]] && (!(t.tokens[0] == "what" || t.tokens[0] == "how") || t.tok(1) == "about" || len(t.tokens) > 3) {
 		return !(t.tokens[0] == "what" || t.tokens[0] == "how") || t.tok(1) == "about"
 	}
+	if len(t.tokens) <= 3 && t.has(averageWords...) {
+		// "in media?", "on average?" after a total: the same total per firm
+		return true
+	}
 	if len(t.tokens) <= 3 {
+		// "how many companies?", like "a quante imprese?", is a bare fragment
 		// "per quartiere", "top 3"; "il saldo?", "in percentuale?" name only a measure
 		m := t.readMetric()
 		if !m.named {
@@ -165,6 +170,10 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		if m2 := newText(question + " ore di cassa integrazione").readMetric(); m2.named && isHours(m2.name) {
 			m = m2
 		}
+	}
+	if !m.named && sourceOf(q.Metric) == "contributi" && t.has(averageWords...) {
+		// "in media?" after the grants' amount or beneficiaries: the average grant
+		m = metricReading{name: "contributi_importo_medio", named: true}
 	}
 	if !m.named {
 		// "e i lavoratori?" after a CIG question: the measure is read within the previous source

@@ -253,6 +253,10 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		if i == 0 && !t.has(weatherWords...) && t.fresh().readMetric().name != "" {
 			continue // "the forecast for openings in 2027" is no weather (see forecast)
 		}
+		if strings.HasPrefix(n.it, "i flussi turistici") && (t.has(cigWords...) || t.has(grantWords...) || t.has("suap")) &&
+			!t.has("turisti", "tourists", "visitors", "pernottamenti", "arrivi", "posti letto") {
+			continue // "cig nel turismo", "contributi al turismo": the firms of tourism (ATECO I)
+		}
 		if n.it == staffIT && t.has(cigWords...) {
 			continue // workers in CIG are counted
 		}

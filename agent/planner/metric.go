@@ -51,7 +51,10 @@ var (
 		"quanto incide", "quanto incidono", "incidono sul*", "incide sul*", "incidono tra", "incide tra",
 		"percentage", "che parte", "what fraction",
 		// "%" reads "percento": "il quartiere con più imprese artigiane in %"
-		"in percento", "percentualmente", "in termini percentuali", "in percentage terms"}
+		"in percento", "percentualmente", "in termini percentuali", "in percentage terms",
+		// "tasso di accoglimento delle domande": the share of those granted
+		"tasso di accoglimento", "tasso di approvazione", "tasso di rigetto", "tasso di respingimento", "approval rate",
+		"rejection rate", "acceptance rate"}
 	closeWords = []string{"mortalita", "chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations",
 		// "hanno tirato giù la saracinesca", "hanno chiuso i battenti": idioms for closing down
 		// ("abbassato la serranda", "giù le saracinesche": any form of the verb, either shutter)

@@ -22,7 +22,9 @@ var sectorWords = []valueWords{
 	{"sezione_ateco", "G", []string{"commercio", "commerciali", "commerciale", "commercianti", "trade"}},
 	{"sezione_ateco", "O", []string{"settore pubblico", "pubblica amministrazione", "public sector", "public administration"}},
 	{"sezione_ateco", "H", []string{"trasporti", "trasporto", "logistica", "magazzinaggio", "transport", "logistics"}},
-	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "ristorative", "ristorativa", "ristorativi", "bar", "pizzerie", "pizzeria", "trattorie", "osterie", "alloggio", "alberghiere", "attivita ricettive", "strutture ricettive", "ricettive", "ricettivo", "affittacamere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service"}},
+	{"sezione_ateco", "I", []string{"ristorazione", "ristoranti", "ristorante", "ristorative", "ristorativa", "ristorativi", "bar", "pizzerie", "pizzeria", "trattorie", "osterie", "alloggio", "alberghiere", "attivita ricettive", "strutture ricettive", "ricettive", "ricettivo", "affittacamere", "pubblici esercizi", "somministrazione", "accommodation", "restaurants", "hospitality", "bars", "food service",
+		// "cig nel turismo": the register's firms of tourism (visitors are no data, intent.go)
+		"turismo", "settore turistico", "tourism"}},
 	{"sezione_ateco", "J", []string{"informatica", "informatiche", "ict", "information technology", "servizi di informazione", "tech"}},
 	{"sezione_ateco", "K", []string{"finanza", "finanziarie", "finanziario", "banche", "banca", "assicurazioni", "assicurative", "finance", "banking", "banks", "insurance"}},
 	{"sezione_ateco", "L", []string{"immobiliari", "immobiliare", "real estate"}},
@@ -84,18 +86,19 @@ var cigTypeWords = []valueWords{
 var esitoWords = map[string][]valueWords{
 	"cig": {
 		{"esito", "RESPINTA", []string{"respinte", "respinta", "rifiutate", "rejected", "refused", "respinto", "rifiutato", "reject",
-			"rejects", "refuse", "refuses", "deny", "denied"}},
+			"rejects", "refuse", "refuses", "deny", "denied", "rigetto", "respingimento", "rejection"}},
 		// "domande accolte": a CIG request granted is authorised
 		{"esito", "AUTORIZZATA", []string{"autorizzate", "autorizzata", "approvate", "approved", "accolte", "accolta", "accettate",
-			"accepted", "granted", "authorised", "authorized"}},
+			"accepted", "granted", "authorised", "authorized", "accoglimento", "approvazione", "approval", "acceptance"}},
 		{"esito", "IN ISTRUTTORIA", []string{"in istruttoria", "in attesa", "pending"}},
 	},
 	"suap": {
 		{"esito", "RESPINTA", []string{"respinte", "respinta", "rejected", "respinto", "rifiutato", "rifiutate", "refused", "reject",
-			"rejects", "refuse", "refuses", "deny", "denied"}},
+			"rejects", "refuse", "refuses", "deny", "denied", "rigetto", "respingimento", "rejection"}},
 		{"esito", "ACCOLTA", []string{"accolte", "accolta", "approvate", "approved", "accepted", "granted", "accolto", "approvato",
-			"approve", "approves", "accept", "accepts"}},
-		{"esito", "IN CORSO", []string{"in corso", "pending"}},
+			"approve", "approves", "accept", "accepts", "accoglimento", "approvazione", "approval", "acceptance"}},
+		// "pratiche ancora in istruttoria": the SUAP calls a permit not yet decided "in corso"
+		{"esito", "IN CORSO", []string{"in corso", "pending", "in istruttoria", "in attesa", "in lavorazione", "in valutazione"}},
 		{"tipo_pratica", "APERTURA", []string{"di apertura", "apertura", "aperture", "opening", "openings", "per aprire", "per avviare",
 			"avvio", "avvii", "to open", "to start"}},
 		{"tipo_pratica", "SUBINGRESSO", []string{"subingresso", "subingressi", "subentri", "takeovers", "takeover"}},
@@ -116,7 +119,7 @@ var esitoWords = map[string][]valueWords{
 var suapSectorWords = []valueWords{
 	{"settore_suap", "COMMERCIO SU AREE PUBBLICHE", []string{"commercio su aree pubbliche", "aree pubbliche", "area pubblica", "ambulanti", "ambulante", "mercati", "mercato", "street vendors", "market stalls",
 		"street trading", "street traders", "street markets", "itinerant trade"}},
-	{"settore_suap", "COMMERCIO AL DETTAGLIO", []string{"commercio al dettaglio", "dettaglio", "negozi", "negozio", "retail", "shops"}},
+	{"settore_suap", "COMMERCIO AL DETTAGLIO", []string{"commercio al dettaglio", "esercizi di vicinato", "esercizio di vicinato", "dettaglio", "negozi", "negozio", "retail", "shops"}},
 	{"settore_suap", "PUBBLICO ESERCIZIO", []string{"pubblici esercizi", "pubblico esercizio", "somministrazione", "ristorazione", "ristoranti", "ristorante", "bar", "pizzerie", "pizzeria", "locali", "bars", "restaurants", "public premises", "public establishments"}},
 	{"settore_suap", "STRUTTURE RICETTIVE", []string{"strutture ricettive", "struttura ricettiva", "ricettive", "alberghi", "albergo", "hotel", "affittacamere", "accommodation"}},
 	{"settore_suap", "AUTORIPARAZIONE", []string{"autoriparazione", "autoriparazioni", "autoriparatori", "officine", "officina", "meccanici", "carrozzerie", "car repair"}},
