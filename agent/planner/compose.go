@@ -45,6 +45,9 @@ func compose(plan Plan, results []tool.Result) string {
 	if len(parts) == 0 {
 		return tr(lang, "Non ho trovato risultati per questa domanda.", "I found no results for this question.")
 	}
+	if plan.Note != "" {
+		parts = append(parts, plan.Note)
+	}
 	return strings.Join(parts, "\n\n")
 }
 

@@ -44,6 +44,8 @@ type Plan struct {
 	Reply string `json:"reply,omitempty"`
 	// State is what the next turn inherits.
 	State State `json:"state"`
+	// Note says what the question names that the plan does not use (readcheck.go).
+	Note string `json:"note,omitempty"`
 }
 
 // Planner reads questions against the catalog.
@@ -57,7 +59,9 @@ func New(cat *catalog.Catalog) *Planner { return &Planner{cat: cat} }
 // Plan reads one question; prev is the previous turn's state (nil for the first) and now the
 // date relative periods ("quest'anno", "negli ultimi 12 mesi") are read against.
 func (p *Planner) Plan(question string, prev *State, now time.Time) Plan {
-	return p.plan(question, prev, now)
+	pl := p.plan(question, prev, now)
+	pl.Note = readNote(question, prev, pl, now)
+	return pl
 }
 
 // Compose writes the answer of a plan from its tool results, in the plan's language. Every
