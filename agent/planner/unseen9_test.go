@@ -1,0 +1,119 @@
+package planner
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+	"github.com/comune-bologna/conoscenza/agent/tool"
+)
+
+// Ninth round of unseen phrasings (session 12, 27/11/2026, docs/assistant-eval.md "Session 12:
+// ninth round (other sources)"): CIG, SUAP and grants, and the firms they join to.
+func TestUnseenPhrasingsNinthRound(t *testing.T) {
+	cases := []struct{ question, want string }{
+		// the firm's state today on CIG and grant questions
+		{"imprese che hanno chiesto la cig e poi hanno chiuso",
+			`{"metric":"cig_imprese","filters":[{"dimension":"stato","value":"CESSATA"}]}`},
+		{"imprese in cassa integrazione che ora sono cessate",
+			`{"metric":"cig_imprese","filters":[{"dimension":"stato","value":"CESSATA"}]}`},
+		{"quante imprese cessate avevano chiesto la cassa integrazione nel 2024",
+			`{"metric":"cig_imprese","filters":[{"dimension":"stato","value":"CESSATA"}],"from":"2024-01-01","to":"2024-12-31"}`},
+		{"imprese in liquidazione che hanno chiesto la cig",
+			`{"metric":"cig_imprese","filters":[{"dimension":"stato","value":"IN LIQUIDAZIONE"}]}`},
+		{"imprese attive che hanno chiesto la cassa integrazione nel 2026",
+			`{"metric":"cig_imprese","filters":[{"dimension":"stato","value":"ATTIVA"}],"from":"2026-01-01","to":"2026-12-31"}`},
+		{"quante imprese sospese hanno fatto domanda di cig",
+			`{"metric":"cig_imprese","filters":[{"dimension":"stato","value":"SOSPESA"}]}`},
+		{"contributi concessi a imprese poi cessate",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"stato","value":"CESSATA"}]}`},
+		{"imprese che hanno preso un contributo e poi hanno chiuso",
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"stato","value":"CESSATA"}]}`},
+		// a pending request keeps the CIG's own outcome
+		{"domande di cig ancora in istruttoria", `{"metric":"cig_domande","filters":[{"dimension":"esito","value":"IN ISTRUTTORIA"}]}`},
+		// a call named by its title's words, with or without a call noun
+		{"il contributo per la digitalizzazione quanto ha erogato?",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"bando","value":"B-2026-03"}]}`},
+		{"contributi per la digitalizzazione delle piccole imprese nel 2026",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"bando","value":"B-2026-03"}],"from":"2026-01-01","to":"2026-12-31"}`},
+		{"il voucher per la transizione digitale per settore",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"bando","value":"B-2026-03"}],"group_by":["sezione_ateco"]}`},
+		{"contributo medio del bando giovani imprese",
+			`{"metric":"contributi_importo_medio","filters":[{"dimension":"bando","value":"B-2023-02"}]}`},
+		{"quante imprese hanno ricevuto il contributo covid nel 2020",
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"bando","value":"B-2020-03"}],"from":"2020-01-01","to":"2020-12-31"}`},
+		{"quante imprese hanno avuto il contributo per le botteghe di quartiere",
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"bando","value":"B-2025-02"}]}`},
+		{"quanti beneficiari ha avuto il bando per l'affitto dei locali commerciali?",
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"bando","value":"B-2021-05"}]}`},
+		// a company type or a sector alone is no call ("contributi alle imprese femminili")
+		{"contributi alle imprese straniere", `{"metric":"contributi_importo_concesso","filters":[{"dimension":"straniera","value":true}]}`},
+		{"contributi ai giovani nel 2023",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"giovanile","value":true}],"from":"2023-01-01","to":"2023-12-31"}`},
+		{"contributi al turismo nel 2021",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"sezione_ateco","value":"I"}],"from":"2021-01-01","to":"2021-12-31"}`},
+		{"quante imprese giovanili hanno vinto un bando nel 2026?",
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"giovanile","value":true}],"from":"2026-01-01","to":"2026-12-31"}`},
+		// SUAP: pending, neighbourhood shops; outcome rates; "in che quartiere"
+		{"quante pratiche suap sono ancora in istruttoria", `{"metric":"suap_pratiche","filters":[{"dimension":"esito","value":"IN CORSO"}]}`},
+		{"quante aperture di esercizi di vicinato al suap nel 2025",
+			`{"metric":"suap_pratiche","filters":[{"dimension":"settore_suap","value":"COMMERCIO AL DETTAGLIO"},{"dimension":"tipo_pratica","value":"APERTURA"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{"tasso di accoglimento delle domande di cig",
+			`{"metric":"quota","subset":[{"dimension":"esito","value":"AUTORIZZATA"}],"base":"cig_domande"}`},
+		{"tasso di rigetto delle pratiche suap nel 2025",
+			`{"metric":"quota","from":"2025-01-01","to":"2025-12-31","subset":[{"dimension":"esito","value":"RESPINTA"}],"base":"suap_pratiche"}`},
+		{"CIG approval rate in 2025",
+			`{"metric":"quota","from":"2025-01-01","to":"2025-12-31","subset":[{"dimension":"esito","value":"AUTORIZZATA"}],"base":"cig_domande"}`},
+		{"in che quartiere ci sono piu pratiche suap di apertura?",
+			`{"metric":"suap_pratiche","filters":[{"dimension":"tipo_pratica","value":"APERTURA"},{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"order":{"by":"value","dir":"desc"},"limit":1}`},
+		// tourism's firms, for CIG
+		{"cig nel turismo nel 2020",
+			`{"metric":"cig_domande","filters":[{"dimension":"sezione_ateco","value":"I"}],"from":"2020-01-01","to":"2020-12-31"}`},
+	}
+	p := New(catalog.Default())
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+	// visitors stay no data
+	if pl := p.Plan("quanti turisti nel 2025", nil, now); pl.Intent != IntentNoData {
+		t.Errorf("turisti: %s", pl.Intent)
+	}
+}
+
+// Follow-ups over grants: the average, the firms asked in English.
+func TestNinthRoundFollowUps(t *testing.T) {
+	p := New(catalog.Default())
+	for _, c := range []struct {
+		turns []string
+		want  string
+	}{
+		{[]string{"quanto e stato concesso di contributi nel 2025?", "a quante imprese?", "in media?"},
+			`{"metric":"contributi_importo_medio","from":"2025-01-01","to":"2025-12-31"}`},
+		{[]string{"quanto e stato concesso di contributi nel 2025?", "a quante imprese?", "in media?", "per bando"},
+			`{"metric":"contributi_importo_medio","group_by":["bando"],"from":"2025-01-01","to":"2025-12-31"}`},
+		{[]string{"how much did the digital transition voucher grant?", "how many companies?"},
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"bando","value":"B-2026-03"}]}`},
+		{[]string{"how much did the digital transition voucher grant?", "on average?"},
+			`{"metric":"contributi_importo_medio","filters":[{"dimension":"bando","value":"B-2026-03"}]}`},
+	} {
+		var prev *State
+		var pl Plan
+		for _, q := range c.turns {
+			pl = p.Plan(q, prev, now)
+			prev = &pl.State
+		}
+		var got []string
+		for _, call := range pl.Calls {
+			if call.Name == tool.QueryMetrics {
+				got = append(got, string(call.Arguments))
+			}
+		}
+		if strings.Join(got, "\n") != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.turns, strings.Join(got, "\n     "), c.want)
+		}
+	}
+}
