@@ -525,6 +525,8 @@ func (t *text) readGroups(source string) []string {
 			(articles[prev] && (mostWords[t.tok(i+n)] || rankWords[t.tok(i+n)] != 0)) ||
 			// "in che mese del 2020 ..."
 			(prev == "che" && len(before) > 1 && before[1] == "in") ||
+			// "che bando ha avuto più beneficiari?": the question opening with "che" as "quale"
+			(prev == "che" && len(before) == 1 && t.has("piu", "meno", "maggior", "maggiore", "minor", "minore")) ||
 			// "nelle zone del quartiere Navile", "le aree statistiche di Savena", "the zones of
 			// Navile": the plural of a smaller level before a place (already read as a filter)
 			((dim == "zona" || dim == "area_statistica") && pluralAreas[t.tok(i)] &&

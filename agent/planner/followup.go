@@ -171,6 +171,11 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 			m = m2
 		}
 	}
+	if src := sourceOf(q.Metric); (src == "cig" || src == "contributi") && m.name == "chiusure" && t.has(closedStateWords...) {
+		// "e di queste quante sono poi cessate?" after the firms that asked for CIG: their
+		// state today (companystate.go), not the register's closures
+		m = metricReading{}
+	}
 	if !m.named && sourceOf(q.Metric) == "contributi" && t.has(averageWords...) {
 		// "in media?" after the grants' amount or beneficiaries: the average grant
 		m = metricReading{name: "contributi_importo_medio", named: true}

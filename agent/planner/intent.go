@@ -365,6 +365,12 @@ func (t *text) docNoun() bool {
 	if !t.has(docNouns...) {
 		return false
 	}
+	if others := slices.DeleteFunc(slices.Clone(docNouns), func(w string) bool { return w == "voucher" || w == "avviso" }); !t.has(others...) &&
+		(t.has(recipientWord...) || t.has(averageGrantWords...) || t.has("importo", "importi", "concesso", "concessi", "erogato", "erogati")) {
+		// "beneficiari del voucher digitale": a call's recipients and amounts are in the grants'
+		// data (what the call provides stays with the documents: "cosa prevede il voucher")
+		return false
+	}
 	// "rapporto tra chiusure e aperture", "in rapporto alle imprese attive", "in relazione al
 	// numero di imprese": a ratio or a reference, not a report, when no other document is named
 	for _, ph := range []string{"rapporto tra", "rapporto fra", "in rapporto a", "in rapporto al", "in rapporto alle", "in rapporto ai",

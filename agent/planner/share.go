@@ -27,6 +27,11 @@ func splitSubset(fs []semantic.Filter) (subset, rest []semantic.Filter) {
 			return []semantic.Filter{f}, append(slices.Clone(rest[:i]), rest[i+1:]...)
 		}
 	}
+	if len(rest) == 1 && rest[0].Op == "" {
+		// "quota dei contributi andata a Porto-Saragozza": a place alone is the part, the
+		// whole city the base
+		return rest, nil
+	}
 	return nil, rest
 }
 
