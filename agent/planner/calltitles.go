@@ -96,8 +96,9 @@ func (t *text) questionStems() [][]string {
 		if w == "" || titleStop[w] || len([]rune(w)) < 4 {
 			continue
 		}
-		if (t.tok(i-1) == "per" || t.tok(i-1) == "by") && len(newText("per "+w).readGroups("register")) > 0 {
-			continue // "per quartiere" is a breakdown, not the "Botteghe di quartiere"
+		if (t.tok(i-1) == "per" || t.tok(i-1) == "by") && len(newText("per "+w).readGroups("register")) > 0 ||
+			italianPluralDims[w] || pluralDims[w] {
+			continue // "per quartiere", "tra i diversi quartieri" are a breakdown, not the "Botteghe di quartiere"
 		}
 		out[i] = append([]string{titleStem(w)}, titleGloss[w]...)
 	}
