@@ -171,9 +171,11 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 			m = m2
 		}
 	}
-	if src := sourceOf(q.Metric); (src == "cig" || src == "contributi") && m.name == "chiusure" && t.has(closedStateWords...) {
-		// "e di queste quante sono poi cessate?" after the firms that asked for CIG: their
-		// state today (companystate.go), not the register's closures
+	if src := sourceOf(q.Metric); (src == "cig" || src == "contributi") && (m.name == "chiusure" && t.has(closedStateWords...) ||
+		m.name == "imprese_attive" && t.has(activeStateWords...)) {
+		// "e di queste quante sono poi cessate?" after the firms that asked for CIG, "e quante
+		// sono ancora attive?" after a grant's beneficiaries: their state today
+		// (companystate.go), not the register's closures or stock
 		m = metricReading{}
 	}
 	if !m.named && sourceOf(q.Metric) == "contributi" && t.has(averageWords...) {

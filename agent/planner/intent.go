@@ -216,7 +216,9 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		return tr(lang, "il tasso di natalità o di mortalità delle imprese (posso dare le aperture e le chiusure del periodo e il tasso di crescita, cioè il saldo sulle imprese registrate a inizio periodo)",
 			"the birth or death rate of companies (I can give the period's openings and closures and the growth rate, the balance over the companies registered at the start)"), true
 	}
-	if t.has(firmCountWords...) && t.has(cigWords...) && t.has(grantWords...) && t.has("sia", "e", "and", "both", "anche") &&
+	if (t.has(firmCountWords...) || t.has("imprese beneficiarie", "aziende beneficiarie", "beneficiarie di", "beneficiari di")) &&
+		t.has(cigWords...) && t.has(grantWords...) && t.has("sia", "e", "and", "both", "anche", "poi", "dopo", "then", "after") &&
+		!t.cigAfterCall() &&
 		!t.has("confronta", "confronto", "rispetto", "compare", "compared", "vs", "versus") {
 		// "quante imprese hanno avuto la cassa integrazione e un contributo?": firms in two
 		// sources at once; each source is counted on its own
@@ -463,8 +465,16 @@ var outcomeCues = []string{"come sono andate", "come sono andati", "come e andat
 // aiutato le imprese giovanili?" asks which calls exist).
 var helpedCues = []string{"ha aiutato", "hanno aiutato", "ha salvato", "hanno salvato", "a sopravvivere", "did it help", "helped", "help"}
 
+// cigAfterCall says whether a named call's beneficiaries are asked about the CIG after it
+// ("le beneficiarie del bando botteghe hanno chiesto la cig dopo il contributo?"): the call's
+// outcome gives the share that did.
+func (t *text) cigAfterCall() bool {
+	return t.has(cigWords...) && t.has("dopo il contributo", "dopo aver ricevuto", "dopo il bando", "dopo averlo ricevuto", "after the grant",
+		"after receiving") && (bandoRE.MatchString(t.raw) || t.has("bando", "fondo", "voucher", "call") && t.bando() != "")
+}
+
 func (t *text) isOutcome() bool {
-	return t.has(outcomeCues...) || t.has(helpedCues...) && !t.has("quali", "quale", "which", "what") && t.bando() != ""
+	return t.has(outcomeCues...) || t.cigAfterCall() || t.has(helpedCues...) && !t.has("quali", "quale", "which", "what") && t.bando() != ""
 }
 
 // bandoAlias is a past call known by its words: the planner has no database, so the calls of
@@ -494,7 +504,12 @@ var yearRE = regexp.MustCompile(`\b(19|20)\d{2}\b`)
 // sameCalls returns, for a call found by its words without a year, the calls with the very
 // same words (the covid relief of 2020 and of 2021): a total over "i ristori covid" is over both.
 func (t *text) sameCalls(id string) []string {
-	if bandoRE.MatchString(t.raw) || yearRE.MatchString(t.raw) {
+	years := map[int]bool{}
+	for _, y := range yearRE.FindAllString(t.raw, -1) {
+		n, _ := strconv.Atoi(y)
+		years[n] = true
+	}
+	if bandoRE.MatchString(t.raw) || len(years) == 1 {
 		return []string{id}
 	}
 	var words [][]string
@@ -505,9 +520,13 @@ func (t *text) sameCalls(id string) []string {
 	}
 	var out []string
 	for _, a := range bandoAliases {
-		if slices.EqualFunc(a.words, words, slices.Equal) {
+		// "i ristori covid del 2020 e del 2021": the calls of the same words in the years named
+		if slices.EqualFunc(a.words, words, slices.Equal) && (len(years) == 0 || years[a.year]) {
 			out = append(out, a.id)
 		}
+	}
+	if len(out) == 0 {
+		return []string{id}
 	}
 	return out
 }

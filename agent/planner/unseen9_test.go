@@ -77,6 +77,10 @@ func TestUnseenPhrasingsNinthRound(t *testing.T) {
 			`{"metric":"quota","filters":[{"dimension":"quartiere","value":"Navile"}],"subset":[{"dimension":"femminile","value":true}]}`},
 		{"che bando ha avuto piu beneficiari nel 2025?",
 			`{"metric":"contributi_beneficiari","group_by":["bando"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1}`},
+		// batch 2: the covid relief of the two years named; tourism's firms for grants
+		{"how much did the covid relief grants pay in 2020 and 2021?",
+			`{"metric":"contributi_importo_concesso","filters":[{"dimension":"bando","op":"in","values":["B-2020-03","B-2021-07"]}],"group_by":["anno"],"from":"2020-01-01","to":"2021-12-31"}`},
+		{"ristori covid nel 2021", `{"metric":"contributi_importo_concesso","filters":[{"dimension":"bando","value":"B-2021-07"}],"from":"2021-01-01","to":"2021-12-31"}`},
 		// a call's recipients are counted, what it provides is in the documents
 		{"beneficiari del voucher digitale", `{"metric":"contributi_beneficiari","filters":[{"dimension":"bando","value":"B-2026-03"}]}`},
 	}
@@ -93,6 +97,14 @@ func TestUnseenPhrasingsNinthRound(t *testing.T) {
 	}
 	if pl := p.Plan("cosa prevede il voucher digitale", nil, now); pl.Intent != IntentDocument {
 		t.Errorf("voucher: %s", pl.Intent)
+	}
+	// batch 2: firms in both sources are no data; a named call's CIG after the grant is its outcome
+	if pl := p.Plan("imprese beneficiarie di contributi che poi hanno chiesto la cig", nil, now); pl.Intent != IntentNoData {
+		t.Errorf("crossing: %s", pl.Intent)
+	}
+	pl := p.Plan("quante imprese del fondo affitti hanno chiesto la cassa integrazione dopo il contributo?", nil, now)
+	if pl.Intent != IntentOutcome || len(pl.Calls) != 1 || !strings.Contains(string(pl.Calls[0].Arguments), "B-2021-05") {
+		t.Errorf("cig after the call: %s %+v", pl.Intent, pl.Calls)
 	}
 }
 
@@ -112,6 +124,8 @@ func TestNinthRoundFollowUps(t *testing.T) {
 		// held out, misread on its run: the firms' state asked after the CIG firms
 		{[]string{"quante aziende hanno fatto richiesta di cassa integrazione a savena nel 2025?", "e di queste quante sono poi cessate?"},
 			`{"metric":"cig_imprese","filters":[{"dimension":"quartiere","value":"Savena"},{"dimension":"stato","value":"CESSATA"}],"from":"2025-01-01","to":"2025-12-31"}`},
+		{[]string{"quante imprese straniere hanno ricevuto contributi nel 2025?", "e quante sono ancora attive?"},
+			`{"metric":"contributi_beneficiari","filters":[{"dimension":"straniera","value":true},{"dimension":"stato","value":"ATTIVA"}],"from":"2025-01-01","to":"2025-12-31"}`},
 		{[]string{"chiusure nel 2025", "e a navile?"},
 			`{"metric":"chiusure","filters":[{"dimension":"quartiere","value":"Navile"}],"from":"2025-01-01","to":"2025-12-31"}`},
 		{[]string{"how much did the digital transition voucher grant?", "on average?"},
