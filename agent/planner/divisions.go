@@ -1,6 +1,9 @@
 package planner
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // divisionWords name ATECO divisions (two digits) and classes by the words people use for the
 // trade ("metallurgia", "studi legali", "agenzie di viaggio", "farmacie"): narrower than a
@@ -142,4 +145,32 @@ func (t *text) namesActivityCode() bool {
 		}
 	}
 	return false
+}
+
+// divisionGroups are trades that span several ATECO divisions ("la metalmeccanica": metals,
+// metal products, electronics, electrical equipment, machinery, vehicles and their repair, as
+// the metalworkers' national contract covers them): a word, the divisions it stands for.
+var divisionGroups = []struct{ words, divisions []string }{
+	{[]string{"settore metalmeccanico", "industria metalmeccanica", "metalmeccanica", "metalmeccaniche", "metalmeccanico", "metalmeccanici",
+		"metalworking", "engineering industry"}, []string{"24", "25", "26", "27", "28", "29", "30", "33"}},
+}
+
+// readDivisionGroups sets a trade of several divisions as one filter on them.
+func (t *text) readDivisionGroups(s *filterSet) {
+	for _, g := range divisionGroups {
+		if i, n := t.first(g.words...); i >= 0 {
+			t.consume(i, n)
+			s.set(inFilter("divisione_ateco", slices.Clone(g.divisions)))
+		}
+	}
+}
+
+func init() {
+	for _, g := range divisionGroups {
+		for _, w := range g.words {
+			if !strings.Contains(w, " ") {
+				addVocabulary(w)
+			}
+		}
+	}
 }

@@ -127,6 +127,7 @@ func (t *text) readFilters(source string) []semantic.Filter {
 		t.readTertiary(&s)
 		t.readSections(&s)
 		t.readDivisions(&s)
+		t.readDivisionGroups(&s)
 		t.readValues(&s, divisionWords)
 		t.readValues(&s, sectorWords)
 	}
