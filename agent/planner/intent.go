@@ -236,6 +236,12 @@ func (t *text) noDataSubject(lang string) (string, bool) {
 		return tr(lang, "le imprese per importo ricevuto sopra o sotto una soglia (posso dare l'importo concesso, le imprese beneficiarie e il contributo medio)",
 			"companies by amount received above or below a threshold (I can give the amount awarded, the beneficiaries and the average grant)"), true
 	}
+	if t.firmsRanked() {
+		// "le imprese che hanno usato di più la cig", "which companies received the most
+		// grants?": the sources are summed by dimension, single firms are not ranked
+		return tr(lang, "la classifica delle singole imprese per cassa integrazione o contributi (posso dare i totali per settore, quartiere, tipo o bando, e il fascicolo di un'impresa)",
+			"a ranking of single companies by wage supplementation or grants (I can give the totals by sector, district, type or call, and a company's dossier)"), true
+	}
 	if t.has(cigWords...) && t.has("piu di una volta", "piu volte", "ripetutamente", "due volte", "more than once", "repeatedly", "several times") {
 		// "quante imprese hanno chiesto la cig più di una volta?": distinct firms are counted,
 		// not how often each asked
@@ -464,6 +470,28 @@ var outcomeCues = []string{"come sono andate", "come sono andati", "come e andat
 // a sopravvivere?"): its outcome, but only when a known call is named ("quali bandi hanno
 // aiutato le imprese giovanili?" asks which calls exist).
 var helpedCues = []string{"ha aiutato", "hanno aiutato", "ha salvato", "hanno salvato", "a sopravvivere", "did it help", "helped", "help"}
+
+// firmsRanked says whether single firms are ranked by a CIG or grant measure ("quali imprese
+// hanno ricevuto più contributi", "le 10 aziende con più ore di cig"), with no dimension to rank.
+func (t *text) firmsRanked() bool {
+	if !(t.has(cigWords...) || t.has(grantWords...)) || t.has("quante", "quanti", "how many", "how much") ||
+		!t.has("piu", "most", "maggior", "maggiori") || firmBoundRE.MatchString(t.String()) {
+		return false
+	}
+	if !t.has("quali imprese", "quali aziende", "quali ditte", "quali sono le imprese", "quali sono le aziende", "which companies",
+		"which firms", "which businesses", "le imprese che hanno", "le aziende che hanno", "imprese con piu", "aziende con piu",
+		"companies with the most", "firms with the most") && !firmTopRE.MatchString(t.String()) {
+		return false
+	}
+	return len(t.fresh().readGroups("cig")) == 0 && len(t.fresh().readGroups("contributi")) == 0
+}
+
+var (
+	// firmBoundRE is a size bound ("imprese con più di 10 addetti"), not a ranking
+	firmBoundRE = regexp.MustCompile(`(piu|more) (di|than) \d`)
+	// firmTopRE is "le 10 imprese con più ...", "top 5 companies"
+	firmTopRE = regexp.MustCompile(`(le|prime|top|the) \d+ (imprese|aziende|ditte|companies|firms)`)
+)
 
 // cigAfterCall says whether a named call's beneficiaries are asked about the CIG after it
 // ("le beneficiarie del bando botteghe hanno chiesto la cig dopo il contributo?"): the call's

@@ -101,6 +101,20 @@ func TestUnseenPhrasingsNinthRound(t *testing.T) {
 	if pl := p.Plan("cosa prevede il voucher digitale", nil, now); pl.Intent != IntentDocument {
 		t.Errorf("voucher: %s", pl.Intent)
 	}
+	// single firms ranked by CIG or grants: no data, said so (batch 1's leftover); a dimension
+	// ranked, or a size bound, stays a number
+	for _, q := range []string{"le imprese che hanno usato di piu la cig", "le 10 imprese con piu domande di cassa integrazione",
+		"which companies received the most grants?", "quali imprese hanno ricevuto piu contributi"} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentNoData || strings.ContainsAny(pl.Reply, "0123456789") {
+			t.Errorf("%q: %s %q", q, pl.Intent, pl.Reply)
+		}
+	}
+	for _, q := range []string{"quali quartieri hanno piu imprese in cig", "imprese con piu di 50 addetti in cig nel 2025",
+		"quali bandi hanno finanziato piu imprese?"} {
+		if pl := p.Plan(q, nil, now); pl.Intent != IntentMetric {
+			t.Errorf("%q: %s", q, pl.Intent)
+		}
+	}
 	// batch 2: firms in both sources are no data; a named call's CIG after the grant is its outcome
 	if pl := p.Plan("imprese beneficiarie di contributi che poi hanno chiesto la cig", nil, now); pl.Intent != IntentNoData {
 		t.Errorf("crossing: %s", pl.Intent)
