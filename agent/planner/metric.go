@@ -35,7 +35,9 @@ var (
 		"numero delle imprese", "imprese diverse", "imprese distinte", "aziende diverse", "imprese che hanno chiesto", "aziende che hanno chiesto",
 		"imprese che hanno fatto", "imprese richiedenti", "aziende richiedenti", "how many firms", "how many companies", "how many businesses",
 		"number of firms", "number of companies", "number of businesses", "firms that applied", "companies that applied", "distinct firms",
-		"how many distinct", "how many different", "distinct companies", "different companies", "different firms"}
+		"how many distinct", "how many different", "distinct companies", "different companies", "different firms",
+		// "quali quartieri hanno più imprese in cig": the firms ranked by a dimension
+		"piu imprese", "meno imprese", "piu aziende", "meno aziende", "most companies", "most firms", "fewest companies", "fewest firms"}
 	// averageGrantWords name the average grant; averageWords ask for one with a word of money
 	// ("quanti soldi in media", not "che età avevano in media le donne che hanno chiesto il
 	// contributo")

@@ -84,6 +84,9 @@ func TestUnseenPhrasingsNinthRound(t *testing.T) {
 		// a trade of several divisions (batch 1's leftover, fixed after the held-out run)
 		{"ore di cig nella metalmeccanica",
 			`{"metric":"cig_ore_autorizzate","filters":[{"dimension":"divisione_ateco","op":"in","values":["24","25","26","27","28","29","30","33"]}]}`},
+		// "più imprese in cig" counts the firms, ranked by the dimension
+		{"quali quartieri hanno piu imprese in cig",
+			`{"metric":"cig_imprese","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"order":{"by":"value","dir":"desc"}}`},
 		// a call's recipients are counted, what it provides is in the documents
 		{"beneficiari del voucher digitale", `{"metric":"contributi_beneficiari","filters":[{"dimension":"bando","value":"B-2026-03"}]}`},
 	}
