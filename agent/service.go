@@ -187,6 +187,7 @@ func (s *Service) now() time.Time {
 // runPlanner answers without a model.
 func (s *Service) runPlanner(ctx context.Context, req Request, q string, prev *planner.State, t *turn, lim Limits) (string, *planner.State) {
 	ps := time.Now()
+	s.refreshCalls(ctx)
 	plan := s.Planner.Plan(q, prev, s.now())
 	t.lang = plan.Lang
 	t.step(Step{Kind: "plan", Key: "plan", Label: "interpreto la domanda", Detail: plan, DurationMS: time.Since(ps).Milliseconds()})

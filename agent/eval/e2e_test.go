@@ -22,7 +22,16 @@ import (
 	"github.com/comune-bologna/conoscenza/retrieval/embed"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+// TestMain reads the plan-only questions against the demo data's grant calls (the end-to-end
+// service reads those of its database).
+func TestMain(m *testing.M) {
+	var calls []planner.Call
+	for _, c := range demo.Calls() {
+		calls = append(calls, planner.Call{ID: c.ID, Title: c.Title, Year: c.Year})
+	}
+	planner.SetCalls(calls)
+	dbtest.Main(m)
+}
 
 // demoService loads a small demo data set (and the demo documents) into a fresh database and
 // returns the assistant over it, with the evaluation's clock.

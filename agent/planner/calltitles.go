@@ -6,25 +6,6 @@ import (
 	"github.com/comune-bologna/conoscenza/agent/catalog"
 )
 
-// callTitles are the grant calls' titles as the data name them (titolo_bando of the demo's
-// contributi, ingest/demo/contributi.go). A question names a call by its title's words, in any
-// form ("il contributo per la digitalizzazione" is the "Voucher per la transizione digitale
-// delle micro e piccole imprese 2026"): the words are compared by their stems, so a new call
-// needs its title here, not a list of words.
-var callTitles = map[string]string{
-	"B-2020-03": "Contributi a fondo perduto emergenza COVID-19 2020",
-	"B-2021-07": "Contributi a fondo perduto emergenza COVID-19 2021",
-	"B-2021-05": "Fondo affitti per le attività commerciali 2021",
-	"B-2022-01": "Bando imprese femminili 2022",
-	"B-2023-02": "Bando giovani imprese 2023",
-	"B-2024-01": "Bando botteghe storiche e negozi di vicinato 2024",
-	"B-2025-01": "Bando per le imprese culturali e creative 2025",
-	"B-2025-02": "Bando «Botteghe di quartiere» 2025",
-	"B-2025-04": "Bando «Donne che fanno impresa» 2025",
-	"B-2026-01": "Bando «Giovani al lavoro in proprio» 2026",
-	"B-2026-03": "Voucher per la transizione digitale delle micro e piccole imprese 2026",
-}
-
 // titleGloss are the stems a question's word stands for when it is not a title's own word:
 // English words and Italian synonyms of title words (general vocabulary, not one call's).
 var titleGloss = map[string][]string{
@@ -73,22 +54,6 @@ func titleWords(title string) []string {
 	return out
 }
 
-// titleCommon counts the titles each stem is in: a stem in three or more ("imprese", "bando",
-// "fondo") tells no call from another.
-var titleCommon = func() map[string]int {
-	n := map[string]int{}
-	for _, title := range callTitles {
-		seen := map[string]bool{}
-		for _, w := range titleWords(title) {
-			if s := titleStem(w); !seen[s] {
-				seen[s] = true
-				n[s]++
-			}
-		}
-	}
-	return n
-}()
-
 // questionStems are the stems each of the question's words stands for (its own and its glosses).
 func (t *text) questionStems() [][]string {
 	out := make([][]string, len(t.tokens))
@@ -120,11 +85,11 @@ func (t *text) titleScore(id string) (score, free int) {
 		}
 		return false
 	}
-	words := titleWords(callTitles[id])
+	words := titleWords(currentCalls().titles[id])
 	seen := map[string]bool{}
 	for _, w := range words {
 		s := titleStem(w)
-		if titleCommon[s] >= 3 || seen[s] || titleNouns[w] {
+		if currentCalls().common[s] >= 3 || seen[s] || titleNouns[w] {
 			continue
 		}
 		for i := range qs {
@@ -155,8 +120,8 @@ func (t *text) titleScore(id string) (score, free int) {
 // no filter on commerce, "le micro e piccole imprese" of the voucher no size class).
 func (t *text) consumeTitle(id string) {
 	stems := map[string]bool{}
-	for _, w := range titleWords(callTitles[id]) {
-		if s := titleStem(w); titleCommon[s] < 3 && !titleNouns[w] {
+	for _, w := range titleWords(currentCalls().titles[id]) {
+		if s := titleStem(w); currentCalls().common[s] < 3 && !titleNouns[w] {
 			stems[s] = true
 		}
 	}

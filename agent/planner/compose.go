@@ -118,9 +118,13 @@ func noDataReply(lang, subject string) string {
 
 func whichBando(lang string) string {
 	var ids []string
-	for _, a := range bandoAliases {
+	for _, a := range currentCalls().aliases {
 		ids = append(ids, a.id)
 	}
-	return tr(lang, "Di quale bando? Indichi il codice (per esempio "+ids[1]+"). Bandi noti: "+strings.Join(ids, ", ")+".",
-		"Which call? Please give its code (for example "+ids[1]+"). Known calls: "+strings.Join(ids, ", ")+".")
+	if len(ids) == 0 {
+		return tr(lang, "Di quale bando? Indichi il codice del bando (non ho contributi caricati).",
+			"Which call? Please give its code (no grants are loaded).")
+	}
+	return tr(lang, "Di quale bando? Indichi il codice (per esempio "+ids[len(ids)-1]+"). Bandi noti: "+strings.Join(ids, ", ")+".",
+		"Which call? Please give its code (for example "+ids[len(ids)-1]+"). Known calls: "+strings.Join(ids, ", ")+".")
 }

@@ -178,7 +178,7 @@ func dropAliasTypes(fs []semantic.Filter, alias string) []semantic.Filter {
 		return fs
 	}
 	var words []string
-	for _, a := range bandoAliases {
+	for _, a := range currentCalls().aliases {
 		if a.id == alias {
 			for _, g := range a.words {
 				words = append(words, g...)

@@ -505,26 +505,12 @@ func (t *text) isOutcome() bool {
 	return t.has(outcomeCues...) || t.cigAfterCall() || t.has(helpedCues...) && !t.has("quali", "quale", "which", "what") && t.bando() != ""
 }
 
-// bandoAlias is a past call known by its words: the planner has no database, so the calls of
-// the demo data are listed here (docs/assistant-eval.md). An explicit id always wins.
+// bandoAlias is a call known by the telling words of its title (calls.go); an explicit id
+// always wins.
 type bandoAlias struct {
 	id    string
 	year  int
 	words [][]string // every group must match one of its words
-}
-
-var bandoAliases = []bandoAlias{
-	{"B-2020-03", 2020, [][]string{{"ristori", "covid", "emergenza", "fondo perduto", "pandemia", "relief"}}},
-	{"B-2021-07", 2021, [][]string{{"ristori", "covid", "emergenza", "fondo perduto", "pandemia", "relief"}}},
-	{"B-2021-05", 2021, [][]string{{"affitti", "affitto", "rent"}}},
-	{"B-2022-01", 2022, [][]string{{"femminili", "femminile", "donne", "women"}}},
-	{"B-2023-02", 2023, [][]string{{"giovani", "giovanili", "youth", "young"}}},
-	{"B-2024-01", 2024, [][]string{{"botteghe", "negozi", "vicinato", "shop", "shops", "storiche"}}},
-	{"B-2025-01", 2025, [][]string{{"culturali", "creative", "cultura", "cultural"}}},
-	{"B-2025-02", 2025, [][]string{{"botteghe di quartiere", "botteghe", "negozi", "shop", "shops"}}},
-	{"B-2025-04", 2025, [][]string{{"donne che fanno impresa", "donne", "femminili", "femminile", "women"}}},
-	{"B-2026-01", 2026, [][]string{{"giovani al lavoro", "giovani", "in proprio", "youth", "young"}}},
-	{"B-2026-03", 2026, [][]string{{"voucher", "digitale", "transizione digitale", "digital"}}},
 }
 
 var yearRE = regexp.MustCompile(`\b(19|20)\d{2}\b`)
@@ -541,13 +527,13 @@ func (t *text) sameCalls(id string) []string {
 		return []string{id}
 	}
 	var words [][]string
-	for _, a := range bandoAliases {
+	for _, a := range currentCalls().aliases {
 		if a.id == id {
 			words = a.words
 		}
 	}
 	var out []string
-	for _, a := range bandoAliases {
+	for _, a := range currentCalls().aliases {
 		// "i ristori covid del 2020 e del 2021": the calls of the same words in the years named
 		if slices.EqualFunc(a.words, words, slices.Equal) && (len(years) == 0 || years[a.year]) {
 			out = append(out, a.id)
@@ -570,7 +556,7 @@ func (t *text) bando() string {
 		asked, _ = strconv.Atoi(m)
 	}
 	best, bestScore := "", 0
-	for _, a := range bandoAliases {
+	for _, a := range currentCalls().aliases {
 		ok, score := true, 0
 		for _, g := range a.words {
 			ok = ok && t.has(g...)
@@ -607,7 +593,7 @@ func (t *text) bando() string {
 	if best == "" && asked != 0 && t.callOfYear() {
 		// "il bando del 2023 come è andato?": the one call of that year
 		var ids []string
-		for _, a := range bandoAliases {
+		for _, a := range currentCalls().aliases {
 			if a.year == asked {
 				ids = append(ids, a.id)
 			}

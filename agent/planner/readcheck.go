@@ -130,7 +130,7 @@ func readNote(question string, prev *State, pl Plan, now time.Time) string {
 	}
 	// a call the plan filters on owns the words of its name ("il bando per le imprese
 	// femminili" is no filter on women-led firms)
-	for _, a := range bandoAliases {
+	for _, a := range currentCalls().aliases {
 		if slices.Contains(bandos, a.id) {
 			for _, g := range a.words {
 				for _, w := range g {

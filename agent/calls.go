@@ -1,0 +1,54 @@
+package agent
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/comune-bologna/conoscenza/agent/planner"
+)
+
+// callsTTL bounds how stale the planner's list of grant calls may be: a new grants file is
+// read into it within this time.
+const callsTTL = 30 * time.Second
+
+// lastCalls remembers which database last gave the planner its grant calls, and when: the
+// planner's list is one per process, as is the database in production (tests may run two).
+var lastCalls struct {
+	mu   sync.Mutex
+	pool *pgxpool.Pool
+	at   time.Time
+}
+
+// refreshCalls gives the planner the grant calls of the loaded data (id, title, year), read
+// again at most every callsTTL: questions name calls by their titles, which only the data
+// know. A failure is logged and the previous list kept: the question is still answered.
+func (s *Service) refreshCalls(ctx context.Context) {
+	if s.Store == nil || s.Store.Pool == nil {
+		return
+	}
+	lastCalls.mu.Lock()
+	defer lastCalls.mu.Unlock()
+	if lastCalls.pool == s.Store.Pool && time.Since(lastCalls.at) < callsTTL {
+		return
+	}
+	rows, err := s.Store.Pool.Query(ctx, `SELECT id_bando, max(titolo_bando), max(anno) FROM contributi GROUP BY id_bando`)
+	if err != nil {
+		s.log().Warn("read the grant calls for the planner", "err", err)
+		return
+	}
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (planner.Call, error) {
+		var c planner.Call
+		err := r.Scan(&c.ID, &c.Title, &c.Year)
+		return c, err
+	})
+	if err != nil {
+		s.log().Warn("read the grant calls for the planner", "err", err)
+		return
+	}
+	planner.SetCalls(cs)
+	lastCalls.pool, lastCalls.at = s.Store.Pool, time.Now()
+}
