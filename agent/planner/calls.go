@@ -3,7 +3,9 @@ package planner
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"sync/atomic"
+	"unicode"
 )
 
 // Call is a grant call of the loaded data: its id (ID-BANDO), title (TITOLO-BANDO) and year
@@ -60,4 +62,66 @@ func currentCalls() *callIndex {
 		return x
 	}
 	return &callIndex{titles: map[string]string{}, common: map[string]int{}}
+}
+
+// callIDIn returns the call a text names by its id: one of the loaded calls' ids (the longest
+// written as a word of its own, letters in any case), else one written as the formats' example
+// writes them (B-2021-07). An id of digits alone is never looked for: it would be a year.
+func callIDIn(s string) string {
+	if i, id := findCallID(s); i >= 0 {
+		return id
+	}
+	if m := bandoRE.FindString(s); m != "" {
+		return strings.ToUpper(m)
+	}
+	return ""
+}
+
+// replaceCallIDs replaces every call id in s (loaded or in the example's form) with r.
+func replaceCallIDs(s, r string) string {
+	for {
+		i, id := findCallID(s)
+		if i < 0 {
+			break
+		}
+		s = s[:i] + r + s[i+len(id):]
+	}
+	return bandoRE.ReplaceAllString(s, r)
+}
+
+// findCallID finds the longest loaded call id written in s as a word of its own, and where.
+func findCallID(s string) (int, string) {
+	up := strings.ToUpper(s)
+	if len(up) != len(s) { // a letter whose upper case is longer: positions would not match
+		return -1, ""
+	}
+	at, best := -1, ""
+	for id := range currentCalls().titles {
+		u := strings.ToUpper(id)
+		if len(u) <= len(best) || !strings.ContainsFunc(u, unicode.IsLetter) || len(u) != len(id) {
+			continue
+		}
+		for from := 0; from < len(up); {
+			j := strings.Index(up[from:], u)
+			if j < 0 {
+				break
+			}
+			j += from
+			if wordEdge(up, j-1) && wordEdge(up, j+len(u)) {
+				at, best = j, id
+				break
+			}
+			from = j + 1
+		}
+	}
+	return at, best
+}
+
+// wordEdge says whether s has no letter or digit at byte i (or i is outside s).
+func wordEdge(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return true
+	}
+	c := rune(s[i])
+	return c >= 0x80 || !unicode.IsLetter(c) && !unicode.IsDigit(c)
 }

@@ -21,6 +21,8 @@ func TestCallsAreTheDataGiven(t *testing.T) {
 	for q, want := range map[string]string{
 		"quanto ha concesso il bando per la riqualificazione energetica?": `"value":"BO-77"`,
 		"beneficiari del contributo alle librerie indipendenti":           `"value":"BO-78"`,
+		"quanto è stato concesso con il bando bo-79 per quartiere?":       `"value":"BO-79"`,
+		"importo concesso BO-77 per quartiere":                            `"value":"BO-77"`,
 	} {
 		got, _ := json.Marshal(queryOf(t, p.Plan(q, nil, now)))
 		if !strings.Contains(string(got), want) {

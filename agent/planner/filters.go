@@ -78,8 +78,8 @@ func (t *text) readFilters(source string) []semantic.Filter {
 		t.take("codice ateco", "ateco")
 	}
 	var alias string
-	if m := bandoRE.FindString(t.raw); m != "" && source == "contributi" {
-		s.set(eq("bando", strings.ToUpper(m)))
+	if m := callIDIn(t.raw); m != "" && source == "contributi" {
+		s.set(eq("bando", m))
 	} else if source == "contributi" && t.has("bando", "fondo", "voucher", "avviso", "misura", "ristori", "call") &&
 		// "il bando con più beneficiarie femminili" ranks the calls: its words are no call's
 		!(t.has("bando con", "bandi con", "bando che", "bandi che", "quale bando", "quali bandi", "which call", "call with") &&

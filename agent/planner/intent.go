@@ -498,7 +498,7 @@ var (
 // outcome gives the share that did.
 func (t *text) cigAfterCall() bool {
 	return t.has(cigWords...) && t.has("dopo il contributo", "dopo aver ricevuto", "dopo il bando", "dopo averlo ricevuto", "after the grant",
-		"after receiving") && (bandoRE.MatchString(t.raw) || t.has("bando", "fondo", "voucher", "call") && t.bando() != "")
+		"after receiving") && (callIDIn(t.raw) != "" || t.has("bando", "fondo", "voucher", "call") && t.bando() != "")
 }
 
 func (t *text) isOutcome() bool {
@@ -523,7 +523,7 @@ func (t *text) sameCalls(id string) []string {
 		n, _ := strconv.Atoi(y)
 		years[n] = true
 	}
-	if bandoRE.MatchString(t.raw) || len(years) == 1 {
+	if callIDIn(t.raw) != "" || len(years) == 1 {
 		return []string{id}
 	}
 	var words [][]string
@@ -548,8 +548,8 @@ func (t *text) sameCalls(id string) []string {
 // bando finds the call a question names: an explicit id, else the alias whose words match and
 // whose year is the one asked (without a year, the most recent matching call).
 func (t *text) bando() string {
-	if m := bandoRE.FindString(t.raw); m != "" {
-		return strings.ToUpper(m)
+	if m := callIDIn(t.raw); m != "" {
+		return m
 	}
 	asked := 0
 	if m := yearRE.FindString(t.raw); m != "" {
@@ -805,7 +805,7 @@ func firmAfterVerb(raw string) string {
 		probe := newText(name)
 		var fs filterSet
 		probe.readPlaces(&fs)
-		if len(fs.list) > 0 || bandoRE.MatchString(name) || probe.bando() != "" || probe.mentionsPeriod() {
+		if len(fs.list) > 0 || callIDIn(name) != "" || probe.bando() != "" || probe.mentionsPeriod() {
 			return ""
 		}
 		return name

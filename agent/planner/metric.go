@@ -165,7 +165,7 @@ func (t *text) readMetric() metricReading {
 			return metricReading{name: "quota", share: true, named: true, base: "suap_pratiche"}
 		}
 		return metricReading{name: "suap_pratiche", named: true}
-	case t.has(grantWords...) || bandoRE.MatchString(t.raw) || t.has("concesso", "concessi", "concesse", "erogato", "erogati", "erogate") ||
+	case t.has(grantWords...) || callIDIn(t.raw) != "" || t.has("concesso", "concessi", "concesse", "erogato", "erogati", "erogate") ||
 		// "quanti soldi ha dato il Comune alle imprese di Navile"
 		t.has("soldi", "euro", "denaro", "money") && t.has("dato", "dati", "date", "ricevuto", "ricevuti", "ricevute", "andati", "andate",
 			"assegnato", "assegnati", "given", "received", "paid", "give", "gave", "spent", "spend", "pay",

@@ -67,7 +67,7 @@ func (p *Planner) plan(question string, prev *State, now time.Time) Plan {
 	if t.isOutcome() && !docCue {
 		// a call's words count only where a call or a grant is named ("women-led firms still
 		// active among those registered in 2022" is no call's outcome)
-		if id := t.bando(); id != "" && (bandoRE.MatchString(t.raw) || t.has("bando", "bandi", "contributo", "contributi", "grant", "grants",
+		if id := t.bando(); id != "" && (callIDIn(t.raw) != "" || t.has("bando", "bandi", "contributo", "contributi", "grant", "grants",
 			"call", "avviso", "fondo", "voucher", "ristori", "finanziate", "finanziati", "beneficiarie", "beneficiari", "funded", "misura",
 			"beneficiaries", "fund", "scheme")) {
 			return Plan{Intent: IntentOutcome, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.BandoOutcome, map[string]string{"bando": id})},

@@ -40,7 +40,7 @@ var punct = strings.NewReplacer("?", " ", "!", " ", ",", " ", ";", " ", ":", " "
 func newText(question string) *text {
 	// Codes are read from the raw question; in the folded one they must not look like years.
 	q := markDates(expandMonths(expandYearWords(expandDecades(question))))
-	q = bandoRE.ReplaceAllString(q, " codicebando ")
+	q = replaceCallIDs(q, " codicebando ")
 	q = cfRE.ReplaceAllString(q, " codicefiscale ")
 	q = atecoRE.ReplaceAllString(q, " codiceateco ")
 	f := catalog.Fold(punct.Replace(q))
