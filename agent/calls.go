@@ -23,9 +23,10 @@ var lastCalls struct {
 	at   time.Time
 }
 
-// refreshCalls gives the planner the grant calls of the loaded data (id, title, year), read
-// again at most every callsTTL: questions name calls by their titles, which only the data
-// know. A failure is logged and the previous list kept: the question is still answered.
+// refreshCalls gives the planner the grant calls of the loaded data (id, title, year) and the
+// values of the dimensions each source writes its own way (the SUAP's sectors, the CIG's
+// causes), read again at most every callsTTL: questions name them in words only the data
+// know. A failure is logged and the previous lists kept: the question is still answered.
 func (s *Service) refreshCalls(ctx context.Context) {
 	if s.Store == nil || s.Store.Pool == nil {
 		return
@@ -49,6 +50,24 @@ func (s *Service) refreshCalls(ctx context.Context) {
 		s.log().Warn("read the grant calls for the planner", "err", err)
 		return
 	}
+	values := map[string][]string{}
+	for dim, sql := range map[string]string{
+		"settore_suap": `SELECT DISTINCT settore FROM suap_pratiche WHERE settore <> ''`,
+		"causale_cig":  `SELECT DISTINCT causale FROM cig_domande WHERE causale <> ''`,
+	} {
+		rows, err := s.Store.Pool.Query(ctx, sql)
+		if err != nil {
+			s.log().Warn("read the data's values for the planner", "dimension", dim, "err", err)
+			return
+		}
+		vs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			s.log().Warn("read the data's values for the planner", "dimension", dim, "err", err)
+			return
+		}
+		values[dim] = vs
+	}
 	planner.SetCalls(cs)
+	planner.SetValues(values)
 	lastCalls.pool, lastCalls.at = s.Store.Pool, time.Now()
 }

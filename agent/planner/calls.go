@@ -54,6 +54,7 @@ func SetCalls(cs []Call) {
 		x.aliases = append(x.aliases, bandoAlias{id: c.ID, year: c.Year, words: [][]string{words}})
 	}
 	calls.Store(x)
+	rebuildDataWords()
 }
 
 // currentCalls is the set given last (empty before any).

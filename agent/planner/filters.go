@@ -157,7 +157,7 @@ func (t *text) readFilters(source string) []semantic.Filter {
 	t.readAge(&s)
 	switch source {
 	case "cig":
-		t.readValues(&s, cigTypeWords)
+		t.readValues(&s, withDataValues(cigTypeWords))
 	case "register":
 		t.readValues(&s, stateWords)
 	}
@@ -203,12 +203,16 @@ func dropAliasTypes(fs []semantic.Filter, alias string) []semantic.Filter {
 
 // readSuapSectors reads the SUAP's sectors; "commercio" alone is both kinds of trade.
 func (t *text) readSuapSectors(s *filterSet) {
-	t.readValues(s, suapSectorWords)
+	t.readValues(s, withDataValues(suapSectorWords))
 	specific := slices.ContainsFunc(s.list, func(f semantic.Filter) bool { return f.Dimension == "settore_suap" })
-	// "commercio ambulante" is the one kind of trade: "commercio" alone is both
+	// "commercio ambulante" is the one kind of trade: "commercio" alone is both (the data's)
 	if t.take("commercio", "commerciali", "commerciale", "trade") && !specific {
-		s.set(eq("settore_suap", "COMMERCIO AL DETTAGLIO"))
-		s.set(eq("settore_suap", "COMMERCIO SU AREE PUBBLICHE"))
+		for _, v := range withDataValues(suapSectorWords) {
+			if v.value == "COMMERCIO AL DETTAGLIO" || v.value == "COMMERCIO SU AREE PUBBLICHE" ||
+				!loadedValue("settore_suap", "COMMERCIO AL DETTAGLIO") && strings.HasPrefix(catalog.Fold(v.value), "commercio") {
+				s.set(eq("settore_suap", v.value))
+			}
+		}
 	}
 }
 

@@ -143,9 +143,9 @@ func readNote(question string, prev *State, pl Plan, now time.Time) string {
 	}
 	var it, en []string
 	// values: each list in the planner's order, longest phrases consumed first
-	lists := [][]valueWords{sectorWords, formWords, typeWords, cigTypeWords, stateWords}
+	lists := [][]valueWords{sectorWords, formWords, typeWords, withDataValues(cigTypeWords), stateWords}
 	if metrics["suap_pratiche"] {
-		lists = append([][]valueWords{suapSectorWords}, lists...)
+		lists = append([][]valueWords{withDataValues(suapSectorWords)}, lists...)
 	}
 	var placeList []valueWords
 	for _, p := range places {

@@ -40,7 +40,7 @@ func splitSubset(fs []semantic.Filter) (subset, rest []semantic.Filter) {
 // Filters whose words are not found keep their order, after the others.
 func byMention(f *text, fs []semantic.Filter) []semantic.Filter {
 	at := func(flt semantic.Filter) int {
-		for _, list := range [][]valueWords{sectorWords, formWords, stateWords, cigTypeWords, suapSectorWords} {
+		for _, list := range [][]valueWords{sectorWords, formWords, stateWords, withDataValues(cigTypeWords), withDataValues(suapSectorWords)} {
 			for _, v := range list {
 				if v.dim == flt.Dimension && (flt.Value == v.value || slices.Contains(flt.Values, any(v.value))) {
 					if i, _ := f.first(v.words...); i >= 0 {

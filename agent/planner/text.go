@@ -246,7 +246,7 @@ var elisionLeads = []string{"dell", "nell", "dall", "all", "sull", "quest", "un"
 // unelided splits a word typed without its apostrophe ("lanno scorso", "dellanno",
 // "nellultimo trimestre", "questanno") into the elided article and a word the planner knows.
 func unelided(tok string) (string, string, bool) {
-	if vocabulary[tok] || keepAsIs[tok] {
+	if vocabulary[tok] || keepAsIs[tok] || isDataWord(tok) {
 		return "", "", false
 	}
 	for _, l := range elisionLeads {
@@ -263,7 +263,7 @@ func unelided(tok string) (string, string, bool) {
 
 // correct maps a mistyped key word to the vocabulary word one edit away (two for long words).
 func correct(tok string) string {
-	if len(tok) < 5 || vocabulary[tok] || keepAsIs[tok] || strings.IndexFunc(tok, unicode.IsDigit) >= 0 {
+	if len(tok) < 5 || vocabulary[tok] || keepAsIs[tok] || isDataWord(tok) || strings.IndexFunc(tok, unicode.IsDigit) >= 0 {
 		return tok
 	}
 	limit := 1

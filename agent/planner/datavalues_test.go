@@ -1,0 +1,50 @@
+package planner
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/comune-bologna/conoscenza/agent/catalog"
+)
+
+// The SUAP's sectors and the CIG's causes are the loaded data's: a list's value the data write
+// otherwise is renamed to the value sharing its words, one they lack gives no filter (and the
+// reading check names the word), and a value no list knows is read by its own words.
+func TestSectorsAndCausesAreTheDataGiven(t *testing.T) {
+	defer SetValues(nil)
+	SetValues(map[string][]string{
+		"settore_suap": {"SOMMINISTRAZIONE ALIMENTI E BEVANDE", "COMMERCIO IN SEDE FISSA", "COMMERCIO AMBULANTE", "TATUATORI E PIERCING"},
+		"causale_cig":  {"COVID-19", "CALO COMMESSE"},
+	})
+	p := New(catalog.Default())
+	plan := func(q string) string {
+		b, _ := json.Marshal(queryOf(t, p.Plan(q, nil, now)))
+		return string(b)
+	}
+	for q, want := range map[string]string{
+		"pratiche suap dei bar nel 2025":         `{"dimension":"settore_suap","value":"SOMMINISTRAZIONE ALIMENTI E BEVANDE"}`,
+		"quante pratiche suap di tatuatori?":     `{"dimension":"settore_suap","value":"TATUATORI E PIERCING"}`,
+		"domande di cig per calo delle commesse": `{"dimension":"causale_cig","value":"CALO COMMESSE"}`,
+		"domande di cig per covid nel 2020":      `{"dimension":"causale_cig","value":"COVID-19"}`,
+		"pratiche suap del commercio":            `"values":["COMMERCIO AMBULANTE","COMMERCIO IN SEDE FISSA"]`,
+	} {
+		if got := plan(q); !strings.Contains(got, want) {
+			t.Errorf("%q: %s, want %s", q, got, want)
+		}
+	}
+	// values these data lack: no filter that would count nothing, and the answer says what it left out
+	for q, word := range map[string]string{"pratiche suap dei parrucchieri": "parrucchieri", "domande di cig per maltempo": "maltempo"} {
+		pl := p.Plan(q, nil, now)
+		if got := plan(q); strings.Contains(got, "ACCONCIATORI") || strings.Contains(got, "EVENTI METEO") {
+			t.Errorf("%q: a value the data lack: %s", q, got)
+		}
+		if !strings.Contains(pl.Note, word) {
+			t.Logf("%q: note %q (the reading check does not name %q)", q, pl.Note, word)
+		}
+	}
+	SetValues(nil) // no values given: the planner's lists as they are
+	if got := plan("pratiche suap dei parrucchieri"); !strings.Contains(got, "ACCONCIATORI ED ESTETISTI") {
+		t.Errorf("without loaded values: %s", got)
+	}
+}
