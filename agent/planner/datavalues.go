@@ -106,13 +106,35 @@ func withDataValues(list []valueWords) []valueWords {
 			if named[val] || len(f) == 0 {
 				continue
 			}
-			words := []string{strings.Join(f, " ")}
+			words := append([]string{strings.Join(f, " ")}, withConnectives(f)...)
 			// its first word alone ("tatuatori" for "TATUATORI E PIERCING"), when no other value
 			// starts with it and the planner reads it as nothing else
 			if len([]rune(f[0])) >= 6 && firsts[f[0]] == 1 && !vocabulary[f[0]] && len(f) > 1 {
 				words = append(words, f[0])
 			}
 			out = append(out, valueWords{dim, val, words})
+		}
+	}
+	return out
+}
+
+// connectives are the words people put between a value's words ("calo delle commesse" for
+// "CALO COMMESSE", "mancanza di materie prime" for "MANCANZA MATERIE PRIME").
+var connectives = []string{"di", "del", "della", "delle", "dei", "degli", "dello", "dell"}
+
+// withConnectives gives the phrases of a value's words (folded) with one connective put between
+// two of them, for values of two to four words; a gap next to a connective is left alone.
+func withConnectives(f []string) []string {
+	if len(f) < 2 || len(f) > 4 {
+		return nil
+	}
+	var out []string
+	for i := 1; i < len(f); i++ {
+		if slices.Contains(connectives, f[i-1]) || slices.Contains(connectives, f[i]) || f[i-1] == "e" || f[i] == "e" {
+			continue
+		}
+		for _, c := range connectives {
+			out = append(out, strings.Join(f[:i], " ")+" "+c+" "+strings.Join(f[i:], " "))
 		}
 	}
 	return out

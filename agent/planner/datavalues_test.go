@@ -48,3 +48,26 @@ func TestSectorsAndCausesAreTheDataGiven(t *testing.T) {
 		t.Errorf("without loaded values: %s", got)
 	}
 }
+
+// A loaded value is read with the connectives people put between its words: "calo delle commesse"
+// is "CALO COMMESSE" also where the planner's own phrase for it names two loaded values
+// ("MANCANZA DI LAVORO" shares "calo" and "commesse" with one and "mancanza" with another).
+func TestDataValuesReadWithConnectives(t *testing.T) {
+	defer SetValues(nil)
+	SetValues(map[string][]string{
+		"causale_cig": {"CALO COMMESSE", "MANCANZA MATERIE PRIME", "SOSPENSIONE ATTIVITA", "CRISI AZIENDALE"},
+	})
+	p := New(catalog.Default())
+	for q, want := range map[string]string{
+		"quante domande di cig per calo delle commesse?":      `{"dimension":"causale_cig","value":"CALO COMMESSE"}`,
+		"ore autorizzate per calo di commesse nel 2025":       `{"dimension":"causale_cig","value":"CALO COMMESSE"}`,
+		"domande di cig per mancanza di materie prime":        `{"dimension":"causale_cig","value":"MANCANZA MATERIE PRIME"}`,
+		"ore autorizzate per sospensione dell'attività":       `{"dimension":"causale_cig","value":"SOSPENSIONE ATTIVITA"}`,
+		"quante domande di cig per crisi aziendale nel 2024?": `{"dimension":"causale_cig","value":"CRISI AZIENDALE"}`,
+	} {
+		b, _ := json.Marshal(queryOf(t, p.Plan(q, nil, now)))
+		if got := string(b); !strings.Contains(got, want) {
+			t.Errorf("%q: %s, want %s", q, got, want)
+		}
+	}
+}
