@@ -71,3 +71,20 @@ func TestDataValuesReadWithConnectives(t *testing.T) {
 		}
 	}
 }
+
+// A phrase of the planner's lists whose value the loaded data lack, or write in two ways, gives
+// no filter, and the answer says what it left out.
+func TestDroppedListValueIsNamed(t *testing.T) {
+	defer SetValues(nil)
+	SetValues(map[string][]string{"causale_cig": {"CALO COMMESSE", "MANCANZA MATERIE PRIME"}})
+	p := New(catalog.Default())
+	q := "quante domande di cig per mancanza di commesse?"
+	pl := p.Plan(q, nil, now)
+	b, _ := json.Marshal(queryOf(t, pl))
+	if strings.Contains(string(b), "causale_cig") {
+		t.Errorf("%q: a value named two ways gives no filter: %s", q, b)
+	}
+	if !strings.Contains(pl.Note, "mancanza di commesse") {
+		t.Errorf("%q: note %q does not name the words left out", q, pl.Note)
+	}
+}

@@ -146,7 +146,9 @@ func readNote(question string, prev *State, pl Plan, now time.Time) string {
 	lists := [][]valueWords{sectorWords, formWords, typeWords, withDataValues(cigTypeWords), stateWords}
 	if metrics["suap_pratiche"] {
 		lists = append([][]valueWords{withDataValues(suapSectorWords)}, lists...)
+		lists = append(lists, suapSectorWords) // the phrases of values the loaded data lack
 	}
+	lists = append(lists, cigTypeWords)
 	var placeList []valueWords
 	for _, p := range places {
 		placeList = append(placeList, valueWords{p.dim, p.value, p.words})
