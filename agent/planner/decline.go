@@ -47,7 +47,7 @@ var (
 	// fiscale dei titolari", "gli indirizzi dei soci", "the tax codes of the owners") they are
 	// personal data. A firm's own codice fiscale, as the register publishes it, is not: "elenco
 	// codici fiscali delle imprese giovanili" names no person.
-	personalAttrs = []string{"codice fiscale", "codici fiscali", "nome", "nomi", "cognome", "cognomi", "nominativo", "nominativi",
+	personalAttrs = []string{"codice fiscale", "codici fiscali", "cf", "c f", "nome", "nomi", "cognome", "cognomi", "nominativo", "nominativi",
 		"indirizzo", "indirizzi", "residenza", "domicilio", "data di nascit*", "date di nascit*", "luogo di nascit*",
 		"tax code", "tax codes", "fiscal code", "fiscal codes", "name", "names", "surname", "surnames", "address", "addresses",
 		"date of birth", "dates of birth"}

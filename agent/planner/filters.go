@@ -531,7 +531,9 @@ func (t *text) readGroups(source string) []string {
 			// "in che mese del 2020 ..."
 			(prev == "che" && len(before) > 1 && before[1] == "in") ||
 			// "che bando ha avuto più beneficiari?": the question opening with "che" as "quale"
-			(prev == "che" && len(before) == 1 && t.has("piu", "meno", "maggior", "maggiore", "minor", "minore")) ||
+			// "che mese è andato peggio?" likewise
+			(prev == "che" && len(before) == 1 && (t.has("piu", "meno", "maggior", "maggiore", "minor", "minore") ||
+				slices.ContainsFunc(t.tokens, func(w string) bool { return rankWords[w] != 0 }))) ||
 			// "nelle zone del quartiere Navile", "le aree statistiche di Savena", "the zones of
 			// Navile": the plural of a smaller level before a place (already read as a filter)
 			((dim == "zona" || dim == "area_statistica") && pluralAreas[t.tok(i)] &&

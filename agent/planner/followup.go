@@ -48,6 +48,16 @@ func isFollowUp(t *text) bool {
 	if m.share && len(t.tokens) <= 6 && len(t.fresh().readFilters("register")) == 0 && !probe.mentionsPeriod() {
 		return true
 	}
+	// "quale settore ha la quota più alta di respinte?" after the SUAP's permits: a share of an
+	// outcome no register filter reads, with no source or period named, is the previous source's
+	if m.share && m.base == "" && t.outcomeOnly() && len(t.fresh().readFilters("register")) == 0 && !probe.mentionsPeriod() &&
+		!probe.docCue() && !probe.docNoun() {
+		return true
+	}
+	// "quante sono state respinte?" after the SUAP's permits: an outcome alone, likewise
+	if !m.named && len(t.tokens) <= 6 && t.outcomeOnly() && len(t.fresh().readFilters("register")) == 0 && !probe.docCue() && !probe.docNoun() {
+		return true
+	}
 	// "quali sono le 3 zone con più?", "confronta con il 2024": no metric, no document, only a
 	// new breakdown, ranking or comparison
 	if m.name != "" || probe.docCue() || probe.docNoun() {
@@ -219,7 +229,13 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		q.Filters = p.applicable(q.Metric, q.Filters)
 		q.GroupBy = p.applicableGroups(q.Metric, q.GroupBy)
 	}
-	add := t.readFilters(sourceOf(q.Metric))
+	src := sourceOf(q.Metric)
+	if q.Metric == "quota" && q.Base != "" {
+		// a share of the CIG's requests or the SUAP's permits reads that source's words
+		// ("quale settore ha la quota più alta di respinte?": the SUAP's sectors and outcomes)
+		src = sourceOf(q.Base)
+	}
+	add := t.readFilters(src)
 	if len(add) > 0 && (t.has(compareWords...) || t.has("rispetto a", "rispetto al", "rispetto alla", "rispetto ad", "compared with",
 		"compared to")) {
 		// "imprese attive a Savena", "confronta con Navile": the two side by side, not the
@@ -244,6 +260,15 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		if q.Metric == "quota" {
 			var sub []semantic.Filter
 			sub, add = splitTypes(add)
+			if len(sub) == 0 && src != "register" {
+				// "... di respinte": the outcome is the part of the requests or permits
+				for i, f := range add {
+					if f.Dimension == "esito" {
+						sub, add = []semantic.Filter{f}, slices.Delete(slices.Clone(add), i, i+1)
+						break
+					}
+				}
+			}
 			if len(sub) > 0 {
 				q.Subset = sub
 			}
@@ -267,7 +292,7 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		!per.found && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
 		limit = 1 // "per quartiere", then "il primo?": the first of the ranking
 	}
-	if groups := t.readGroups(sourceOf(q.Metric)); len(groups) > 0 {
+	if groups := t.readGroups(src); len(groups) > 0 {
 		q.GroupBy, q.Limit, q.Order, changed = groups, 0, nil, true
 		q.Filters = slices.DeleteFunc(q.Filters, isUnattributedFilter)
 		// "solo a Navile", then "per quartiere": the breakdown replaces the one place
@@ -344,16 +369,28 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 			return Plan{Intent: IntentMetric, Lang: lang, Calls: []tool.Call{tool.NewCall(tool.QueryMetrics, a), tool.NewCall(tool.QueryMetrics, b)},
 				State: State{Intent: IntentMetric, Query: &q}}, true
 		}
-		if q.CompareTo == "" && q.From != "" && q.To != "" && !isStock(q.Metric) && q.Metric != "tasso_crescita" {
-			per, cmp := period{from: parseDay(q.From), to: parseDay(q.To), found: true}, "previous_year"
-			if b := prev.Before; b != nil && b.Metric == q.Metric && b.From != "" && b.To != "" && b.From != q.From {
+		// a period with no end ("sto anno") runs to the data's last complete month
+		toOf := func(x *semantic.Query) string {
+			if x.To == "" && x.From != "" && x.CompareTo == "" {
+				return lastCompleteMonthEnd(now).Format(time.DateOnly)
+			}
+			return x.To
+		}
+		if q.CompareTo == "" && q.From != "" && toOf(&q) != "" && !isStock(q.Metric) && q.Metric != "tasso_crescita" {
+			per, cmp := period{from: parseDay(q.From), to: parseDay(toOf(&q)), found: true}, "previous_year"
+			if b := prev.Before; b != nil && b.Metric == q.Metric && b.From != "" && toOf(b) != "" && b.From != q.From {
 				// "chiusure nel 2025", "e nel 2024?", "la differenza?": the later of the two
 				// periods against the earlier, when one is the other a year or a span before
-				other := period{from: parseDay(b.From), to: parseDay(b.To), found: true}
+				other := period{from: parseDay(b.From), to: parseDay(toOf(b)), found: true}
 				if other.from.After(per.from) {
 					per, other = other, per
 				}
 				cmp = resolveSpan("span", per, other)
+				if cmp == "" && sameYear(per) && isYear(other) && other.from.Year() == per.from.Year()-1 {
+					// "sto anno", "e l'anno scorso?", "la differenza?": the months of this year
+					// against the same months of the year before, as "rispetto al 2025" reads
+					cmp = "previous_year"
+				}
 			}
 			if cmp != "" {
 				p.applyTime(&q, per, cmp, 0, now)
@@ -413,4 +450,20 @@ func (p *Planner) applicableGroups(metric string, gs []string) []string {
 		d, ok := p.cat.Dimension(g)
 		return !ok || !d.AppliesTo(src)
 	})
+}
+
+// outcomeOnly says whether the question names an outcome of the CIG's requests or the SUAP's
+// permits ("respinte", "accolte") and no source: the outcome is the previous source's.
+func (t *text) outcomeOnly() bool {
+	if t.has(cigWords...) || t.has(suapWords...) || t.has(grantWords...) {
+		return false
+	}
+	for _, src := range []string{"cig", "suap"} {
+		for _, v := range esitoWords[src] {
+			if v.dim == "esito" && t.has(v.words...) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -29,7 +29,10 @@ var (
 		// "imprese che hanno preso un contributo": the firms
 		"imprese che hanno preso", "aziende che hanno preso", "imprese che hanno avuto", "aziende che hanno avuto",
 		// "quali bandi hanno finanziato più imprese?"
-		"finanziato piu imprese", "finanziato meno imprese", "finanziato piu aziende", "funded the most", "funded more", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms"}
+		"finanziato piu imprese", "finanziato meno imprese", "finanziato piu aziende", "funded the most", "funded more", "how many firms", "how many companies", "how many businesses", "recipients", "beneficiaries", "funded companies", "funded firms",
+		// "quanti hanno partecipato al bando botteghe": the data hold the awarded grants only, so
+		// a call's participants are counted as its beneficiaries
+		"hanno partecipato", "ha partecipato", "partecipanti", "took part", "participants"}
 	// firmCountWords count firms (in a CIG question: the distinct firms that asked)
 	firmCountWords = []string{"quante imprese", "quante aziende", "quante ditte", "quante societa", "numero di imprese", "numero di aziende",
 		"numero delle imprese", "imprese diverse", "imprese distinte", "aziende diverse", "imprese che hanno chiesto", "aziende che hanno chiesto",
@@ -56,7 +59,10 @@ var (
 		"in percento", "percentualmente", "in termini percentuali", "in percentage terms",
 		// "tasso di accoglimento delle domande": the share of those granted
 		"tasso di accoglimento", "tasso di approvazione", "tasso di rigetto", "tasso di respingimento", "approval rate",
-		"rejection rate", "acceptance rate"}
+		"rejection rate", "acceptance rate",
+		// "tasso di successo delle domande": the share of those granted (esitoWords reads the
+		// phrase as the positive outcome)
+		"tasso di successo", "success rate"}
 	closeWords = []string{"mortalita", "chiusure", "chiusura", "chiuse", "chiuso", "chiudono", "chiudere", "cessazioni", "cessazione", "cessate", "cancellazioni", "cancellate", "closures", "closure", "closed", "close", "shut", "cessations",
 		// "hanno tirato giù la saracinesca", "hanno chiuso i battenti": idioms for closing down
 		// ("abbassato la serranda", "giù le saracinesche": any form of the verb, either shutter)

@@ -168,6 +168,9 @@ func (t *text) comparison() (string, int) {
 				}
 				continue
 			}
+		case (w == "su" || w == "sul" || w == "over") && isYearTok(t.tok(i-1)) && isYearTok(t.tok(i+1)):
+			// "variazione percentuale aperture 2025 su 2024": a year over the one after "su"
+			lead = 1
 		case w == "than" || w == "vs" || w == "versus" || w == "contro":
 			lead = 1
 			if t.tok(i+1) == "in" || t.tok(i+1) == "nel" || t.tok(i+1) == "il" {

@@ -168,7 +168,7 @@ func (t *text) readTop() (int, bool) {
 	if t.has("qual e il", "qual e la", "qual e l", "qual e stato il", "qual e stata la", "quale", "in quale") || t.singularRank() ||
 		// "in che quartiere ci sono più pratiche", "che settore ha chiesto più cig": "che" as "quale"
 		t.has("in che quartiere", "in che zona", "in che settore", "in che mese", "in che anno", "che quartiere", "che zona",
-			"che settore", "che bando", "che causale", "che tipo di cig", "in che area") ||
+			"che settore", "che bando", "che causale", "che tipo di cig", "in che area", "che mese", "che anno", "che area", "che trimestre") ||
 		t.has("which", "what") && !t.pluralWhich() {
 		return 1, asc
 	}

@@ -89,14 +89,16 @@ var esitoWords = map[string][]valueWords{
 			"rejects", "refuse", "refuses", "deny", "denied", "rigetto", "respingimento", "rejection"}},
 		// "domande accolte": a CIG request granted is authorised
 		{"esito", "AUTORIZZATA", []string{"autorizzate", "autorizzata", "approvate", "approved", "accolte", "accolta", "accettate",
-			"accepted", "granted", "authorised", "authorized", "accoglimento", "approvazione", "approval", "acceptance"}},
+			"accepted", "granted", "authorised", "authorized", "accoglimento", "approvazione", "approval", "acceptance",
+			"tasso di successo", "success rate"}},
 		{"esito", "IN ISTRUTTORIA", []string{"in istruttoria", "in attesa", "pending"}},
 	},
 	"suap": {
 		{"esito", "RESPINTA", []string{"respinte", "respinta", "rejected", "respinto", "rifiutato", "rifiutate", "refused", "reject",
 			"rejects", "refuse", "refuses", "deny", "denied", "rigetto", "respingimento", "rejection"}},
 		{"esito", "ACCOLTA", []string{"accolte", "accolta", "approvate", "approved", "accepted", "granted", "accolto", "approvato",
-			"approve", "approves", "accept", "accepts", "accoglimento", "approvazione", "approval", "acceptance"}},
+			"approve", "approves", "accept", "accepts", "accoglimento", "approvazione", "approval", "acceptance",
+			"tasso di successo", "success rate"}},
 		// "pratiche ancora in istruttoria": the SUAP calls a permit not yet decided "in corso"
 		{"esito", "IN CORSO", []string{"in corso", "pending", "in istruttoria", "in attesa", "in lavorazione", "in valutazione"}},
 		{"tipo_pratica", "APERTURA", []string{"di apertura", "apertura", "aperture", "opening", "openings", "per aprire", "per avviare",
