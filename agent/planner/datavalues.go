@@ -15,7 +15,7 @@ import (
 // filter on a value they lack would count nothing and answer 0. SetValues gives the planner the
 // values of the loaded data: a list's value the data lack is renamed to the one loaded value
 // that shares one of its words, else dropped; a loaded value no list names is read by its own
-// words.
+// words (and a word of its own alone).
 
 // dataDims are the dimensions whose values come from the data.
 var dataDims = []string{"settore_suap", "causale_cig"}
@@ -95,10 +95,13 @@ func withDataValues(list []valueWords) []valueWords {
 		if !slices.ContainsFunc(list, func(v valueWords) bool { return v.dim == dim }) {
 			continue
 		}
-		firsts := map[string]int{}
+		// in how many of the dimension's values each word is
+		seen := map[string]int{}
 		for _, val := range loaded[dim] {
-			if f := strings.Fields(catalog.Fold(punct.Replace(val))); len(f) > 0 {
-				firsts[f[0]]++
+			f := strings.Fields(catalog.Fold(punct.Replace(val)))
+			slices.Sort(f)
+			for _, w := range slices.Compact(f) {
+				seen[w]++
 			}
 		}
 		for _, val := range loaded[dim] {
@@ -107,10 +110,12 @@ func withDataValues(list []valueWords) []valueWords {
 				continue
 			}
 			words := append([]string{strings.Join(f, " ")}, withConnectives(f)...)
-			// its first word alone ("tatuatori" for "TATUATORI E PIERCING"), when no other value
-			// starts with it and the planner reads it as nothing else
-			if len([]rune(f[0])) >= 6 && firsts[f[0]] == 1 && !vocabulary[f[0]] && len(f) > 1 {
-				words = append(words, f[0])
+			// a word of its own alone ("tatuatori" or "piercing" for "TATUATORI E PIERCING"), when
+			// no other value holds it and the planner reads it as nothing else
+			for _, w := range f {
+				if len([]rune(w)) >= 6 && seen[w] == 1 && !vocabulary[w] && len(f) > 1 && !slices.Contains(words, w) {
+					words = append(words, w)
+				}
 			}
 			out = append(out, valueWords{dim, val, words})
 		}

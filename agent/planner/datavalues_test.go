@@ -25,6 +25,7 @@ func TestSectorsAndCausesAreTheDataGiven(t *testing.T) {
 	for q, want := range map[string]string{
 		"pratiche suap dei bar nel 2025":         `{"dimension":"settore_suap","value":"SOMMINISTRAZIONE ALIMENTI E BEVANDE"}`,
 		"quante pratiche suap di tatuatori?":     `{"dimension":"settore_suap","value":"TATUATORI E PIERCING"}`,
+		"pratiche suap di piercing accolte":      `{"dimension":"settore_suap","value":"TATUATORI E PIERCING"}`,
 		"domande di cig per calo delle commesse": `{"dimension":"causale_cig","value":"CALO COMMESSE"}`,
 		"domande di cig per covid nel 2020":      `{"dimension":"causale_cig","value":"COVID-19"}`,
 		"pratiche suap del commercio":            `"values":["COMMERCIO AMBULANTE","COMMERCIO IN SEDE FISSA"]`,
