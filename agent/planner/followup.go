@@ -23,6 +23,11 @@ func isFollowUp(t *text) bool {
 		// "confronta con le ditte individuali": a comparison with the previous question
 		return true
 	}
+	if (t.tokens[0] == "what" || t.tokens[0] == "how") && len(t.tokens) <= 5 && t.has("share", "percentage", "proportion") &&
+		t.has("that", "this", "it", "those", "these") {
+		// "what share is that?": the previous figure as a share, like "in percentuale?"
+		return true
+	}
 	if followLead[t.tokens[0]] && (!(t.tokens[0] == "what" || t.tokens[0] == "how") || t.tok(1) == "about" || len(t.tokens) > 3) {
 		return !(t.tokens[0] == "what" || t.tokens[0] == "how") || t.tok(1) == "about"
 	}
@@ -166,6 +171,22 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 		// "aperture nel primo semestre 2025", "e nel secondo?": the same span, that number
 		per = ordinalFollowUp(t.fresh(), q)
 	}
+	if !per.found && cmp == "" && q.From != "" && t.has("anno prima", "anno precedente", "year before", "previous year", "prior year", "year earlier") {
+		// "e l'anno prima?": the previous question's period a year before; after a whole year or
+		// the year so far ("sto anno"), the whole year before
+		from, to := parseDay(q.From), lastCompleteMonthEnd(now)
+		if q.To != "" {
+			to = parseDay(q.To)
+		}
+		switch {
+		case q.To == "" || isYear(period{from: from, to: to, found: true}):
+			per = yearSpan(from.Year() - 1)
+		case monthEnd(to):
+			per = period{from: from.AddDate(-1, 0, 0), to: day(to.Year()-1, to.Month()+1, 1).AddDate(0, 0, -1), found: true}
+		default:
+			per = period{from: from.AddDate(-1, 0, 0), to: to.AddDate(-1, 0, 0), found: true}
+		}
+	}
 	other := t.otherSpan(per, now)
 	named := cmp == "span" && !other.from.IsZero()
 	cmp = resolveSpan(cmp, per, other)
@@ -200,7 +221,8 @@ func (p *Planner) followUp(t *text, question, lang string, prev *State, now time
 			}
 		}
 	}
-	if sub, _ := splitSubset(q.Filters); m.share && q.Metric != "quota" && len(sub) == 0 && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) {
+	if sub, _ := splitSubset(q.Filters); m.share && q.Metric != "quota" && len(sub) == 0 && len(q.GroupBy) > 0 && !hasTime(q.GroupBy) &&
+		!t.outcomeOnly() {
 		// "in percentuale sul totale?" after a breakdown with no condition to take a share of:
 		// the whole breakdown, whose answer gives the total and the first row's share of it
 		q.Limit, changed = 0, true

@@ -74,6 +74,18 @@ func TestTenthRoundFollowUps(t *testing.T) {
 			`{"metric":"quota","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1,"subset":[{"dimension":"esito","value":"RESPINTA"}],"base":"cig_domande"}`},
 		{[]string{"quante pratiche suap nel 2026", "quante sono state respinte?"},
 			`{"metric":"suap_pratiche","filters":[{"dimension":"esito","value":"RESPINTA"}],"from":"2026-01-01","to":"2026-12-31"}`},
+		// held out, misread on its run: "l'anno prima" is the previous question's period a year
+		// before; a share of an outcome after a breakdown by outcome; "what share is that?"
+		{[]string{"cig autorizzate sto anno x tipo", "e l'anno prima?"},
+			`{"metric":"cig_domande","filters":[{"dimension":"esito","value":"AUTORIZZATA"}],"group_by":["tipo_cig"],"from":"2025-01-01","to":"2025-12-31"}`},
+		{[]string{"cig autorizzate sto anno x tipo", "e l'anno prima?", "la differenza?"},
+			`{"metric":"cig_domande","filters":[{"dimension":"esito","value":"AUTORIZZATA"}],"group_by":["tipo_cig"],"from":"2026-01-01","to":"2026-10-31","compare_to":"previous_year"}`},
+		{[]string{"chiusure nel primo semestre 2025", "e l'anno prima?"}, `{"metric":"chiusure","from":"2024-01-01","to":"2024-06-30"}`},
+		{[]string{"aperture nel 2025", "and the year before?"}, `{"metric":"aperture","from":"2024-01-01","to":"2024-12-31"}`},
+		{[]string{"pratiche suap 2025 per esito", "quale quartiere ha la percentuale piu alta di accolte?"},
+			`{"metric":"quota","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"desc"},"limit":1,"subset":[{"dimension":"esito","value":"ACCOLTA"}],"base":"suap_pratiche"}`},
+		{[]string{"imprese attive a savena", "and women-led ones?", "what share is that?"},
+			`{"metric":"quota","filters":[{"dimension":"quartiere","value":"Savena"}],"subset":[{"dimension":"femminile","value":true}]}`},
 		// a share of the register's own types after a register question is unchanged
 		{[]string{"quante imprese attive a navile", "quale quartiere ha la quota piu alta di imprese femminili?"},
 			`{"metric":"quota","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"order":{"by":"value","dir":"desc"},"limit":1,"subset":[{"dimension":"femminile","value":true}]}`},
