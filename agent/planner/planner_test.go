@@ -27,6 +27,39 @@ func queryOf(t *testing.T, p Plan) semantic.Query {
 	return semantic.Query{}
 }
 
+// expectQueries checks the typed query each question, asked alone, is read as.
+func expectQueries(t *testing.T, p *Planner, cases []struct{ question, want string }) {
+	t.Helper()
+	for _, c := range cases {
+		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
+		if string(got) != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
+		}
+	}
+}
+
+// converse reads the turns as one conversation and returns the last turn's plan.
+func converse(p *Planner, turns []string) Plan {
+	var prev *State
+	var pl Plan
+	for _, q := range turns {
+		pl = p.Plan(q, prev, now)
+		prev = &pl.State
+	}
+	return pl
+}
+
+// callArguments are the arguments of a plan's calls named name (every call when name is "").
+func callArguments(pl Plan, name string) []string {
+	var out []string
+	for _, c := range pl.Calls {
+		if name == "" || c.Name == name {
+			out = append(out, string(c.Arguments))
+		}
+	}
+	return out
+}
+
 func TestPeriodsAreReadRelativeToNowAndLeftOpenWhenTheDataDecide(t *testing.T) {
 	cases := []struct{ question, from, to, compare string }{
 		{"aperture nel 2020", "2020-01-01", "2020-12-31", ""},

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -31,12 +30,7 @@ func TestUnseenPhrasingsTenthRound(t *testing.T) {
 		{"aperture dal 2020 al 2025", `{"metric":"aperture","from":"2020-01-01","to":"2025-12-31"}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 	// "cf" is the codice fiscale: a person's is personal data
 	for _, q := range []string{"dammi il cf del titolare della pizzeria da mario", "il c.f. dei soci della rossi srl"} {
 		if pl := p.Plan(q, nil, now); pl.Intent != IntentRefuse {
@@ -90,18 +84,7 @@ func TestTenthRoundFollowUps(t *testing.T) {
 		{[]string{"quante imprese attive a navile", "quale quartiere ha la quota piu alta di imprese femminili?"},
 			`{"metric":"quota","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"order":{"by":"value","dir":"desc"},"limit":1,"subset":[{"dimension":"femminile","value":true}]}`},
 	} {
-		var prev *State
-		var pl Plan
-		for _, q := range c.turns {
-			pl = p.Plan(q, prev, now)
-			prev = &pl.State
-		}
-		var got []string
-		for _, call := range pl.Calls {
-			if call.Name == tool.QueryMetrics {
-				got = append(got, string(call.Arguments))
-			}
-		}
+		got := callArguments(converse(p, c.turns), tool.QueryMetrics)
 		if strings.Join(got, "\n") != c.want {
 			t.Errorf("%q:\n got %s\nwant %s", c.turns, strings.Join(got, "\n     "), c.want)
 		}

@@ -225,12 +225,7 @@ func TestUnseenPhrasingsSecondRound(t *testing.T) {
 			`{"metric":"saldo","filters":[{"dimension":"zona","op":"!=","value":"non attribuito"}],"group_by":["zona"],"from":"2025-01-01","to":"2025-12-31","order":{"by":"value","dir":"asc"},"limit":1}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 }
 
 // Subjects the data lack are said so (with what can be given instead), not answered with a
@@ -349,13 +344,7 @@ func TestSecondRoundConversations(t *testing.T) {
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
-		var st *State
-		var last Plan
-		for _, q := range c.turns {
-			last = p.Plan(q, st, now)
-			st = &last.State
-		}
-		got, _ := json.Marshal(queryOf(t, last))
+		got, _ := json.Marshal(queryOf(t, converse(p, c.turns)))
 		if string(got) != c.want {
 			t.Errorf("%q:\n got %s\nwant %s", c.turns, got, c.want)
 		}

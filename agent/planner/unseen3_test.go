@@ -187,12 +187,7 @@ func TestUnseenPhrasingsThirdRound(t *testing.T) {
 			`{"metric":"imprese_attive","filters":[{"dimension":"femminile","value":true}],"group_by":["mese"]}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 	// requests stay requests
 	if got := queryOf(t, p.Plan("quante domande di cig nel 2020", nil, now)); got.Metric != "cig_domande" {
 		t.Errorf("requests: %s", got.Metric)
@@ -286,13 +281,7 @@ func TestThirdRoundConversations(t *testing.T) {
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
-		var st *State
-		var last Plan
-		for _, q := range c.turns {
-			last = p.Plan(q, st, now)
-			st = &last.State
-		}
-		got, _ := json.Marshal(queryOf(t, last))
+		got, _ := json.Marshal(queryOf(t, converse(p, c.turns)))
 		if string(got) != c.want {
 			t.Errorf("%q:\n got %s\nwant %s", c.turns, got, c.want)
 		}

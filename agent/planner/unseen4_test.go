@@ -157,12 +157,7 @@ func TestUnseenPhrasingsFourthRound(t *testing.T) {
 			`{"metric":"saldo","filters":[{"dimension":"quartiere","op":"!=","value":"non attribuito"}],"group_by":["quartiere"],"from":"2024-01-01","to":"2024-12-31","order":{"by":"value","dir":"asc"},"limit":1}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 	// a list of firms named by their legal form is a platea with the list
 	pl := p.Plan("elenco codici fiscali delle cooperative di Savena", nil, now)
 	if len(pl.Calls) != 1 || string(pl.Calls[0].Arguments) != `{"filters":[{"dimension":"quartiere","value":"Savena"},{"dimension":"forma_giuridica","value":"SC"}],"list":true}` {
@@ -284,13 +279,7 @@ func TestFourthRoundConversations(t *testing.T) {
 	}
 	p := New(catalog.Default())
 	for _, c := range cases {
-		var st *State
-		var last Plan
-		for _, q := range c.turns {
-			last = p.Plan(q, st, now)
-			st = &last.State
-		}
-		got, _ := json.Marshal(queryOf(t, last))
+		got, _ := json.Marshal(queryOf(t, converse(p, c.turns)))
 		if string(got) != c.want {
 			t.Errorf("%q:\n got %s\nwant %s", c.turns, got, c.want)
 		}

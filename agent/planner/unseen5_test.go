@@ -74,12 +74,7 @@ func TestUnseenPhrasingsFifthRound(t *testing.T) {
 			`{"metric":"contributi_importo_concesso","from":"2024-01-01","to":"2024-12-31"}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 	// a platea for "il settore cultura e spettacolo" keeps the sector
 	if pl := p.Plan("quante imprese del settore cultura e spettacolo potrebbero essere interessate a un bando?", nil, now); len(pl.Calls) != 1 ||
 		string(pl.Calls[0].Arguments) != `{"filters":[{"dimension":"sezione_ateco","value":"R"}]}` {

@@ -126,12 +126,7 @@ func TestUnseenPhrasingsSixthRound(t *testing.T) {
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]},{"dimension":"ateco","value":"47"}]}`},
 	}...)
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 	// a size bound in a platea
 	if pl := p.Plan("platea potenziale di un bando per giovani imprese artigiane sotto i 10 addetti", nil, now); len(pl.Calls) != 1 ||
 		string(pl.Calls[0].Arguments) != `{"filters":[{"dimension":"giovanile","value":true},{"dimension":"artigiana","value":true},{"dimension":"classe_addetti","op":"in","values":["0","1-9"]}]}` {

@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -118,12 +117,7 @@ func TestUnseenPhrasingsSeventhRound(t *testing.T) {
 			`{"metric":"chiusure","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 }
 
 // Requests declined whatever the role: hand-written SQL, people's personal data, forecasts.
@@ -207,16 +201,7 @@ func TestSeventhRoundFollowUps(t *testing.T) {
 		{[]string{"quante ore di cig autorizzate nel 2024?", "e le domande?"},
 			[]string{`{"metric":"cig_domande","from":"2024-01-01","to":"2024-12-31"}`}},
 	} {
-		var prev *State
-		var pl Plan
-		for _, q := range c.turns {
-			pl = p.Plan(q, prev, now)
-			prev = &pl.State
-		}
-		var got []string
-		for _, call := range pl.Calls {
-			got = append(got, string(call.Arguments))
-		}
+		got := callArguments(converse(p, c.turns), "")
 		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
 			t.Errorf("%q:\n got %s\nwant %s", c.turns, got, c.want)
 		}

@@ -106,12 +106,7 @@ func TestUnseenPhrasingsEighthRound(t *testing.T) {
 			`{"metric":"chiusure","filters":[{"dimension":"zona","op":"in","values":["Galvani","Irnerio","Malpighi","Marconi"]}],"from":"2026-01-01"}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 }
 
 // People's personal data are declined however they are asked; a firm's own codice fiscale is
@@ -268,18 +263,7 @@ func TestEighthRoundFollowUps(t *testing.T) {
 		{[]string{"aperture nel 2025 a Navile", "rispetto a Savena?"},
 			[]string{`{"metric":"aperture","filters":[{"dimension":"quartiere","op":"in","values":["Navile","Savena"]}],"group_by":["quartiere"],"from":"2025-01-01","to":"2025-12-31"}`}},
 	} {
-		var prev *State
-		var pl Plan
-		for _, q := range c.turns {
-			pl = p.Plan(q, prev, now)
-			prev = &pl.State
-		}
-		var got []string
-		for _, call := range pl.Calls {
-			if call.Name == tool.QueryMetrics {
-				got = append(got, string(call.Arguments))
-			}
-		}
+		got := callArguments(converse(p, c.turns), tool.QueryMetrics)
 		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
 			t.Errorf("%q:\n got %s\nwant %s", c.turns, strings.Join(got, "\n     "), strings.Join(c.want, "\n     "))
 		}

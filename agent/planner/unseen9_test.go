@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -91,12 +90,7 @@ func TestUnseenPhrasingsNinthRound(t *testing.T) {
 		{"beneficiari del voucher digitale", `{"metric":"contributi_beneficiari","filters":[{"dimension":"bando","value":"B-2026-03"}]}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 	// visitors stay no data; what a voucher provides stays with the documents
 	if pl := p.Plan("quanti turisti nel 2025", nil, now); pl.Intent != IntentNoData {
 		t.Errorf("turisti: %s", pl.Intent)
@@ -151,18 +145,7 @@ func TestNinthRoundFollowUps(t *testing.T) {
 		{[]string{"how much did the digital transition voucher grant?", "on average?"},
 			`{"metric":"contributi_importo_medio","filters":[{"dimension":"bando","value":"B-2026-03"}]}`},
 	} {
-		var prev *State
-		var pl Plan
-		for _, q := range c.turns {
-			pl = p.Plan(q, prev, now)
-			prev = &pl.State
-		}
-		var got []string
-		for _, call := range pl.Calls {
-			if call.Name == tool.QueryMetrics {
-				got = append(got, string(call.Arguments))
-			}
-		}
+		got := callArguments(converse(p, c.turns), tool.QueryMetrics)
 		if strings.Join(got, "\n") != c.want {
 			t.Errorf("%q:\n got %s\nwant %s", c.turns, strings.Join(got, "\n     "), c.want)
 		}

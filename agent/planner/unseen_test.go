@@ -44,12 +44,7 @@ func TestUnseenPhrasingsProbedOn26November(t *testing.T) {
 			`{"metric":"chiusure","from":"2025-01-01","to":"2025-12-31","compare_to":"previous_year"}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 }
 
 func TestDossierNameAfterAnElidedArticleAndCallsByTheirMostSpecificWords(t *testing.T) {
@@ -110,12 +105,7 @@ func TestUnseenPhrasingsProbedOn26NovemberSecondRound(t *testing.T) {
 			`{"metric":"aperture","filters":[{"dimension":"classe_forma","value":"società di capitale"}],"from":"2024-01-01","to":"2024-12-31"}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 }
 
 // Third round: both flows named, a net loss, "l'ultimo anno", "dopo il lockdown", calls by
@@ -148,12 +138,7 @@ func TestUnseenPhrasingsProbedOn26NovemberThirdRound(t *testing.T) {
 			`{"metric":"contributi_beneficiari","filters":[{"dimension":"femminile","value":true}],"from":"2022-01-01"}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 }
 
 // A street is finer than any dimension: saying so beats answering for the whole city.
@@ -183,12 +168,7 @@ func TestUnseenPhrasingsProbedOn26NovemberFourthRound(t *testing.T) {
 			`{"metric":"imprese_registrate","filters":[{"dimension":"quartiere","value":"Savena"}],"group_by":["classe_forma"]}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 	// the grant metrics count awarded grants only: a filter on another outcome gave "zero"
 	for q, want := range map[string]string{
 		"Quante imprese sono state escluse dal bando B-2022-01?":     `bando_outcome {"bando":"B-2022-01"}`,
@@ -231,12 +211,7 @@ func TestUnseenPhrasingsProbedOn26NovemberFifthRound(t *testing.T) {
 			`{"metric":"imprese_attive","filters":[{"dimension":"anzianita","op":"\u003c","value":12}]}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 	if pl := p.Plan("Qual è il numero medio di addetti delle imprese attive?", nil, now); pl.Intent != IntentNoData {
 		t.Errorf("average employees: intent %s calls %d, want no_data", pl.Intent, len(pl.Calls))
 	}
@@ -262,12 +237,7 @@ func TestUnseenPhrasingsProbedOn26NovemberSixthRound(t *testing.T) {
 			`{"metric":"imprese_registrate","filters":[{"dimension":"stato","value":"INATTIVA"}]}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 }
 
 // Leftovers of the probe fixed last: an elliptical ordinal in a comparison, and "fuori
@@ -286,12 +256,7 @@ func TestEllipticalOrdinalComparisonsAndOutsideTheCity(t *testing.T) {
 			`{"metric":"cig_imprese","filters":[{"dimension":"comune","op":"!=","value":"BOLOGNA"}]}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 }
 
 // A follow-up that only asks for a ranking ("quali sono le 3 zone con più?") continues the
@@ -333,12 +298,7 @@ func TestUnseenPhrasingsProbedOn26NovemberEighthRound(t *testing.T) {
 			`{"metric":"aperture","from":"2026-10-01","to":"2026-10-31","compare_to":"previous_year"}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 }
 
 // Ninth round: 20 fresh phrasings, 2 misread: a stock's trend (one point a year) and
@@ -354,12 +314,7 @@ func TestUnseenPhrasingsProbedOn26NovemberNinthRound(t *testing.T) {
 			`{"metric":"cig_imprese","filters":[{"dimension":"sezione_ateco","value":"I"}],"from":"2020-01-01","to":"2020-12-31"}`},
 	}
 	p := New(catalog.Default())
-	for _, c := range cases {
-		got, _ := json.Marshal(queryOf(t, p.Plan(c.question, nil, now)))
-		if string(got) != c.want {
-			t.Errorf("%q:\n got %s\nwant %s", c.question, got, c.want)
-		}
-	}
+	expectQueries(t, p, cases)
 }
 
 // Tenth round: 20 fresh phrasings, 1 misread: the CIG reason "eventi meteo" was taken for a
